@@ -1,0 +1,68 @@
+# Everything a person runs. `make run` and `make test` work on a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Development defaults, used only by these targets; production sets its own environment.
+DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} \
+	DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-dev-only-insecure-secret-key-change-me} \
+	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-dev-only-pseudonym-key} \
+	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
+
+.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+locale/nl/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po) | $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
+
+messages: $(STAMP)  ## refresh the translation files after changing UI text
+	$(DEV_ENV) $(BIN)/python manage.py makemessages -l nl -l en --ignore=.venv --ignore=staticfiles -v 0
+
+migrate: $(STAMP)
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
+
+run: demo locale/en/LC_MESSAGES/django.mo  ## the app at http://127.0.0.1:8000 on SQLite, tasks in-process
+	@echo "Jeugdinkoop draait op http://$(HOST):$(PORT)  (demo-accounts: zie README.md)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the whole suite
+	$(BIN)/python -m pytest -n 2 -q
+
+test-fast: $(STAMP)  ## the suite without browser tests
+	$(BIN)/python -m pytest -n 2 -q -m "not e2e"
+
+browsers:  ## Debian's Chromium for the Playwright browser tests
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check-deploy: $(STAMP)  ## production settings pass Django's deployment checks
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \
+	  PSEUDONYM_KEY=check DJANGO_ALLOWED_HOSTS=jeugdinkoop.example.nl \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

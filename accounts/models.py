@@ -1,0 +1,88 @@
+"""Users and what they belong to: a region with a role, or a municipality."""
+
+from types import MappingProxyType
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import Role
+from core.scoping import Scope
+from segments.models import Municipality, Region
+
+
+class User(AbstractUser):
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+    def build_scope(self) -> Scope:
+        region_roles: dict[int, set[str]] = {}
+        for region_id, role in self.region_memberships.values_list("region_id", "role"):
+            region_roles.setdefault(region_id, set()).add(role)
+        municipal = list(
+            self.municipality_memberships.values_list("municipality_id", "municipality__region_id")
+        )
+        return Scope(
+            is_superuser=self.is_superuser,
+            region_roles=MappingProxyType({k: frozenset(v) for k, v in region_roles.items()}),
+            municipality_ids=frozenset(m for m, _r in municipal),
+            municipality_region_ids=frozenset(r for _m, r in municipal),
+        )
+
+    @property
+    def role_labels(self) -> list[str]:
+        labels = [
+            f"{m.get_role_display()} – {m.region.name}"
+            for m in self.region_memberships.select_related("region")
+        ]
+        labels += [
+            f"{_('Gemeente')} – {m.municipality.name}"
+            for m in self.municipality_memberships.select_related("municipality")
+        ]
+        return labels
+
+
+class RegionMembership(models.Model):
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="region_memberships", verbose_name=_("gebruiker")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("regio")
+    )
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("regiorol")
+        verbose_name_plural = _("regiorollen")
+        ordering = ["region__name", "role"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region", "role"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.get_role_display()} ({self.region})"
+
+
+class MunicipalityMembership(models.Model):
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="municipality_memberships",
+        verbose_name=_("gebruiker"),
+    )
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gemeente")
+    )
+
+    class Meta:
+        verbose_name = _("gemeentelijke gebruiker")
+        verbose_name_plural = _("gemeentelijke gebruikers")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "municipality"], name="municipal_membership_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.municipality}"

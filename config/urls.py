@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from core.views import healthz
+from segments.views import home
+
+admin.site.site_header = _("Jeugdinkoop – beheer")
+admin.site.site_title = _("Jeugdinkoop beheer")
+admin.site.index_title = _("Beheer van gegevens")
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("account/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("beheer/", admin.site.urls),
+    path("regios/<slug:region>/aanbieders/", include("providers.urls")),
+    path("regios/<slug:region>/", include("segments.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

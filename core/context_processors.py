@@ -1,0 +1,25 @@
+from django.conf import settings
+
+from core.scoping import scope_for
+
+
+def navigation(request):
+    """The current region (from the URL) and the regions the user may switch to."""
+    match = getattr(request, "resolver_match", None)
+    slug = match.kwargs.get("region") if match else None
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"current_region_slug": slug}
+    from segments.models import Region  # core sits below segments; resolved lazily
+
+    regions = list(Region.objects.visible_to(user).only("pk", "name", "slug"))
+    current = next((r for r in regions if r.slug == slug), None)
+    scope = scope_for(user)
+    return {
+        "nav_regions": regions,
+        "current_region": current,
+        "current_region_slug": slug,
+        "nav_can_admin": user.is_staff,
+        "nav_is_municipal": scope.is_municipal and not scope.region_roles,
+        "environment_label": "" if not settings.DEBUG else "ontwikkelomgeving",
+    }

@@ -1,0 +1,16 @@
+"""Roles a user can hold in a region. Municipal users are a separate kind of membership."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PROCUREMENT_OFFICER = "procurement_officer", _("Inkoper")
+    CONTRACT_MANAGER = "contract_manager", _("Contractmanager")
+    VIEWER = "viewer", _("Meelezer")
+
+
+ALL_REGION_ROLES = frozenset(Role.values)
+# Who may change what, per kind of data. Municipal users and viewers only read.
+LANDSCAPE_EDITORS = frozenset({Role.PROCUREMENT_OFFICER})
+PROVIDER_EDITORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})

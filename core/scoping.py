@@ -1,0 +1,131 @@
+"""The one mechanism that decides what a user may see and change.
+
+Every queryset a user can reach is built with ``Model.objects.restrict(user, action)``
+(``visible_to(user)`` is the read shortcut). A model says how it hangs off a region
+(``scope_region_lookup``), which region roles may change it (``scope_edit_roles``) and what a
+municipal user may read (``scope_municipal_q``). Superusers see everything; anonymous users see
+nothing. The user's memberships are turned into a :class:`Scope` once per request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from django.db import models
+from django.db.models import Q
+
+from .roles import ALL_REGION_ROLES, LANDSCAPE_EDITORS
+
+VIEW = "view"
+CHANGE = "change"
+ACTIONS = (VIEW, CHANGE)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one user may reach: region roles and municipal memberships."""
+
+    is_superuser: bool = False
+    region_roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
+    municipality_ids: frozenset[int] = frozenset()
+    municipality_region_ids: frozenset[int] = frozenset()
+
+    def region_ids(self, roles: Iterable[str] = ALL_REGION_ROLES) -> frozenset[int]:
+        wanted = frozenset(roles)
+        return frozenset(rid for rid, held in self.region_roles.items() if held & wanted)
+
+    def readable_region_ids(self) -> frozenset[int]:
+        """Regions the user sees at all: by a role, or as the region of their municipality."""
+        return self.region_ids() | self.municipality_region_ids
+
+    def has_role(self, region_id: int, roles: Iterable[str]) -> bool:
+        if self.is_superuser:
+            return True
+        return bool(self.region_roles.get(region_id, frozenset()) & frozenset(roles))
+
+    @property
+    def is_municipal(self) -> bool:
+        return bool(self.municipality_ids)
+
+
+EMPTY_SCOPE = Scope(region_roles=MappingProxyType({}))
+SUPERUSER_SCOPE = Scope(is_superuser=True, region_roles=MappingProxyType({}))
+
+
+def scope_for(user) -> Scope:
+    """The scope of a user (cached on the user object for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return EMPTY_SCOPE
+    if user.is_superuser:
+        return SUPERUSER_SCOPE
+    cached = getattr(user, "_jeugdinkoop_scope", None)
+    if cached is None:
+        build = getattr(user, "build_scope", None)
+        cached = build() if build else EMPTY_SCOPE
+        user._jeugdinkoop_scope = cached
+    return cached
+
+
+def forget_scope(user) -> None:
+    """Drop the cached scope (after memberships change)."""
+    if hasattr(user, "_jeugdinkoop_scope"):
+        del user._jeugdinkoop_scope
+
+
+class ScopedQuerySet(models.QuerySet):
+    def restrict(self, user, action: str = VIEW) -> ScopedQuerySet:
+        if action not in ACTIONS:
+            raise ValueError(f"Unknown action {action!r}")
+        scope = scope_for(user)
+        if scope.is_superuser:
+            return self
+        model = self.model
+        roles = ALL_REGION_ROLES if action == VIEW else model.scope_edit_roles
+        condition = Q(**{f"{model.scope_region_lookup}__in": scope.region_ids(roles)})
+        if action == VIEW and scope.is_municipal:
+            municipal = model.scope_municipal_q(scope)
+            if municipal is not None:
+                condition |= municipal
+        return self.filter(condition)
+
+    def visible_to(self, user) -> ScopedQuerySet:
+        return self.restrict(user, VIEW)
+
+    def editable_by(self, user) -> ScopedQuerySet:
+        return self.restrict(user, CHANGE)
+
+
+class ScopedModel(models.Model):
+    """Base for every domain model a user can reach."""
+
+    #: lookup from this model to the primary key of its Region
+    scope_region_lookup = "region"
+    #: region roles that may create, change and delete rows of this model
+    scope_edit_roles = LANDSCAPE_EDITORS
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_municipal_q(cls, scope: Scope) -> Q | None:
+        """What a municipal user may read; ``None``: nothing."""
+        return None
+
+    def scope_region_id(self) -> int | None:
+        """The region this object belongs to (used for permission checks on one object)."""
+        *path, last = self.scope_region_lookup.split("__")
+        obj = self
+        for part in path:
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj.pk if last == "pk" else getattr(obj, f"{last}_id", None)
+
+    def can_change(self, user) -> bool:
+        scope = scope_for(user)
+        region_id = self.scope_region_id()
+        return region_id is not None and scope.has_role(region_id, self.scope_edit_roles)

@@ -1,0 +1,40 @@
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from demo.users import DEMO_PASSWORD, load_users
+from providers.demo import load_providers
+from segments.demo.load import load_landscape
+
+
+class Command(BaseCommand):
+    help = "Load the demo regions, providers and users (repeatable: a second run adds nothing)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Load even when DEBUG is off (demo users have a known password).",
+        )
+
+    def handle(self, *args, force=False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "load_demo creates users with a known password; run it with DEBUG on, "
+                "or pass --force on a machine that is not in production."
+            )
+        started = time.monotonic()
+        with transaction.atomic():
+            regions = load_landscape()
+            for region in regions:
+                count = load_providers(region)
+                self.stdout.write(f"  {region.name}: {count} aanbieders")
+            users = load_users()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "
+                f"{len(users)} gebruikers (wachtwoord: {DEMO_PASSWORD})."
+            )
+        )

@@ -1,0 +1,7 @@
+from auditlog.registry import auditlog
+
+from .models import ConsortiumMembership, Provider, Screening
+
+auditlog.register(Provider, m2m_fields={"care_forms", "municipalities_served"})
+auditlog.register(ConsortiumMembership)
+auditlog.register(Screening)

@@ -1,0 +1,185 @@
+"""A generated provider population of the seeds' sizes (DOMAIN.md §3), deterministic per region:
+the same names, KvK numbers and screenings on every run, so loading twice adds nothing."""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+
+from segments.models import CareForm, Municipality, Region
+
+from .admissibility import ScreeningKind, ScreeningStatus
+from .models import ConsortiumMembership, Provider, ProviderKind, ProviderReach, Screening
+from .services import consortium_set_members
+
+
+@dataclass(frozen=True)
+class Population:
+    regional: int
+    national: int
+    custom: int
+    solo_share: float
+    certified: int
+    consortia: int
+
+
+# ZHZ: 145 regional + 30 national + 80 custom (seed 001); WBO: more than 240 (seed 002);
+# Amsterdam: no figure in the seed, sized like a large city region.
+POPULATIONS = {
+    "zhz": Population(regional=145, national=30, custom=80, solo_share=0.25, certified=3, consortia=3),
+    "wbo": Population(regional=185, national=25, custom=32, solo_share=0.3, certified=2, consortia=6),
+    "ams": Population(regional=150, national=30, custom=40, solo_share=0.2, certified=3, consortia=5),
+}
+
+PREFIXES = ["Stichting", "Zorggroep", "Jeugdzorg", "Praktijk", "Centrum", "Kwadraad", "Samen"]
+STEMS = [
+    "De Horizon", "Het Kompas", "De Brug", "Vitaal", "De Ontmoeting", "Kindkracht", "Groeikracht",
+    "De Linde", "Perspectief", "Balans", "De Vlinder", "Opstap", "Kiem", "De Wending", "Sterk Thuis",
+    "De Bolster", "Eigenwijs", "Zonnestraal", "De Rode Draad", "Anker", "De Vuurtoren", "Koers",
+    "Het Gezinshuis", "Oase", "De Regenboog", "Ruimte", "Spectrum", "Dagelijks", "De Meander",
+    "Samenspel", "Lente", "Thuisbasis", "De Zeeuwse Stroom", "Veerkracht", "Jong Leven", "Nestwarmte",
+]
+SPECIALTIES = [
+    "Jeugdhulp", "Jeugd-GGZ", "Orthopedagogiek", "Gezinsbegeleiding", "Dyslexiezorg",
+    "Vaktherapie", "Dagbehandeling", "Opvoedondersteuning", "Kinderpsychologie", "Logeerhuis",
+]
+SOLO_FIRST = ["A.", "B.", "C.", "D.", "E.", "F.", "G.", "H.", "J.", "K.", "L.", "M.", "N.", "P.", "R.", "S.", "T.", "W."]
+SOLO_LAST = [
+    "de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
+    "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
+    "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "Kok", "Jacobs", "el Amrani",
+    "Yilmaz", "Haddou", "Kaya", "Martens", "Verhoeven",
+]
+DENOMINATIONS = ["Christelijk (protestants)", "Reformatorisch", "Rooms-katholiek", "Islamitisch", "Joods"]
+CITIES = {
+    "zhz": ["Dordrecht", "Gorinchem", "Zwijndrecht", "Papendrecht", "Sliedrecht", "Oud-Beijerland"],
+    "wbo": ["Breda", "Oosterhout", "Made", "Geertruidenberg", "Almkerk", "Raamsdonksveer"],
+    "ams": ["Amsterdam", "Zaandam", "Purmerend", "Amstelveen", "Diemen", "Volendam"],
+}
+NATIONAL_CITIES = ["Utrecht", "Amersfoort", "Zwolle", "Eindhoven", "Den Haag", "Rotterdam", "Arnhem"]
+ANCHOR = date(2026, 1, 15)  # fixed, so a repeated load produces the same screening dates
+
+
+def _kvk(rng, used):
+    while True:
+        number = f"{rng.randint(10_000_000, 99_999_999)}"
+        if number not in used:
+            used.add(number)
+            return number
+
+
+def _name(rng, used, solo):
+    for _attempt in range(1000):
+        if solo:
+            name = f"{rng.choice(['Praktijk', 'Praktijk voor', 'Therapiepraktijk'])} {rng.choice(SOLO_FIRST)} {rng.choice(SOLO_LAST)}"
+        else:
+            name = f"{rng.choice(PREFIXES)} {rng.choice(STEMS)}"
+            if rng.random() < 0.45:
+                name += f" {rng.choice(SPECIALTIES)}"
+        if name not in used:
+            used.add(name)
+            return name
+    raise RuntimeError("name space exhausted")
+
+
+def _screenings(rng, provider):
+    """Four screenings; most current and passed, some expiring, expired, pending or failed."""
+    roll = rng.random()
+    for index, kind in enumerate(ScreeningKind.values):
+        screened = ANCHOR - timedelta(days=rng.randint(30, 700))
+        valid_years = 3 if kind in (ScreeningKind.BIBOB, ScreeningKind.QUALITY) else 2
+        valid_until = screened + timedelta(days=365 * valid_years)
+        status = ScreeningStatus.PASSED
+        note = ""
+        if roll < 0.05 and index == 0:
+            status, note = ScreeningStatus.PENDING, "Aanvullende stukken opgevraagd."
+        elif 0.05 <= roll < 0.08 and kind == ScreeningKind.FINANCIAL:
+            status, note = ScreeningStatus.FAILED, "Negatief eigen vermogen; herstelplan gevraagd."
+        elif 0.08 <= roll < 0.14 and kind == ScreeningKind.VOG:
+            valid_until = date(2026, 10, 1) + timedelta(days=rng.randint(0, 40))  # recently lapsed
+            screened = valid_until - timedelta(days=730)
+        Screening.objects.update_or_create(
+            provider=provider,
+            kind=kind,
+            date=screened,
+            defaults={"status": status, "valid_until": valid_until, "outcome_note": note},
+        )
+
+
+@transaction.atomic
+def load_providers(region: Region) -> int:
+    population = POPULATIONS[region.slug]
+    rng = random.Random(f"jeugdinkoop-providers-{region.slug}")
+    care_forms = list(CareForm.objects.filter(region=region).exclude(code="PROFIEL").order_by("code"))
+    municipalities = list(Municipality.objects.filter(region=region).order_by("cbs_code"))
+    used_kvk = set(Provider.objects.exclude(region=region).values_list("kvk_number", flat=True))
+    used_names: set[str] = set()
+    organisations = []
+    plan = (
+        [(ProviderReach.REGIONAL, None)] * population.regional
+        + [(ProviderReach.NATIONAL, None)] * population.national
+        + [(ProviderReach.CUSTOM, None)] * population.custom
+    )
+    for index, (reach, _unused) in enumerate(plan):
+        is_certified = index < population.certified
+        solo = not is_certified and rng.random() < population.solo_share
+        kind = (
+            ProviderKind.CERTIFIED_INSTITUTION
+            if is_certified
+            else ProviderKind.SOLO_PRACTITIONER
+            if solo
+            else ProviderKind.INSTITUTION
+        )
+        name = (
+            f"Gecertificeerde Instelling Jeugdbescherming {['Noord', 'Zuid', 'Midden'][index]}"
+            if is_certified
+            else _name(rng, used_names, solo)
+        )
+        kvk = _kvk(rng, used_kvk)
+        identity_bound = not solo and rng.random() < 0.06
+        if reach == ProviderReach.NATIONAL:
+            city = rng.choice(NATIONAL_CITIES)
+        else:
+            city = rng.choice(CITIES[region.slug])
+        provider, _ = Provider.objects.update_or_create(
+            region=region,
+            kvk_number=kvk,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "agb_code": f"{rng.randint(10_000_000, 99_999_999)}" if rng.random() < 0.7 else "",
+                "reach": reach,
+                "identity_bound": identity_bound,
+                "denomination": rng.choice(DENOMINATIONS) if identity_bound else "",
+                "capacity_places": rng.choice([None, None, 4, 6, 8, 12, 16, 24]) if not solo else None,
+                "capacity_fte": round(rng.uniform(1, 3), 1) if solo else round(rng.uniform(5, 400), 1),
+                "city": city,
+                "email": f"contractering@{kvk}.aanbieder.example",
+            },
+        )
+        forms_count = 1 if solo else rng.randint(2, min(9, len(care_forms)))
+        provider.care_forms.set(rng.sample(care_forms, k=min(forms_count, len(care_forms))))
+        served = len(municipalities) if reach == ProviderReach.NATIONAL else rng.randint(1, len(municipalities))
+        provider.municipalities_served.set(rng.sample(municipalities, k=served))
+        _screenings(rng, provider)
+        organisations.append(provider)
+
+    institutions = [p for p in organisations if p.kind == ProviderKind.INSTITUTION]
+    for number in range(population.consortia):
+        consortium, _ = Provider.objects.update_or_create(
+            region=region,
+            name=f"Samenwerkingsverband {region.slug.upper()} {['Noord', 'Zuid', 'Oost', 'West', 'Midden', 'Kern'][number]}",
+            kind=ProviderKind.CONSORTIUM,
+            defaults={"reach": ProviderReach.REGIONAL, "city": CITIES[region.slug][number % 6]},
+        )
+        members = rng.sample(institutions, k=rng.randint(3, 6))
+        consortium.municipalities_served.set(
+            {m for member in members for m in member.municipalities_served.all()}
+        )
+        consortium_set_members(consortium=consortium, lead=members[0], members=members[1:])
+    return Provider.objects.filter(region=region).count()
+
+
+def consortium_count(region: Region) -> int:
+    return ConsortiumMembership.objects.filter(consortium__region=region, is_lead=True).count()

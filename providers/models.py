@@ -1,0 +1,275 @@
+"""Providers of youth care, consortia and their screenings."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.roles import PROVIDER_EDITORS
+from core.scoping import ScopedModel, ScopedQuerySet
+from segments.models import CareForm, Municipality, Region
+
+from .admissibility import ScreeningFact, ScreeningKind, ScreeningStatus, judge, judge_consortium
+from .validators import AGB_REGEX, KVK_REGEX, validate_agb_code, validate_kvk_number
+
+
+class ProviderKind(models.TextChoices):
+    INSTITUTION = "institution", _("Instelling")
+    SOLO_PRACTITIONER = "solo", _("Vrijgevestigde")
+    CERTIFIED_INSTITUTION = "certified", _("Gecertificeerde instelling (GI)")
+    CONSORTIUM = "consortium", _("Samenwerkingsverband")
+
+
+class ProviderReach(models.TextChoices):
+    REGIONAL = "regional", _("Regionaal")
+    NATIONAL = "national", _("Landelijk")
+    CUSTOM = "custom", _("Maatwerk")
+
+
+class ProviderQuerySet(ScopedQuerySet):
+    def consortia(self):
+        return self.filter(kind=ProviderKind.CONSORTIUM)
+
+    def organisations(self):
+        return self.exclude(kind=ProviderKind.CONSORTIUM)
+
+
+class Provider(ScopedModel):
+    """A care organisation, or a consortium (samenwerkingsverband) of them.
+
+    A consortium is a provider of kind ``consortium`` with one lead contractor and members,
+    so contracts and submissions can point at either in the same way.
+    """
+
+    scope_edit_roles = PROVIDER_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="providers", verbose_name=_("regio")
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    kind = models.CharField(
+        _("soort"), max_length=12, choices=ProviderKind.choices, default=ProviderKind.INSTITUTION
+    )
+    kvk_number = models.CharField(
+        _("KvK-nummer"),
+        max_length=8,
+        blank=True,
+        validators=[validate_kvk_number],
+        help_text=_("Acht cijfers. Mag leeg blijven bij een samenwerkingsverband zonder eigen inschrijving."),
+    )
+    agb_code = models.CharField(
+        _("AGB-code"), max_length=8, blank=True, validators=[validate_agb_code]
+    )
+    reach = models.CharField(
+        _("reikwijdte"), max_length=10, choices=ProviderReach.choices, default=ProviderReach.REGIONAL
+    )
+    identity_bound = models.BooleanField(
+        _("identiteitsgebonden"),
+        default=False,
+        help_text=_("Levert zorg vanuit een levensbeschouwelijke identiteit."),
+    )
+    denomination = models.CharField(_("denominatie"), max_length=120, blank=True)
+    care_forms = models.ManyToManyField(
+        CareForm, blank=True, related_name="providers", verbose_name=_("jeugdhulpvormen")
+    )
+    municipalities_served = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="providers",
+        verbose_name=_("gemeenten waar de aanbieder levert"),
+    )
+    capacity_places = models.PositiveIntegerField(_("capaciteit (plaatsen)"), null=True, blank=True)
+    capacity_fte = models.DecimalField(
+        _("capaciteit (fte)"), max_digits=8, decimal_places=1, null=True, blank=True
+    )
+    city = models.CharField(_("vestigingsplaats"), max_length=120, blank=True)
+    email = models.EmailField(_("e-mail contractzaken"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+
+    objects = ProviderQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("aanbieder")
+        verbose_name_plural = _("aanbieders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "kvk_number"],
+                condition=~Q(kvk_number=""),
+                name="provider_unique_kvk_per_region",
+            ),
+            models.CheckConstraint(
+                condition=Q(kvk_number__regex=KVK_REGEX) | Q(kind=ProviderKind.CONSORTIUM, kvk_number=""),
+                name="provider_kvk_format",
+            ),
+            models.CheckConstraint(
+                condition=Q(agb_code="") | Q(agb_code__regex=AGB_REGEX), name="provider_agb_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ProviderKind.values), name="provider_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(identity_bound=False) | ~Q(denomination=""),
+                name="provider_identity_needs_denomination",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def serving(cls, municipality_ids):
+        """Subquery of the ids of providers delivering in these municipalities."""
+        return cls.objects.filter(municipalities_served__in=municipality_ids).values("pk")
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        # A municipality sees the providers that deliver in it (a subquery: no duplicate rows).
+        return Q(pk__in=cls.serving(scope.municipality_ids))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.kind != ProviderKind.CONSORTIUM and not self.kvk_number:
+            errors["kvk_number"] = _("Vul het KvK-nummer in (acht cijfers).")
+        if self.identity_bound and not self.denomination.strip():
+            errors["denomination"] = _("Noem de denominatie van een identiteitsgebonden aanbieder.")
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("providers:provider-detail", kwargs={"region": self.region.slug, "pk": self.pk})
+
+    @property
+    def is_consortium(self) -> bool:
+        return self.kind == ProviderKind.CONSORTIUM
+
+    def effective_care_forms(self):
+        """Care forms the provider offers; for a consortium the union of its members' forms."""
+        if self.is_consortium:
+            return CareForm.objects.filter(
+                providers__consortium_memberships__consortium=self
+            ).distinct()
+        return self.care_forms.all()
+
+    def admissibility(self, today=None):
+        today = today or timezone.localdate()
+        if self.is_consortium:
+            memberships = list(self.members.all())
+            return judge_consortium(
+                {m.member.name: m.member.admissibility(today) for m in memberships},
+                has_lead=any(m.is_lead for m in memberships),
+            )
+        facts = [
+            ScreeningFact(s.kind, s.status, s.date, s.valid_until) for s in self.screenings.all()
+        ]
+        return judge(facts, today)
+
+    @property
+    def lead(self):
+        membership = next((m for m in self.members.all() if m.is_lead), None)
+        return membership.member if membership else None
+
+
+class ConsortiumMembership(ScopedModel):
+    scope_region_lookup = "consortium__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    consortium = models.ForeignKey(
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="members",
+        verbose_name=_("samenwerkingsverband"),
+        limit_choices_to={"kind": ProviderKind.CONSORTIUM},
+    )
+    member = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        related_name="consortium_memberships",
+        verbose_name=_("aanbieder"),
+    )
+    is_lead = models.BooleanField(_("hoofdaannemer"), default=False)
+
+    class Meta:
+        ordering = ["-is_lead", "member__name"]
+        verbose_name = _("lid van samenwerkingsverband")
+        verbose_name_plural = _("leden van samenwerkingsverbanden")
+        constraints = [
+            models.UniqueConstraint(fields=["consortium", "member"], name="consortium_member_once"),
+            models.UniqueConstraint(
+                fields=["consortium"], condition=Q(is_lead=True), name="consortium_one_lead"
+            ),
+            models.CheckConstraint(
+                condition=~Q(consortium=models.F("member")), name="consortium_not_own_member"
+            ),
+        ]
+
+    def __str__(self):
+        role = _("hoofdaannemer") if self.is_lead else _("onderaannemer")
+        return f"{self.member} ({role}) in {self.consortium}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(consortium__in=Provider.serving(scope.municipality_ids))
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.consortium_id and self.member_id:
+            if self.consortium_id == self.member_id:
+                errors["member"] = _("Een samenwerkingsverband kan niet lid van zichzelf zijn.")
+            elif self.member.is_consortium:
+                errors["member"] = _(
+                    "Een samenwerkingsverband kan geen lid zijn van een ander samenwerkingsverband."
+                )
+            elif self.member.region_id != self.consortium.region_id:
+                errors["member"] = _("Deze aanbieder hoort bij een andere regio.")
+        if self.consortium_id and not self.consortium.is_consortium:
+            errors["consortium"] = _("Kies een aanbieder van de soort samenwerkingsverband.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class Screening(ScopedModel):
+    scope_region_lookup = "provider__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    provider = models.ForeignKey(
+        Provider, on_delete=models.CASCADE, related_name="screenings", verbose_name=_("aanbieder")
+    )
+    kind = models.CharField(_("soort screening"), max_length=10, choices=ScreeningKind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ScreeningStatus.choices, default=ScreeningStatus.PENDING
+    )
+    date = models.DateField(_("datum"))
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    outcome_note = models.TextField(_("toelichting op de uitkomst"), blank=True)
+
+    class Meta:
+        ordering = ["-date", "kind"]
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("date")),
+                name="screening_valid_after_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=ScreeningKind.values), name="screening_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ScreeningStatus.values), name="screening_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.provider} ({self.date:%d-%m-%Y})"
+
+    def clean(self):
+        super().clean()
+        if self.valid_until and self.date and self.valid_until < self.date:
+            raise ValidationError(
+                {"valid_until": _("'Geldig tot en met' ligt voor de datum van de screening.")}
+            )

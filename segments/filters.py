@@ -1,0 +1,71 @@
+"""FilterSets for the landscape: one per model, shared by the list pages and the API."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .codes import ProductCategory, Unit
+from .models import CareForm, Municipality, Product, Segment
+
+
+class RegionFilterSet(django_filters.FilterSet):
+    """A FilterSet whose choices of related objects are limited to one region (when given)."""
+
+    search_fields: tuple[str, ...] = ()
+
+    q = django_filters.CharFilter(label=_("Zoeken"), method="filter_search")
+
+    def __init__(self, *args, region=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        if region is not None:
+            for filter_ in self.filters.values():
+                queryset = filter_.extra.get("queryset")
+                if queryset is not None and hasattr(queryset.model, "region"):
+                    filter_.extra["queryset"] = queryset.filter(region=region)
+
+    def filter_search(self, queryset, name, value):
+        condition = Q()
+        for field in self.search_fields:
+            condition |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(condition)
+
+
+class MunicipalityFilterSet(RegionFilterSet):
+    search_fields = ("name", "cbs_code")
+
+    class Meta:
+        model = Municipality
+        fields = ["q"]
+
+
+class CareFormFilterSet(RegionFilterSet):
+    search_fields = ("name", "code", "description")
+
+    class Meta:
+        model = CareForm
+        fields = ["q"]
+
+
+class SegmentFilterSet(RegionFilterSet):
+    search_fields = ("name", "code", "description", "target_group")
+    care_form = django_filters.ModelChoiceFilter(
+        field_name="care_forms", queryset=CareForm.objects.all(), label=_("Jeugdhulpvorm")
+    )
+
+    class Meta:
+        model = Segment
+        fields = ["q", "care_form", "bought_regionally"]
+
+
+class ProductFilterSet(RegionFilterSet):
+    search_fields = ("name", "code")
+    care_form = django_filters.ModelChoiceFilter(
+        queryset=CareForm.objects.all(), label=_("Jeugdhulpvorm")
+    )
+    category = django_filters.ChoiceFilter(choices=ProductCategory.choices, label=_("Categorie"))
+    unit = django_filters.ChoiceFilter(choices=Unit.choices, label=_("Eenheid"))
+
+    class Meta:
+        model = Product
+        fields = ["q", "care_form", "category", "unit"]

@@ -1,0 +1,95 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import CareForm, Municipality, Participation, Product, Segment, SupportProfile
+
+
+class RegionBoundModelForm(forms.ModelForm):
+    """A model form for an object that belongs to the region in the URL.
+
+    The region is not a field: it is set from the URL, and every choice of a related object is
+    limited to that region. The region still takes part in model validation, so uniqueness per
+    region and the model's cross-region checks give field errors instead of database errors.
+    """
+
+    region_field = "region"
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        if self.region_field:
+            setattr(self.instance, self.region_field, region)
+        self.limit_choices_to_region()
+
+    def limit_choices_to_region(self):
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "region"):
+                field.queryset = queryset.filter(region=self.region)
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if self.region_field:
+            exclusions.discard(self.region_field)
+        return exclusions
+
+
+class MunicipalityForm(RegionBoundModelForm):
+    class Meta:
+        model = Municipality
+        fields = ["cbs_code", "name"]
+
+
+class CareFormForm(RegionBoundModelForm):
+    class Meta:
+        model = CareForm
+        fields = ["code", "name", "description"]
+
+
+class SegmentForm(RegionBoundModelForm):
+    class Meta:
+        model = Segment
+        fields = [
+            "parent",
+            "code",
+            "name",
+            "description",
+            "target_group",
+            "development_assignments",
+            "care_forms",
+            "bought_regionally",
+        ]
+        widgets = {"care_forms": forms.CheckboxSelectMultiple}
+
+    def limit_choices_to_region(self):
+        super().limit_choices_to_region()
+        if self.instance.pk:
+            # Not under itself or one of its own sub-segments.
+            excluded = {self.instance.pk}
+            frontier = [self.instance.pk]
+            while frontier:
+                frontier = list(
+                    Segment.objects.filter(parent__in=frontier).values_list("pk", flat=True)
+                )
+                excluded.update(frontier)
+            self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk__in=excluded)
+
+
+class ProductForm(RegionBoundModelForm):
+    class Meta:
+        model = Product
+        fields = ["code", "name", "care_form", "category", "unit", "support_profile", "intensity"]
+
+
+class SupportProfileForm(RegionBoundModelForm):
+    class Meta:
+        model = SupportProfile
+        fields = ["number", "name", "description"]
+
+
+class ParticipationForm(forms.ModelForm):
+    class Meta:
+        model = Participation
+        fields = ["level", "note"]
+        widgets = {"level": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"note": _("Verplicht bij gedeeltelijke deelname.")}

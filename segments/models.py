@@ -1,0 +1,337 @@
+"""The care landscape of a region: municipalities, segments, participation, care forms, products."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.scoping import ScopedModel, ScopedQuerySet
+
+from .codes import Intensity, ParticipationLevel, ProductCategory, Unit
+from .validators import CBS_CODE_REGEX, validate_cbs_code
+
+
+class Region(ScopedModel):
+    scope_region_lookup = "pk"
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    slug = models.SlugField(_("korte naam"), max_length=40, unique=True)
+    contracting_authority = models.CharField(_("aanbestedende dienst"), max_length=250)
+    description = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("regio")
+        verbose_name_plural = _("regio's")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(pk__in=scope.municipality_region_ids)
+
+    def get_absolute_url(self):
+        return reverse("segments:region-detail", kwargs={"region": self.slug})
+
+
+class Municipality(ScopedModel):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="municipalities", verbose_name=_("regio")
+    )
+    cbs_code = models.CharField(
+        _("CBS-code"),
+        max_length=6,
+        unique=True,
+        validators=[validate_cbs_code],
+        help_text=_("Gemeentecode van het CBS, bijvoorbeeld GM0505 (Dordrecht)."),
+    )
+    name = models.CharField(_("naam"), max_length=120)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("gemeente")
+        verbose_name_plural = _("gemeenten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cbs_code__regex=CBS_CODE_REGEX), name="municipality_cbs_code_format"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.cbs_code})"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(pk__in=scope.municipality_ids)
+
+    def get_absolute_url(self):
+        return reverse(
+            "segments:municipality-detail",
+            kwargs={"region": self.region.slug, "pk": self.pk},
+        )
+
+
+class CareForm(ScopedModel):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="care_forms", verbose_name=_("regio")
+    )
+    code = models.CharField(_("code"), max_length=20)
+    name = models.CharField(_("naam"), max_length=150)
+    description = models.TextField(_("omschrijving"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("jeugdhulpvorm")
+        verbose_name_plural = _("jeugdhulpvormen")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="careform_unique_code"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids)
+
+    def get_absolute_url(self):
+        return reverse(
+            "segments:careform-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
+
+
+class SegmentQuerySet(ScopedQuerySet):
+    def roots(self):
+        return self.filter(parent__isnull=True)
+
+
+class Segment(ScopedModel):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="segments", verbose_name=_("regio")
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("bovenliggend segment"),
+        help_text=_("Leeg voor een hoofdsegment; gevuld voor een deelsegment."),
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Bijvoorbeeld 3a."))
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    target_group = models.TextField(_("doelgroep"), blank=True)
+    development_assignments = models.TextField(_("ontwikkelopgaven"), blank=True)
+    care_forms = models.ManyToManyField(
+        CareForm, blank=True, related_name="segments", verbose_name=_("jeugdhulpvormen")
+    )
+    bought_regionally = models.BooleanField(
+        _("regionaal ingekocht"),
+        default=True,
+        help_text=_("Uit voor zorg die elke gemeente zelf inkoopt of organiseert (voorliggend veld)."),
+    )
+
+    objects = SegmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("segment")
+        verbose_name_plural = _("segmenten")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="segment_unique_code"),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="segment_not_own_parent"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids)
+
+    def clean(self):
+        super().clean()
+        if self.parent_id is None:
+            return
+        if self.region_id and self.parent.region_id != self.region_id:
+            raise ValidationError(
+                {"parent": _("Een deelsegment hoort bij een segment van dezelfde regio.")}
+            )
+        ancestor = self.parent
+        while ancestor is not None:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError(
+                    {"parent": _("Een segment kan niet onder zichzelf of een eigen deelsegment hangen.")}
+                )
+            ancestor = ancestor.parent
+
+    def get_absolute_url(self):
+        return reverse("segments:segment-detail", kwargs={"region": self.region.slug, "pk": self.pk})
+
+    @property
+    def is_sub_segment(self) -> bool:
+        return self.parent_id is not None
+
+
+class Participation(ScopedModel):
+    scope_region_lookup = "municipality__region"
+
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="participations",
+        verbose_name=_("gemeente"),
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.CASCADE, related_name="participations", verbose_name=_("segment")
+    )
+    level = models.CharField(
+        _("deelname"), max_length=10, choices=ParticipationLevel.choices, default=ParticipationLevel.FULL
+    )
+    note = models.TextField(
+        _("toelichting"),
+        blank=True,
+        help_text=_("Verplicht bij gedeeltelijke deelname: waarvoor wel en waarvoor niet."),
+    )
+
+    class Meta:
+        ordering = ["segment__code", "municipality__name"]
+        verbose_name = _("deelname")
+        verbose_name_plural = _("deelnames")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "segment"], name="participation_unique_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=ParticipationLevel.values), name="participation_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(level=ParticipationLevel.PARTIAL) | ~Q(note=""),
+                name="participation_partial_needs_note",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.municipality.name} – {self.segment}: {self.get_level_display()}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(municipality__in=scope.municipality_ids)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.municipality_id and self.segment_id:
+            if self.municipality.region_id != self.segment.region_id:
+                errors["municipality"] = _(
+                    "Deze gemeente hoort niet bij de regio van het segment."
+                )
+        if self.level == ParticipationLevel.PARTIAL and not self.note.strip():
+            errors["note"] = _("Licht toe waarvoor de gemeente wel en niet deelneemt.")
+        if errors:
+            raise ValidationError(errors)
+
+
+class SupportProfile(ScopedModel):
+    """A support profile of the Amsterdam model (seed 004): the need of the family."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="support_profiles", verbose_name=_("regio")
+    )
+    number = models.PositiveSmallIntegerField(_("nummer"))
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("ondersteuningsprofiel")
+        verbose_name_plural = _("ondersteuningsprofielen")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "number"], name="profile_unique_number"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="profile_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids)
+
+
+class Product(ScopedModel):
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="products", verbose_name=_("regio")
+    )
+    code = models.CharField(_("productcode"), max_length=20)
+    name = models.CharField(_("naam"), max_length=200)
+    care_form = models.ForeignKey(
+        CareForm, on_delete=models.PROTECT, related_name="products", verbose_name=_("jeugdhulpvorm")
+    )
+    category = models.CharField(
+        _("productcategorie (iJw)"), max_length=2, choices=ProductCategory.choices
+    )
+    unit = models.CharField(_("eenheid (iJw)"), max_length=2, choices=Unit.choices)
+    support_profile = models.ForeignKey(
+        SupportProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("ondersteuningsprofiel"),
+    )
+    intensity = models.CharField(
+        _("intensiteit"), max_length=12, choices=Intensity.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("product")
+        verbose_name_plural = _("producten")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="product_unique_code"),
+            models.CheckConstraint(
+                condition=Q(category__in=ProductCategory.values), name="product_category_valid"
+            ),
+            models.CheckConstraint(condition=Q(unit__in=Unit.values), name="product_unit_valid"),
+            models.CheckConstraint(
+                condition=Q(intensity="") | Q(intensity__in=Intensity.values),
+                name="product_intensity_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(support_profile__isnull=True, intensity="")
+                | (Q(support_profile__isnull=False) & ~Q(intensity="")),
+                name="product_profile_and_intensity_together",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids)
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.region_id and self.care_form_id and self.care_form.region_id != self.region_id:
+            errors["care_form"] = _("Deze jeugdhulpvorm hoort bij een andere regio.")
+        if (
+            self.region_id
+            and self.support_profile_id
+            and self.support_profile.region_id != self.region_id
+        ):
+            errors["support_profile"] = _("Dit ondersteuningsprofiel hoort bij een andere regio.")
+        if bool(self.support_profile_id) != bool(self.intensity):
+            errors["intensity"] = _(
+                "Een profielproduct heeft zowel een ondersteuningsprofiel als een intensiteit."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def get_absolute_url(self):
+        return reverse("segments:product-detail", kwargs={"region": self.region.slug, "pk": self.pk})

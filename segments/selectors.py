@@ -1,0 +1,114 @@
+"""Read queries of the landscape, shared by pages, API and reports."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch
+
+from .codes import ParticipationLevel
+from .models import CareForm, Municipality, Participation, Product, Region, Segment
+
+
+def municipality_list(*, user, region: Region):
+    return (
+        Municipality.objects.visible_to(user)
+        .filter(region=region)
+        .annotate(provider_count=Count("providers", distinct=True))
+    )
+
+
+def care_form_list(*, user, region: Region):
+    return (
+        CareForm.objects.visible_to(user)
+        .filter(region=region)
+        .annotate(
+            provider_count=Count("providers", distinct=True),
+            product_count=Count("products", distinct=True),
+        )
+    )
+
+
+def product_list(*, user, region: Region):
+    return (
+        Product.objects.visible_to(user)
+        .filter(region=region)
+        .select_related("care_form", "support_profile")
+    )
+
+
+@dataclass
+class TreeNode:
+    segment: Segment
+    children: list["TreeNode"] = field(default_factory=list)
+    depth: int = 0
+
+
+def segment_tree(*, user, region: Region, queryset=None) -> list[TreeNode]:
+    """The region's segments as a tree, in two queries (segments, care forms)."""
+    segments = list(
+        (queryset if queryset is not None else Segment.objects.visible_to(user).filter(region=region))
+        .prefetch_related(Prefetch("care_forms", queryset=CareForm.objects.order_by("name")))
+        .order_by("code")
+    )
+    nodes = {s.pk: TreeNode(s) for s in segments}
+    roots: list[TreeNode] = []
+    for segment in segments:
+        node = nodes[segment.pk]
+        parent = nodes.get(segment.parent_id)
+        (parent.children if parent else roots).append(node)
+
+    def set_depth(items, depth):
+        for item in items:
+            item.depth = depth
+            set_depth(item.children, depth + 1)
+
+    set_depth(roots, 0)
+    return roots
+
+
+@dataclass
+class MatrixCell:
+    municipality: Municipality
+    segment: Segment
+    level: str
+    note: str
+    recorded: bool  # False: no row yet, full participation assumed
+
+    @property
+    def label(self):
+        return ParticipationLevel(self.level).label
+
+
+@dataclass
+class ParticipationMatrix:
+    segments: list[Segment]
+    rows: list[tuple[Municipality, list[MatrixCell]]]
+    totals: dict[int, dict[str, int]]
+
+
+def participation_matrix(*, user, region: Region) -> ParticipationMatrix:
+    """Municipalities × segments. Without a recorded row a municipality takes full part
+    (the regional default); recorded rows say full, partial (with a note) or none."""
+    municipalities = list(Municipality.objects.visible_to(user).filter(region=region).order_by("name"))
+    segments = list(
+        Segment.objects.visible_to(user)
+        .filter(region=region, bought_regionally=True)
+        .order_by("code")
+    )
+    recorded = {
+        (p.municipality_id, p.segment_id): p
+        for p in Participation.objects.visible_to(user).filter(
+            municipality__in=municipalities, segment__in=segments
+        )
+    }
+    totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ParticipationLevel.values, 0))
+    rows = []
+    for municipality in municipalities:
+        cells = []
+        for segment in segments:
+            row = recorded.get((municipality.pk, segment.pk))
+            level = row.level if row else ParticipationLevel.FULL
+            cells.append(MatrixCell(municipality, segment, level, row.note if row else "", bool(row)))
+            totals[segment.pk][level] += 1
+        rows.append((municipality, cells))
+    return ParticipationMatrix(segments=segments, rows=rows, totals=dict(totals))

@@ -1,0 +1,146 @@
+"""Generic, scoped browser views. Every object a view touches comes from
+``Model.objects.restrict(user, action)``: outside the user's scope it is a 404; inside the
+scope but without an editing role it is a 403."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views import generic
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from core.scoping import scope_for
+
+from .models import Region
+
+
+class RegionMixin:
+    """Resolves ``self.region`` from the URL among the regions the user may see."""
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.region = get_object_or_404(Region.objects.visible_to(request.user), slug=kwargs["region"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["region"] = self.region
+        context["model_meta"] = self.model._meta
+        context["can_edit"] = self.user_can_edit()
+        return context
+
+    def user_can_edit(self) -> bool:
+        return scope_for(self.request.user).has_role(self.region.pk, self.model.scope_edit_roles)
+
+    def region_filter(self) -> dict:
+        return {self.model.scope_region_lookup: self.region}
+
+    def scoped_queryset(self, action="view"):
+        return self.model.objects.restrict(self.request.user, action).filter(**self.region_filter())
+
+
+class ScopedListView(RegionMixin, SingleTableMixin, FilterView):
+    template_name = "generic/list.html"
+    paginate_by = 25
+    create_url_name: str | None = None
+    title = None
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["region"] = self.region
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
+        context["create_url_name"] = self.create_url_name
+        return context
+
+
+class ScopedDetailView(RegionMixin, generic.DetailView):
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_edit"] = context["can_edit"] and self.object.can_change(self.request.user)
+        return context
+
+
+class EditMixin(RegionMixin):
+    """Create/update: needs an editing role in the region; saves atomically; audit via auditlog."""
+
+    template_name = "generic/form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.user_can_edit():
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["region"] = self.region
+        return kwargs
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+        messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
+        return response
+
+
+class ScopedCreateView(EditMixin, generic.CreateView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Nieuw: %(model)s") % {"model": self.model._meta.verbose_name}
+        return context
+
+
+class ScopedUpdateView(EditMixin, generic.UpdateView):
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not obj.can_change(self.request.user):
+            raise PermissionDenied(_("U mag dit niet wijzigen."))
+        return obj
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Wijzigen: %(object)s") % {"object": self.object}
+        return context
+
+
+class ScopedDeleteView(RegionMixin, generic.DeleteView):
+    template_name = "generic/confirm_delete.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.user_can_edit():
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag verwijderen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return self.scoped_queryset()
+
+    def form_valid(self, form):
+        success_url = self.get_success_url()
+        label = str(self.object)
+        try:
+            with transaction.atomic():
+                self.object.delete()
+        except ProtectedError:
+            messages.error(
+                self.request,
+                _("%(object)s kan niet worden verwijderd: er hangen nog gegevens aan.")
+                % {"object": label},
+            )
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        messages.success(self.request, _("%(object)s is verwijderd.") % {"object": label})
+        return HttpResponseRedirect(success_url)

@@ -1,0 +1,336 @@
+from auditlog.models import LogEntry
+from auditlog.registry import auditlog
+from django.apps import apps
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from core.scoping import ScopedModel
+
+
+from . import filters, forms, overview, selectors, services, tables
+from .codes import ParticipationLevel
+from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
+from .viewmixins import (
+    RegionMixin,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+
+
+def home(request):
+    regions = list(Region.objects.visible_to(request.user))
+    if len(regions) == 1:
+        return redirect(regions[0])
+    return render(request, "segments/home.html", {"regions": regions})
+
+
+class RegionDetailView(generic.DetailView):
+    template_name = "segments/region_detail.html"
+    slug_url_kwarg = "region"
+
+    def get_queryset(self):
+        return Region.objects.visible_to(self.request.user)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region, user = self.object, self.request.user
+        context["region"] = region
+        context["municipality_count"] = Municipality.objects.visible_to(user).filter(region=region).count()
+        context["segment_count"] = Segment.objects.visible_to(user).filter(region=region).count()
+        context["care_form_count"] = CareForm.objects.visible_to(user).filter(region=region).count()
+        context["product_count"] = Product.objects.visible_to(user).filter(region=region).count()
+        context["tree"] = selectors.segment_tree(user=user, region=region)
+        context["panels"] = overview.panels_for(user=user, region=region)
+        return context
+
+
+# --- Municipalities -----------------------------------------------------------------------
+
+
+class MunicipalityListView(ScopedListView):
+    model = Municipality
+    table_class = tables.MunicipalityTable
+    filterset_class = filters.MunicipalityFilterSet
+    create_url_name = "segments:municipality-create"
+
+    def get_queryset(self):
+        return selectors.municipality_list(user=self.request.user, region=self.region)
+
+
+class MunicipalityDetailView(ScopedDetailView):
+    model = Municipality
+    template_name = "segments/municipality_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        matrix = selectors.participation_matrix(user=self.request.user, region=self.region)
+        context["cells"] = next((cells for m, cells in matrix.rows if m.pk == self.object.pk), [])
+        context["providers"] = (
+            self.object.providers.visible_to(self.request.user).order_by("name")
+        )
+        return context
+
+
+class MunicipalityCreateView(ScopedCreateView):
+    model = Municipality
+    form_class = forms.MunicipalityForm
+
+
+class MunicipalityUpdateView(ScopedUpdateView):
+    model = Municipality
+    form_class = forms.MunicipalityForm
+
+
+class MunicipalityDeleteView(ScopedDeleteView):
+    model = Municipality
+
+    def get_success_url(self):
+        return reverse("segments:municipality-list", kwargs={"region": self.region.slug})
+
+
+# --- Segments -----------------------------------------------------------------------------
+
+
+class SegmentTreeView(RegionMixin, generic.TemplateView):
+    model = Segment
+    template_name = "segments/segment_tree.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        queryset = Segment.objects.visible_to(self.request.user).filter(region=self.region)
+        filterset = filters.SegmentFilterSet(self.request.GET or None, queryset=queryset, region=self.region)
+        context["filter"] = filterset
+        filtering = filterset.is_bound and filterset.is_valid() and any(filterset.form.cleaned_data.values())
+        context["filtering"] = filtering
+        if filtering:
+            context["results"] = filterset.qs.select_related("parent").order_by("code")
+        context["tree"] = selectors.segment_tree(user=self.request.user, region=self.region)
+        return context
+
+
+class SegmentDetailView(ScopedDetailView):
+    model = Segment
+    template_name = "segments/segment_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("parent").prefetch_related("care_forms", "children")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["participations"] = (
+            Participation.objects.visible_to(self.request.user)
+            .filter(segment=self.object)
+            .exclude(level=ParticipationLevel.FULL)
+            .select_related("municipality")
+        )
+        return context
+
+
+class SegmentCreateView(ScopedCreateView):
+    model = Segment
+    form_class = forms.SegmentForm
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if "parent" in self.request.GET:
+            initial["parent"] = self.request.GET["parent"]
+        return initial
+
+
+class SegmentUpdateView(ScopedUpdateView):
+    model = Segment
+    form_class = forms.SegmentForm
+
+
+class SegmentDeleteView(ScopedDeleteView):
+    model = Segment
+
+    def get_success_url(self):
+        return reverse("segments:segment-tree", kwargs={"region": self.region.slug})
+
+
+# --- Participation matrix ------------------------------------------------------------------
+
+
+class ParticipationMatrixView(RegionMixin, generic.TemplateView):
+    model = Participation
+    template_name = "segments/participation_matrix.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["matrix"] = selectors.participation_matrix(user=self.request.user, region=self.region)
+        context["levels"] = ParticipationLevel
+        return context
+
+
+class ParticipationEditView(RegionMixin, generic.FormView):
+    """Edit one cell of the matrix: how a municipality takes part in a (sub-)segment."""
+
+    model = Participation
+    form_class = forms.ParticipationForm
+    template_name = "segments/participation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        self.municipality = get_object_or_404(
+            Municipality.objects.visible_to(user).filter(region=self.region), pk=kwargs["municipality"]
+        )
+        self.segment = get_object_or_404(
+            Segment.objects.visible_to(user).filter(region=self.region), pk=kwargs["segment"]
+        )
+        if not self.user_can_edit():
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        kwargs["instance"] = Participation.objects.filter(
+            municipality=self.municipality, segment=self.segment
+        ).first() or Participation(municipality=self.municipality, segment=self.segment)
+        return kwargs
+
+    def form_valid(self, form):
+        try:
+            services.participation_set(
+                municipality=self.municipality,
+                segment=self.segment,
+                level=form.cleaned_data["level"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Deelname van %(municipality)s aan %(segment)s is opgeslagen.")
+            % {"municipality": self.municipality.name, "segment": self.segment},
+        )
+        return redirect("segments:participation-matrix", region=self.region.slug)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["municipality"] = self.municipality
+        context["segment"] = self.segment
+        return context
+
+
+# --- Care forms, products, support profiles -------------------------------------------------
+
+
+class CareFormListView(ScopedListView):
+    model = CareForm
+    table_class = tables.CareFormTable
+    filterset_class = filters.CareFormFilterSet
+    create_url_name = "segments:careform-create"
+
+    def get_queryset(self):
+        return selectors.care_form_list(user=self.request.user, region=self.region)
+
+
+class CareFormDetailView(ScopedDetailView):
+    model = CareForm
+    template_name = "segments/careform_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["products"] = self.object.products.visible_to(user)
+        context["segments"] = self.object.segments.visible_to(user).order_by("code")
+        context["providers"] = self.object.providers.visible_to(user).order_by("name")
+        return context
+
+
+class CareFormCreateView(ScopedCreateView):
+    model = CareForm
+    form_class = forms.CareFormForm
+
+
+class CareFormUpdateView(ScopedUpdateView):
+    model = CareForm
+    form_class = forms.CareFormForm
+
+
+class CareFormDeleteView(ScopedDeleteView):
+    model = CareForm
+
+    def get_success_url(self):
+        return reverse("segments:careform-list", kwargs={"region": self.region.slug})
+
+
+class ProductListView(ScopedListView):
+    model = Product
+    table_class = tables.ProductTable
+    filterset_class = filters.ProductFilterSet
+    create_url_name = "segments:product-create"
+
+    def get_queryset(self):
+        return selectors.product_list(user=self.request.user, region=self.region)
+
+
+class ProductDetailView(ScopedDetailView):
+    model = Product
+    template_name = "segments/product_detail.html"
+
+
+class ProductCreateView(ScopedCreateView):
+    model = Product
+    form_class = forms.ProductForm
+
+
+class ProductUpdateView(ScopedUpdateView):
+    model = Product
+    form_class = forms.ProductForm
+
+
+class ProductDeleteView(ScopedDeleteView):
+    model = Product
+
+    def get_success_url(self):
+        return reverse("segments:product-list", kwargs={"region": self.region.slug})
+
+
+class SupportProfileListView(RegionMixin, generic.ListView):
+    model = SupportProfile
+    template_name = "segments/supportprofile_list.html"
+
+    def get_queryset(self):
+        return (
+            self.scoped_queryset()
+            .annotate(product_count=Count("products"))
+            .prefetch_related("products")
+        )
+
+
+# --- History ---------------------------------------------------------------------------------
+
+class HistoryView(RegionMixin, generic.TemplateView):
+    """The audit trail of one object: who changed what, when."""
+
+    template_name = "segments/history.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        try:
+            self.model = apps.get_model(kwargs["model"])
+        except (LookupError, ValueError) as exc:
+            raise Http404 from exc
+        if not (issubclass(self.model, ScopedModel) and auditlog.contains(self.model)):
+            raise Http404
+        self.object = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["entries"] = LogEntry.objects.get_for_object(self.object).select_related("actor")
+        return context
+
+
