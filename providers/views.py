@@ -86,6 +86,8 @@ class ProviderDeleteView(ScopedDeleteView):
 class ProviderChildMixin(RegionMixin):
     """Views on something that hangs under a provider (screenings, consortium members)."""
 
+    model = Provider
+
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.provider = get_object_or_404(
@@ -108,7 +110,6 @@ class ProviderChildMixin(RegionMixin):
 
 
 class ScreeningCreateView(ProviderChildMixin, generic.CreateView):
-    model = Screening
     form_class = forms.ScreeningForm
     template_name = "generic/form.html"
 
@@ -127,7 +128,6 @@ class ScreeningCreateView(ProviderChildMixin, generic.CreateView):
 
 
 class ScreeningUpdateView(ProviderChildMixin, generic.UpdateView):
-    model = Screening
     form_class = forms.ScreeningForm
     template_name = "generic/form.html"
     pk_url_kwarg = "screening"
@@ -145,7 +145,6 @@ class ScreeningUpdateView(ProviderChildMixin, generic.UpdateView):
 
 
 class ScreeningDeleteView(ProviderChildMixin, generic.DeleteView):
-    model = Screening
     pk_url_kwarg = "screening"
     template_name = "generic/confirm_delete.html"
 

@@ -14,6 +14,7 @@ def municipality_list(*, user, region: Region):
         Municipality.objects.visible_to(user)
         .filter(region=region)
         .annotate(provider_count=Count("providers", distinct=True))
+        .order_by("name")
     )
 
 
@@ -25,6 +26,7 @@ def care_form_list(*, user, region: Region):
             provider_count=Count("providers", distinct=True),
             product_count=Count("products", distinct=True),
         )
+        .order_by("name")
     )
 
 

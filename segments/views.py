@@ -307,6 +307,7 @@ class SupportProfileListView(RegionMixin, generic.ListView):
             self.scoped_queryset()
             .annotate(product_count=Count("products"))
             .prefetch_related("products")
+            .order_by("number")
         )
 
 
