@@ -2,6 +2,7 @@
 the same names, KvK numbers and screenings on every run, so loading twice adds nothing."""
 
 import random
+from decimal import Decimal
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -153,7 +154,7 @@ def load_providers(region: Region) -> int:
                 "identity_bound": identity_bound,
                 "denomination": rng.choice(DENOMINATIONS) if identity_bound else "",
                 "capacity_places": rng.choice([None, None, 4, 6, 8, 12, 16, 24]) if not solo else None,
-                "capacity_fte": round(rng.uniform(1, 3), 1) if solo else round(rng.uniform(5, 400), 1),
+                "capacity_fte": Decimal(f"{rng.uniform(1, 3) if solo else rng.uniform(5, 400):.1f}"),
                 "city": city,
                 "email": f"contractering@{kvk}.aanbieder.example",
             },

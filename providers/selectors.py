@@ -101,7 +101,10 @@ def _care_form_count() -> Case:
 
 def provider_list(*, user, region: Region, today: date | None = None) -> QuerySet:
     return with_admissibility(
-        Provider.objects.visible_to(user).filter(region=region).annotate(care_form_count=_care_form_count()),
+        Provider.objects.visible_to(user)
+        .filter(region=region)
+        .select_related("region")
+        .annotate(care_form_count=_care_form_count()),
         today,
     )
 

@@ -20,9 +20,9 @@ class RegionFilterSet(django_filters.FilterSet):
         self.region = region
         if region is not None:
             for filter_ in self.filters.values():
-                queryset = filter_.extra.get("queryset")
-                if queryset is not None and hasattr(queryset.model, "region"):
-                    filter_.extra["queryset"] = queryset.filter(region=region)
+                queryset = getattr(filter_, "queryset", None)  # model choice filters
+                if queryset is not None and hasattr(queryset, "model") and hasattr(queryset.model, "region"):
+                    filter_.queryset = queryset.filter(region=region)
 
     def filter_search(self, queryset, name, value):
         condition = Q()

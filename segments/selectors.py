@@ -13,6 +13,7 @@ def municipality_list(*, user, region: Region):
     return (
         Municipality.objects.visible_to(user)
         .filter(region=region)
+        .select_related("region")
         .annotate(provider_count=Count("providers", distinct=True))
         .order_by("name")
     )
@@ -22,6 +23,7 @@ def care_form_list(*, user, region: Region):
     return (
         CareForm.objects.visible_to(user)
         .filter(region=region)
+        .select_related("region")
         .annotate(
             provider_count=Count("providers", distinct=True),
             product_count=Count("products", distinct=True),
@@ -34,7 +36,7 @@ def product_list(*, user, region: Region):
     return (
         Product.objects.visible_to(user)
         .filter(region=region)
-        .select_related("care_form", "support_profile")
+        .select_related("region", "care_form", "support_profile")
     )
 
 

@@ -10,7 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from core.scoping import ScopedModel
+from core.roles import ALL_REGION_ROLES
+from core.scoping import ScopedModel, scope_for
 
 
 from . import filters, forms, overview, selectors, services, tables
@@ -325,6 +326,9 @@ class HistoryView(RegionMixin, generic.TemplateView):
         except (LookupError, ValueError) as exc:
             raise Http404 from exc
         if not (issubclass(self.model, ScopedModel) and auditlog.contains(self.model)):
+            raise Http404
+        # The audit trail names officers: region roles only, not municipal users.
+        if not scope_for(request.user).has_role(self.region.pk, ALL_REGION_ROLES):
             raise Http404
         self.object = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
 

@@ -1,0 +1,49 @@
+import pytest
+from auditlog.models import LogEntry
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from accounts.models import User
+from providers.models import Provider, ProviderKind, Screening
+from segments.models import CareForm, Municipality, Product, Region, Segment, SupportProfile
+
+pytestmark = pytest.mark.django_db
+
+
+def counts():
+    models = (Region, Municipality, Segment, CareForm, Product, SupportProfile, Provider, Screening, User, LogEntry)
+    return {m.__name__: m.objects.count() for m in models}
+
+
+def test_load_demo_is_complete_and_repeatable(settings):
+    settings.DEBUG = True
+    call_command("load_demo", verbosity=0)
+    first = counts()
+    call_command("load_demo", verbosity=0)
+    assert counts() == first  # nothing duplicated, not even an audit entry
+
+    zhz, wbo, ams = (Region.objects.get(slug=s) for s in ("zhz", "wbo", "ams"))
+    assert zhz.municipalities.count() == 10 and wbo.municipalities.count() == 5 and ams.municipalities.count() == 14
+    assert Municipality.objects.get(cbs_code="GM0363").name == "Amsterdam"
+    assert set(zhz.segments.filter(parent__isnull=True).values_list("code", flat=True)) == {"1", "2", "3", "4", "5", "6", "7"}
+    assert set(zhz.segments.filter(parent__code="3").values_list("code", flat=True)) >= {"3a", "3b"}
+    assert wbo.care_forms.count() == 13
+    assert set(ams.segments.filter(parent__isnull=True).values_list("code", flat=True)) == {"A", "B", "C"}
+    assert SupportProfile.objects.filter(region=ams).count() == 10
+    assert Product.objects.filter(region=ams, support_profile__isnull=False).count() == 40
+    # Provider populations of the seeds' sizes.
+    organisations = Provider.objects.exclude(kind=ProviderKind.CONSORTIUM)
+    assert organisations.filter(region=zhz, reach="regional").count() == 145
+    assert organisations.filter(region=zhz, reach="national").count() == 30
+    assert organisations.filter(region=zhz, reach="custom").count() == 80
+    assert Provider.objects.filter(region=wbo).count() >= 240
+    assert Provider.objects.filter(kind=ProviderKind.CONSORTIUM).count() >= 3 * 3
+    # One user per role.
+    assert {u.username for u in User.objects.all()} == {"inkoper", "contractmanager", "meelezer", "gemeente", "beheerder"}
+    assert User.objects.get(username="gemeente").check_password("jeugdinkoop-demo")
+
+
+def test_load_demo_refuses_production_without_force(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("load_demo", verbosity=0)

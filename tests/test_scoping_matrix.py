@@ -1,0 +1,196 @@
+"""Every page × every role: who sees what. A page added without a row here fails
+``test_every_page_is_in_the_matrix``."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+# What each role gets, per kind of page (for objects of region A).
+OK, DENIED, HIDDEN, LOGIN = 200, "denied", 404, "login"
+EXPECT = {
+    #                 officer contract_manager viewer municipal other_region superuser
+    "region":          (OK, OK, OK, OK, HIDDEN, OK),
+    "landscape":       (OK, OK, OK, OK, HIDDEN, OK),
+    "own_municipality": (OK, OK, OK, OK, HIDDEN, OK),
+    "other_municipality": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "landscape_edit":  (OK, DENIED, DENIED, DENIED, HIDDEN, OK),
+    "serving_provider": (OK, OK, OK, OK, HIDDEN, OK),
+    "distant_provider": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "provider_edit":   (OK, OK, DENIED, DENIED, HIDDEN, OK),
+    "distant_provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
+    "history":         (OK, OK, OK, HIDDEN, HIDDEN, OK),
+}
+ROLES = ("officer", "contract_manager", "viewer", "municipal", "other_region_officer", "superuser")
+
+
+def pages(w):
+    """(url name, kwargs, kind) for every page of the segments and providers apps."""
+    r = {"region": w.region.slug}
+    return [
+        ("segments:region-detail", r, "region"),
+        ("segments:municipality-list", r, "landscape"),
+        ("segments:municipality-create", r, "landscape_edit"),
+        ("segments:municipality-detail", {**r, "pk": w.municipality.pk}, "own_municipality"),
+        ("segments:municipality-detail", {**r, "pk": w.other_municipality.pk}, "other_municipality"),
+        ("segments:municipality-update", {**r, "pk": w.municipality.pk}, "landscape_edit"),
+        ("segments:municipality-delete", {**r, "pk": w.other_municipality.pk}, "landscape_edit"),
+        ("segments:segment-tree", r, "landscape"),
+        ("segments:segment-create", r, "landscape_edit"),
+        ("segments:segment-detail", {**r, "pk": w.sub_segment.pk}, "landscape"),
+        ("segments:segment-update", {**r, "pk": w.segment.pk}, "landscape_edit"),
+        ("segments:segment-delete", {**r, "pk": w.sub_segment.pk}, "landscape_edit"),
+        ("segments:participation-matrix", r, "landscape"),
+        (
+            "segments:participation-edit",
+            {**r, "municipality": w.municipality.pk, "segment": w.segment.pk},
+            "landscape_edit",
+        ),
+        ("segments:careform-list", r, "landscape"),
+        ("segments:careform-create", r, "landscape_edit"),
+        ("segments:careform-detail", {**r, "pk": w.care_form.pk}, "landscape"),
+        ("segments:careform-update", {**r, "pk": w.care_form.pk}, "landscape_edit"),
+        ("segments:careform-delete", {**r, "pk": w.care_form.pk}, "landscape_edit"),
+        ("segments:product-list", r, "landscape"),
+        ("segments:product-create", r, "landscape_edit"),
+        ("segments:product-detail", {**r, "pk": w.product.pk}, "landscape"),
+        ("segments:product-update", {**r, "pk": w.product.pk}, "landscape_edit"),
+        ("segments:product-delete", {**r, "pk": w.product.pk}, "landscape_edit"),
+        ("segments:supportprofile-list", r, "landscape"),
+        ("segments:history", {**r, "model": "segments.segment", "pk": w.segment.pk}, "history"),
+        ("segments:history", {**r, "model": "providers.provider", "pk": w.provider.pk}, "history"),
+        ("providers:provider-list", r, "landscape"),
+        ("providers:provider-create", r, "provider_edit"),
+        ("providers:provider-detail", {**r, "pk": w.provider.pk}, "serving_provider"),
+        ("providers:provider-detail", {**r, "pk": w.distant_provider.pk}, "distant_provider"),
+        ("providers:provider-detail", {**r, "pk": w.consortium.pk}, "distant_provider"),
+        ("providers:provider-update", {**r, "pk": w.provider.pk}, "provider_edit"),
+        ("providers:provider-delete", {**r, "pk": w.distant_provider.pk}, "distant_provider_edit"),
+        ("providers:consortium-members", {**r, "pk": w.consortium.pk}, "distant_provider_edit"),
+        ("providers:screening-create", {**r, "provider": w.provider.pk}, "provider_edit"),
+        (
+            "providers:screening-update",
+            {**r, "provider": w.provider.pk, "screening": w.screening.pk},
+            "provider_edit",
+        ),
+        (
+            "providers:screening-delete",
+            {**r, "provider": w.provider.pk, "screening": w.screening.pk},
+            "provider_edit",
+        ),
+    ]
+
+
+def check(response, expected, url, role):
+    where = f"{role} GET {url}"
+    if expected == DENIED:
+        assert response.status_code in (403, 404), f"{where}: {response.status_code}"
+    else:
+        assert response.status_code == expected, f"{where}: {response.status_code}, wanted {expected}"
+
+
+@pytest.mark.django_db
+def test_matrix_every_page_every_role(client, world_a, world_b, users):
+    for role in ROLES:
+        client.force_login(getattr(users, role))
+        for name, kwargs, kind in pages(world_a):
+            url = reverse(name, kwargs=kwargs)
+            check(client.get(url), EXPECT[kind][ROLES.index(role)], url, role)
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login_everywhere(client, world_a):
+    for name, kwargs, _kind in pages(world_a):
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.django_db
+def test_denied_posts_change_nothing(client, world_a, users):
+    """A viewer or another region's officer cannot change data by posting either."""
+    segment = world_a.segment
+    for role in ("viewer", "municipal", "other_region_officer"):
+        client.force_login(getattr(users, role))
+        url = reverse("segments:segment-update", kwargs={"region": world_a.region.slug, "pk": segment.pk})
+        response = client.post(url, {"code": "1", "name": "Gekaapt"})
+        assert response.status_code in (403, 404)
+        segment.refresh_from_db()
+        assert segment.name != "Gekaapt"
+
+
+@pytest.mark.django_db
+def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_b, users):
+    """Region A's officer cannot reach B's objects by putting them under A's URL."""
+    client.force_login(users.officer)
+    r = world_a.region.slug
+    for name, kwargs in [
+        ("providers:provider-detail", {"region": r, "pk": world_b.provider.pk}),
+        ("segments:segment-detail", {"region": r, "pk": world_b.segment.pk}),
+        ("segments:municipality-detail", {"region": r, "pk": world_b.municipality.pk}),
+        ("segments:product-detail", {"region": r, "pk": world_b.product.pk}),
+        ("segments:history", {"region": r, "model": "providers.provider", "pk": world_b.provider.pk}),
+        ("segments:participation-edit", {"region": r, "municipality": world_b.municipality.pk, "segment": world_a.segment.pk}),
+    ]:
+        assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
+
+
+@pytest.mark.django_db
+def test_lists_search_and_filters_stay_in_scope(client, world_a, world_b, users):
+    client.force_login(users.officer)
+    r = world_a.region.slug
+    url = reverse("providers:provider-list", kwargs={"region": r})
+    body = client.get(url, {"q": "Zorg"}).content.decode()
+    assert "Zorg A Dichtbij" in body and "Zorg B" not in body
+    # Filtering by another region's care form is an invalid choice, not a way in.
+    response = client.get(url, {"care_form": world_b.care_form.pk})
+    assert "Zorg B" not in response.content.decode()
+    assert response.context["filter"].errors
+    # The municipal user's provider list holds only providers delivering in its municipality.
+    client.force_login(users.municipal)
+    body = client.get(url).content.decode()
+    assert "Zorg A Dichtbij" in body and "Zorg A Veraf" not in body and "Verband A" not in body
+    body = client.get(reverse("segments:municipality-list", kwargs={"region": r})).content.decode()
+    assert "Gemeente A1" in body and "Gemeente A2" not in body
+
+
+@pytest.mark.django_db
+def test_home_and_region_switcher_list_only_own_regions(client, world_a, world_b, users):
+    client.force_login(users.officer)
+    response = client.get(reverse("home"), follow=True)
+    assert response.context["nav_regions"] == [world_a.region]
+    assert "Regio B" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_admin_is_scoped(client, world_a, world_b, users):
+    client.force_login(users.officer)
+    listing = client.get("/beheer/providers/provider/")
+    assert listing.status_code == 200
+    body = listing.content.decode()
+    assert "Zorg A Dichtbij" in body and "Zorg B Dichtbij" not in body
+    other = client.get(f"/beheer/providers/provider/{world_b.provider.pk}/change/")
+    assert other.status_code == 302  # the admin's "does not exist" redirect, no form
+    assert client.get(f"/beheer/providers/provider/{world_b.provider.pk}/auditlog/").status_code == 404
+    assert client.get("/beheer/accounts/user/").status_code == 403
+    # Region choices on a new object: only regions where the user may edit.
+    form = client.get("/beheer/segments/segment/add/").context["adminform"].form
+    assert list(form.fields["region"].queryset) == [world_a.region]
+    # Contract manager may not edit the landscape in the admin, viewer has no admin at all.
+    client.force_login(users.contract_manager)
+    assert client.get(f"/beheer/segments/segment/{world_a.segment.pk}/change/").context["has_change_permission"] is False
+    client.force_login(users.viewer)
+    assert client.get("/beheer/segments/segment/").status_code == 302
+
+
+def test_every_page_is_in_the_matrix():
+    resolver = get_resolver()
+    names = set()
+    for namespace in ("segments", "providers"):
+        sub = resolver.namespace_dict[namespace][1]
+        names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
+
+    class Fake:
+        def __getattr__(self, item):
+            return type("O", (), {"pk": 1, "slug": "x"})()
+
+    covered = {name for name, _kwargs, _kind in pages(Fake())}
+    assert names - covered == set(), f"pages missing from the scoping matrix: {names - covered}"
