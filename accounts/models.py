@@ -46,7 +46,10 @@ class User(AbstractUser):
 
 class RegionMembership(models.Model):
     user = models.ForeignKey(
-        User, on_delete=models.CASCADE, related_name="region_memberships", verbose_name=_("gebruiker")
+        User,
+        on_delete=models.CASCADE,
+        related_name="region_memberships",
+        verbose_name=_("gebruiker"),
     )
     region = models.ForeignKey(
         Region, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("regio")
@@ -74,14 +77,19 @@ class MunicipalityMembership(models.Model):
         verbose_name=_("gebruiker"),
     )
     municipality = models.ForeignKey(
-        Municipality, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("gemeente")
+        Municipality,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("gemeente"),
     )
 
     class Meta:
         verbose_name = _("gemeentelijke gebruiker")
         verbose_name_plural = _("gemeentelijke gebruikers")
         constraints = [
-            models.UniqueConstraint(fields=["user", "municipality"], name="municipal_membership_unique"),
+            models.UniqueConstraint(
+                fields=["user", "municipality"], name="municipal_membership_unique"
+            ),
         ]
 
     def __str__(self):

@@ -36,7 +36,9 @@ def env_int(name: str, default: int) -> int:
     try:
         return int(value)
     except ValueError as exc:
-        raise ImproperlyConfigured(f"Environment variable {name}={value!r} is not an integer.") from exc
+        raise ImproperlyConfigured(
+            f"Environment variable {name}={value!r} is not an integer."
+        ) from exc
 
 
 def env_list(name: str, default: str = "") -> list[str]:

@@ -26,8 +26,10 @@ class ScopedModelAdmin(AuditlogHistoryAdminMixin, admin.ModelAdmin):
 
     def has_module_permission(self, request):
         scope = self._scope(request)
-        return request.user.is_active and request.user.is_staff and (
-            scope.is_superuser or bool(scope.region_ids(ALL_REGION_ROLES))
+        return (
+            request.user.is_active
+            and request.user.is_staff
+            and (scope.is_superuser or bool(scope.region_ids(ALL_REGION_ROLES)))
         )
 
     def has_view_permission(self, request, obj=None):

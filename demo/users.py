@@ -10,7 +10,14 @@ DEMO_PASSWORD = "jeugdinkoop-demo"
 
 DEMO_USERS = [
     # username, full name, staff, superuser, region roles, municipal CBS codes
-    ("inkoper", ("Inge", "Koper"), True, False, [("zhz", Role.PROCUREMENT_OFFICER), ("wbo", Role.PROCUREMENT_OFFICER)], []),
+    (
+        "inkoper",
+        ("Inge", "Koper"),
+        True,
+        False,
+        [("zhz", Role.PROCUREMENT_OFFICER), ("wbo", Role.PROCUREMENT_OFFICER)],
+        [],
+    ),
     ("contractmanager", ("Carla", "Manders"), True, False, [("wbo", Role.CONTRACT_MANAGER)], []),
     ("meelezer", ("Mees", "Lezer"), False, False, [("ams", Role.VIEWER)], []),
     ("gemeente", ("Gijs", "Breda"), False, False, [], ["GM0758"]),
@@ -36,7 +43,9 @@ def load_users() -> list[User]:
             user.set_password(DEMO_PASSWORD)
             user.save()
         for slug, role in roles:
-            RegionMembership.objects.get_or_create(user=user, region=Region.objects.get(slug=slug), role=role)
+            RegionMembership.objects.get_or_create(
+                user=user, region=Region.objects.get(slug=slug), role=role
+            )
         for code in municipalities:
             MunicipalityMembership.objects.get_or_create(
                 user=user, municipality=Municipality.objects.get(cbs_code=code)

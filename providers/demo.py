@@ -2,9 +2,9 @@
 the same names, KvK numbers and screenings on every run, so loading twice adds nothing."""
 
 import random
-from decimal import Decimal
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -28,37 +28,142 @@ class Population:
 # ZHZ: 145 regional + 30 national + 80 custom (seed 001); WBO: more than 240 (seed 002);
 # Amsterdam: no figure in the seed, sized like a large city region.
 POPULATIONS = {
-    "zhz": Population(regional=145, national=30, custom=80, solo_share=0.25, certified=3, consortia=3),
-    "wbo": Population(regional=185, national=25, custom=32, solo_share=0.3, certified=2, consortia=6),
-    "ams": Population(regional=150, national=30, custom=40, solo_share=0.2, certified=3, consortia=5),
+    "zhz": Population(
+        regional=145, national=30, custom=80, solo_share=0.25, certified=3, consortia=3
+    ),
+    "wbo": Population(
+        regional=185, national=25, custom=32, solo_share=0.3, certified=2, consortia=6
+    ),
+    "ams": Population(
+        regional=150, national=30, custom=40, solo_share=0.2, certified=3, consortia=5
+    ),
 }
 
 PREFIXES = ["Stichting", "Zorggroep", "Jeugdzorg", "Praktijk", "Centrum", "Kwadraad", "Samen"]
 STEMS = [
-    "De Horizon", "Het Kompas", "De Brug", "Vitaal", "De Ontmoeting", "Kindkracht", "Groeikracht",
-    "De Linde", "Perspectief", "Balans", "De Vlinder", "Opstap", "Kiem", "De Wending", "Sterk Thuis",
-    "De Bolster", "Eigenwijs", "Zonnestraal", "De Rode Draad", "Anker", "De Vuurtoren", "Koers",
-    "Het Gezinshuis", "Oase", "De Regenboog", "Ruimte", "Spectrum", "Dagelijks", "De Meander",
-    "Samenspel", "Lente", "Thuisbasis", "De Zeeuwse Stroom", "Veerkracht", "Jong Leven", "Nestwarmte",
+    "De Horizon",
+    "Het Kompas",
+    "De Brug",
+    "Vitaal",
+    "De Ontmoeting",
+    "Kindkracht",
+    "Groeikracht",
+    "De Linde",
+    "Perspectief",
+    "Balans",
+    "De Vlinder",
+    "Opstap",
+    "Kiem",
+    "De Wending",
+    "Sterk Thuis",
+    "De Bolster",
+    "Eigenwijs",
+    "Zonnestraal",
+    "De Rode Draad",
+    "Anker",
+    "De Vuurtoren",
+    "Koers",
+    "Het Gezinshuis",
+    "Oase",
+    "De Regenboog",
+    "Ruimte",
+    "Spectrum",
+    "Dagelijks",
+    "De Meander",
+    "Samenspel",
+    "Lente",
+    "Thuisbasis",
+    "De Zeeuwse Stroom",
+    "Veerkracht",
+    "Jong Leven",
+    "Nestwarmte",
 ]
 SPECIALTIES = [
-    "Jeugdhulp", "Jeugd-GGZ", "Orthopedagogiek", "Gezinsbegeleiding", "Dyslexiezorg",
-    "Vaktherapie", "Dagbehandeling", "Opvoedondersteuning", "Kinderpsychologie", "Logeerhuis",
+    "Jeugdhulp",
+    "Jeugd-GGZ",
+    "Orthopedagogiek",
+    "Gezinsbegeleiding",
+    "Dyslexiezorg",
+    "Vaktherapie",
+    "Dagbehandeling",
+    "Opvoedondersteuning",
+    "Kinderpsychologie",
+    "Logeerhuis",
 ]
-SOLO_FIRST = ["A.", "B.", "C.", "D.", "E.", "F.", "G.", "H.", "J.", "K.", "L.", "M.", "N.", "P.", "R.", "S.", "T.", "W."]
+SOLO_FIRST = [
+    "A.",
+    "B.",
+    "C.",
+    "D.",
+    "E.",
+    "F.",
+    "G.",
+    "H.",
+    "J.",
+    "K.",
+    "L.",
+    "M.",
+    "N.",
+    "P.",
+    "R.",
+    "S.",
+    "T.",
+    "W.",
+]
 SOLO_LAST = [
-    "de Vries", "Jansen", "van den Berg", "Bakker", "Visser", "Smit", "Meijer", "de Boer",
-    "Mulder", "de Groot", "Bos", "Vos", "Peters", "Hendriks", "van Leeuwen", "Dekker", "Brouwer",
-    "de Wit", "Dijkstra", "Smits", "de Graaf", "van der Meer", "Kok", "Jacobs", "el Amrani",
-    "Yilmaz", "Haddou", "Kaya", "Martens", "Verhoeven",
+    "de Vries",
+    "Jansen",
+    "van den Berg",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "de Groot",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "van Leeuwen",
+    "Dekker",
+    "Brouwer",
+    "de Wit",
+    "Dijkstra",
+    "Smits",
+    "de Graaf",
+    "van der Meer",
+    "Kok",
+    "Jacobs",
+    "el Amrani",
+    "Yilmaz",
+    "Haddou",
+    "Kaya",
+    "Martens",
+    "Verhoeven",
 ]
-DENOMINATIONS = ["Christelijk (protestants)", "Reformatorisch", "Rooms-katholiek", "Islamitisch", "Joods"]
+DENOMINATIONS = [
+    "Christelijk (protestants)",
+    "Reformatorisch",
+    "Rooms-katholiek",
+    "Islamitisch",
+    "Joods",
+]
 CITIES = {
     "zhz": ["Dordrecht", "Gorinchem", "Zwijndrecht", "Papendrecht", "Sliedrecht", "Oud-Beijerland"],
     "wbo": ["Breda", "Oosterhout", "Made", "Geertruidenberg", "Almkerk", "Raamsdonksveer"],
     "ams": ["Amsterdam", "Zaandam", "Purmerend", "Amstelveen", "Diemen", "Volendam"],
 }
-NATIONAL_CITIES = ["Utrecht", "Amersfoort", "Zwolle", "Eindhoven", "Den Haag", "Rotterdam", "Arnhem"]
+NATIONAL_CITIES = [
+    "Utrecht",
+    "Amersfoort",
+    "Zwolle",
+    "Eindhoven",
+    "Den Haag",
+    "Rotterdam",
+    "Arnhem",
+]
+CONSORTIUM_AREAS = ["Noord", "Zuid", "Oost", "West", "Midden", "Kern"]
 ANCHOR = date(2026, 1, 15)  # fixed, so a repeated load produces the same screening dates
 
 
@@ -73,7 +178,8 @@ def _kvk(rng, used):
 def _name(rng, used, solo):
     for _attempt in range(1000):
         if solo:
-            name = f"{rng.choice(['Praktijk', 'Praktijk voor', 'Therapiepraktijk'])} {rng.choice(SOLO_FIRST)} {rng.choice(SOLO_LAST)}"
+            practice = rng.choice(["Praktijk", "Praktijk voor", "Therapiepraktijk"])
+            name = f"{practice} {rng.choice(SOLO_FIRST)} {rng.choice(SOLO_LAST)}"
         else:
             name = f"{rng.choice(PREFIXES)} {rng.choice(STEMS)}"
             if rng.random() < 0.45:
@@ -112,7 +218,9 @@ def _screenings(rng, provider):
 def load_providers(region: Region) -> int:
     population = POPULATIONS[region.slug]
     rng = random.Random(f"jeugdinkoop-providers-{region.slug}")
-    care_forms = list(CareForm.objects.filter(region=region).exclude(code="PROFIEL").order_by("code"))
+    care_forms = list(
+        CareForm.objects.filter(region=region).exclude(code="PROFIEL").order_by("code")
+    )
     municipalities = list(Municipality.objects.filter(region=region).order_by("cbs_code"))
     used_kvk = set(Provider.objects.exclude(region=region).values_list("kvk_number", flat=True))
     used_names: set[str] = set()
@@ -153,15 +261,23 @@ def load_providers(region: Region) -> int:
                 "reach": reach,
                 "identity_bound": identity_bound,
                 "denomination": rng.choice(DENOMINATIONS) if identity_bound else "",
-                "capacity_places": rng.choice([None, None, 4, 6, 8, 12, 16, 24]) if not solo else None,
-                "capacity_fte": Decimal(f"{rng.uniform(1, 3) if solo else rng.uniform(5, 400):.1f}"),
+                "capacity_places": rng.choice([None, None, 4, 6, 8, 12, 16, 24])
+                if not solo
+                else None,
+                "capacity_fte": Decimal(
+                    f"{rng.uniform(1, 3) if solo else rng.uniform(5, 400):.1f}"
+                ),
                 "city": city,
                 "email": f"contractering@{kvk}.aanbieder.example",
             },
         )
         forms_count = 1 if solo else rng.randint(2, min(9, len(care_forms)))
         provider.care_forms.set(rng.sample(care_forms, k=min(forms_count, len(care_forms))))
-        served = len(municipalities) if reach == ProviderReach.NATIONAL else rng.randint(1, len(municipalities))
+        served = (
+            len(municipalities)
+            if reach == ProviderReach.NATIONAL
+            else rng.randint(1, len(municipalities))
+        )
         provider.municipalities_served.set(rng.sample(municipalities, k=served))
         _screenings(rng, provider)
         organisations.append(provider)
@@ -170,7 +286,7 @@ def load_providers(region: Region) -> int:
     for number in range(population.consortia):
         consortium, _ = Provider.objects.update_or_create(
             region=region,
-            name=f"Samenwerkingsverband {region.slug.upper()} {['Noord', 'Zuid', 'Oost', 'West', 'Midden', 'Kern'][number]}",
+            name=f"Samenwerkingsverband {region.slug.upper()} {CONSORTIUM_AREAS[number]}",
             kind=ProviderKind.CONSORTIUM,
             defaults={"reach": ProviderReach.REGIONAL, "city": CITIES[region.slug][number % 6]},
         )

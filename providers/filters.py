@@ -1,7 +1,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from segments.filters import RegionFilterSet
+from segments.filters import RegionFilterSet, yes_no_filter
 from segments.models import CareForm, Municipality
 
 from .models import Provider, ProviderKind, ProviderReach
@@ -15,7 +15,9 @@ class ProviderFilterSet(RegionFilterSet):
     kind = django_filters.ChoiceFilter(choices=ProviderKind.choices, label=_("Soort"))
     reach = django_filters.ChoiceFilter(choices=ProviderReach.choices, label=_("Reikwijdte"))
     care_form = django_filters.ModelChoiceFilter(
-        field_name="care_forms", queryset=CareForm.objects.all(), label=_("Jeugdhulpvorm"),
+        field_name="care_forms",
+        queryset=CareForm.objects.all(),
+        label=_("Jeugdhulpvorm"),
         distinct=True,
     )
     municipality = django_filters.ModelChoiceFilter(
@@ -24,8 +26,8 @@ class ProviderFilterSet(RegionFilterSet):
         label=_("Levert in gemeente"),
         distinct=True,
     )
-    identity_bound = django_filters.BooleanFilter(label=_("Identiteitsgebonden"))
-    admissible = django_filters.BooleanFilter(field_name="is_admissible", label=_("Toelaatbaar"))
+    identity_bound = yes_no_filter(label=_("Identiteitsgebonden"))
+    admissible = yes_no_filter(field_name="is_admissible", label=_("Toelaatbaar"))
 
     class Meta:
         model = Provider

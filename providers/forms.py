@@ -35,8 +35,10 @@ class ProviderForm(RegionBoundModelForm):
         if cleaned.get("kind") == ProviderKind.CONSORTIUM and cleaned.get("care_forms"):
             self.add_error(
                 "care_forms",
-                _("De jeugdhulpvormen van een samenwerkingsverband volgen uit die van de leden; "
-                  "laat dit veld leeg."),
+                _(
+                    "De jeugdhulpvormen van een samenwerkingsverband volgen uit die van de leden; "
+                    "laat dit veld leeg."
+                ),
             )
         return cleaned
 

@@ -57,13 +57,18 @@ class Provider(ScopedModel):
         max_length=8,
         blank=True,
         validators=[validate_kvk_number],
-        help_text=_("Acht cijfers. Mag leeg blijven bij een samenwerkingsverband zonder eigen inschrijving."),
+        help_text=_(
+            "Acht cijfers. Mag leeg blijven bij een samenwerkingsverband zonder eigen inschrijving."
+        ),
     )
     agb_code = models.CharField(
         _("AGB-code"), max_length=8, blank=True, validators=[validate_agb_code]
     )
     reach = models.CharField(
-        _("reikwijdte"), max_length=10, choices=ProviderReach.choices, default=ProviderReach.REGIONAL
+        _("reikwijdte"),
+        max_length=10,
+        choices=ProviderReach.choices,
+        default=ProviderReach.REGIONAL,
     )
     identity_bound = models.BooleanField(
         _("identiteitsgebonden"),
@@ -101,7 +106,8 @@ class Provider(ScopedModel):
                 name="provider_unique_kvk_per_region",
             ),
             models.CheckConstraint(
-                condition=Q(kvk_number__regex=KVK_REGEX) | Q(kind=ProviderKind.CONSORTIUM, kvk_number=""),
+                condition=Q(kvk_number__regex=KVK_REGEX)
+                | Q(kind=ProviderKind.CONSORTIUM, kvk_number=""),
                 name="provider_kvk_format",
             ),
             models.CheckConstraint(
@@ -140,7 +146,9 @@ class Provider(ScopedModel):
             raise ValidationError(errors)
 
     def get_absolute_url(self):
-        return reverse("providers:provider-detail", kwargs={"region": self.region.slug, "pk": self.pk})
+        return reverse(
+            "providers:provider-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
 
     @property
     def is_consortium(self) -> bool:

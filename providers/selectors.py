@@ -84,13 +84,17 @@ def _care_form_count() -> Case:
     union = (
         CareForm.objects.filter(providers__consortium_memberships__consortium=OuterRef("pk"))
         .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)"))
+        .annotate(
+            n=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+        )
         .values("n")
     )
     own = (
         CareForm.objects.filter(providers=OuterRef("pk"))
         .order_by()
-        .annotate(n=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)"))
+        .annotate(
+            n=Func(F("pk"), function="COUNT", template="%(function)s(DISTINCT %(expressions)s)")
+        )
         .values("n")
     )
     return Case(
@@ -135,7 +139,9 @@ def provider_summary(*, user, region: Region, today: date | None = None) -> dict
     """Figures for the region overview."""
     today = today or timezone.localdate()
     providers = provider_list(user=user, region=region, today=today)
-    by_kind = {row["kind"]: row["n"] for row in providers.order_by().values("kind").annotate(n=Count("pk"))}
+    by_kind = {
+        row["kind"]: row["n"] for row in providers.order_by().values("kind").annotate(n=Count("pk"))
+    }
     expiring = (
         Screening.objects.visible_to(user)
         .filter(

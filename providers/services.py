@@ -28,7 +28,8 @@ def consortium_validate_members(
             )
         elif provider.is_consortium:
             errors.setdefault("members", []).append(
-                _("%(name)s is zelf een samenwerkingsverband en kan geen lid zijn.") % {"name": provider}
+                _("%(name)s is zelf een samenwerkingsverband en kan geen lid zijn.")
+                % {"name": provider}
             )
         elif provider.region_id != consortium.region_id:
             errors.setdefault("members", []).append(
@@ -36,7 +37,10 @@ def consortium_validate_members(
             )
         if provider.pk in seen:
             errors.setdefault("members", []).append(
-                _("%(name)s is twee keer genoemd (de hoofdaannemer hoort niet ook bij de onderaannemers).")
+                _(
+                    "%(name)s is twee keer genoemd "
+                    "(de hoofdaannemer hoort niet ook bij de onderaannemers)."
+                )
                 % {"name": provider}
             )
         seen.add(provider.pk)

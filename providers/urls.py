@@ -11,7 +11,11 @@ urlpatterns = [
     path("<int:pk>/wijzigen/", views.ProviderUpdateView.as_view(), name="provider-update"),
     path("<int:pk>/verwijderen/", views.ProviderDeleteView.as_view(), name="provider-delete"),
     path("<int:pk>/leden/", views.ConsortiumMembersView.as_view(), name="consortium-members"),
-    path("<int:provider>/screenings/nieuw/", views.ScreeningCreateView.as_view(), name="screening-create"),
+    path(
+        "<int:provider>/screenings/nieuw/",
+        views.ScreeningCreateView.as_view(),
+        name="screening-create",
+    ),
     path(
         "<int:provider>/screenings/<int:screening>/wijzigen/",
         views.ScreeningUpdateView.as_view(),

@@ -46,7 +46,8 @@ class ProviderDetailView(ScopedDetailView):
         context["screenings"] = provider.screenings.all()
         context["memberships"] = provider.members.all() if provider.is_consortium else []
         context["member_of"] = [
-            m for m in provider.consortium_memberships.all()
+            m
+            for m in provider.consortium_memberships.all()
             if Provider.objects.visible_to(user).filter(pk=m.consortium_id).exists()
         ]
         return context
@@ -189,5 +190,7 @@ class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
                 for message in field_errors:
                     form.add_error(field if field in form.fields else None, message)
             return self.form_invalid(form)
-        messages.success(self.request, _("De samenstelling van het samenwerkingsverband is opgeslagen."))
+        messages.success(
+            self.request, _("De samenstelling van het samenwerkingsverband is opgeslagen.")
+        )
         return redirect(self.provider)

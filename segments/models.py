@@ -131,7 +131,9 @@ class Segment(ScopedModel):
     bought_regionally = models.BooleanField(
         _("regionaal ingekocht"),
         default=True,
-        help_text=_("Uit voor zorg die elke gemeente zelf inkoopt of organiseert (voorliggend veld)."),
+        help_text=_(
+            "Uit voor zorg die elke gemeente zelf inkoopt of organiseert (voorliggend veld)."
+        ),
     )
 
     objects = SegmentQuerySet.as_manager()
@@ -142,7 +144,9 @@ class Segment(ScopedModel):
         verbose_name_plural = _("segmenten")
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="segment_unique_code"),
-            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="segment_not_own_parent"),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="segment_not_own_parent"
+            ),
         ]
 
     def __str__(self):
@@ -164,12 +168,18 @@ class Segment(ScopedModel):
         while ancestor is not None:
             if self.pk and ancestor.pk == self.pk:
                 raise ValidationError(
-                    {"parent": _("Een segment kan niet onder zichzelf of een eigen deelsegment hangen.")}
+                    {
+                        "parent": _(
+                            "Een segment kan niet onder zichzelf of een eigen deelsegment hangen."
+                        )
+                    }
                 )
             ancestor = ancestor.parent
 
     def get_absolute_url(self):
-        return reverse("segments:segment-detail", kwargs={"region": self.region.slug, "pk": self.pk})
+        return reverse(
+            "segments:segment-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
 
     @property
     def is_sub_segment(self) -> bool:
@@ -189,7 +199,10 @@ class Participation(ScopedModel):
         Segment, on_delete=models.CASCADE, related_name="participations", verbose_name=_("segment")
     )
     level = models.CharField(
-        _("deelname"), max_length=10, choices=ParticipationLevel.choices, default=ParticipationLevel.FULL
+        _("deelname"),
+        max_length=10,
+        choices=ParticipationLevel.choices,
+        default=ParticipationLevel.FULL,
     )
     note = models.TextField(
         _("toelichting"),
@@ -224,11 +237,12 @@ class Participation(ScopedModel):
     def clean(self):
         super().clean()
         errors = {}
-        if self.municipality_id and self.segment_id:
-            if self.municipality.region_id != self.segment.region_id:
-                errors["municipality"] = _(
-                    "Deze gemeente hoort niet bij de regio van het segment."
-                )
+        if (
+            self.municipality_id
+            and self.segment_id
+            and self.municipality.region_id != self.segment.region_id
+        ):
+            errors["municipality"] = _("Deze gemeente hoort niet bij de regio van het segment.")
         if self.level == ParticipationLevel.PARTIAL and not self.note.strip():
             errors["note"] = _("Licht toe waarvoor de gemeente wel en niet deelneemt.")
         if errors:
@@ -334,4 +348,6 @@ class Product(ScopedModel):
             raise ValidationError(errors)
 
     def get_absolute_url(self):
-        return reverse("segments:product-detail", kwargs={"region": self.region.slug, "pk": self.pk})
+        return reverse(
+            "segments:product-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )

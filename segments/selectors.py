@@ -50,7 +50,11 @@ class TreeNode:
 def segment_tree(*, user, region: Region, queryset=None) -> list[TreeNode]:
     """The region's segments as a tree, in two queries (segments, care forms)."""
     segments = list(
-        (queryset if queryset is not None else Segment.objects.visible_to(user).filter(region=region))
+        (
+            queryset
+            if queryset is not None
+            else Segment.objects.visible_to(user).filter(region=region)
+        )
         .prefetch_related(Prefetch("care_forms", queryset=CareForm.objects.order_by("name")))
         .order_by("code")
     )
@@ -93,7 +97,9 @@ class ParticipationMatrix:
 def participation_matrix(*, user, region: Region) -> ParticipationMatrix:
     """Municipalities × segments. Without a recorded row a municipality takes full part
     (the regional default); recorded rows say full, partial (with a note) or none."""
-    municipalities = list(Municipality.objects.visible_to(user).filter(region=region).order_by("name"))
+    municipalities = list(
+        Municipality.objects.visible_to(user).filter(region=region).order_by("name")
+    )
     segments = list(
         Segment.objects.visible_to(user)
         .filter(region=region, bought_regionally=True)
@@ -105,14 +111,18 @@ def participation_matrix(*, user, region: Region) -> ParticipationMatrix:
             municipality__in=municipalities, segment__in=segments
         )
     }
-    totals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(ParticipationLevel.values, 0))
+    totals: dict[int, dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(ParticipationLevel.values, 0)
+    )
     rows = []
     for municipality in municipalities:
         cells = []
         for segment in segments:
             row = recorded.get((municipality.pk, segment.pk))
             level = row.level if row else ParticipationLevel.FULL
-            cells.append(MatrixCell(municipality, segment, level, row.note if row else "", bool(row)))
+            cells.append(
+                MatrixCell(municipality, segment, level, row.note if row else "", bool(row))
+            )
             totals[segment.pk][level] += 1
         rows.append((municipality, cells))
     return ParticipationMatrix(segments=segments, rows=rows, totals=dict(totals))

@@ -23,7 +23,9 @@ class RegionMixin:
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.region = get_object_or_404(Region.objects.visible_to(request.user), slug=kwargs["region"])
+        self.region = get_object_or_404(
+            Region.objects.visible_to(request.user), slug=kwargs["region"]
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -60,6 +62,7 @@ class ScopedListView(RegionMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = self.title or self.model._meta.verbose_name_plural.capitalize()
         context["create_url_name"] = self.create_url_name
+        context["result_count"] = context["table"].paginator.count
         return context
 
 
@@ -123,7 +126,9 @@ class ScopedDeleteView(RegionMixin, generic.DeleteView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.user_can_edit():
-            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag verwijderen."))
+            raise PermissionDenied(
+                _("U hebt in deze regio geen rol waarmee u dit mag verwijderen.")
+            )
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self):

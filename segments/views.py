@@ -13,7 +13,6 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import ScopedModel, scope_for
 
-
 from . import filters, forms, overview, selectors, services, tables
 from .codes import ParticipationLevel
 from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
@@ -45,7 +44,9 @@ class RegionDetailView(generic.DetailView):
         context = super().get_context_data(**kwargs)
         region, user = self.object, self.request.user
         context["region"] = region
-        context["municipality_count"] = Municipality.objects.visible_to(user).filter(region=region).count()
+        context["municipality_count"] = (
+            Municipality.objects.visible_to(user).filter(region=region).count()
+        )
         context["segment_count"] = Segment.objects.visible_to(user).filter(region=region).count()
         context["care_form_count"] = CareForm.objects.visible_to(user).filter(region=region).count()
         context["product_count"] = Product.objects.visible_to(user).filter(region=region).count()
@@ -75,9 +76,7 @@ class MunicipalityDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         matrix = selectors.participation_matrix(user=self.request.user, region=self.region)
         context["cells"] = next((cells for m, cells in matrix.rows if m.pk == self.object.pk), [])
-        context["providers"] = (
-            self.object.providers.visible_to(self.request.user).order_by("name")
-        )
+        context["providers"] = self.object.providers.visible_to(self.request.user).order_by("name")
         return context
 
 
@@ -108,9 +107,15 @@ class SegmentTreeView(RegionMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         queryset = Segment.objects.visible_to(self.request.user).filter(region=self.region)
-        filterset = filters.SegmentFilterSet(self.request.GET or None, queryset=queryset, region=self.region)
+        filterset = filters.SegmentFilterSet(
+            self.request.GET or None, queryset=queryset, region=self.region
+        )
         context["filter"] = filterset
-        filtering = filterset.is_bound and filterset.is_valid() and any(filterset.form.cleaned_data.values())
+        filtering = (
+            filterset.is_bound
+            and filterset.is_valid()
+            and any(filterset.form.cleaned_data.values())
+        )
         context["filtering"] = filtering
         if filtering:
             context["results"] = filterset.qs.select_related("parent").order_by("code")
@@ -123,7 +128,12 @@ class SegmentDetailView(ScopedDetailView):
     template_name = "segments/segment_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("parent").prefetch_related("care_forms", "children")
+        return (
+            super()
+            .get_queryset()
+            .select_related("parent")
+            .prefetch_related("care_forms", "children")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -168,7 +178,9 @@ class ParticipationMatrixView(RegionMixin, generic.TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["matrix"] = selectors.participation_matrix(user=self.request.user, region=self.region)
+        context["matrix"] = selectors.participation_matrix(
+            user=self.request.user, region=self.region
+        )
         context["levels"] = ParticipationLevel
         return context
 
@@ -183,7 +195,8 @@ class ParticipationEditView(RegionMixin, generic.FormView):
     def dispatch(self, request, *args, **kwargs):
         user = request.user
         self.municipality = get_object_or_404(
-            Municipality.objects.visible_to(user).filter(region=self.region), pk=kwargs["municipality"]
+            Municipality.objects.visible_to(user).filter(region=self.region),
+            pk=kwargs["municipality"],
         )
         self.segment = get_object_or_404(
             Segment.objects.visible_to(user).filter(region=self.region), pk=kwargs["segment"]
@@ -314,6 +327,7 @@ class SupportProfileListView(RegionMixin, generic.ListView):
 
 # --- History ---------------------------------------------------------------------------------
 
+
 class HistoryView(RegionMixin, generic.TemplateView):
     """The audit trail of one object: who changed what, when."""
 
@@ -337,5 +351,3 @@ class HistoryView(RegionMixin, generic.TemplateView):
         context["object"] = self.object
         context["entries"] = LogEntry.objects.get_for_object(self.object).select_related("actor")
         return context
-
-

@@ -11,7 +11,18 @@ pytestmark = pytest.mark.django_db
 
 
 def counts():
-    models = (Region, Municipality, Segment, CareForm, Product, SupportProfile, Provider, Screening, User, LogEntry)
+    models = (
+        Region,
+        Municipality,
+        Segment,
+        CareForm,
+        Product,
+        SupportProfile,
+        Provider,
+        Screening,
+        User,
+        LogEntry,
+    )
     return {m.__name__: m.objects.count() for m in models}
 
 
@@ -23,12 +34,28 @@ def test_load_demo_is_complete_and_repeatable(settings):
     assert counts() == first  # nothing duplicated, not even an audit entry
 
     zhz, wbo, ams = (Region.objects.get(slug=s) for s in ("zhz", "wbo", "ams"))
-    assert zhz.municipalities.count() == 10 and wbo.municipalities.count() == 5 and ams.municipalities.count() == 14
+    assert (
+        zhz.municipalities.count() == 10
+        and wbo.municipalities.count() == 5
+        and ams.municipalities.count() == 14
+    )
     assert Municipality.objects.get(cbs_code="GM0363").name == "Amsterdam"
-    assert set(zhz.segments.filter(parent__isnull=True).values_list("code", flat=True)) == {"1", "2", "3", "4", "5", "6", "7"}
+    assert set(zhz.segments.filter(parent__isnull=True).values_list("code", flat=True)) == {
+        "1",
+        "2",
+        "3",
+        "4",
+        "5",
+        "6",
+        "7",
+    }
     assert set(zhz.segments.filter(parent__code="3").values_list("code", flat=True)) >= {"3a", "3b"}
     assert wbo.care_forms.count() == 13
-    assert set(ams.segments.filter(parent__isnull=True).values_list("code", flat=True)) == {"A", "B", "C"}
+    assert set(ams.segments.filter(parent__isnull=True).values_list("code", flat=True)) == {
+        "A",
+        "B",
+        "C",
+    }
     assert SupportProfile.objects.filter(region=ams).count() == 10
     assert Product.objects.filter(region=ams, support_profile__isnull=False).count() == 40
     # Provider populations of the seeds' sizes.
@@ -39,7 +66,13 @@ def test_load_demo_is_complete_and_repeatable(settings):
     assert Provider.objects.filter(region=wbo).count() >= 240
     assert Provider.objects.filter(kind=ProviderKind.CONSORTIUM).count() >= 3 * 3
     # One user per role.
-    assert {u.username for u in User.objects.all()} == {"inkoper", "contractmanager", "meelezer", "gemeente", "beheerder"}
+    assert {u.username for u in User.objects.all()} == {
+        "inkoper",
+        "contractmanager",
+        "meelezer",
+        "gemeente",
+        "beheerder",
+    }
     assert User.objects.get(username="gemeente").check_password("jeugdinkoop-demo")
 
 

@@ -31,20 +31,32 @@ def test_create_municipality_and_segment_and_see_history(client, world_a, users)
     client.force_login(users.officer)
     r = world_a.region.slug
     response = client.post(
-        reverse("segments:municipality-create", kwargs={"region": r}), {"cbs_code": "GM0505", "name": "Dordrecht"}
+        reverse("segments:municipality-create", kwargs={"region": r}),
+        {"cbs_code": "GM0505", "name": "Dordrecht"},
     )
     municipality = Municipality.objects.get(cbs_code="GM0505")
     assert response.url == municipality.get_absolute_url() and municipality.region == world_a.region
     response = client.post(
         reverse("segments:segment-create", kwargs={"region": r}),
-        {"parent": world_a.segment.pk, "code": "1b", "name": "Nieuw deelsegment", "care_forms": [world_a.care_form.pk], "bought_regionally": "on"},
+        {
+            "parent": world_a.segment.pk,
+            "code": "1b",
+            "name": "Nieuw deelsegment",
+            "care_forms": [world_a.care_form.pk],
+            "bought_regionally": "on",
+        },
     )
     segment = Segment.objects.get(code="1b", region=world_a.region)
     assert segment.parent == world_a.segment
     client.post(
         reverse("segments:segment-update", kwargs={"region": r, "pk": segment.pk}),
-        {"parent": world_a.segment.pk, "code": "1b", "name": "Hernoemd deelsegment",
-         "care_forms": [world_a.care_form.pk], "bought_regionally": "on"},
+        {
+            "parent": world_a.segment.pk,
+            "code": "1b",
+            "name": "Hernoemd deelsegment",
+            "care_forms": [world_a.care_form.pk],
+            "bought_regionally": "on",
+        },
     )
     entries = LogEntry.objects.get_for_object(segment)
     assert {e.actor for e in entries} == {users.officer}
@@ -53,7 +65,11 @@ def test_create_municipality_and_segment_and_see_history(client, world_a, users)
     assert [e.changes_dict["name"] for e in renames if e.action == LogEntry.Action.UPDATE] == [
         ["Nieuw deelsegment", "Hernoemd deelsegment"]
     ]
-    history = client.get(reverse("segments:history", kwargs={"region": r, "model": "segments.segment", "pk": segment.pk}))
+    history = client.get(
+        reverse(
+            "segments:history", kwargs={"region": r, "model": "segments.segment", "pk": segment.pk}
+        )
+    )
     body = history.content.decode()
     assert "Hernoemd deelsegment" in body and users.officer.username in body
 
@@ -83,8 +99,12 @@ def test_admin_refuses_cross_region_sub_segment_and_participation(client, world_
     response = client.post(
         "/beheer/segments/segment/add/",
         {
-            "region": world_a.region.pk, "parent": world_b.segment.pk, "code": "9", "name": "Fout",
-            "participations-TOTAL_FORMS": "0", "participations-INITIAL_FORMS": "0",
+            "region": world_a.region.pk,
+            "parent": world_b.segment.pk,
+            "code": "9",
+            "name": "Fout",
+            "participations-TOTAL_FORMS": "0",
+            "participations-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 200
@@ -93,7 +113,12 @@ def test_admin_refuses_cross_region_sub_segment_and_participation(client, world_
     ]
     response = client.post(
         "/beheer/segments/participation/add/",
-        {"municipality": world_b.municipality.pk, "segment": world_a.segment.pk, "level": "none", "note": ""},
+        {
+            "municipality": world_b.municipality.pk,
+            "segment": world_a.segment.pk,
+            "level": "none",
+            "note": "",
+        },
     )
     assert response.context["adminform"].form.errors["municipality"] == [
         "Deze gemeente hoort niet bij de regio van het segment."
@@ -104,23 +129,42 @@ def test_participation_cell_edit(client, world_a, users):
     client.force_login(users.officer)
     url = reverse(
         "segments:participation-edit",
-        kwargs={"region": world_a.region.slug, "municipality": world_a.municipality.pk, "segment": world_a.segment.pk},
+        kwargs={
+            "region": world_a.region.slug,
+            "municipality": world_a.municipality.pk,
+            "segment": world_a.segment.pk,
+        },
     )
     response = client.post(url, {"level": "partial", "note": ""})
     assert field_errors(response, "note") or response.context["form"].non_field_errors()
     client.post(url, {"level": "partial", "note": "Alleen voor 12-18 jaar"})
     row = Participation.objects.get(municipality=world_a.municipality, segment=world_a.segment)
     assert row.level == "partial"
-    matrix = client.get(reverse("segments:participation-matrix", kwargs={"region": world_a.region.slug}))
+    matrix = client.get(
+        reverse("segments:participation-matrix", kwargs={"region": world_a.region.slug})
+    )
     assert "Alleen voor 12-18 jaar" in matrix.content.decode()
 
 
 def test_provider_form_errors_at_the_field(client, world_a, users):
     client.force_login(users.contract_manager)
     url = reverse("providers:provider-create", kwargs={"region": world_a.region.slug})
-    response = client.post(url, {"name": "Nieuw", "kind": "institution", "kvk_number": "123", "reach": "regional", "identity_bound": "on"})
-    assert field_errors(response, "kvk_number") == ["Een KvK-nummer bestaat uit precies acht cijfers, bijvoorbeeld 41118572."]
-    assert field_errors(response, "denomination") == ["Noem de denominatie van een identiteitsgebonden aanbieder."]
+    response = client.post(
+        url,
+        {
+            "name": "Nieuw",
+            "kind": "institution",
+            "kvk_number": "123",
+            "reach": "regional",
+            "identity_bound": "on",
+        },
+    )
+    assert field_errors(response, "kvk_number") == [
+        "Een KvK-nummer bestaat uit precies acht cijfers, bijvoorbeeld 41118572."
+    ]
+    assert field_errors(response, "denomination") == [
+        "Noem de denominatie van een identiteitsgebonden aanbieder."
+    ]
     assert not Provider.objects.filter(name="Nieuw").exists()
 
 
@@ -128,30 +172,54 @@ def test_screening_dates_error_and_admissibility_on_the_page(client, world_a, us
     client.force_login(users.contract_manager)
     provider = ProviderFactory(region=world_a.region, name="Nog te screenen")
     detail = client.get(provider.get_absolute_url()).content.decode()
-    assert "Niet toelaatbaar" in detail and "Integriteit (Bibob): geen screening vastgelegd" in detail
-    url = reverse("providers:screening-create", kwargs={"region": world_a.region.slug, "provider": provider.pk})
-    response = client.post(url, {"kind": "bibob", "status": "passed", "date": "2026-05-01", "valid_until": "2026-04-01"})
-    assert field_errors(response, "valid_until") == ["'Geldig tot en met' ligt voor de datum van de screening."]
+    assert (
+        "Niet toelaatbaar" in detail and "Integriteit (Bibob): geen screening vastgelegd" in detail
+    )
+    url = reverse(
+        "providers:screening-create",
+        kwargs={"region": world_a.region.slug, "provider": provider.pk},
+    )
+    response = client.post(
+        url,
+        {"kind": "bibob", "status": "passed", "date": "2026-05-01", "valid_until": "2026-04-01"},
+    )
+    assert field_errors(response, "valid_until") == [
+        "'Geldig tot en met' ligt voor de datum van de screening."
+    ]
     assert not Screening.objects.filter(provider=provider).exists()
     screen_fully(provider)
-    assert "Alle vereiste screenings zijn voldoende en geldig." in client.get(provider.get_absolute_url()).content.decode()
+    assert (
+        "Alle vereiste screenings zijn voldoende en geldig."
+        in client.get(provider.get_absolute_url()).content.decode()
+    )
 
 
 def test_consortium_members_form(client, world_a, users):
     client.force_login(users.officer)
-    url = reverse("providers:consortium-members", kwargs={"region": world_a.region.slug, "pk": world_a.consortium.pk})
+    url = reverse(
+        "providers:consortium-members",
+        kwargs={"region": world_a.region.slug, "pk": world_a.consortium.pk},
+    )
     response = client.post(url, {"members": [world_a.distant_provider.pk]})
     assert field_errors(response, "lead") == ["Een samenwerkingsverband heeft een hoofdaannemer."]
     response = client.post(url, {"lead": world_a.provider.pk, "members": [world_a.provider.pk]})
     assert "twee keer genoemd" in " ".join(field_errors(response, "members"))
-    response = client.post(url, {"lead": world_a.distant_provider.pk, "members": [world_a.provider.pk]})
+    response = client.post(
+        url, {"lead": world_a.distant_provider.pk, "members": [world_a.provider.pk]}
+    )
     assert response.status_code == 302
-    assert ConsortiumMembership.objects.get(consortium=world_a.consortium, is_lead=True).member == world_a.distant_provider
+    assert (
+        ConsortiumMembership.objects.get(consortium=world_a.consortium, is_lead=True).member
+        == world_a.distant_provider
+    )
 
 
 def test_delete_protected_object_explains_why(client, world_a, users):
     client.force_login(users.officer)
-    url = reverse("segments:careform-delete", kwargs={"region": world_a.region.slug, "pk": world_a.care_form.pk})
+    url = reverse(
+        "segments:careform-delete",
+        kwargs={"region": world_a.region.slug, "pk": world_a.care_form.pk},
+    )
     response = client.post(url, follow=True)
     assert "kan niet worden verwijderd" in response.content.decode()
 
@@ -170,5 +238,7 @@ def test_provider_list_query_count_is_flat(client, world_a, users, django_assert
 def test_english_is_available(client, world_a, users):
     client.force_login(users.officer)
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    body = client.get(reverse("segments:participation-matrix", kwargs={"region": world_a.region.slug})).content.decode()
+    body = client.get(
+        reverse("segments:participation-matrix", kwargs={"region": world_a.region.slug})
+    ).content.decode()
     assert 'lang="en"' in body and "Participation" in body and "Deelname van gemeenten" not in body

@@ -8,16 +8,16 @@ from django.urls import get_resolver, reverse
 OK, DENIED, HIDDEN, LOGIN = 200, "denied", 404, "login"
 EXPECT = {
     #                 officer contract_manager viewer municipal other_region superuser
-    "region":          (OK, OK, OK, OK, HIDDEN, OK),
-    "landscape":       (OK, OK, OK, OK, HIDDEN, OK),
+    "region": (OK, OK, OK, OK, HIDDEN, OK),
+    "landscape": (OK, OK, OK, OK, HIDDEN, OK),
     "own_municipality": (OK, OK, OK, OK, HIDDEN, OK),
     "other_municipality": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "landscape_edit":  (OK, DENIED, DENIED, DENIED, HIDDEN, OK),
+    "landscape_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK),
     "serving_provider": (OK, OK, OK, OK, HIDDEN, OK),
     "distant_provider": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "provider_edit":   (OK, OK, DENIED, DENIED, HIDDEN, OK),
+    "provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
     "distant_provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
-    "history":         (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "history": (OK, OK, OK, HIDDEN, HIDDEN, OK),
 }
 ROLES = ("officer", "contract_manager", "viewer", "municipal", "other_region_officer", "superuser")
 
@@ -30,7 +30,11 @@ def pages(w):
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
         ("segments:municipality-detail", {**r, "pk": w.municipality.pk}, "own_municipality"),
-        ("segments:municipality-detail", {**r, "pk": w.other_municipality.pk}, "other_municipality"),
+        (
+            "segments:municipality-detail",
+            {**r, "pk": w.other_municipality.pk},
+            "other_municipality",
+        ),
         ("segments:municipality-update", {**r, "pk": w.municipality.pk}, "landscape_edit"),
         ("segments:municipality-delete", {**r, "pk": w.other_municipality.pk}, "landscape_edit"),
         ("segments:segment-tree", r, "landscape"),
@@ -84,7 +88,9 @@ def check(response, expected, url, role):
     if expected == DENIED:
         assert response.status_code in (403, 404), f"{where}: {response.status_code}"
     else:
-        assert response.status_code == expected, f"{where}: {response.status_code}, wanted {expected}"
+        assert response.status_code == expected, (
+            f"{where}: {response.status_code}, wanted {expected}"
+        )
 
 
 @pytest.mark.django_db
@@ -110,7 +116,9 @@ def test_denied_posts_change_nothing(client, world_a, users):
     segment = world_a.segment
     for role in ("viewer", "municipal", "other_region_officer"):
         client.force_login(getattr(users, role))
-        url = reverse("segments:segment-update", kwargs={"region": world_a.region.slug, "pk": segment.pk})
+        url = reverse(
+            "segments:segment-update", kwargs={"region": world_a.region.slug, "pk": segment.pk}
+        )
         response = client.post(url, {"code": "1", "name": "Gekaapt"})
         assert response.status_code in (403, 404)
         segment.refresh_from_db()
@@ -127,8 +135,14 @@ def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_
         ("segments:segment-detail", {"region": r, "pk": world_b.segment.pk}),
         ("segments:municipality-detail", {"region": r, "pk": world_b.municipality.pk}),
         ("segments:product-detail", {"region": r, "pk": world_b.product.pk}),
-        ("segments:history", {"region": r, "model": "providers.provider", "pk": world_b.provider.pk}),
-        ("segments:participation-edit", {"region": r, "municipality": world_b.municipality.pk, "segment": world_a.segment.pk}),
+        (
+            "segments:history",
+            {"region": r, "model": "providers.provider", "pk": world_b.provider.pk},
+        ),
+        (
+            "segments:participation-edit",
+            {"region": r, "municipality": world_b.municipality.pk, "segment": world_a.segment.pk},
+        ),
     ]:
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
 
@@ -169,14 +183,21 @@ def test_admin_is_scoped(client, world_a, world_b, users):
     assert "Zorg A Dichtbij" in body and "Zorg B Dichtbij" not in body
     other = client.get(f"/beheer/providers/provider/{world_b.provider.pk}/change/")
     assert other.status_code == 302  # the admin's "does not exist" redirect, no form
-    assert client.get(f"/beheer/providers/provider/{world_b.provider.pk}/auditlog/").status_code == 404
+    assert (
+        client.get(f"/beheer/providers/provider/{world_b.provider.pk}/auditlog/").status_code == 404
+    )
     assert client.get("/beheer/accounts/user/").status_code == 403
     # Region choices on a new object: only regions where the user may edit.
     form = client.get("/beheer/segments/segment/add/").context["adminform"].form
     assert list(form.fields["region"].queryset) == [world_a.region]
     # Contract manager may not edit the landscape in the admin, viewer has no admin at all.
     client.force_login(users.contract_manager)
-    assert client.get(f"/beheer/segments/segment/{world_a.segment.pk}/change/").context["has_change_permission"] is False
+    assert (
+        client.get(f"/beheer/segments/segment/{world_a.segment.pk}/change/").context[
+            "has_change_permission"
+        ]
+        is False
+    )
     client.force_login(users.viewer)
     assert client.get("/beheer/segments/segment/").status_code == 302
 

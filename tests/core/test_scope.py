@@ -12,7 +12,9 @@ def test_scope_region_ids_by_role():
     )
     assert scope.region_ids() == {1, 2}
     assert scope.region_ids({Role.PROCUREMENT_OFFICER}) == {2}
-    assert scope.has_role(2, {Role.PROCUREMENT_OFFICER}) and not scope.has_role(1, {Role.PROCUREMENT_OFFICER})
+    assert scope.has_role(2, {Role.PROCUREMENT_OFFICER}) and not scope.has_role(
+        1, {Role.PROCUREMENT_OFFICER}
+    )
     assert not scope.is_municipal
 
 

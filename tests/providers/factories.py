@@ -55,4 +55,6 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         model = ConsortiumMembership
 
     consortium = factory.SubFactory(ConsortiumFactory)
-    member = factory.SubFactory(ProviderFactory, region=factory.SelfAttribute("..consortium.region"))
+    member = factory.SubFactory(
+        ProviderFactory, region=factory.SelfAttribute("..consortium.region")
+    )

@@ -18,7 +18,10 @@ TODAY = date(2026, 6, 1)
 
 
 def facts(**overrides):
-    base = {k: ScreeningFact(k, "passed", date(2026, 1, 1), date(2027, 1, 1)) for k in ("bibob", "vog", "quality", "financial")}
+    base = {
+        k: ScreeningFact(k, "passed", date(2026, 1, 1), date(2027, 1, 1))
+        for k in ("bibob", "vog", "quality", "financial")
+    }
     base.update(overrides)
     return [f for f in base.values() if f is not None]
 
@@ -51,7 +54,9 @@ def test_valid_until_today_still_counts_and_the_latest_screening_wins():
     older_fail = ScreeningFact("financial", "failed", date(2025, 1, 1), None)
     newer_pass = ScreeningFact("financial", "passed", date(2026, 1, 1), TODAY)
     assert judge(facts(financial=newer_pass) + [older_fail], TODAY).admissible
-    assert not judge(facts(financial=newer_pass) + [older_fail], TODAY + timedelta(days=1)).admissible
+    assert not judge(
+        facts(financial=newer_pass) + [older_fail], TODAY + timedelta(days=1)
+    ).admissible
 
 
 def test_consortium_needs_a_lead_and_admissible_members():
@@ -84,13 +89,17 @@ def test_database_verdict_equals_the_python_verdict_on_random_data():
                 )
         organisations.append(provider)
     for provider in organisations[:5]:
-        screen_fully(provider, **{k: {"date": today} for k in ("bibob", "vog", "quality", "financial")})
+        screen_fully(
+            provider, **{k: {"date": today} for k in ("bibob", "vog", "quality", "financial")}
+        )
     for index in range(6):
         consortium = ConsortiumFactory(region=organisations[0].region)
         members = rng.sample(organisations, k=3)
         for position, member in enumerate(members):
             Provider.objects.filter(pk=member.pk).update(region=consortium.region)
-            MembershipFactory(consortium=consortium, member=member, is_lead=position == 0 and index % 3 != 0)
+            MembershipFactory(
+                consortium=consortium, member=member, is_lead=position == 0 and index % 3 != 0
+            )
     annotated = {p.pk: p.is_admissible for p in with_admissibility(Provider.objects.all(), today)}
     assert any(annotated.values()) and not all(annotated.values())
     for provider in Provider.objects.all():

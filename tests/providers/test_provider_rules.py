@@ -29,7 +29,9 @@ def test_organisation_needs_kvk_consortium_may_do_without():
 
 
 def test_identity_bound_needs_denomination():
-    provider = ProviderFactory.build(region=ProviderFactory().region, identity_bound=True, denomination="")
+    provider = ProviderFactory.build(
+        region=ProviderFactory().region, identity_bound=True, denomination=""
+    )
     with pytest.raises(ValidationError) as error:
         provider.full_clean()
     assert "denomination" in error.value.message_dict

@@ -45,7 +45,9 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
         model = Participation
 
     municipality = factory.SubFactory(MunicipalityFactory)
-    segment = factory.SubFactory(SegmentFactory, region=factory.SelfAttribute("..municipality.region"))
+    segment = factory.SubFactory(
+        SegmentFactory, region=factory.SelfAttribute("..municipality.region")
+    )
     level = "none"
 
 

@@ -33,7 +33,9 @@ def test_sub_segment_under_another_regions_segment_is_refused():
     child = Segment(region=RegionFactory(), parent=parent, code="1a", name="Deel")
     with pytest.raises(ValidationError) as error:
         child.full_clean()
-    assert error.value.message_dict["parent"] == ["Een deelsegment hoort bij een segment van dezelfde regio."]
+    assert error.value.message_dict["parent"] == [
+        "Een deelsegment hoort bij een segment van dezelfde regio."
+    ]
 
 
 def test_segment_cannot_hang_under_its_own_descendant():
@@ -96,9 +98,19 @@ def test_product_codes_must_come_from_the_ijw_lists():
     care_form = CareFormFactory()
     with pytest.raises(IntegrityError), transaction.atomic():
         Product.objects.create(
-            region=care_form.region, care_form=care_form, code="X", name="X", category="99", unit="04"
+            region=care_form.region,
+            care_form=care_form,
+            code="X",
+            name="X",
+            category="99",
+            unit="04",
         )
     with pytest.raises(IntegrityError), transaction.atomic():
         Product.objects.create(
-            region=care_form.region, care_form=care_form, code="X", name="X", category="45", unit="77"
+            region=care_form.region,
+            care_form=care_form,
+            code="X",
+            name="X",
+            category="45",
+            unit="77",
         )

@@ -1,0 +1,97 @@
+"""A procurement officer logs in and walks the landscape, as a user would, in Chromium."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def login(page, base, username, password="jeugdinkoop-demo"):
+    page.goto(f"{base}/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(password)
+    page.get_by_role("button", name="Inloggen").click()
+
+
+def test_officer_walks_tree_matrix_and_provider(live_server, page, shot):
+    call_command("load_demo", force=True, verbosity=0)
+    base = live_server.url
+    login(page, base, "inkoper")
+
+    # Two regions: the start page lists both; the officer opens Zuid-Holland Zuid.
+    page.get_by_role("link", name="Zuid-Holland Zuid").first.click()
+    page.get_by_role("heading", level=1, name="Zuid-Holland Zuid").wait_for()
+    shot("01-region-overview")
+
+    # Segment tree: segment 3 has sub-segments 3a/3b/3c; open 3a by keyboard-reachable links.
+    page.get_by_role("navigation", name=re.compile("Navigatie")).get_by_role(
+        "link", name="Segmenten"
+    ).click()
+    page.get_by_role("heading", name="Segmenten en deelsegmenten").wait_for()
+    tree = page.locator("ul.tree--root")
+    assert tree.get_by_text("Hoog specialistisch").is_visible()
+    tree.locator(
+        "summary", has_text="Dagbesteding en dagbehandeling"
+    ).click()  # already open; toggles closed
+    tree.locator("summary", has_text="Dagbesteding en dagbehandeling").click()  # and open again
+    shot("02-segment-tree")
+    tree.get_by_role("link", name=re.compile("MKD|KDC")).first.click()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Deelsegment 3a")
+    assert page.get_by_text("Onderdeel van").is_visible()
+
+    # Participation matrix: 10 municipalities × the regionally bought (sub-)segments.
+    page.get_by_role("link", name="Deelname", exact=True).click()
+    matrix = page.locator("table.matrix")
+    assert matrix.locator("tbody tr").count() == 10
+    assert matrix.get_by_role("rowheader", name=re.compile("Dordrecht")).is_visible()
+    shot("03-participation-matrix")
+    # Change one cell: Sliedrecht takes part in segment 2 only partly.
+    matrix.get_by_role("link", name=re.compile(r"^Sliedrecht, 2 Wonen")).click()
+    page.get_by_label("Gedeeltelijk").check()
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_text(
+        "Licht toe waarvoor de gemeente wel en niet deelneemt."
+    ).first.is_visible()
+    shot("04-participation-error")
+    page.get_by_label("Toelichting").fill(
+        "Alleen gezinshuizen; beschermd wonen koopt Sliedrecht zelf in."
+    )
+    page.get_by_role("button", name="Opslaan").click()
+    assert page.get_by_role("status").get_by_text("is opgeslagen").is_visible()
+    assert page.locator("li", has_text="Alleen gezinshuizen; beschermd wonen").is_visible()
+
+    # Providers: filter to consortia, open one, see its members and admissibility; open a member.
+    page.get_by_role("link", name="Aanbieders", exact=True).click()
+    page.get_by_label("Soort").select_option(label="Samenwerkingsverband")
+    page.get_by_role("button", name="Toepassen").click()
+    shot("05-provider-list")
+    assert page.locator(".result-count").inner_text() == "3 resultaten", page.locator(
+        ".result-count"
+    ).inner_text()
+    page.locator("table.data-table tbody a").first.click()
+    page.get_by_role("heading", name="Leden van het samenwerkingsverband").wait_for()
+    assert page.get_by_role("cell", name="Hoofdaannemer").count() == 1
+    shot("06-consortium")
+    page.locator("table.data-table tbody a").first.click()
+    page.get_by_role("heading", name="Screenings").wait_for()
+    assert page.get_by_role("heading", name=re.compile("^(Niet )?[Tt]oelaatbaar$")).is_visible()
+    assert page.get_by_role("heading", name="Lid van samenwerkingsverband").is_visible()
+    shot("07-provider")
+
+    # The history of the provider is one click away.
+    page.get_by_role("link", name="Geschiedenis").click()
+    assert page.get_by_role("heading", name=re.compile("^Geschiedenis van")).is_visible()
+
+
+def test_municipal_user_sees_only_its_own(live_server, page):
+    call_command("load_demo", force=True, verbosity=0)
+    login(page, live_server.url, "gemeente")
+    # One region only: straight to West-Brabant Oost.
+    page.get_by_role("heading", level=1, name="West-Brabant Oost").wait_for()
+    page.get_by_role("link", name="Gemeenten", exact=True).click()
+    assert page.locator("table.data-table tbody tr").count() == 1
+    assert page.get_by_role("link", name="Breda").is_visible()
+    page.goto(f"{live_server.url}/regios/zhz/")
+    assert page.get_by_role("heading", name="Niet gevonden").is_visible()
