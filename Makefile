@@ -41,10 +41,10 @@ run: demo locale/en/LC_MESSAGES/django.mo  ## the app at http://127.0.0.1:8000 o
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the whole suite
-	$(BIN)/python -m pytest -n 2 -q
+	$(BIN)/python -m pytest -n 2 -q -m "not integration"
 
 test-fast: $(STAMP)  ## the suite without browser tests
-	$(BIN)/python -m pytest -n 2 -q -m "not e2e"
+	$(BIN)/python -m pytest -n 2 -q -m "not e2e and not integration"
 
 browsers:  ## Debian's Chromium for the Playwright browser tests
 	@test -x /usr/bin/chromium || { \

@@ -131,7 +131,6 @@ STORAGES = {
 # Without collectstatic (development, tests) WhiteNoise serves straight from the app folders.
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
-FORMS_URLFIELD_ASSUME_HTTPS = True
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext as _
@@ -47,6 +48,7 @@ class ProviderAdmin(ScopedModelAdmin):
     list_filter = ("region", "kind", "reach", "identity_bound")
     search_fields = ("name", "kvk_number", "agb_code", "city")
     filter_horizontal = ("care_forms", "municipalities_served")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     inlines = [MembershipInline, ScreeningInline]
 
 

@@ -7,6 +7,8 @@ from .models import Provider, ProviderKind, Screening
 
 
 class ProviderForm(RegionBoundModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Provider
         fields = [
