@@ -25,6 +25,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 locale/nl/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo: $(wildcard locale/*/LC_MESSAGES/django.po) | $(STAMP)
+	@command -v msgfmt >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; \
+	  else echo "Compiling the translations needs gettext: sudo apt-get install gettext"; exit 1; fi; }
 	$(DEV_ENV) $(BIN)/python manage.py compilemessages --ignore=.venv -v 0
 
 messages: $(STAMP)  ## refresh the translation files after changing UI text
