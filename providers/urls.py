@@ -1,29 +1,33 @@
 from django.urls import path
 
-from . import views
+from segments.viewmixins import crud_paths
+
+from . import views as v
 
 app_name = "providers"
 
 urlpatterns = [
-    path("", views.ProviderListView.as_view(), name="provider-list"),
-    path("nieuw/", views.ProviderCreateView.as_view(), name="provider-create"),
-    path("<int:pk>/", views.ProviderDetailView.as_view(), name="provider-detail"),
-    path("<int:pk>/wijzigen/", views.ProviderUpdateView.as_view(), name="provider-update"),
-    path("<int:pk>/verwijderen/", views.ProviderDeleteView.as_view(), name="provider-delete"),
-    path("<int:pk>/leden/", views.ConsortiumMembersView.as_view(), name="consortium-members"),
+    *crud_paths(
+        "",
+        "provider",
+        list_view=v.ProviderListView,
+        create=v.ProviderCreateView,
+        detail=v.ProviderDetailView,
+        update=v.ProviderUpdateView,
+        delete=v.ProviderDeleteView,
+    ),
+    path("<int:pk>/leden/", v.ConsortiumMembersView.as_view(), name="consortium-members"),
     path(
-        "<int:provider>/screenings/nieuw/",
-        views.ScreeningCreateView.as_view(),
-        name="screening-create",
+        "<int:provider>/screenings/nieuw/", v.ScreeningCreateView.as_view(), name="screening-create"
     ),
     path(
         "<int:provider>/screenings/<int:screening>/wijzigen/",
-        views.ScreeningUpdateView.as_view(),
+        v.ScreeningUpdateView.as_view(),
         name="screening-update",
     ),
     path(
         "<int:provider>/screenings/<int:screening>/verwijderen/",
-        views.ScreeningDeleteView.as_view(),
+        v.ScreeningDeleteView.as_view(),
         name="screening-delete",
     ),
 ]

@@ -149,3 +149,18 @@ class ScopedDeleteView(RegionMixin, generic.DeleteView):
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("%(object)s is verwijderd.") % {"object": label})
         return HttpResponseRedirect(success_url)
+
+
+def crud_paths(prefix: str, name: str, *, list_view, create, detail, update, delete) -> list:
+    """The list, create, detail, update and delete pages of one model under ``prefix``
+    (Dutch paths: ``nieuw/``, ``<pk>/wijzigen/``, ``<pk>/verwijderen/``)."""
+    from django.urls import path
+
+    prefix = f"{prefix}/" if prefix else ""
+    return [
+        path(prefix, list_view.as_view(), name=f"{name}-list"),
+        path(f"{prefix}nieuw/", create.as_view(), name=f"{name}-create"),
+        path(f"{prefix}<int:pk>/", detail.as_view(), name=f"{name}-detail"),
+        path(f"{prefix}<int:pk>/wijzigen/", update.as_view(), name=f"{name}-update"),
+        path(f"{prefix}<int:pk>/verwijderen/", delete.as_view(), name=f"{name}-delete"),
+    ]
