@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "core",
     "segments",
     "providers",
+    "procurement",
+    "contracts",
     "accounts",
     "demo",
 ]

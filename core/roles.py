@@ -14,3 +14,6 @@ ALL_REGION_ROLES = frozenset(Role.values)
 # Who may change what, per kind of data. Municipal users and viewers only read.
 LANDSCAPE_EDITORS = frozenset({Role.PROCUREMENT_OFFICER})
 PROVIDER_EDITORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})
+PROCUREMENT_EDITORS = frozenset({Role.PROCUREMENT_OFFICER})
+# Members of an assessment committee: they score submissions, each only for themselves.
+ASSESSORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ContractsConfig(AppConfig):
+    name = "contracts"
+    verbose_name = _("Contracten")
+
+    def ready(self):
+        from procurement.signals import award_made
+
+        from . import audit  # noqa: F401
+        from .services import contracts_from_award
+
+        award_made.connect(contracts_from_award, dispatch_uid="contracts_from_award")

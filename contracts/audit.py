@@ -1,0 +1,5 @@
+from auditlog.registry import auditlog
+
+from .models import Contract
+
+auditlog.register(Contract)

@@ -1,0 +1,204 @@
+"""Read-side queries of procurement, always through the scoping mechanism."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from providers.models import Provider
+from segments.models import CareForm, Municipality, Participation, Segment
+
+from . import scoring, workflow
+from .codes import MilestoneKind, Outcome, ProcedureType, TenderState
+from .models import (
+    AwardCriterion,
+    ConsensusScore,
+    EligibilityCheck,
+    Submission,
+    Tender,
+)
+
+
+def tender_list(*, user, region):
+    return (
+        Tender.objects.visible_to(user)
+        .filter(region=region)
+        .select_related("strategy")
+        .annotate(
+            lot_count=Count("lots", distinct=True),
+            submission_count=Count(
+                "submissions", filter=Q(submissions__is_live=True), distinct=True
+            ),
+        )
+    )
+
+
+def tender_facts(tender: Tender, now: datetime | None = None) -> workflow.Facts:
+    now = now or timezone.now()
+    criteria = AwardCriterion.objects.filter(tender=tender)
+    n_criteria = criteria.count()
+    live = Submission.objects.filter(tender=tender, is_live=True)
+    n_requirements = tender.requirements.count()
+    incomplete_checks = EligibilityCheck.objects.filter(
+        submission=OuterRef("pk"), passed__isnull=True
+    )
+    unjudged = (
+        live.annotate(n_checks=Count("checks"))
+        .filter(Q(n_checks__lt=n_requirements) | Exists(incomplete_checks))
+        .count()
+    )
+    unscored = (
+        live.filter(eligible=True).annotate(n=Count("consensus")).filter(n__lt=n_criteria).count()
+    )
+    decided = Submission.objects.filter(tender=tender).exclude(outcome=Outcome.WITHDRAWN)
+    return workflow.Facts(
+        now=now,
+        lots=tender.lots.count(),
+        criteria=n_criteria,
+        weights_total=criteria.aggregate(t=Sum("weight"))["t"] or Decimal(0),
+        requirements=n_requirements,
+        submission_deadline=tender.submission_deadline,
+        live_submissions=live.count(),
+        unjudged_eligibility=unjudged,
+        unscored=unscored,
+        preselected=live.filter(preselected=True).count(),
+        awarded=decided.filter(outcome=Outcome.AWARDED).count(),
+        outcomes_without_reason=decided.filter(
+            Q(outcome=Outcome.PENDING) | Q(outcome_reason="")
+        ).count(),
+        objection_started_on=tender.objection_started_on,
+        objection_days=tender.objection_days,
+    )
+
+
+def transition_options(tender: Tender, now=None) -> list[workflow.Option]:
+    return workflow.options(tender.procedure_type, tender.state, tender_facts(tender, now))
+
+
+def timeline(tender: Tender) -> list[dict]:
+    """Milestones in the order of the procedure, planned against actual."""
+    rows = {m.kind: m for m in tender.milestones.all()}
+    order = list(MilestoneKind.values)
+    today = timezone.localdate()
+    result = []
+    for kind in sorted(rows, key=order.index):
+        m = rows[kind]
+        late = m.actual_on is None and m.planned_on is not None and m.planned_on < today
+        result.append({"milestone": m, "late": late})
+    return result
+
+
+def criteria_of(tender: Tender) -> list[scoring.Criterion]:
+    return [
+        scoring.Criterion(c.pk, c.name, c.weight, c.order)
+        for c in AwardCriterion.objects.filter(tender=tender)
+    ]
+
+
+def ranking_entries(tender: Tender, submissions) -> list[scoring.Entry]:
+    scores = defaultdict(dict)
+    for row in ConsensusScore.objects.filter(submission__in=submissions).values(
+        "submission_id", "criterion_id", "value"
+    ):
+        scores[row["submission_id"]][row["criterion_id"]] = row["value"]
+    return [scoring.Entry(s.pk, scores[s.pk], s.received_at, s.number) for s in submissions]
+
+
+def ranking_table(tender: Tender):
+    """Eligible submissions with their consensus scores per criterion, in ranking order when a
+    ranking exists, else by provisional total."""
+    criteria = list(AwardCriterion.objects.filter(tender=tender))
+    subs = list(
+        Submission.objects.filter(tender=tender, eligible=True)
+        .exclude(outcome=Outcome.WITHDRAWN)
+        .select_related("provider", "lot")
+    )
+    scores = defaultdict(dict)
+    for c in ConsensusScore.objects.filter(submission__in=subs):
+        scores[c.submission_id][c.criterion_id] = c.value
+    crit = [scoring.Criterion(c.pk, c.name, c.weight, c.order) for c in criteria]
+    rows = []
+    for s in subs:
+        total = scoring.weighted_total(scores[s.pk], crit, tender.score_scale_max)
+        rows.append(
+            {
+                "submission": s,
+                "scores": [scores[s.pk].get(c.pk) for c in criteria],
+                "total": s.total_score if s.total_score is not None else total,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            r["submission"].rank is None,
+            r["submission"].rank or 0,
+            -(r["total"] or Decimal(-1)),
+            r["submission"].number,
+        )
+    )
+    return criteria, rows
+
+
+def coverage_matrix(*, user, region, segment: Segment, tender: Tender | None = None):
+    """Municipality × care form (or sub-segment when the segment has no care forms): how many
+    contracted or admitted providers cover each cell. Gaps are cells with 0."""
+    awarded = Submission.objects.filter(
+        lot__segment=segment, outcome__in=[Outcome.AWARDED, Outcome.ADMITTED]
+    )
+    if tender is not None:
+        awarded = awarded.filter(tender=tender)
+    providers = list(
+        Provider.objects.visible_to(user)
+        .filter(region=region, pk__in=awarded.values("provider"))
+        .prefetch_related("municipalities_served", "care_forms", "members__member__care_forms")
+    )
+    forms = list(
+        CareForm.objects.filter(Q(segments=segment) | Q(segments__parent=segment))
+        .distinct()
+        .order_by("name")
+    )
+    excluded = Participation.objects.filter(segment=segment, level="none").values("municipality")
+    municipalities = list(
+        Municipality.objects.visible_to(user).filter(region=region).exclude(pk__in=excluded)
+    )
+    offered = {}
+    for p in providers:
+        if p.is_consortium:
+            ids = {f.pk for m in p.members.all() for f in m.member.care_forms.all()}
+        else:
+            ids = {f.pk for f in p.care_forms.all()}
+        # What the submission offered counts where known.
+        sub_forms = set(awarded.filter(provider=p).values_list("care_forms", flat=True)) - {None}
+        offered[p.pk] = (sub_forms or ids, {m.pk for m in p.municipalities_served.all()})
+    rows = []
+    gaps = 0
+    for m in municipalities:
+        cells = []
+        for f in forms:
+            n = sum(1 for fs, ms in offered.values() if f.pk in fs and m.pk in ms)
+            gaps += n == 0
+            cells.append(n)
+        rows.append({"municipality": m, "cells": cells})
+    return {"forms": forms, "rows": rows, "providers": providers, "gaps": gaps}
+
+
+def procurement_summary(*, user, region) -> dict:
+    tenders = Tender.objects.visible_to(user).filter(region=region)
+    return {
+        "tenders_open": tenders.exclude(
+            state__in=[
+                TenderState.IMPLEMENTATION,
+                TenderState.ENDED,
+                TenderState.CANCELLED,
+                TenderState.UNSUCCESSFUL,
+            ]
+        ).count(),
+        "tenders_total": tenders.count(),
+        "by_type": {
+            label: tenders.filter(procedure_type=value).count()
+            for value, label in ProcedureType.choices
+        },
+    }

@@ -1,0 +1,680 @@
+"""Every change to a procedure goes through these functions: they check the rules, change the
+data in one transaction and record the decision. Views, forms and tasks stay thin over them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core.roles import ASSESSORS
+from core.scoping import scope_for
+from providers.models import ConsortiumMembership, Provider
+
+from . import admission, scoring, selectors, workflow
+from .codes import (
+    ADMISSION_TYPES,
+    SCORED_TYPES,
+    FrameworkStatus,
+    Outcome,
+    ProcedureType,
+    QuestionSource,
+    TenderState,
+)
+from .models import (
+    AdmissionWindow,
+    AwardCriterion,
+    ConsensusScore,
+    EligibilityCheck,
+    Framework,
+    Lot,
+    Milestone,
+    Question,
+    Score,
+    Strategy,
+    Submission,
+    Tender,
+    TenderEvent,
+)
+from .signals import award_made
+
+S = TenderState
+
+
+# ---------------------------------------------------------------- framework
+
+
+FRAMEWORK_ORDER = [FrameworkStatus.DRAFT, FrameworkStatus.CONSULTATION, FrameworkStatus.ADOPTED]
+
+
+def framework_advance(framework: Framework, status: str, on: date) -> Framework:
+    """Draft → consultation → adopted, one step at a time, each dated."""
+    current, wanted = FRAMEWORK_ORDER.index(framework.status), FRAMEWORK_ORDER.index(status)
+    if wanted != current + 1:
+        raise ValidationError(
+            _("Een inkoopkader gaat van '%(from)s' niet naar '%(to)s'.")
+            % {"from": framework.get_status_display(), "to": FrameworkStatus(status).label}
+        )
+    if status == FrameworkStatus.CONSULTATION:
+        framework.consultation_started_on = on
+    else:
+        if framework.consultation_started_on and on < framework.consultation_started_on:
+            raise ValidationError(
+                _("De vaststelling ligt voor de datum waarop zienswijzen zijn gevraagd.")
+            )
+        framework.adopted_on = on
+    framework.status = status
+    framework.save()
+    return framework
+
+
+# ---------------------------------------------------------------- tenders
+
+
+def tender_from_strategy(strategy: Strategy, *, reference: str, title: str = "") -> Tender:
+    """A draft procedure that takes the strategy's procedure type, maximum and coverage rule,
+    with the strategy's segment as its first lot."""
+    with transaction.atomic():
+        tender = Tender(
+            region=strategy.region,
+            strategy=strategy,
+            reference=reference,
+            title=title or strategy.title,
+            procedure_type=strategy.procedure_type,
+            preselection_count=strategy.max_providers,
+            coverage_min_care_forms=strategy.coverage_min_care_forms,
+        )
+        tender.full_clean()
+        tender.save()
+        Lot.objects.create(tender=tender, number=1, segment=strategy.segment)
+    return tender
+
+
+def replace_criteria(tender: Tender, rows: Iterable[Mapping]) -> list[AwardCriterion]:
+    """Set all award criteria of a draft at once; weights must add up to exactly 100%."""
+    rows = list(rows)
+    if tender.state != S.DRAFT:
+        raise ValidationError(_("Gunningscriteria liggen vast zodra de procedure is gepubliceerd."))
+    error = scoring.weights_error([Decimal(r["weight"]) for r in rows])
+    if error:
+        raise ValidationError(error)
+    with transaction.atomic():
+        tender.criteria.all().delete()
+        return [
+            AwardCriterion.objects.create(tender=tender, order=i, **row)
+            for i, row in enumerate(rows, start=1)
+        ]
+
+
+def transition(
+    tender: Tender, name: str, *, user=None, reason: str = "", now: datetime | None = None
+) -> Tender:
+    """Make transition ``name`` if the workflow allows it now; record it; apply its effects."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        tender = Tender.objects.select_for_update().get(pk=tender.pk)
+        facts = selectors.tender_facts(tender, now)
+        step = workflow.check(tender.procedure_type, tender.state, name, facts)
+        if step.needs_reason and not reason.strip():
+            raise workflow.TransitionNotAllowed([_("Geef de reden van deze beslissing.")])
+        today = timezone.localdate(now)
+        effect = _EFFECTS.get(name)
+        if effect:
+            effect(tender, today=today, user=user)
+        if step.needs_reason:
+            tender.closing_reason = reason.strip()
+        TenderEvent.objects.create(
+            tender=tender,
+            transition=name,
+            from_state=tender.state,
+            to_state=step.target,
+            at=now,
+            actor=user,
+            reason=reason.strip(),
+        )
+        tender.state = step.target
+        tender.save()
+        if step.milestone:
+            Milestone.objects.update_or_create(
+                tender=tender, kind=step.milestone, defaults={"actual_on": today}
+            )
+    return tender
+
+
+def _start_scoring(tender, *, today, user):
+    for sub in Submission.objects.filter(tender=tender, is_live=True):
+        if sub.eligible is False:
+            _decide(sub, Outcome.EXCLUDED, _eligibility_reason(sub), today)
+
+
+def _eligibility_reason(sub: Submission) -> str:
+    failed = [
+        f"{c.requirement.get_kind_display()}: {c.requirement.text} – {c.evidence}"
+        for c in sub.checks.select_related("requirement").filter(passed=False)
+    ]
+    return _("Voldoet niet aan: %(list)s") % {"list": "; ".join(failed)}
+
+
+def _decide(sub: Submission, outcome: str, reason: str, today: date):
+    sub.outcome, sub.outcome_reason, sub.outcome_on = outcome, reason, today
+    sub.sync_live()
+    sub.save(update_fields=["outcome", "outcome_reason", "outcome_on", "is_live"])
+
+
+def rank_tender(tender: Tender) -> list[scoring.Ranked]:
+    """Rank the eligible live submissions per lot and store rank, total and tie note."""
+    criteria = selectors.criteria_of(tender)
+    result = []
+    for lot in tender.lots.all():
+        subs = list(Submission.objects.filter(lot=lot, is_live=True, eligible=True))
+        ranked = scoring.rank(
+            selectors.ranking_entries(tender, subs), criteria, tender.score_scale_max
+        )
+        by_id = {s.pk: s for s in subs}
+        for r in ranked:
+            sub = by_id[r.entry.id]
+            sub.rank, sub.total_score, sub.tie_note = r.rank, r.total, r.tie_note[:200]
+            sub.save(update_fields=["rank", "total_score", "tie_note"])
+        result.extend(ranked)
+    return result
+
+
+def _ranking_reason(sub: Submission, of: int) -> str:
+    return _("Gerangschikt op plaats %(rank)s van %(of)s met %(total)s punten.") % {
+        "rank": sub.rank,
+        "of": of,
+        "total": f"{sub.total_score:.2f}".replace(".", ","),
+    }
+
+
+def _select_best(tender: Tender, *, today, chosen_outcome, chosen_flag, rest_outcome):
+    rank_tender(tender)
+    limit = tender.preselection_count
+    for lot in tender.lots.all():
+        subs = list(
+            Submission.objects.filter(lot=lot, is_live=True, eligible=True).order_by("rank")
+        )
+        for sub in subs:
+            best = limit is None or sub.rank <= limit
+            reason = _ranking_reason(sub, len(subs))
+            if best:
+                if chosen_flag:
+                    sub.preselected = True
+                    sub.save(update_fields=["preselected"])
+                if chosen_outcome:
+                    _decide(sub, chosen_outcome, reason, today)
+            else:
+                extra = _(" Alleen de beste %(n)s gaan door.") % {"n": limit}
+                _decide(sub, rest_outcome, reason + extra, today)
+
+
+def _preselect(tender, *, today, user):
+    _select_best(
+        tender,
+        today=today,
+        chosen_outcome=None,
+        chosen_flag=True,
+        rest_outcome=Outcome.NOT_PRESELECTED,
+    )
+
+
+def _provisional_award(tender, *, today, user):
+    if tender.procedure_type == ProcedureType.TENDER:
+        _select_best(
+            tender,
+            today=today,
+            chosen_outcome=Outcome.AWARDED,
+            chosen_flag=False,
+            rest_outcome=Outcome.NOT_AWARDED,
+        )
+        return
+    for sub in Submission.objects.filter(tender=tender, is_live=True):
+        if tender.procedure_type == ProcedureType.SAS and not sub.preselected:
+            continue
+        if sub.eligible and sub.outcome == Outcome.PENDING:
+            reason = (
+                _ranking_reason(sub, Submission.objects.filter(lot=sub.lot, eligible=True).count())
+                if sub.rank
+                else ""
+            )
+            _decide(
+                sub,
+                Outcome.AWARDED,
+                (reason + " " + _("Voorlopig gegund na onderhandeling.")).strip(),
+                today,
+            )
+
+
+def _start_objection(tender, *, today, user):
+    tender.objection_started_on = today
+
+
+def _award(tender, *, today, user):
+    if tender.procedure_type == ProcedureType.BUDGET_GRANT:
+        for sub in Submission.objects.filter(tender=tender, is_live=True, eligible=True):
+            _decide(
+                sub, Outcome.AWARDED, _("Voldoet aan alle voorwaarden; subsidie verleend."), today
+            )
+    awarded = list(Submission.objects.filter(tender=tender, outcome=Outcome.AWARDED))
+    Submission.objects.filter(pk__in=[s.pk for s in awarded]).update(outcome_on=today)
+    award_made.send(sender=Tender, tender=tender, submissions=awarded)
+
+
+_EFFECTS = {
+    "start_scoring": _start_scoring,
+    "preselect": _preselect,
+    "provisional_award": _provisional_award,
+    "start_objection": _start_objection,
+    "award": _award,
+}
+
+
+def set_outcome(sub: Submission, outcome: str, reason: str, *, today: date | None = None):
+    """Change a provisional outcome (awarded / not awarded) before the decision is sent."""
+    _fresh(sub)
+    tender = sub.tender
+    if tender.state != S.PROVISIONAL_AWARD:
+        raise ValidationError(_("Uitkomsten liggen vast buiten de fase voorlopige gunning."))
+    if outcome not in (Outcome.AWARDED, Outcome.NOT_AWARDED):
+        raise ValidationError(_("Kies gegund of niet gegund."))
+    if not reason.strip():
+        raise ValidationError({"outcome_reason": _("Motiveer de uitkomst.")})
+    if not sub.eligible:
+        raise ValidationError(_("Een uitgesloten inschrijving kan niet worden gegund."))
+    with transaction.atomic():
+        _decide(sub, outcome, reason.strip(), today or timezone.localdate())
+
+
+# ---------------------------------------------------------------- submissions
+
+
+def accepts_submissions(tender: Tender, at: datetime) -> str | None:
+    """Why ``tender`` does not accept a submission at ``at``, or ``None``."""
+    if tender.procedure_type in ADMISSION_TYPES:
+        if tender.state != S.ADMISSION:
+            return _("Deze procedure neemt nu geen aanmeldingen aan (fase: %(state)s).") % {
+                "state": tender.get_state_display()
+            }
+        windows = [admission.Window(w.opened_on, w.closed_on) for w in tender.windows.all()]
+        day = timezone.localdate(at)
+        if not admission.accepts_on(
+            tender.procedure_type,
+            tender.admission_mode,
+            tender.admission_months,
+            tender.admission_window_days,
+            windows,
+            day,
+        ):
+            if tender.procedure_type == ProcedureType.CONDITIONAL_ADMISSION:
+                return _(
+                    "De toelating is gesloten: aanmelden kan alleen in een toelatingsvenster "
+                    "dat is geopend met een vastgelegd besluit."
+                )
+            upcoming = admission.next_moment(tender.admission_months, day)
+            return _("Aanmelden kan alleen op een toelatingsmoment; het volgende is %(date)s.") % {
+                "date": f"{upcoming:%d-%m-%Y}" if upcoming else "-"
+            }
+        return None
+    if tender.state not in (S.PUBLISHED, S.QNA):
+        return _("De inschrijving is niet open (fase: %(state)s).") % {
+            "state": tender.get_state_display()
+        }
+    if tender.submission_deadline and at >= tender.submission_deadline:
+        return _("De sluitingstermijn (%(deadline)s) is verstreken.") % {
+            "deadline": f"{timezone.localtime(tender.submission_deadline):%d-%m-%Y %H:%M}"
+        }
+    return None
+
+
+def _overlapping_parties(provider: Provider) -> set[int]:
+    """The provider, its consortia (if a member) or its members (if a consortium)."""
+    ids = {provider.pk}
+    if provider.is_consortium:
+        ids |= set(provider.members.values_list("member_id", flat=True))
+    else:
+        ids |= set(
+            ConsortiumMembership.objects.filter(member=provider).values_list(
+                "consortium_id", flat=True
+            )
+        )
+    return ids
+
+
+def submit(
+    lot: Lot, provider: Provider, care_form_ids: Iterable[int], *, at: datetime | None = None
+) -> Submission:
+    """Receive a submission (or application) in a lot, after every rule has been checked."""
+    at = at or timezone.now()
+    care_form_ids = {int(i) for i in care_form_ids}
+    with transaction.atomic():
+        tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
+        lot.tender = tender
+        closed = accepts_submissions(tender, at)
+        if closed:
+            raise ValidationError(closed)
+        if provider.region_id != tender.region_id:
+            raise ValidationError({"provider": _("Deze aanbieder hoort bij een andere regio.")})
+        if provider.is_consortium and not provider.members.filter(is_lead=True).exists():
+            raise ValidationError(
+                {"provider": _("Dit samenwerkingsverband heeft geen hoofdaannemer.")}
+            )
+        live = Submission.objects.filter(lot=lot, is_live=True)
+        if live.filter(provider=provider).exists():
+            raise ValidationError(
+                {
+                    "provider": _("%(provider)s heeft in dit perceel al een lopende inschrijving.")
+                    % {"provider": provider}
+                }
+            )
+        overlap = live.filter(provider__in=_overlapping_parties(provider) - {provider.pk})
+        if overlap.exists():
+            raise ValidationError(
+                {
+                    "provider": _(
+                        "%(provider)s schrijft in dit perceel al in via %(other)s; een aanbieder "
+                        "schrijft per perceel één keer in, zelfstandig of in een verband."
+                    )
+                    % {"provider": provider, "other": overlap.first().provider}
+                }
+            )
+        if tender.procedure_type in ADMISSION_TYPES:
+            refused = (
+                Submission.objects.filter(lot=lot, provider=provider, outcome=Outcome.REFUSED)
+                .order_by("-outcome_on")
+                .first()
+            )
+            if refused and refused.outcome_on:
+                allowed = admission.reapply_from(refused.outcome_on, tender.reapply_bar_months)
+                if timezone.localdate(at) < allowed:
+                    raise ValidationError(
+                        {
+                            "provider": _(
+                                "%(provider)s is op %(refused)s afgewezen en kan pas vanaf "
+                                "%(allowed)s opnieuw aanmelden."
+                            )
+                            % {
+                                "provider": provider,
+                                "refused": f"{refused.outcome_on:%d-%m-%Y}",
+                                "allowed": f"{allowed:%d-%m-%Y}",
+                            }
+                        }
+                    )
+        in_scope = {f.pk: f.name for f in lot.scope_care_forms()}
+        delivered = {f.pk: f.name for f in provider.effective_care_forms()}
+        problems = scoring.coverage_problems(
+            care_form_ids,
+            set(delivered),
+            set(in_scope),
+            tender.coverage_min_care_forms,
+            {**delivered, **in_scope},
+        )
+        if problems:
+            raise ValidationError({"care_forms": problems})
+        number = (Submission.objects.filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
+        sub = Submission.objects.create(
+            tender=tender, lot=lot, provider=provider, number=number, received_at=at
+        )
+        sub.care_forms.set(care_form_ids)
+        EligibilityCheck.objects.bulk_create(
+            [EligibilityCheck(submission=sub, requirement=r) for r in tender.requirements.all()]
+        )
+    return sub
+
+
+def withdraw(sub: Submission, reason: str, *, today: date | None = None):
+    _fresh(sub)
+    if not sub.is_live:
+        raise ValidationError(_("Deze inschrijving loopt niet meer."))
+    with transaction.atomic():
+        _decide(
+            sub,
+            Outcome.WITHDRAWN,
+            reason or _("Ingetrokken door de inschrijver."),
+            today or timezone.localdate(),
+        )
+
+
+def record_checks(sub: Submission, rows: Mapping[int, tuple[bool | None, str]]):
+    """Judge the eligibility checklist: requirement id -> (passed, evidence). A failed
+    requirement needs evidence. All rows or none are saved."""
+    _fresh(sub)
+    if sub.tender.state not in (S.ELIGIBILITY, S.ADMISSION):
+        raise ValidationError(_("De toets op geschiktheid kan alleen in de fase van de toets."))
+    if not sub.is_live:
+        raise ValidationError(_("Deze inschrijving loopt niet meer."))
+    checks = {c.requirement_id: c for c in sub.checks.select_related("requirement")}
+    errors = {}
+    for req_id, (passed, evidence) in rows.items():
+        if req_id not in checks:
+            raise ValidationError(_("Onbekende eis bij deze inschrijving."))
+        if passed is False and not evidence.strip():
+            errors[req_id] = _("Onderbouw waarom '%(req)s' niet wordt gehaald.") % {
+                "req": checks[req_id].requirement.text[:60]
+            }
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for req_id, (passed, evidence) in rows.items():
+            check = checks[req_id]
+            check.passed, check.evidence = passed, evidence.strip()
+            check.save(update_fields=["passed", "evidence"])
+        sub.eligible = admission.eligibility_verdict(c.passed for c in sub.checks.all())
+        sub.save(update_fields=["eligible"])
+    return sub
+
+
+def _fresh(sub: Submission) -> Submission:
+    """Re-read the submission's tender: its phase decides what may change."""
+    sub.tender = Tender.objects.get(pk=sub.tender_id)
+    return sub
+
+
+def _require_scoring(sub: Submission):
+    _fresh(sub)
+    if sub.tender.procedure_type not in SCORED_TYPES:
+        raise ValidationError(_("In deze procedure wordt niet gescoord of gerangschikt."))
+    if sub.tender.state != S.SCORING:
+        raise ValidationError(_("Scoren kan alleen in de fase beoordeling."))
+    if not sub.eligible or not sub.is_live:
+        raise ValidationError(_("Alleen geschikte, lopende inschrijvingen worden beoordeeld."))
+
+
+def record_scores(sub: Submission, assessor, rows: Mapping[int, tuple[Decimal, str]]):
+    """One assessor's scores: criterion id -> (score, reason). All or nothing."""
+    _require_scoring(sub)
+    if not scope_for(assessor).has_role(sub.tender.region_id, ASSESSORS):
+        raise PermissionDenied(_("Alleen leden van de beoordelingscommissie scoren."))
+    criteria = {c.pk: c for c in sub.tender.criteria.all()}
+    errors = _score_errors(rows, criteria, sub.tender.score_scale_max)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for crit_id, (value, reason) in rows.items():
+            Score.objects.update_or_create(
+                submission=sub,
+                criterion_id=crit_id,
+                assessor=assessor,
+                defaults={"value": Decimal(value), "reason": reason.strip()},
+            )
+
+
+def _score_errors(rows, criteria, scale_max) -> dict:
+    errors = {}
+    for crit_id, (value, reason) in rows.items():
+        if crit_id not in criteria:
+            raise ValidationError(_("Onbekend gunningscriterium bij deze aanbesteding."))
+        name = criteria[crit_id].name
+        problem = scoring.score_error(value, scale_max)
+        if problem:
+            errors[crit_id] = f"{name}: {problem}"
+        elif not (reason or "").strip():
+            errors[crit_id] = _("%(name)s: motiveer de score.") % {"name": name}
+    return errors
+
+
+def record_consensus(sub: Submission, rows: Mapping[int, tuple[Decimal, str]]):
+    """The committee's consensus per criterion; the submission's total follows."""
+    _require_scoring(sub)
+    criteria = {c.pk: c for c in sub.tender.criteria.all()}
+    errors = _score_errors(rows, criteria, sub.tender.score_scale_max)
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for crit_id, (value, reason) in rows.items():
+            ConsensusScore.objects.update_or_create(
+                submission=sub,
+                criterion_id=crit_id,
+                defaults={"value": Decimal(value), "reason": reason.strip()},
+            )
+        scores = dict(sub.consensus.values_list("criterion_id", "value"))
+        sub.total_score = scoring.weighted_total(
+            scores, selectors.criteria_of(sub.tender), sub.tender.score_scale_max
+        )
+        sub.save(update_fields=["total_score"])
+
+
+def record_negotiation(sub: Submission, notes: str):
+    _fresh(sub)
+    if sub.tender.state not in (S.NEGOTIATION, S.PROVISIONAL_AWARD):
+        raise ValidationError(_("Onderhandelingsverslagen horen bij de onderhandelingsfase."))
+    if not sub.preselected and sub.tender.procedure_type == ProcedureType.SAS:
+        raise ValidationError(_("Alleen met gepreselecteerde inschrijvers wordt onderhandeld."))
+    sub.negotiation_notes = notes.strip()
+    sub.save(update_fields=["negotiation_notes"])
+
+
+# ---------------------------------------------------------------- admission
+
+
+def decide_admission(sub: Submission, admit: bool, reason: str, *, today: date | None = None):
+    """Admit or refuse one application of an open house or conditional admission."""
+    _fresh(sub)
+    today = today or timezone.localdate()
+    tender = sub.tender
+    if tender.procedure_type not in ADMISSION_TYPES:
+        raise ValidationError(_("Toelaten of afwijzen hoort bij open house en toelating."))
+    if tender.state != S.ADMISSION or not sub.is_live or sub.outcome != Outcome.PENDING:
+        raise ValidationError(_("Over deze aanmelding is al beslist of de procedure loopt niet."))
+    if not reason.strip():
+        raise ValidationError({"outcome_reason": _("Motiveer de beslissing.")})
+    if sub.eligible is None:
+        raise ValidationError(_("Rond eerst de toets op alle eisen af."))
+    if admit and not sub.eligible:
+        raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
+    if admit:
+        judgement = sub.provider.admissibility(today)
+        if not judgement.admissible:
+            raise ValidationError(
+                _("De screening van de aanbieder is niet op orde: %(why)s")
+                % {"why": "; ".join(str(r) for r in judgement.reasons)}
+            )
+    with transaction.atomic():
+        _decide(sub, Outcome.ADMITTED if admit else Outcome.REFUSED, reason.strip(), today)
+        if admit:
+            award_made.send(sender=Tender, tender=tender, submissions=[sub])
+    return sub
+
+
+def open_window(tender: Tender, *, condition: str, decision: str, on: date, user=None):
+    """Open a conditional admission by a recorded decision naming the condition that holds."""
+    from .codes import OpeningCondition
+
+    if tender.procedure_type != ProcedureType.CONDITIONAL_ADMISSION:
+        raise ValidationError(_("Alleen een toelatingsprocedure met voorwaarden kent vensters."))
+    if tender.state != S.ADMISSION:
+        raise ValidationError(_("De procedure loopt niet."))
+    if condition not in OpeningCondition.values:
+        raise ValidationError({"condition": _("Noem een van de vooraf afgesproken voorwaarden.")})
+    if not decision.strip():
+        raise ValidationError({"decision": _("Leg het besluit en de onderbouwing vast.")})
+    with transaction.atomic():
+        Tender.objects.select_for_update().get(pk=tender.pk)
+        if tender.windows.filter(closed_on__isnull=True).exists():
+            raise ValidationError(_("Er is al een toelatingsvenster open."))
+        last = tender.windows.order_by("-closed_on").first()
+        if last and last.closed_on and on < last.closed_on:
+            raise ValidationError(_("Een nieuw venster begint niet voor het vorige sloot."))
+        return AdmissionWindow.objects.create(
+            tender=tender,
+            condition=condition,
+            decision=decision.strip(),
+            opened_on=on,
+            opened_by=user,
+        )
+
+
+def close_window(tender: Tender, *, on: date, note: str = ""):
+    window = tender.windows.filter(closed_on__isnull=True).first()
+    if window is None:
+        raise ValidationError(_("Er is geen open toelatingsvenster."))
+    if on < window.opened_on:
+        raise ValidationError(_("Een venster sluit niet voor het openging."))
+    window.closed_on, window.closing_note = on, note.strip()
+    window.save(update_fields=["closed_on", "closing_note"])
+    return window
+
+
+# ---------------------------------------------------------------- questions and answers
+
+
+def ask(
+    tender: Tender,
+    text: str,
+    *,
+    provider: Provider | None = None,
+    reference: str = "",
+    at: datetime | None = None,
+) -> Question:
+    at = at or timezone.now()
+    if tender.state not in (S.PUBLISHED, S.QNA, S.ADMISSION):
+        raise ValidationError(_("Vragen stellen kan alleen terwijl de procedure open is."))
+    if not text.strip():
+        raise ValidationError({"text": _("Vul de vraag in.")})
+    if provider is not None and provider.region_id != tender.region_id:
+        raise ValidationError({"asked_by": _("Deze aanbieder hoort bij een andere regio.")})
+    with transaction.atomic():
+        Tender.objects.select_for_update().get(pk=tender.pk)
+        number = (tender.questions.aggregate(n=Max("number"))["n"] or 0) + 1
+        return Question.objects.create(
+            tender=tender,
+            number=number,
+            text=text.strip(),
+            reference=reference.strip(),
+            source=QuestionSource.PROVIDER if provider else QuestionSource.OFFICER,
+            asked_by=provider,
+            received_at=at,
+        )
+
+
+def answer(question: Question, text: str, *, at: datetime | None = None) -> Question:
+    if question.published_in is not None:
+        raise ValidationError(
+            _(
+                "Een gepubliceerd antwoord wordt niet meer gewijzigd; "
+                "geef een aanvulling in een volgende nota."
+            )
+        )
+    if not text.strip():
+        raise ValidationError({"answer": _("Vul het antwoord in.")})
+    question.answer, question.answered_at = text.strip(), at or timezone.now()
+    question.save(update_fields=["answer", "answered_at"])
+    return question
+
+
+def publish_answers(tender: Tender, *, on: date | None = None) -> int:
+    """Publish every answered, unpublished question as the next nota van inlichtingen."""
+    on = on or timezone.localdate()
+    with transaction.atomic():
+        Tender.objects.select_for_update().get(pk=tender.pk)
+        pending = tender.questions.filter(published_in__isnull=True).exclude(answer="")
+        if not pending.exists():
+            raise ValidationError(_("Er zijn geen beantwoorde vragen om te publiceren."))
+        number = (tender.questions.aggregate(n=Max("published_in"))["n"] or 0) + 1
+        pending.update(published_in=number, published_on=on)
+    return number
