@@ -19,6 +19,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("beheer/", admin.site.urls),
     path("regios/<slug:region>/aanbieders/", include("providers.urls")),
+    path("regios/<slug:region>/inkoop/", include("procurement.urls")),
     path("regios/<slug:region>/", include("segments.urls")),
 ]
 

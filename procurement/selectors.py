@@ -34,6 +34,7 @@ def tender_list(*, user, region):
                 "submissions", filter=Q(submissions__is_live=True), distinct=True
             ),
         )
+        .order_by("-created_at", "reference")
     )
 
 
@@ -188,6 +189,7 @@ def coverage_matrix(*, user, region, segment: Segment, tender: Tender | None = N
 def procurement_summary(*, user, region) -> dict:
     tenders = Tender.objects.visible_to(user).filter(region=region)
     return {
+        "region": region,
         "tenders_open": tenders.exclude(
             state__in=[
                 TenderState.IMPLEMENTATION,

@@ -39,6 +39,7 @@ class World:
     distant_provider: object  # delivers only in ``other_municipality``
     consortium: object
     screening: object
+    proc: object = None  # procurement objects, see build_procurement
 
 
 def build_world(label: str) -> World:
@@ -67,7 +68,7 @@ def build_world(label: str) -> World:
     )
     MembershipFactory(consortium=consortium, member=provider, is_lead=True)
     MembershipFactory(consortium=consortium, member=distant)
-    return World(
+    world = World(
         region,
         municipality,
         other,
@@ -81,6 +82,109 @@ def build_world(label: str) -> World:
         consortium,
         provider.screenings.first(),
     )
+    world.proc = build_procurement(world)
+    return world
+
+
+@dataclass
+class Proc:
+    framework: object
+    view: object
+    strategy: object
+    tender: object  # SAS, definitively awarded to ``submission``
+    draft: object  # a draft procedure (hidden from municipal users)
+    submission: object
+    question: object
+    document: object
+
+
+def build_procurement(w) -> Proc:
+    """Procurement objects in every state a page needs, made directly (the services are
+    tested elsewhere)."""
+    from datetime import date, timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from procurement import models as pm
+
+    framework = pm.Framework.objects.create(
+        region=w.region,
+        title=f"Kader {w.region.slug}",
+        status="adopted",
+        consultation_started_on=date(2020, 9, 24),
+        adopted_on=date(2020, 12, 10),
+        principles="Eigen kracht\nKostenbeheersing",
+    )
+    view = pm.MunicipalView.objects.create(
+        framework=framework,
+        municipality=w.municipality,
+        received_on=date(2020, 11, 1),
+        view="Stevig contractmanagement",
+        response="Zo doen we het",
+        responded_on=date(2020, 12, 10),
+    )
+    strategy = pm.Strategy.objects.create(
+        region=w.region,
+        framework=framework,
+        segment=w.segment,
+        title=f"Strategie {w.region.slug}",
+        procedure_type="sas",
+        funding_models=["task"],
+        contract_term_years=5,
+        extension_options=[1, 1],
+        max_providers=20,
+    )
+    now = timezone.now()
+    tender = pm.Tender.objects.create(
+        region=w.region,
+        strategy=strategy,
+        reference=f"SAS-{w.region.slug}",
+        title=f"Partners {w.region.slug}",
+        procedure_type="sas",
+        state="definitive",
+        submission_deadline=now - timedelta(days=60),
+        objection_started_on=date.today() - timedelta(days=30),
+    )
+    lot = pm.Lot.objects.create(tender=tender, number=1, segment=w.segment)
+    req = pm.Requirement.objects.create(tender=tender, kind="suitability", text="Ervaring")
+    crit = pm.AwardCriterion.objects.create(tender=tender, name="Visie", weight=100)
+    submission = pm.Submission.objects.create(
+        tender=tender,
+        lot=lot,
+        provider=w.provider,
+        number=1,
+        received_at=now - timedelta(days=61),
+        eligible=True,
+        total_score=80,
+        rank=1,
+        preselected=True,
+        outcome="awarded",
+        outcome_reason="Beste inschrijving",
+        outcome_on=date.today(),
+    )
+    pm.EligibilityCheck.objects.create(submission=submission, requirement=req, passed=True)
+    pm.ConsensusScore.objects.create(submission=submission, criterion=crit, value=8, reason="Goed")
+    question = pm.Question.objects.create(
+        tender=tender,
+        number=1,
+        source="provider",
+        asked_by=w.distant_provider,
+        received_at=now - timedelta(days=70),
+        text="Hoeveel partners?",
+        answer="Twintig.",
+        published_in=1,
+        published_on=date.today() - timedelta(days=65),
+    )
+    document = pm.TenderDocument(tender=tender, title="Inkoopleidraad")
+    document.file.save("leidraad.txt", ContentFile(b"Leidraad"), save=True)
+    draft = pm.Tender.objects.create(
+        region=w.region,
+        reference=f"CONCEPT-{w.region.slug}",
+        title="Concept",
+        procedure_type="open_house",
+    )
+    return Proc(framework, view, strategy, tender, draft, submission, question, document)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.urls import get_resolver, reverse
 
 # What each role gets, per kind of page (for objects of region A).
-OK, DENIED, HIDDEN, LOGIN = 200, "denied", 404, "login"
+OK, DENIED, HIDDEN, LOGIN, NOT_ALLOWED = 200, "denied", 404, "login", 405
 EXPECT = {
     #                 officer contract_manager viewer municipal other_region superuser
     "region": (OK, OK, OK, OK, HIDDEN, OK),
@@ -18,14 +18,90 @@ EXPECT = {
     "provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
     "distant_provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
     "history": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    # procurement: public parts for municipalities, competition-sensitive parts for region roles
+    "procurement_public": (OK, OK, OK, OK, HIDDEN, OK),
+    "procurement_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK),
+    "procurement_confidential": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "procurement_assess": (OK, OK, DENIED, HIDDEN, HIDDEN, OK),
+    "procurement_draft": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    # POST-only actions: a GET by someone allowed is "method not allowed"
+    "procurement_action": (NOT_ALLOWED, DENIED, DENIED, DENIED, HIDDEN, NOT_ALLOWED),
 }
 ROLES = ("officer", "contract_manager", "viewer", "municipal", "other_region_officer", "superuser")
 
 
+def procurement_pages(w):
+    r = {"region": w.region.slug}
+    p = w.proc
+    t = {**r, "tender": p.tender.pk}
+    sub = {**t, "pk": p.submission.pk}
+    return [
+        ("procurement:framework-list", r, "procurement_public"),
+        ("procurement:framework-create", r, "procurement_edit"),
+        ("procurement:framework-detail", {**r, "pk": p.framework.pk}, "procurement_public"),
+        ("procurement:framework-update", {**r, "pk": p.framework.pk}, "procurement_edit"),
+        ("procurement:framework-delete", {**r, "pk": p.framework.pk}, "procurement_edit"),
+        ("procurement:framework-advance", {**r, "pk": p.framework.pk}, "procurement_action"),
+        ("procurement:framework-pdf", {**r, "pk": p.framework.pk}, "procurement_public"),
+        ("procurement:view-create", {**r, "framework": p.framework.pk}, "procurement_edit"),
+        (
+            "procurement:view-update",
+            {**r, "framework": p.framework.pk, "pk": p.view.pk},
+            "procurement_edit",
+        ),
+        ("procurement:strategy-list", r, "procurement_public"),
+        ("procurement:strategy-create", r, "procurement_edit"),
+        ("procurement:strategy-detail", {**r, "pk": p.strategy.pk}, "procurement_public"),
+        ("procurement:strategy-update", {**r, "pk": p.strategy.pk}, "procurement_edit"),
+        ("procurement:strategy-delete", {**r, "pk": p.strategy.pk}, "procurement_edit"),
+        (
+            "procurement:strategy-start-tender",
+            {**r, "pk": p.strategy.pk},
+            "procurement_action",
+        ),
+        ("procurement:tender-list", r, "procurement_public"),
+        ("procurement:tender-create", r, "procurement_edit"),
+        ("procurement:tender-detail", {**r, "pk": p.tender.pk}, "procurement_public"),
+        ("procurement:tender-detail", {**r, "pk": p.draft.pk}, "procurement_draft"),
+        ("procurement:tender-update", {**r, "pk": p.tender.pk}, "procurement_edit"),
+        ("procurement:tender-delete", {**r, "pk": p.draft.pk}, "procurement_edit"),
+        ("procurement:tender-setup", {**r, "pk": p.tender.pk}, "procurement_edit"),
+        (
+            "procurement:tender-transition",
+            {**r, "pk": p.tender.pk, "step": "implement"},
+            "procurement_action",
+        ),
+        ("procurement:window-open", {**r, "pk": p.tender.pk}, "procurement_action"),
+        ("procurement:window-close", {**r, "pk": p.tender.pk}, "procurement_action"),
+        ("procurement:document-create", t, "procurement_edit"),
+        ("procurement:document-download", {**t, "pk": p.document.pk}, "procurement_public"),
+        ("procurement:qna", t, "procurement_public"),
+        ("procurement:question-answer", {**t, "pk": p.question.pk}, "procurement_edit"),
+        ("procurement:qna-publish", t, "procurement_action"),
+        ("procurement:qna-pdf", {**t, "number": 1}, "procurement_public"),
+        ("procurement:submission-list", t, "procurement_confidential"),
+        ("procurement:submission-create", t, "procurement_edit"),
+        ("procurement:submission-detail", sub, "procurement_confidential"),
+        ("procurement:submission-score", sub, "procurement_assess"),
+        ("procurement:submission-consensus", sub, "procurement_edit"),
+        ("procurement:submission-action", {**sub, "action": "uitkomst"}, "procurement_action"),
+        (
+            "procurement:submission-letter",
+            {**sub, "kind": "definitive"},
+            "procurement_confidential",
+        ),
+        ("procurement:ranking", t, "procurement_confidential"),
+        ("procurement:coverage", t, "procurement_public"),
+        ("procurement:segment-coverage", {**r, "pk": w.segment.pk}, "procurement_public"),
+    ]
+
+
 def pages(w):
-    """(url name, kwargs, kind) for every page of the segments and providers apps."""
+    """(url name, kwargs, kind) for every page of the segments, providers and procurement
+    apps."""
     r = {"region": w.region.slug}
     return [
+        *procurement_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
@@ -205,13 +281,16 @@ def test_admin_is_scoped(client, world_a, world_b, users):
 def test_every_page_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("segments", "providers"):
+    for namespace in ("segments", "providers", "procurement"):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
 
     class Fake:
         def __getattr__(self, item):
-            return type("O", (), {"pk": 1, "slug": "x"})()
+            return Fake()
+
+        pk = 1
+        slug = "x"
 
     covered = {name for name, _kwargs, _kind in pages(Fake())}
     assert names - covered == set(), f"pages missing from the scoping matrix: {names - covered}"

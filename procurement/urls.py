@@ -1,0 +1,100 @@
+from django.urls import path
+
+from segments.viewmixins import crud_paths
+
+from . import views as v
+
+app_name = "procurement"
+
+T = "aanbestedingen/<int:tender>/"
+
+urlpatterns = [
+    *crud_paths(
+        "kaders",
+        "framework",
+        list_view=v.FrameworkListView,
+        create=v.FrameworkCreateView,
+        detail=v.FrameworkDetailView,
+        update=v.FrameworkUpdateView,
+        delete=v.FrameworkDeleteView,
+    ),
+    path("kaders/<int:pk>/status/", v.FrameworkAdvanceView.as_view(), name="framework-advance"),
+    path(
+        "kaders/<int:pk>/nota-van-reactie.pdf", v.FrameworkPdfView.as_view(), name="framework-pdf"
+    ),
+    path(
+        "kaders/<int:framework>/zienswijzen/nieuw/",
+        v.MunicipalViewCreateView.as_view(),
+        name="view-create",
+    ),
+    path(
+        "kaders/<int:framework>/zienswijzen/<int:pk>/wijzigen/",
+        v.MunicipalViewUpdateView.as_view(),
+        name="view-update",
+    ),
+    *crud_paths(
+        "strategieen",
+        "strategy",
+        list_view=v.StrategyListView,
+        create=v.StrategyCreateView,
+        detail=v.StrategyDetailView,
+        update=v.StrategyUpdateView,
+        delete=v.StrategyDeleteView,
+    ),
+    path(
+        "strategieen/<int:pk>/procedure-starten/",
+        v.StrategyStartTenderView.as_view(),
+        name="strategy-start-tender",
+    ),
+    *crud_paths(
+        "aanbestedingen",
+        "tender",
+        list_view=v.TenderListView,
+        create=v.TenderCreateView,
+        detail=v.TenderDetailView,
+        update=v.TenderUpdateView,
+        delete=v.TenderDeleteView,
+    ),
+    path("aanbestedingen/<int:pk>/opzet/", v.TenderSetupView.as_view(), name="tender-setup"),
+    path(
+        "aanbestedingen/<int:pk>/stap/<slug:step>/",
+        v.TenderTransitionView.as_view(),
+        name="tender-transition",
+    ),
+    path("aanbestedingen/<int:pk>/venster/openen/", v.WindowOpenView.as_view(), name="window-open"),
+    path(
+        "aanbestedingen/<int:pk>/venster/sluiten/",
+        v.WindowCloseView.as_view(),
+        name="window-close",
+    ),
+    path(T + "documenten/nieuw/", v.DocumentCreateView.as_view(), name="document-create"),
+    path(T + "documenten/<int:pk>/", v.DocumentDownloadView.as_view(), name="document-download"),
+    path(T + "vragen/", v.QnaView.as_view(), name="qna"),
+    path(T + "vragen/<int:pk>/antwoord/", v.AnswerView.as_view(), name="question-answer"),
+    path(T + "vragen/publiceren/", v.QnaPublishView.as_view(), name="qna-publish"),
+    path(T + "vragen/nota-<int:number>.pdf", v.QnaPdfView.as_view(), name="qna-pdf"),
+    path(T + "inschrijvingen/", v.SubmissionListView.as_view(), name="submission-list"),
+    path(T + "inschrijvingen/nieuw/", v.SubmissionCreateView.as_view(), name="submission-create"),
+    path(
+        T + "inschrijvingen/<int:pk>/", v.SubmissionDetailView.as_view(), name="submission-detail"
+    ),
+    path(T + "inschrijvingen/<int:pk>/scoren/", v.ScoreView.as_view(), name="submission-score"),
+    path(
+        T + "inschrijvingen/<int:pk>/consensus/",
+        v.ScoreView.as_view(consensus=True),
+        name="submission-consensus",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/<slug:action>/",
+        v.SubmissionActionView.as_view(),
+        name="submission-action",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/brief-<slug:kind>.pdf",
+        v.LetterView.as_view(),
+        name="submission-letter",
+    ),
+    path(T + "rangschikking/", v.RankingView.as_view(), name="ranking"),
+    path(T + "dekking/", v.CoverageView.as_view(), name="coverage"),
+    path("dekking/segment/<int:pk>/", v.SegmentCoverageView.as_view(), name="segment-coverage"),
+]

@@ -1,0 +1,950 @@
+"""Pages of procurement. Every object comes through ``restrict(user, action)``; every change
+goes through ``services``; a refused change is shown with the service's own reason."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from core.roles import ALL_REGION_ROLES, ASSESSORS, PROCUREMENT_EDITORS
+from core.scoping import scope_for
+from segments.models import Segment
+from segments.viewmixins import (
+    RegionMixin,
+    ScopedCreateView,
+    ScopedDeleteView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedUpdateView,
+)
+
+from . import documents, filters, forms, scoring, selectors, services, tables, workflow
+from .codes import ADMISSION_TYPES, SCORED_TYPES, FrameworkStatus, Outcome, TenderState
+from .models import (
+    Framework,
+    MunicipalView,
+    Question,
+    Score,
+    Strategy,
+    Submission,
+    Tender,
+    TenderDocument,
+)
+
+
+def _errors(exc: ValidationError) -> list[str]:
+    if hasattr(exc, "error_dict"):
+        return [str(m) for msgs in exc.message_dict.values() for m in msgs]
+    return [str(m) for m in exc.messages]
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# ---------------------------------------------------------------- frameworks
+
+
+class FrameworkListView(ScopedListView):
+    model = Framework
+    table_class = tables.FrameworkTable
+    filterset_class = filters.FrameworkFilterSet
+    create_url_name = "procurement:framework-create"
+
+
+class FrameworkDetailView(ScopedDetailView):
+    model = Framework
+    template_name = "procurement/framework_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["views"] = self.object.views.select_related("municipality")
+        context["strategies"] = self.object.strategies.select_related("segment")
+        order = services.FRAMEWORK_ORDER
+        index = order.index(self.object.status)
+        context["next_status"] = (
+            FrameworkStatus(order[index + 1]) if index + 1 < len(order) else None
+        )
+        context["advance_form"] = forms.FrameworkAdvanceForm(initial={"on": timezone.localdate()})
+        return context
+
+
+class FrameworkCreateView(ScopedCreateView):
+    model = Framework
+    form_class = forms.FrameworkForm
+
+
+class FrameworkUpdateView(ScopedUpdateView):
+    model = Framework
+    form_class = forms.FrameworkForm
+
+
+class FrameworkDeleteView(ScopedDeleteView):
+    model = Framework
+
+    def get_success_url(self):
+        return reverse("procurement:framework-list", kwargs={"region": self.region.slug})
+
+
+class ObjectActionView(RegionMixin, generic.View):
+    """POST-only action on one object the user may change; errors become messages."""
+
+    http_method_names = ["post"]
+    pk_kwarg = "pk"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = get_object_or_404(self.scoped_queryset(), pk=kwargs[self.pk_kwarg])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.object.can_change(request.user):
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            message = self.act(request)
+        except (ValidationError, workflow.TransitionNotAllowed) as exc:
+            reasons = exc.reasons if hasattr(exc, "reasons") else _errors(exc)
+            for reason in reasons:
+                messages.error(request, reason)
+        else:
+            if message:
+                messages.success(request, message)
+        return HttpResponseRedirect(self.success_url())
+
+    def success_url(self):
+        return self.object.get_absolute_url()
+
+
+class FrameworkAdvanceView(ObjectActionView):
+    model = Framework
+
+    def act(self, request):
+        form = forms.FrameworkAdvanceForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Vul een geldige datum in."))
+        status = request.POST.get("status", "")
+        if status not in FrameworkStatus.values:
+            raise ValidationError(_("Onbekende status."))
+        services.framework_advance(self.object, status, form.cleaned_data["on"])
+        return _("Status gewijzigd in '%(s)s'.") % {"s": self.object.get_status_display()}
+
+
+class FrameworkPdfView(ScopedDetailView):
+    model = Framework
+
+    def render_to_response(self, context, **kwargs):
+        return _pdf(
+            documents.response_note_pdf(self.object), f"nota-van-reactie-{self.object.pk}.pdf"
+        )
+
+
+class FrameworkChildMixin(RegionMixin):
+    model = Framework
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.framework = get_object_or_404(self.scoped_queryset(), pk=kwargs["framework"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.framework.can_change(request.user):
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "framework": self.framework}
+
+    def get_success_url(self):
+        return self.framework.get_absolute_url()
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            response = super().form_valid(form)
+        messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cancel_url"] = self.framework.get_absolute_url()
+        return context
+
+
+class MunicipalViewCreateView(FrameworkChildMixin, generic.CreateView):
+    form_class = forms.MunicipalViewForm
+    template_name = "generic/form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Zienswijze vastleggen")
+        return context
+
+
+class MunicipalViewUpdateView(FrameworkChildMixin, generic.UpdateView):
+    form_class = forms.MunicipalViewForm
+    template_name = "generic/form.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(MunicipalView, framework=self.framework, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Wijzigen: %(object)s") % {"object": self.object}
+        return context
+
+
+# ---------------------------------------------------------------- strategies
+
+
+class StrategyListView(ScopedListView):
+    model = Strategy
+    table_class = tables.StrategyTable
+    filterset_class = filters.StrategyFilterSet
+    create_url_name = "procurement:strategy-create"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("segment", "framework")
+
+
+class StrategyDetailView(ScopedDetailView):
+    model = Strategy
+    template_name = "procurement/strategy_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tenders"] = Tender.objects.visible_to(self.request.user).filter(
+            strategy=self.object
+        )
+        context["start_form"] = forms.StartTenderForm()
+        return context
+
+
+class StrategyCreateView(ScopedCreateView):
+    model = Strategy
+    form_class = forms.StrategyForm
+
+
+class StrategyUpdateView(ScopedUpdateView):
+    model = Strategy
+    form_class = forms.StrategyForm
+
+
+class StrategyDeleteView(ScopedDeleteView):
+    model = Strategy
+
+    def get_success_url(self):
+        return reverse("procurement:strategy-list", kwargs={"region": self.region.slug})
+
+
+class StrategyStartTenderView(ObjectActionView):
+    model = Strategy
+
+    def act(self, request):
+        form = forms.StartTenderForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Vul het kenmerk van de procedure in."))
+        if Tender.objects.filter(region=self.region, reference=form.cleaned_data["reference"]):
+            raise ValidationError(_("Dit kenmerk is in deze regio al in gebruik."))
+        self.tender = services.tender_from_strategy(self.object, **form.cleaned_data)
+        return _("Procedure %(t)s aangemaakt als concept.") % {"t": self.tender}
+
+    def success_url(self):
+        tender = getattr(self, "tender", None)
+        if tender is None:
+            return self.object.get_absolute_url()
+        return reverse(
+            "procurement:tender-setup", kwargs={"region": self.region.slug, "pk": tender.pk}
+        )
+
+
+# ---------------------------------------------------------------- tenders
+
+
+class TenderListView(ScopedListView):
+    model = Tender
+    table_class = tables.TenderTable
+    filterset_class = filters.TenderFilterSet
+    create_url_name = "procurement:tender-create"
+
+    def get_queryset(self):
+        return selectors.tender_list(user=self.request.user, region=self.region)
+
+
+def confidential(user, region) -> bool:
+    """Submissions, scores and letters: region roles only, never municipal users."""
+    return scope_for(user).has_role(region.pk, ALL_REGION_ROLES)
+
+
+class TenderDetailView(ScopedDetailView):
+    model = Tender
+    template_name = "procurement/tender_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        tender, user = self.object, self.request.user
+        context["timeline"] = selectors.timeline(tender)
+        context["lots"] = tender.lots.select_related("segment")
+        context["criteria"] = tender.criteria.all()
+        context["requirements"] = tender.requirements.all()
+        context["documents"] = tender.documents.all()
+        context["is_scored"] = tender.procedure_type in SCORED_TYPES
+        context["is_admission"] = tender.procedure_type in ADMISSION_TYPES
+        context["confidential"] = confidential(user, self.region)
+        if context["can_edit"]:
+            context["options"] = selectors.transition_options(tender)
+        if context["confidential"]:
+            subs = Submission.objects.visible_to(user).filter(tender=tender)
+            context["counts"] = {
+                "total": subs.count(),
+                "live": subs.filter(is_live=True).count(),
+                "preselected": subs.filter(preselected=True).count(),
+                "awarded": subs.filter(outcome__in=[Outcome.AWARDED, Outcome.ADMITTED]).count(),
+                "excluded": subs.filter(outcome=Outcome.EXCLUDED).count(),
+            }
+            context["events"] = tender.events.select_related("actor")
+        context["windows"] = tender.windows.all()
+        context["window_open_form"] = forms.WindowOpenForm(initial={"on": timezone.localdate()})
+        context["window_close_form"] = forms.WindowCloseForm(initial={"on": timezone.localdate()})
+        context["open_window"] = tender.windows.filter(closed_on__isnull=True).first()
+        context["accepting"] = services.accepts_submissions(tender, timezone.now())
+        context["questions_published"] = tender.questions.filter(published_in__isnull=False).count()
+        return context
+
+
+class TenderCreateView(ScopedCreateView):
+    model = Tender
+    form_class = forms.TenderForm
+
+    def get_success_url(self):
+        return reverse(
+            "procurement:tender-setup", kwargs={"region": self.region.slug, "pk": self.object.pk}
+        )
+
+
+class TenderUpdateView(ScopedUpdateView):
+    model = Tender
+    form_class = forms.TenderForm
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not obj.is_open:
+            raise PermissionDenied(_("Een afgeronde procedure wordt niet meer gewijzigd."))
+        return obj
+
+
+class TenderDeleteView(ScopedDeleteView):
+    model = Tender
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if obj.state != TenderState.DRAFT:
+            raise PermissionDenied(
+                _("Alleen een concept wordt verwijderd; trek een gepubliceerde procedure in.")
+            )
+        return obj
+
+    def get_success_url(self):
+        return reverse("procurement:tender-list", kwargs={"region": self.region.slug})
+
+
+class TenderSetupView(RegionMixin, generic.TemplateView):
+    """Lots, requirements, award criteria and planned milestones of one procedure."""
+
+    model = Tender
+    template_name = "procurement/tender_setup.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.tender = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.tender.can_change(request.user):
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def formsets(self, data=None):
+        draft = self.tender.state == TenderState.DRAFT
+        sets = {"milestones": forms.MilestoneFormSet(data, instance=self.tender, prefix="ms")}
+        if draft:
+            sets["lots"] = forms.LotFormSet(data, instance=self.tender, prefix="lots")
+            sets["requirements"] = forms.RequirementFormSet(
+                data, instance=self.tender, prefix="req"
+            )
+            if self.tender.procedure_type in SCORED_TYPES:
+                sets["criteria"] = forms.CriterionFormSet(data, instance=self.tender, prefix="crit")
+        return sets
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tender"] = self.tender
+        context["confidential"] = True
+        context["title"] = _("Opzet: %(t)s") % {"t": self.tender}
+        context.setdefault("sets", self.formsets())
+        return context
+
+    def post(self, request, *args, **kwargs):
+        sets = self.formsets(request.POST)
+        if all(fs.is_valid() for fs in sets.values()):
+            with transaction.atomic():
+                for fs in sets.values():
+                    fs.save()
+            messages.success(request, _("De opzet van de procedure is opgeslagen."))
+            return redirect(self.tender)
+        messages.error(request, _("Niet opgeslagen: verbeter de gemarkeerde velden."))
+        return self.render_to_response(self.get_context_data(sets=sets))
+
+
+class TenderTransitionView(ObjectActionView):
+    model = Tender
+
+    def act(self, request):
+        name = self.kwargs["step"]
+        reason = forms.ReasonForm(request.POST)
+        reason.is_valid()
+        tender = services.transition(
+            self.object, name, user=request.user, reason=reason.cleaned_data.get("reason", "")
+        )
+        return _("De procedure is nu in de fase '%(state)s'.") % {
+            "state": tender.get_state_display()
+        }
+
+
+class WindowOpenView(ObjectActionView):
+    model = Tender
+
+    def act(self, request):
+        form = forms.WindowOpenForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_errors(ValidationError(form.errors)))
+        d = form.cleaned_data
+        services.open_window(
+            self.object,
+            condition=d["condition"],
+            decision=d["decision"],
+            on=d["on"],
+            user=request.user,
+        )
+        return _("Het toelatingsvenster is geopend.")
+
+
+class WindowCloseView(ObjectActionView):
+    model = Tender
+
+    def act(self, request):
+        form = forms.WindowCloseForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Vul een geldige datum in."))
+        services.close_window(
+            self.object, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        )
+        return _("Het toelatingsvenster is gesloten.")
+
+
+class TenderChildMixin(RegionMixin):
+    """Pages under one tender; ``tender`` from the URL among the tenders the user may see."""
+
+    model = Tender
+    needs = "view"  # "view", "confidential", "edit" or "assess"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.tender = get_object_or_404(
+            Tender.objects.restrict(request.user).filter(region=self.region), pk=kwargs["tender"]
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            scope = scope_for(request.user)
+            if self.needs != "view" and not confidential(request.user, self.region):
+                raise Http404
+            if self.needs == "edit" and not scope.has_role(self.region.pk, PROCUREMENT_EDITORS):
+                raise PermissionDenied(_("Alleen de inkoper van de regio mag dit wijzigen."))
+            if self.needs == "assess" and not scope.has_role(self.region.pk, ASSESSORS):
+                raise PermissionDenied(_("Alleen leden van de beoordelingscommissie scoren."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_can_edit(self):
+        return scope_for(self.request.user).has_role(self.region.pk, PROCUREMENT_EDITORS)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tender"] = self.tender
+        context["cancel_url"] = self.tender.get_absolute_url()
+        context["confidential"] = confidential(self.request.user, self.region)
+        return context
+
+    def submission(self, pk):
+        return get_object_or_404(
+            Submission.objects.restrict(self.request.user)
+            .filter(tender=self.tender)
+            .select_related("provider", "lot__segment"),
+            pk=pk,
+        )
+
+
+class DocumentCreateView(TenderChildMixin, generic.CreateView):
+    needs = "edit"
+    form_class = forms.DocumentForm
+    template_name = "generic/form.html"
+
+    def form_valid(self, form):
+        form.instance.tender = self.tender
+        form.save()
+        messages.success(self.request, _("Document toegevoegd."))
+        return redirect(self.tender)
+
+
+class DocumentDownloadView(TenderChildMixin, generic.View):
+    def get(self, request, *args, **kwargs):
+        doc = get_object_or_404(
+            TenderDocument.objects.restrict(request.user).filter(tender=self.tender),
+            pk=kwargs["pk"],
+        )
+        return FileResponse(doc.file.open("rb"), as_attachment=True)
+
+
+class QnaView(TenderChildMixin, generic.TemplateView):
+    template_name = "procurement/qna.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        questions = Question.objects.restrict(self.request.user).filter(tender=self.tender)
+        context["questions"] = questions.select_related("asked_by")
+        context["confidential"] = confidential(self.request.user, self.region)
+        context["title"] = _("Vragen en antwoorden")
+        context["notas"] = sorted({q.published_in for q in questions if q.published_in is not None})
+        if context["can_edit"]:
+            context["question_form"] = kwargs.get("question_form") or forms.QuestionForm(
+                tender=self.tender, user=self.request.user
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.user_can_edit():
+            raise PermissionDenied
+        form = forms.QuestionForm(request.POST, tender=self.tender, user=request.user)
+        if form.is_valid():
+            try:
+                q = services.ask(
+                    self.tender,
+                    form.cleaned_data["text"],
+                    provider=form.cleaned_data["asked_by"],
+                    reference=form.cleaned_data["reference"],
+                )
+            except ValidationError as exc:
+                for e in _errors(exc):
+                    messages.error(request, e)
+            else:
+                messages.success(request, _("%(q)s is vastgelegd.") % {"q": q})
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(question_form=form))
+
+
+class AnswerView(TenderChildMixin, generic.FormView):
+    needs = "edit"
+    form_class = forms.AnswerForm
+    template_name = "generic/form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.question = get_object_or_404(
+            Question.objects.restrict(request.user).filter(tender=self.tender), pk=kwargs["pk"]
+        )
+
+    def get_initial(self):
+        return {"answer": self.question.answer}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Antwoord op %(q)s") % {"q": self.question}
+        context["intro"] = self.question.text
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.answer(self.question, form.cleaned_data["answer"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Antwoord opgeslagen."))
+        return redirect("procurement:qna", region=self.region.slug, tender=self.tender.pk)
+
+
+class QnaPublishView(TenderChildMixin, generic.View):
+    needs = "edit"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            number = services.publish_answers(self.tender)
+        except ValidationError as exc:
+            for e in _errors(exc):
+                messages.error(request, e)
+        else:
+            messages.success(
+                request, _("Nota van inlichtingen %(n)s gepubliceerd.") % {"n": number}
+            )
+        return redirect("procurement:qna", region=self.region.slug, tender=self.tender.pk)
+
+
+class QnaPdfView(TenderChildMixin, generic.View):
+    def get(self, request, *args, **kwargs):
+        number = kwargs["number"]
+        if not self.tender.questions.filter(published_in=number).exists():
+            raise Http404
+        return _pdf(
+            documents.qna_pdf(self.tender, number),
+            f"nota-van-inlichtingen-{self.tender.reference}-{number}.pdf",
+        )
+
+
+class SubmissionListView(TenderChildMixin, generic.TemplateView):
+    needs = "confidential"
+    template_name = "procurement/submission_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subs = (
+            Submission.objects.restrict(self.request.user)
+            .filter(tender=self.tender)
+            .select_related("provider", "lot")
+        )
+        outcome = self.request.GET.get("uitkomst")
+        if outcome in Outcome.values:
+            subs = subs.filter(outcome=outcome)
+        context["submissions"] = subs
+        context["outcomes"] = Outcome.choices
+        context["chosen_outcome"] = outcome
+        context["title"] = _("Inschrijvingen")
+        context["accepting"] = services.accepts_submissions(self.tender, timezone.now())
+        return context
+
+
+class SubmissionCreateView(TenderChildMixin, generic.FormView):
+    needs = "edit"
+    form_class = forms.SubmissionForm
+    template_name = "generic/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tender": self.tender, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Inschrijving ontvangen")
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            sub = services.submit(
+                d["lot"], d["provider"], [f.pk for f in d["care_forms"]], at=d["received_at"]
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(s)s is ontvangen.") % {"s": sub})
+        return redirect(sub)
+
+
+class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
+    needs = "confidential"
+    template_name = "procurement/submission_detail.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.submission(kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sub, tender, user = self.object, self.tender, self.request.user
+        scope = scope_for(user)
+        context["object"] = sub
+        context["title"] = str(sub)
+        context["checks"] = sub.checks.select_related("requirement")
+        context["is_scored"] = tender.procedure_type in SCORED_TYPES
+        context["is_admission"] = tender.procedure_type in ADMISSION_TYPES
+        context["judgement"] = sub.provider.admissibility(timezone.localdate())
+        context["care_forms"] = sub.care_forms.all()
+        context["consensus"] = sub.consensus.select_related("criterion")
+        context["scores"] = (
+            Score.objects.restrict(user)
+            .filter(submission=sub)
+            .select_related("criterion", "assessor")
+        )
+        can_edit = context["can_edit"]
+        context["can_judge"] = (
+            can_edit
+            and sub.is_live
+            and tender.state in (TenderState.ELIGIBILITY, TenderState.ADMISSION)
+        )
+        if context["can_judge"]:
+            context["checklist"] = kwargs.get("checklist") or forms.ChecklistForm(
+                checks=context["checks"]
+            )
+        context["can_score"] = (
+            context["is_scored"]
+            and tender.state == TenderState.SCORING
+            and sub.eligible
+            and sub.is_live
+            and scope.has_role(self.region.pk, ASSESSORS)
+        )
+        context["can_decide_admission"] = (
+            can_edit
+            and context["is_admission"]
+            and sub.is_live
+            and sub.outcome == Outcome.PENDING
+            and tender.state == TenderState.ADMISSION
+        )
+        context["admission_form"] = forms.AdmissionDecisionForm()
+        context["can_set_outcome"] = (
+            can_edit and tender.state == TenderState.PROVISIONAL_AWARD and sub.eligible
+        )
+        context["outcome_form"] = forms.OutcomeForm(
+            initial={"outcome": sub.outcome, "outcome_reason": sub.outcome_reason}
+        )
+        context["can_negotiate"] = (
+            can_edit
+            and tender.state in (TenderState.NEGOTIATION, TenderState.PROVISIONAL_AWARD)
+            and (sub.preselected or tender.procedure_type != "sas")
+        )
+        context["negotiation_form"] = forms.NegotiationForm(
+            initial={"notes": sub.negotiation_notes}
+        )
+        context["letters"] = _letters(sub, tender)
+        context["contract"] = getattr(sub, "contract", None) if hasattr(sub, "contract") else None
+        return context
+
+    def post(self, request, *args, **kwargs):
+        """The eligibility checklist."""
+        if not self.user_can_edit():
+            raise PermissionDenied
+        checks = self.object.checks.select_related("requirement")
+        form = forms.ChecklistForm(request.POST, checks=checks)
+        if form.is_valid():
+            try:
+                services.record_checks(self.object, form.rows())
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for req_id, errs in exc.message_dict.items():
+                        for e in errs:
+                            form.add_error(f"evidence_{req_id}", e)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, _("De toets is opgeslagen."))
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(checklist=form))
+
+
+def _letters(sub, tender) -> list[tuple[str, str]]:
+    """Which award letters exist for this submission (kind, label)."""
+    letters = []
+    decided = sub.outcome not in (Outcome.PENDING, Outcome.WITHDRAWN)
+    if decided and tender.state in (
+        TenderState.OBJECTION,
+        TenderState.DEFINITIVE_AWARD,
+        TenderState.IMPLEMENTATION,
+        TenderState.PROVISIONAL_AWARD,
+    ):
+        letters.append(("provisional", _("Voorlopige gunningsbeslissing")))
+    if sub.outcome in (Outcome.AWARDED, Outcome.ADMITTED) and tender.state in (
+        TenderState.DEFINITIVE_AWARD,
+        TenderState.IMPLEMENTATION,
+        TenderState.ADMISSION,
+        TenderState.ENDED,
+    ):
+        letters.append(("definitive", _("Definitieve gunning")))
+    return letters
+
+
+class SubmissionActionView(TenderChildMixin, generic.View):
+    needs = "edit"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        sub = self.submission(kwargs["pk"])
+        action = kwargs["action"]
+        try:
+            message = self.act(action, sub, request.POST)
+        except ValidationError as exc:
+            for e in _errors(exc):
+                messages.error(request, e)
+        else:
+            messages.success(request, message)
+        return redirect(sub)
+
+    def act(self, action, sub, data):
+        if action == "uitkomst":
+            form = forms.OutcomeForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Kies een uitkomst en motiveer die."))
+            services.set_outcome(
+                sub, form.cleaned_data["outcome"], form.cleaned_data["outcome_reason"]
+            )
+            return _("Uitkomst opgeslagen.")
+        if action == "toelating":
+            form = forms.AdmissionDecisionForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Kies toelaten of afwijzen en motiveer het besluit."))
+            services.decide_admission(
+                sub, form.cleaned_data["decision"] == "admit", form.cleaned_data["outcome_reason"]
+            )
+            return _("Besluit vastgelegd: %(o)s.") % {"o": sub.get_outcome_display()}
+        if action == "onderhandeling":
+            form = forms.NegotiationForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Vul het verslag in."))
+            services.record_negotiation(sub, form.cleaned_data["notes"])
+            return _("Verslag opgeslagen.")
+        if action == "intrekken":
+            form = forms.WithdrawForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Geef de reden van intrekking."))
+            services.withdraw(sub, form.cleaned_data["reason"])
+            return _("Inschrijving ingetrokken.")
+        raise Http404
+
+
+class ScoreView(TenderChildMixin, generic.FormView):
+    """One assessor's score sheet (``consensus``: the committee's agreed scores)."""
+
+    needs = "assess"
+    form_class = forms.ScoreSheetForm
+    template_name = "procurement/score_form.html"
+    consensus = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.consensus:
+            self.needs = "edit"
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.submission(kwargs["pk"])
+
+    def get_form_kwargs(self):
+        sub = self.object
+        criteria = sub.tender.criteria.all()
+        if self.consensus:
+            existing = {c.criterion_id: (c.value, c.reason) for c in sub.consensus.all()}
+            by_criterion = {}
+            for s in sub.scores.all():
+                by_criterion.setdefault(s.criterion_id, []).append(s.value)
+            suggestions = {k: scoring.mean_score(v) for k, v in by_criterion.items()}
+        else:
+            existing = {
+                s.criterion_id: (s.value, s.reason)
+                for s in sub.scores.filter(assessor=self.request.user)
+            }
+            suggestions = {}
+        return {
+            **super().get_form_kwargs(),
+            "criteria": criteria,
+            "scale_max": self.tender.score_scale_max,
+            "existing": existing,
+            "suggestions": suggestions,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["consensus"] = self.consensus
+        context["title"] = (
+            _("Consensusscore: %(s)s") if self.consensus else _("Uw beoordeling: %(s)s")
+        ) % {"s": self.object}
+        if self.consensus:
+            context["scores"] = self.object.scores.select_related("criterion", "assessor")
+        return context
+
+    def form_valid(self, form):
+        try:
+            if self.consensus:
+                services.record_consensus(self.object, form.rows())
+            else:
+                services.record_scores(self.object, self.request.user, form.rows())
+        except ValidationError as exc:
+            for e in _errors(exc):
+                form.add_error(None, e)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Scores opgeslagen."))
+        return redirect(self.object)
+
+
+class LetterView(TenderChildMixin, generic.View):
+    needs = "confidential"
+
+    def get(self, request, *args, **kwargs):
+        sub = self.submission(kwargs["pk"])
+        kind = kwargs["kind"]
+        if kind not in dict(_letters(sub, self.tender)):
+            raise Http404
+        return _pdf(
+            documents.award_letter_pdf(sub, kind),
+            f"{'voorlopige' if kind == 'provisional' else 'definitieve'}-gunning-"
+            f"{self.tender.reference}-{sub.number}.pdf",
+        )
+
+
+class RankingView(TenderChildMixin, generic.TemplateView):
+    needs = "confidential"
+    template_name = "procurement/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.tender.procedure_type not in SCORED_TYPES:
+            raise Http404
+        criteria, rows = selectors.ranking_table(self.tender)
+        context.update(criteria=criteria, rows=rows, title=_("Rangschikking"))
+        context["rule"] = scoring.__doc__.split("Ranking rule", 1)[1]
+        context["cutoff"] = self.tender.preselection_count
+        return context
+
+
+class CoverageView(TenderChildMixin, generic.TemplateView):
+    template_name = "procurement/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Dekking")
+        context["matrices"] = [
+            (
+                lot,
+                selectors.coverage_matrix(
+                    user=self.request.user, region=self.region, segment=lot.segment
+                ),
+            )
+            for lot in self.tender.lots.select_related("segment")
+        ]
+        return context
+
+
+class SegmentCoverageView(RegionMixin, generic.TemplateView):
+    model = Segment
+    template_name = "procurement/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        segment = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+        context["title"] = _("Dekking %(s)s") % {"s": segment}
+        context["segment"] = segment
+        context["matrices"] = [
+            (
+                segment,
+                selectors.coverage_matrix(
+                    user=self.request.user, region=self.region, segment=segment
+                ),
+            )
+        ]
+        return context
