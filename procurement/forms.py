@@ -279,6 +279,9 @@ class SubmissionForm(forms.Form):
     def __init__(self, *args, tender, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lot"].queryset = tender.lots.all()
+        lots = list(tender.lots.all()[:2])
+        if len(lots) == 1:
+            self.initial.setdefault("lot", lots[0].pk)
         self.fields["provider"].queryset = Provider.objects.restrict(user).filter(
             region=tender.region
         )

@@ -18,6 +18,7 @@ from .models import (
     AwardCriterion,
     ConsensusScore,
     EligibilityCheck,
+    Milestone,
     Submission,
     Tender,
 )
@@ -81,13 +82,19 @@ def transition_options(tender: Tender, now=None) -> list[workflow.Option]:
 
 
 def timeline(tender: Tender) -> list[dict]:
-    """Milestones in the order of the procedure, planned against actual."""
+    """The milestones of the procedure type in order, planned against actual; milestones the
+    officer planned beyond the workflow's own are included."""
     rows = {m.kind: m for m in tender.milestones.all()}
+    kinds = [
+        t.milestone for t in workflow.WORKFLOWS[tender.procedure_type].transitions if t.milestone
+    ]
+    kinds.append(MilestoneKind.CONTRACT_START)
     order = list(MilestoneKind.values)
+    kinds += sorted((k for k in rows if k not in kinds), key=order.index)
     today = timezone.localdate()
     result = []
-    for kind in sorted(rows, key=order.index):
-        m = rows[kind]
+    for kind in dict.fromkeys(kinds):
+        m = rows.get(kind) or Milestone(tender=tender, kind=kind)
         late = m.actual_on is None and m.planned_on is not None and m.planned_on < today
         result.append({"milestone": m, "late": late})
     return result

@@ -907,7 +907,6 @@ class RankingView(TenderChildMixin, generic.TemplateView):
             raise Http404
         criteria, rows = selectors.ranking_table(self.tender)
         context.update(criteria=criteria, rows=rows, title=_("Rangschikking"))
-        context["rule"] = scoring.__doc__.split("Ranking rule", 1)[1]
         context["cutoff"] = self.tender.preselection_count
         return context
 
