@@ -52,3 +52,121 @@ def consensus(sub, *values):
     return services.record_consensus(
         sub, {c.pk: (Decimal(v), "Onderbouwd") for c, v in zip(crits, values, strict=True)}
     )
+
+
+def sas_to_provisional_award(world, officer, names=("Alfa", "Beta", "Gamma"), excluded=(), **kw):
+    """An SAS tender walked to provisional award with a screened provider per name (city
+    Dordrecht). The providers named in ``excluded`` fail the suitability requirement and are
+    excluded; the others get consensus scores (weights 60/40) of 6/8, 8/8, 8/5, ... in turn, so
+    with the default names the second ranks first (80 points), the third second and the first
+    third (68 each, tie settled on the heaviest criterion). With the default preselection of
+    two, the first is not preselected and the other two are provisionally awarded.
+    Returns ``(tender, submissions, now)`` with the submissions refreshed."""
+    from tests.providers.factories import ProviderFactory, screen_fully
+
+    kw.setdefault("preselection_count", 2)
+    t = tender(world, **kw)
+    lot = t.lots.get()
+    services.transition(t, "publish", user=officer)
+    subs = []
+    for name in names:
+        p = ProviderFactory(
+            region=world.region, name=name, city="Dordrecht", forms=[world.care_form]
+        )
+        screen_fully(p)
+        subs.append(services.submit(lot, p, [world.care_form.pk]))
+    now = after_deadline(t)
+    services.transition(t, "close_submissions", user=officer, now=now)
+    services.transition(t, "start_eligibility", user=officer, now=now)
+    for s in subs:
+        if s.provider.name in excluded:
+            services.record_checks(
+                s,
+                {
+                    c.requirement_id: (c.requirement.kind != "suitability", "Geen referenties")
+                    for c in s.checks.select_related("requirement")
+                },
+            )
+        else:
+            pass_all(s)
+    services.transition(t, "start_scoring", user=officer, now=now)
+    values = iter([(6, 8), (8, 8), (8, 5)] * len(names))
+    for s in subs:
+        if s.provider.name not in excluded:
+            consensus(s, *next(values))
+    services.transition(t, "preselect", user=officer, now=now)
+    services.transition(t, "start_negotiation", user=officer, now=now)
+    services.transition(t, "provisional_award", user=officer, now=now)
+    t.refresh_from_db()
+    for s in subs:
+        s.refresh_from_db()
+    return t, subs, now
+
+
+def framework(world, **kw):
+    """A framework of ``world``'s region in consultation, with three principles."""
+    from datetime import date
+
+    from procurement.codes import FrameworkStatus
+    from procurement.models import Framework
+
+    kw.setdefault("status", FrameworkStatus.CONSULTATION)
+    kw.setdefault("consultation_started_on", date(2025, 3, 1))
+    return Framework.objects.create(
+        region=world.region,
+        title=kw.pop("title", "Inkoopkader jeugdhulp 2026"),
+        period=kw.pop("period", "2026 e.v."),
+        principles=kw.pop(
+            "principles",
+            "Zorg dichtbij huis\n- Minder aanbieders, langere contracten\n• Ruimte voor innovatie",
+        ),
+        **kw,
+    )
+
+
+# ---------------------------------------------------------------- helpers for the rule tests
+
+
+def aware(year, month, day, hour=12, minute=0):
+    """A moment in the region's time zone."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    return datetime(year, month, day, hour, minute, tzinfo=ZoneInfo("Europe/Amsterdam"))
+
+
+def new_provider(world, forms=None, *, screened=True, **kw):
+    """A provider of ``world``'s region delivering ``forms`` (default: the world's care form)."""
+    from tests.providers.factories import ProviderFactory, screen_fully
+
+    p = ProviderFactory(
+        region=world.region, forms=list(forms) if forms is not None else [world.care_form], **kw
+    )
+    if screened:
+        screen_fully(p)
+    return p
+
+
+def fail_one(sub, evidence="Geen referenties aangeleverd"):
+    """Judge the checklist with the first requirement failed and the others passed."""
+    checks = list(sub.checks.order_by("requirement__order"))
+    rows = {c.requirement_id: (True, "Aangetoond") for c in checks}
+    rows[checks[0].requirement_id] = (False, evidence)
+    return services.record_checks(sub, rows)
+
+
+def to_scoring(world, n=2, *, user=None, **kw):
+    """A scored tender with ``n`` eligible submissions, walked to the scoring phase.
+    Returns (tender, submissions, a moment after the deadline)."""
+    t = tender(world, **kw)
+    lot = t.lots.get()
+    services.transition(t, "publish", user=user)
+    subs = [services.submit(lot, new_provider(world), [world.care_form.pk]) for _ in range(n)]
+    now = after_deadline(t)
+    services.transition(t, "close_submissions", user=user, now=now)
+    services.transition(t, "start_eligibility", user=user, now=now)
+    for s in subs:
+        pass_all(s)
+    services.transition(t, "start_scoring", user=user, now=now)
+    t.refresh_from_db()
+    return t, subs, now

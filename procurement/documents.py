@@ -1,0 +1,222 @@
+"""The Dutch PDF documents of procurement: award letters, the nota van inlichtingen and the
+nota van reactie. Each function reads what it needs and returns the PDF as bytes; permission
+checks belong to the caller (the view).
+
+The PDFs are rendered by WeasyPrint from the templates in ``templates/procurement/pdf/``. No
+resource is fetched from the network: only ``file:`` and ``data:`` URLs are allowed, and the
+fonts are the system's (DejaVu Sans, Liberation Sans).
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import weasyprint
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from weasyprint.urls import URLFetcher
+
+from segments.models import Municipality
+
+from .codes import SCORED_TYPES, Outcome
+from .models import Framework, Question, Submission, Tender
+
+LETTER_KINDS = ("provisional", "definitive")
+
+_SHORT_TEXT_CHARS = 1200
+
+
+def render_pdf(template_name: str, context: dict, *, language: str = "nl") -> bytes:
+    """Render ``template_name`` with ``context`` and write it as a tagged PDF.
+
+    The PDF's title comes from the template's ``<title>`` (``document_title`` in the context),
+    its language from ``<html lang>`` (``language``)."""
+    with translation.override(language):
+        html = render_to_string(template_name, {**context, "document_language": language})
+    document = weasyprint.HTML(
+        string=html,
+        base_url=str(settings.BASE_DIR / "static"),
+        url_fetcher=URLFetcher(allowed_protocols={"file", "data"}),
+    )
+    return document.write_pdf(pdf_tags=True)
+
+
+def nl_decimal(value: Decimal | int | None, places: int = 2) -> str:
+    """``Decimal('80.5')`` -> ``'80,50'``: a Dutch decimal comma, rounded half up."""
+    if value is None:
+        return ""
+    quantum = Decimal(1).scaleb(-places)
+    return f"{Decimal(value).quantize(quantum, ROUND_HALF_UP):f}".replace(".", ",")
+
+
+def nl_weight(value: Decimal) -> str:
+    """``Decimal('60.00')`` -> ``'60'``, ``Decimal('33.50')`` -> ``'33,5'``."""
+    text = f"{Decimal(value).normalize():f}"
+    return text.replace(".", ",")
+
+
+# ---------------------------------------------------------------- award letters
+
+
+def award_letter_pdf(submission: Submission, kind: str) -> bytes:
+    """The letter to one submission's provider about the provisional or definitive award.
+
+    ``kind`` is ``"provisional"`` (voorlopige gunningsbeslissing) or ``"definitive"``
+    (definitieve gunning). A submission without an outcome yet gets no letter (ValueError)."""
+    if kind not in LETTER_KINDS:
+        raise ValueError(f"kind is one of {', '.join(LETTER_KINDS)}, not {kind!r}")
+    sub = Submission.objects.select_related("tender__region", "provider", "lot__segment").get(
+        pk=submission.pk
+    )
+    if sub.outcome == Outcome.PENDING:
+        raise ValueError("This submission has no outcome yet; there is no decision to send.")
+    tender, region = sub.tender, sub.tender.region
+    provisional = kind == "provisional"
+    with translation.override("nl"):
+        subject = _("Voorlopige gunningsbeslissing") if provisional else _("Definitieve gunning")
+        outcome_label = str(sub.get_outcome_display())
+        lot_label = str(sub.lot)
+        procedure_label = str(tender.get_procedure_type_display())
+    letter_date = sub.outcome_on or timezone.localdate()
+    ranked_in_lot = Submission.objects.filter(lot=sub.lot, rank__isnull=False).count()
+    context = {
+        "document_title": f"{subject} {tender.reference} – {sub.provider.name}",
+        "region": region,
+        "tender": tender,
+        "submission": sub,
+        "provider": sub.provider,
+        "lot_label": lot_label,
+        "procedure_label": procedure_label,
+        "provisional": provisional,
+        "subject": subject,
+        "outcome": sub.outcome,
+        "outcome_label": outcome_label,
+        "Outcome": {o.name: o.value for o in Outcome},
+        "letter_date": letter_date,
+        "our_reference": f"{tender.reference}/{sub.number:03d}",
+        "rank": sub.rank,
+        "ranked_in_lot": ranked_in_lot,
+        "total_score": nl_decimal(sub.total_score) if sub.total_score is not None else "",
+        "score_rows": _score_rows(sub) if tender.procedure_type in SCORED_TYPES else [],
+        "scale_max": tender.score_scale_max,
+        "objection_days": tender.objection_days,
+        "objection_ends_on": tender.objection_ends_on,
+        "contract_start": tender.contract_start,
+        "contract_follows": sub.outcome in (Outcome.AWARDED, Outcome.ADMITTED),
+    }
+    return render_pdf("procurement/pdf/award_letter.html", context)
+
+
+def _score_rows(sub: Submission) -> list[dict]:
+    """The consensus score per award criterion, with weight and weighted points."""
+    consensus = {c.criterion_id: c for c in sub.consensus.all()}
+    if not consensus:
+        return []
+    scale = Decimal(sub.tender.score_scale_max)
+    rows = []
+    for criterion in sub.tender.criteria.all():
+        score = consensus.get(criterion.pk)
+        rows.append(
+            {
+                "name": criterion.name,
+                "weight": nl_weight(criterion.weight),
+                "score": nl_decimal(score.value, 1) if score else "",
+                "points": nl_decimal(score.value * criterion.weight / scale) if score else "",
+                "reason": score.reason if score else "",
+            }
+        )
+    return rows
+
+
+# ---------------------------------------------------------------- nota van inlichtingen
+
+
+def qna_pdf(tender: Tender, number: int) -> bytes:
+    """Nota van inlichtingen nr. ``number``: the questions published in it, with their answers.
+
+    The askers stay anonymous: ``Question.asked_by`` does not reach the template, and an
+    asker's name written in a question or answer of this nota is replaced by a placeholder. A
+    number under which nothing was published raises ValueError."""
+    tender = Tender.objects.select_related("region").get(pk=tender.pk)
+    rows = list(
+        Question.objects.filter(tender=tender, published_in=number)
+        .order_by("number")
+        .values("number", "reference", "text", "answer", "published_on", "asked_by__name")
+    )
+    if not rows:
+        raise ValueError(f"Nothing was published in nota van inlichtingen nr. {number}.")
+    with translation.override("nl"):
+        placeholder = _("[aanbieder]")
+    askers = {r["asked_by__name"] for r in rows if r["asked_by__name"]}
+    questions = [
+        {
+            "number": r["number"],
+            "reference": _redact(r["reference"], askers, placeholder),
+            "text": _redact(r["text"], askers, placeholder),
+            "answer": _redact(r["answer"], askers, placeholder),
+            "published_on": r["published_on"],
+        }
+        for r in rows
+    ]
+    for q in questions:
+        # Rows up to about half a page stay on one page; longer ones may run over pages.
+        q["short"] = max(len(q["text"]), len(q["answer"])) <= _SHORT_TEXT_CHARS
+    published_on = max((q["published_on"] for q in questions if q["published_on"]), default=None)
+    with translation.override("nl"):
+        title = _("Nota van inlichtingen nr. %(n)s") % {"n": number}
+        procedure_label = str(tender.get_procedure_type_display())
+    context = {
+        "document_title": f"{title} – {tender.reference} {tender.title}",
+        "title": title,
+        "region": tender.region,
+        "tender": tender,
+        "procedure_label": procedure_label,
+        "number": number,
+        "questions": questions,
+        "published_on": published_on or timezone.localdate(),
+        "our_reference": f"{tender.reference}/NvI-{number}",
+    }
+    return render_pdf("procurement/pdf/qna.html", context)
+
+
+def _redact(text: str, names: set[str], placeholder: str) -> str:
+    """``text`` with every one of ``names`` (case-insensitive) replaced by ``placeholder``."""
+    for name in sorted(names, key=len, reverse=True):
+        if len(name.strip()) >= 3:
+            text = re.sub(re.escape(name.strip()), placeholder, text, flags=re.IGNORECASE)
+    return text
+
+
+# ---------------------------------------------------------------- nota van reactie
+
+
+def response_note_pdf(framework: Framework) -> bytes:
+    """Nota van reactie: the framework, its principles, and per municipality its view
+    (zienswijze) with the region's response."""
+    framework = Framework.objects.select_related("region").get(pk=framework.pk)
+    views = list(framework.views.select_related("municipality").order_by("municipality__name"))
+    silent = Municipality.objects.filter(region=framework.region).exclude(
+        pk__in=[v.municipality_id for v in views]
+    )
+    with translation.override("nl"):
+        title = _("Nota van reactie")
+        status_label = str(framework.get_status_display())
+    context = {
+        "document_title": f"{title} – {framework.title}",
+        "title": title,
+        "region": framework.region,
+        "framework": framework,
+        "status_label": status_label,
+        "principles": framework.principle_list,
+        "views": [
+            {"view": v, "short": len(v.view) + len(v.response) <= 2 * _SHORT_TEXT_CHARS}
+            for v in views
+        ],
+        "silent_municipalities": [m.name for m in silent.order_by("name")],
+        "document_date": timezone.localdate(),
+        "our_reference": f"{framework.region.slug}/kader-{framework.pk}",
+    }
+    return render_pdf("procurement/pdf/response_note.html", context)

@@ -1,0 +1,205 @@
+"""The procurement pages: refused input shows the rule's own reason and changes nothing."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from procurement import services
+from procurement.codes import ProcedureType, TenderState
+from procurement.models import AwardCriterion, Submission, Tender
+from tests.procurement.factories import tender as make_tender
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, w, **kw):
+    return reverse(f"procurement:{name}", kwargs={"region": w.region.slug, **kw})
+
+
+def messages_of(response):
+    return [str(m) for m in response.context["messages"]] if response.context else []
+
+
+def test_dashboard_says_why_a_transition_is_not_yet_allowed(client, world_a, users):
+    t = make_tender(world_a, weights=None)
+    AwardCriterion.objects.create(tender=t, name="Visie", weight=50)
+    AwardCriterion.objects.create(tender=t, name="Samenwerking", weight=30)
+    client.force_login(users.officer)
+    body = client.get(url("tender-detail", world_a, pk=t.pk)).content.decode()
+    assert "Nog niet mogelijk" in body
+    assert "telt op tot 80%" in body
+
+
+def test_transition_out_of_order_is_refused_and_changes_nothing(client, world_a, users):
+    t = make_tender(world_a)
+    client.force_login(users.officer)
+    response = client.post(url("tender-transition", world_a, pk=t.pk, step="award"), follow=True)
+    assert any("kan niet vanuit de fase" in m for m in messages_of(response))
+    t.refresh_from_db()
+    assert t.state == TenderState.DRAFT and not t.events.exists()
+
+
+def test_cancel_needs_a_reason(client, world_a, users):
+    t = make_tender(world_a)
+    client.force_login(users.officer)
+    response = client.post(url("tender-transition", world_a, pk=t.pk, step="cancel"), follow=True)
+    assert any("reden" in m for m in messages_of(response))
+    t.refresh_from_db()
+    assert t.state == TenderState.DRAFT
+    response = client.post(
+        url("tender-transition", world_a, pk=t.pk, step="cancel"),
+        {"reason": "Budget is niet vastgesteld"},
+        follow=True,
+    )
+    t.refresh_from_db()
+    assert t.state == TenderState.CANCELLED and t.closing_reason == "Budget is niet vastgesteld"
+    assert "Budget is niet vastgesteld" in response.content.decode()
+
+
+def test_setup_refuses_weights_that_do_not_make_100_and_saves_nothing(client, world_a, users):
+    t = make_tender(world_a, weights=None)
+    client.force_login(users.officer)
+    page = client.get(url("tender-setup", world_a, pk=t.pk))
+    assert page.status_code == 200
+    data = {}
+    for prefix, fs in page.context["sets"].items():
+        mf = fs.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{mf.prefix}-{name}"] = mf[name].value()
+        data[f"{mf.prefix}-TOTAL_FORMS"] = (
+            2 if prefix == "criteria" else mf["INITIAL_FORMS"].value()
+        )
+        for i, form in enumerate(fs.initial_forms):
+            for field in form.fields:
+                value = form[field].value()
+                if value not in (None, False):
+                    data[f"{fs.prefix}-{i}-{field}"] = value
+    data.update(
+        {
+            "crit-0-name": "Visie",
+            "crit-0-weight": "70",
+            "crit-0-order": "1",
+            "crit-1-name": "Samenwerking",
+            "crit-1-weight": "20",
+            "crit-1-order": "2",
+        }
+    )
+    response = client.post(url("tender-setup", world_a, pk=t.pk), data)
+    assert response.status_code == 200
+    assert "telt op tot 90%" in response.content.decode()
+    assert not AwardCriterion.objects.filter(tender=t).exists()
+    data["crit-1-weight"] = "30"
+    response = client.post(url("tender-setup", world_a, pk=t.pk), data)
+    assert response.status_code == 302
+    assert AwardCriterion.objects.filter(tender=t).count() == 2
+
+
+def test_submission_after_the_deadline_is_refused(client, world_a, users):
+    t = make_tender(world_a)
+    services.transition(t, "publish", user=users.officer)
+    Tender.objects.filter(pk=t.pk).update(submission_deadline=timezone.now() - timedelta(hours=1))
+    client.force_login(users.officer)
+    response = client.post(
+        url("submission-create", world_a, tender=t.pk),
+        {
+            "lot": t.lots.get().pk,
+            "provider": world_a.provider.pk,
+            "care_forms": [world_a.care_form.pk],
+            "received_at": f"{timezone.localtime():%Y-%m-%dT%H:%M}",
+        },
+    )
+    assert response.status_code == 200
+    assert "sluitingstermijn" in response.content.decode()
+    assert not Submission.objects.filter(tender=t).exists()
+
+
+def test_score_outside_the_scale_is_refused(client, world_a, users):
+    t = make_tender(world_a, weights=(100,))
+    services.transition(t, "publish", user=users.officer)
+    sub = services.submit(t.lots.get(), world_a.provider, [world_a.care_form.pk])
+    later = t.submission_deadline + timedelta(minutes=1)
+    services.transition(t, "close_submissions", user=users.officer, now=later)
+    services.transition(t, "start_eligibility", user=users.officer, now=later)
+    services.record_checks(sub, {c.requirement_id: (True, "") for c in sub.checks.all()})
+    services.transition(t, "start_scoring", user=users.officer, now=later)
+    client.force_login(users.contract_manager)  # assessor
+    crit = t.criteria.get()
+    target = url("submission-score", world_a, tender=t.pk, pk=sub.pk)
+    response = client.post(target, {f"score_{crit.pk}": "11", f"reason_{crit.pk}": "Goed"})
+    assert response.status_code == 200 and not sub.scores.exists()
+    response = client.post(target, {f"score_{crit.pk}": "7.5", f"reason_{crit.pk}": "Goed"})
+    assert response.status_code == 302
+    assert sub.scores.get().assessor == users.contract_manager
+    # A viewer is not on the assessment committee.
+    client.force_login(users.viewer)
+    assert client.get(target).status_code == 403
+
+
+def test_municipal_user_reads_answers_without_the_asker(client, world_a, users):
+    client.force_login(users.municipal)
+    p = world_a.proc
+    body = client.get(url("qna", world_a, tender=p.tender.pk)).content.decode()
+    assert "Hoeveel partners?" in body and "Twintig." in body
+    assert p.question.asked_by.name not in body
+    # ... and no competition-sensitive tabs.
+    assert "Inschrijvingen" not in body
+    client.force_login(users.officer)
+    body = client.get(url("qna", world_a, tender=p.tender.pk)).content.decode()
+    assert p.question.asked_by.name in body  # the officer knows who asked
+
+
+def test_conditional_admission_window_needs_a_recorded_decision(client, world_a, users):
+    t = make_tender(world_a, ProcedureType.CONDITIONAL_ADMISSION, weights=None)
+    services.transition(t, "publish", user=users.officer)
+    client.force_login(users.officer)
+    today = f"{timezone.localdate():%Y-%m-%d}"
+    response = client.post(
+        url("window-open", world_a, pk=t.pk), {"condition": "wait_times", "on": today}, follow=True
+    )
+    assert not t.windows.exists()
+    assert messages_of(response)
+    response = client.post(
+        url("window-open", world_a, pk=t.pk),
+        {"condition": "wait_times", "decision": "Wachttijd GGZ 14 weken", "on": today},
+        follow=True,
+    )
+    window = t.windows.get()
+    assert window.opened_by == users.officer and window.condition == "wait_times"
+    assert "Wachttijd GGZ 14 weken" in response.content.decode()
+
+
+def test_only_a_draft_is_deleted(client, world_a, users):
+    client.force_login(users.officer)
+    p = world_a.proc
+    assert client.post(url("tender-delete", world_a, pk=p.tender.pk)).status_code == 403
+    assert client.post(url("tender-delete", world_a, pk=p.draft.pk)).status_code == 302
+    assert not Tender.objects.filter(pk=p.draft.pk).exists()
+
+
+def test_framework_goes_to_consultation_then_adoption(client, world_a, users):
+    from procurement.models import Framework
+
+    f = Framework.objects.create(region=world_a.region, title="Kader 2027")
+    client.force_login(users.officer)
+    target = url("framework-advance", world_a, pk=f.pk)
+    client.post(target, {"status": "adopted", "on": "2026-10-01"})
+    f.refresh_from_db()
+    assert f.status == "draft"  # no skipping consultation
+    client.post(target, {"status": "consultation", "on": "2026-09-01"})
+    client.post(target, {"status": "adopted", "on": "2026-12-10"})
+    f.refresh_from_db()
+    assert f.status == "adopted" and str(f.adopted_on) == "2026-12-10"
+
+
+def test_strategy_starts_a_draft_tender_with_its_rules(client, world_a, users):
+    client.force_login(users.officer)
+    s = world_a.proc.strategy
+    response = client.post(
+        url("strategy-start-tender", world_a, pk=s.pk), {"reference": "SAS-2028"}
+    )
+    t = Tender.objects.get(reference="SAS-2028")
+    assert response.url == url("tender-setup", world_a, pk=t.pk)
+    assert t.procedure_type == "sas" and t.preselection_count == 20
+    assert t.lots.get().segment == s.segment
