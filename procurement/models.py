@@ -572,7 +572,7 @@ class AwardCriterion(TenderChild):
         ]
 
     def __str__(self):
-        return f"{self.name} ({self.weight.normalize():f}%)"
+        return f"{self.name} ({Decimal(self.weight).normalize():f}%)"
 
 
 class AdmissionWindow(TenderChild):

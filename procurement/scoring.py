@@ -36,8 +36,11 @@ def weights_error(weights: Iterable[Decimal]) -> str | None:
     weights = [Decimal(w) for w in weights]
     if not weights:
         return _("Leg minstens één gunningscriterium vast.")
-    if any(w <= 0 for w in weights):
+    if any(not w.is_finite() or w <= 0 for w in weights):
         return _("Elk gunningscriterium weegt meer dan 0%.")
+    if any((w * 100) != (w * 100).to_integral_value() for w in weights):
+        # Stored with two decimals, they would no longer add up to what was checked here.
+        return _("Een weging heeft hoogstens twee decimalen.")
     total = sum(weights, Decimal(0))
     if total != HUNDRED:
         return _("De weging telt op tot %(total)s%%; dat moet precies 100%% zijn.") % {
@@ -51,7 +54,7 @@ def score_error(value: Decimal, scale_max: int) -> str | None:
     if value is None:
         return _("Vul een score in.")
     value = Decimal(value)
-    if value < 0 or value > scale_max:
+    if not value.is_finite() or value < 0 or value > scale_max:
         return _(
             "Een score ligt op de schaal van 0 tot en met %(max)s; %(value)s valt erbuiten."
         ) % {

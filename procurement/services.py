@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from core.roles import ASSESSORS
 from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
+from segments.models import CareForm
 
 from . import admission, scoring, selectors, workflow
 from .codes import (
@@ -104,6 +105,16 @@ def replace_criteria(tender: Tender, rows: Iterable[Mapping]) -> list[AwardCrite
     error = scoring.weights_error([Decimal(r["weight"]) for r in rows])
     if error:
         raise ValidationError(error)
+    rows = [{**r, "name": str(r.get("name") or "").strip()} for r in rows]
+    if any(not r["name"] for r in rows):
+        raise ValidationError(_("Geef elk gunningscriterium een naam."))
+    seen = set()
+    for r in rows:
+        if r["name"].casefold() in seen:
+            raise ValidationError(
+                _("Twee gunningscriteria heten '%(name)s'.") % {"name": r["name"]}
+            )
+        seen.add(r["name"].casefold())
     with transaction.atomic():
         tender.criteria.all().delete()
         return [
@@ -148,9 +159,20 @@ def transition(
 
 
 def _start_scoring(tender, *, today, user):
+    _exclude_ineligible(tender, today=today)
+
+
+def _exclude_ineligible(tender, *, today):
+    """Close every live submission that failed a requirement, with the failed requirements as
+    its reason: it takes no further part (the first step after the eligibility check)."""
     for sub in Submission.objects.filter(tender=tender, is_live=True):
         if sub.eligible is False:
             _decide(sub, Outcome.EXCLUDED, _eligibility_reason(sub), today)
+
+
+def _start_negotiation(tender, *, today, user):
+    # Partnership: negotiation follows the eligibility check directly. (SAS: already done.)
+    _exclude_ineligible(tender, today=today)
 
 
 def _eligibility_reason(sub: Submission) -> str:
@@ -257,17 +279,20 @@ def _start_objection(tender, *, today, user):
 
 def _award(tender, *, today, user):
     if tender.procedure_type == ProcedureType.BUDGET_GRANT:
+        _exclude_ineligible(tender, today=today)
         for sub in Submission.objects.filter(tender=tender, is_live=True, eligible=True):
             _decide(
                 sub, Outcome.AWARDED, _("Voldoet aan alle voorwaarden; subsidie verleend."), today
             )
+    Submission.objects.filter(tender=tender, outcome=Outcome.AWARDED).update(outcome_on=today)
+    # Read after the update: a contract starts no earlier than the definitive award.
     awarded = list(Submission.objects.filter(tender=tender, outcome=Outcome.AWARDED))
-    Submission.objects.filter(pk__in=[s.pk for s in awarded]).update(outcome_on=today)
     award_made.send(sender=Tender, tender=tender, submissions=awarded)
 
 
 _EFFECTS = {
     "start_scoring": _start_scoring,
+    "start_negotiation": _start_negotiation,
     "preselect": _preselect,
     "provisional_award": _provisional_award,
     "start_objection": _start_objection,
@@ -285,9 +310,26 @@ def set_outcome(sub: Submission, outcome: str, reason: str, *, today: date | Non
         raise ValidationError(_("Kies gegund of niet gegund."))
     if not reason.strip():
         raise ValidationError({"outcome_reason": _("Motiveer de uitkomst.")})
+    sub.refresh_from_db(fields=["outcome", "is_live", "eligible", "lot"])
     if not sub.eligible:
         raise ValidationError(_("Een uitgesloten inschrijving kan niet worden gegund."))
+    if sub.outcome not in (Outcome.PENDING, Outcome.AWARDED, Outcome.NOT_AWARDED):
+        # Withdrawn, excluded or not preselected: out of the race for good.
+        raise ValidationError(_("Deze inschrijving doet niet meer mee aan de gunning."))
     with transaction.atomic():
+        Tender.objects.select_for_update().get(pk=tender.pk)
+        limit = tender.preselection_count
+        if outcome == Outcome.AWARDED and tender.procedure_type == ProcedureType.TENDER and limit:
+            others = (
+                Submission.objects.filter(lot_id=sub.lot_id, outcome=Outcome.AWARDED)
+                .exclude(pk=sub.pk)
+                .count()
+            )
+            if others >= limit:
+                raise ValidationError(
+                    _("Er zijn in dit perceel al %(n)s aanbieders gegund; het maximum is %(max)s.")
+                    % {"n": others, "max": limit}
+                )
         _decide(sub, outcome, reason.strip(), today or timezone.localdate())
 
 
@@ -333,10 +375,17 @@ def accepts_submissions(tender: Tender, at: datetime) -> str | None:
 
 
 def _overlapping_parties(provider: Provider) -> set[int]:
-    """The provider, its consortia (if a member) or its members (if a consortium)."""
+    """The provider, its consortia (if a member) or its members and every other consortium one
+    of its members belongs to (if a consortium)."""
     ids = {provider.pk}
     if provider.is_consortium:
-        ids |= set(provider.members.values_list("member_id", flat=True))
+        members = set(provider.members.values_list("member_id", flat=True))
+        ids |= members
+        ids |= set(
+            ConsortiumMembership.objects.filter(member_id__in=members).values_list(
+                "consortium_id", flat=True
+            )
+        )
     else:
         ids |= set(
             ConsortiumMembership.objects.filter(member=provider).values_list(
@@ -407,12 +456,13 @@ def submit(
                     )
         in_scope = {f.pk: f.name for f in lot.scope_care_forms()}
         delivered = {f.pk: f.name for f in provider.effective_care_forms()}
+        offered = CareForm.objects.filter(pk__in=care_form_ids, region=tender.region_id)
         problems = scoring.coverage_problems(
             care_form_ids,
             set(delivered),
             set(in_scope),
             tender.coverage_min_care_forms,
-            {**delivered, **in_scope},
+            {**dict(offered.values_list("pk", "name")), **delivered, **in_scope},
         )
         if problems:
             raise ValidationError({"care_forms": problems})
@@ -431,6 +481,16 @@ def withdraw(sub: Submission, reason: str, *, today: date | None = None):
     _fresh(sub)
     if not sub.is_live:
         raise ValidationError(_("Deze inschrijving loopt niet meer."))
+    if sub.outcome == Outcome.ADMITTED or sub.tender.state in (
+        S.DEFINITIVE_AWARD,
+        S.IMPLEMENTATION,
+        S.ENDED,
+        S.CANCELLED,
+        S.UNSUCCESSFUL,
+    ):
+        raise ValidationError(
+            _("Na de definitieve gunning of toelating is er een contract; beëindig dat contract.")
+        )
     with transaction.atomic():
         _decide(
             sub,

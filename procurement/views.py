@@ -709,8 +709,19 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
         )
         context["admission_form"] = forms.AdmissionDecisionForm()
         context["can_set_outcome"] = (
-            can_edit and tender.state == TenderState.PROVISIONAL_AWARD and sub.eligible
+            can_edit
+            and tender.state == TenderState.PROVISIONAL_AWARD
+            and sub.eligible
+            and sub.outcome in (Outcome.PENDING, Outcome.AWARDED, Outcome.NOT_AWARDED)
         )
+        context["can_withdraw"] = (
+            can_edit
+            and sub.is_live
+            and sub.outcome != Outcome.ADMITTED
+            and tender.is_open
+            and tender.state not in (TenderState.DEFINITIVE_AWARD, TenderState.ADMISSION)
+        ) or (can_edit and sub.is_live and sub.outcome == Outcome.PENDING)
+        context["withdraw_form"] = forms.WithdrawForm()
         context["outcome_form"] = forms.OutcomeForm(
             initial={"outcome": sub.outcome, "outcome_reason": sub.outcome_reason}
         )

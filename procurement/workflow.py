@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .codes import TERMINAL_STATES, MilestoneKind, ProcedureType, TenderState
@@ -42,7 +43,8 @@ class Facts:
 
     @property
     def today(self) -> date:
-        return self.now.date()
+        """The region's calendar day (the clock may hand out UTC)."""
+        return timezone.localdate(self.now) if timezone.is_aware(self.now) else self.now.date()
 
     @property
     def objection_ends_on(self) -> date | None:
@@ -64,7 +66,7 @@ def weights_sum_to_100(f: Facts):
         return _("Leg eerst de gunningscriteria met hun weging vast.")
     if f.weights_total != Decimal(100):
         return _("De weging van de gunningscriteria telt op tot %(total)s%%, niet tot 100%%.") % {
-            "total": f"{f.weights_total:g}"
+            "total": f"{Decimal(f.weights_total).normalize():f}"
         }
     return None
 
@@ -85,8 +87,11 @@ def deadline_passed(f: Facts):
     if f.submission_deadline is None:
         return _("Er is geen sluitingstermijn voor inschrijving vastgelegd.")
     if f.now < f.submission_deadline:
+        deadline = f.submission_deadline
+        if timezone.is_aware(deadline):
+            deadline = timezone.localtime(deadline)
         return _("De inschrijving sluit pas op %(deadline)s.") % {
-            "deadline": f"{f.submission_deadline:%d-%m-%Y %H:%M}"
+            "deadline": f"{deadline:%d-%m-%Y %H:%M}"
         }
     return None
 

@@ -2,7 +2,6 @@
 award, and downloads the award letter. Time passing (the deadline, the objection period) is
 simulated by moving the recorded dates back, as a clock would."""
 
-import io
 import re
 from datetime import timedelta
 
@@ -167,7 +166,7 @@ def test_sas_from_publication_to_definitive_award(live_server, page, shot):
         page.get_by_role("link", name="Definitieve gunning (PDF)").click()
     pdf = download_info.value
     text = "\n".join(
-        p.extract_text() for p in PdfReader(io.BytesIO(open(pdf.path(), "rb").read())).pages
+        p.extract_text() for p in PdfReader(pdf.path()).pages
     )
     assert "De Brug Zorg" in text
     assert "SAS-2027-01" in text
