@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from demo.users import DEMO_PASSWORD, load_users
+from procurement.demo import load_procurement
 from providers.demo import load_providers
 from segments.demo.load import load_landscape
 
@@ -32,6 +33,11 @@ class Command(BaseCommand):
                 count = load_providers(region)
                 self.stdout.write(f"  {region.name}: {count} aanbieders")
             users = load_users()
+            for region in regions:  # after the users: scores and decisions name them
+                counts = load_procurement(region)
+                if counts:
+                    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+                    self.stdout.write(f"  {region.name}: {summary}")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "
