@@ -505,8 +505,8 @@ class TenderEvent(TenderChild):
         Tender, on_delete=models.CASCADE, related_name="events", verbose_name=_("aanbesteding")
     )
     transition = models.CharField(_("stap"), max_length=40)
-    from_state = models.CharField(_("van"), max_length=16, choices=TenderState.choices)
-    to_state = models.CharField(_("naar"), max_length=16, choices=TenderState.choices)
+    from_state = models.CharField(_("van fase"), max_length=16, choices=TenderState.choices)
+    to_state = models.CharField(_("naar fase"), max_length=16, choices=TenderState.choices)
     at = models.DateTimeField(_("moment"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,0 +1,44 @@
+"""The demo's procurement, as the officer and a municipality see it, in Chromium."""
+
+import re
+
+import pytest
+from django.core.management import call_command
+
+from tests.e2e.test_officer_walkthrough import login
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_demo_procedures_for_officer_and_municipality(live_server, page, shot):
+    call_command("load_demo", force=True, verbosity=0)
+    base = live_server.url
+    login(page, base, "inkoper")
+    page.goto(f"{base}/regios/wbo/inkoop/aanbestedingen/")
+    page.get_by_role("link", name="WBO-2022-SAS-01").click()
+    assert page.locator(".lead .badge").first.inner_text() == "Onderhandeling"
+    assert page.get_by_role("button", name="Voorlopig gunnen").is_enabled()
+    shot("demo-01-wbo-sas-dashboard")
+    page.get_by_role("link", name="Rangschikking").click()
+    rows = page.locator("table.ranking tbody tr")
+    assert rows.count() == 28
+    assert page.locator("tr.row--selected").count() == 20
+    shot("demo-02-wbo-ranking")
+    page.get_by_role("link", name="Vragen en antwoorden").click()
+    assert page.get_by_role("link", name=re.compile("Nota van inlichtingen 1")).is_visible()
+
+    page.goto(f"{base}/regios/zhz/inkoop/aanbestedingen/")
+    page.get_by_role("link", name="SOJ-2025-OH-S5").click()
+    page.get_by_role("link", name="Dekking").click()
+    assert page.locator("table.coverage tbody tr").count() >= 1
+    shot("demo-03-zhz-open-house-coverage")
+
+    # The municipality of Breda reads the public part and never the submissions.
+    page.get_by_role("button", name="Uitloggen").click()
+    login(page, base, "gemeente")
+    page.goto(f"{base}/regios/wbo/inkoop/aanbestedingen/")
+    page.get_by_role("link", name="WBO-2022-SAS-01").click()
+    tabs = page.get_by_role("navigation", name="Onderdelen van de procedure")
+    assert tabs.get_by_role("link", name="Inschrijvingen").count() == 0
+    assert page.get_by_role("button", name="Voorlopig gunnen").count() == 0
+    shot("demo-04-municipality-tender")
