@@ -165,9 +165,7 @@ def test_sas_from_publication_to_definitive_award(live_server, page, shot):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Definitieve gunning (PDF)").click()
     pdf = download_info.value
-    text = "\n".join(
-        p.extract_text() for p in PdfReader(pdf.path()).pages
-    )
+    text = "\n".join(p.extract_text() for p in PdfReader(pdf.path()).pages)
     assert "De Brug Zorg" in text
     assert "SAS-2027-01" in text
     assert "gegund" in text.lower()
