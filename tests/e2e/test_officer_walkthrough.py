@@ -82,7 +82,7 @@ def test_officer_walks_tree_matrix_and_provider(live_server, page, shot):
 
     # The history of the provider is one click away.
     page.get_by_role("link", name="Geschiedenis").click()
-    assert page.get_by_role("heading", name=re.compile("^Geschiedenis van")).is_visible()
+    page.get_by_role("heading", name=re.compile("^Geschiedenis van")).wait_for()
 
 
 def test_municipal_user_sees_only_its_own(live_server, page):

@@ -20,16 +20,19 @@ def test_demo_procedures_for_officer_and_municipality(live_server, page, shot):
     assert page.get_by_role("button", name="Voorlopig gunnen").is_enabled()
     shot("demo-01-wbo-sas-dashboard")
     page.get_by_role("link", name="Rangschikking").click()
+    page.locator("table.ranking").wait_for()
     rows = page.locator("table.ranking tbody tr")
     assert rows.count() == 28
     assert page.locator("tr.row--selected").count() == 20
     shot("demo-02-wbo-ranking")
     page.get_by_role("link", name="Vragen en antwoorden").click()
+    page.get_by_role("heading", name="Vragen en antwoorden", level=1).wait_for()
     assert page.get_by_role("link", name=re.compile("Nota van inlichtingen 1")).is_visible()
 
     page.goto(f"{base}/regios/zhz/inkoop/aanbestedingen/")
     page.get_by_role("link", name="SOJ-2025-OH-S5").click()
     page.get_by_role("link", name="Dekking").click()
+    page.locator("table.coverage").first.wait_for()
     assert page.locator("table.coverage tbody tr").count() >= 1
     shot("demo-03-zhz-open-house-coverage")
 
@@ -38,6 +41,7 @@ def test_demo_procedures_for_officer_and_municipality(live_server, page, shot):
     login(page, base, "gemeente")
     page.goto(f"{base}/regios/wbo/inkoop/aanbestedingen/")
     page.get_by_role("link", name="WBO-2022-SAS-01").click()
+    page.get_by_role("heading", name="Tijdlijn").wait_for()
     tabs = page.get_by_role("navigation", name="Onderdelen van de procedure")
     assert tabs.get_by_role("link", name="Inschrijvingen").count() == 0
     assert page.get_by_role("button", name="Voorlopig gunnen").count() == 0

@@ -29,7 +29,8 @@ def login(page, base, username):
 
 def step(page, label):
     """Press a transition button on the tender dashboard and wait for the new phase."""
-    page.get_by_role("button", name=label, exact=True).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=label, exact=True).click()
     page.locator(".message--success").wait_for()
 
 
@@ -70,7 +71,7 @@ def test_sas_from_publication_to_definitive_award(live_server, page, shot):
     page.locator('[name="ms-0-kind"]').select_option("publication")
     page.locator('[name="ms-0-planned_on"]').fill(f"{timezone.localdate():%Y-%m-%d}")
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text("telt op tot 90").is_visible()  # weights must make 100%
+    page.get_by_text("telt op tot 90").wait_for()  # weights must make 100%
     page.locator('[name="crit-1-weight"]').fill("40")
     page.get_by_role("button", name="Opslaan").click()
     page.locator(".message--success").wait_for()
