@@ -234,6 +234,43 @@ _award_tail = (
     ),
 )
 
+# The same opening steps for both scored procedure types.
+_SCORED_OPENING = (
+    T(
+        "publish",
+        S.DRAFT,
+        S.PUBLISHED,
+        _("Publiceren"),
+        *PUBLISH_SCORED,
+        milestone=M.PUBLICATION,
+    ),
+    T("open_qna", S.PUBLISHED, S.QNA, _("Vragenronde openen")),
+    T(
+        "close_submissions",
+        (S.PUBLISHED, S.QNA),
+        S.CLOSED,
+        _("Inschrijving sluiten"),
+        deadline_passed,
+        milestone=M.SUBMISSION_DEADLINE,
+    ),
+    T(
+        "start_eligibility",
+        S.CLOSED,
+        S.ELIGIBILITY,
+        _("Toets geschiktheid starten"),
+        has_submissions,
+        milestone=M.ELIGIBILITY,
+    ),
+    T(
+        "start_scoring",
+        S.ELIGIBILITY,
+        S.SCORING,
+        _("Beoordeling starten"),
+        eligibility_judged,
+        milestone=M.SCORING,
+    ),
+)
+
 _SAS_STATES = (
     S.DRAFT,
     S.PUBLISHED,
@@ -252,39 +289,7 @@ SAS = Workflow(
     ProcedureType.SAS,
     _SAS_STATES,
     (
-        T(
-            "publish",
-            S.DRAFT,
-            S.PUBLISHED,
-            _("Publiceren"),
-            *PUBLISH_SCORED,
-            milestone=M.PUBLICATION,
-        ),
-        T("open_qna", S.PUBLISHED, S.QNA, _("Vragenronde openen")),
-        T(
-            "close_submissions",
-            (S.PUBLISHED, S.QNA),
-            S.CLOSED,
-            _("Inschrijving sluiten"),
-            deadline_passed,
-            milestone=M.SUBMISSION_DEADLINE,
-        ),
-        T(
-            "start_eligibility",
-            S.CLOSED,
-            S.ELIGIBILITY,
-            _("Toets geschiktheid starten"),
-            has_submissions,
-            milestone=M.ELIGIBILITY,
-        ),
-        T(
-            "start_scoring",
-            S.ELIGIBILITY,
-            S.SCORING,
-            _("Beoordeling starten"),
-            eligibility_judged,
-            milestone=M.SCORING,
-        ),
+        *_SCORED_OPENING,
         T(
             "preselect",
             S.SCORING,
@@ -332,39 +337,7 @@ TENDER = Workflow(
     ProcedureType.TENDER,
     _TENDER_STATES,
     (
-        T(
-            "publish",
-            S.DRAFT,
-            S.PUBLISHED,
-            _("Publiceren"),
-            *PUBLISH_SCORED,
-            milestone=M.PUBLICATION,
-        ),
-        T("open_qna", S.PUBLISHED, S.QNA, _("Vragenronde openen")),
-        T(
-            "close_submissions",
-            (S.PUBLISHED, S.QNA),
-            S.CLOSED,
-            _("Inschrijving sluiten"),
-            deadline_passed,
-            milestone=M.SUBMISSION_DEADLINE,
-        ),
-        T(
-            "start_eligibility",
-            S.CLOSED,
-            S.ELIGIBILITY,
-            _("Toets geschiktheid starten"),
-            has_submissions,
-            milestone=M.ELIGIBILITY,
-        ),
-        T(
-            "start_scoring",
-            S.ELIGIBILITY,
-            S.SCORING,
-            _("Beoordeling starten"),
-            eligibility_judged,
-            milestone=M.SCORING,
-        ),
+        *_SCORED_OPENING,
         T(
             "provisional_award",
             S.SCORING,
