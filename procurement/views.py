@@ -89,9 +89,6 @@ class FrameworkUpdateView(ScopedUpdateView):
 class FrameworkDeleteView(ScopedDeleteView):
     model = Framework
 
-    def get_success_url(self):
-        return reverse("procurement:framework-list", kwargs={"region": self.region.slug})
-
 
 class ObjectActionView(RegionMixin, generic.View):
     """POST-only action on one object the user may change; errors become messages."""
@@ -239,9 +236,6 @@ class StrategyUpdateView(ScopedUpdateView):
 class StrategyDeleteView(ScopedDeleteView):
     model = Strategy
 
-    def get_success_url(self):
-        return reverse("procurement:strategy-list", kwargs={"region": self.region.slug})
-
 
 class StrategyStartTenderView(ObjectActionView):
     model = Strategy
@@ -349,9 +343,6 @@ class TenderDeleteView(ScopedDeleteView):
                 _("Alleen een concept wordt verwijderd; trek een gepubliceerde procedure in.")
             )
         return obj
-
-    def get_success_url(self):
-        return reverse("procurement:tender-list", kwargs={"region": self.region.slug})
 
 
 class TenderSetupView(RegionMixin, generic.TemplateView):

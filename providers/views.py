@@ -80,9 +80,6 @@ class ProviderUpdateView(ScopedUpdateView):
 class ProviderDeleteView(ScopedDeleteView):
     model = Provider
 
-    def get_success_url(self):
-        return reverse("providers:provider-list", kwargs={"region": self.region.slug})
-
 
 class ProviderChildMixin(RegionMixin):
     """Views on something that hangs under a provider (screenings, consortium members)."""

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
@@ -133,6 +134,13 @@ class ScopedDeleteView(RegionMixin, generic.DeleteView):
 
     def get_queryset(self):
         return self.scoped_queryset()
+
+    def get_success_url(self):
+        """The model's list page (``<app>:<model>-list``, as ``crud_paths`` names it)."""
+        meta = self.model._meta
+        return reverse(
+            f"{meta.app_label}:{meta.model_name}-list", kwargs={"region": self.region.slug}
+        )
 
     def form_valid(self, form):
         success_url = self.get_success_url()

@@ -93,9 +93,6 @@ class MunicipalityUpdateView(ScopedUpdateView):
 class MunicipalityDeleteView(ScopedDeleteView):
     model = Municipality
 
-    def get_success_url(self):
-        return reverse("segments:municipality-list", kwargs={"region": self.region.slug})
-
 
 # --- Segments -----------------------------------------------------------------------------
 
@@ -276,9 +273,6 @@ class CareFormUpdateView(ScopedUpdateView):
 class CareFormDeleteView(ScopedDeleteView):
     model = CareForm
 
-    def get_success_url(self):
-        return reverse("segments:careform-list", kwargs={"region": self.region.slug})
-
 
 class ProductListView(ScopedListView):
     model = Product
@@ -307,9 +301,6 @@ class ProductUpdateView(ScopedUpdateView):
 
 class ProductDeleteView(ScopedDeleteView):
     model = Product
-
-    def get_success_url(self):
-        return reverse("segments:product-list", kwargs={"region": self.region.slug})
 
 
 class SupportProfileListView(RegionMixin, generic.ListView):
