@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "providers",
     "procurement",
     "contracts",
+    "monitoring",
     "accounts",
     "demo",
 ]

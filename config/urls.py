@@ -20,6 +20,7 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("regios/<slug:region>/aanbieders/", include("providers.urls")),
     path("regios/<slug:region>/inkoop/", include("procurement.urls")),
+    path("regios/<slug:region>/contracten/", include("contracts.urls")),
     path("regios/<slug:region>/", include("segments.urls")),
 ]
 

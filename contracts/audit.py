@@ -1,5 +1,21 @@
 from auditlog.registry import auditlog
 
-from .models import Contract
+from .models import (
+    Budget,
+    BudgetRevision,
+    Contract,
+    ContractEvent,
+    FundingArrangement,
+    KpiAgreement,
+    TariffIndexation,
+    TariffVersion,
+)
 
 auditlog.register(Contract)
+auditlog.register(ContractEvent)
+auditlog.register(KpiAgreement)
+auditlog.register(TariffIndexation)
+auditlog.register(TariffVersion)
+auditlog.register(FundingArrangement, m2m_fields={"products"})
+auditlog.register(Budget)
+auditlog.register(BudgetRevision)

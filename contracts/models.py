@@ -1,6 +1,13 @@
-"""Contracts with providers. A definitive award (or an admission) creates them; existing
-contracts can be entered directly. The contracts issue adds events, tariffs and funding."""
+"""Contracts with providers, their events, KPI agreements, tariffs, funding and budgets.
 
+A definitive award (or an admission) creates a contract; existing contracts can be entered
+directly. History is kept, never overwritten: a contract changes through dated events, a tariff
+through a new version, a budget through a revision with a reason.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,7 +18,23 @@ from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel
 from procurement.models import Lot, Submission
 from providers.models import Provider
-from segments.models import Participation, Region, Segment
+from segments.models import Participation, Product, Region, Segment, SupportProfile
+
+from .codes import (
+    ArrangementModel,
+    BudgetKind,
+    ContractStatus,
+    Direction,
+    EventKind,
+    Kpi,
+    OutputPayment,
+    ReportingFrequency,
+    TariffOrigin,
+)
+
+CONTRACT_EDITORS = PROVIDER_EDITORS
+MONEY = {"max_digits": 14, "decimal_places": 2}
+PERCENT = {"max_digits": 6, "decimal_places": 2}
 
 
 class Contract(ScopedModel):
@@ -51,6 +74,20 @@ class Contract(ScopedModel):
     is_strategic_partner = models.BooleanField(_("strategisch partner"), default=False)
     acceptance_obligation = models.BooleanField(_("acceptatieplicht"), default=False)
     development_assignments = models.TextField(_("ontwikkelopdrachten"), blank=True)
+    reporting_frequency = models.CharField(
+        _("rapportagefrequentie"),
+        max_length=12,
+        choices=ReportingFrequency.choices,
+        default=ReportingFrequency.QUARTERLY,
+    )
+    # Derived from the start date, the term and the events (contracts.terms); stored so that
+    # lists can filter and sort on them. Only contracts.services writes them.
+    end_date = models.DateField(_("einddatum huidige looptijd"), null=True, editable=False)
+    final_end_date = models.DateField(_("einddatum na alle opties"), null=True, editable=False)
+    terminated_on = models.DateField(_("beëindigd per"), null=True, editable=False)
+    extensions_used = models.PositiveSmallIntegerField(
+        _("benutte verlengingen"), default=0, editable=False
+    )
 
     class Meta:
         ordering = ["provider__name", "start_date"]
@@ -75,7 +112,482 @@ class Contract(ScopedModel):
     def term_label(self) -> str:
         return " + ".join(str(n) for n in [self.initial_term_years, *self.extension_options])
 
+    def status_on(self, day) -> str:
+        from .terms import status_on
+
+        return status_on(
+            start=self.start_date,
+            end=self.end_date,
+            terminated_on=self.terminated_on,
+            extensions_used=self.extensions_used,
+            day=day,
+        )
+
+    @property
+    def status(self) -> str:
+        from django.utils import timezone
+
+        return self.status_on(timezone.localdate())
+
+    def get_status_display(self) -> str:
+        return ContractStatus(self.status).label
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "contracts:contract-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
+
     def clean(self):
         super().clean()
         if self.provider_id and self.region_id and self.provider.region_id != self.region_id:
             raise ValidationError({"provider": _("Deze aanbieder hoort bij een andere regio.")})
+
+
+class ContractChild(ScopedModel):
+    """Something that belongs to one contract and is seen by whoever sees the contract."""
+
+    scope_region_lookup = "contract__region"
+    scope_edit_roles = CONTRACT_EDITORS
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(contract__in=Contract.objects.filter(Contract.scope_municipal_q(scope)))
+
+
+class ContractEvent(ContractChild):
+    """A dated step in the life of a contract. Events are added, never changed."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="events", verbose_name=_("contract")
+    )
+    kind = models.CharField(_("soort"), max_length=12, choices=EventKind.choices)
+    effective_on = models.DateField(_("per datum"))
+    years = models.PositiveSmallIntegerField(_("jaren"), null=True, blank=True)
+    reason = models.TextField(_("toelichting"), blank=True)
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+
+    class Meta:
+        ordering = ["effective_on", "pk"]
+        verbose_name = _("contractgebeurtenis")
+        verbose_name_plural = _("contractgebeurtenissen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=EventKind.values), name="contract_event_kind_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(kind="start"),
+                name="contract_event_one_start",
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(kind="termination"),
+                name="contract_event_one_termination",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="extension", years__gte=1) | (~Q(kind="extension")),
+                name="contract_event_extension_years",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.effective_on:%d-%m-%Y}"
+
+
+class KpiAgreement(ContractChild):
+    """A KPI agreed in the contract: a norm and the amber and red thresholds around it."""
+
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.CASCADE,
+        related_name="kpi_agreements",
+        verbose_name=_("contract"),
+    )
+    kpi = models.CharField(_("KPI"), max_length=24, choices=Kpi.choices)
+    direction = models.CharField(
+        _("richting"), max_length=8, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    norm = models.DecimalField(_("norm"), max_digits=12, decimal_places=2)
+    amber_threshold = models.DecimalField(_("drempel oranje"), max_digits=12, decimal_places=2)
+    red_threshold = models.DecimalField(_("drempel rood"), max_digits=12, decimal_places=2)
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["kpi"]
+        verbose_name = _("KPI-afspraak")
+        verbose_name_plural = _("KPI-afspraken")
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "kpi"], name="kpi_agreement_unique"),
+            models.CheckConstraint(
+                condition=Q(
+                    direction="higher",
+                    norm__gte=models.F("amber_threshold"),
+                    amber_threshold__gte=models.F("red_threshold"),
+                )
+                | Q(
+                    direction="lower",
+                    norm__lte=models.F("amber_threshold"),
+                    amber_threshold__lte=models.F("red_threshold"),
+                ),
+                name="kpi_agreement_thresholds_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kpi_display()}: {self.norm}"
+
+    def clean(self):
+        super().clean()
+        if None in (self.norm, self.amber_threshold, self.red_threshold):
+            return
+        if self.direction == Direction.HIGHER_IS_BETTER:
+            ok = self.norm >= self.amber_threshold >= self.red_threshold
+            message = _("Bij 'hoger is beter' geldt: norm ≥ drempel oranje ≥ drempel rood.")
+        else:
+            ok = self.norm <= self.amber_threshold <= self.red_threshold
+            message = _("Bij 'lager is beter' geldt: norm ≤ drempel oranje ≤ drempel rood.")
+        if not ok:
+            raise ValidationError({"amber_threshold": message})
+
+
+class TariffIndexation(ScopedModel):
+    """One yearly indexation: a percentage from a date, applied to every current tariff."""
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="tariff_indexations", verbose_name=_("regio")
+    )
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tariff_indexations",
+        verbose_name=_("contract"),
+        help_text=_("Leeg: de regionale tarieven."),
+    )
+    percentage = models.DecimalField(_("percentage"), **PERCENT)
+    valid_from = models.DateField(_("geldig vanaf"))
+    note = models.TextField(_("toelichting"), blank=True)
+    performed_at = models.DateTimeField(_("uitgevoerd op"), auto_now_add=True)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgevoerd door"),
+    )
+
+    class Meta:
+        ordering = ["-valid_from", "-pk"]
+        verbose_name = _("tariefindexatie")
+        verbose_name_plural = _("tariefindexaties")
+
+    def __str__(self):
+        return f"{self.percentage}% per {self.valid_from:%d-%m-%Y}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids, contract__isnull=True)
+
+
+class TariffVersion(ScopedModel):
+    """The price of one unit of a product for a period: regional, or agreed in one contract.
+
+    A tariff is never edited: a change is a new version. The only change an existing version
+    gets is its end date, set when the next version starts.
+    """
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="tariff_versions", verbose_name=_("regio")
+    )
+    product = models.ForeignKey(
+        Product, on_delete=models.PROTECT, related_name="tariff_versions", verbose_name=_("product")
+    )
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="tariff_versions",
+        verbose_name=_("contract"),
+        help_text=_("Leeg: het regionale tarief, dat geldt voor elk contract zonder eigen tarief."),
+    )
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    amount = models.DecimalField(_("tarief (€ per eenheid)"), **MONEY)
+    origin = models.CharField(
+        _("herkomst"), max_length=12, choices=TariffOrigin.choices, default=TariffOrigin.SET
+    )
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_versions",
+        verbose_name=_("vorige versie"),
+    )
+    indexation = models.ForeignKey(
+        TariffIndexation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="versions",
+        verbose_name=_("indexatie"),
+    )
+    # The build-up under the reasonable-price rule (Besluit Jeugdwet art. 2.3), per unit.
+    staff_client_bound = models.DecimalField(
+        _("personeelskosten cliëntgebonden"), null=True, blank=True, **MONEY
+    )
+    staff_not_client_bound = models.DecimalField(
+        _("personeelskosten niet-cliëntgebonden"), null=True, blank=True, **MONEY
+    )
+    other_client_bound = models.DecimalField(
+        _("overige cliëntgebonden kosten"), null=True, blank=True, **MONEY
+    )
+    overhead_pct = models.DecimalField(_("overhead (%)"), null=True, blank=True, **PERCENT)
+    indexation_pct = models.DecimalField(
+        _("indexatie in de opbouw (%)"), null=True, blank=True, **PERCENT
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+
+    class Meta:
+        ordering = ["product__code", "contract_id", "valid_from"]
+        verbose_name = _("tariefversie")
+        verbose_name_plural = _("tariefversies")
+        indexes = [models.Index(fields=["product", "contract", "valid_from"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "contract", "valid_from"],
+                name="tariff_unique_start",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="tariff_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="tariff_until_after_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(origin__in=TariffOrigin.values), name="tariff_origin_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.product.code} € {self.amount} ({self.valid_from:%d-%m-%Y})"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        regional = Q(region__in=scope.municipality_region_ids, contract__isnull=True)
+        contracts = Contract.objects.filter(Contract.scope_municipal_q(scope))
+        return regional | Q(contract__in=contracts)
+
+    @property
+    def has_build_up(self) -> bool:
+        return self.staff_client_bound is not None
+
+    def build_up(self):
+        from .tariffs import BuildUp
+
+        if not self.has_build_up:
+            return None
+        return BuildUp(
+            staff_client_bound=self.staff_client_bound,
+            staff_not_client_bound=self.staff_not_client_bound or Decimal("0"),
+            other_client_bound=self.other_client_bound or Decimal("0"),
+            overhead_pct=self.overhead_pct or Decimal("0"),
+            indexation_pct=self.indexation_pct or Decimal("0"),
+        )
+
+
+class FundingArrangement(ContractChild):
+    """How (part of) a contract is paid: one funding model and the products it covers."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="arrangements", verbose_name=_("contract")
+    )
+    model = models.CharField(_("bekostigingsvorm"), max_length=12, choices=ArrangementModel.choices)
+    name = models.CharField(_("naam"), max_length=200, blank=True)
+    valid_from = models.DateField(_("geldig vanaf"))
+    valid_until = models.DateField(_("geldig tot en met"), null=True, blank=True)
+    products = models.ManyToManyField(
+        Product,
+        blank=True,
+        related_name="arrangements",
+        verbose_name=_("producten"),
+        help_text=_(
+            "PxQ en output: de producten die onder deze afspraak vallen. Beschikbaarheid: het "
+            "product (in etmalen) waarmee bezette plaatsen worden vergoed."
+        ),
+    )
+    # Output
+    output_payment = models.CharField(
+        _("betaalmoment output"),
+        max_length=8,
+        choices=OutputPayment.choices,
+        default=OutputPayment.AT_START,
+    )
+    # Task-based: a decreasing lumpsum falls by this percentage every year.
+    lumpsum_decrease_pct = models.DecimalField(
+        _("jaarlijkse afname lumpsum (%)"), null=True, blank=True, **PERCENT
+    )
+    # Availability
+    places = models.PositiveIntegerField(_("aantal plaatsen"), null=True, blank=True)
+    place_fee = models.DecimalField(
+        _("beschikbaarheidsvergoeding per plaats per maand"), null=True, blank=True, **MONEY
+    )
+    occupancy_threshold_pct = models.DecimalField(
+        _("bezettingsdrempel (%)"), null=True, blank=True, **PERCENT
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+
+    class Meta:
+        ordering = ["valid_from", "pk"]
+        verbose_name = _("bekostigingsafspraak")
+        verbose_name_plural = _("bekostigingsafspraken")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(model__in=ArrangementModel.values), name="arrangement_model_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(model="availability")
+                | Q(places__gte=1, place_fee__isnull=False, occupancy_threshold_pct__isnull=False),
+                name="arrangement_availability_complete",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),
+                name="arrangement_until_after_from",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or self.get_model_display()
+
+
+class Budget(ContractChild):
+    """A yearly amount on a contract: a task-based budget (lumpsum) or a ceiling.
+
+    A ceiling may be set per support profile. Changes are revisions with a reason.
+    """
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="budgets", verbose_name=_("contract")
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    kind = models.CharField(_("soort"), max_length=8, choices=BudgetKind.choices)
+    support_profile = models.ForeignKey(
+        SupportProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="budgets",
+        verbose_name=_("ondersteuningsprofiel"),
+    )
+    amount = models.DecimalField(_("bedrag (€)"), **MONEY)
+    note = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "kind", "support_profile__number"]
+        verbose_name = _("budget")
+        verbose_name_plural = _("budgetten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "year", "kind", "support_profile"],
+                name="budget_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
+            models.CheckConstraint(
+                condition=Q(kind__in=BudgetKind.values), name="budget_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="ceiling") | Q(support_profile__isnull=True),
+                name="budget_profile_only_on_ceiling",
+            ),
+        ]
+
+    def __str__(self):
+        label = f"{self.get_kind_display()} {self.year}"
+        return f"{label} – {self.support_profile}" if self.support_profile_id else label
+
+    def amount_on(self, day) -> Decimal:
+        """The amount after the revisions that took effect on or before ``day``."""
+        revisions = [r for r in self.revisions.all() if r.effective_on <= day]
+        return (
+            max(revisions, key=lambda r: (r.effective_on, r.pk)).amount
+            if revisions
+            else (self.amount)
+        )
+
+    @property
+    def current_amount(self) -> Decimal:
+        revisions = list(self.revisions.all())
+        return (
+            max(revisions, key=lambda r: (r.effective_on, r.pk)).amount
+            if revisions
+            else (self.amount)
+        )
+
+
+class BudgetRevision(ScopedModel):
+    """A recalibration of a budget or ceiling: the new amount, from a date, with a reason."""
+
+    scope_region_lookup = "budget__contract__region"
+    scope_edit_roles = CONTRACT_EDITORS
+
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="revisions", verbose_name=_("budget")
+    )
+    effective_on = models.DateField(_("per datum"))
+    amount = models.DecimalField(_("nieuw bedrag (€)"), **MONEY)
+    reason = models.TextField(_("reden"))
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vastgelegd door"),
+    )
+
+    class Meta:
+        ordering = ["effective_on", "pk"]
+        verbose_name = _("herijking")
+        verbose_name_plural = _("herijkingen")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gte=0), name="budget_revision_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"€ {self.amount} per {self.effective_on:%d-%m-%Y}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(budget__contract__in=Contract.objects.filter(Contract.scope_municipal_q(scope)))

@@ -1,13 +1,129 @@
-"""Contract services. ``contracts_from_award`` listens to procurement's ``award_made``."""
+"""Every change to a contract, its tariffs, arrangements and budgets goes through these functions.
 
+They check the rules (pure ones live in ``terms``, ``tariffs`` and ``settlement``), change the
+data in one transaction and leave history: contracts change by dated events, tariffs by new
+versions, budgets by revisions with a reason. Refusals are ``ValidationError`` with a specific
+message, keyed by field where there is one, and leave nothing half-saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from procurement.codes import MilestoneKind, ProcedureType
+from segments.codes import Unit
+from segments.models import Product
 
-from .models import Contract
+from . import terms as term_rules
+from .codes import ArrangementModel, BudgetKind, EventKind, ReportingFrequency, TariffOrigin
+from .models import (
+    Budget,
+    BudgetRevision,
+    Contract,
+    ContractEvent,
+    FundingArrangement,
+    TariffIndexation,
+    TariffVersion,
+)
+from .settlement import decreasing_lumpsum
+from .tariffs import (
+    BuildUp,
+    TariffError,
+    Validity,
+    check_indexation_pct,
+    check_new_version,
+    euro,
+    indexed,
+)
 
 DEFAULT_TERM_YEARS = 1
 STRATEGIC_TYPES = {ProcedureType.SAS, ProcedureType.PARTNERSHIP}
+
+# Units a product may have under each funding model (iJw WJ756).
+UNITS_BY_MODEL = {
+    ArrangementModel.PXQ: {
+        Unit.MINUTE,
+        Unit.HOUR,
+        Unit.ETMAAL,
+        Unit.DAGDEEL,
+        Unit.PIECES_EFFORT,
+        Unit.KILOMETRE,
+    },
+    ArrangementModel.OUTPUT: {Unit.PIECES_OUTPUT},
+    ArrangementModel.AVAILABILITY: {Unit.ETMAAL, Unit.DAGDEEL},
+    ArrangementModel.TASK: set(Unit.values),
+}
+AMENDABLE = (
+    "development_assignments",
+    "acceptance_obligation",
+    "is_strategic_partner",
+    "reporting_frequency",
+)
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+# ---------------------------------------------------------------- contracts and their events
+
+
+def contract_recompute(contract: Contract) -> Contract:
+    """Store the end dates and extensions that follow from the start, term and events."""
+    state = term_rules.derive(
+        start=contract.start_date,
+        initial_years=contract.initial_term_years,
+        options=contract.extension_options,
+        events=[
+            term_rules.EventFact(e.kind, e.effective_on, e.years) for e in contract.events.all()
+        ],
+    )
+    contract.end_date = state.end_date
+    contract.final_end_date = state.final_end_date
+    contract.terminated_on = state.terminated_on
+    contract.extensions_used = state.extensions_used
+    Contract.objects.filter(pk=contract.pk).update(
+        end_date=state.end_date,
+        final_end_date=state.final_end_date,
+        terminated_on=state.terminated_on,
+        extensions_used=state.extensions_used,
+    )
+    return contract
+
+
+def _check_options(options) -> list[int]:
+    if not isinstance(options, list | tuple) or not all(
+        isinstance(n, int) and 1 <= n <= 10 for n in options
+    ):
+        raise ValidationError(
+            {"extension_options": _("Verlengingsopties zijn hele jaren van 1 tot en met 10.")}
+        )
+    return list(options)
+
+
+@transaction.atomic
+def contract_create(*, user=None, **fields) -> Contract:
+    """A contract entered directly (an existing one, or one outside a procedure)."""
+    fields["extension_options"] = _check_options(fields.get("extension_options", []))
+    contract = Contract(**fields)
+    contract.full_clean()
+    contract.save()
+    ContractEvent.objects.create(
+        contract=contract,
+        kind=EventKind.START,
+        effective_on=contract.start_date,
+        reason=_("Contract vastgelegd."),
+        recorded_by=user,
+    )
+    return contract_recompute(contract)
 
 
 def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contract]:
@@ -21,7 +137,7 @@ def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contr
     start = tender.contract_start or planned_start or timezone.localdate()
     created = []
     for sub in submissions:
-        contract, _new = Contract.objects.get_or_create(
+        contract, new = Contract.objects.get_or_create(
             submission=sub,
             defaults={
                 "region": tender.region,
@@ -39,5 +155,540 @@ def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contr
                 "development_assignments": strategy.development_assignments if strategy else "",
             },
         )
+        if new:
+            ContractEvent.objects.create(
+                contract=contract,
+                kind=EventKind.START,
+                effective_on=contract.start_date,
+                reason=_("Gegund in %(tender)s.") % {"tender": tender.reference},
+            )
+            contract_recompute(contract)
         created.append(contract)
     return created
+
+
+def _locked(contract: Contract) -> Contract:
+    fresh = Contract.objects.select_for_update().get(pk=contract.pk)
+    return contract_recompute(fresh)
+
+
+@transaction.atomic
+def contract_extend(
+    *, contract: Contract, years: int, decided_on: date, reason: str = "", user=None
+) -> ContractEvent:
+    """Exercise the next extension option. It takes effect the day after the current end."""
+    contract = _locked(contract)
+    try:
+        term_rules.check_extension(
+            options=contract.extension_options,
+            extensions_used=contract.extensions_used,
+            years=years,
+            end_date=contract.end_date,
+            terminated_on=contract.terminated_on,
+            on=decided_on,
+        )
+    except term_rules.TermError as error:
+        raise ValidationError({"years": str(error)}) from error
+    event = ContractEvent.objects.create(
+        contract=contract,
+        kind=EventKind.EXTENSION,
+        effective_on=contract.end_date + timedelta(days=1),
+        years=years,
+        reason=reason.strip()
+        or _("Verlengingsoptie %(n)s van %(of)s benut (besloten op %(day)s).")
+        % {
+            "n": contract.extensions_used + 1,
+            "of": len(contract.extension_options),
+            "day": _d(decided_on),
+        },
+        recorded_by=user,
+    )
+    contract_recompute(contract)
+    return event
+
+
+@transaction.atomic
+def contract_terminate(
+    *, contract: Contract, effective_on: date, reason: str, user=None
+) -> ContractEvent:
+    contract = _locked(contract)
+    try:
+        term_rules.check_termination(
+            start=contract.start_date,
+            end_date=contract.end_date,
+            terminated_on=contract.terminated_on,
+            on=effective_on,
+            reason=reason,
+        )
+    except term_rules.TermError as error:
+        field = "reason" if not reason.strip() else "effective_on"
+        raise ValidationError({field: str(error)}) from error
+    event = ContractEvent.objects.create(
+        contract=contract,
+        kind=EventKind.TERMINATION,
+        effective_on=effective_on,
+        reason=reason.strip(),
+        recorded_by=user,
+    )
+    contract_recompute(contract)
+    return event
+
+
+def _display(contract: Contract, field: str, value) -> str:
+    if field == "reporting_frequency":
+        return str(ReportingFrequency(value).label)
+    if isinstance(value, bool):
+        return _("ja") if value else _("nee")
+    return str(value)
+
+
+@transaction.atomic
+def contract_amend(
+    *,
+    contract: Contract,
+    effective_on: date,
+    reason: str,
+    changes: Mapping[str, object] | None = None,
+    user=None,
+) -> ContractEvent:
+    """Record an amendment (addendum): what changed and why, from a date."""
+    contract = _locked(contract)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Beschrijf de wijziging.")})
+    if contract.terminated_on is not None:
+        raise ValidationError({"effective_on": _("Een beëindigd contract wordt niet gewijzigd.")})
+    if not contract.start_date <= effective_on <= contract.end_date:
+        raise ValidationError(
+            {
+                "effective_on": _(
+                    "Een wijziging gaat in tijdens de looptijd (%(start)s – %(end)s)."
+                )
+                % {"start": _d(contract.start_date), "end": _d(contract.end_date)}
+            }
+        )
+    changed = []
+    for field, value in (changes or {}).items():
+        if field not in AMENDABLE:
+            raise ValidationError(_("%(field)s kan niet via een wijziging.") % {"field": field})
+        old = getattr(contract, field)
+        if old != value:
+            label = Contract._meta.get_field(field).verbose_name
+            changed.append(
+                f"{label}: {_display(contract, field, old)} → {_display(contract, field, value)}"
+            )
+            setattr(contract, field, value)
+    contract.full_clean()
+    contract.save(update_fields=[*AMENDABLE])
+    text = reason.strip()
+    if changed:
+        text += "\n" + "\n".join(changed)
+    return ContractEvent.objects.create(
+        contract=contract,
+        kind=EventKind.AMENDMENT,
+        effective_on=effective_on,
+        reason=text,
+        recorded_by=user,
+    )
+
+
+# ---------------------------------------------------------------- tariffs
+
+
+def _tariff_scope(product: Product, contract: Contract | None):
+    qs = TariffVersion.objects.filter(product=product)
+    return qs.filter(contract=contract) if contract else qs.filter(contract__isnull=True)
+
+
+def _close(version: TariffVersion, until: date) -> None:
+    # The one change an existing version gets: its end date, when the next version starts.
+    TariffVersion.objects.filter(pk=version.pk).update(valid_until=until)
+    version.valid_until = until
+
+
+@transaction.atomic
+def tariff_version_create(
+    *,
+    product: Product,
+    valid_from: date,
+    contract: Contract | None = None,
+    valid_until: date | None = None,
+    amount: Decimal | None = None,
+    build_up: BuildUp | None = None,
+    note: str = "",
+    user=None,
+) -> TariffVersion:
+    """A new tariff version; the open-ended version before it closes the day before."""
+    region = contract.region if contract else product.region
+    if product.region_id != region.pk:
+        raise ValidationError({"product": _("Dit product hoort bij een andere regio.")})
+    Product.objects.select_for_update().filter(pk=product.pk).first()
+    if build_up is not None:
+        try:
+            build_up.validate()
+        except TariffError as error:
+            raise ValidationError({"staff_client_bound": str(error)}) from error
+        computed = build_up.tariff()
+        if amount is not None and amount != computed:
+            raise ValidationError(
+                {
+                    "amount": _("Het tarief volgt uit de opbouw: %(computed)s, niet %(amount)s.")
+                    % {"computed": euro(computed), "amount": euro(amount)}
+                }
+            )
+        amount = computed
+    if amount is None:
+        raise ValidationError({"amount": _("Vul het tarief in, of de kostprijsopbouw.")})
+    if amount < 0:
+        raise ValidationError({"amount": _("Een tarief kan niet negatief zijn.")})
+    if contract is not None and valid_from < contract.start_date:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Een contracttarief geldt niet vóór de ingangsdatum van het contract."
+                )
+            }
+        )
+    existing = {v.pk: v for v in _tariff_scope(product, contract).order_by("valid_from")}
+    try:
+        to_close = check_new_version(
+            Validity(valid_from, valid_until),
+            [Validity(v.valid_from, v.valid_until, v.amount) for v in existing.values()],
+            str(product.code),
+        )
+    except TariffError as error:
+        raise ValidationError({"valid_from": str(error)}) from error
+    previous = None
+    if to_close is not None:
+        previous = next(v for v in existing.values() if v.valid_from == to_close.valid_from)
+        _close(previous, valid_from - timedelta(days=1))
+    fields = {}
+    if build_up is not None:
+        fields = {
+            "origin": TariffOrigin.BUILD_UP,
+            "staff_client_bound": build_up.staff_client_bound,
+            "staff_not_client_bound": build_up.staff_not_client_bound,
+            "other_client_bound": build_up.other_client_bound,
+            "overhead_pct": build_up.overhead_pct,
+            "indexation_pct": build_up.indexation_pct,
+        }
+    return TariffVersion.objects.create(
+        region=region,
+        product=product,
+        contract=contract,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        amount=amount,
+        previous=previous,
+        note=note,
+        created_by=user,
+        **fields,
+    )
+
+
+def current_versions(
+    region, contract: Contract | None, day: date, products: Iterable[Product] | None = None
+):
+    """The versions in force on ``day``: regional ones, or a contract's own."""
+    qs = TariffVersion.objects.filter(region=region, valid_from__lte=day).filter(
+        Q(valid_until__isnull=True) | Q(valid_until__gte=day)
+    )
+    qs = qs.filter(contract=contract) if contract else qs.filter(contract__isnull=True)
+    if products is not None:
+        qs = qs.filter(product__in=list(products))
+    return qs.select_related("product").order_by("product__code")
+
+
+@transaction.atomic
+def tariffs_index(
+    *,
+    region,
+    percentage: Decimal,
+    valid_from: date,
+    contract: Contract | None = None,
+    products: Iterable[Product] | None = None,
+    note: str = "",
+    user=None,
+) -> TariffIndexation:
+    """The yearly indexation as one action: every tariff in force the day before ``valid_from``
+    gets a next version from ``valid_from``, raised by ``percentage``, rounded to cents."""
+    try:
+        check_indexation_pct(percentage)
+    except TariffError as error:
+        raise ValidationError({"percentage": str(error)}) from error
+    if contract is not None and contract.region_id != region.pk:
+        raise ValidationError({"contract": _("Dit contract hoort bij een andere regio.")})
+    day_before = valid_from - timedelta(days=1)
+    current = list(current_versions(region, contract, day_before, products))
+    if not current:
+        raise ValidationError(
+            {
+                "valid_from": _("Op %(day)s geldt geen tarief om te indexeren.")
+                % {"day": _d(day_before)}
+            }
+        )
+    later = TariffVersion.objects.filter(
+        product__in=[v.product_id for v in current], valid_from__gte=valid_from
+    )
+    later = later.filter(contract=contract) if contract else later.filter(contract__isnull=True)
+    clash = later.select_related("product").order_by("product__code").first()
+    if clash is not None:
+        raise ValidationError(
+            {
+                "valid_from": _(
+                    "Voor %(code)s bestaat al een tariefversie vanaf %(day)s; is deze indexatie "
+                    "al uitgevoerd? Er is niets gewijzigd."
+                )
+                % {"code": clash.product.code, "day": _d(clash.valid_from)}
+            }
+        )
+    indexation = TariffIndexation.objects.create(
+        region=region,
+        contract=contract,
+        percentage=percentage,
+        valid_from=valid_from,
+        note=note,
+        performed_by=user,
+    )
+    for version in current:
+        until = version.valid_until
+        _close(version, day_before)
+        TariffVersion.objects.create(
+            region=region,
+            product=version.product,
+            contract=contract,
+            valid_from=valid_from,
+            valid_until=until,
+            amount=indexed(version.amount, percentage),
+            origin=TariffOrigin.INDEXATION,
+            previous=version,
+            indexation=indexation,
+            note=note,
+            created_by=user,
+        )
+    return indexation
+
+
+def tariff_chain(version: TariffVersion) -> list[TariffVersion]:
+    """The version and the ones it was derived from, oldest first (how it was set)."""
+    chain = [version]
+    while chain[-1].previous_id is not None and len(chain) < 100:
+        chain.append(chain[-1].previous)
+    return list(reversed(chain))
+
+
+# ---------------------------------------------------------------- funding arrangements
+
+
+@transaction.atomic
+def arrangement_create(
+    *,
+    contract: Contract,
+    model: str,
+    valid_from: date,
+    products: Iterable[Product] = (),
+    valid_until: date | None = None,
+    **fields,
+) -> FundingArrangement:
+    contract = _locked(contract)
+    products = list(products)
+    errors: dict[str, list[str]] = {}
+    if valid_from < contract.start_date or (
+        contract.final_end_date and valid_from > contract.final_end_date
+    ):
+        errors.setdefault("valid_from", []).append(
+            _("Een afspraak geldt binnen de looptijd van het contract (vanaf %(start)s).")
+            % {"start": _d(contract.start_date)}
+        )
+    allowed = UNITS_BY_MODEL[ArrangementModel(model)]
+    for product in products:
+        if product.region_id != contract.region_id:
+            errors.setdefault("products", []).append(
+                _("%(code)s hoort bij een andere regio.") % {"code": product.code}
+            )
+        elif product.unit not in allowed:
+            errors.setdefault("products", []).append(
+                _(
+                    "%(code)s heeft eenheid %(unit)s; die past niet bij %(model)s "
+                    "(toegestaan: %(allowed)s)."
+                )
+                % {
+                    "code": product.code,
+                    "unit": Unit(product.unit).label,
+                    "model": ArrangementModel(model).label,
+                    "allowed": ", ".join(sorted(str(Unit(u).label) for u in allowed)),
+                }
+            )
+    if model in (ArrangementModel.PXQ, ArrangementModel.OUTPUT) and not products:
+        errors.setdefault("products", []).append(
+            _("Kies de producten die onder deze afspraak vallen.")
+        )
+    if model == ArrangementModel.AVAILABILITY:
+        for name, label in (
+            ("places", _("het aantal plaatsen")),
+            ("place_fee", _("de vergoeding per plaats per maand")),
+            ("occupancy_threshold_pct", _("de bezettingsdrempel")),
+        ):
+            value = fields.get(name)
+            if value in (None, ""):
+                errors.setdefault(name, []).append(_("Vul %(what)s in.") % {"what": label})
+            elif value < 0 or (name == "places" and value < 1):
+                errors.setdefault(name, []).append(_("Dit kan niet negatief of nul zijn."))
+        threshold = fields.get("occupancy_threshold_pct")
+        if threshold not in (None, "") and threshold > 100:
+            errors.setdefault("occupancy_threshold_pct", []).append(
+                _("Een bezettingsdrempel ligt tussen 0% en 100%.")
+            )
+    # A product is paid under one arrangement at a time (task-based arrangements excepted).
+    if model != ArrangementModel.TASK and products:
+        others = (
+            contract.arrangements.exclude(model=ArrangementModel.TASK)
+            .filter(products__in=products, valid_from__lte=valid_until or date.max)
+            .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
+        )
+        for other in others.distinct():
+            codes = sorted(p.code for p in other.products.all() if p in products)
+            errors.setdefault("products", []).append(
+                _("%(codes)s valt al onder '%(other)s' in dezelfde periode.")
+                % {"codes": ", ".join(codes), "other": other}
+            )
+    if errors:
+        raise ValidationError(errors)
+    arrangement = FundingArrangement(
+        contract=contract, model=model, valid_from=valid_from, valid_until=valid_until, **fields
+    )
+    arrangement.full_clean()
+    arrangement.save()
+    arrangement.products.set(products)
+    return arrangement
+
+
+# ---------------------------------------------------------------- budgets
+
+
+def _check_year(contract: Contract, year: int) -> None:
+    last = (contract.final_end_date or contract.end_date or contract.start_date).year
+    if contract.terminated_on is not None:
+        last = contract.terminated_on.year
+    if not contract.start_date.year <= year <= last:
+        raise ValidationError(
+            {
+                "year": _(
+                    "Het contract loopt van %(first)s tot en met %(last)s; een budget voor "
+                    "%(year)s valt daarbuiten."
+                )
+                % {"first": contract.start_date.year, "last": last, "year": year}
+            }
+        )
+
+
+@transaction.atomic
+def budget_set(
+    *,
+    contract: Contract,
+    year: int,
+    kind: str,
+    amount: Decimal,
+    support_profile=None,
+    note: str = "",
+) -> Budget:
+    contract = _locked(contract)
+    _check_year(contract, year)
+    if amount is None or amount < 0:
+        raise ValidationError({"amount": _("Een budget kan niet negatief zijn.")})
+    if support_profile is not None:
+        if kind != BudgetKind.CEILING:
+            raise ValidationError(
+                {"support_profile": _("Alleen een plafond kan per profiel gelden.")}
+            )
+        if support_profile.region_id != contract.region_id:
+            raise ValidationError({"support_profile": _("Dit profiel hoort bij een andere regio.")})
+    if Budget.objects.filter(
+        contract=contract, year=year, kind=kind, support_profile=support_profile
+    ).exists():
+        raise ValidationError(
+            {
+                "year": _(
+                    "Voor %(year)s bestaat dit budget al; herijk het met een reden in plaats "
+                    "van het te vervangen."
+                )
+                % {"year": year}
+            }
+        )
+    return Budget.objects.create(
+        contract=contract,
+        year=year,
+        kind=kind,
+        amount=amount,
+        support_profile=support_profile,
+        note=note,
+    )
+
+
+@transaction.atomic
+def budget_revise(
+    *, budget: Budget, effective_on: date, amount: Decimal, reason: str, user=None
+) -> BudgetRevision:
+    """A recalibration (herijking): the new amount from a date, with the reason."""
+    errors = {}
+    if not reason.strip():
+        errors["reason"] = _("Geef de reden van de herijking.")
+    if amount is None or amount < 0:
+        errors["amount"] = _("Een budget kan niet negatief zijn.")
+    if effective_on.year != budget.year:
+        errors["effective_on"] = _("Een herijking van het budget %(year)s gaat in dat jaar in.") % {
+            "year": budget.year
+        }
+    if errors:
+        raise ValidationError(errors)
+    return BudgetRevision.objects.create(
+        budget=budget,
+        effective_on=effective_on,
+        amount=amount,
+        reason=reason.strip(),
+        recorded_by=user,
+    )
+
+
+@transaction.atomic
+def lumpsum_plan(
+    *,
+    arrangement: FundingArrangement,
+    base_amount: Decimal,
+    base_year: int,
+    decrease_pct: Decimal,
+) -> list[Budget]:
+    """Lumpsum budgets for every contract year from ``base_year``, decreasing by a yearly
+    percentage (afnemende lumpsum)."""
+    contract = _locked(arrangement.contract)
+    if arrangement.model != ArrangementModel.TASK:
+        raise ValidationError(_("Een lumpsum hoort bij een taakgerichte afspraak."))
+    if decrease_pct < 0 or decrease_pct >= 50:
+        raise ValidationError({"decrease_pct": _("De jaarlijkse afname ligt tussen 0% en 50%.")})
+    _check_year(contract, base_year)
+    last = (contract.final_end_date or contract.end_date).year
+    amounts = decreasing_lumpsum(base_amount, base_year, decrease_pct, last - base_year + 1)
+    existing = set(
+        contract.budgets.filter(kind=BudgetKind.LUMPSUM, year__in=amounts).values_list(
+            "year", flat=True
+        )
+    )
+    if existing:
+        raise ValidationError(
+            {
+                "base_year": _("Er bestaat al een lumpsum voor %(years)s; herijk die.")
+                % {"years": ", ".join(str(y) for y in sorted(existing))}
+            }
+        )
+    FundingArrangement.objects.filter(pk=arrangement.pk).update(lumpsum_decrease_pct=decrease_pct)
+    arrangement.lumpsum_decrease_pct = decrease_pct
+    note = _("Afnemende lumpsum: %(base)s in %(year)s, %(pct)s%% minder per jaar.") % {
+        "base": euro(base_amount),
+        "year": base_year,
+        "pct": decrease_pct,
+    }
+    return [
+        Budget.objects.create(
+            contract=contract, year=year, kind=BudgetKind.LUMPSUM, amount=amount, note=note
+        )
+        for year, amount in sorted(amounts.items())
+    ]

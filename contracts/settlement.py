@@ -1,0 +1,928 @@
+"""The settlement engine: what a contract owes a provider for a period of production.
+
+Pure functions over frozen dataclasses; no database. ``contracts.selectors`` builds the terms
+from the models and asks the production source (monitoring) for the production.
+
+Every amount is exact ``Decimal``; each component is rounded to cents once, at the end of its
+own computation, and every line carries the sentence that explains it. The rules:
+
+- **PxQ**: tariff × delivered quantity, per product and tariff version, in the product's unit.
+- **Output**: a fixed price per trajectory (or per support profile × intensity), due at the
+  trajectory's start, its end, or half at each (the arrangement says which); the price is the
+  one valid on the day the trajectory started.
+- **Task-based**: the year's lumpsum budget (after recalibrations) spread evenly over the months
+  the arrangement runs in that year; the months of a period get their exact cumulative share, so
+  twelve monthly settlements add up to the budget to the cent.
+- **Availability**: places × fee per place per month, plus PxQ for occupied places (the
+  arrangement's products); occupancy = occupied days ÷ (places × days) and a flag when it is
+  under the agreed threshold (the region and provider then review merging or closing groups).
+- **Hybrid**: a contract with arrangements of several models; each product is paid under one.
+- **Ceilings**: a contract's ceiling per year caps what is payable, and so does a ceiling per
+  support profile; what is due above them is reported and withheld.
+- **Anti-stacking** (Amsterdam): one profile tariff per family at a time, except an Acuut
+  allocation of at most 14 days and Duurzaam, which may run alongside another.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from segments.codes import Intensity, Unit
+
+from .codes import ArrangementModel, BudgetKind, OutputPayment
+from .tariffs import HUNDRED, Validity, euro, money, percent, price_on
+
+ZERO = Decimal("0")
+ACUTE_MAX_DAYS = 14
+
+UNIT_WORDS = {
+    Unit.MINUTE: ("minuut", "minuten"),
+    Unit.HOUR: ("uur", "uur"),
+    Unit.ETMAAL: ("etmaal", "etmalen"),
+    Unit.DAGDEEL: ("dagdeel", "dagdelen"),
+    Unit.PIECES_OUTPUT: ("stuk", "stuks"),
+    Unit.EUROS: ("euro", "euro"),
+    Unit.PIECES_EFFORT: ("stuk", "stuks"),
+    Unit.KILOMETRE: ("kilometer", "kilometer"),
+}
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole calendar months within one calendar year: ``start`` a first, ``end`` a last day."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def months(cls, year: int, first_month: int, last_month: int) -> Period:
+        last_day = calendar.monthrange(year, last_month)[1]
+        return cls(date(year, first_month, 1), date(year, last_month, last_day))
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls.months(year, 1, 12)
+
+    def validate(self) -> None:
+        if self.start.day != 1 or (self.end + timedelta(days=1)).day != 1:
+            raise SettlementError([_("Een afrekenperiode bestaat uit hele kalendermaanden.")])
+        if self.start.year != self.end.year:
+            raise SettlementError([_("Een afrekenperiode valt binnen één kalenderjaar.")])
+        if self.end < self.start:
+            raise SettlementError([_("Het einde van de periode ligt vóór het begin.")])
+
+    def contains(self, day: date | None) -> bool:
+        return day is not None and self.start <= day <= self.end
+
+    def label(self) -> str:
+        return f"{self.start:%d-%m-%Y} – {self.end:%d-%m-%Y}"
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+    def before(self) -> Period | None:
+        """January up to the month before this period (for year-to-date ceilings)."""
+        if self.start.month == 1:
+            return None
+        return Period.months(self.start.year, 1, self.start.month - 1)
+
+
+@dataclass(frozen=True)
+class ProductTerms:
+    code: str
+    name: str
+    unit: str
+    profile: int | None = None
+    intensity: str = ""
+    contract_tariffs: tuple[Validity, ...] = ()
+    regional_tariffs: tuple[Validity, ...] = ()
+
+    def price_on(self, day: date) -> Decimal | None:
+        """The contract's own tariff where it has one that day, else the regional tariff."""
+        own = price_on(self.contract_tariffs, day)
+        return own if own is not None else price_on(self.regional_tariffs, day)
+
+    def unit_words(self, quantity: Decimal) -> str:
+        one, many = UNIT_WORDS.get(self.unit, ("", ""))
+        return one if quantity == 1 else many
+
+
+@dataclass(frozen=True)
+class ArrangementTerms:
+    model: str
+    valid_from: date
+    valid_until: date | None = None
+    product_codes: frozenset[str] = frozenset()
+    name: str = ""
+    output_payment: str = OutputPayment.AT_START
+    places: int | None = None
+    place_fee: Decimal | None = None
+    occupancy_threshold_pct: Decimal | None = None
+    id: int | None = None
+
+    def covers(self, day: date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def label(self) -> str:
+        return self.name or str(ArrangementModel(self.model).label)
+
+
+@dataclass(frozen=True)
+class BudgetTerms:
+    year: int
+    kind: str
+    amount: Decimal
+    profile: int | None = None
+
+
+@dataclass(frozen=True)
+class ContractTerms:
+    reference: str
+    start: date
+    end: date
+    arrangements: tuple[ArrangementTerms, ...]
+    products: dict[str, ProductTerms]
+    budgets: tuple[BudgetTerms, ...] = ()
+    provider: str = ""
+    segment: str = ""
+    id: int | None = None
+
+    def budget(self, year: int, kind: str, profile: int | None = None) -> BudgetTerms | None:
+        for budget in self.budgets:
+            if budget.year == year and budget.kind == kind and budget.profile == profile:
+                return budget
+        return None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Units delivered of one product in one month (a declaration line)."""
+
+    product_code: str
+    month: date
+    quantity: Decimal
+    unit: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    key: str
+    product_code: str
+    started_on: date
+    ended_on: date | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    month: date
+    occupied_days: Decimal
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """A profile allocation to a family (the family's pseudonym), for the anti-stacking rule."""
+
+    family: str
+    product_code: str
+    start: date
+    end: date | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Production:
+    deliveries: tuple[Delivery, ...] = ()
+    trajectories: tuple[Trajectory, ...] = ()
+    occupancy: tuple[Occupancy, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What was payable earlier in the same year: overall and per support profile."""
+
+    payable: Decimal = ZERO
+    by_profile: dict[int, Decimal] = field(default_factory=dict)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class SettlementError(ValueError):
+    """Production that cannot be settled; ``errors`` lists every problem with its line."""
+
+    def __init__(self, errors: Sequence[str]):
+        super().__init__("; ".join(errors))
+        self.errors = list(errors)
+
+
+@dataclass(frozen=True)
+class Line:
+    model: str
+    component: str
+    description: str
+    amount: Decimal
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    product_code: str = ""
+    profile: int | None = None
+    arrangement: str = ""
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: (
+        str  # ceiling | profile_ceiling | stacking | occupancy | no_tariff | no_budget | unmatched
+    )
+    message: str
+    amount: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Settlement:
+    contract: str
+    period: Period
+    lines: tuple[Line, ...]
+    flags: tuple[Flag, ...]
+    withheld: Decimal = ZERO
+    payable_by_profile: dict[int, Decimal] = field(default_factory=dict)
+
+    @property
+    def total_due(self) -> Decimal:
+        return sum((line.amount for line in self.lines), ZERO)
+
+    @property
+    def payable(self) -> Decimal:
+        return self.total_due - self.withheld
+
+    def by_model(self) -> dict[str, Decimal]:
+        totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+        for line in self.lines:
+            totals[line.model] += line.amount
+        return dict(totals)
+
+    def flags_of(self, kind: str) -> list[Flag]:
+        return [flag for flag in self.flags if flag.kind == kind]
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _fmt_qty(quantity: Decimal) -> str:
+    text = f"{Decimal(quantity).normalize():f}"
+    if "." in text:
+        whole, frac = text.split(".")
+    else:
+        whole, frac = text, ""
+    whole = f"{int(whole):,}".replace(",", ".")
+    return f"{whole},{frac}" if frac else whole
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = (day + timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _active_months(arrangement: ArrangementTerms, terms: ContractTerms, year: int) -> list[date]:
+    """The months of ``year`` in which the arrangement and the contract run (any day of it)."""
+    result = []
+    for month in range(1, 13):
+        first = date(year, month, 1)
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        start = max(first, arrangement.valid_from, terms.start)
+        end = min(last, arrangement.valid_until or date.max, terms.end)
+        if start <= end:
+            result.append(first)
+    return result
+
+
+def _arrangement_for(terms: ContractTerms, code: str, day: date) -> ArrangementTerms | None:
+    for arrangement in terms.arrangements:
+        if arrangement.model == ArrangementModel.TASK:
+            continue
+        if code in arrangement.product_codes and arrangement.covers(day):
+            return arrangement
+    return None
+
+
+def _task_covers(terms: ContractTerms, code: str, day: date) -> bool:
+    return any(
+        a.model == ArrangementModel.TASK and code in a.product_codes and a.covers(day)
+        for a in terms.arrangements
+    )
+
+
+# --- validation -----------------------------------------------------------------------------
+
+
+def validate(terms: ContractTerms, production: Production) -> None:
+    """Refuse production that cannot be right: negative quantities, a unit that does not fit the
+    product, unknown products, a trajectory that ends before it starts. All problems at once."""
+    errors = []
+
+    def where(line, index):
+        return _("regel %(n)s") % {"n": line if line is not None else index + 1}
+
+    for i, d in enumerate(production.deliveries):
+        product = terms.products.get(d.product_code)
+        if product is None:
+            errors.append(
+                _("%(where)s: product %(code)s hoort niet bij dit contract.")
+                % {"where": where(d.line, i), "code": d.product_code}
+            )
+            continue
+        if d.quantity < 0:
+            errors.append(
+                _("%(where)s: aantal %(qty)s is negatief; een correctie is een eigen regel.")
+                % {"where": where(d.line, i), "qty": _fmt_qty(d.quantity)}
+            )
+        if d.unit != product.unit:
+            errors.append(
+                _(
+                    "%(where)s: product %(code)s wordt geleverd in eenheid %(expected)s, "
+                    "niet in %(unit)s."
+                )
+                % {
+                    "where": where(d.line, i),
+                    "code": d.product_code,
+                    "expected": Unit(product.unit).label,
+                    "unit": Unit(d.unit).label if d.unit in Unit.values else d.unit,
+                }
+            )
+    for i, t in enumerate(production.trajectories):
+        if t.product_code not in terms.products:
+            errors.append(
+                _("%(where)s: product %(code)s hoort niet bij dit contract.")
+                % {"where": where(t.line, i), "code": t.product_code}
+            )
+        if t.ended_on is not None and t.ended_on < t.started_on:
+            errors.append(
+                _("%(where)s: het traject eindigt vóór het begint.") % {"where": where(t.line, i)}
+            )
+    for i, o in enumerate(production.occupancy):
+        if o.occupied_days < 0:
+            errors.append(
+                _("%(where)s: het aantal bezette dagen is negatief.") % {"where": where(o.line, i)}
+            )
+    for i, a in enumerate(production.allocations):
+        if a.end is not None and a.end < a.start:
+            errors.append(
+                _("%(where)s: de toewijzing eindigt vóór ze begint.") % {"where": where(a.line, i)}
+            )
+    if errors:
+        raise SettlementError(errors)
+
+
+# --- the models -----------------------------------------------------------------------------
+
+
+def _pxq_lines(terms, period, production, flags) -> list[Line]:
+    groups: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
+    for d in production.deliveries:
+        if not period.contains(d.month):
+            continue
+        arrangement = _arrangement_for(terms, d.product_code, d.month)
+        if arrangement is None:
+            if not _task_covers(terms, d.product_code, d.month):
+                flags.append(
+                    Flag(
+                        "unmatched",
+                        _(
+                            "%(qty)s %(unit)s %(code)s in %(month)s valt onder geen "
+                            "bekostigingsafspraak van dit contract en is niet verrekend."
+                        )
+                        % {
+                            "qty": _fmt_qty(d.quantity),
+                            "unit": terms.products[d.product_code].unit_words(d.quantity),
+                            "code": d.product_code,
+                            "month": d.month.strftime("%m-%Y"),
+                        },
+                    )
+                )
+            continue
+        price = terms.products[d.product_code].price_on(d.month)
+        if price is None:
+            flags.append(
+                Flag(
+                    "no_tariff",
+                    _("Geen tarief voor %(code)s op %(day)s; %(qty)s %(unit)s niet verrekend.")
+                    % {
+                        "code": d.product_code,
+                        "day": _d(d.month),
+                        "qty": _fmt_qty(d.quantity),
+                        "unit": terms.products[d.product_code].unit_words(d.quantity),
+                    },
+                )
+            )
+            continue
+        groups[(arrangement, d.product_code, price)] += d.quantity
+    lines = []
+    for (arrangement, code, price), quantity in sorted(
+        groups.items(), key=lambda item: (item[0][1], item[0][2])
+    ):
+        product = terms.products[code]
+        amount = money(quantity * price)
+        component = "occupied" if arrangement.model == ArrangementModel.AVAILABILITY else "pxq"
+        lines.append(
+            Line(
+                model=arrangement.model,
+                component=component,
+                description=_("%(code)s %(name)s: %(qty)s %(unit)s × %(price)s = %(amount)s")
+                % {
+                    "code": code,
+                    "name": product.name,
+                    "qty": _fmt_qty(quantity),
+                    "unit": product.unit_words(quantity),
+                    "price": euro(price),
+                    "amount": euro(amount),
+                },
+                amount=amount,
+                quantity=quantity,
+                unit_price=price,
+                product_code=code,
+                profile=product.profile,
+                arrangement=arrangement.label(),
+            )
+        )
+    return lines
+
+
+def _output_lines(terms, period, production, flags) -> list[Line]:
+    groups: dict[tuple, int] = defaultdict(int)
+    for t in production.trajectories:
+        arrangement = _arrangement_for(terms, t.product_code, t.started_on)
+        if arrangement is None or arrangement.model != ArrangementModel.OUTPUT:
+            continue
+        price = terms.products[t.product_code].price_on(t.started_on)
+        if price is None:
+            if period.contains(t.started_on) or period.contains(t.ended_on):
+                flags.append(
+                    Flag(
+                        "no_tariff",
+                        _("Geen tarief voor %(code)s op %(day)s; traject niet verrekend.")
+                        % {"code": t.product_code, "day": _d(t.started_on)},
+                    )
+                )
+            continue
+        payment = arrangement.output_payment
+        if payment == OutputPayment.SPLIT:
+            first_half = money(price / 2)
+            shares = {"start": first_half, "end": price - first_half}
+        elif payment == OutputPayment.AT_END:
+            shares = {"end": price}
+        else:
+            shares = {"start": price}
+        if "start" in shares and period.contains(t.started_on):
+            groups[(arrangement, t.product_code, "start", shares["start"])] += 1
+        if "end" in shares and period.contains(t.ended_on):
+            groups[(arrangement, t.product_code, "end", shares["end"])] += 1
+    lines = []
+    for (arrangement, code, moment, share), count in sorted(
+        groups.items(), key=lambda item: (item[0][1], item[0][2], item[0][3])
+    ):
+        product = terms.products[code]
+        amount = money(share * count)
+        if moment == "start":
+            what = ngettext("%(n)s traject gestart", "%(n)s trajecten gestart", count)
+        else:
+            what = ngettext("%(n)s traject beëindigd", "%(n)s trajecten beëindigd", count)
+        lines.append(
+            Line(
+                model=ArrangementModel.OUTPUT,
+                component=f"output_{moment}",
+                description=_("%(code)s %(name)s: %(what)s × %(price)s = %(amount)s")
+                % {
+                    "code": code,
+                    "name": product.name,
+                    "what": what % {"n": count},
+                    "price": euro(share),
+                    "amount": euro(amount),
+                },
+                amount=amount,
+                quantity=Decimal(count),
+                unit_price=share,
+                product_code=code,
+                profile=product.profile,
+                arrangement=arrangement.label(),
+            )
+        )
+    return lines
+
+
+def _task_lines(terms, period, flags) -> list[Line]:
+    lines = []
+    for arrangement in terms.arrangements:
+        if arrangement.model != ArrangementModel.TASK:
+            continue
+        year = period.start.year
+        active = _active_months(arrangement, terms, year)
+        in_period = [m for m in active if period.start <= m <= period.end]
+        if not in_period:
+            continue
+        budget = terms.budget(year, BudgetKind.LUMPSUM)
+        if budget is None:
+            flags.append(
+                Flag(
+                    "no_budget",
+                    _("Geen taakgericht budget voor %(year)s vastgelegd; niets verrekend.")
+                    % {"year": year},
+                )
+            )
+            continue
+        n = len(active)
+        first = active.index(in_period[0])
+        last = active.index(in_period[-1]) + 1
+        amount = money(budget.amount * last / n) - money(budget.amount * first / n)
+        lines.append(
+            Line(
+                model=ArrangementModel.TASK,
+                component="lumpsum",
+                description=_(
+                    "Taakgericht budget %(year)s %(budget)s over %(n)s maanden: "
+                    "maand %(first)s t/m %(last)s = %(amount)s"
+                )
+                % {
+                    "year": year,
+                    "budget": euro(budget.amount),
+                    "n": n,
+                    "first": first + 1,
+                    "last": last,
+                    "amount": euro(amount),
+                },
+                amount=amount,
+                quantity=Decimal(last - first),
+                arrangement=arrangement.label(),
+            )
+        )
+    return lines
+
+
+def _availability_lines(terms, period, production, flags) -> list[Line]:
+    lines = []
+    for arrangement in terms.arrangements:
+        if arrangement.model != ArrangementModel.AVAILABILITY:
+            continue
+        months = [
+            m
+            for m in _active_months(arrangement, terms, period.start.year)
+            if period.start <= m <= period.end
+        ]
+        if not months:
+            continue
+        places, fee = arrangement.places, arrangement.place_fee
+        amount = money(places * fee * len(months))
+        lines.append(
+            Line(
+                model=ArrangementModel.AVAILABILITY,
+                component="availability",
+                description=_(
+                    "Beschikbaarheid: %(places)s plaatsen × %(fee)s × %(months)s maanden "
+                    "= %(amount)s"
+                )
+                % {
+                    "places": places,
+                    "fee": euro(fee),
+                    "months": len(months),
+                    "amount": euro(amount),
+                },
+                amount=amount,
+                quantity=Decimal(places * len(months)),
+                unit_price=fee,
+                arrangement=arrangement.label(),
+            )
+        )
+        # Occupancy over the days the arrangement ran in the period.
+        capacity_days = 0
+        for m in months:
+            last = date(m.year, m.month, calendar.monthrange(m.year, m.month)[1])
+            start = max(m, arrangement.valid_from, terms.start)
+            end = min(last, arrangement.valid_until or date.max, terms.end)
+            capacity_days += (end - start).days + 1
+        capacity_days *= places
+        occupied = sum((o.occupied_days for o in production.occupancy if o.month in months), ZERO)
+        if not production.occupancy:
+            occupied = sum(
+                (
+                    d.quantity
+                    for d in production.deliveries
+                    if d.month in months
+                    and d.product_code in arrangement.product_codes
+                    and terms.products[d.product_code].unit == Unit.ETMAAL
+                ),
+                ZERO,
+            )
+        rate = (occupied * HUNDRED / capacity_days).quantize(Decimal("0.1"))
+        threshold = arrangement.occupancy_threshold_pct
+        if threshold is not None and rate < threshold:
+            flags.append(
+                Flag(
+                    "occupancy",
+                    _(
+                        "Bezetting %(rate)s (%(occupied)s van %(capacity)s plaatsdagen) ligt "
+                        "onder de afgesproken drempel van %(threshold)s: bespreek samen het "
+                        "samenvoegen of sluiten van groepen."
+                    )
+                    % {
+                        "rate": percent(rate),
+                        "occupied": _fmt_qty(occupied),
+                        "capacity": _fmt_qty(Decimal(capacity_days)),
+                        "threshold": percent(threshold),
+                    },
+                    amount=rate,
+                )
+            )
+    return lines
+
+
+def stacking_breaches(
+    terms: ContractTerms, allocations: Iterable[Allocation], period: Period
+) -> list[Flag]:
+    """One profile tariff per family at a time (seed 004, 'Stapeling'), with two exceptions:
+    an Acuut allocation of at most 14 days, and Duurzaam, may run alongside another."""
+    by_family: dict[str, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        product = terms.products.get(allocation.product_code)
+        if product is not None and product.profile is not None:
+            by_family[allocation.family].append(allocation)
+    flags = []
+    for family, items in sorted(by_family.items()):
+        items.sort(key=lambda a: (a.start, a.product_code))
+        for i, first in enumerate(items):
+            for second in items[i + 1 :]:
+                start = max(first.start, second.start)
+                end = min(first.end or date.max, second.end or date.max)
+                if start > end:
+                    continue
+                # Only report what touches this period.
+                if end < period.start or start > period.end:
+                    continue
+                intensities = {
+                    terms.products[first.product_code].intensity,
+                    terms.products[second.product_code].intensity,
+                }
+                if Intensity.LASTING in intensities:
+                    continue
+                if Intensity.ACUTE in intensities:
+                    acute = (
+                        first
+                        if terms.products[first.product_code].intensity == Intensity.ACUTE
+                        else second
+                    )
+                    acute_end = acute.end or period.end
+                    acute_days = (acute_end - acute.start).days + 1
+                    if acute_days <= ACUTE_MAX_DAYS:
+                        continue
+                    message = _(
+                        "Gezin %(family)s: Acuut (%(acute)s) loopt %(days)s dagen naast "
+                        "%(other)s; naast een ander profiel mag Acuut ten hoogste 14 dagen."
+                    ) % {
+                        "family": family,
+                        "acute": acute.product_code,
+                        "days": acute_days,
+                        "other": (second if acute is first else first).product_code,
+                    }
+                else:
+                    overlap_end = min(end, period.end) if end == date.max else end
+                    days = (overlap_end - start).days + 1
+                    message = _(
+                        "Gezin %(family)s: %(first)s (vanaf %(first_start)s) en %(second)s "
+                        "(vanaf %(second_start)s) overlappen %(days)s dagen; één profieltarief "
+                        "per gezin tegelijk."
+                    ) % {
+                        "family": family,
+                        "first": first.product_code,
+                        "first_start": _d(first.start),
+                        "second": second.product_code,
+                        "second_start": _d(second.start),
+                        "days": days,
+                    }
+                flags.append(Flag("stacking", message))
+    return flags
+
+
+def _apply_ceilings(terms, period, lines, prior, flags) -> tuple[Decimal, dict[int, Decimal]]:
+    year = period.start.year
+    withheld = ZERO
+    payable_by_profile: dict[int, Decimal] = {}
+    due_by_profile: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        if line.profile is not None:
+            due_by_profile[line.profile] += line.amount
+    for profile, due in sorted(due_by_profile.items()):
+        ceiling = terms.budget(year, BudgetKind.CEILING, profile)
+        earlier = prior.by_profile.get(profile, ZERO)
+        payable = due
+        if ceiling is not None:
+            room = max(ZERO, ceiling.amount - earlier)
+            over = max(ZERO, due - room)
+            if over:
+                payable = due - over
+                withheld += over
+                flags.append(
+                    Flag(
+                        "profile_ceiling",
+                        _(
+                            "Plafond profiel %(profile)s %(year)s (%(ceiling)s) overschreden: "
+                            "eerder dit jaar %(earlier)s, nu %(due)s; %(over)s boven het "
+                            "plafond is niet betaalbaar."
+                        )
+                        % {
+                            "profile": profile,
+                            "year": year,
+                            "ceiling": euro(ceiling.amount),
+                            "earlier": euro(earlier),
+                            "due": euro(due),
+                            "over": euro(over),
+                        },
+                        amount=over,
+                    )
+                )
+        payable_by_profile[profile] = payable
+    ceiling = terms.budget(year, BudgetKind.CEILING)
+    if ceiling is not None:
+        net = sum((line.amount for line in lines), ZERO) - withheld
+        room = max(ZERO, ceiling.amount - prior.payable)
+        over = max(ZERO, net - room)
+        if over:
+            withheld += over
+            flags.append(
+                Flag(
+                    "ceiling",
+                    _(
+                        "Budgetplafond %(year)s (%(ceiling)s) overschreden: eerder dit jaar "
+                        "%(earlier)s, nu %(due)s; %(over)s boven het plafond is niet betaalbaar."
+                    )
+                    % {
+                        "year": year,
+                        "ceiling": euro(ceiling.amount),
+                        "earlier": euro(prior.payable),
+                        "due": euro(net),
+                        "over": euro(over),
+                    },
+                    amount=over,
+                )
+            )
+    return withheld, payable_by_profile
+
+
+# --- entry points ---------------------------------------------------------------------------
+
+
+def settle(
+    terms: ContractTerms,
+    production: Production,
+    period: Period,
+    prior: Prior | None = None,
+) -> Settlement:
+    """What ``terms`` owe for ``production`` in ``period``; raises :class:`SettlementError`."""
+    period.validate()
+    validate(terms, production)
+    flags: list[Flag] = []
+    lines = [
+        *_task_lines(terms, period, flags),
+        *_availability_lines(terms, period, production, flags),
+        *_pxq_lines(terms, period, production, flags),
+        *_output_lines(terms, period, production, flags),
+    ]
+    flags.extend(stacking_breaches(terms, production.allocations, period))
+    withheld, payable_by_profile = _apply_ceilings(terms, period, lines, prior or Prior(), flags)
+    return Settlement(
+        contract=terms.reference,
+        period=period,
+        lines=tuple(lines),
+        flags=tuple(flags),
+        withheld=withheld,
+        payable_by_profile=payable_by_profile,
+    )
+
+
+def settle_year_to_date(terms: ContractTerms, production: Production, period: Period) -> Settlement:
+    """Settle ``period`` with the ceilings counted from January (what was payable before)."""
+    earlier = period.before()
+    prior = Prior()
+    if earlier is not None:
+        before = settle(terms, production, earlier)
+        prior = Prior(payable=before.payable, by_profile=before.payable_by_profile)
+    return settle(terms, production, period, prior)
+
+
+def decreasing_lumpsum(
+    base: Decimal, base_year: int, pct: Decimal, years: int
+) -> dict[int, Decimal]:
+    """A lumpsum that falls by ``pct`` percent a year: each year's amount from the year before,
+    rounded to cents, for ``years`` years from ``base_year`` (which gets ``base``)."""
+    amounts = {base_year: money(base)}
+    for year in range(base_year + 1, base_year + years):
+        amounts[year] = money(amounts[year - 1] * (HUNDRED - pct) / HUNDRED)
+    return amounts
+
+
+# --- procurement effect ---------------------------------------------------------------------
+
+
+def with_tariffs_on(terms: ContractTerms, day: date) -> ContractTerms:
+    """The same contract with every product priced at the tariff valid on ``day``."""
+    products = {}
+    for code, product in terms.products.items():
+        price = product.price_on(day)
+        fixed = (Validity(date.min, None, price),) if price is not None else ()
+        products[code] = replace(product, contract_tariffs=fixed, regional_tariffs=())
+    return replace(terms, products=products)
+
+
+def with_tariff_change(terms: ContractTerms, pct: Decimal) -> ContractTerms:
+    """The same contract with every tariff version raised (or lowered) by ``pct`` percent."""
+
+    def scaled(versions):
+        return tuple(
+            replace(v, amount=money(v.amount * (HUNDRED + pct) / HUNDRED)) for v in versions
+        )
+
+    products = {
+        code: replace(
+            p,
+            contract_tariffs=scaled(p.contract_tariffs),
+            regional_tariffs=scaled(p.regional_tariffs),
+        )
+        for code, p in terms.products.items()
+    }
+    return replace(terms, products=products)
+
+
+def as_pxq(terms: ContractTerms) -> ContractTerms:
+    """The same contract paid purely per unit delivered: one PxQ arrangement over every product
+    that is not an output product, for the contract's whole term; no lumpsum, no availability."""
+    codes = frozenset(code for code, p in terms.products.items() if p.unit != Unit.PIECES_OUTPUT)
+    arrangement = ArrangementTerms(
+        model=ArrangementModel.PXQ,
+        valid_from=terms.start,
+        valid_until=terms.end,
+        product_codes=codes,
+        name=str(ArrangementModel.PXQ.label),
+    )
+    output = tuple(a for a in terms.arrangements if a.model == ArrangementModel.OUTPUT)
+    return replace(terms, arrangements=(arrangement, *output), budgets=())
+
+
+@dataclass(frozen=True)
+class Effect:
+    contract: str
+    provider: str
+    segment: str
+    current: Decimal
+    alternative: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.alternative - self.current
+
+    @property
+    def difference_pct(self) -> Decimal | None:
+        if not self.current:
+            return None
+        return (self.difference * HUNDRED / self.current).quantize(Decimal("0.1"))
+
+
+def procurement_effect(
+    pairs: Iterable[tuple[ContractTerms, Production]], period: Period, scenario
+) -> list[Effect]:
+    """Price each contract's production in ``period`` now and under ``scenario`` (a function
+    from terms to alternative terms); the difference is the procurement effect."""
+    effects = []
+    for terms, production in pairs:
+        current = settle(terms, production, period).total_due
+        alternative = settle(scenario(terms), production, period).total_due
+        effects.append(Effect(terms.reference, terms.provider, terms.segment, current, alternative))
+    return effects
+
+
+def effect_totals(effects: Iterable[Effect], key: str) -> list[tuple[str, Decimal, Decimal]]:
+    """Current and alternative totals per ``key`` ('segment' or 'provider'), sorted by name."""
+    totals: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    for effect in effects:
+        pair = totals[getattr(effect, key)]
+        pair[0] += effect.current
+        pair[1] += effect.alternative
+    return [(name, cur, alt) for name, (cur, alt) in sorted(totals.items())]

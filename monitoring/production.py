@@ -1,0 +1,57 @@
+"""The production source that settlement asks (registered in MonitoringConfig.ready)."""
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Q, Sum
+
+from contracts.settlement import Allocation as AllocationFact
+from contracts.settlement import Delivery, Production
+from contracts.settlement import Occupancy as OccupancyFact
+from contracts.settlement import Trajectory as TrajectoryFact
+
+from .models import Allocation, Declaration, Occupancy, Trajectory
+
+
+def production_source(contract_ids, start: date, end: date) -> dict[int, Production]:
+    ids = list(contract_ids)
+    deliveries = defaultdict(list)
+    rows = (
+        Declaration.objects.filter(contract__in=ids, month__gte=start, month__lte=end)
+        .values("contract", "product__code", "month", "unit")
+        .annotate(quantity=Sum("quantity"))
+        .order_by("contract", "product__code", "month", "unit")
+    )
+    for row in rows:
+        deliveries[row["contract"]].append(
+            Delivery(row["product__code"], row["month"], row["quantity"], row["unit"])
+        )
+    touching = Q(contract__in=ids)
+    trajectories = defaultdict(list)
+    for row in (
+        Trajectory.objects.filter(touching, started_on__lte=end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        .values_list("contract", "pk", "product__code", "started_on", "ended_on")
+    ):
+        trajectories[row[0]].append(TrajectoryFact(str(row[1]), row[2], row[3], row[4]))
+    allocations = defaultdict(list)
+    for row in (
+        Allocation.objects.filter(touching, start__lte=end)
+        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        .values_list("contract", "client_key", "product__code", "start", "end")
+    ):
+        allocations[row[0]].append(AllocationFact(row[1][:12], row[2], row[3], row[4]))
+    occupancy = defaultdict(list)
+    for row in Occupancy.objects.filter(
+        contract__in=ids, month__gte=start, month__lte=end
+    ).values_list("contract", "month", "occupied_days"):
+        occupancy[row[0]].append(OccupancyFact(row[1], row[2]))
+    return {
+        pk: Production(
+            deliveries=tuple(deliveries[pk]),
+            trajectories=tuple(trajectories[pk]),
+            occupancy=tuple(occupancy[pk]),
+            allocations=tuple(allocations[pk]),
+        )
+        for pk in ids
+    }
