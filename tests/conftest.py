@@ -40,6 +40,7 @@ class World:
     consortium: object
     screening: object
     proc: object = None  # procurement objects, see build_procurement
+    con: object = None  # contract objects, see build_contracts
 
 
 def build_world(label: str) -> World:
@@ -83,6 +84,7 @@ def build_world(label: str) -> World:
         provider.screenings.first(),
     )
     world.proc = build_procurement(world)
+    world.con = build_contracts(world)
     return world
 
 
@@ -185,6 +187,105 @@ def build_procurement(w) -> Proc:
         procedure_type="open_house",
     )
     return Proc(framework, view, strategy, tender, draft, submission, question, document)
+
+
+@dataclass
+class Con:
+    contract: object  # PxQ + availability, 2025-01-01, 3 + 1 + 1 years
+    stay_product: object  # an etmaal product for the availability arrangement
+    regional_tariff: object  # current regional tariff of ``world.product``
+    contract_tariff: object  # the contract's own tariff of ``stay_product``
+    pxq: object
+    availability: object
+    ceiling: object  # ceiling 2026, revised once
+    kpi: object
+    extension: object  # the first option, exercised
+
+
+def build_contracts(w) -> Con:
+    """A contract with every kind of child a page needs, made through the services, and a
+    little production in 2026 for its settlement."""
+    from datetime import date
+    from decimal import Decimal
+
+    from contracts import services
+    from contracts.models import KpiAgreement
+    from monitoring.models import Declaration, Occupancy
+    from tests.segments.factories import ProductFactory
+
+    stay = ProductFactory(
+        region=w.region, care_form=w.care_form, name="Verblijf", category="43", unit="14"
+    )
+    contract = services.contract_create(
+        region=w.region,
+        reference=f"C-{w.region.slug}-001",
+        provider=w.provider,
+        segment=w.segment,
+        start_date=date(2025, 1, 1),
+        initial_term_years=3,
+        extension_options=[1, 1],
+    )
+    services.tariff_version_create(
+        product=w.product, valid_from=date(2025, 1, 1), amount=Decimal("70.00")
+    )
+    regional = services.tariff_version_create(
+        product=w.product, valid_from=date(2026, 1, 1), amount=Decimal("72.10")
+    )
+    own = services.tariff_version_create(
+        product=stay, contract=contract, valid_from=date(2025, 1, 1), amount=Decimal("150.00")
+    )
+    pxq = services.arrangement_create(
+        contract=contract, model="pxq", valid_from=date(2025, 1, 1), products=[w.product]
+    )
+    availability = services.arrangement_create(
+        contract=contract,
+        model="availability",
+        valid_from=date(2025, 1, 1),
+        products=[stay],
+        places=4,
+        place_fee=Decimal("1000.00"),
+        occupancy_threshold_pct=Decimal("50"),
+    )
+    ceiling = services.budget_set(
+        contract=contract, year=2026, kind="ceiling", amount=Decimal("100000.00")
+    )
+    services.budget_revise(
+        budget=ceiling,
+        effective_on=date(2026, 7, 1),
+        amount=Decimal("110000.00"),
+        reason="Meer aanmeldingen",
+    )
+    kpi = KpiAgreement.objects.create(
+        contract=contract,
+        kpi="wait_time",
+        direction="lower",
+        norm=Decimal("28"),
+        amber_threshold=Decimal("35"),
+        red_threshold=Decimal("42"),
+    )
+    extension = services.contract_extend(
+        contract=contract, years=1, decided_on=date(2027, 6, 1), reason="Goede samenwerking"
+    )
+    for month in (1, 2, 3):
+        Declaration.objects.create(
+            region=w.region,
+            contract=contract,
+            municipality=w.municipality,
+            product=w.product,
+            client_key=f"k{month}",
+            month=date(2026, month, 1),
+            quantity=Decimal("10"),
+            unit="04",
+            amount=Decimal("721.00"),
+        )
+        Occupancy.objects.create(
+            region=w.region,
+            contract=contract,
+            month=date(2026, month, 1),
+            places=4,
+            occupied_days=Decimal("60"),
+        )
+    return Con(contract, stay, regional, own, pxq, availability, ceiling, kpi, extension)
 
 
 @pytest.fixture
