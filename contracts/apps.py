@@ -8,8 +8,11 @@ class ContractsConfig(AppConfig):
 
     def ready(self):
         from procurement.signals import award_made
+        from segments.overview import register_panel
 
         from . import audit  # noqa: F401
+        from .selectors import contract_summary
         from .services import contracts_from_award
 
         award_made.connect(contracts_from_award, dispatch_uid="contracts_from_award")
+        register_panel(order=30, template="contracts/_overview_panel.html", build=contract_summary)

@@ -192,3 +192,22 @@ def funding_label(models: list[str]) -> str:
 
         return str(FundingModel.HYBRID.label)
     return str(ArrangementModel(models[0]).label)
+
+
+EXPIRING_MONTHS = 12
+
+
+def contract_summary(*, user, region) -> dict:
+    """The contracts panel of the region overview: what runs, and what ends soon."""
+    today = timezone.localdate()
+    contracts = Contract.objects.visible_to(user).filter(region=region)
+    soon = expiring(contracts, EXPIRING_MONTHS, today).select_related("provider", "segment")
+    return {
+        "region": region,
+        "running": with_status(contracts, "active", today).count()
+        + with_status(contracts, "extended", today).count(),
+        "total": contracts.count(),
+        "months": EXPIRING_MONTHS,
+        "expiring_count": soon.count(),
+        "expiring": soon.order_by("end_date", "reference")[:5],
+    }

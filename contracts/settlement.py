@@ -284,7 +284,10 @@ class Settlement:
 
 
 def _fmt_qty(quantity: Decimal) -> str:
-    text = f"{Decimal(quantity).normalize():f}"
+    quantity = Decimal(quantity)
+    if quantity < 0:
+        return "-" + _fmt_qty(-quantity)
+    text = f"{quantity.normalize():f}"
     if "." in text:
         whole, frac = text.split(".")
     else:
@@ -422,6 +425,8 @@ def _pxq_lines(terms, period, production, flags) -> list[Line]:
                     )
                 )
             continue
+        if arrangement.model == ArrangementModel.OUTPUT:
+            continue  # an output product is paid per trajectory, not per declared unit
         price = terms.products[d.product_code].price_on(d.month)
         if price is None:
             flags.append(
@@ -532,51 +537,50 @@ def _output_lines(terms, period, production, flags) -> list[Line]:
 
 
 def _task_lines(terms, period, flags) -> list[Line]:
-    lines = []
-    for arrangement in terms.arrangements:
-        if arrangement.model != ArrangementModel.TASK:
-            continue
-        year = period.start.year
-        active = _active_months(arrangement, terms, year)
-        in_period = [m for m in active if period.start <= m <= period.end]
-        if not in_period:
-            continue
-        budget = terms.budget(year, BudgetKind.LUMPSUM)
-        if budget is None:
-            flags.append(
-                Flag(
-                    "no_budget",
-                    _("Geen taakgericht budget voor %(year)s vastgelegd; niets verrekend.")
-                    % {"year": year},
-                )
-            )
-            continue
-        n = len(active)
-        first = active.index(in_period[0])
-        last = active.index(in_period[-1]) + 1
-        amount = money(budget.amount * last / n) - money(budget.amount * first / n)
-        lines.append(
-            Line(
-                model=ArrangementModel.TASK,
-                component="lumpsum",
-                description=_(
-                    "Taakgericht budget %(year)s %(budget)s over %(n)s maanden: "
-                    "maand %(first)s t/m %(last)s = %(amount)s"
-                )
-                % {
-                    "year": year,
-                    "budget": euro(budget.amount),
-                    "n": n,
-                    "first": first + 1,
-                    "last": last,
-                    "amount": euro(amount),
-                },
-                amount=amount,
-                quantity=Decimal(last - first),
-                arrangement=arrangement.label(),
+    """One lumpsum line per year, however many task-based arrangements follow each other."""
+    tasks = [a for a in terms.arrangements if a.model == ArrangementModel.TASK]
+    if not tasks:
+        return []
+    year = period.start.year
+    active = sorted({m for a in tasks for m in _active_months(a, terms, year)})
+    in_period = [m for m in active if period.start <= m <= period.end]
+    if not in_period:
+        return []
+    budget = terms.budget(year, BudgetKind.LUMPSUM)
+    if budget is None:
+        flags.append(
+            Flag(
+                "no_budget",
+                _("Geen taakgericht budget voor %(year)s vastgelegd; niets verrekend.")
+                % {"year": year},
             )
         )
-    return lines
+        return []
+    n = len(active)
+    first = active.index(in_period[0])
+    last = active.index(in_period[-1]) + 1
+    amount = money(budget.amount * last / n) - money(budget.amount * first / n)
+    return [
+        Line(
+            model=ArrangementModel.TASK,
+            component="lumpsum",
+            description=_(
+                "Taakgericht budget %(year)s %(budget)s over %(n)s maanden: "
+                "maand %(first)s t/m %(last)s = %(amount)s"
+            )
+            % {
+                "year": year,
+                "budget": euro(budget.amount),
+                "n": n,
+                "first": first + 1,
+                "last": last,
+                "amount": euro(amount),
+            },
+            amount=amount,
+            quantity=Decimal(last - first),
+            arrangement=" / ".join(dict.fromkeys(a.label() for a in tasks)),
+        )
+    ]
 
 
 def _availability_lines(terms, period, production, flags) -> list[Line]:
@@ -621,21 +625,28 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
             end = min(last, arrangement.valid_until or date.max, terms.end)
             capacity_days += (end - start).days + 1
         capacity_days *= places
-        occupied = sum((o.occupied_days for o in production.occupancy if o.month in months), ZERO)
-        if not production.occupancy:
-            occupied = sum(
-                (
-                    d.quantity
-                    for d in production.deliveries
-                    if d.month in months
-                    and d.product_code in arrangement.product_codes
-                    and terms.products[d.product_code].unit == Unit.ETMAAL
-                ),
-                ZERO,
-            )
-        rate = (occupied * HUNDRED / capacity_days).quantize(Decimal("0.1"))
+        recorded: dict[date, Decimal] = defaultdict(lambda: ZERO)
+        for o in production.occupancy:
+            recorded[o.month] += o.occupied_days
+        occupied = ZERO
+        for m in months:
+            if m in recorded:
+                occupied += recorded[m]
+            else:  # no occupancy reported for the month: its declared etmalen count
+                occupied += sum(
+                    (
+                        d.quantity
+                        for d in production.deliveries
+                        if d.month == m
+                        and d.product_code in arrangement.product_codes
+                        and terms.products[d.product_code].unit == Unit.ETMAAL
+                    ),
+                    ZERO,
+                )
+        exact_rate = occupied * HUNDRED / capacity_days
+        rate = exact_rate.quantize(Decimal("0.1"))
         threshold = arrangement.occupancy_threshold_pct
-        if threshold is not None and rate < threshold:
+        if threshold is not None and exact_rate < threshold:
             flags.append(
                 Flag(
                     "occupancy",
@@ -704,13 +715,15 @@ def stacking_breaches(
                         "other": (second if acute is first else first).product_code,
                     }
                 else:
-                    overlap_end = min(end, period.end) if end == date.max else end
-                    days = (overlap_end - start).days + 1
+                    until = min(end, period.end)
+                    days = (until - start).days + 1
                     message = _(
                         "Gezin %(family)s: %(first)s (vanaf %(first_start)s) en %(second)s "
-                        "(vanaf %(second_start)s) overlappen %(days)s dagen; één profieltarief "
-                        "per gezin tegelijk."
+                        "(vanaf %(second_start)s) overlappen van %(start)s tot en met %(until)s "
+                        "(%(days)s dagen); één profieltarief per gezin tegelijk."
                     ) % {
+                        "start": _d(start),
+                        "until": _d(until),
                         "family": family,
                         "first": first.product_code,
                         "first_start": _d(first.start),

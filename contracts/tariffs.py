@@ -94,7 +94,7 @@ def indexed(amount: Decimal, pct: Decimal) -> Decimal:
 
 
 def check_indexation_pct(pct: Decimal) -> None:
-    if pct <= -10 or pct > 25:
+    if pct < -10 or pct > 25:
         raise TariffError(
             _(
                 "Een indexatie van %(pct)s is niet aannemelijk; kies een percentage tussen "

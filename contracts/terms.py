@@ -36,8 +36,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def term_end(start: date, years: int) -> date:
-    """The last day of a term of ``years`` years from ``start`` (inclusive)."""
-    return add_years(start, years) - timedelta(days=1)
+    """The last day of a term of ``years`` years from ``start`` (inclusive): the day before
+    the anniversary. A term from 29 February ends on 28 February of a common year."""
+    return add_years(start - timedelta(days=1), years)
 
 
 @dataclass(frozen=True)
