@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -644,7 +644,7 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
                     ZERO,
                 )
         exact_rate = occupied * HUNDRED / capacity_days
-        rate = exact_rate.quantize(Decimal("0.1"))
+        rate = exact_rate.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)  # never shown above
         threshold = arrangement.occupancy_threshold_pct
         if threshold is not None and exact_rate < threshold:
             flags.append(

@@ -670,6 +670,24 @@ def test_availability_falls_back_to_declared_etmalen():
     assert settle(availability_terms(), above, Q1_2026).flags_of("occupancy") == []
 
 
+def test_availability_just_under_the_threshold_is_flagged_and_not_rounded_up():
+    # 449,9 / 900 = 49,988...% < 50%: flagged, shown as 49,9% (rounded down, never up to 50%)
+    production = Production(occupancy=occupancy("150", "150", "149.9"))
+    [flag] = settle(availability_terms(), production, Q1_2026).flags_of("occupancy")
+    assert flag.amount == D("49.9")
+    assert flag.message.startswith("Bezetting 49,9% (449,9 van 900 plaatsdagen)")
+
+
+def test_availability_uses_declared_etmalen_only_for_months_without_occupancy():
+    # January reported 100 occupied days; February and March only declared 150 + 155 etmalen.
+    production = Production(
+        occupancy=(Occupancy(m(1), D("100")),), deliveries=bed_days(999, 150, 155)
+    )
+    [flag] = settle(availability_terms(), production, Q1_2026).flags_of("occupancy")
+    # (100 + 150 + 155) / 900 = 405 / 900 = 45,0% (January's 999 declared days are not used)
+    assert flag.amount == D("45.0")
+
+
 # --- hybrid -----------------------------------------------------------------------------------
 
 
