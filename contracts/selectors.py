@@ -34,8 +34,9 @@ def expiring(queryset: QuerySet, months: int, today: date | None = None) -> Quer
     """Contracts whose current term or last option ends between today and ``months`` ahead."""
     today = today or timezone.localdate()
     horizon = add_months(today, months)
-    return queryset.filter(terminated_on__isnull=True).filter(
-        Q(end_date__range=(today, horizon)) | Q(final_end_date__range=(today, horizon))
+    # An option can only be exercised while the contract runs: ended ones are not "expiring".
+    return queryset.filter(terminated_on__isnull=True, end_date__gte=today).filter(
+        Q(end_date__lte=horizon) | Q(final_end_date__lte=horizon)
     )
 
 

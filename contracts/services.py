@@ -42,6 +42,7 @@ from .tariffs import (
     check_new_version,
     euro,
     indexed,
+    percent,
 )
 
 DEFAULT_TERM_YEARS = 1
@@ -221,7 +222,7 @@ def contract_terminate(
             reason=reason,
         )
     except term_rules.TermError as error:
-        field = "reason" if not reason.strip() else "effective_on"
+        field = "reason" if str(error) == _("Geef de reden van de beëindiging.") else "effective_on"
         raise ValidationError({field: str(error)}) from error
     event = ContractEvent.objects.create(
         contract=contract,
@@ -270,6 +271,8 @@ def contract_amend(
     for field, value in (changes or {}).items():
         if field not in AMENDABLE:
             raise ValidationError(_("%(field)s kan niet via een wijziging.") % {"field": field})
+        if field == "reporting_frequency" and value not in ReportingFrequency.values:
+            raise ValidationError({field: _("Kies een rapportagefrequentie uit de lijst.")})
         old = getattr(contract, field)
         if old != value:
             label = Contract._meta.get_field(field).verbose_name
@@ -348,6 +351,10 @@ def tariff_version_create(
                 )
             }
         )
+    if contract is not None and contract.final_end_date and valid_from > contract.final_end_date:
+        raise ValidationError(
+            {"valid_from": _("Een contracttarief geldt niet na het einde van het contract.")}
+        )
     existing = {v.pk: v for v in _tariff_scope(product, contract).order_by("valid_from")}
     try:
         to_close = check_new_version(
@@ -418,16 +425,9 @@ def tariffs_index(
     if contract is not None and contract.region_id != region.pk:
         raise ValidationError({"contract": _("Dit contract hoort bij een andere regio.")})
     day_before = valid_from - timedelta(days=1)
-    current = list(current_versions(region, contract, day_before, products))
-    if not current:
-        raise ValidationError(
-            {
-                "valid_from": _("Op %(day)s geldt geen tarief om te indexeren.")
-                % {"day": _d(day_before)}
-            }
-        )
+    in_force = list(current_versions(region, contract, day_before, products))
     later = TariffVersion.objects.filter(
-        product__in=[v.product_id for v in current], valid_from__gte=valid_from
+        product__in=[v.product_id for v in in_force], valid_from__gte=valid_from
     )
     later = later.filter(contract=contract) if contract else later.filter(contract__isnull=True)
     clash = later.select_related("product").order_by("product__code").first()
@@ -441,6 +441,15 @@ def tariffs_index(
                 % {"code": clash.product.code, "day": _d(clash.valid_from)}
             }
         )
+    # A version that was set to end the day before ends: it is not carried into the new year.
+    current = [v for v in in_force if v.valid_until != day_before]
+    if not current:
+        raise ValidationError(
+            {
+                "valid_from": _("Op %(day)s geldt geen doorlopend tarief om te indexeren.")
+                % {"day": _d(day_before)}
+            }
+        )
     indexation = TariffIndexation.objects.create(
         region=region,
         contract=contract,
@@ -450,7 +459,7 @@ def tariffs_index(
         performed_by=user,
     )
     for version in current:
-        until = version.valid_until
+        until = version.valid_until  # a later end date carries over to the successor
         _close(version, day_before)
         TariffVersion.objects.create(
             region=region,
@@ -492,12 +501,19 @@ def arrangement_create(
     contract = _locked(contract)
     products = list(products)
     errors: dict[str, list[str]] = {}
-    if valid_from < contract.start_date or (
-        contract.final_end_date and valid_from > contract.final_end_date
-    ):
+    last_day = contract.terminated_on or contract.final_end_date
+    if valid_from < contract.start_date or (last_day and valid_from > last_day):
         errors.setdefault("valid_from", []).append(
-            _("Een afspraak geldt binnen de looptijd van het contract (vanaf %(start)s).")
-            % {"start": _d(contract.start_date)}
+            _("Een afspraak geldt binnen de looptijd van het contract (%(start)s – %(end)s).")
+            % {"start": _d(contract.start_date), "end": _d(last_day) if last_day else "…"}
+        )
+    if valid_until is not None and valid_until < valid_from:
+        errors.setdefault("valid_until", []).append(
+            _("'Geldig tot en met' ligt vóór 'geldig vanaf'.")
+        )
+    elif valid_until is not None and last_day and valid_until > last_day:
+        errors.setdefault("valid_until", []).append(
+            _("Het contract loopt uiterlijk tot en met %(end)s.") % {"end": _d(last_day)}
         )
     allowed = UNITS_BY_MODEL[ArrangementModel(model)]
     for product in products:
@@ -565,10 +581,14 @@ def arrangement_create(
 # ---------------------------------------------------------------- budgets
 
 
-def _check_year(contract: Contract, year: int) -> None:
-    last = (contract.final_end_date or contract.end_date or contract.start_date).year
+def _last_year(contract: Contract) -> int:
     if contract.terminated_on is not None:
-        last = contract.terminated_on.year
+        return contract.terminated_on.year
+    return (contract.final_end_date or contract.end_date or contract.start_date).year
+
+
+def _check_year(contract: Contract, year: int) -> None:
+    last = _last_year(contract)
     if not contract.start_date.year <= year <= last:
         raise ValidationError(
             {
@@ -634,7 +654,12 @@ def budget_revise(
         errors["reason"] = _("Geef de reden van de herijking.")
     if amount is None or amount < 0:
         errors["amount"] = _("Een budget kan niet negatief zijn.")
-    if effective_on.year != budget.year:
+    contract = budget.contract
+    if contract.terminated_on is not None and effective_on > contract.terminated_on:
+        errors["effective_on"] = _("Het contract is per %(day)s beëindigd.") % {
+            "day": _d(contract.terminated_on)
+        }
+    elif effective_on.year != budget.year:
         errors["effective_on"] = _("Een herijking van het budget %(year)s gaat in dat jaar in.") % {
             "year": budget.year
         }
@@ -662,10 +687,12 @@ def lumpsum_plan(
     contract = _locked(arrangement.contract)
     if arrangement.model != ArrangementModel.TASK:
         raise ValidationError(_("Een lumpsum hoort bij een taakgerichte afspraak."))
+    if base_amount is None or base_amount < 0:
+        raise ValidationError({"base_amount": _("Een budget kan niet negatief zijn.")})
     if decrease_pct < 0 or decrease_pct >= 50:
         raise ValidationError({"decrease_pct": _("De jaarlijkse afname ligt tussen 0% en 50%.")})
     _check_year(contract, base_year)
-    last = (contract.final_end_date or contract.end_date).year
+    last = _last_year(contract)
     amounts = decreasing_lumpsum(base_amount, base_year, decrease_pct, last - base_year + 1)
     existing = set(
         contract.budgets.filter(kind=BudgetKind.LUMPSUM, year__in=amounts).values_list(
@@ -681,10 +708,10 @@ def lumpsum_plan(
         )
     FundingArrangement.objects.filter(pk=arrangement.pk).update(lumpsum_decrease_pct=decrease_pct)
     arrangement.lumpsum_decrease_pct = decrease_pct
-    note = _("Afnemende lumpsum: %(base)s in %(year)s, %(pct)s%% minder per jaar.") % {
+    note = _("Afnemende lumpsum: %(base)s in %(year)s, %(pct)s minder per jaar.") % {
         "base": euro(base_amount),
         "year": base_year,
-        "pct": decrease_pct,
+        "pct": percent(decrease_pct),
     }
     return [
         Budget.objects.create(
