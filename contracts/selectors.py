@@ -20,6 +20,7 @@ from .settlement import (
     Period,
     ProductTerms,
     Settlement,
+    SettlementError,
     as_pxq,
     procurement_effect,
     settle_year_to_date,
@@ -168,17 +169,26 @@ SCENARIOS: dict[str, Callable] = {
 
 def effect_for(
     contracts: Iterable[Contract], period: Period, scenario: str, argument=None
-) -> list[Effect]:
-    """The procurement effect of ``scenario`` on the contracts' production in ``period``."""
+) -> tuple[list[Effect], list[str]]:
+    """The procurement effect of ``scenario`` on the contracts' production in ``period``.
+
+    A contract whose production cannot be settled is left out; the second list says which and
+    why ("<reference>: <problem>")."""
     contracts = list(
-        Contract.objects.filter(pk__in=[c.pk for c in contracts]).select_related(
-            "provider", "segment"
-        )
+        Contract.objects.filter(pk__in=[c.pk for c in contracts])
+        .select_related("provider", "segment")
+        .order_by("reference")
     )
     production = production_for([c.pk for c in contracts], period.start, period.end)
     transform = SCENARIOS[scenario]
-    pairs = [(contract_terms(c, on=period.end), production[c.pk]) for c in contracts]
-    return procurement_effect(pairs, period, lambda terms: transform(terms, argument))
+    effects, errors = [], []
+    for contract in contracts:
+        pair = (contract_terms(contract, on=period.end), production[contract.pk])
+        try:
+            effects += procurement_effect([pair], period, lambda t: transform(t, argument))
+        except SettlementError as error:
+            errors += [f"{contract.reference}: {problem}" for problem in error.errors]
+    return effects, errors
 
 
 def arrangement_models(contract: Contract) -> list[str]:

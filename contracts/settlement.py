@@ -345,21 +345,25 @@ def validate(terms: ContractTerms, production: Production) -> None:
     product, unknown products, a trajectory that ends before it starts. All problems at once."""
     errors = []
 
-    def where(line, index):
-        return _("regel %(n)s") % {"n": line if line is not None else index + 1}
+    def where(line, index, month=None, code=""):
+        if line is not None:
+            return _("regel %(n)s") % {"n": line}
+        if month is not None:  # production summed per product and month: name those
+            return _("%(code)s in %(month)s") % {"code": code, "month": month.strftime("%m-%Y")}
+        return _("regel %(n)s") % {"n": index + 1}
 
     for i, d in enumerate(production.deliveries):
         product = terms.products.get(d.product_code)
         if product is None:
             errors.append(
                 _("%(where)s: product %(code)s hoort niet bij dit contract.")
-                % {"where": where(d.line, i), "code": d.product_code}
+                % {"where": where(d.line, i, d.month, d.product_code), "code": d.product_code}
             )
             continue
         if d.quantity < 0:
             errors.append(
                 _("%(where)s: aantal %(qty)s is negatief; een correctie is een eigen regel.")
-                % {"where": where(d.line, i), "qty": _fmt_qty(d.quantity)}
+                % {"where": where(d.line, i, d.month, d.product_code), "qty": _fmt_qty(d.quantity)}
             )
         if d.unit != product.unit:
             errors.append(
@@ -368,7 +372,7 @@ def validate(terms: ContractTerms, production: Production) -> None:
                     "niet in %(unit)s."
                 )
                 % {
-                    "where": where(d.line, i),
+                    "where": where(d.line, i, d.month, d.product_code),
                     "code": d.product_code,
                     "expected": Unit(product.unit).label,
                     "unit": Unit(d.unit).label if d.unit in Unit.values else d.unit,
@@ -618,31 +622,46 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
             )
         )
         # Occupancy over the days the arrangement ran in the period.
-        capacity_days = 0
+        month_days = {}
         for m in months:
             last = date(m.year, m.month, calendar.monthrange(m.year, m.month)[1])
             start = max(m, arrangement.valid_from, terms.start)
             end = min(last, arrangement.valid_until or date.max, terms.end)
-            capacity_days += (end - start).days + 1
-        capacity_days *= places
+            month_days[m] = (end - start).days + 1
         recorded: dict[date, Decimal] = defaultdict(lambda: ZERO)
         for o in production.occupancy:
             recorded[o.month] += o.occupied_days
-        occupied = ZERO
+        occupied, capacity_days, missing = ZERO, 0, []
         for m in months:
             if m in recorded:
-                occupied += recorded[m]
+                days_occupied = recorded[m]
             else:  # no occupancy reported for the month: its declared etmalen count
-                occupied += sum(
-                    (
-                        d.quantity
-                        for d in production.deliveries
-                        if d.month == m
-                        and d.product_code in arrangement.product_codes
-                        and terms.products[d.product_code].unit == Unit.ETMAAL
-                    ),
-                    ZERO,
+                declared = [
+                    d.quantity
+                    for d in production.deliveries
+                    if d.month == m
+                    and d.product_code in arrangement.product_codes
+                    and terms.products[d.product_code].unit == Unit.ETMAAL
+                ]
+                if not declared:
+                    missing.append(m)
+                    continue
+                days_occupied = sum(declared, ZERO)
+            occupied += days_occupied
+            capacity_days += places * month_days[m]
+        if missing:
+            flags.append(
+                Flag(
+                    "no_occupancy",
+                    _(
+                        "Geen bezettingsgegevens voor %(months)s; die maanden tellen niet mee "
+                        "in de bezetting."
+                    )
+                    % {"months": ", ".join(m.strftime("%m-%Y") for m in missing)},
                 )
+            )
+        if not capacity_days:
+            continue
         exact_rate = occupied * HUNDRED / capacity_days
         rate = exact_rate.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)  # never shown above
         threshold = arrangement.occupancy_threshold_pct
@@ -906,6 +925,9 @@ class Effect:
     segment: str
     current: Decimal
     alternative: Decimal
+    # Production left unpriced (no tariff, outside every arrangement) now or in the alternative:
+    # without these the difference would look like a saving.
+    warnings: tuple[str, ...] = ()
 
     @property
     def difference(self) -> Decimal:
@@ -925,10 +947,30 @@ def procurement_effect(
     from terms to alternative terms); the difference is the procurement effect."""
     effects = []
     for terms, production in pairs:
-        current = settle(terms, production, period).total_due
-        alternative = settle(scenario(terms), production, period).total_due
-        effects.append(Effect(terms.reference, terms.provider, terms.segment, current, alternative))
+        current = settle(terms, production, period)
+        alternative = settle(scenario(terms), production, period)
+        warnings = [
+            *(_("Huidig: %(message)s") % {"message": f.message} for f in _unpriced(current)),
+            *(
+                _("Alternatief: %(message)s") % {"message": f.message}
+                for f in _unpriced(alternative)
+            ),
+        ]
+        effects.append(
+            Effect(
+                terms.reference,
+                terms.provider,
+                terms.segment,
+                current.total_due,
+                alternative.total_due,
+                tuple(warnings),
+            )
+        )
     return effects
+
+
+def _unpriced(settlement: Settlement) -> list[Flag]:
+    return [f for f in settlement.flags if f.kind in ("no_tariff", "unmatched", "no_budget")]
 
 
 def effect_totals(effects: Iterable[Effect], key: str) -> list[tuple[str, Decimal, Decimal]]:

@@ -1,1 +1,29 @@
-urlpatterns = []
+"""Contracts and the actions on one contract (names in the ``contracts`` namespace)."""
+
+from django.urls import path
+
+from . import views as v
+
+C = "<int:pk>/"
+
+urlpatterns = [
+    path("", v.ContractListView.as_view(), name="contract-list"),
+    path("nieuw/", v.ContractCreateView.as_view(), name="contract-create"),
+    path(C, v.ContractDetailView.as_view(), name="contract-detail"),
+    path(C + "verlengen/", v.ContractExtendView.as_view(), name="contract-extend"),
+    path(C + "wijzigen/", v.ContractAmendView.as_view(), name="contract-amend"),
+    path(C + "beeindigen/", v.ContractTerminateView.as_view(), name="contract-terminate"),
+    path(C + "kpis/nieuw/", v.KpiCreateView.as_view(), name="kpi-create"),
+    path(C + "kpis/<int:kpi>/wijzigen/", v.KpiUpdateView.as_view(), name="kpi-update"),
+    path(C + "kpis/<int:kpi>/verwijderen/", v.KpiDeleteView.as_view(), name="kpi-delete"),
+    path(C + "bekostiging/nieuw/", v.ArrangementCreateView.as_view(), name="arrangement-create"),
+    path(
+        C + "bekostiging/<int:arrangement>/lumpsum/",
+        v.LumpsumPlanView.as_view(),
+        name="lumpsum-plan",
+    ),
+    path(C + "budgetten/nieuw/", v.BudgetCreateView.as_view(), name="budget-create"),
+    path(
+        C + "budgetten/<int:budget>/herijken/", v.BudgetReviseView.as_view(), name="budget-revise"
+    ),
+]

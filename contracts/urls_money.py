@@ -1,1 +1,25 @@
-urlpatterns = []
+"""Tariffs, settlement and the procurement effect (under /regios/<region>/contracten/)."""
+
+from django.urls import path
+
+from . import views_money as v
+
+urlpatterns = [
+    path("tarieven/", v.TariffListView.as_view(), name="tariff-list"),
+    path("tarieven/nieuw/", v.TariffCreateView.as_view(), name="tariff-create"),
+    path("tarieven/indexeren/", v.TariffIndexView.as_view(), name="tariff-index"),
+    path("tarieven/<int:pk>/", v.TariffDetailView.as_view(), name="tariff-detail"),
+    path("<int:pk>/tarieven/nieuw/", v.TariffCreateView.as_view(), name="contract-tariff-create"),
+    path(
+        "<int:pk>/tarieven/indexeren/",
+        v.TariffIndexView.as_view(),
+        name="contract-tariff-index",
+    ),
+    path("<int:pk>/afrekening/", v.ContractSettlementView.as_view(), name="contract-settlement"),
+    path(
+        "<int:pk>/afrekening/csv/",
+        v.ContractSettlementCsvView.as_view(),
+        name="contract-settlement-csv",
+    ),
+    path("inkoopeffect/", v.EffectView.as_view(), name="effect"),
+]

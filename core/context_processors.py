@@ -21,5 +21,8 @@ def navigation(request):
         "current_region_slug": slug,
         "nav_can_admin": user.is_staff,
         "nav_is_municipal": scope.is_municipal and not scope.region_roles,
+        # Pages built from every municipality's figures are for region roles only.
+        "nav_region_role": current is not None
+        and (scope.is_superuser or current.pk in scope.region_ids()),
         "environment_label": "" if not settings.DEBUG else "ontwikkelomgeving",
     }

@@ -26,6 +26,12 @@ EXPECT = {
     "procurement_draft": (OK, OK, OK, HIDDEN, HIDDEN, OK),
     # POST-only actions: a GET by someone allowed is "method not allowed"
     "procurement_action": (NOT_ALLOWED, DENIED, DENIED, DENIED, HIDDEN, NOT_ALLOWED),
+    # contracts: municipalities read those of segments they take part in, and regional tariffs
+    "contract_read": (OK, OK, OK, OK, HIDDEN, OK),
+    "contract_edit": (OK, OK, 403, 403, HIDDEN, OK),
+    # settlement and procurement effect are built from every municipality's production
+    "contract_money": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "contract_effect": (OK, OK, OK, 403, HIDDEN, OK),
 }
 ROLES = ("officer", "contract_manager", "viewer", "municipal", "other_region_officer", "superuser")
 
@@ -96,12 +102,43 @@ def procurement_pages(w):
     ]
 
 
+def contract_pages(w):
+    r = {"region": w.region.slug}
+    c = {**r, "pk": w.con.contract.pk}
+    return [
+        ("contracts:contract-list", r, "contract_read"),
+        ("contracts:contract-create", r, "contract_edit"),
+        ("contracts:contract-detail", c, "contract_read"),
+        ("contracts:contract-extend", c, "contract_edit"),
+        ("contracts:contract-amend", c, "contract_edit"),
+        ("contracts:contract-terminate", c, "contract_edit"),
+        ("contracts:kpi-create", c, "contract_edit"),
+        ("contracts:kpi-update", {**c, "kpi": w.con.kpi.pk}, "contract_edit"),
+        ("contracts:kpi-delete", {**c, "kpi": w.con.kpi.pk}, "contract_edit"),
+        ("contracts:arrangement-create", c, "contract_edit"),
+        ("contracts:lumpsum-plan", {**c, "arrangement": w.con.pxq.pk}, "contract_edit"),
+        ("contracts:budget-create", c, "contract_edit"),
+        ("contracts:budget-revise", {**c, "budget": w.con.ceiling.pk}, "contract_edit"),
+        ("contracts:contract-tariff-create", c, "contract_edit"),
+        ("contracts:contract-tariff-index", c, "contract_edit"),
+        ("contracts:contract-settlement", c, "contract_money"),
+        ("contracts:contract-settlement-csv", c, "contract_money"),
+        ("contracts:tariff-list", r, "contract_read"),
+        ("contracts:tariff-create", r, "contract_edit"),
+        ("contracts:tariff-index", r, "contract_edit"),
+        ("contracts:tariff-detail", {**r, "pk": w.con.regional_tariff.pk}, "contract_read"),
+        ("contracts:tariff-detail", {**r, "pk": w.con.contract_tariff.pk}, "contract_read"),
+        ("contracts:effect", r, "contract_effect"),
+    ]
+
+
 def pages(w):
-    """(url name, kwargs, kind) for every page of the segments, providers and procurement
-    apps."""
+    """(url name, kwargs, kind) for every page of the segments, providers, procurement and
+    contracts apps."""
     r = {"region": w.region.slug}
     return [
         *procurement_pages(w),
+        *contract_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
@@ -219,6 +256,18 @@ def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_
             "segments:participation-edit",
             {"region": r, "municipality": world_b.municipality.pk, "segment": world_a.segment.pk},
         ),
+        ("contracts:contract-detail", {"region": r, "pk": world_b.con.contract.pk}),
+        ("contracts:contract-extend", {"region": r, "pk": world_b.con.contract.pk}),
+        ("contracts:contract-settlement", {"region": r, "pk": world_b.con.contract.pk}),
+        ("contracts:tariff-detail", {"region": r, "pk": world_b.con.regional_tariff.pk}),
+        (
+            "contracts:budget-revise",
+            {"region": r, "pk": world_a.con.contract.pk, "budget": world_b.con.ceiling.pk},
+        ),
+        (
+            "contracts:kpi-update",
+            {"region": r, "pk": world_a.con.contract.pk, "kpi": world_b.con.kpi.pk},
+        ),
     ]:
         assert client.get(reverse(name, kwargs=kwargs)).status_code == 404, name
 
@@ -281,7 +330,7 @@ def test_admin_is_scoped(client, world_a, world_b, users):
 def test_every_page_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("segments", "providers", "procurement"):
+    for namespace in ("segments", "providers", "procurement", "contracts"):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
 

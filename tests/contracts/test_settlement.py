@@ -846,8 +846,9 @@ def test_bad_production_lists_every_problem_at_once():
     production = Production(
         deliveries=(
             Delivery("45A10", m(6), D("-3"), Unit.HOUR, line=7),
-            Delivery("45A10", m(6), D("5"), Unit.ETMAAL),  # index 1 → regel 2
-            Delivery("99Z99", m(6), D("1"), Unit.HOUR),  # regel 3
+            # without a line number: named by product and month (summed production)
+            Delivery("45A10", m(6), D("5"), Unit.ETMAAL),
+            Delivery("99Z99", m(6), D("1"), Unit.HOUR),
         ),
         trajectories=(Trajectory("T", "45A10", date(2026, 6, 10), date(2026, 6, 9), line=12),),
     )
@@ -855,8 +856,8 @@ def test_bad_production_lists_every_problem_at_once():
         settle(pxq_terms(), production, JUN_JUL_2026)
     assert error.value.errors == [
         "regel 7: aantal -3 is negatief; een correctie is een eigen regel.",
-        "regel 2: product 45A10 wordt geleverd in eenheid 04 uur, niet in 14 etmaal.",
-        "regel 3: product 99Z99 hoort niet bij dit contract.",
+        "45A10 in 06-2026: product 45A10 wordt geleverd in eenheid 04 uur, niet in 14 etmaal.",
+        "99Z99 in 06-2026: product 99Z99 hoort niet bij dit contract.",
         "regel 12: het traject eindigt vóór het begint.",
     ]
 
@@ -866,7 +867,7 @@ def test_negative_fraction_keeps_its_minus_sign_in_the_message():
     with pytest.raises(SettlementError) as error:
         settle(pxq_terms(), production, JUN_JUL_2026)
     assert error.value.errors == [
-        "regel 1: aantal -0,5 is negatief; een correctie is een eigen regel."
+        "45A10 in 06-2026: aantal -0,5 is negatief; een correctie is een eigen regel."
     ]
 
 

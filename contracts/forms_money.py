@@ -1,0 +1,234 @@
+"""Forms of the tariff, settlement and procurement-effect pages. They only collect input; the
+services and the settlement engine decide (and give the reasons)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext_lazy as _
+
+from segments.models import CareForm, Product, Segment
+
+from .settlement import Period
+from .tariffs import BuildUp
+
+DATE = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
+MONTH_CHOICES = [(n, MONTHS[n].capitalize()) for n in range(1, 13)]
+
+
+def decimal_field(label, *, required=False, help_text="", max_digits=14, decimal_places=2):
+    """A decimal field that takes a Dutch comma (``3,4``) as well as a point."""
+    return forms.DecimalField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        max_digits=max_digits,
+        decimal_places=decimal_places,
+        localize=True,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+
+
+def last_complete_months(today: date | None = None) -> tuple[int, int, int]:
+    """The default settlement period: this year up to the last complete month (in January:
+    the whole previous year)."""
+    today = today or timezone.localdate()
+    if today.month == 1:
+        return today.year - 1, 1, 12
+    return today.year, 1, today.month - 1
+
+
+# ---------------------------------------------------------------- tariffs
+
+
+class TariffForm(forms.Form):
+    """A new tariff version: an amount, or the reasonable-price build-up it follows from."""
+
+    BUILD_UP_FIELDS = (
+        "staff_client_bound",
+        "staff_not_client_bound",
+        "other_client_bound",
+        "overhead_pct",
+        "indexation_pct",
+    )
+
+    product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
+    valid_from = forms.DateField(label=_("Geldig vanaf"), widget=forms.DateInput(**DATE))
+    valid_until = forms.DateField(
+        label=_("Geldig tot en met"),
+        required=False,
+        widget=forms.DateInput(**DATE),
+        help_text=_("Leeg: doorlopend, tot een volgende versie ingaat."),
+    )
+    amount = decimal_field(
+        _("Tarief (€ per eenheid)"),
+        help_text=_("Vul het tarief in, of laat het leeg en vul hieronder de kostprijsopbouw in."),
+    )
+    staff_client_bound = decimal_field(_("Personeelskosten cliëntgebonden (€)"))
+    staff_not_client_bound = decimal_field(_("Personeelskosten niet-cliëntgebonden (€)"))
+    other_client_bound = decimal_field(_("Overige cliëntgebonden kosten (€)"))
+    overhead_pct = decimal_field(_("Overhead (%)"), max_digits=6)
+    indexation_pct = decimal_field(_("Indexatie in de opbouw (%)"), max_digits=6)
+    note = forms.CharField(
+        label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(region=region).order_by("code")
+
+    def main_fields(self):
+        return [self[name] for name in ("product", "valid_from", "valid_until", "amount")]
+
+    def build_up_fields(self):
+        return [self[name] for name in self.BUILD_UP_FIELDS]
+
+    def build_up(self) -> BuildUp | None:
+        """The build-up when any of its fields is filled (the service validates it)."""
+        data = self.cleaned_data
+        if all(data.get(name) is None for name in self.BUILD_UP_FIELDS):
+            return None
+        zero = Decimal("0")
+        return BuildUp(
+            staff_client_bound=data.get("staff_client_bound") or zero,
+            staff_not_client_bound=data.get("staff_not_client_bound") or zero,
+            other_client_bound=data.get("other_client_bound") or zero,
+            overhead_pct=data.get("overhead_pct") or zero,
+            indexation_pct=data.get("indexation_pct") or zero,
+        )
+
+
+class IndexForm(forms.Form):
+    """The yearly indexation: one percentage from one date for every current tariff."""
+
+    percentage = decimal_field(
+        _("Percentage"),
+        required=True,
+        max_digits=6,
+        help_text=_("Bijvoorbeeld 3,4 voor 3,4%; een verlaging met een minteken."),
+    )
+    valid_from = forms.DateField(
+        label=_("Geldig vanaf"),
+        widget=forms.DateInput(**DATE),
+        help_text=_(
+            "De tarieven die de dag ervoor gelden krijgen vanaf deze datum een nieuwe versie."
+        ),
+    )
+    care_form = forms.ModelChoiceField(
+        label=_("Alleen producten van jeugdhulpvorm"),
+        queryset=CareForm.objects.none(),
+        required=False,
+        empty_label=_("Alle producten"),
+    )
+    note = forms.CharField(
+        label=_("Toelichting"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld de bron van het percentage (OVA)."),
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        self.fields["care_form"].queryset = CareForm.objects.filter(region=region).order_by("name")
+
+    def products(self):
+        care_form = self.cleaned_data.get("care_form")
+        if care_form is None:
+            return None
+        return Product.objects.filter(region=self.region, care_form=care_form)
+
+
+# ---------------------------------------------------------------- periods
+
+
+class PeriodForm(forms.Form):
+    """Whole calendar months within one year."""
+
+    year = forms.TypedChoiceField(label=_("Jaar"), coerce=int)
+    first_month = forms.TypedChoiceField(label=_("Van maand"), coerce=int, choices=MONTH_CHOICES)
+    last_month = forms.TypedChoiceField(
+        label=_("Tot en met maand"), coerce=int, choices=MONTH_CHOICES
+    )
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+
+    def clean(self):
+        data = super().clean()
+        first, last = data.get("first_month"), data.get("last_month")
+        if first and last and last < first:
+            self.add_error(
+                "last_month",
+                _("De laatste maand ligt vóór de eerste; een periode valt binnen één jaar."),
+            )
+        return data
+
+    def period(self) -> Period:
+        data = self.cleaned_data
+        return Period.months(data["year"], data["first_month"], data["last_month"])
+
+
+class SettlementForm(PeriodForm):
+    pass
+
+
+SCENARIOS = [
+    ("tariffs_on", _("Tarieven per peildatum")),
+    ("tariff_change", _("Tariefwijziging")),
+    ("pxq", _("Alles als PxQ")),
+]
+
+
+class EffectForm(PeriodForm):
+    segment = forms.ModelChoiceField(
+        label=_("Segment"),
+        queryset=Segment.objects.none(),
+        required=False,
+        empty_label=_("Alle segmenten"),
+        help_text=_("Met de deelsegmenten eronder."),
+    )
+    scenario = forms.ChoiceField(
+        label=_("Scenario"), choices=SCENARIOS, widget=forms.RadioSelect, initial="tariffs_on"
+    )
+    on = forms.DateField(
+        label=_("Peildatum"),
+        required=False,
+        widget=forms.DateInput(**DATE),
+        help_text=_("Bij 'Tarieven per peildatum': de productie tegen de tarieven van deze dag."),
+    )
+    percentage = decimal_field(
+        _("Tariefwijziging (%)"),
+        max_digits=6,
+        help_text=_("Bij 'Tariefwijziging': bijvoorbeeld 10 voor alle tarieven 10% hoger."),
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.filter(region=region).order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        scenario = data.get("scenario")
+        if scenario == "tariffs_on" and data.get("on") is None:
+            self.add_error("on", _("Kies de peildatum waarvan de tarieven gelden."))
+        if scenario == "tariff_change":
+            pct = data.get("percentage")
+            if pct is None:
+                self.add_error("percentage", _("Vul het percentage van de tariefwijziging in."))
+            elif pct <= -100 or pct > 100:
+                self.add_error("percentage", _("Kies een tariefwijziging tussen -100% en 100%."))
+        return data
+
+    def argument(self):
+        scenario = self.cleaned_data["scenario"]
+        if scenario == "tariffs_on":
+            return self.cleaned_data["on"]
+        if scenario == "tariff_change":
+            return self.cleaned_data["percentage"]
+        return None

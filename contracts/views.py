@@ -1,0 +1,572 @@
+"""Pages of contract management: the contract list, one contract, and the actions on it.
+
+Every object comes through ``restrict(user, action)`` (outside the user's scope: 404); every
+change goes through ``services`` (without an editing role: 403). A refused change shows the
+service's own reason next to the field it concerns, and leaves nothing behind.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.forms import Form
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import generic
+
+from core.roles import ALL_REGION_ROLES
+from core.scoping import scope_for
+from procurement.models import Tender
+from segments.viewmixins import EditMixin, RegionMixin, ScopedDetailView, ScopedListView
+
+from . import filters, forms, selectors, services, tables
+from .codes import ArrangementModel
+from .models import Budget, Contract, FundingArrangement, KpiAgreement
+from .tariffs import euro
+from .terms import term_end
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's refusal next to the fields it names (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def _d(day) -> str:
+    return day.strftime("%d-%m-%Y") if day else "—"
+
+
+# ---------------------------------------------------------------- list and detail
+
+
+class ContractListView(ScopedListView):
+    model = Contract
+    table_class = tables.ContractTable
+    filterset_class = filters.ContractFilterSet
+    create_url_name = "contracts:contract-create"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region", "provider", "segment")
+            .prefetch_related("arrangements")
+        )
+
+
+class ContractDetailView(ScopedDetailView):
+    model = Contract
+    template_name = "contracts/contract_detail.html"
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("region", "provider__region", "segment__region", "lot__segment")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract, user = self.object, self.request.user
+        page = selectors.contract_page(contract)
+        arrangements = list(page["arrangements"])
+        today = timezone.localdate()
+        context.update(
+            contract=contract,
+            events=page["events"],
+            kpis=page["kpis"],
+            arrangements=arrangements,
+            budgets=page["budgets"],
+            indexations=page["indexations"],
+            tariffs=tariff_history(page["tariffs"], today),
+            funding_label=selectors.funding_label(sorted({a.model for a in arrangements})),
+            next_option=next_option(contract),
+            today=today,
+            region_role=scope_for(user).has_role(self.region.pk, ALL_REGION_ROLES),
+            tender=visible_tender(contract, user),
+            task_model=ArrangementModel.TASK,
+        )
+        return context
+
+
+def next_option(contract: Contract):
+    """The next extension option (years) and the end date it would give, or ``None``."""
+    options = contract.extension_options or []
+    used = contract.extensions_used
+    if contract.terminated_on is not None or used >= len(options) or contract.end_date is None:
+        return None
+    years = options[used]
+    return {
+        "number": used + 1,
+        "of": len(options),
+        "years": years,
+        # As contracts.terms.derive counts it: from the start, the term plus the options used.
+        "new_end": term_end(
+            contract.start_date, contract.initial_term_years + sum(options[: used + 1])
+        ),
+    }
+
+
+def visible_tender(contract: Contract, user):
+    """The procedure the contract came from, if the user may open it."""
+    if contract.lot_id is None:
+        return None
+    return (
+        Tender.objects.visible_to(user)
+        .filter(pk=contract.lot.tender_id)
+        .select_related("region")
+        .first()
+    )
+
+
+def tariff_history(by_product, today) -> list[dict]:
+    """Per product its versions, oldest first, marking the one that applies today (a contract's
+    own tariff goes before the regional one)."""
+    rows = []
+    for product, versions in by_product:
+        own = any(v.contract_id for v in versions)
+        lines = []
+        for v in versions:
+            running = v.valid_from <= today and (v.valid_until is None or v.valid_until >= today)
+            lines.append({"version": v, "in_force": running and (bool(v.contract_id) or not own)})
+        rows.append({"product": product, "has_own": own, "lines": lines})
+    return rows
+
+
+# ---------------------------------------------------------------- create
+
+
+class ContractCreateView(EditMixin, generic.CreateView):
+    model = Contract
+    form_class = forms.ContractForm
+    template_name = "contracts/contract_form.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Bestaand contract vastleggen")
+        context["intro"] = _(
+            "Een contract uit een gunning of toelating ontstaat vanzelf. Leg hier een contract "
+            "vast dat al bestaat of buiten een procedure is gesloten."
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            self.object = services.contract_create(
+                user=self.request.user, region=self.region, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, _("Contract %(c)s is vastgelegd.") % {"c": self.object.reference}
+        )
+        return redirect(self.object)
+
+
+# ---------------------------------------------------------------- actions on one contract
+
+
+class ContractMixin(RegionMixin):
+    """A page under one contract the user may see; ``self.contract`` from the URL."""
+
+    model = Contract
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.contract = get_object_or_404(
+            self.scoped_queryset().select_related("region", "provider", "segment"),
+            pk=kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["contract"] = self.contract
+        context["cancel_url"] = self.contract.get_absolute_url()
+        return context
+
+
+class ContractActionView(ContractMixin, generic.FormView):
+    """A form page that changes a contract (or one of its parts) through a service.
+
+    Subclasses set ``title`` and implement ``act(form)``, which returns the success message.
+    """
+
+    template_name = "contracts/contract_form.html"
+    title = ""
+    submit_label = gettext_lazy("Opslaan")
+    danger = False
+    section = ""  # the anchor on the contract page to return to
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.contract.can_change(request.user):
+            raise PermissionDenied(
+                _("U hebt in deze regio geen rol waarmee u dit contract mag wijzigen.")
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = self.get_title()
+        context["intro"] = self.get_intro()
+        context["submit_label"] = self.submit_label
+        context["danger"] = self.danger
+        return context
+
+    def get_title(self) -> str:
+        return str(self.title)
+
+    def get_intro(self) -> str:
+        return ""
+
+    def form_valid(self, form):
+        try:
+            message = self.act(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        url = self.contract.get_absolute_url()
+        return f"{url}#{self.section}" if self.section else url
+
+    def act(self, form) -> str:
+        raise NotImplementedError
+
+
+class ContractExtendView(ContractActionView):
+    form_class = forms.ExtendForm
+    title = gettext_lazy("Contract verlengen")
+    submit_label = gettext_lazy("Verlenging vastleggen")
+    section = "gebeurtenissen"
+
+    def get_initial(self):
+        option = next_option(self.contract)
+        return {
+            "years": option["years"] if option else None,
+            "decided_on": timezone.localdate(),
+        }
+
+    def get_intro(self):
+        c = self.contract
+        option = next_option(c)
+        if option is None:
+            if c.terminated_on is not None:
+                return _("Dit contract is beëindigd per %(day)s.") % {"day": _d(c.terminated_on)}
+            return _(
+                "Dit contract (%(term)s jaar) heeft geen verlengingsoptie meer over; het loopt "
+                "tot en met %(end)s."
+            ) % {"term": c.term_label, "end": _d(c.end_date)}
+        return _(
+            "U benut verlengingsoptie %(n)s van %(of)s: %(years)s jaar (looptijd %(term)s). "
+            "Het contract loopt nu tot en met %(end)s; na deze verlenging tot en met "
+            "%(new_end)s. De verlenging gaat in op %(start)s; besluit erover uiterlijk op %(end)s."
+        ) % {
+            "n": option["number"],
+            "of": option["of"],
+            "years": option["years"],
+            "term": c.term_label,
+            "end": _d(c.end_date),
+            "new_end": _d(option["new_end"]),
+            "start": _d(c.end_date + timedelta(days=1)),
+        }
+
+    def act(self, form):
+        d = form.cleaned_data
+        services.contract_extend(
+            contract=self.contract,
+            years=d["years"],
+            decided_on=d["decided_on"],
+            reason=d["reason"],
+            user=self.request.user,
+        )
+        self.contract.refresh_from_db()
+        return _(
+            "Het contract is verlengd met %(years)s jaar; het loopt nu tot en met %(end)s."
+        ) % {
+            "years": d["years"],
+            "end": _d(self.contract.end_date),
+        }
+
+
+class ContractAmendView(ContractActionView):
+    form_class = forms.AmendForm
+    title = gettext_lazy("Contract wijzigen")
+    submit_label = gettext_lazy("Wijziging vastleggen")
+    section = "gebeurtenissen"
+
+    def get_initial(self):
+        c = self.contract
+        return {
+            "effective_on": timezone.localdate(),
+            "development_assignments": c.development_assignments,
+            "acceptance_obligation": c.acceptance_obligation,
+            "is_strategic_partner": c.is_strategic_partner,
+            "reporting_frequency": c.reporting_frequency,
+        }
+
+    def get_intro(self):
+        return _(
+            "Een wijziging (addendum) wordt vastgelegd als gebeurtenis met datum en reden; wat "
+            "verandert, staat erbij. Looptijd, verlenging en beëindiging hebben een eigen actie."
+        )
+
+    def act(self, form):
+        services.contract_amend(
+            contract=self.contract,
+            effective_on=form.cleaned_data["effective_on"],
+            reason=form.cleaned_data["reason"],
+            changes=form.changes(),
+            user=self.request.user,
+        )
+        return _("De wijziging is vastgelegd.")
+
+
+class ContractTerminateView(ContractActionView):
+    form_class = forms.TerminateForm
+    title = gettext_lazy("Contract beëindigen")
+    submit_label = gettext_lazy("Beëindiging vastleggen")
+    danger = True
+    section = "gebeurtenissen"
+
+    def get_initial(self):
+        return {"effective_on": timezone.localdate()}
+
+    def get_intro(self):
+        return _(
+            "Een beëindiging vóór het einde van de looptijd (%(end)s) wordt vastgelegd met "
+            "datum en reden. Dit kan niet ongedaan worden gemaakt."
+        ) % {"end": _d(self.contract.end_date)}
+
+    def act(self, form):
+        d = form.cleaned_data
+        services.contract_terminate(
+            contract=self.contract,
+            effective_on=d["effective_on"],
+            reason=d["reason"],
+            user=self.request.user,
+        )
+        return _("Het contract is beëindigd per %(day)s.") % {"day": _d(d["effective_on"])}
+
+
+# ---------------------------------------------------------------- KPI agreements
+
+
+class KpiMixin:
+    """An agreement of this contract, among those the user may see: outside the scope it is a
+    404; the right to change it is checked in ``dispatch`` (403)."""
+
+    section = "kpis"
+
+    def kpi(self):
+        return get_object_or_404(
+            KpiAgreement.objects.restrict(self.request.user).filter(contract=self.contract),
+            pk=self.kwargs["kpi"],
+        )
+
+
+class KpiCreateView(KpiMixin, ContractActionView):
+    form_class = forms.KpiAgreementForm
+    title = gettext_lazy("KPI-afspraak toevoegen")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "contract": self.contract}
+
+    def act(self, form):
+        with transaction.atomic():
+            kpi = form.save()
+        return _("KPI-afspraak '%(kpi)s' is toegevoegd.") % {"kpi": kpi.get_kpi_display()}
+
+
+class KpiUpdateView(KpiMixin, ContractActionView):
+    form_class = forms.KpiAgreementForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.kpi()
+
+    def get_title(self):
+        return _("KPI-afspraak wijzigen: %(kpi)s") % {"kpi": self.object.get_kpi_display()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "contract": self.contract, "instance": self.object}
+
+    def act(self, form):
+        with transaction.atomic():
+            kpi = form.save()
+        return _("KPI-afspraak '%(kpi)s' is gewijzigd.") % {"kpi": kpi.get_kpi_display()}
+
+
+class KpiDeleteView(KpiMixin, ContractActionView):
+    form_class = Form
+    submit_label = gettext_lazy("Ja, verwijderen")
+    danger = True
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.kpi()
+
+    def get_title(self):
+        return _("KPI-afspraak verwijderen: %(kpi)s") % {"kpi": self.object.get_kpi_display()}
+
+    def get_intro(self):
+        return _("Weet u zeker dat u deze KPI-afspraak wilt verwijderen? Norm %(norm)s.") % {
+            "norm": self.object.norm
+        }
+
+    def act(self, form):
+        label = self.object.get_kpi_display()
+        with transaction.atomic():
+            self.object.delete()
+        return _("KPI-afspraak '%(kpi)s' is verwijderd.") % {"kpi": label}
+
+
+# ---------------------------------------------------------------- funding and budgets
+
+
+class ArrangementCreateView(ContractActionView):
+    form_class = forms.ArrangementForm
+    title = gettext_lazy("Bekostigingsafspraak toevoegen")
+    section = "bekostiging"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "region": self.region}
+
+    def get_initial(self):
+        return {"valid_from": self.contract.start_date}
+
+    def get_intro(self):
+        return _(
+            "Eén bekostigingsvorm per afspraak; een contract met meer vormen is hybride. Vul "
+            "alleen de velden van de gekozen vorm in. Een product valt in een periode onder "
+            "één afspraak (taakgericht uitgezonderd)."
+        )
+
+    def act(self, form):
+        arrangement = services.arrangement_create(contract=self.contract, **form.service_kwargs())
+        return _("Bekostigingsafspraak '%(a)s' is toegevoegd.") % {"a": arrangement}
+
+
+class LumpsumPlanView(ContractActionView):
+    form_class = forms.LumpsumPlanForm
+    title = gettext_lazy("Afnemende lumpsum plannen")
+    submit_label = gettext_lazy("Budgetten aanmaken")
+    section = "budgetten"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.arrangement = get_object_or_404(
+            FundingArrangement.objects.restrict(request.user).filter(contract=self.contract),
+            pk=kwargs["arrangement"],
+        )
+
+    def get_initial(self):
+        return {
+            "base_year": max(self.contract.start_date.year, timezone.localdate().year),
+            "decrease_pct": self.arrangement.lumpsum_decrease_pct or 0,
+        }
+
+    def get_intro(self):
+        last = self.contract.final_end_date or self.contract.end_date
+        return _(
+            "Voor '%(a)s': een lumpsum per jaar vanaf het eerste jaar tot en met %(last)s, elk "
+            "jaar het afgesproken percentage lager dan het jaar ervoor."
+        ) % {"a": self.arrangement, "last": last.year if last else "—"}
+
+    def act(self, form):
+        d = form.cleaned_data
+        budgets = services.lumpsum_plan(
+            arrangement=self.arrangement,
+            base_amount=d["base_amount"],
+            base_year=d["base_year"],
+            decrease_pct=d["decrease_pct"],
+        )
+        return _("%(n)s lumpsumbudgetten aangemaakt (%(first)s tot en met %(last)s).") % {
+            "n": len(budgets),
+            "first": budgets[0].year if budgets else "—",
+            "last": budgets[-1].year if budgets else "—",
+        }
+
+
+class BudgetCreateView(ContractActionView):
+    form_class = forms.BudgetForm
+    title = gettext_lazy("Budget toevoegen")
+    section = "budgetten"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "region": self.region}
+
+    def get_initial(self):
+        return {"year": max(self.contract.start_date.year, timezone.localdate().year)}
+
+    def act(self, form):
+        d = form.cleaned_data
+        budget = services.budget_set(
+            contract=self.contract,
+            year=d["year"],
+            kind=d["kind"],
+            amount=d["amount"],
+            support_profile=d["support_profile"],
+            note=d["note"],
+        )
+        return _("%(b)s is vastgelegd: %(amount)s.") % {"b": budget, "amount": euro(budget.amount)}
+
+
+class BudgetReviseView(ContractActionView):
+    form_class = forms.BudgetReviseForm
+    submit_label = gettext_lazy("Herijking vastleggen")
+    section = "budgetten"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.budget = get_object_or_404(
+            Budget.objects.restrict(request.user)
+            .filter(contract=self.contract)
+            .select_related("support_profile")
+            .prefetch_related("revisions"),
+            pk=kwargs["budget"],
+        )
+
+    def get_title(self):
+        return _("Herijken: %(b)s") % {"b": self.budget}
+
+    def get_initial(self):
+        today = timezone.localdate()
+        return {
+            "effective_on": today if today.year == self.budget.year else None,
+            "amount": self.budget.current_amount,
+        }
+
+    def get_intro(self):
+        return _(
+            "Het bedrag is nu %(current)s (oorspronkelijk %(original)s). Een herijking legt een "
+            "nieuw bedrag vast vanaf een datum in %(year)s, met de reden; het oude bedrag blijft "
+            "zichtbaar."
+        ) % {
+            "current": euro(self.budget.current_amount),
+            "original": euro(self.budget.amount),
+            "year": self.budget.year,
+        }
+
+    def act(self, form):
+        d = form.cleaned_data
+        services.budget_revise(
+            budget=self.budget,
+            effective_on=d["effective_on"],
+            amount=d["amount"],
+            reason=d["reason"],
+            user=self.request.user,
+        )
+        return _("%(b)s is herijkt op %(amount)s per %(day)s.") % {
+            "b": self.budget,
+            "amount": euro(d["amount"]),
+            "day": _d(d["effective_on"]),
+        }
