@@ -4,6 +4,17 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
+from contracts.models import (
+    Budget,
+    BudgetRevision,
+    Contract,
+    ContractEvent,
+    FundingArrangement,
+    KpiAgreement,
+    TariffIndexation,
+    TariffVersion,
+)
+from monitoring.models import Allocation, Declaration, Occupancy, Trajectory
 from providers.models import Provider, ProviderKind, Screening
 from segments.models import CareForm, Municipality, Product, Region, Segment, SupportProfile
 
@@ -21,6 +32,18 @@ def counts():
         Provider,
         Screening,
         User,
+        Contract,
+        ContractEvent,
+        KpiAgreement,
+        TariffIndexation,
+        TariffVersion,
+        FundingArrangement,
+        Budget,
+        BudgetRevision,
+        Declaration,
+        Trajectory,
+        Allocation,
+        Occupancy,
         LogEntry,
     )
     return {m.__name__: m.objects.count() for m in models}
@@ -74,6 +97,13 @@ def test_load_demo_is_complete_and_repeatable(settings):
         "beheerder",
     }
     assert User.objects.get(username="gemeente").check_password("jeugdinkoop-demo")
+    # Contracts with their funding in all three regions, and production to settle.
+    for region in (zhz, wbo, ams):
+        assert FundingArrangement.objects.filter(contract__region=region).exists()
+        assert TariffVersion.objects.filter(region=region, indexation__isnull=False).exists()
+    assert Contract.objects.filter(region=wbo, is_strategic_partner=True).count() == 20
+    assert Declaration.objects.filter(region=zhz).exists()
+    assert Trajectory.objects.filter(region=ams).exists()
 
 
 def test_load_demo_refuses_production_without_force(settings):

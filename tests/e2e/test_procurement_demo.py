@@ -16,8 +16,10 @@ def test_demo_procedures_for_officer_and_municipality(live_server, page, shot):
     login(page, base, "inkoper")
     page.goto(f"{base}/regios/wbo/inkoop/aanbestedingen/")
     page.get_by_role("link", name="WBO-2022-SAS-01").click()
-    assert page.locator(".lead .badge").first.inner_text() == "Onderhandeling"
-    assert page.get_by_role("button", name="Voorlopig gunnen").is_enabled()
+    # The contract demo finishes the procedure: definitively awarded on 14-10-2022.
+    assert page.locator(".lead .badge").first.inner_text() == "Definitieve gunning"
+    assert page.get_by_role("button", name="Naar implementatie").is_enabled()
+    assert page.get_by_role("button", name="Voorlopig gunnen").count() == 0
     shot("demo-01-wbo-sas-dashboard")
     page.get_by_role("link", name="Rangschikking").click()
     page.locator("table.ranking").wait_for()
@@ -44,5 +46,5 @@ def test_demo_procedures_for_officer_and_municipality(live_server, page, shot):
     page.get_by_role("heading", name="Tijdlijn").wait_for()
     tabs = page.get_by_role("navigation", name="Onderdelen van de procedure")
     assert tabs.get_by_role("link", name="Inschrijvingen").count() == 0
-    assert page.get_by_role("button", name="Voorlopig gunnen").count() == 0
+    assert page.get_by_role("button", name="Naar implementatie").count() == 0
     shot("demo-04-municipality-tender")

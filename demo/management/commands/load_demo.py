@@ -4,14 +4,19 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from contracts.demo import load_contracts
 from demo.users import DEMO_PASSWORD, load_users
+from monitoring.demo import load_production
 from procurement.demo import load_procurement
 from providers.demo import load_providers
 from segments.demo.load import load_landscape
 
 
 class Command(BaseCommand):
-    help = "Load the demo regions, providers and users (repeatable: a second run adds nothing)."
+    help = (
+        "Load the demo regions, providers, users, procurement, contracts and production "
+        "(repeatable: a second run adds nothing)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -34,13 +39,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {region.name}: {count} aanbieders")
             users = load_users()
             for region in regions:  # after the users: scores and decisions name them
-                counts = load_procurement(region)
-                if counts:
-                    summary = ", ".join(f"{n} {label}" for label, n in counts.items())
-                    self.stdout.write(f"  {region.name}: {summary}")
+                self._report(region, load_procurement(region))
+            for region in regions:  # after procurement: the WBO award creates its contracts
+                self._report(region, load_contracts(region))
+                self._report(region, load_production(region))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "
                 f"{len(users)} gebruikers (wachtwoord: {DEMO_PASSWORD})."
             )
         )
+
+    def _report(self, region, counts: dict) -> None:
+        if counts:
+            summary = ", ".join(f"{n} {label}" for label, n in counts.items())
+            self.stdout.write(f"  {region.name}: {summary}")
