@@ -9,7 +9,7 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from .codes import ArrangementModel
+from .codes import ArrangementModel, EventKind
 from .models import Contract, TariffVersion
 from .production import production_for
 from .settlement import (
@@ -28,7 +28,7 @@ from .settlement import (
     with_tariffs_on,
 )
 from .tariffs import Validity
-from .terms import add_months
+from .terms import EventFact, add_months, derive
 
 
 def expiring(queryset: QuerySet, months: int, today: date | None = None) -> QuerySet:
@@ -149,7 +149,24 @@ def contract_terms(contract: Contract, on: date | None = None) -> ContractTerms:
         ),
         products=products,
         budgets=budgets,
+        planned_end=_planned_end(contract),
     )
+
+
+def _planned_end(contract: Contract) -> date | None:
+    """The end the contract would have without its termination (None: not terminated)."""
+    if contract.terminated_on is None:
+        return None
+    state = derive(
+        start=contract.start_date,
+        initial_years=contract.initial_term_years,
+        options=contract.extension_options,
+        events=[
+            EventFact(e.kind, e.effective_on, e.years)
+            for e in contract.events.exclude(kind=EventKind.TERMINATION)
+        ],
+    )
+    return state.end_date
 
 
 def settlement_for(contract: Contract, period: Period) -> Settlement:

@@ -158,6 +158,9 @@ class ContractTerms:
     provider: str = ""
     segment: str = ""
     id: int | None = None
+    # The end the contract had before a termination: a lumpsum stays spread over the months
+    # it was planned for, so a termination pays only the months up to it.
+    planned_end: date | None = None
 
     def budget(self, year: int, kind: str, profile: int | None = None) -> BudgetTerms | None:
         for budget in self.budgets:
@@ -308,15 +311,17 @@ def _months_between(first: date, last: date) -> list[date]:
     return months
 
 
-def _active_months(arrangement: ArrangementTerms, terms: ContractTerms, year: int) -> list[date]:
+def _active_months(
+    arrangement: ArrangementTerms, terms: ContractTerms, year: int, end: date | None = None
+) -> list[date]:
     """The months of ``year`` in which the arrangement and the contract run (any day of it)."""
     result = []
     for month in range(1, 13):
         first = date(year, month, 1)
         last = date(year, month, calendar.monthrange(year, month)[1])
         start = max(first, arrangement.valid_from, terms.start)
-        end = min(last, arrangement.valid_until or date.max, terms.end)
-        if start <= end:
+        until = min(last, arrangement.valid_until or date.max, end or terms.end)
+        if start <= until:
             result.append(first)
     return result
 
@@ -328,6 +333,32 @@ def _arrangement_for(terms: ContractTerms, code: str, day: date) -> ArrangementT
         if code in arrangement.product_codes and arrangement.covers(day):
             return arrangement
     return None
+
+
+def _month_end(month: date) -> date:
+    return date(month.year, month.month, calendar.monthrange(month.year, month.month)[1])
+
+
+def _arrangement_for_month(
+    terms: ContractTerms, code: str, month: date
+) -> tuple[ArrangementTerms | None, date]:
+    """The arrangement under which a month's declarations of a product are paid: one that
+    runs on any day of the month (the last one that does, when one follows another), and the
+    day whose tariff applies (the month's first day, or the arrangement's first day in it)."""
+    found = None
+    if _month_end(month) < terms.start or month > terms.end:
+        return None, month
+    for arrangement in terms.arrangements:
+        if arrangement.model == ArrangementModel.TASK or code not in arrangement.product_codes:
+            continue
+        if (
+            arrangement.valid_from <= _month_end(month)
+            and (arrangement.valid_until is None or arrangement.valid_until >= month)
+            and (found is None or arrangement.valid_from > found.valid_from)
+        ):
+            found = arrangement
+    day = max(month, found.valid_from, terms.start) if found else month
+    return found, day
 
 
 def _task_covers(terms: ContractTerms, code: str, day: date) -> bool:
@@ -410,7 +441,7 @@ def _pxq_lines(terms, period, production, flags) -> list[Line]:
     for d in production.deliveries:
         if not period.contains(d.month):
             continue
-        arrangement = _arrangement_for(terms, d.product_code, d.month)
+        arrangement, day = _arrangement_for_month(terms, d.product_code, d.month)
         if arrangement is None:
             if not _task_covers(terms, d.product_code, d.month):
                 flags.append(
@@ -431,7 +462,7 @@ def _pxq_lines(terms, period, production, flags) -> list[Line]:
             continue
         if arrangement.model == ArrangementModel.OUTPUT:
             continue  # an output product is paid per trajectory, not per declared unit
-        price = terms.products[d.product_code].price_on(d.month)
+        price = terms.products[d.product_code].price_on(day)
         if price is None:
             flags.append(
                 Flag(
@@ -439,7 +470,7 @@ def _pxq_lines(terms, period, production, flags) -> list[Line]:
                     _("Geen tarief voor %(code)s op %(day)s; %(qty)s %(unit)s niet verrekend.")
                     % {
                         "code": d.product_code,
-                        "day": _d(d.month),
+                        "day": _d(day),
                         "qty": _fmt_qty(d.quantity),
                         "unit": terms.products[d.product_code].unit_words(d.quantity),
                     },
@@ -546,8 +577,10 @@ def _task_lines(terms, period, flags) -> list[Line]:
     if not tasks:
         return []
     year = period.start.year
-    active = sorted({m for a in tasks for m in _active_months(a, terms, year)})
-    in_period = [m for m in active if period.start <= m <= period.end]
+    planned = terms.planned_end or terms.end
+    active = sorted({m for a in tasks for m in _active_months(a, terms, year, planned)})
+    running = {m for a in tasks for m in _active_months(a, terms, year)}
+    in_period = [m for m in active if period.start <= m <= period.end and m in running]
     if not in_period:
         return []
     budget = terms.budget(year, BudgetKind.LUMPSUM)

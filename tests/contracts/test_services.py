@@ -12,7 +12,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
 
 from contracts import selectors, services
 from contracts.codes import (

@@ -4,6 +4,7 @@ Pure functions over dataclasses; no database. Every expected amount is a literal
 in the comment next to it, never by calling the engine a second way.
 """
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal as D
 
@@ -1045,3 +1046,43 @@ def test_effect_totals_per_segment_and_provider():
 
 def test_effect_without_current_cost_has_no_percentage():
     assert Effect("C", "P", "S", D("0"), D("100")).difference_pct is None
+
+
+# --- month boundaries and terminations ----------------------------------------------------------
+
+
+def test_declarations_in_the_month_an_arrangement_starts_are_paid():
+    # The arrangement (and its tariff) starts on 15-02-2026: February's declarations are paid at
+    # the tariff valid on 15-02, not left unmatched because 01-02 falls before the start.
+    hour = ProductTerms(
+        "45A10", "Begeleiding", Unit.HOUR, regional_tariffs=open_from(date(2026, 2, 15), "60.00")
+    )
+    terms = contract(
+        [hour],
+        [arrangement(Model.PXQ, [hour], valid_from=date(2026, 2, 15))],
+        start=date(2026, 2, 15),
+    )
+    production = Production(deliveries=(Delivery("45A10", m(2), D("10"), Unit.HOUR),))
+    settlement = settle(terms, production, Period.months(2026, 2, 2))
+    assert settlement.total_due == D("600.00")  # 10 × 60,00
+    assert settlement.flags == ()
+
+
+def test_declarations_after_the_contract_ended_are_unmatched():
+    hour = ProductTerms(
+        "45A10", "Begeleiding", Unit.HOUR, regional_tariffs=open_from(JAN_2026, "60.00")
+    )
+    terms = replace(contract([hour], [arrangement(Model.PXQ, [hour])]), end=date(2026, 1, 31))
+    production = Production(deliveries=(Delivery("45A10", m(2), D("10"), Unit.HOUR),))
+    settlement = settle(terms, production, Period.months(2026, 2, 2))
+    assert settlement.total_due == D("0")
+    assert [f.kind for f in settlement.flags] == ["unmatched"]
+
+
+def test_a_termination_pays_the_lumpsum_only_up_to_it():
+    # Budget 1.200.000 planned over 2026; terminated on 30-06-2026: January to June are paid,
+    # 6 × 100.000,00 = 600.000,00, not the whole year spread over six months.
+    terms = replace(task_terms(), end=date(2026, 6, 30), planned_end=date(2029, 12, 31))
+    terms = replace(terms, budgets=(BudgetTerms(2026, "lumpsum", D("1200000.00")),))
+    assert settle(terms, Production(), Period.year(2026)).total_due == D("600000.00")
+    assert settle(terms, Production(), Period.months(2026, 7, 12)).total_due == D("0")
