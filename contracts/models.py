@@ -383,10 +383,17 @@ class TariffVersion(ScopedModel):
         verbose_name_plural = _("tariefversies")
         indexes = [models.Index(fields=["product", "contract", "valid_from"])]
         constraints = [
+            # One version per start date, regional and per contract (two partial indexes, as
+            # NULLS NOT DISTINCT is not available on SQLite).
+            models.UniqueConstraint(
+                fields=["product", "valid_from"],
+                condition=Q(contract__isnull=True),
+                name="tariff_unique_regional_start",
+            ),
             models.UniqueConstraint(
                 fields=["product", "contract", "valid_from"],
-                name="tariff_unique_start",
-                nulls_distinct=False,
+                condition=Q(contract__isnull=False),
+                name="tariff_unique_contract_start",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="tariff_amount_not_negative"),
             models.CheckConstraint(
@@ -518,9 +525,14 @@ class Budget(ContractChild):
         verbose_name_plural = _("budgetten")
         constraints = [
             models.UniqueConstraint(
+                fields=["contract", "year", "kind"],
+                condition=Q(support_profile__isnull=True),
+                name="budget_unique_contract_year",
+            ),
+            models.UniqueConstraint(
                 fields=["contract", "year", "kind", "support_profile"],
-                name="budget_unique",
-                nulls_distinct=False,
+                condition=Q(support_profile__isnull=False),
+                name="budget_unique_profile_year",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="budget_amount_not_negative"),
             models.CheckConstraint(
