@@ -2,10 +2,11 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EventKind(models.TextChoices):
-    START = "start", _("Start")
+    START = "start", pgettext_lazy("contract event", "Start")
     EXTENSION = "extension", _("Verlenging")
     AMENDMENT = "amendment", _("Wijziging")
     TERMINATION = "termination", _("Beëindiging")
@@ -17,8 +18,8 @@ class ContractStatus(models.TextChoices):
     PLANNED = "planned", _("Nog niet gestart")
     ACTIVE = "active", _("Lopend")
     EXTENDED = "extended", _("Lopend (verlengd)")
-    ENDED = "ended", _("Afgelopen")
-    TERMINATED = "terminated", _("Beëindigd")
+    ENDED = "ended", pgettext_lazy("contract status", "Afgelopen")
+    TERMINATED = "terminated", pgettext_lazy("contract status", "Beëindigd")
 
 
 class ReportingFrequency(models.TextChoices):

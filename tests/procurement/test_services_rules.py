@@ -873,6 +873,7 @@ def test_the_bar_counts_from_the_latest_refusal_and_its_length_is_configurable(w
 
 def test_admission_creates_exactly_one_contract(world_a):
     t = admission_tender(world_a)
+    before = Contract.objects.count()  # the test world has a contract of its own
     sub = services.submit(t.lots.get(), world_a.provider, [world_a.care_form.pk])
     err = refused(ValidationError, services.decide_admission, sub, True, "Voldoet")
     assert messages(err) == ["Rond eerst de toets op alle eisen af."]
@@ -883,7 +884,8 @@ def test_admission_creates_exactly_one_contract(world_a):
     services.decide_admission(sub, True, "Voldoet aan alle eisen", today=today)
     sub.refresh_from_db()
     assert (sub.outcome, sub.is_live) == (Outcome.ADMITTED, True)
-    contract = Contract.objects.get()
+    assert Contract.objects.count() == before + 1
+    contract = Contract.objects.get(submission=sub)
     assert (contract.submission, contract.provider, contract.lot, contract.start_date) == (
         sub,
         world_a.provider,
@@ -893,7 +895,7 @@ def test_admission_creates_exactly_one_contract(world_a):
     assert contract.reference == f"{t.reference}-001"
     # The same award signal again adds nothing.
     award_made.send(sender=Tender, tender=t, submissions=[sub])
-    assert Contract.objects.count() == 1
+    assert Contract.objects.count() == before + 1
     err = refused(ValidationError, services.decide_admission, sub, True, "Nog eens")
     assert messages(err) == ["Over deze aanmelding is al beslist of de procedure loopt niet."]
 
