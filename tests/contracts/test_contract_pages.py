@@ -322,6 +322,9 @@ def test_readers_see_the_contract_without_actions_and_are_refused_every_action(
         assert label not in html
     pk = world_a.con.contract.pk
     assert url("contract-tariff-create", world_a, pk=pk) not in html
+    # Settlement is built from every municipality's production: a municipality gets no link.
+    settlement = url("contract-settlement", world_a, pk=pk)
+    assert (settlement in html) == (role == "viewer")
     for link in [*action_urls(world_a), url("contract-create", world_a)]:
         assert client.get(link).status_code == 403, link
         assert client.post(link, {"reason": "x"}).status_code == 403, link
