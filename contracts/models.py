@@ -33,6 +33,20 @@ from .codes import (
 )
 
 CONTRACT_EDITORS = PROVIDER_EDITORS
+
+
+def _user(verbose_name):
+    """Who recorded or performed something (kept when the user is removed: PROTECT)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
 MONEY = {"max_digits": 14, "decimal_places": 2}
 PERCENT = {"max_digits": 6, "decimal_places": 2}
 
@@ -170,14 +184,7 @@ class ContractEvent(ContractChild):
     years = models.PositiveSmallIntegerField(_("jaren"), null=True, blank=True)
     reason = models.TextField(_("toelichting"), blank=True)
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-    )
+    recorded_by = _user(_("vastgelegd door"))
 
     class Meta:
         ordering = ["effective_on", "pk"]
@@ -284,14 +291,7 @@ class TariffIndexation(ScopedModel):
     valid_from = models.DateField(_("geldig vanaf"))
     note = models.TextField(_("toelichting"), blank=True)
     performed_at = models.DateTimeField(_("uitgevoerd op"), auto_now_add=True)
-    performed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("uitgevoerd door"),
-    )
+    performed_by = _user(_("uitgevoerd door"))
 
     class Meta:
         ordering = ["-valid_from", "-pk"]
@@ -368,14 +368,7 @@ class TariffVersion(ScopedModel):
     )
     note = models.TextField(_("toelichting"), blank=True)
     created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-    )
+    created_by = _user(_("vastgelegd door"))
 
     class Meta:
         ordering = ["product__code", "contract_id", "valid_from"]
@@ -580,14 +573,7 @@ class BudgetRevision(ScopedModel):
     amount = models.DecimalField(_("nieuw bedrag (€)"), **MONEY)
     reason = models.TextField(_("reden"))
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("vastgelegd door"),
-    )
+    recorded_by = _user(_("vastgelegd door"))
 
     class Meta:
         ordering = ["effective_on", "pk"]
