@@ -66,6 +66,7 @@ class Kpi(models.TextChoices):
     COST_PER_CLIENT = "cost_per_client", _("Gemiddelde kosten per cliënt (€)")
     DURATION = "duration", _("Gemiddelde trajectduur (dagen)")
     WAIT_TIME = "wait_time", _("Wachttijd (dagen)")
+    STEP_UP = "step_up", _("Opschaling (%)")
     STEP_DOWN = "step_down", _("Afschaling (%)")
     REENTRY = "reentry", _("Herinstroom binnen 12 maanden (%)")
     DROPOUT = "dropout", _("Uitval (%)")

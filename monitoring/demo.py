@@ -573,6 +573,14 @@ def load_production(region: Region) -> dict[str, int]:
     book, area, rows = PriceBook(region), _areas(region), Rows()
     for contract in contracts:
         ContractProduction(contract, rng, book, area, rows).run()
+    for label, lines in (
+        ("D", rows.declarations),
+        ("T", rows.trajectories),
+        ("A", rows.allocations),
+        ("B", rows.occupancy),
+    ):
+        for n, line in enumerate(lines, start=1):
+            line.reference = f"DEMO-{label}{n:07d}"
     with transaction.atomic():
         Declaration.objects.bulk_create(rows.declarations, batch_size=2000)
         Trajectory.objects.bulk_create(rows.trajectories, batch_size=2000)

@@ -17,7 +17,7 @@ def production_source(contract_ids, start: date, end: date) -> dict[int, Product
     ids = list(contract_ids)
     deliveries = defaultdict(list)
     rows = (
-        Declaration.objects.filter(contract__in=ids, month__gte=start, month__lte=end)
+        Declaration.objects.filter(contract__in=ids, active=True, month__gte=start, month__lte=end)
         .values("contract", "product__code", "month", "unit")
         .annotate(quantity=Sum("quantity"))
         .order_by("contract", "product__code", "month", "unit")
@@ -26,7 +26,7 @@ def production_source(contract_ids, start: date, end: date) -> dict[int, Product
         deliveries[row["contract"]].append(
             Delivery(row["product__code"], row["month"], row["quantity"], row["unit"])
         )
-    touching = Q(contract__in=ids)
+    touching = Q(contract__in=ids, active=True)
     trajectories = defaultdict(list)
     for row in (
         Trajectory.objects.filter(touching, started_on__lte=end)
@@ -43,7 +43,7 @@ def production_source(contract_ids, start: date, end: date) -> dict[int, Product
         allocations[row[0]].append(AllocationFact(row[1][:12], row[2], row[3], row[4]))
     occupancy = defaultdict(list)
     for row in Occupancy.objects.filter(
-        contract__in=ids, month__gte=start, month__lte=end
+        contract__in=ids, active=True, month__gte=start, month__lte=end
     ).values_list("contract", "month", "occupied_days"):
         occupancy[row[0]].append(OccupancyFact(row[1], row[2]))
     return {

@@ -281,3 +281,55 @@ class Screening(ScopedModel):
             raise ValidationError(
                 {"valid_until": _("'Geldig tot en met' ligt voor de datum van de screening.")}
             )
+
+
+class AnnualAccount(ScopedModel):
+    """Figures from a provider's annual accounts (jaarrekening) for one year.
+
+    The checks on them (profit margin against 5% / 15%, executive pay against the WNT maximum)
+    are pure functions in ``providers.finance``; monitoring raises signals from them."""
+
+    scope_region_lookup = "provider__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="annual_accounts",
+        verbose_name=_("aanbieder"),
+    )
+    year = models.PositiveSmallIntegerField(_("boekjaar"))
+    revenue = models.DecimalField(_("omzet (€)"), max_digits=14, decimal_places=2)
+    result = models.DecimalField(_("resultaat (€)"), max_digits=14, decimal_places=2)
+    executive_pay = models.DecimalField(
+        _("bezoldiging hoogste topfunctionaris (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    wnt_maximum = models.DecimalField(
+        _("toepasselijk WNT-maximum (€)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Het bezoldigingsmaximum dat voor deze aanbieder geldt (sectorklasse of het "
+            "algemene maximum). Leeg: het algemene maximum van het boekjaar."
+        ),
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["provider", "-year"]
+        verbose_name = _("jaarrekening")
+        verbose_name_plural = _("jaarrekeningen")
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "year"], name="annual_account_unique_year"),
+            models.CheckConstraint(condition=Q(revenue__gt=0), name="annual_account_revenue"),
+        ]
+
+    def __str__(self):
+        return f"{self.provider} {self.year}"

@@ -273,6 +273,7 @@ def build_contracts(w) -> Con:
             municipality=w.municipality,
             product=w.product,
             client_key=f"k{month}",
+            reference=f"D{month}",
             month=date(2026, month, 1),
             quantity=Decimal("10"),
             unit="04",
@@ -281,6 +282,7 @@ def build_contracts(w) -> Con:
         Occupancy.objects.create(
             region=w.region,
             contract=contract,
+            reference=f"B{month}",
             month=date(2026, month, 1),
             places=4,
             occupied_days=Decimal("60"),

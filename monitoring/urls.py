@@ -1,0 +1,11 @@
+"""Monitoring under /regios/<region>/monitoring/: production imports (``urls_import``),
+dashboards and drill-downs (``urls_dashboard``), and steering: signals, escalations,
+performance dialogues, norms and provider finance (``urls_steering``)."""
+
+from .urls_dashboard import urlpatterns as dashboard_patterns
+from .urls_import import urlpatterns as import_patterns
+from .urls_steering import urlpatterns as steering_patterns
+
+app_name = "monitoring"
+
+urlpatterns = [*dashboard_patterns, *import_patterns, *steering_patterns]
