@@ -31,8 +31,9 @@ RUN DJANGO_SECRET_KEY=build-only PSEUDONYM_KEY=build-only \
 
 # Run as an unprivileged user; uploaded files live in /app/media (a volume in docker-compose.yml).
 RUN useradd --system --uid 1000 --home-dir /app --no-create-home app \
-    && mkdir -p /app/media \
-    && chown app:app /app/media
+    && mkdir -p /app/media /app/var/import-spool \
+    && chown app:app /app/media /app/var/import-spool \
+    && chmod 700 /app/var/import-spool
 USER app
 
 EXPOSE 8000

@@ -160,6 +160,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 
+# Production data imports (monitoring.imports): the largest file accepted, and where an upload
+# waits for the worker. The spooled file holds BSNs: a private directory, not under MEDIA_ROOT,
+# shared by web and worker; the import task deletes the file when it is done.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1 << 30)
+IMPORT_SPOOL_DIR = Path(env_str("IMPORT_SPOOL_DIR", str(BASE_DIR / "var" / "import-spool")))
+
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and redirects;
 # DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off behind a TLS-terminating proxy.
 SESSION_COOKIE_HTTPONLY = True

@@ -24,5 +24,20 @@ def navigation(request):
         # Pages built from every municipality's figures are for region roles only.
         "nav_region_role": current is not None
         and (scope.is_superuser or current.pk in scope.region_ids()),
+        # Monitoring: region roles open the regional overview, municipal users their own view.
+        "nav_municipality_pk": _own_municipality(scope, current),
         "environment_label": "" if not settings.DEBUG else "ontwikkelomgeving",
     }
+
+
+def _own_municipality(scope, region):
+    if region is None or not scope.is_municipal or region.pk in scope.region_ids():
+        return None
+    from segments.models import Municipality
+
+    return (
+        Municipality.objects.filter(region=region, pk__in=scope.municipality_ids)
+        .order_by("name")
+        .values_list("pk", flat=True)
+        .first()
+    )

@@ -9,6 +9,7 @@ class MonitoringConfig(AppConfig):
     def ready(self):
         from contracts.production import register_source
 
+        from . import audit  # noqa: F401
         from .production import production_source
 
         register_source(production_source)

@@ -42,6 +42,7 @@ from contracts.tariffs import money
 from segments.codes import Intensity, ParticipationLevel, Unit
 from segments.models import Municipality, Participation, Region
 
+from .demo_steering import load_monitoring
 from .models import Allocation, Declaration, EndReason, Occupancy, Trajectory
 
 SEED = "jeugdinkoop-productie-2025-2026"
@@ -553,8 +554,17 @@ def _has_production(region: Region) -> bool:
 
 
 def load_production(region: Region) -> dict[str, int]:
-    """Production for the region's demo contracts; an empty dict when there are none or the
-    region already has production."""
+    """Production for the region's demo contracts, then the monitoring data on top of it
+    (monitoring.demo_steering: trajectories, referrals, outcomes, norms, annual accounts,
+    rollups, signals, dialogues). Each part is skipped when the region already has it."""
+    counts = _load_production(region)
+    counts.update(load_monitoring(region))
+    return counts
+
+
+def _load_production(region: Region) -> dict[str, int]:
+    """Declarations, trajectories, allocations and occupancy; an empty dict when there are no
+    contracts or the region already has production."""
     contracts = list(
         Contract.objects.filter(region=region, arrangements__isnull=False)
         .distinct()

@@ -603,6 +603,16 @@ class Signal(ScopedModel):
     )
     created_at = models.DateTimeField(_("ontstaan op"), auto_now_add=True)
     updated_at = models.DateTimeField(_("bijgewerkt op"), auto_now=True)
+    #: set when a person closed the signal; the refresh reopens it only when the level worsens
+    handled_at = models.DateTimeField(_("afgehandeld op"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("afgehandeld door"),
+    )
 
     class Meta:
         ordering = ["-period", "provider", "topic"]

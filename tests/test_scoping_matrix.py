@@ -1,6 +1,8 @@
 """Every page × every role: who sees what. A page added without a row here fails
 ``test_every_page_is_in_the_matrix``."""
 
+from dataclasses import dataclass
+
 import pytest
 from django.urls import get_resolver, reverse
 
@@ -32,6 +34,14 @@ EXPECT = {
     # settlement and procurement effect are built from every municipality's production
     "contract_money": (OK, OK, OK, HIDDEN, HIDDEN, OK),
     "contract_effect": (OK, OK, OK, 403, HIDDEN, OK),
+    # monitoring: dashboards and steering are built from every municipality's production;
+    # a municipality has its own view and the lines of its own youths
+    "monitoring_region": (OK, OK, OK, 403, HIDDEN, OK),
+    "monitoring_open": (OK, OK, OK, OK, HIDDEN, OK),
+    "monitoring_steering": (OK, OK, OK, 403, HIDDEN, OK),
+    "monitoring_steering_edit": (OK, OK, 403, 403, HIDDEN, OK),
+    "monitoring_import": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "monitoring_import_edit": (OK, OK, 403, HIDDEN, HIDDEN, OK),
 }
 ROLES = ("officer", "contract_manager", "viewer", "municipal", "other_region_officer", "superuser")
 
@@ -132,6 +142,65 @@ def contract_pages(w):
     ]
 
 
+def monitoring_pages(w):
+    r = {"region": w.region.slug}
+    p = {**r, "pk": w.provider.pk}
+    return [
+        ("monitoring:region", r, "monitoring_region"),
+        ("monitoring:provider", p, "monitoring_region"),
+        ("monitoring:segment", {**r, "pk": w.segment.pk}, "monitoring_region"),
+        ("monitoring:coverage", r, "monitoring_region"),
+        ("monitoring:municipality", {**r, "pk": w.municipality.pk}, "own_municipality"),
+        ("monitoring:municipality", {**r, "pk": w.other_municipality.pk}, "other_municipality"),
+        ("monitoring:lines", r, "monitoring_open"),
+        ("monitoring:definitions", r, "monitoring_open"),
+        ("monitoring:signals", r, "monitoring_steering"),
+        ("monitoring:provider-signals", p, "monitoring_steering"),
+        ("monitoring:provider-escalations", p, "monitoring_steering"),
+        ("monitoring:dialogue-list", r, "monitoring_steering"),
+        ("monitoring:provider-dialogues", p, "monitoring_steering"),
+        ("monitoring:dialogue-create", p, "monitoring_steering_edit"),
+        ("monitoring:dialogue-detail", {**r, "pk": w.mon.dialogue.pk}, "monitoring_steering"),
+        ("monitoring:norms", r, "monitoring_steering"),
+        ("monitoring:weights", r, "monitoring_steering"),
+        ("monitoring:provider-finance", p, "monitoring_steering"),
+        ("monitoring:import-list", r, "monitoring_import"),
+        ("monitoring:import-create", r, "monitoring_import_edit"),
+        ("monitoring:import-help", r, "monitoring_import"),
+        ("monitoring:import-detail", {**r, "pk": w.mon.batch.pk}, "monitoring_import"),
+        ("monitoring:import-errors-csv", {**r, "pk": w.mon.batch.pk}, "monitoring_import"),
+    ]
+
+
+@dataclass
+class Mon:
+    batch: object
+    dialogue: object
+
+
+@pytest.fixture
+def world_a(world_a):
+    """World A with a rejected import and a planned performance dialogue."""
+    from datetime import date
+
+    from monitoring.models import ImportBatch, PerformanceDialogue
+
+    batch = ImportBatch.objects.create(
+        region=world_a.region,
+        kind="declaraties",
+        file_format="csv",
+        file_name="declaraties.csv",
+        status="rejected",
+        errors=[{"row": 2, "column": "product", "message": "Onbekende productcode X."}],
+        error_count=1,
+    )
+    dialogue = PerformanceDialogue.objects.create(
+        region=world_a.region, provider=world_a.provider, scheduled_on=date(2026, 11, 30)
+    )
+    world_a.mon = Mon(batch, dialogue)
+    return world_a
+
+
 def pages(w):
     """(url name, kwargs, kind) for every page of the segments, providers, procurement and
     contracts apps."""
@@ -139,6 +208,7 @@ def pages(w):
     return [
         *procurement_pages(w),
         *contract_pages(w),
+        *monitoring_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
@@ -256,6 +326,12 @@ def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_
             "segments:participation-edit",
             {"region": r, "municipality": world_b.municipality.pk, "segment": world_a.segment.pk},
         ),
+        ("monitoring:provider", {"region": r, "pk": world_b.provider.pk}),
+        ("monitoring:segment", {"region": r, "pk": world_b.segment.pk}),
+        ("monitoring:municipality", {"region": r, "pk": world_b.municipality.pk}),
+        ("monitoring:provider-finance", {"region": r, "pk": world_b.provider.pk}),
+        ("monitoring:provider-escalations", {"region": r, "pk": world_b.provider.pk}),
+        ("monitoring:dialogue-create", {"region": r, "pk": world_b.provider.pk}),
         ("contracts:contract-detail", {"region": r, "pk": world_b.con.contract.pk}),
         ("contracts:contract-extend", {"region": r, "pk": world_b.con.contract.pk}),
         ("contracts:contract-settlement", {"region": r, "pk": world_b.con.contract.pk}),
@@ -330,7 +406,7 @@ def test_admin_is_scoped(client, world_a, world_b, users):
 def test_every_page_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("segments", "providers", "procurement", "contracts"):
+    for namespace in ("segments", "providers", "procurement", "contracts", "monitoring"):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
 

@@ -1,0 +1,1 @@
+"""Benchmark and data generator of issue 5 (see docs/bench.md)."""

@@ -1,0 +1,584 @@
+"""The benchmark of issue 5, in one run on PostgreSQL (see docs/bench.md).
+
+    make bench                                   # sizes 100k, 1M, 10M
+    make bench BENCH_ARGS=--quick                # sizes 20k, 100k, a 10k import: < 1 minute
+    BENCH_DATABASE_URL=postgres://u:p@host:5432/jeugdinkoop_bench \\
+        python bench/run.py --sizes 100000,1000000,10000000
+
+For every size (declaration lines in the database, ascending):
+
+1. setup, not measured: filler lines up to the size minus the import (generated with
+   bench/generate.py and loaded with COPY straight into the line tables: declarations and, in
+   proportion, trajectories, referrals and outcome measurements), ``ANALYZE``, then
+   ``monitoring.rollups.refresh_region`` (its time is reported);
+2. (a) the import of a fresh file of declaration lines (100,000; one new month) through the
+   real service (``monitoring.imports.service.import_file``: read, check, pseudonymise, stage,
+   write, refresh the KPIs of the month) against a plain ``COPY`` of the same CSV file into an
+   unindexed table of text columns; rows per second of both and their ratio;
+(b) the incremental KPI refresh inside that import (``refresh_for_import``: the rollups of the
+   touched months at every grain plus the KPI signals) against pandas computing the same
+   measures for the same months from the same database (loading included; bench/pandas_kpis.py),
+   with a check that both give the same figures;
+(c) the provider dashboard (``monitoring:provider``) as a contract manager with Django's test
+   client: median and 95th percentile of 20 requests after 3 warm-up requests.
+
+The database named in ``BENCH_DATABASE_URL`` (default: ``jeugdinkoop_bench`` on the dev
+server) is the bench's own: its production data is emptied at the start; it is created,
+migrated and given the demo landscape (regions, providers, contracts; no demo production)
+when needed. Its name must contain "bench". Results: a table on stdout and
+``bench/results/<time>-<mode>.json`` / ``.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from urllib.parse import urlparse
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.generate import (  # noqa: E402
+    CsvSink,
+    Landscape,
+    TableSink,
+    add_months,
+    generate,
+    setup_django,
+)
+
+DEFAULT_URL = "postgres://jeugdinkoop:dev-only-password@127.0.0.1:55432/jeugdinkoop_bench"
+RESULTS = Path(__file__).resolve().parent / "results"
+LAST_MONTH = date(2026, 10, 1)
+FIRST_MONTH = date(2022, 1, 1)
+LINE_TABLES = (
+    "monitoring_declaration",
+    "monitoring_trajectory",
+    "monitoring_allocation",
+    "monitoring_referral",
+    "monitoring_outcomemeasurement",
+    "monitoring_occupancy",
+)
+TARGETS = {
+    "import_vs_copy": 0.5,  # import at least half as fast as COPY
+    "refresh_seconds": 5.0,  # incremental refresh after a 100k import, 10M lines in the DB
+    "dashboard_ms": 200.0,  # provider dashboard, flat from 100k to 10M
+}
+
+
+def log(message: str) -> None:
+    print(f"[{datetime.now():%H:%M:%S}] {message}", flush=True)
+
+
+@contextmanager
+def timer(into: dict, name: str):
+    started = time.perf_counter()
+    yield
+    into[name] = round(time.perf_counter() - started, 3)
+
+
+# ------------------------------------------------------------------------------------ database
+
+
+def prepare_database(url: str, fresh: bool) -> None:
+    """Create the bench database when it does not exist (or ``fresh``); before Django."""
+    import psycopg
+
+    parsed = urlparse(url)
+    name = parsed.path.lstrip("/")
+    if parsed.scheme not in ("postgres", "postgresql"):
+        raise SystemExit("The benchmark needs PostgreSQL (COPY): set BENCH_DATABASE_URL.")
+    if "bench" not in name:
+        raise SystemExit(f"Refusing to use database {name!r}: its name must contain 'bench'.")
+    admin = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+        if exists and fresh:
+            log(f"dropping database {name}")
+            conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+            exists = None
+        if not exists:
+            log(f"creating database {name}")
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def prepare_landscape(region_slug: str) -> None:
+    """Migrations, then the demo landscape without production (idempotent loaders)."""
+    from django.core.management import call_command
+
+    from contracts.demo import load_contracts
+    from demo.users import load_users
+    from procurement.demo import load_procurement
+    from providers.demo import load_providers
+    from segments.demo.load import load_landscape
+    from segments.models import Region
+
+    call_command("migrate", verbosity=0, interactive=False)
+    if not Region.objects.filter(slug=region_slug, contracts__isnull=False).exists():
+        log("loading the demo landscape (regions, providers, procurement, contracts)")
+        regions = load_landscape()
+        for region in regions:
+            load_providers(region)
+        load_users()
+        for region in regions:
+            load_procurement(region)
+        for region in regions:
+            load_contracts(region)
+
+
+def empty_production() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE "
+            + ", ".join(
+                [
+                    *LINE_TABLES,
+                    "monitoring_kpirollup",
+                    "monitoring_agendaitem",
+                    "monitoring_signal",
+                    "monitoring_importbatch",
+                ]
+            )
+            + " CASCADE"
+        )
+
+
+def count(table: str, region_id: int | None = None) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if region_id is None:
+            cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608
+        else:
+            cursor.execute(f"SELECT count(*) FROM {table} WHERE region_id = %s", [region_id])  # noqa: S608
+        return cursor.fetchone()[0]
+
+
+def analyze() -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in (*LINE_TABLES, "monitoring_kpirollup"):
+            cursor.execute(f"ANALYZE {table}")
+
+
+def bench_user(region):
+    from accounts.models import RegionMembership, User
+    from core.roles import Role
+
+    user, _ = User.objects.get_or_create(
+        username="bench-contractmanager", defaults={"first_name": "Bench"}
+    )
+    RegionMembership.objects.get_or_create(user=user, region=region, role=Role.CONTRACT_MANAGER)
+    return user
+
+
+# ------------------------------------------------------------------------------------ steps
+
+
+def load_filler(landscape, lines: int, *, seed: int, last: date, spool: Path) -> dict:
+    """Generated lines COPYed straight into the tables (setup)."""
+    from django.db import connection, transaction
+
+    figures = {"lines": lines}
+    sink = TableSink(spool, f"F{seed}", landscape.region_id)
+    with timer(figures, "generate_s"):
+        counts = generate(
+            landscape, sink, lines=lines, seed=seed, first=FIRST_MONTH, last=last, progress=True
+        )
+    figures["rows"] = counts
+    tables = {
+        "declaration": "monitoring_declaration",
+        "trajectory": "monitoring_trajectory",
+        "referral": "monitoring_referral",
+        "outcome": "monitoring_outcomemeasurement",
+    }
+    with timer(figures, "copy_s"), transaction.atomic(), connection.cursor() as cursor:
+        sink.copy(cursor.cursor, tables)
+    with timer(figures, "analyze_s"):
+        analyze()
+    return figures
+
+
+def copy_baseline(path: Path) -> dict:
+    """A plain COPY of the CSV file into an unindexed table of text columns."""
+    from django.db import connection, transaction
+
+    with open(path, encoding="utf-8") as handle:
+        header = handle.readline().strip().split(";")
+    columns = ", ".join(f"{name} text" for name in header)
+    figures = {}
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_copy_baseline")
+        cursor.execute(f"CREATE TABLE bench_copy_baseline ({columns})")
+    try:
+        with timer(figures, "seconds"), transaction.atomic(), connection.cursor() as cursor:
+            sql = (
+                "COPY bench_copy_baseline FROM STDIN WITH (FORMAT csv, HEADER true, DELIMITER ';')"
+            )
+            with open(path, "rb") as handle, cursor.cursor.copy(sql) as copy:
+                while block := handle.read(1 << 20):
+                    copy.write(block)
+        figures["rows"] = count("bench_copy_baseline")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_copy_baseline")
+    figures["rows_per_s"] = round(figures["rows"] / figures["seconds"])
+    return figures
+
+
+def measured_import(region, path: Path) -> dict:
+    """The real import service on the file; the refresh inside it is timed separately."""
+    from unittest import mock
+
+    from monitoring import rollups
+    from monitoring.imports.service import batch_create, import_file
+    from monitoring.models import DatasetKind, ImportFormat, ImportStatus
+
+    figures: dict = {}
+    original = rollups.refresh_for_import
+
+    def timed_refresh(region_id, kind, spans):
+        spans = list(spans)
+        started = time.perf_counter()
+        months = original(region_id, kind, spans)
+        figures["refresh_s"] = round(time.perf_counter() - started, 3)
+        figures["refresh_months"] = [m.isoformat() for m in months]
+        return months
+
+    batch = batch_create(
+        region=region,
+        kind=DatasetKind.DECLARATIONS,
+        file_format=ImportFormat.CSV,
+        file_name=path.name,
+        file_size=path.stat().st_size,
+    )
+    with (
+        mock.patch.object(rollups, "refresh_for_import", timed_refresh),
+        timer(figures, "seconds"),
+    ):
+        batch = import_file(batch=batch, path=path)
+    if batch.status != ImportStatus.SUCCEEDED:
+        raise SystemExit(
+            f"The import did not succeed: {batch.status} {batch.message} {batch.errors[:3]}"
+        )
+    figures["rows"] = batch.rows_added
+    figures["rows_per_s"] = round(batch.rows_added / figures["seconds"])
+    without = figures["seconds"] - figures.get("refresh_s", 0)
+    figures["rows_per_s_without_refresh"] = round(batch.rows_added / without)
+    return figures
+
+
+def refresh_diagnostics(region, months: list[date]) -> dict:
+    """``refresh_months`` of the import's months again, with the server's JIT setting and with
+    ``jit = off``, each in a transaction that is rolled back (nothing changes). Not a target:
+    it shows what PostgreSQL's JIT compilation costs the refresh statements."""
+    from django.db import connection, transaction
+
+    from monitoring.rollups import refresh_months
+
+    figures = {}
+    for label, setting in (("server_jit", None), ("jit_off", "off")):
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                if setting:
+                    cursor.execute(f"SET LOCAL jit = {setting}")
+                cursor.execute("SHOW jit")
+                figures[f"{label}_setting"] = cursor.fetchone()[0]
+            with timer(figures, f"refresh_months_{label}_s"):
+                refresh_months(region.pk, months)
+            transaction.set_rollback(True)
+    return figures
+
+
+def pandas_baseline(region, months: list[date]) -> dict:
+    from django.db import connection
+
+    import bench.pandas_kpis as pk
+    from monitoring.models import KpiRollup
+
+    with connection.cursor() as cursor:
+        result, load_s, compute_s = pk.run(cursor.cursor, region.pk, months)
+    rows = list(
+        KpiRollup.objects.filter(region=region, month__in=months).values(
+            "grain", "key", "month", *pk.MEASURES
+        )
+    )
+    check = pk.compare(result, rows)
+    return {
+        "load_s": round(load_s, 3),
+        "compute_s": round(compute_s, 3),
+        "seconds": round(load_s + compute_s, 3),
+        "rows": len(result),
+        "agrees_with_rollups": check,
+    }
+
+
+def dashboard(region, provider, user, requests: int, warmup: int = 3) -> dict:
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(user)
+    url = reverse("monitoring:provider", kwargs={"region": region.slug, "pk": provider.pk})
+    times = []
+    for n in range(warmup + requests):
+        started = time.perf_counter()
+        response = client.get(url)
+        took = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise SystemExit(f"GET {url}: HTTP {response.status_code}")
+        if n >= warmup:
+            times.append(took)
+    times.sort()
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return {
+        "url": url,
+        "requests": requests,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(p95, 1),
+        "max_ms": round(times[-1], 1),
+        "bytes": len(response.content),
+    }
+
+
+def biggest_provider(region):
+    from django.db.models import Count
+
+    from contracts.models import Contract
+    from monitoring.models import Declaration
+
+    top = (
+        Declaration.objects.filter(region=region)
+        .values("contract")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .first()
+    )
+    return Contract.objects.get(pk=top["contract"]).provider
+
+
+# ------------------------------------------------------------------------------------ report
+
+
+def human(n: float) -> str:
+    for unit, size in (("M", 1_000_000), ("k", 1_000)):
+        if n >= size:
+            value = n / size
+            return f"{value:.0f}{unit}" if value == int(value) else f"{value:.1f}{unit}"
+    return str(int(n))
+
+
+def table(results: dict) -> str:
+    rows = [
+        "| lines in DB | setup: filler COPY | setup: refresh_region | import rows/s | COPY rows/s "
+        "| import/COPY | refresh after import | pandas (load+compute) | refresh/pandas "
+        "| same figures | refresh again: server JIT / JIT off | dashboard median | dashboard p95 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|---:|",
+    ]
+    for size in results["sizes"]:
+        f, imp, cp, pd_, dash = (
+            size.get("filler") or {},
+            size["import"],
+            size["copy"],
+            size["pandas"],
+            size["dashboard"],
+        )
+        diag = size.get("diagnostics") or {}
+        differ = pd_["agrees_with_rollups"]["differ"]
+        same = "yes" if not differ else f"no ({differ} rows)"
+        rows.append(
+            f"| {size['declarations']:,} | {f.get('copy_s', 0):.1f} s "
+            f"| {size['refresh_region_s']:.1f} s | {imp['rows_per_s']:,} | {cp['rows_per_s']:,} "
+            f"| {imp['rows_per_s'] / cp['rows_per_s']:.0%} | {imp['refresh_s']:.2f} s "
+            f"| {pd_['load_s']:.2f} + {pd_['compute_s']:.2f} s "
+            f"| {imp['refresh_s'] / pd_['seconds']:.2f} "
+            f"| {same} | {diag.get('refresh_months_server_jit_s', 0):.2f} / "
+            f"{diag.get('refresh_months_jit_off_s', 0):.2f} s "
+            f"| {dash['median_ms']:.0f} ms | {dash['p95_ms']:.0f} ms |"
+        )
+    return "\n".join(rows)
+
+
+def verdicts(results: dict) -> list[str]:
+    sizes = results["sizes"]
+    largest = sizes[-1]
+    ratio = min(s["import"]["rows_per_s"] / s["copy"]["rows_per_s"] for s in sizes)
+    medians = [s["dashboard"]["median_ms"] for s in sizes]
+    lines = [
+        f"- import ≥ 50% of COPY speed: lowest ratio {ratio:.0%} → "
+        f"{'met' if ratio >= TARGETS['import_vs_copy'] else 'NOT met'}",
+        f"- incremental refresh after the import < 5 s with {largest['declarations']:,} lines: "
+        f"{largest['import']['refresh_s']:.2f} s → "
+        f"{'met' if largest['import']['refresh_s'] < TARGETS['refresh_seconds'] else 'NOT met'}",
+        "- provider dashboard < 200 ms and flat: medians "
+        + ", ".join(f"{m:.0f} ms" for m in medians)
+        + f" → {'met' if max(medians) < TARGETS['dashboard_ms'] else 'NOT met'}"
+        + f" (largest size / smallest: {medians[-1] / medians[0]:.2f}×)",
+    ]
+    return lines
+
+
+def write_results(results: dict, mode: str) -> tuple[Path, Path]:
+    RESULTS.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    json_path = RESULTS / f"{stamp}-{mode}.json"
+    md_path = RESULTS / f"{stamp}-{mode}.md"
+    json_path.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
+    md = [
+        f"# Benchmark {results['started']} ({mode})",
+        "",
+        f"Command: `{results['command']}`",
+        "",
+        f"Machine: {results['machine']}; region {results['region']}; import file "
+        f"{results['import_lines']:,} declaration lines of one new month.",
+        "",
+        table(results),
+        "",
+        "Targets:",
+        "",
+        *verdicts(results),
+        "",
+        "Times are wall-clock seconds of one run; see docs/bench.md for what each column measures.",
+        "",
+    ]
+    md_path.write_text("\n".join(md), encoding="utf-8")
+    return json_path, md_path
+
+
+# ------------------------------------------------------------------------------------ main
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Issue 5 benchmark (PostgreSQL).")
+    parser.add_argument("--sizes", default="100000,1000000,10000000")
+    parser.add_argument("--import-lines", type=int, default=100_000)
+    parser.add_argument("--region", default="zhz")
+    parser.add_argument("--requests", type=int, default=20)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--quick", action="store_true", help="sizes 20k,100k; a 10k import")
+    parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
+        help="PostgreSQL URL of the bench database (name must contain 'bench')",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.import_lines = "20000,100000", 10_000
+    sizes = sorted(int(s) for s in args.sizes.split(","))
+    if sizes[0] < args.import_lines:
+        raise SystemExit("The smallest size must hold the import (--import-lines).")
+    mode = "quick" if args.quick else "full"
+    started = datetime.now()
+
+    prepare_database(args.database_url, args.fresh)
+    os.environ["DATABASE_URL"] = args.database_url
+    setup_django()
+    from django.db import connection
+
+    from monitoring.rollups import refresh_region
+    from segments.models import Region
+
+    prepare_landscape(args.region)
+    empty_production()
+    region = Region.objects.get(slug=args.region)
+    user = bench_user(region)
+    landscape = Landscape.from_db(args.region)
+    # One new month per size, the last ones up to October 2026; filler before them.
+    import_months = [add_months(LAST_MONTH, n - len(sizes) + 1) for n in range(len(sizes))]
+    filler_last = add_months(import_months[0], -1)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        server = cursor.fetchone()[0]
+    results = {
+        "started": started.isoformat(timespec="seconds"),
+        "command": " ".join([Path(sys.argv[0]).name, *sys.argv[1:]]) or "run.py",
+        "machine": f"{platform.node()} ({os.cpu_count()} cores), Python "
+        f"{platform.python_version()}, PostgreSQL {server}",
+        "region": args.region,
+        "import_lines": args.import_lines,
+        "targets": TARGETS,
+        "sizes": [],
+    }
+    spool = Path(tempfile.mkdtemp(prefix="jeugdinkoop-bench-"))
+    try:
+        for n, size in enumerate(sizes, start=1):
+            log(f"size {size:,}: setup")
+            entry: dict = {"size": size}
+            have = count("monitoring_declaration", region.pk)
+            filler = size - args.import_lines - have
+            if filler > 0:
+                entry["filler"] = load_filler(
+                    landscape, filler, seed=args.seed * 100 + n, last=filler_last, spool=spool
+                )
+                log(
+                    f"  filler {filler:,} lines: generated in {entry['filler']['generate_s']} s, "
+                    f"COPY {entry['filler']['copy_s']} s"
+                )
+            with timer(entry, "refresh_region_s"):
+                entry["refresh_region_rows"] = refresh_region(region.pk)
+            log(f"  refresh_region {entry['refresh_region_s']} s")
+            month = import_months[n - 1]
+            path = spool / f"import-{n}" / "declaraties.csv"
+            generate(
+                landscape,
+                CsvSink(path.parent, f"I{n}", ["declaraties"]),
+                lines=args.import_lines,
+                seed=args.seed * 1000 + n,
+                first=month,
+                last=month,
+            )
+            entry["import_month"] = month.isoformat()
+            entry["import_file_bytes"] = path.stat().st_size
+            log(f"  (a) COPY baseline of {path.name}")
+            entry["copy"] = copy_baseline(path)
+            log(f"  (a) import through the service ({args.import_lines:,} lines)")
+            entry["import"] = measured_import(region, path)
+            log(
+                f"      import {entry['import']['seconds']} s, of which refresh "
+                f"{entry['import'].get('refresh_s')} s"
+            )
+            months = [date.fromisoformat(m) for m in entry["import"]["refresh_months"]]
+            log("  (b) pandas baseline")
+            entry["pandas"] = pandas_baseline(region, months)
+            entry["diagnostics"] = refresh_diagnostics(region, months)
+            entry["declarations"] = count("monitoring_declaration")
+            entry["rows_in_db"] = {t: count(t) for t in (*LINE_TABLES, "monitoring_kpirollup")}
+            provider = biggest_provider(region)
+            log(f"  (c) provider dashboard ({provider})")
+            entry["dashboard"] = dashboard(region, provider, user, args.requests)
+            entry["dashboard"]["provider"] = provider.name
+            results["sizes"].append(entry)
+            log(
+                f"  done: import {entry['import']['rows_per_s']:,} rows/s vs COPY "
+                f"{entry['copy']['rows_per_s']:,}; refresh {entry['import']['refresh_s']} s vs "
+                f"pandas {entry['pandas']['seconds']} s; dashboard "
+                f"{entry['dashboard']['median_ms']} ms"
+            )
+            path.unlink()
+    finally:
+        for leftover in sorted(spool.rglob("*"), reverse=True):
+            leftover.unlink() if leftover.is_file() else leftover.rmdir()
+        spool.rmdir()
+    results["finished"] = datetime.now().isoformat(timespec="seconds")
+    print()
+    print(table(results))
+    print()
+    print("\n".join(verdicts(results)))
+    json_path, md_path = write_results(results, mode)
+    print(f"\nwritten: {json_path.relative_to(RESULTS.parent.parent)}, {md_path.name}")
+
+
+if __name__ == "__main__":
+    main()

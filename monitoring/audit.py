@@ -1,0 +1,26 @@
+"""Audit trail (django-auditlog) of what people decide in monitoring: segment norms, risk
+weights, escalation steps, performance dialogues with their agenda and actions, and the annual
+accounts of providers. Imported lines, rollups and signals change by the thousand at every
+import and are not logged here (a signal's handling note is logged by
+``monitoring.dialogues.signal_close``). Imported from ``MonitoringConfig.ready``."""
+
+from auditlog.registry import auditlog
+
+from providers.models import AnnualAccount
+
+from .models import (
+    AgendaItem,
+    DialogueAction,
+    Escalation,
+    KpiNorm,
+    PerformanceDialogue,
+    RiskWeight,
+)
+
+auditlog.register(KpiNorm)
+auditlog.register(RiskWeight)
+auditlog.register(Escalation)
+auditlog.register(PerformanceDialogue)
+auditlog.register(AgendaItem)
+auditlog.register(DialogueAction)
+auditlog.register(AnnualAccount)

@@ -1,0 +1,814 @@
+"""Server-side SVG charts for the monitoring dashboards (and the PDF reports that reuse them).
+
+Every function is pure: figures in, an SVG string out (marked safe for templates; every text
+and link that goes in is escaped). No JavaScript, no CSS classes or variables the chart depends
+on: colours, fonts and sizes are presentation attributes, so WeasyPrint renders the same chart
+as the browser. Output is deterministic, so it can be compared in tests.
+
+Accessibility: ``role="img"`` with a ``<title>`` (the chart's name) and a ``<desc>`` that says
+the figures in words; every data point has its own ``<title>`` tooltip and, when a link is given,
+is a link to the lines the figure is made of. Meaning never rests on colour alone: the norm is a
+labelled dashed line, the benchmark a dotted line with square markers, a forecast a dashed line
+with open markers, and the legend names each of them.
+
+Months are first-of-month ``date``s; values are ``Decimal`` (or anything ``float()`` takes) or
+``None`` for "no figure" (a gap in the line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils import dateformat
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+INK = "#1b1b1b"
+MUTED = "#505a66"  # 7.0:1 on white
+GRID = "#c9d2dc"
+SERIES = "#154273"  # 10.4:1
+BENCHMARK = "#505a66"
+NORM = "#a4161a"  # 7.6:1
+BUDGET = "#8a4b00"  # 6.4:1
+LEVEL_FILL = {"green": "#1e6b34", "amber": "#8a4b00", "red": "#a4161a"}
+
+UNITS = ("aantal", "euro", "dagen", "procent", "cijfer")
+
+
+def _level_word(level: str) -> str:
+    from .models import Level
+
+    return str(Level(level).label)
+
+
+# --- formatting ----------------------------------------------------------------------------------
+
+
+def _group(digits: str) -> str:
+    """'1234567' → '1.234.567'."""
+    sign = "-" if digits.startswith("-") else ""
+    digits = digits.lstrip("-")
+    parts = []
+    while len(digits) > 3:
+        parts.insert(0, digits[-3:])
+        digits = digits[:-3]
+    parts.insert(0, digits)
+    return sign + ".".join(parts)
+
+
+def format_number(value, places: int = 1) -> str:
+    """Dutch notation: ``1234.5`` → ``1.234,5``; trailing ``,0`` dropped (``28`` not ``28,0``)."""
+    quantum = Decimal(1).scaleb(-places) if places else Decimal(1)
+    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    text = f"{number:f}"
+    whole, _dot, fraction = text.partition(".")
+    fraction = fraction.rstrip("0")
+    grouped = _group(whole)
+    if grouped in ("-0", "-") and not fraction:
+        grouped = "0"
+    return f"{grouped},{fraction}" if fraction else grouped
+
+
+def format_value(value, unit: str, *, compact: bool = False) -> str:
+    """A figure with its unit in Dutch notation; ``compact`` for axis labels."""
+    if value is None:
+        return _("geen waarde")
+    if unit == "euro":
+        if compact and abs(Decimal(str(value))) >= 1_000_000:
+            return f"€ {format_number(Decimal(str(value)) / 1_000_000, 1)} mln"
+        if compact:
+            return f"€ {format_number(value, 0)}"
+        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        whole, _dot, cents = f"{number:f}".partition(".")
+        return f"€ {_group(whole)},{cents}"
+    if unit == "procent":
+        return f"{format_number(value, 1)}%"
+    if unit == "dagen":
+        text = format_number(value, 1)
+        if compact:
+            return text
+        return f"{text} {_('dag') if text == '1' else _('dagen')}"
+    if unit == "cijfer":
+        return format_number(value, 1)
+    return format_number(value, 0 if Decimal(str(value)) == int(Decimal(str(value))) else 1)
+
+
+def month_label(month: date) -> str:
+    """'oktober 2026' (in the active language)."""
+    return dateformat.format(month, "F Y")
+
+
+def short_month(month: date, with_year: bool = False) -> str:
+    """'okt' or "okt '26"."""
+    text = dateformat.format(month, "b")
+    return f"{text} '{month:%y}" if with_year else text
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _f(x: float) -> str:
+    """A coordinate with one decimal, no '-0.0'."""
+    text = f"{x:.1f}"
+    return "0.0" if text == "-0.0" else text
+
+
+def _uid(prefix: str, *parts) -> str:
+    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:8]
+    return f"{prefix}{digest}"
+
+
+def _num(value) -> float | None:
+    return None if value is None else float(value)
+
+
+def _nice_step(low: float, high: float, count: int) -> float:
+    """The smallest round step (1, 2, 2.5, 5 × a power of ten) that covers low..high in at
+    most ``count + 1`` intervals."""
+    raw = (high - low) / max(count, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for scale in (magnitude / 10, magnitude, magnitude * 10):
+        for multiple in (1, 2, 2.5, 5):
+            step = multiple * scale
+            intervals = math.ceil(high / step - 1e-9) - math.floor(low / step + 1e-9)
+            if intervals <= count + 1:
+                return step
+    return 10 * magnitude  # pragma: no cover
+
+
+def nice_scale(values: Sequence[float], count: int = 4) -> tuple[float, float, list[float]]:
+    """(low, high, ticks): a range from 0 (or the lowest negative figure) over every value,
+    on round steps."""
+    low = min([0.0, *values])
+    high = max([0.0, *values])
+    if high == low:
+        high = low + 1
+    step = _nice_step(low, high, count)
+    low = math.floor(low / step + 1e-9) * step
+    high = math.ceil(high / step - 1e-9) * step
+    ticks = []
+    tick = low
+    while tick <= high + step / 2:
+        ticks.append(round(tick, 10))
+        tick += step
+    return low, high, ticks
+
+
+def _svg_open(uid: str, width: int, height: int, title: str, desc: str, extra: str = "") -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
+        f'aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{FONT}" font-size="11" '
+        f'fill="{INK}"{extra}>'
+        f'<title id="{uid}-t">{escape(title)}</title>'
+        f'<desc id="{uid}-d">{escape(desc)}</desc>'
+    )
+
+
+def _safe(parts: list[str]) -> SafeString:
+    # Every text and attribute value above went through escape() or is a number we formatted.
+    return mark_safe("".join(parts))  # noqa: S308
+
+
+def _link(href: str | None, inner: str, label: str) -> str:
+    if not href:
+        return inner
+    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{inner}</a>'
+
+
+def _points_path(points: list[tuple[float, float] | None]) -> list[str]:
+    """Polyline point lists, split where a value is missing."""
+    runs, current = [], []
+    for point in points:
+        if point is None:
+            if current:
+                runs.append(current)
+            current = []
+        else:
+            current.append(point)
+    if current:
+        runs.append(current)
+    return [" ".join(f"{_f(x)},{_f(y)}" for x, y in run) for run in runs]
+
+
+def _text_width(text: str, size: float = 11) -> float:
+    """A rough width of a text in DejaVu Sans (for placing labels; no font metrics here)."""
+    return len(text) * size * 0.6
+
+
+def _label(x: float, y: float, text: str, colour: str, anchor: str = "start") -> str:
+    """A bold label on a white backing so that lines behind it don't cross the letters."""
+    w = _text_width(text) + 6
+    left = {"start": x - 3, "middle": x - w / 2, "end": x - w + 3}[anchor]
+    return (
+        f'<rect x="{_f(left)}" y="{_f(y - 11)}" width="{_f(w)}" height="15" fill="#ffffff" '
+        f'fill-opacity="0.85"/>'
+        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{colour}" '
+        f'font-weight="bold">{escape(text)}</text>'
+    )
+
+
+def _legend(items: list[tuple[str, str]], x: float, y: float) -> str:
+    """items: (sample svg at origin, label)."""
+    out, cursor = [], x
+    for sample, label in items:
+        out.append(f'<g transform="translate({_f(cursor)},{_f(y)})">{sample}')
+        out.append(f'<text x="26" y="4" fill="{INK}">{escape(label)}</text></g>')
+        cursor += 44 + _text_width(label)
+    return "".join(out)
+
+
+def _sample_line(colour: str, dash: str = "", marker: str = "circle", hollow=False) -> str:
+    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+    fill = "#ffffff" if hollow else colour
+    if marker == "square":
+        mark = f'<rect x="8" y="-3" width="6" height="6" fill="{fill}" stroke="{colour}"/>'
+    elif marker == "circle":
+        mark = f'<circle cx="11" cy="0" r="3" fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
+    else:
+        mark = ""
+    return (
+        f'<line x1="0" y1="0" x2="22" y2="0" stroke="{colour}" stroke-width="2"{dash_attr}/>{mark}'
+    )
+
+
+def _links_for(links, months: Sequence[date]) -> list[str | None]:
+    if links is None:
+        return [None] * len(months)
+    if isinstance(links, Mapping):
+        return [links.get(m) for m in months]
+    links = list(links)
+    return [links[i] if i < len(links) else None for i in range(len(months))]
+
+
+# --- line chart ----------------------------------------------------------------------------------
+
+
+def line_chart(
+    series: Sequence[tuple[date, object]],
+    *,
+    title: str,
+    y_label: str,
+    unit: str,
+    width: int = 640,
+    height: int = 260,
+    norm=None,
+    benchmark: Sequence[tuple[date, object]] | None = None,
+    benchmark_label: str | None = None,
+    forecast: Sequence[tuple[date, object]] | None = None,
+    links: Mapping[date, str] | Sequence[str | None] | None = None,
+    series_label: str | None = None,
+    uid: str | None = None,
+) -> SafeString:
+    """Months on x, the figure on y: one line with a marker (and tooltip, and link) per month.
+
+    ``norm``: a horizontal dashed line labelled "Norm …". ``benchmark``: a second, dotted line
+    with square markers (e.g. the segment's value per month). ``forecast``: months after the
+    series, drawn dashed with open markers, joined to the last actual figure. ``links``: per
+    month (a mapping) or per point (a list) the URL of the lines behind the figure.
+    """
+    series = list(series)
+    forecast = list(forecast or [])
+    benchmark = list(benchmark or [])
+    months = sorted(
+        {m for m, _v in series} | {m for m, _v in forecast} | {m for m, _v in benchmark}
+    )
+    uid = uid or _uid("lc", title, series, forecast, benchmark, norm)
+    series_label = series_label or y_label
+    benchmark_label = benchmark_label or _("Vergelijking")
+
+    values = [_num(v) for _m, v in series + forecast + benchmark if v is not None]
+    if norm is not None:
+        values.append(float(norm))
+    low, high, ticks = nice_scale(values or [0.0])
+
+    left, right, top, bottom = 64, 16, 14, 58
+    plot_w, plot_h = width - left - right, height - top - bottom
+    index = {m: i for i, m in enumerate(months)}
+
+    def x_of(month: date) -> float:
+        if len(months) <= 1:
+            return left + plot_w / 2
+        return left + plot_w * index[month] / (len(months) - 1)
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - (value - low) / (high - low))
+
+    desc = _line_desc(series, unit, y_label, norm, benchmark, benchmark_label, forecast)
+    out = [_svg_open(uid, width, height, title, desc)]
+    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    # grid and y axis labels
+    out.append('<g aria-hidden="true">')
+    for tick in ticks:
+        y = y_of(tick)
+        out.append(
+            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="{left - 6}" y="{_f(y + 4)}" text-anchor="end" fill="{MUTED}">'
+            f"{escape(format_value(tick, unit, compact=True))}</text>"
+        )
+    out.append(
+        f'<text x="12" y="{_f(top + plot_h / 2)}" text-anchor="middle" fill="{MUTED}" '
+        f'transform="rotate(-90 12 {_f(top + plot_h / 2)})">{escape(y_label)}</text>'
+    )
+    # x axis labels: at most ~12, always the first and the last
+    every = max(1, math.ceil(len(months) / 12))
+    for i, month in enumerate(months):
+        if i % every and i != len(months) - 1:
+            continue
+        with_year = i == 0 or month.month == 1
+        out.append(
+            f'<text x="{_f(x_of(month))}" y="{_f(top + plot_h + 16)}" text-anchor="middle" '
+            f'fill="{MUTED}">{escape(short_month(month, with_year))}</text>'
+        )
+    out.append("</g>")
+
+    legend = [(_sample_line(SERIES), series_label)]
+    labels = []  # drawn last, on top of the lines
+    # norm
+    if norm is not None:
+        y = y_of(float(norm))
+        norm_text = _("Norm %(value)s") % {"value": format_value(norm, unit)}
+        out.append(
+            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{NORM}" '
+            f'stroke-width="1.5" stroke-dasharray="8 4"><title>{escape(norm_text)}</title></line>'
+        )
+        labels.append(_label(left + 4, y - 5, norm_text, NORM))
+        legend.append((_sample_line(NORM, "8 4", marker=""), _("Norm")))
+    # benchmark
+    if benchmark:
+        pts = [(x_of(m), y_of(_num(v))) if v is not None else None for m, v in benchmark]
+        for run in _points_path(pts):
+            out.append(
+                f'<polyline points="{run}" fill="none" stroke="{BENCHMARK}" stroke-width="1.5" '
+                f'stroke-dasharray="2 3"/>'
+            )
+        for month, value in benchmark:
+            if value is None:
+                continue
+            x, y = x_of(month), y_of(_num(value))
+            tip = f"{benchmark_label}, {month_label(month)}: {format_value(value, unit)}"
+            out.append(
+                f'<rect x="{_f(x - 3)}" y="{_f(y - 3)}" width="6" height="6" fill="#ffffff" '
+                f'stroke="{BENCHMARK}" stroke-width="1.5"><title>{escape(tip)}</title></rect>'
+            )
+        legend.append((_sample_line(BENCHMARK, "2 3", "square", hollow=True), benchmark_label))
+    # forecast: dashed, from the last actual figure on
+    if forecast:
+        last = next(((m, v) for m, v in reversed(series) if v is not None), None)
+        chain = ([last] if last else []) + [(m, v) for m, v in forecast]
+        pts = [(x_of(m), y_of(_num(v))) if v is not None else None for m, v in chain]
+        for run in _points_path(pts):
+            out.append(
+                f'<polyline points="{run}" fill="none" stroke="{SERIES}" stroke-width="2" '
+                f'stroke-dasharray="6 4"/>'
+            )
+        for month, value in forecast:
+            if value is None:
+                continue
+            x, y = x_of(month), y_of(_num(value))
+            tip = _("Prognose %(month)s: %(value)s") % {
+                "month": month_label(month),
+                "value": format_value(value, unit),
+            }
+            out.append(
+                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="3.5" fill="#ffffff" stroke="{SERIES}" '
+                f'stroke-width="1.5"><title>{escape(tip)}</title></circle>'
+            )
+        legend.append((_sample_line(SERIES, "6 4", hollow=True), _("Prognose")))
+    # the series itself
+    pts = [(x_of(m), y_of(_num(v))) if v is not None else None for m, v in series]
+    for run in _points_path(pts):
+        out.append(
+            f'<polyline points="{run}" fill="none" stroke="{SERIES}" stroke-width="2.5" '
+            f'stroke-linejoin="round"/>'
+        )
+    for (month, value), href in zip(
+        series, _links_for(links, [m for m, _v in series]), strict=True
+    ):
+        if value is None:
+            continue
+        x, y = x_of(month), y_of(_num(value))
+        tip = f"{month_label(month)}: {format_value(value, unit)}"
+        circle = (
+            f'<circle cx="{_f(x)}" cy="{_f(y)}" r="4" fill="{SERIES}" stroke="#ffffff" '
+            f'stroke-width="1"><title>{escape(tip)}</title></circle>'
+        )
+        out.append(_link(href, circle, tip))
+    out.extend(labels)
+    out.append(_legend(legend, left, height - 14))
+    out.append("</svg>")
+    return _safe(out)
+
+
+def _line_desc(series, unit, y_label, norm, benchmark, benchmark_label, forecast) -> str:
+    known = [(m, v) for m, v in series if v is not None]
+    if not series:
+        return _("Geen gegevens.")
+    parts = [
+        _("%(what)s per maand, %(first)s tot en met %(last)s.")
+        % {"what": y_label, "first": month_label(series[0][0]), "last": month_label(series[-1][0])}
+    ]
+    if known:
+        low = min(known, key=lambda p: p[1])
+        high = max(known, key=lambda p: p[1])
+        parts.append(
+            _(
+                "Laatste waarde %(month)s: %(value)s. Laagste %(low)s (%(low_month)s), hoogste "
+                "%(high)s (%(high_month)s)."
+            )
+            % {
+                "month": month_label(known[-1][0]),
+                "value": format_value(known[-1][1], unit),
+                "low": format_value(low[1], unit),
+                "low_month": month_label(low[0]),
+                "high": format_value(high[1], unit),
+                "high_month": month_label(high[0]),
+            }
+        )
+    else:
+        parts.append(_("Geen waarden in deze periode."))
+    if norm is not None:
+        parts.append(_("Norm: %(value)s.") % {"value": format_value(norm, unit)})
+    if benchmark:
+        last = next(((m, v) for m, v in reversed(benchmark) if v is not None), None)
+        if last:
+            parts.append(
+                _("%(label)s: %(value)s in %(month)s.")
+                % {
+                    "label": benchmark_label,
+                    "value": format_value(last[1], unit),
+                    "month": month_label(last[0]),
+                }
+            )
+    if forecast:
+        parts.append(
+            _("Prognose: %(values)s.")
+            % {
+                "values": "; ".join(
+                    f"{month_label(m)} {format_value(v, unit)}" for m, v in forecast
+                )
+            }
+        )
+    parts.append(
+        _("Alle waarden: %(values)s.")
+        % {"values": "; ".join(f"{month_label(m)} {format_value(v, unit)}" for m, v in series)}
+    )
+    return " ".join(parts)
+
+
+# --- bar chart -----------------------------------------------------------------------------------
+
+
+def bar_chart(
+    bars: Sequence[tuple[str, object]],
+    *,
+    title: str,
+    unit: str,
+    y_label: str | None = None,
+    width: int = 640,
+    height: int | None = None,
+    norm=None,
+    levels: Sequence[str | None] | None = None,
+    links: Sequence[str | None] | None = None,
+    uid: str | None = None,
+) -> SafeString:
+    """Horizontal bars, one per (label, value), the value written next to each bar.
+
+    ``levels`` (green/amber/red per bar) colours the bars and adds the level's word to the
+    value; ``norm`` is a labelled dashed vertical line; ``links`` makes each bar a link."""
+    bars = list(bars)
+    levels = list(levels or [None] * len(bars))
+    links = list(links or [None] * len(bars))
+    uid = uid or _uid("bc", title, bars, norm, levels)
+    row, top, bottom = 26, 8, 30
+    height = height or top + bottom + row * max(len(bars), 1)
+    label_w, value_w = 190, 120
+    left, right = label_w, value_w
+    plot_w = width - left - right
+    values = [_num(v) for _l, v in bars if v is not None]
+    if norm is not None:
+        values.append(float(norm))
+    low, high, ticks = nice_scale(values or [0.0])
+
+    def x_of(value: float) -> float:
+        return left + plot_w * (value - low) / (high - low)
+
+    words = []
+    for (label, value), level in zip(bars, levels, strict=True):
+        text = f"{label}: {format_value(value, unit)}"
+        if level:
+            text += f" ({_level_word(level)})"
+        words.append(text)
+    desc = (y_label or title) + ". " + "; ".join(words) + "."
+    if norm is not None:
+        desc += " " + _("Norm: %(value)s.") % {"value": format_value(norm, unit)}
+    out = [_svg_open(uid, width, height, title, desc)]
+    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    plot_bottom = top + row * max(len(bars), 1)
+    out.append('<g aria-hidden="true">')
+    for tick in ticks:
+        x = x_of(tick)
+        out.append(
+            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
+            f'<text x="{_f(x)}" y="{plot_bottom + 14}" text-anchor="middle" fill="{MUTED}">'
+            f"{escape(format_value(tick, unit, compact=True))}</text>"
+        )
+    out.append("</g>")
+    zero = x_of(max(low, 0.0))
+    for i, ((label, value), level, href) in enumerate(zip(bars, levels, links, strict=True)):
+        y = top + i * row
+        room = int((label_w - 14) / (11 * 0.62))  # characters that fit left of the bars
+        short = label if len(label) <= room else label[: room - 1] + "…"
+        out.append(
+            f'<text x="{left - 8}" y="{_f(y + row / 2 + 4)}" text-anchor="end">'
+            f"{escape(short)}</text>"
+        )
+        text = format_value(value, unit)
+        if level:
+            text += f" · {_level_word(level)}"
+        if value is not None:
+            end = x_of(_num(value))
+            colour = LEVEL_FILL.get(level, SERIES)
+            bar = (
+                f'<rect x="{_f(min(zero, end))}" y="{_f(y + 5)}" width="{_f(abs(end - zero))}" '
+                f'height="{row - 10}" fill="{colour}"><title>{escape(words[i])}</title></rect>'
+            )
+            out.append(_link(href, bar, words[i]))
+            out.append(f'<text x="{_f(max(zero, end) + 6)}" y="{_f(y + row / 2 + 4)}">')
+            out.append(f"{escape(text)}</text>")
+        else:
+            out.append(
+                f'<text x="{_f(zero + 6)}" y="{_f(y + row / 2 + 4)}" fill="{MUTED}">'
+                f"{escape(text)}</text>"
+            )
+    if norm is not None:
+        x = x_of(float(norm))
+        norm_text = _("Norm %(value)s") % {"value": format_value(norm, unit)}
+        out.append(
+            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{NORM}" '
+            f'stroke-width="1.5" stroke-dasharray="8 4"><title>{escape(norm_text)}</title></line>'
+            f'<text x="{_f(x)}" y="{height - 4}" text-anchor="middle" fill="{NORM}" '
+            f'font-weight="bold">{escape(norm_text)}</text>'
+        )
+    out.append("</svg>")
+    return _safe(out)
+
+
+# --- sparkline -----------------------------------------------------------------------------------
+
+
+def sparkline(
+    values: Sequence[object],
+    *,
+    title: str,
+    unit: str,
+    months: Sequence[date] | None = None,
+    width: int = 120,
+    height: int = 32,
+    uid: str | None = None,
+) -> SafeString:
+    """A small trend line without axes; the last figure is marked. The description names the
+    first, lowest, highest and last figures."""
+    values = list(values)
+    months = list(months) if months is not None else [None] * len(values)
+    uid = uid or _uid("sp", title, values, months)
+    known = [(m, v) for m, v in zip(months, values, strict=True) if v is not None]
+
+    def when(month):
+        return month_label(month) if month else ""
+
+    if known:
+        low = min(known, key=lambda p: p[1])
+        high = max(known, key=lambda p: p[1])
+        desc = _(
+            "Trend over %(count)s maanden: eerst %(first)s%(first_when)s, laagste %(low)s, "
+            "hoogste %(high)s, laatst %(last)s%(last_when)s."
+        ) % {
+            "count": len(values),
+            "first": format_value(known[0][1], unit),
+            "first_when": f" ({when(known[0][0])})" if known[0][0] else "",
+            "low": format_value(low[1], unit),
+            "high": format_value(high[1], unit),
+            "last": format_value(known[-1][1], unit),
+            "last_when": f" ({when(known[-1][0])})" if known[-1][0] else "",
+        }
+    else:
+        desc = _("Geen waarden in deze periode.")
+    out = [_svg_open(uid, width, height, title, desc)]
+    nums = [_num(v) for v in values if v is not None]
+    if nums:
+        low_v, high_v = min(nums), max(nums)
+        if high_v == low_v:
+            low_v, high_v = low_v - 1, high_v + 1
+        pad = 4
+
+        def x_of(i):
+            return pad if len(values) <= 1 else pad + (width - 2 * pad) * i / (len(values) - 1)
+
+        def y_of(v):
+            return pad + (height - 2 * pad) * (1 - (v - low_v) / (high_v - low_v))
+
+        pts = [(x_of(i), y_of(_num(v))) if v is not None else None for i, v in enumerate(values)]
+        for run in _points_path(pts):
+            out.append(
+                f'<polyline points="{run}" fill="none" stroke="{SERIES}" stroke-width="1.5" '
+                f'stroke-linejoin="round"/>'
+            )
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            x, y = pts[i]
+            last = i == max(j for j, v in enumerate(values) if v is not None)
+            tip = f"{when(months[i]) + ': ' if months[i] else ''}{format_value(value, unit)}"
+            radius = "2.5" if last else "1.2"
+            out.append(
+                f'<circle cx="{_f(x)}" cy="{_f(y)}" r="{radius}" fill="{SERIES}">'
+                f"<title>{escape(tip)}</title></circle>"
+            )
+    out.append("</svg>")
+    return _safe(out)
+
+
+# --- spend against budget ------------------------------------------------------------------------
+
+
+def cumulative(monthly: Sequence[tuple[date, object]]) -> list[tuple[date, Decimal]]:
+    total, out = Decimal(0), []
+    for month, amount in monthly:
+        total += Decimal(str(amount or 0))
+        out.append((month, total))
+    return out
+
+
+def spend_forecast(monthly: Sequence[tuple[date, object]]) -> list[tuple[date, Decimal]]:
+    """Cumulative spending for the rest of the year at the average monthly rate so far."""
+    if not monthly:
+        return []
+    through = monthly[-1][0]
+    spent = cumulative(monthly)[-1][1]
+    rate = spent / through.month
+    return [
+        (date(through.year, m, 1), (spent + rate * (m - through.month)).quantize(Decimal("0.01")))
+        for m in range(through.month + 1, 13)
+    ]
+
+
+def spend_chart(
+    monthly: Sequence[tuple[date, object]],
+    *,
+    budget=None,
+    title: str,
+    width: int = 640,
+    height: int = 260,
+    run_out: date | None = None,
+    links: Mapping[date, str] | Sequence[str | None] | None = None,
+    uid: str | None = None,
+) -> SafeString:
+    """Cumulative spending from January through the last month given, the forecast to December
+    at the year's average monthly rate (dashed), the budget as a labelled horizontal line and,
+    when the forecast passes it, the month the budget runs out.
+
+    ``monthly``: the amount of each month, January first, in order."""
+    from .kpis import run_out_month
+
+    monthly = list(monthly)
+    actual = cumulative(monthly)
+    forecast = spend_forecast(monthly)
+    if run_out is None and monthly and budget:
+        run_out = run_out_month(Decimal(str(budget)), actual[-1][1], monthly[-1][0])
+    year = monthly[0][0].year if monthly else date.today().year
+    months = [date(year, m, 1) for m in range(1, 13)]
+    uid = uid or _uid("sc", title, monthly, budget)
+    values = [float(v) for _m, v in actual + forecast]
+    if budget is not None:
+        values.append(float(budget))
+    low, high, ticks = nice_scale(values or [0.0])
+    left, right, top, bottom = 80, 16, 14, 58
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x_of(month: date) -> float:
+        return left + plot_w * (month.month - 1) / 11
+
+    def y_of(value: float) -> float:
+        return top + plot_h * (1 - (value - low) / (high - low))
+
+    parts = []
+    if actual:
+        spent = actual[-1][1]
+        parts.append(
+            _("Cumulatief gedeclareerd van januari tot en met %(month)s: %(spent)s.")
+            % {"month": month_label(actual[-1][0]), "spent": format_value(spent, "euro")}
+        )
+        if budget:
+            parts.append(
+                _("Budget %(budget)s; besteed %(pct)s.")
+                % {
+                    "budget": format_value(budget, "euro"),
+                    "pct": format_value(spent * 100 / Decimal(str(budget)), "procent"),
+                }
+            )
+        else:
+            parts.append(_("Geen budget of plafond voor dit jaar."))
+        if forecast:
+            parts.append(
+                _("Prognose eind december bij het huidige tempo: %(value)s.")
+                % {"value": format_value(forecast[-1][1], "euro")}
+            )
+        if run_out:
+            parts.append(
+                _("Bij dit tempo is het budget op in %(month)s.") % {"month": month_label(run_out)}
+            )
+        elif budget:
+            parts.append(_("Bij dit tempo is het budget toereikend voor het jaar."))
+        parts.append(
+            _("Per maand: %(values)s.")
+            % {
+                "values": "; ".join(
+                    f"{month_label(m)} {format_value(a or 0, 'euro')}" for m, a in monthly
+                )
+            }
+        )
+    else:
+        parts.append(_("Nog geen declaraties dit jaar."))
+    out = [_svg_open(uid, width, height, title, " ".join(parts))]
+    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out.append('<g aria-hidden="true">')
+    for tick in ticks:
+        y = y_of(tick)
+        out.append(
+            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{GRID}"/>'
+            f'<text x="{left - 6}" y="{_f(y + 4)}" text-anchor="end" fill="{MUTED}">'
+            f"{escape(format_value(tick, 'euro', compact=True))}</text>"
+        )
+    for month in months:
+        out.append(
+            f'<text x="{_f(x_of(month))}" y="{_f(top + plot_h + 16)}" text-anchor="middle" '
+            f'fill="{MUTED}">{escape(short_month(month, month.month == 1))}</text>'
+        )
+    out.append("</g>")
+    legend = [(_sample_line(SERIES), _("Gedeclareerd (cumulatief)"))]
+    labels = []
+    if budget is not None:
+        y = y_of(float(budget))
+        text = _("Budget %(value)s") % {"value": format_value(budget, "euro")}
+        out.append(
+            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{BUDGET}" '
+            f'stroke-width="2" stroke-dasharray="10 3 2 3"><title>{escape(text)}</title></line>'
+        )
+        labels.append(_label(left + 6, y - 5, text, BUDGET))
+        legend.append((_sample_line(BUDGET, "10 3 2 3", marker=""), _("Budget")))
+    if run_out is not None:
+        x = x_of(run_out)
+        text = _("Budget op: %(month)s") % {"month": month_label(run_out)}
+        out.append(
+            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{top + plot_h}" stroke="{NORM}" '
+            f'stroke-width="1.5" stroke-dasharray="3 3"><title>{escape(text)}</title></line>'
+        )
+        labels.append(_label(x - 4, top + 12, text, NORM, "end"))
+    if forecast and actual:
+        chain = [actual[-1], *forecast]
+        run = " ".join(f"{_f(x_of(m))},{_f(y_of(float(v)))}" for m, v in chain)
+        out.append(
+            f'<polyline points="{run}" fill="none" stroke="{SERIES}" stroke-width="2" '
+            f'stroke-dasharray="6 4"/>'
+        )
+        for month, value in forecast:
+            tip = _("Prognose t/m %(month)s: %(value)s") % {
+                "month": month_label(month),
+                "value": format_value(value, "euro"),
+            }
+            out.append(
+                f'<circle cx="{_f(x_of(month))}" cy="{_f(y_of(float(value)))}" r="3" '
+                f'fill="#ffffff" stroke="{SERIES}" stroke-width="1.5">'
+                f"<title>{escape(tip)}</title></circle>"
+            )
+        legend.append((_sample_line(SERIES, "6 4", hollow=True), _("Prognose")))
+    if actual:
+        run = " ".join(f"{_f(x_of(m))},{_f(y_of(float(v)))}" for m, v in actual)
+        out.append(
+            f'<polyline points="{run}" fill="none" stroke="{SERIES}" stroke-width="2.5" '
+            f'stroke-linejoin="round"/>'
+        )
+        hrefs = _links_for(links, [m for m, _v in actual])
+        for (month, value), (_m, amount), href in zip(actual, monthly, hrefs, strict=True):
+            tip = _("T/m %(month)s: %(value)s (in de maand %(amount)s)") % {
+                "month": month_label(month),
+                "value": format_value(value, "euro"),
+                "amount": format_value(amount or 0, "euro"),
+            }
+            circle = (
+                f'<circle cx="{_f(x_of(month))}" cy="{_f(y_of(float(value)))}" r="4" '
+                f'fill="{SERIES}" stroke="#ffffff"><title>{escape(tip)}</title></circle>'
+            )
+            out.append(_link(href, circle, tip))
+    out.extend(labels)
+    out.append(_legend(legend, left, height - 14))
+    out.append("</svg>")
+    return _safe(out)

@@ -1,0 +1,421 @@
+"""Performance dialogues (prestatiedialogen): the only way to plan, record and follow them up.
+
+A dialogue is planned with a drafted agenda: the opening, the follow-up of every action still
+open from earlier dialogues with the provider, one item per open (or already scheduled) signal
+of the provider (latest month first, red before amber), the finance signals under "Financiën"
+and the closing "Rondvraag". Signals put on the agenda become "geagendeerd".
+
+Rules (refusals are ``ValidationError`` with a Dutch message, keyed by field, and leave nothing
+half-saved):
+
+- recording a dialogue needs notes; it marks the dialogue held. The notes of a held dialogue
+  can still be amended: the earlier text stays in the audit trail (django-auditlog);
+- the agenda of a held dialogue is fixed;
+- an action needs a description and an owner, and its due date is not before the dialogue;
+- an action is done or dropped only with a follow-up text, and gets the date it was closed;
+  it can be reopened (the follow-up text stays, the closing date goes);
+- a signal is handled (closed) with a note on how; the note is kept in the audit trail.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from contracts.codes import Kpi
+from contracts.tariffs import euro, percent
+
+from . import alerts, kpis
+from .models import (
+    ActionStatus,
+    AgendaItem,
+    DialogueAction,
+    DialogueStatus,
+    Level,
+    PerformanceDialogue,
+    Signal,
+    SignalSource,
+    SignalStatus,
+)
+
+FINANCE_MARGIN = alerts.FINANCE_MARGIN
+FINANCE_WNT = alerts.FINANCE_WNT
+#: lazy labels (for choices made at import time); the same texts as ``alerts.topic_label``
+FINANCE_TOPICS = {
+    FINANCE_MARGIN: gettext_lazy("Marge (jaarrekening)"),
+    FINANCE_WNT: gettext_lazy("Bezoldiging topfunctionaris (WNT)"),
+}
+#: every topic a signal or a risk weight can be about, in display order
+TOPICS = [*Kpi.choices, *FINANCE_TOPICS.items()]
+LEVEL_RANK = {Level.RED: 0, Level.AMBER: 1, Level.GREEN: 2}
+ACTIVE_SIGNAL = (SignalStatus.OPEN, SignalStatus.ON_AGENDA)
+TITLE_MAX = AgendaItem._meta.get_field("title").max_length
+
+
+def _d(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _clip(text: str, length: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def topic_label(topic: str) -> str:
+    """The name of a signal topic: a KPI or one of the finance checks."""
+    return alerts.topic_label(topic)
+
+
+def format_value(topic: str, value: Decimal | None) -> str:
+    """A signal's figure in the unit of its topic: ``12,3%``, ``48 dagen``, ``€ 1.250,00``."""
+    if value is None:
+        return "—"
+    value = Decimal(value)
+    if topic == FINANCE_MARGIN:
+        return percent(value)
+    if topic == FINANCE_WNT:
+        return euro(value)
+    unit = kpis.DEFINITIONS[topic].unit if topic in kpis.DEFINITIONS else "aantal"
+    if unit == "euro":
+        return euro(value)
+    if unit == "procent":
+        return percent(value)
+    shown = f"{value.normalize():f}".replace(".", ",")
+    if unit == "dagen":
+        return _("%(n)s dagen") % {"n": shown}
+    return shown
+
+
+def signal_title(signal: Signal) -> str:
+    """An agenda title that says what is wrong: level, KPI, contract, month, value vs norm."""
+    level = Level(signal.level).label
+    value = format_value(signal.topic, signal.value)
+    if signal.source == SignalSource.FINANCE:
+        if signal.norm is not None:
+            text = _("%(level)s: %(topic)s %(year)s: %(value)s (grens %(norm)s)")
+        else:
+            text = _("%(level)s: %(topic)s %(year)s: %(value)s")
+        return _clip(
+            text
+            % {
+                "level": level,
+                "topic": topic_label(signal.topic),
+                "year": signal.period.year,
+                "value": value,
+                "norm": format_value(signal.topic, signal.norm),
+            },
+            TITLE_MAX,
+        )
+    where = (
+        _("contract %(ref)s") % {"ref": signal.contract.reference}
+        if signal.contract_id
+        else _("alle contracten")
+    )
+    text = (
+        _("%(level)s: %(topic)s, %(where)s, %(month)s: %(value)s (norm %(norm)s)")
+        if signal.norm is not None
+        else _("%(level)s: %(topic)s, %(where)s, %(month)s: %(value)s")
+    )
+    return _clip(
+        text
+        % {
+            "level": level,
+            "topic": topic_label(signal.topic),
+            "where": where,
+            "month": formats.date_format(signal.period, "F Y"),
+            "value": value,
+            "norm": format_value(signal.topic, signal.norm),
+        },
+        TITLE_MAX,
+    )
+
+
+def follow_up_title(action: DialogueAction) -> str:
+    """ "Opvolging: <action> (<owner>, uiterlijk <date>)", the action shortened to fit."""
+    tail = _(" (%(owner)s, uiterlijk %(due)s)") % {
+        "owner": _clip(action.owner, 80),
+        "due": _d(action.due_on),
+    }
+    head = _("Opvolging: ")
+    room = TITLE_MAX - len(head) - len(tail)
+    return f"{head}{_clip(action.description, room)}{tail}"
+
+
+def signal_order(signal: Signal):
+    """Latest month first, red before amber, then contract and topic."""
+    contract = signal.contract.reference if signal.contract_id else ""
+    return (-signal.period.toordinal(), LEVEL_RANK.get(signal.level, 9), contract, signal.topic)
+
+
+def is_overdue(action: DialogueAction, today: date | None = None) -> bool:
+    """An open action whose due date has passed."""
+    today = today or timezone.localdate()
+    return action.status == ActionStatus.OPEN and action.due_on < today
+
+
+def active_signals(provider) -> list[Signal]:
+    """The provider's open and scheduled signals, in agenda order."""
+    signals = Signal.objects.filter(provider=provider, status__in=ACTIVE_SIGNAL).select_related(
+        "contract"
+    )
+    return sorted(signals, key=signal_order)
+
+
+def open_actions(provider, exclude_dialogue=None) -> list[DialogueAction]:
+    """Actions still open from the provider's dialogues, soonest due first."""
+    actions = DialogueAction.objects.filter(
+        dialogue__provider=provider, status=ActionStatus.OPEN
+    ).select_related("dialogue")
+    if exclude_dialogue is not None:
+        actions = actions.exclude(dialogue=exclude_dialogue)
+    return list(actions.order_by("due_on", "pk"))
+
+
+def draft_agenda(provider) -> list[dict]:
+    """The agenda a new dialogue with this provider gets: [{title, note, signal}], in order."""
+    signals = active_signals(provider)
+    kpi_signals = [s for s in signals if s.source != SignalSource.FINANCE]
+    finance = [s for s in signals if s.source == SignalSource.FINANCE]
+    items = [{"title": _("Opening"), "note": "", "signal": None}]
+    for action in open_actions(provider):
+        items.append(
+            {
+                "title": follow_up_title(action),
+                "note": _("Afgesproken in het gesprek van %(day)s.")
+                % {"day": _d(action.dialogue.scheduled_on)},
+                "signal": None,
+            }
+        )
+    for signal in kpi_signals:
+        items.append({"title": signal_title(signal), "note": signal.message, "signal": signal})
+    if finance:
+        items.append(
+            {
+                "title": _("Financiën"),
+                "note": _("Signalen uit de jaarrekening; zie de punten hieronder."),
+                "signal": None,
+            }
+        )
+        for signal in finance:
+            items.append({"title": signal_title(signal), "note": signal.message, "signal": signal})
+    items.append({"title": _("Rondvraag"), "note": "", "signal": None})
+    return items
+
+
+# ---------------------------------------------------------------- dialogues
+
+
+@transaction.atomic
+def dialogue_create(
+    *, provider, scheduled_on: date, participants: str = "", user=None
+) -> PerformanceDialogue:
+    """Plan a dialogue with its drafted agenda; the signals on it become "geagendeerd"."""
+    if scheduled_on is None:
+        raise ValidationError({"scheduled_on": _("Vul de datum van het gesprek in.")})
+    dialogue = PerformanceDialogue.objects.create(
+        region_id=provider.region_id,
+        provider=provider,
+        scheduled_on=scheduled_on,
+        participants=(participants or "").strip(),
+        created_by=user,
+    )
+    items = draft_agenda(provider)
+    AgendaItem.objects.bulk_create(
+        AgendaItem(
+            dialogue=dialogue,
+            position=number,
+            title=item["title"],
+            note=item["note"],
+            signal=item["signal"],
+        )
+        for number, item in enumerate(items, start=1)
+    )
+    signal_ids = [item["signal"].pk for item in items if item["signal"] is not None]
+    Signal.objects.filter(pk__in=signal_ids, status=SignalStatus.OPEN).update(
+        status=SignalStatus.ON_AGENDA
+    )
+    return dialogue
+
+
+def _held_refusal(dialogue: PerformanceDialogue):
+    if dialogue.status == DialogueStatus.HELD:
+        raise ValidationError(
+            _("Het gesprek van %(day)s is al gevoerd; de agenda ligt vast.")
+            % {"day": _d(dialogue.scheduled_on)}
+        )
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, dialogue: PerformanceDialogue, title: str, note: str = "", signal=None, user=None
+) -> AgendaItem:
+    """Add an item to a planned dialogue's agenda, before the closing "Rondvraag"."""
+    dialogue = PerformanceDialogue.objects.select_for_update().get(pk=dialogue.pk)
+    _held_refusal(dialogue)
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": _("Vul het onderwerp van het agendapunt in.")})
+    if signal is not None and signal.provider_id != dialogue.provider_id:
+        raise ValidationError({"signal": _("Dit signaal hoort bij een andere aanbieder.")})
+    items = list(dialogue.agenda.order_by("position"))
+    last = items[-1] if items else None
+    closing = {"Rondvraag", _("Rondvraag")}
+    if last is not None and last.signal_id is None and last.title in closing:
+        position = last.position
+        AgendaItem.objects.filter(pk=last.pk).update(position=last.position + 1)
+    else:
+        position = (dialogue.agenda.aggregate(m=Max("position"))["m"] or 0) + 1
+    item = AgendaItem.objects.create(
+        dialogue=dialogue,
+        position=position,
+        title=title[:TITLE_MAX],
+        note=(note or "").strip(),
+        signal=signal,
+    )
+    if signal is not None and signal.status == SignalStatus.OPEN:
+        Signal.objects.filter(pk=signal.pk).update(status=SignalStatus.ON_AGENDA)
+    return item
+
+
+@transaction.atomic
+def dialogue_record(
+    *, dialogue: PerformanceDialogue, notes: str, participants: str = "", user=None
+) -> PerformanceDialogue:
+    """Record the notes (verslag) of a dialogue and mark it held; amending keeps the history."""
+    dialogue = PerformanceDialogue.objects.select_for_update().get(pk=dialogue.pk)
+    notes = (notes or "").strip()
+    if not notes:
+        raise ValidationError({"notes": _("Leg het verslag van het gesprek vast.")})
+    dialogue.notes = notes
+    dialogue.participants = (participants or "").strip()
+    dialogue.status = DialogueStatus.HELD
+    dialogue.save(update_fields=["notes", "participants", "status"])
+    return dialogue
+
+
+# ---------------------------------------------------------------- actions
+
+
+@transaction.atomic
+def action_add(
+    *, dialogue: PerformanceDialogue, description: str, owner: str, due_on: date, user=None
+) -> DialogueAction:
+    """An action agreed in the dialogue, with an owner and a due date on or after the dialogue."""
+    errors = {}
+    description = (description or "").strip()
+    owner = (owner or "").strip()
+    if not description:
+        errors["description"] = _("Beschrijf wat er is afgesproken.")
+    if not owner:
+        errors["owner"] = _("Noem wie de actie uitvoert (eigenaar).")
+    if due_on is None:
+        errors["due_on"] = _("Vul de datum in waarop de actie uiterlijk klaar is.")
+    elif due_on < dialogue.scheduled_on:
+        errors["due_on"] = _("De uiterste datum ligt voor de datum van het gesprek (%(day)s).") % {
+            "day": _d(dialogue.scheduled_on)
+        }
+    if errors:
+        raise ValidationError(errors)
+    return DialogueAction.objects.create(
+        dialogue=dialogue, description=description, owner=owner[:200], due_on=due_on
+    )
+
+
+@transaction.atomic
+def action_update(
+    *,
+    action: DialogueAction,
+    status: str,
+    follow_up: str = "",
+    user=None,
+    closed_on: date | None = None,
+) -> DialogueAction:
+    """Set an action's status. Done or dropped needs a follow-up text and sets the closing date
+    (today unless given); back to open clears that date."""
+    action = DialogueAction.objects.select_for_update().get(pk=action.pk)
+    if status not in ActionStatus.values:
+        raise ValidationError({"status": _("Kies een geldige status.")})
+    follow_up = (follow_up or "").strip()
+    if status == ActionStatus.OPEN:
+        action.closed_on = None
+    else:
+        if not follow_up:
+            raise ValidationError(
+                {
+                    "follow_up": _(
+                        "Beschrijf de opvolging: wat is er gedaan, of waarom vervalt de actie?"
+                    )
+                }
+            )
+        if closed_on is None:
+            # Changing only the text of a closed action keeps its closing date.
+            same = action.status == status and action.closed_on is not None
+            closed_on = action.closed_on if same else timezone.localdate()
+        action.closed_on = closed_on
+    action.status = status
+    if follow_up:
+        action.follow_up = follow_up
+    action.save(update_fields=["status", "follow_up", "closed_on"])
+    return action
+
+
+# ---------------------------------------------------------------- signals
+
+
+@transaction.atomic
+def signal_close(*, signal: Signal, user=None, note: str) -> Signal:
+    """Mark a signal handled. The note (how it was handled) goes into the audit trail."""
+    signal = Signal.objects.select_for_update().get(pk=signal.pk)
+    if signal.status == SignalStatus.CLOSED:
+        raise ValidationError(_("Dit signaal is al afgehandeld."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Beschrijf hoe het signaal is afgehandeld.")})
+    old = signal.status
+    signal.status = SignalStatus.CLOSED
+    signal.handled_at = timezone.now()
+    signal.handled_by = user if getattr(user, "is_authenticated", False) else None
+    signal.save(update_fields=["status", "handled_at", "handled_by", "updated_at"])
+    LogEntry.objects.log_create(
+        signal,
+        action=LogEntry.Action.UPDATE,
+        changes={"status": [old, SignalStatus.CLOSED.value]},
+        additional_data={"note": note},
+        actor=user if getattr(user, "is_authenticated", False) else None,
+    )
+    return signal
+
+
+def closing_notes(signals) -> dict[int, dict]:
+    """{signal id: {"note", "by", "at"}}: the latest handling note of each signal."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ids = [s.pk for s in signals]
+    if not ids:
+        return {}
+    entries = (
+        LogEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Signal), object_id__in=ids
+        )
+        .select_related("actor")
+        .order_by("timestamp", "pk")
+    )
+    notes = {}
+    for entry in entries:
+        data = entry.additional_data or {}
+        if isinstance(data, dict) and data.get("note"):
+            actor = entry.actor
+            notes[entry.object_id] = {
+                "note": data["note"],
+                "by": (actor.get_full_name() or actor.username) if actor else "",
+                "at": entry.timestamp,
+            }
+    return notes

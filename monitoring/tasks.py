@@ -1,0 +1,24 @@
+"""Background work of monitoring."""
+
+import contextlib
+import os
+
+from celery import shared_task
+
+
+@shared_task(name="monitoring.import_batch")
+def import_batch(batch_id: int, path: str) -> str:
+    """Import a spooled upload, then delete the file whatever happened (it holds BSNs).
+
+    A batch that already has an outcome is left alone (a task delivered twice)."""
+    from .imports.service import import_file
+    from .models import ImportBatch, ImportStatus
+
+    try:
+        batch = ImportBatch.objects.select_related("region").get(pk=batch_id)
+        if batch.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+            import_file(batch=batch, path=path)
+        return batch.status
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)

@@ -1,0 +1,627 @@
+"""Monitoring dashboards: region, provider, segment, municipality, coverage; the drill-down list
+of production lines behind every figure; and the KPI definitions.
+
+The dashboards read rollups (``monitoring.selectors``), never production lines. Figures of the
+region, a provider, a segment and the coverage matrix are built from every municipality's
+production: region roles only (a municipal user gets a 403). A municipal user sees the page of
+its own municipality (others are a 404), with small cells suppressed, and the lines of its own
+municipality. Every figure links to the lines it is made of.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
+from django.views import generic
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from contracts.codes import Kpi
+from contracts.models import Contract
+from core.roles import ALL_REGION_ROLES
+from core.scoping import scope_for
+from providers.models import Provider
+from segments.models import Municipality, Segment
+from segments.viewmixins import RegionMixin
+
+from . import charts, selectors
+from .charts import format_value, month_label
+from .filters import kind_of, line_filterset
+from .kpis import DEFINITIONS
+from .models import LINE_MODELS, DatasetKind, KpiRollup, Signal
+from .norms import judge, segment_norms
+from .selectors import Subject, parse_month
+from .tables import TABLES
+
+DEFAULT_CHART_KPI = Kpi.WAIT_TIME
+CHART_KPIS = [k for k in selectors.TILE_KPIS if k != Kpi.SPEND_VS_BUDGET]
+PROVIDER_TABLE_KPIS = [Kpi.UNIQUE_YOUTHS, Kpi.COST_PER_CLIENT, Kpi.WAIT_TIME, Kpi.DROPOUT]
+
+
+def is_region_staff(user, region) -> bool:
+    """Region roles (and superusers); never municipal users."""
+    return scope_for(user).has_role(region.pk, ALL_REGION_ROLES)
+
+
+def lines_url(region, query: dict) -> str:
+    url = reverse("monitoring:lines", kwargs={"region": region.slug})
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+class DashboardMixin(RegionMixin):
+    """Region from the URL, the month asked for (``?maand=YYYY-MM``, default the latest with
+    data) and, unless ``region_roles_only`` is off, a 403 for users without a region role."""
+
+    model = KpiRollup
+    region_roles_only = True
+    template_name = "monitoring/dashboard_region.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if (
+            request.user.is_authenticated
+            and self.region_roles_only
+            and not is_region_staff(request.user, self.region)
+        ):
+            raise PermissionDenied(
+                _(
+                    "Deze cijfers zijn gemaakt uit de productie van alle gemeenten en zijn "
+                    "alleen voor medewerkers van de regio. Bekijk de pagina van uw gemeente."
+                )
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    @cached_property
+    def rollups(self):
+        return KpiRollup.objects.visible_to(self.request.user).filter(region=self.region)
+
+    @cached_property
+    def staff(self) -> bool:
+        return is_region_staff(self.request.user, self.region)
+
+    def choose_month(self, subject: Subject | None = None):
+        options = selectors.data_months(self.region, subject, rollups=self.rollups)
+        asked = parse_month(self.request.GET.get("maand"))
+        month = asked or (options[0] if options else None)
+        if month is not None and month not in options:
+            options = sorted([*options, month], reverse=True)
+        return month, options
+
+    def chart_kpi(self) -> str:
+        asked = self.request.GET.get("kpi")
+        return asked if asked in CHART_KPIS else DEFAULT_CHART_KPI
+
+    def month_context(self, month, options) -> dict:
+        return {
+            "month": month,
+            "month_label": month_label(month) if month else "",
+            "month_options": [(selectors.month_param(m), month_label(m)) for m in options],
+            "selected_month": selectors.month_param(month) if month else "",
+            "has_data": bool(options),
+        }
+
+    def href(self, query: dict) -> str:
+        return lines_url(self.region, query)
+
+    def label_rows(self, rows, kind: str):
+        """Each row's name and the dashboard it links to (region roles only)."""
+        slug = self.region.slug
+        for row in rows:
+            obj, href = row.obj, ""
+            if kind == "provider":
+                name = obj.name
+                href = reverse("monitoring:provider", args=[slug, obj.pk])
+            elif kind == "contract":
+                name = f"{obj.provider.name} · {obj.reference}"
+                href = reverse("monitoring:provider", args=[slug, obj.provider_id])
+            else:
+                name = str(obj)
+                href = reverse("monitoring:segment", args=[slug, obj.pk])
+            row.extra.update(name=name, href=href if self.staff else "")
+        return rows
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["staff"] = self.staff
+        if not self.staff:
+            context["own_municipalities"] = list(
+                Municipality.objects.visible_to(self.request.user)
+                .filter(region=self.region)
+                .order_by("name")
+            )
+        return context
+
+    def trend_chart(self, tile, subject_label: str):
+        if tile is None:
+            return None
+        links = {
+            m: self.href(selectors.drill_query(self.subject, month=m, kpi=tile.kpi))
+            for m, _v in tile.trend
+        }
+        return charts.line_chart(
+            tile.trend,
+            title=_("%(kpi)s van %(subject)s, 12 maanden")
+            % {"kpi": tile.label, "subject": subject_label},
+            y_label=tile.label,
+            series_label=subject_label,
+            unit=tile.unit,
+            norm=tile.norm.norm if tile.norm else None,
+            benchmark=tile.benchmark_trend or None,
+            benchmark_label=tile.benchmark_label or None,
+            links=links,
+        )
+
+    def spend_svg(self, spend, subject_label: str):
+        links = {m: self.href(q) for m, q in spend.month_queries.items()}
+        return charts.spend_chart(
+            spend.monthly,
+            budget=spend.budget,
+            run_out=spend.run_out,
+            title=_("Besteding %(year)s van %(subject)s tegen het budget")
+            % {"year": spend.year, "subject": subject_label},
+            links=links,
+        )
+
+    def key_figures(self, subject: Subject, month, *, suppressed=False) -> dict:
+        """The month's declared amount, declaration lines and youths of the subject."""
+        measures = selectors.measures_by_month(
+            self.region, subject, [month], rollups=self.rollups
+        ).get(month, selectors.Measures())
+        return {
+            "amount": selectors.amount_figure(
+                measures, subject=subject, month=month, suppressed=suppressed
+            ),
+            "lines": selectors.Figure(
+                measures.declaration_lines,
+                "aantal",
+                query=selectors.drill_query(subject, month=month),
+            ),
+            "youths": selectors.kpi_figure(
+                Kpi.UNIQUE_YOUTHS, measures, subject=subject, month=month, suppressed=suppressed
+            ),
+            "trajectories": selectors.kpi_figure(
+                Kpi.TRAJECTORIES, measures, subject=subject, month=month, suppressed=suppressed
+            ),
+        }
+
+
+def _tile(tiles, kpi):
+    return next((t for t in tiles if t.kpi == kpi), None)
+
+
+class RegionDashboardView(DashboardMixin, generic.TemplateView):
+    template_name = "monitoring/dashboard_region.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.subject = Subject.region(self.region)
+        month, options = self.choose_month(self.subject)
+        context.update(self.month_context(month, options))
+        context["title"] = _("Monitoring %(region)s") % {"region": self.region.name}
+        context["subject"] = self.subject
+        if month is None:
+            return context
+        user = self.request.user
+        spend = selectors.spend_against_budget(
+            self.region,
+            self.subject,
+            month,
+            contracts=Contract.objects.visible_to(user),
+            rollups=self.rollups,
+        )
+        tiles = selectors.build_tiles(
+            self.region, self.subject, month, rollups=self.rollups, spend=spend
+        )
+        context.update(
+            tiles=tiles,
+            spend=spend,
+            spend_chart=self.spend_svg(spend, self.region.name),
+            running_out=[c for c in spend.contracts if c.run_out],
+            key=self.key_figures(self.subject, month),
+            providers=self.label_rows(
+                selectors.provider_rows(
+                    self.region,
+                    month,
+                    rollups=self.rollups,
+                    providers=Provider.objects.visible_to(user),
+                ),
+                "provider",
+            ),
+            segments=self.label_rows(
+                selectors.segment_rows(self.region, month, rollups=self.rollups), "segment"
+            ),
+            table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS],
+            provider_kpis=[DEFINITIONS[k] for k in PROVIDER_TABLE_KPIS],
+        )
+        return context
+
+
+class ProviderDashboardView(DashboardMixin, generic.TemplateView):
+    template_name = "monitoring/dashboard_provider.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.provider = get_object_or_404(
+            Provider.objects.visible_to(request.user).filter(region=self.region), pk=kwargs["pk"]
+        )
+        self.subject = Subject.provider(self.provider)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        provider = self.provider
+        month, options = self.choose_month(self.subject)
+        context.update(self.month_context(month, options))
+        context.update(provider=provider, subject=self.subject, title=provider.name)
+        context["signals"] = list(
+            Signal.objects.visible_to(user)
+            .filter(
+                region=self.region, provider=provider, status__in=selectors.OPEN_SIGNAL_STATUSES
+            )
+            .select_related("contract")
+            .order_by("-period", "topic")[:20]
+        )
+        context["risk"] = selectors.risk_scores(self.region).get(provider.pk)
+        if month is None:
+            return context
+        contracts = Contract.objects.visible_to(user)
+        basis = selectors.provider_basis(self.region, provider, month, contracts=contracts)
+        spend = selectors.spend_against_budget(
+            self.region, self.subject, month, contracts=contracts, rollups=self.rollups
+        )
+        tiles = selectors.build_tiles(
+            self.region,
+            self.subject,
+            month,
+            rollups=self.rollups,
+            norms=basis.norms,
+            benchmark=basis.benchmark,
+            benchmark_label=basis.benchmark_label,
+            spend=spend,
+        )
+        chart_kpi = self.chart_kpi()
+        chart_tile = _tile(tiles, chart_kpi)
+        context.update(
+            basis=basis,
+            tiles=tiles,
+            spend=spend,
+            spend_chart=self.spend_svg(spend, provider.name),
+            chart_kpi=chart_kpi,
+            chart_kpis=[DEFINITIONS[k] for k in CHART_KPIS],
+            chart_tile=chart_tile,
+            trend_chart=self.trend_chart(chart_tile, provider.name),
+            key=self.key_figures(self.subject, month),
+            contracts=self.label_rows(
+                selectors.contract_rows(
+                    self.region, month, provider=provider, rollups=self.rollups
+                ),
+                "contract",
+            ),
+            table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS],
+        )
+        return context
+
+
+class SegmentDashboardView(DashboardMixin, generic.TemplateView):
+    template_name = "monitoring/dashboard_segment.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.segment = get_object_or_404(
+            Segment.objects.visible_to(request.user)
+            .filter(region=self.region)
+            .select_related("parent__parent__parent"),
+            pk=kwargs["pk"],
+        )
+        self.subject = Subject.segment(self.segment)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        segment = self.segment
+        month, options = self.choose_month(self.subject)
+        context.update(self.month_context(month, options))
+        context.update(segment=segment, subject=self.subject, title=str(segment))
+        context["children"] = list(
+            Segment.objects.visible_to(self.request.user).filter(parent=segment).order_by("code")
+        )
+        if month is None:
+            return context
+        norms = {k: n for (_sid, k), n in segment_norms([segment]).items()}
+        spend = selectors.spend_against_budget(
+            self.region,
+            self.subject,
+            month,
+            contracts=Contract.objects.visible_to(self.request.user),
+            rollups=self.rollups,
+        )
+        tiles = selectors.build_tiles(
+            self.region,
+            self.subject,
+            month,
+            rollups=self.rollups,
+            norms=norms,
+            benchmark=Subject.region(self.region),
+            benchmark_label=_("Regio"),
+            spend=spend,
+        )
+        rows = self.label_rows(
+            selectors.contract_rows(self.region, month, segment=segment, rollups=self.rollups),
+            "contract",
+        )
+        chart_kpi = self.chart_kpi()
+        chart_tile = _tile(tiles, chart_kpi)
+        context.update(
+            tiles=tiles,
+            spend=spend,
+            key=self.key_figures(self.subject, month),
+            contracts=rows,
+            table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS],
+            chart_kpi=chart_kpi,
+            chart_kpis=[DEFINITIONS[k] for k in CHART_KPIS],
+            trend_chart=self.trend_chart(chart_tile, str(segment)),
+            bar_chart=self.bars(rows, chart_kpi, norms.get(chart_kpi), month),
+        )
+        return context
+
+    def bars(self, rows, kpi, norm, month):
+        if not rows:
+            return None
+        d = DEFINITIONS[kpi]
+        values = [selectors.kpi_figure(kpi, r.measures).value for r in rows]
+        return charts.bar_chart(
+            [
+                (f"{r.obj.provider.name} ({r.obj.reference})", v)
+                for r, v in zip(rows, values, strict=True)
+            ],
+            title=_("%(kpi)s per contract in %(month)s, elk tegen de eigen norm")
+            % {"kpi": d.label, "month": month_label(month)},
+            unit=d.unit,
+            y_label=str(d.label),
+            norm=norm.norm if norm else None,
+            levels=[judge(v, r.extra["norms"].get(kpi)) for r, v in zip(rows, values, strict=True)],
+            links=[self.href(selectors.drill_query(r.subject, month=month, kpi=kpi)) for r in rows],
+        )
+
+
+class MunicipalityDashboardView(DashboardMixin, generic.TemplateView):
+    """A municipality's figures by segment and provider. Municipal users: their own only,
+    with small cells suppressed."""
+
+    template_name = "monitoring/dashboard_municipality.html"
+    region_roles_only = False
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.municipality = get_object_or_404(
+            Municipality.objects.visible_to(request.user).filter(region=self.region),
+            pk=kwargs["pk"],
+        )
+        self.subject = Subject.municipality(self.municipality)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        municipality = self.municipality
+        suppressed = not self.staff
+        month, options = self.choose_month(self.subject)
+        context.update(self.month_context(month, options))
+        context.update(
+            municipality=municipality,
+            subject=self.subject,
+            title=municipality.name,
+            suppressed=suppressed,
+            staff=self.staff,
+        )
+        if month is None:
+            return context
+        kpi_codes = [
+            k for k in selectors.TILE_KPIS if k not in (Kpi.SPEND_VS_BUDGET, Kpi.OCCUPANCY)
+        ]
+        tiles = selectors.build_tiles(
+            self.region,
+            self.subject,
+            month,
+            rollups=self.rollups,
+            benchmark=Subject.region(self.region) if self.staff else None,
+            benchmark_label=_("Regio"),
+            suppressed=suppressed,
+            kpi_codes=kpi_codes,
+        )
+        context.update(
+            tiles=tiles,
+            key=self.key_figures(self.subject, month, suppressed=suppressed),
+            by_segment=self.label_rows(
+                selectors.municipality_rows(
+                    self.region,
+                    municipality,
+                    month,
+                    by="segment",
+                    rollups=self.rollups,
+                    suppressed=suppressed,
+                ),
+                "segment",
+            ),
+            by_provider=self.label_rows(
+                selectors.municipality_rows(
+                    self.region,
+                    municipality,
+                    month,
+                    by="provider",
+                    rollups=self.rollups,
+                    suppressed=suppressed,
+                ),
+                "provider",
+            ),
+            table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS if k != Kpi.OCCUPANCY],
+        )
+        return context
+
+
+class CoverageView(DashboardMixin, generic.TemplateView):
+    """Segments × municipalities: youths in care and the wait time against the norm."""
+
+    template_name = "monitoring/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        month, options = self.choose_month()
+        context.update(self.month_context(month, options))
+        context["title"] = _("Dekking en wachttijden")
+        if month is not None:
+            context["coverage"] = selectors.coverage(self.region, month, rollups=self.rollups)
+            context["wait_definition"] = DEFINITIONS[Kpi.WAIT_TIME].definition
+        return context
+
+
+class DefinitionsView(DashboardMixin, generic.TemplateView):
+    template_name = "monitoring/definitions.html"
+    region_roles_only = False
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("KPI-definities")
+        context["definitions"] = selectors.definitions()
+        return context
+
+
+# --- drill-down --------------------------------------------------------------------------------
+
+
+class LinesView(RegionMixin, SingleTableMixin, FilterView):
+    """The production lines a figure is made of: active lines only, filtered as the figure's
+    link says, with the totals computed in the database."""
+
+    template_name = "monitoring/lines.html"
+    paginate_by = 50
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.kind = kind_of(request.GET.get("soort"))
+        self.model = LINE_MODELS[DatasetKind(self.kind)]
+
+    def get_filterset_class(self):
+        return line_filterset(self.kind)
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs.update(region=self.region, user=self.request.user)
+        return kwargs
+
+    def get_queryset(self):
+        related = ["contract__provider"]
+        if hasattr(self.model, "municipality"):
+            related.append("municipality")
+        if hasattr(self.model, "product"):
+            related.append("product")
+        return (
+            self.model.objects.visible_to(self.request.user)
+            .filter(region=self.region, active=True)
+            .select_related(*related)
+        )
+
+    def get_table_class(self):
+        return TABLES[DatasetKind(self.kind)]
+
+    def get_table_kwargs(self):
+        """Columns the filter already pins down are left out (the sentence names them)."""
+        data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
+        exclude = []
+        if data.get("aanbieder") or data.get("contract"):
+            exclude.append("provider")
+        if data.get("contract"):
+            exclude.append("contract")
+        if data.get("maand") and self.kind in (DatasetKind.DECLARATIONS, DatasetKind.OCCUPANCY):
+            exclude.append("month")
+        if data.get("gemeente"):
+            exclude.append("municipality")
+        return {"exclude": exclude}
+
+    def totals(self) -> dict:
+        qs = self.object_list
+        aggregates = {"lines": Count("pk")}
+        if self.kind == DatasetKind.DECLARATIONS:
+            aggregates["amount"] = Sum("amount")
+        if self.kind == DatasetKind.OCCUPANCY:
+            aggregates["occupied_days"] = Sum("occupied_days")
+            aggregates["places"] = Sum("places")
+        else:
+            aggregates["clients"] = Count("client_key", distinct=True)
+        return qs.order_by().aggregate(**aggregates)
+
+    def sentence(self, totals: dict) -> str:
+        data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}
+        kind_label = str(DatasetKind(self.kind).label)
+        if self.kind == DatasetKind.TRAJECTORIES:
+            count = data.get("telling") or "lopend"
+            kind_label = {
+                "lopend": _("Lopende trajecten"),
+                "gestart": _("Gestarte trajecten"),
+                "beeindigd": _("Beëindigde trajecten"),
+            }[count]
+        if self.kind == DatasetKind.OUTCOMES and data.get("moment"):
+            kind_label += " (" + str(data["moment"]) + ")"
+        parts = [kind_label]
+        if data.get("contract"):
+            contract = data["contract"]
+            parts.append(
+                _("van contract %(ref)s (%(provider)s)")
+                % {"ref": contract.reference, "provider": contract.provider.name}
+            )
+        elif data.get("aanbieder"):
+            parts.append(_("van %(provider)s") % {"provider": data["aanbieder"].name})
+        if data.get("segment"):
+            parts.append(_("in segment %(segment)s") % {"segment": data["segment"]})
+        if data.get("gemeente"):
+            parts.append(_("in %(municipality)s") % {"municipality": data["gemeente"].name})
+        first, last = self.filterset.period()
+        if first and first == last:
+            parts.append(_("in %(month)s") % {"month": month_label(first)})
+        elif first and last:
+            parts.append(
+                _("van %(first)s tot en met %(last)s")
+                % {"first": month_label(first), "last": month_label(last)}
+            )
+        elif first:
+            parts.append(_("vanaf %(first)s") % {"first": month_label(first)})
+        elif last:
+            parts.append(_("tot en met %(last)s") % {"last": month_label(last)})
+        counts = [
+            _("%(n)s regels") % {"n": format_value(totals["lines"], "aantal")}
+            if totals["lines"] != 1
+            else _("1 regel")
+        ]
+        if "amount" in totals:
+            counts.append(format_value(totals["amount"] or 0, "euro"))
+        if totals.get("clients") is not None and self.kind != DatasetKind.OCCUPANCY:
+            counts.append(
+                _("%(n)s unieke cliënten") % {"n": format_value(totals["clients"], "aantal")}
+            )
+        if "occupied_days" in totals:
+            counts.append(
+                _("%(n)s bezette dagen")
+                % {"n": format_value(totals["occupied_days"] or 0, "cijfer")}
+            )
+        return f"{' '.join(str(p) for p in parts)}: {', '.join(str(c) for c in counts)}"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        totals = self.totals()
+        context.update(
+            title=_("Productieregels"),
+            kind=self.kind,
+            totals=totals,
+            sentence=self.sentence(totals),
+            result_count=totals["lines"],
+            staff=is_region_staff(self.request.user, self.region),
+        )
+        if not context["staff"]:
+            context["own_municipalities"] = list(
+                Municipality.objects.visible_to(self.request.user)
+                .filter(region=self.region)
+                .order_by("name")
+            )
+        return context

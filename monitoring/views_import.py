@@ -1,0 +1,250 @@
+"""Pages for production imports: the list, the upload, a batch's progress and errors.
+
+Imports are for region roles: everyone with a role in the region sees the list and the batches;
+only the contract editors (procurement officer, contract manager) upload (others: 403).
+Municipal users get a 404 on every import page (a batch has no municipal scope). The upload is
+spooled to ``IMPORT_SPOOL_DIR`` under a random name, the batch is created and the task queued
+when the transaction commits; the task deletes the file when it is done.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import logging
+import os
+import secrets
+from datetime import date
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from core.roles import ALL_REGION_ROLES
+from core.scoping import scope_for
+from segments.viewmixins import RegionMixin
+
+from .forms_import import ImportForm
+from .imports import service
+from .imports.formats import COLUMNS, human_size
+from .models import DatasetKind, ImportBatch, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+ERRORS_PER_PAGE = 100
+DOCS = Path(settings.BASE_DIR) / "docs" / "import.md"
+
+
+class ImportMixin(RegionMixin):
+    """Region roles only; a municipal user (or anyone without a role here) gets a 404."""
+
+    model = ImportBatch
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_for(request.user).has_role(
+            self.region.pk, ALL_REGION_ROLES
+        ):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def batches(self):
+        return ImportBatch.objects.visible_to(self.request.user).filter(region=self.region)
+
+
+class ImportListView(ImportMixin, generic.ListView):
+    template_name = "monitoring/import_list.html"
+    paginate_by = 25
+    context_object_name = "batches"
+
+    def get_queryset(self):
+        return self.batches().select_related("created_by").order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Imports van productiegegevens")
+        return context
+
+
+def column_help() -> list[dict]:
+    """The columns of every kind, from the column spec (so the help cannot drift)."""
+    return [
+        {"kind": kind, "label": label, "columns": COLUMNS[kind]}
+        for kind, label in DatasetKind.choices
+    ]
+
+
+def spool(upload, suffix: str) -> Path:
+    """The upload in the spool directory under a random name, readable by the owner only."""
+    directory = Path(settings.IMPORT_SPOOL_DIR)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / f"{secrets.token_hex(16)}.{suffix}"
+    temporary = getattr(upload, "temporary_file_path", None)
+    if temporary is not None:
+        try:
+            os.replace(temporary(), path)
+            os.chmod(path, 0o600)
+            return path
+        except OSError:
+            pass  # another file system: copy instead
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def queue(batch_id: int, path: str) -> None:
+    """Hand the batch to the worker (or, without a broker, run it now); if that fails, say so
+    on the batch and remove the file."""
+    from .tasks import import_batch
+
+    try:
+        import_batch.delay(batch_id, path)
+    except Exception:  # noqa: BLE001 - the batch must not stay queued for ever
+        logger.exception("Could not queue import %s", batch_id)
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
+            status=ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("De import kon niet worden ingepland; probeer het later opnieuw."),
+        )
+
+
+class ImportCreateView(ImportMixin, generic.FormView):
+    form_class = ImportForm
+    template_name = "monitoring/import_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            scope = scope_for(request.user)
+            if not scope.has_role(self.region.pk, ALL_REGION_ROLES):
+                raise Http404
+            if not self.user_can_edit():
+                raise PermissionDenied(
+                    _("Alleen inkopers en contractmanagers van de regio importeren gegevens.")
+                )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("soort") in DatasetKind.values:
+            initial["kind"] = self.request.GET["soort"]
+        return initial
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Productiegegevens importeren")
+        context["kinds"] = column_help()
+        context["max_size"] = human_size(settings.IMPORT_MAX_BYTES)
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        upload = data["file"]
+        path = spool(upload, data["file_format"])
+        try:
+            with transaction.atomic():
+                batch = service.batch_create(
+                    region=self.region,
+                    kind=data["kind"],
+                    file_format=data["file_format"],
+                    file_name=upload.name,
+                    file_size=upload.size,
+                    user=self.request.user,
+                )
+                transaction.on_commit(lambda: queue(batch.pk, str(path)))
+        except Exception:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            raise
+        batch.refresh_from_db()  # without a broker the import has already run
+        if not batch.is_finished:
+            messages.success(
+                self.request,
+                _("%(name)s is ontvangen en wordt geïmporteerd.") % {"name": batch.file_name},
+            )
+        return HttpResponseRedirect(batch.get_absolute_url())
+
+
+class ImportDetailView(ImportMixin, generic.DetailView):
+    template_name = "monitoring/import_detail.html"
+    context_object_name = "batch"
+
+    def get_queryset(self):
+        return self.batches().select_related("created_by", "region")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        batch = self.object
+        context["title"] = _("Import %(pk)s: %(name)s") % {"pk": batch.pk, "name": batch.file_name}
+        context["can_edit"] = batch.can_change(self.request.user)
+        context["refresh"] = not batch.is_finished
+        paginator = Paginator(batch.errors or [], ERRORS_PER_PAGE)
+        context["error_page"] = paginator.get_page(self.request.GET.get("pagina"))
+        context["errors_hidden"] = max(0, batch.error_count - len(batch.errors or []))
+        context["months"] = [date.fromisoformat(m) for m in batch.months or []]
+        context["size"] = human_size(batch.file_size)
+        context["status_class"] = STATUS_CLASS.get(batch.status, "")
+        if batch.sha256:
+            context["earlier"] = (
+                self.batches()
+                .filter(sha256=batch.sha256, status=ImportStatus.SUCCEEDED)
+                .exclude(pk=batch.pk)
+                .filter(created_at__lt=batch.created_at)
+                .order_by("-created_at")
+                .first()
+            )
+        return context
+
+
+STATUS_CLASS = {
+    ImportStatus.QUEUED: "badge--warn",
+    ImportStatus.RUNNING: "badge--warn",
+    ImportStatus.SUCCEEDED: "badge--ok",
+    ImportStatus.REJECTED: "badge--failed",
+    ImportStatus.FAILED: "badge--failed",
+}
+
+
+class ImportErrorsCsvView(ImportMixin, generic.detail.SingleObjectMixin, generic.View):
+    """The errors of a batch as CSV (UTF-8 with BOM and ';', so that Excel opens it)."""
+
+    def get_queryset(self):
+        return self.batches()
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_object()
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="importfouten-{batch.pk}.csv"'
+        response.write("\ufeff")
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([_("regel"), _("kolom"), _("melding")])
+        for error in batch.errors or []:
+            writer.writerow([error["row"] or "", error["column"], error["message"]])
+        hidden = batch.error_count - len(batch.errors or [])
+        if hidden > 0:
+            writer.writerow(
+                ["", "", _("… en nog %(count)s fouten; verbeter eerst deze.") % {"count": hidden}]
+            )
+        return response
+
+
+class ImportHelpView(ImportMixin, generic.View):
+    """docs/import.md, as plain text."""
+
+    def get(self, request, *args, **kwargs):
+        if not DOCS.exists():
+            raise Http404
+        return FileResponse(
+            open(DOCS, "rb"),  # noqa: SIM115 - FileResponse closes it
+            content_type="text/plain; charset=utf-8",
+            as_attachment=False,
+        )
