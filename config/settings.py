@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    "django_celery_beat",
     "auditlog",
     "axes",
     "core",
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "procurement",
     "contracts",
     "monitoring",
+    "reports",
     "accounts",
     "demo",
 ]
@@ -148,6 +150,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+# Where links in e-mails point (the app as users reach it).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Jeugdinkoop <noreply@jeugdinkoop.localhost>")
 
 # Celery with Redis. Without REDIS_URL, tasks run in-process (eagerly).
@@ -159,6 +163,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died unacknowledged is handed out again after this many seconds.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# The schedule lives in the database (django-celery-beat); region administrators edit it in
+# the UI (reports.ReportSchedule), and beat reads it: `celery -A config beat -S django`.
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+DJANGO_CELERY_BEAT_TZ_AWARE = True
+
+# Periodic reports (reports app): how long a worker may hold a report before another may take
+# it over (seconds), and how often a failing report is retried.
+REPORT_LEASE_SECONDS = env_int("REPORT_LEASE_SECONDS", 300)
+REPORT_MAX_RETRIES = env_int("REPORT_MAX_RETRIES", 3)
 
 # Production data imports (monitoring.imports): the largest file accepted, and where an upload
 # waits for the worker. The spooled file holds BSNs: a private directory, not under MEDIA_ROOT,

@@ -8,6 +8,8 @@ class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "procurement_officer", _("Inkoper")
     CONTRACT_MANAGER = "contract_manager", _("Contractmanager")
     VIEWER = "viewer", _("Meelezer")
+    # Runs the region's set-up: the report schedule now, API clients later. Reads as a viewer.
+    ADMINISTRATOR = "administrator", _("Regiobeheerder")
 
 
 ALL_REGION_ROLES = frozenset(Role.values)
@@ -17,3 +19,6 @@ PROVIDER_EDITORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})
 PROCUREMENT_EDITORS = frozenset({Role.PROCUREMENT_OFFICER})
 # Members of an assessment committee: they score submissions, each only for themselves.
 ASSESSORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})
+# Reports: who may have one generated (or regenerated) on demand, and who edits the schedule.
+REPORT_REQUESTERS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.ADMINISTRATOR})
+REPORT_SCHEDULERS = frozenset({Role.ADMINISTRATOR})

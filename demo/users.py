@@ -21,6 +21,14 @@ DEMO_USERS = [
     ("contractmanager", ("Carla", "Manders"), True, False, [("wbo", Role.CONTRACT_MANAGER)], []),
     ("meelezer", ("Mees", "Lezer"), False, False, [("ams", Role.VIEWER)], []),
     ("gemeente", ("Gijs", "Breda"), False, False, [], ["GM0758"]),
+    (
+        "regiobeheerder",
+        ("Rob", "Beheer"),
+        False,
+        False,
+        [("wbo", Role.ADMINISTRATOR), ("zhz", Role.ADMINISTRATOR)],
+        [],
+    ),
     ("beheerder", ("Bea", "Heerder"), True, True, [], []),
 ]
 

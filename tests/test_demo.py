@@ -16,6 +16,14 @@ from contracts.models import (
 )
 from monitoring.models import Allocation, Declaration, Occupancy, Trajectory
 from providers.models import Provider, ProviderKind, Screening
+from reports.models import (
+    BudgetShare,
+    Report,
+    ReportSchedule,
+    ReportStatus,
+    ReportVersion,
+    Subscription,
+)
 from segments.models import CareForm, Municipality, Product, Region, Segment, SupportProfile
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +52,11 @@ def counts():
         Trajectory,
         Allocation,
         Occupancy,
+        Report,
+        ReportVersion,
+        ReportSchedule,
+        Subscription,
+        BudgetShare,
         LogEntry,
     )
     return {m.__name__: m.objects.count() for m in models}
@@ -95,6 +108,7 @@ def test_load_demo_is_complete_and_repeatable(settings):
         "meelezer",
         "gemeente",
         "beheerder",
+        "regiobeheerder",
     }
     assert User.objects.get(username="gemeente").check_password("jeugdinkoop-demo")
     # Contracts with their funding in all three regions, and production to settle.
@@ -104,6 +118,28 @@ def test_load_demo_is_complete_and_repeatable(settings):
     assert Contract.objects.filter(region=wbo, is_strategic_partner=True).count() == 20
     assert Declaration.objects.filter(region=zhz).exists()
     assert Trajectory.objects.filter(region=ams).exists()
+    # Reports: a schedule per kind everywhere, a verdeelsleutel adding up to 100% per year,
+    # and in WBO a few reports, ready, one of each kind.
+    for region in (zhz, wbo, ams):
+        assert ReportSchedule.objects.filter(region=region).count() == 4
+        years = set(BudgetShare.objects.filter(region=region).values_list("year", flat=True))
+        assert years
+        for year in years:
+            total = sum(
+                BudgetShare.objects.filter(region=region, year=year).values_list(
+                    "percentage", flat=True
+                )
+            )
+            assert total == 100
+    demo_reports = Report.objects.filter(region=wbo)
+    assert set(demo_reports.values_list("kind", flat=True)) == {
+        "provider",
+        "segment",
+        "municipality",
+        "board",
+    }
+    assert all(r.status == ReportStatus.READY and r.current for r in demo_reports)
+    assert Subscription.objects.filter(user__username="gemeente", kind="municipality").exists()
 
 
 def test_load_demo_refuses_production_without_force(settings):

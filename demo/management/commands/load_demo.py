@@ -9,6 +9,7 @@ from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo import load_production
 from procurement.demo import load_procurement
 from providers.demo import load_providers
+from reports.demo import load_reports
 from segments.demo.load import load_landscape
 
 
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             for region in regions:  # after procurement: the WBO award creates its contracts
                 self._report(region, load_contracts(region))
                 self._report(region, load_production(region))
+            for region in regions:  # after production: reports are made from its figures
+                self._report(region, load_reports(region))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "

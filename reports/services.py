@@ -1,0 +1,433 @@
+"""Making reports: which subjects a run covers, asking for a version, and producing it exactly
+once however often its task is delivered.
+
+The life of a version::
+
+    request_version()  -> queued   (one task per version is sent after the commit)
+    claim()            -> running  (a token and a lease; a second delivery finds it taken)
+    produce()          -> ready    (snapshot, PDF, Report.current; mails queued)
+    release()          -> queued   (an attempt failed and the task will retry)
+    fail()             -> failed   (no retries left; the reason is kept and shown)
+
+A version is claimed with a conditional UPDATE: only a queued version, or a running one whose
+lease has run out (its worker died), can be taken. Finishing is conditional on the token too, so
+a worker that lost its lease cannot overwrite the one that took over. Tasks stay thin: they call
+these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from contracts.models import Contract
+from core.scoping import scope_for
+from monitoring.selectors import contracts_in_force
+from providers.models import Provider
+from segments.models import Municipality, Segment
+
+from .models import (
+    CADENCE,
+    PENDING_STATUSES,
+    SUBJECT_FIELD,
+    Report,
+    ReportKind,
+    ReportNotification,
+    ReportSchedule,
+    ReportStatus,
+    ReportVersion,
+    Subscription,
+    Trigger,
+    subject_key,
+)
+from .periods import Period, last_complete
+
+log = logging.getLogger(__name__)
+
+#: the longest reason kept on a failed version
+MAX_ERROR_CHARS = 2000
+
+
+# --- subjects ------------------------------------------------------------------------------------
+
+
+def _contracts_in_period(region, period: Period):
+    """Contracts of the region running on some day of the period."""
+    base = Contract.objects.filter(region=region)
+    ids: set[int] = set()
+    for month in period.months:
+        ids.update(contracts_in_force(base, month).values_list("pk", flat=True))
+    return Contract.objects.filter(pk__in=ids)
+
+
+def subjects(region, kind: str, period: Period) -> list:
+    """What a run of ``kind`` for ``period`` reports on: every provider and every segment with a
+    contract running in the period, every municipality of the region, or the region itself."""
+    if kind == ReportKind.BOARD:
+        return [region]
+    if kind == ReportKind.MUNICIPALITY:
+        return list(Municipality.objects.filter(region=region).order_by("name"))
+    contracts = _contracts_in_period(region, period)
+    if kind == ReportKind.PROVIDER:
+        return list(
+            Provider.objects.filter(pk__in=contracts.values("provider")).order_by("name", "pk")
+        )
+    if kind == ReportKind.SEGMENT:
+        return list(Segment.objects.filter(pk__in=contracts.values("segment")).order_by("code"))
+    raise ValueError(f"Unknown report kind {kind!r}")
+
+
+def subject_name(kind: str, obj) -> str:
+    if kind == ReportKind.SEGMENT:
+        return f"{obj.code} {obj.name}"
+    return obj.name
+
+
+# --- asking for a report -------------------------------------------------------------------------
+
+
+def ensure_report(region, kind: str, obj, period: Period) -> Report:
+    """The report of ``kind`` about ``obj`` for ``period``: there is one, whoever asks first."""
+    if period.cadence != CADENCE[kind]:
+        raise ValueError(f"A {kind} report covers a {CADENCE[kind]}, not a {period.cadence}.")
+    field_name = SUBJECT_FIELD[kind]
+    subject_fields = {field_name: obj} if field_name else {}
+    report, _created = Report.objects.get_or_create(
+        region=region,
+        kind=kind,
+        subject_key=subject_key(kind, obj),
+        period=period.code,
+        defaults={
+            **subject_fields,
+            "subject_name": subject_name(kind, obj),
+            "period_start": period.start,
+            "period_end": period.end,
+        },
+    )
+    return report
+
+
+def _dispatch(version_id: int) -> None:
+    """Send the task for a version once the transaction that queued it has committed."""
+    from .tasks import generate_report
+
+    transaction.on_commit(lambda: generate_report.delay(version_id))
+
+
+def request_version(
+    report: Report,
+    *,
+    trigger: str = Trigger.DEMAND,
+    user=None,
+    force: bool = False,
+    dispatch: bool = True,
+) -> tuple[ReportVersion, bool]:
+    """Queue a version of ``report``; ``(version, created)``.
+
+    Idempotent: while a version is queued or running it is returned and nothing new is queued;
+    a ready report is returned as it is unless ``force`` (regenerate) is set, which queues the
+    next version and keeps the earlier ones. After a failure a new version is queued.
+    ``dispatch=False`` sends no task (the caller makes the version itself, see generate_now)."""
+    with transaction.atomic():
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        latest = report.versions.order_by("-number").first()
+        if latest is not None and (
+            latest.status in PENDING_STATUSES or (latest.status == ReportStatus.READY and not force)
+        ):
+            return latest, False
+        version = ReportVersion.objects.create(
+            report=report,
+            number=(latest.number + 1) if latest else 1,
+            status=ReportStatus.QUEUED,
+            trigger=Trigger.REGENERATE if force and latest else trigger,
+            requested_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        Report.objects.filter(pk=report.pk).update(
+            status=ReportStatus.QUEUED, updated_at=timezone.now()
+        )
+        report.status = ReportStatus.QUEUED
+        if dispatch:
+            _dispatch(version.pk)
+    return version, True
+
+
+@dataclass
+class RunResult:
+    kind: str
+    period: Period
+    queued: list[int] = field(default_factory=list)  # version ids, one task each
+    existing: int = 0  # already ready or on their way
+
+    @property
+    def subjects(self) -> int:
+        return len(self.queued) + self.existing
+
+
+def start_run(region, kind: str, period: Period, *, trigger=Trigger.SCHEDULE, user=None):
+    """One report per subject of the run, each with its own task (the fan-out). Running it
+    again queues nothing that is already ready or on its way."""
+    result = RunResult(kind, period)
+    for obj in subjects(region, kind, period):
+        report = ensure_report(region, kind, obj, period)
+        version, created = request_version(report, trigger=trigger, user=user)
+        if created:
+            result.queued.append(version.pk)
+        else:
+            result.existing += 1
+    log.info(
+        "report run %s %s %s: %d queued, %d already there",
+        region.slug,
+        kind,
+        period.code,
+        len(result.queued),
+        result.existing,
+    )
+    return result
+
+
+def run_schedule(schedule_id: int, today: date | None = None) -> RunResult | None:
+    """What beat starts: the schedule's kind for the last complete period before today."""
+    schedule = ReportSchedule.objects.select_related("region").filter(pk=schedule_id).first()
+    if schedule is None or not schedule.enabled:
+        return None
+    today = today or timezone.localdate()
+    period = last_complete(CADENCE[schedule.kind], today)
+    return start_run(schedule.region, schedule.kind, period)
+
+
+# --- producing a version exactly once ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    version_id: int
+    token: str
+
+
+@dataclass(frozen=True)
+class Busy:
+    """Another execution holds the version; look again after ``seconds``."""
+
+    seconds: float
+
+
+def claim(version_id: int, *, now=None) -> Claim | Busy | None:
+    """Take the version for this execution. ``None``: nothing to do (ready, failed, gone)."""
+    now = now or timezone.now()
+    token = uuid.uuid4().hex
+    lease = now + timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+    taken = ReportVersion.objects.filter(
+        Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RUNNING, lease_until__lt=now),
+        pk=version_id,
+    ).update(
+        status=ReportStatus.RUNNING,
+        claim=token,
+        lease_until=lease,
+        started_at=now,
+        attempts=F("attempts") + 1,
+    )
+    if taken:
+        Report.objects.filter(versions=version_id).update(
+            status=ReportStatus.RUNNING, updated_at=now
+        )
+        return Claim(version_id, token)
+    version = ReportVersion.objects.filter(pk=version_id).values("status", "lease_until").first()
+    if version is None or version["status"] not in PENDING_STATUSES:
+        return None
+    held = version["lease_until"]
+    return Busy(max(1.0, (held - now).total_seconds() + 1) if held else 1.0)
+
+
+def produce(held: Claim) -> ReportVersion | None:
+    """Build the snapshot and the PDF and make the version current. ``None`` when the lease
+    was lost to another execution in the meantime (that one finishes the job)."""
+    from . import content, render
+
+    version = ReportVersion.objects.select_related(
+        "report__region", "report__provider", "report__segment", "report__municipality"
+    ).get(pk=held.version_id)
+    report = version.report
+    snapshot = content.build_snapshot(report)
+    pdf, pages = render.render_pdf(snapshot)
+    digest = hashlib.sha256(pdf).hexdigest()
+    with transaction.atomic():
+        locked = (
+            ReportVersion.objects.select_for_update()
+            .filter(pk=version.pk, claim=held.token, status=ReportStatus.RUNNING)
+            .first()
+        )
+        if locked is None:
+            return None
+        locked.file.save(locked.filename, ContentFile(pdf), save=False)
+        locked.snapshot = snapshot
+        locked.size = len(pdf)
+        locked.sha256 = digest
+        locked.pages = pages
+        locked.status = ReportStatus.READY
+        locked.generated_at = timezone.now()
+        locked.error = ""
+        locked.lease_until = None
+        locked.save()
+        Report.objects.filter(pk=report.pk).update(
+            current=locked, status=ReportStatus.READY, updated_at=timezone.now()
+        )
+        queue_notifications(locked)
+    return locked
+
+
+def generate_now(version_id: int) -> ReportVersion | None:
+    """Make a queued version here and now, in this process (the demo; a command line)."""
+    held = claim(version_id)
+    return produce(held) if isinstance(held, Claim) else None
+
+
+def release(held: Claim, error: str) -> None:
+    """An attempt failed and will be retried: the version goes back to the queue."""
+    ReportVersion.objects.filter(pk=held.version_id, claim=held.token).update(
+        status=ReportStatus.QUEUED, claim="", lease_until=None, error=_trim(error)
+    )
+    Report.objects.filter(versions=held.version_id).update(status=ReportStatus.QUEUED)
+
+
+def fail(version_id: int, reason: str, *, token: str | None = None) -> None:
+    """No retries left: the version is failed, with its reason. The report keeps pointing at
+    its last ready version, if it had one."""
+    versions = ReportVersion.objects.filter(pk=version_id).exclude(status=ReportStatus.READY)
+    if token is not None:
+        versions = versions.filter(Q(claim=token) | Q(claim=""))
+    if versions.update(status=ReportStatus.FAILED, error=_trim(reason), lease_until=None, claim=""):
+        Report.objects.filter(versions=version_id).update(
+            status=ReportStatus.FAILED, updated_at=timezone.now()
+        )
+
+
+def _trim(text: str) -> str:
+    text = (text or "").strip()
+    return text if len(text) <= MAX_ERROR_CHARS else text[: MAX_ERROR_CHARS - 1] + "…"
+
+
+def retry_delay(retries: int, *, base: int = 10, cap: int = 600) -> int:
+    """Seconds before the next attempt: 10, 20, 40, ... up to ten minutes."""
+    return min(cap, base * 2**retries)
+
+
+def stale_versions(now=None):
+    """Versions whose worker died and whose task is gone: queued or running, with no live
+    lease, requested more than a lease ago. ``requeue_stale`` sends them again."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+    return ReportVersion.objects.filter(
+        Q(status=ReportStatus.QUEUED, requested_at__lt=cutoff)
+        | Q(status=ReportStatus.RUNNING, lease_until__lt=now)
+    )
+
+
+def requeue_stale(now=None) -> int:
+    """Send a task again for every stale version (beat runs this every few minutes). Harmless
+    when the original task is still coming: the claim lets only one of them work."""
+    ids = list(stale_versions(now).values_list("pk", flat=True))
+    for version_id in ids:
+        _dispatch(version_id)
+    return len(ids)
+
+
+# --- subscriptions and mail ----------------------------------------------------------------------
+
+
+def subscribers(report: Report):
+    """Users subscribed to the report (to its kind, or to its very subject) who may read it."""
+    subscriptions = (
+        Subscription.objects.filter(region=report.region_id, kind=report.kind)
+        .filter(Q(subject_key="") | Q(subject_key=report.subject_key))
+        .select_related("user")
+    )
+    users = {}
+    for sub in subscriptions:
+        user = sub.user
+        if not user.is_active or not user.email or user.pk in users:
+            continue
+        if Report.objects.visible_to(user).filter(pk=report.pk).exists():
+            users[user.pk] = user
+    return list(users.values())
+
+
+def queue_notifications(version: ReportVersion) -> None:
+    """Record a mail per subscriber (inside the transaction that makes the version ready) and
+    send them after the commit."""
+    users = subscribers(version.report)
+    ReportNotification.objects.bulk_create(
+        [ReportNotification(version=version, user=u, email=u.email) for u in users],
+        ignore_conflicts=True,
+    )
+    if users:
+        from .tasks import send_notifications
+
+        transaction.on_commit(lambda: send_notifications.delay(version.pk))
+
+
+def send_pending(version_id: int, *, base_url: str | None = None) -> int:
+    """Send the version's unsent mails. Each is claimed before it is sent: at most once."""
+    version = ReportVersion.objects.select_related("report__region").get(pk=version_id)
+    report = version.report
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    sent = 0
+    for note in version.notifications.filter(sent_at__isnull=True).select_related("user"):
+        if not ReportNotification.objects.filter(pk=note.pk, sent_at__isnull=True).update(
+            sent_at=timezone.now()
+        ):
+            continue
+        with translation.override("nl"):
+            context = {
+                "report": report,
+                "version": version,
+                "user": note.user,
+                "detail_url": base
+                + reverse(
+                    "reports:report-detail",
+                    kwargs={"region": report.region.slug, "pk": report.pk},
+                ),
+                "pdf_url": base
+                + reverse(
+                    "reports:report-pdf", kwargs={"region": report.region.slug, "pk": report.pk}
+                ),
+            }
+            subject = _("Rapportage klaar: %(kind)s %(subject)s, %(period)s") % {
+                "kind": report.get_kind_display(),
+                "subject": report.subject_name,
+                "period": version.snapshot.get("period", {}).get("label", report.period),
+            }
+            body = render_to_string("reports/email/ready.txt", context)
+        send_mail(subject, body, None, [note.email])
+        sent += 1
+    return sent
+
+
+def can_read_region(user, region) -> bool:
+    """Region roles and the region's municipal users read (some of) its reports."""
+    scope = scope_for(user)
+    return scope.is_superuser or region.pk in scope.readable_region_ids()
+
+
+def can_request(user, region) -> bool:
+    from core.roles import REPORT_REQUESTERS
+
+    return scope_for(user).has_role(region.pk, REPORT_REQUESTERS)
+
+
+def can_schedule(user, region) -> bool:
+    from core.roles import REPORT_SCHEDULERS
+
+    return scope_for(user).has_role(region.pk, REPORT_SCHEDULERS)
