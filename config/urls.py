@@ -22,6 +22,7 @@ urlpatterns = [
     path("regios/<slug:region>/inkoop/", include("procurement.urls")),
     path("regios/<slug:region>/contracten/", include("contracts.urls")),
     path("regios/<slug:region>/monitoring/", include("monitoring.urls")),
+    path("regios/<slug:region>/rapportages/", include("reports.urls")),
     path("regios/<slug:region>/", include("segments.urls")),
 ]
 

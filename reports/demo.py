@@ -19,7 +19,7 @@ from .periods import MONTH, QUARTER, YEAR, Period, period_containing
 from .schedules import ensure_schedules
 
 #: how many provider reports of the latest month the demo makes per region
-DEMO_PROVIDER_REPORTS = 3
+DEMO_PROVIDER_REPORTS = 2
 #: the regions whose demo reports are made while loading (each report takes about a second)
 DEMO_REPORT_REGIONS = {"wbo"}
 #: the municipality whose report the demo's municipal user (gemeente, Breda) reads

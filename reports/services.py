@@ -336,11 +336,20 @@ def stale_versions(now=None):
 
 
 def requeue_stale(now=None) -> int:
-    """Send a task again for every stale version (beat runs this every few minutes). Harmless
-    when the original task is still coming: the claim lets only one of them work."""
+    """Send a task again for every stale version (beat runs this every few minutes), and the
+    mail task of every version whose mails are still unsent a lease after it became ready.
+    Harmless when the original task is still coming: the claim lets only one of them work."""
     ids = list(stale_versions(now).values_list("pk", flat=True))
     for version_id in ids:
         _dispatch(version_id)
+    # Mails of ready versions still unsent a lease later: their send_notifications task was
+    # lost with the broker's messages. Sending again is harmless: each mail is claimed first.
+    from .tasks import send_notifications
+
+    cutoff = (now or timezone.now()) - timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+    unsent = ReportNotification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+    for version_id in sorted(set(unsent.values_list("version_id", flat=True))):
+        transaction.on_commit(lambda v=version_id: send_notifications.delay(v))
     return len(ids)
 
 

@@ -308,6 +308,7 @@ class Users:
     municipal: User
     other_region_officer: User
     superuser: User
+    administrator: User  # region administrator (Regiobeheerder) of world_a
 
 
 @pytest.fixture
@@ -321,4 +322,5 @@ def users(world_a, world_b):
             world_b.region, Role.PROCUREMENT_OFFICER, is_staff=True
         ),
         superuser=User.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123"),
+        administrator=user_with_role(world_a.region, Role.ADMINISTRATOR),
     )

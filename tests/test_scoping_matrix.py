@@ -9,41 +9,72 @@ from django.urls import get_resolver, reverse
 # What each role gets, per kind of page (for objects of region A).
 OK, DENIED, HIDDEN, LOGIN, NOT_ALLOWED = 200, "denied", 404, "login", 405
 EXPECT = {
-    #                 officer contract_manager viewer municipal other_region superuser
-    "region": (OK, OK, OK, OK, HIDDEN, OK),
-    "landscape": (OK, OK, OK, OK, HIDDEN, OK),
-    "own_municipality": (OK, OK, OK, OK, HIDDEN, OK),
-    "other_municipality": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "landscape_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK),
-    "serving_provider": (OK, OK, OK, OK, HIDDEN, OK),
-    "distant_provider": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
-    "distant_provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK),
-    "history": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    # officer, contract_manager, viewer, municipal, other_region_officer, superuser, administrator
+    # (the region administrator reads as a viewer)
+    "region": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "landscape": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "own_municipality": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "other_municipality": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "landscape_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK, DENIED),
+    "serving_provider": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "distant_provider": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK, DENIED),
+    "distant_provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK, DENIED),
+    "history": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
     # procurement: public parts for municipalities, competition-sensitive parts for region roles
-    "procurement_public": (OK, OK, OK, OK, HIDDEN, OK),
-    "procurement_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK),
-    "procurement_confidential": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "procurement_assess": (OK, OK, DENIED, HIDDEN, HIDDEN, OK),
-    "procurement_draft": (OK, OK, OK, HIDDEN, HIDDEN, OK),
+    "procurement_public": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "procurement_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK, DENIED),
+    "procurement_confidential": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "procurement_assess": (OK, OK, DENIED, HIDDEN, HIDDEN, OK, DENIED),
+    "procurement_draft": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
     # POST-only actions: a GET by someone allowed is "method not allowed"
-    "procurement_action": (NOT_ALLOWED, DENIED, DENIED, DENIED, HIDDEN, NOT_ALLOWED),
+    "procurement_action": (NOT_ALLOWED, DENIED, DENIED, DENIED, HIDDEN, NOT_ALLOWED, DENIED),
     # contracts: municipalities read those of segments they take part in, and regional tariffs
-    "contract_read": (OK, OK, OK, OK, HIDDEN, OK),
-    "contract_edit": (OK, OK, 403, 403, HIDDEN, OK),
+    "contract_read": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "contract_edit": (OK, OK, 403, 403, HIDDEN, OK, 403),
     # settlement and procurement effect are built from every municipality's production
-    "contract_money": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "contract_effect": (OK, OK, OK, 403, HIDDEN, OK),
+    "contract_money": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "contract_effect": (OK, OK, OK, 403, HIDDEN, OK, OK),
     # monitoring: dashboards and steering are built from every municipality's production;
     # a municipality has its own view and the lines of its own youths
-    "monitoring_region": (OK, OK, OK, 403, HIDDEN, OK),
-    "monitoring_open": (OK, OK, OK, OK, HIDDEN, OK),
-    "monitoring_steering": (OK, OK, OK, 403, HIDDEN, OK),
-    "monitoring_steering_edit": (OK, OK, 403, 403, HIDDEN, OK),
-    "monitoring_import": (OK, OK, OK, HIDDEN, HIDDEN, OK),
-    "monitoring_import_edit": (OK, OK, 403, HIDDEN, HIDDEN, OK),
+    "monitoring_region": (OK, OK, OK, 403, HIDDEN, OK, OK),
+    "monitoring_open": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "monitoring_steering": (OK, OK, OK, 403, HIDDEN, OK, OK),
+    "monitoring_steering_edit": (OK, OK, 403, 403, HIDDEN, OK, 403),
+    "monitoring_import": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "monitoring_import_edit": (OK, OK, 403, HIDDEN, HIDDEN, OK, 403),
+    # reports: everyone who reads the region reads the archive (a municipality its own
+    # municipality's reports and the board summary); requesters make and regenerate them; the
+    # schedule and the verdeelsleutel are for region staff, the schedule is the administrator's
+    "reports_read": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "reports_request": (OK, OK, 403, 403, HIDDEN, OK, OK),
+    "report_region": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "report_board": (OK, OK, OK, OK, HIDDEN, OK, OK),
+    "report_regenerate": (NOT_ALLOWED, NOT_ALLOWED, 403, HIDDEN, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+    "report_board_regenerate": (
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+        403,
+        403,
+        HIDDEN,
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+    ),
+    # a subscription is its owner's only: another user's is hidden, even from a superuser
+    "subscription_other": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "reports_staff": (OK, OK, OK, 403, HIDDEN, OK, OK),
+    "report_schedule_edit": (403, 403, 403, 403, HIDDEN, OK, OK),
+    "report_schedule_run": (403, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
 }
-ROLES = ("officer", "contract_manager", "viewer", "municipal", "other_region_officer", "superuser")
+ROLES = (
+    "officer",
+    "contract_manager",
+    "viewer",
+    "municipal",
+    "other_region_officer",
+    "superuser",
+    "administrator",
+)
 
 
 def procurement_pages(w):
@@ -172,15 +203,93 @@ def monitoring_pages(w):
     ]
 
 
+def report_pages(w):
+    r = {"region": w.region.slug}
+    p = {**r, "pk": w.rep.provider_report.pk}
+    b = {**r, "pk": w.rep.board_report.pk}
+    s = {**r, "pk": w.rep.schedule.pk}
+    return [
+        ("reports:report-list", r, "reports_read"),
+        ("reports:report-create", r, "reports_request"),
+        ("reports:report-detail", p, "report_region"),
+        ("reports:report-html", p, "report_region"),
+        ("reports:report-pdf", p, "report_region"),
+        ("reports:report-regenerate", p, "report_regenerate"),
+        ("reports:report-detail", b, "report_board"),
+        ("reports:report-html", b, "report_board"),
+        ("reports:report-pdf", b, "report_board"),
+        ("reports:report-regenerate", b, "report_board_regenerate"),
+        ("reports:subscription-list", r, "reports_read"),
+        ("reports:subscription-delete", {**r, "pk": w.rep.subscription.pk}, "subscription_other"),
+        ("reports:schedule-list", r, "reports_staff"),
+        ("reports:schedule-update", s, "report_schedule_edit"),
+        ("reports:schedule-run", s, "report_schedule_run"),
+        ("reports:budget-shares", r, "reports_staff"),
+    ]
+
+
 @dataclass
 class Mon:
     batch: object
     dialogue: object
 
 
+@dataclass
+class Rep:
+    provider_report: object  # ready, version 1
+    board_report: object  # ready, version 1
+    subscription: object  # of a user who is none of the matrix's roles
+    schedule: object
+
+
+def build_reports(w) -> Rep:
+    """Ready reports made from the real snapshot of world A, with a stand-in PDF file (the PDF
+    itself is tested in tests/reports)."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from core.roles import Role
+    from reports import content, schedules, services
+    from reports.models import ReportKind, ReportVersion, Subscription
+    from reports.periods import parse_period
+    from tests.accounts.factories import user_with_role
+
+    made = []
+    for kind, obj, code in (
+        (ReportKind.PROVIDER, w.provider, "2026-03"),
+        (ReportKind.BOARD, w.region, "2026"),
+    ):
+        report = services.ensure_report(w.region, kind, obj, parse_period(kind_cadence(kind), code))
+        version = ReportVersion(
+            report=report,
+            number=1,
+            status="ready",
+            trigger="demand",
+            generated_at=timezone.now(),
+            snapshot=content.build_snapshot(report),
+            pages=1,
+        )
+        version.file.save("matrix.pdf", ContentFile(b"%PDF-1.7 matrix"), save=False)
+        version.save()
+        report.current = version
+        report.status = "ready"
+        report.save()
+        made.append(report)
+    owner = user_with_role(w.region, Role.VIEWER, username="abonnee")
+    subscription = Subscription.objects.create(user=owner, region=w.region, kind="provider")
+    schedule = schedules.ensure_schedules(w.region)[0]
+    return Rep(made[0], made[1], subscription, schedule)
+
+
+def kind_cadence(kind):
+    from reports.models import CADENCE
+
+    return CADENCE[kind]
+
+
 @pytest.fixture
 def world_a(world_a):
-    """World A with a rejected import and a planned performance dialogue."""
+    """World A with a rejected import, a planned performance dialogue, and ready reports."""
     from datetime import date
 
     from monitoring.models import ImportBatch, PerformanceDialogue
@@ -198,6 +307,7 @@ def world_a(world_a):
         region=world_a.region, provider=world_a.provider, scheduled_on=date(2026, 11, 30)
     )
     world_a.mon = Mon(batch, dialogue)
+    world_a.rep = build_reports(world_a)
     return world_a
 
 
@@ -209,6 +319,7 @@ def pages(w):
         *procurement_pages(w),
         *contract_pages(w),
         *monitoring_pages(w),
+        *report_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
@@ -406,7 +517,7 @@ def test_admin_is_scoped(client, world_a, world_b, users):
 def test_every_page_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("segments", "providers", "procurement", "contracts", "monitoring"):
+    for namespace in ("segments", "providers", "procurement", "contracts", "monitoring", "reports"):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
 

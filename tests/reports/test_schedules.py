@@ -30,8 +30,7 @@ def test_every_kind_gets_a_default_schedule_with_its_periodic_task(world_a):
         assert task.enabled
         cron = task.crontab
         assert (cron.minute, cron.hour, cron.day_of_month, cron.month_of_year) == tuple(
-            DEFAULTS[schedule.kind][f]
-            for f in ("minute", "hour", "day_of_month", "month_of_year")
+            DEFAULTS[schedule.kind][f] for f in ("minute", "hour", "day_of_month", "month_of_year")
         )
         assert str(cron.timezone) == "Europe/Amsterdam"
 

@@ -51,9 +51,7 @@ def report(world_a):
 
 
 def test_ensure_report_is_idempotent_and_checks_the_cadence(world_a, report):
-    again = services.ensure_report(
-        world_a.region, ReportKind.PROVIDER, world_a.provider, FEBRUARY
-    )
+    again = services.ensure_report(world_a.region, ReportKind.PROVIDER, world_a.provider, FEBRUARY)
     assert again.pk == report.pk
     assert Report.objects.count() == 1
     assert (report.subject_key, report.period) == (f"p{world_a.provider.pk}", "2026-02")
