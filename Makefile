@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} \
 	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-dev-only-pseudonym-key} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
 
-.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench
+.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -70,6 +70,9 @@ check-deploy: $(STAMP)  ## production settings pass Django's deployment checks
 bench: $(STAMP)  ## the monitoring benchmark on PostgreSQL (docs/bench.md); BENCH_ARGS=--quick for a short run
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+bench-reports: $(STAMP)  ## all WBO provider reports with one and two Celery workers (docs/bench.md); needs redis-server
+	$(BIN)/python bench/reports.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
