@@ -122,6 +122,10 @@ class Contract(ScopedModel):
         ).values("segment")
         return Q(region__in=scope.municipality_region_ids) & ~Q(segment__in=excluded)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(provider__in=scope.provider_ids)
+
     @property
     def term_label(self) -> str:
         return " + ".join(str(n) for n in [self.initial_term_years, *self.extension_options])
@@ -171,6 +175,10 @@ class ContractChild(ScopedModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return Q(contract__in=Contract.objects.filter(Contract.scope_municipal_q(scope)))
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(contract__provider__in=scope.provider_ids)
 
 
 class ContractEvent(ContractChild):
@@ -305,6 +313,10 @@ class TariffIndexation(ScopedModel):
     def scope_municipal_q(cls, scope):
         return Q(region__in=scope.municipality_region_ids, contract__isnull=True)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids, contract__isnull=True)
+
 
 class TariffVersion(ScopedModel):
     """The price of one unit of a product for a period: regional, or agreed in one contract.
@@ -406,6 +418,11 @@ class TariffVersion(ScopedModel):
         regional = Q(region__in=scope.municipality_region_ids, contract__isnull=True)
         contracts = Contract.objects.filter(Contract.scope_municipal_q(scope))
         return regional | Q(contract__in=contracts)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        regional = Q(region__in=scope.provider_region_ids, contract__isnull=True)
+        return regional | Q(contract__provider__in=scope.provider_ids)
 
     @property
     def has_build_up(self) -> bool:
@@ -589,3 +606,7 @@ class BudgetRevision(ScopedModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return Q(budget__contract__in=Contract.objects.filter(Contract.scope_municipal_q(scope)))
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(budget__contract__provider__in=scope.provider_ids)

@@ -3,7 +3,8 @@
 Every queryset a user can reach is built with ``Model.objects.restrict(user, action)``
 (``visible_to(user)`` is the read shortcut). A model says how it hangs off a region
 (``scope_region_lookup``), which region roles may change it (``scope_edit_roles``) and what a
-municipal user may read (``scope_municipal_q``). Superusers see everything; anonymous users see
+municipal user may read (``scope_municipal_q``) and what a provider's API client may read
+(``scope_provider_q``). Superusers see everything; anonymous users see
 nothing. The user's memberships are turned into a :class:`Scope` once per request.
 """
 
@@ -31,6 +32,9 @@ class Scope:
     region_roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
     municipality_ids: frozenset[int] = frozenset()
     municipality_region_ids: frozenset[int] = frozenset()
+    #: API clients of a provider: the provider itself and its region
+    provider_ids: frozenset[int] = frozenset()
+    provider_region_ids: frozenset[int] = frozenset()
 
     def region_ids(self, roles: Iterable[str] = ALL_REGION_ROLES) -> frozenset[int]:
         wanted = frozenset(roles)
@@ -38,7 +42,7 @@ class Scope:
 
     def readable_region_ids(self) -> frozenset[int]:
         """Regions the user sees at all: by a role, or as the region of their municipality."""
-        return self.region_ids() | self.municipality_region_ids
+        return self.region_ids() | self.municipality_region_ids | self.provider_region_ids
 
     def has_role(self, region_id: int, roles: Iterable[str]) -> bool:
         if self.is_superuser:
@@ -48,6 +52,10 @@ class Scope:
     @property
     def is_municipal(self) -> bool:
         return bool(self.municipality_ids)
+
+    @property
+    def is_provider(self) -> bool:
+        return bool(self.provider_ids)
 
 
 EMPTY_SCOPE = Scope(region_roles=MappingProxyType({}))
@@ -88,6 +96,10 @@ class ScopedQuerySet(models.QuerySet):
             municipal = model.scope_municipal_q(scope)
             if municipal is not None:
                 condition |= municipal
+        if action == VIEW and scope.is_provider:
+            own = model.scope_provider_q(scope)
+            if own is not None:
+                condition |= own
         return self.filter(condition)
 
     def visible_to(self, user) -> ScopedQuerySet:
@@ -113,6 +125,11 @@ class ScopedModel(models.Model):
     @classmethod
     def scope_municipal_q(cls, scope: Scope) -> Q | None:
         """What a municipal user may read; ``None``: nothing."""
+        return None
+
+    @classmethod
+    def scope_provider_q(cls, scope: Scope) -> Q | None:
+        """What a provider's API client may read; ``None``: nothing."""
         return None
 
     def scope_region_id(self) -> int | None:

@@ -114,6 +114,15 @@ class ImportBatch(ScopedModel):
         related_name="+",
         verbose_name=_("aangeboden door"),
     )
+    #: set when a provider delivers through the API: only its own contracts may be named
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("namens aanbieder"),
+    )
     created_at = models.DateTimeField(_("aangeboden op"), auto_now_add=True)
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
@@ -479,6 +488,10 @@ class KpiRollup(ScopedModel):
     def scope_municipal_q(cls, scope):
         return Q(municipality__in=scope.municipality_ids)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(provider__in=scope.provider_ids)
+
 
 # --- norms, signals, escalation -----------------------------------------------------------------
 
@@ -625,6 +638,10 @@ class Signal(ScopedModel):
 
     def __str__(self):
         return self.message
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(provider__in=scope.provider_ids)
 
 
 class EscalationStep(models.TextChoices):

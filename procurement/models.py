@@ -367,6 +367,10 @@ class Tender(ProcurementModel):
         # The public part: every procedure of the region once published.
         return _region_q(scope) & ~Q(state=TenderState.DRAFT)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids) & ~Q(state=TenderState.DRAFT)
+
     def get_absolute_url(self):
         return reverse(
             "procurement:tender-detail", kwargs={"region": self.region.slug, "pk": self.pk}
@@ -407,6 +411,12 @@ class TenderChild(ProcurementModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return _region_q(scope, "tender__region") & ~Q(tender__state=TenderState.DRAFT)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(tender__region__in=scope.provider_region_ids) & ~Q(
+            tender__state=TenderState.DRAFT
+        )
 
 
 class Lot(TenderChild):
@@ -665,6 +675,10 @@ class Question(TenderChild):
     def scope_municipal_q(cls, scope):
         return _region_q(scope, "tender__region") & Q(published_in__isnull=False)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(tender__region__in=scope.provider_region_ids, published_in__isnull=False)
+
 
 # ---------------------------------------------------------------- submissions and scores
 
@@ -747,6 +761,10 @@ class Submission(TenderChild):
     @classmethod
     def scope_municipal_q(cls, scope):
         return None  # competition-sensitive: region roles only
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return None  # competition-sensitive, also for the provider's own API client
 
     def sync_live(self):
         self.is_live = self.outcome not in CLOSED_OUTCOMES

@@ -135,6 +135,10 @@ class Provider(ScopedModel):
         # A municipality sees the providers that deliver in it (a subquery: no duplicate rows).
         return Q(pk__in=cls.serving(scope.municipality_ids))
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(pk__in=scope.provider_ids)
+
     def clean(self):
         super().clean()
         errors = {}

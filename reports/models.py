@@ -211,6 +211,11 @@ class Report(ScopedModel):
     def scope_municipal_q(cls, scope):
         return _municipal_reports_q(scope)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        # A provider's client reads the provider reports about itself.
+        return Q(kind=ReportKind.PROVIDER, provider__in=scope.provider_ids)
+
     @property
     def subject(self):
         field = SUBJECT_FIELD[self.kind]

@@ -32,6 +32,10 @@ class Region(ScopedModel):
     def scope_municipal_q(cls, scope):
         return Q(pk__in=scope.municipality_region_ids)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(pk__in=scope.provider_region_ids)
+
     def get_absolute_url(self):
         return reverse("segments:region-detail", kwargs={"region": self.slug})
 
@@ -66,6 +70,10 @@ class Municipality(ScopedModel):
     def scope_municipal_q(cls, scope):
         return Q(pk__in=scope.municipality_ids)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
+
     def get_absolute_url(self):
         return reverse(
             "segments:municipality-detail",
@@ -95,6 +103,10 @@ class CareForm(ScopedModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return Q(region__in=scope.municipality_region_ids)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
 
     def get_absolute_url(self):
         return reverse(
@@ -155,6 +167,10 @@ class Segment(ScopedModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return Q(region__in=scope.municipality_region_ids)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
 
     def clean(self):
         super().clean()
@@ -275,6 +291,10 @@ class SupportProfile(ScopedModel):
     def scope_municipal_q(cls, scope):
         return Q(region__in=scope.municipality_region_ids)
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
+
 
 class Product(ScopedModel):
     region = models.ForeignKey(
@@ -328,6 +348,10 @@ class Product(ScopedModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return Q(region__in=scope.municipality_region_ids)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
 
     def clean(self):
         super().clean()

@@ -47,9 +47,10 @@ class Rejected(Exception):
 
 
 def batch_create(
-    *, region, kind: str, file_format: str, file_name: str, file_size: int, user=None
+    *, region, kind: str, file_format: str, file_name: str, file_size: int, user=None, provider=None
 ) -> ImportBatch:
     return ImportBatch.objects.create(
+        provider=provider,
         region=region,
         kind=kind,
         file_format=file_format,
@@ -148,7 +149,7 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
             _save(batch, rows_total=total)
         if on_progress:
             on_progress(0, total)
-        lookups = Lookups.for_region(batch.region)
+        lookups = Lookups.for_region(batch.region, batch.provider_id)
         check = make_checker(batch.kind, lookups, errors)
         stage = Stage(
             kind=batch.kind, batch_id=batch.pk, region_id=batch.region_id, lookups=lookups

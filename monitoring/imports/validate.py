@@ -168,7 +168,9 @@ class Lookups:
     municipalities: dict[str, int]
 
     @classmethod
-    def for_region(cls, region) -> Lookups:
+    def for_region(cls, region, provider_id: int | None = None) -> Lookups:
+        """The region's contracts, products and municipalities; with ``provider_id`` only that
+        provider's contracts (a delivery by a provider's API client)."""
         covered: dict[int, set[int]] = {}
         through = FundingArrangement.products.through
         for contract_id, product_id in through.objects.filter(
@@ -176,9 +178,10 @@ class Lookups:
         ).values_list("fundingarrangement__contract_id", "product_id"):
             covered.setdefault(contract_id, set()).add(product_id)
         contracts = {}
-        for pk, reference, start, terminated_on, final_end, end in Contract.objects.filter(
-            region=region
-        ).values_list(
+        own = Contract.objects.filter(region=region)
+        if provider_id is not None:
+            own = own.filter(provider_id=provider_id)
+        for pk, reference, start, terminated_on, final_end, end in own.values_list(
             "pk", "reference", "start_date", "terminated_on", "final_end_date", "end_date"
         ):
             products = covered.get(pk)

@@ -1,0 +1,356 @@
+"""API resources of monitoring: KPI values as time series, the KPI definitions, signals.
+
+Scope ``cijfers-lezen``. KPI values are read from the monthly rollups (``KpiRollup``), the same
+rows the dashboards read, through ``KpiRollup.objects.visible_to(client)``: a municipality's
+client gets only rows of its own municipality (with small cells suppressed, as for a municipal
+user), a provider's client only its own rows, a regional system the whole region."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from contracts.codes import Kpi
+from core.api.filters import ordering
+from core.api.scopes import ApiScope
+from core.api.views import ApiView, ScopedListViewSet, ScopedReadViewSet
+from core.scoping import scope_for
+
+from . import kpis
+from .kpis import DEFINITIONS, Measures
+from .models import Grain, KpiRollup, Level, Signal, SignalSource, SignalStatus
+from .selectors import kpi_figure, parse_month
+
+#: the KPIs' codes in the API (Dutch, kebab-case); spend against budget needs a budget and is
+#: served by /budgetten with the declared amounts instead
+API_KPIS: dict[str, str] = {
+    Kpi.UNIQUE_YOUTHS: "unieke-jeugdigen",
+    Kpi.TRAJECTORIES: "trajecten",
+    Kpi.COST_PER_CLIENT: "kosten-per-client",
+    Kpi.DURATION: "trajectduur",
+    Kpi.WAIT_TIME: "wachttijd",
+    Kpi.STEP_UP: "opschaling",
+    Kpi.STEP_DOWN: "afschaling",
+    Kpi.REENTRY: "herinstroom",
+    Kpi.DROPOUT: "uitval",
+    Kpi.GOAL_REALISATION: "doelrealisatie",
+    Kpi.CLIENT_EXPERIENCE: "clientervaring",
+    Kpi.AMBULANT_SHARE: "aandeel-ambulant",
+    Kpi.OCCUPANCY: "bezettingsgraad",
+}
+KPI_BY_CODE = {code: kpi for kpi, code in API_KPIS.items()}
+
+#: the grains in the API
+API_GRAINS: dict[str, str] = {
+    Grain.REGION: "regio",
+    Grain.SEGMENT: "segment",
+    Grain.PROVIDER: "aanbieder",
+    Grain.CONTRACT: "contract",
+    Grain.MUNICIPALITY: "gemeente",
+    Grain.SEGMENT_MUNICIPALITY: "segment-gemeente",
+    Grain.PROVIDER_MUNICIPALITY: "aanbieder-gemeente",
+}
+GRAIN_BY_CODE = {code: grain for grain, code in API_GRAINS.items()}
+
+#: which filters each grain's rows carry (the others must be empty)
+GRAIN_FILTERS = {
+    Grain.REGION: set(),
+    Grain.SEGMENT: {"segment"},
+    Grain.PROVIDER: {"aanbieder"},
+    Grain.CONTRACT: {"contract", "aanbieder", "segment"},
+    Grain.MUNICIPALITY: {"gemeente"},
+    Grain.SEGMENT_MUNICIPALITY: {"segment", "gemeente"},
+    Grain.PROVIDER_MUNICIPALITY: {"aanbieder", "gemeente"},
+}
+FILTER_FIELDS = {
+    "gemeente": "municipality",
+    "aanbieder": "provider",
+    "segment": "segment",
+    "contract": "contract",
+}
+
+
+def choose_grain(niveau: str | None, given: set[str], scope) -> str:
+    """The grain of the series: the one asked for, else the finest the filters name, else the
+    client's own level (its municipality, its provider, or the region). Raises ``ValueError``
+    with a Dutch message when the filters do not fit the grain."""
+    if niveau:
+        grain = GRAIN_BY_CODE[niveau]
+    elif "contract" in given:
+        grain = Grain.CONTRACT
+    elif {"aanbieder", "gemeente"} <= given:
+        grain = Grain.PROVIDER_MUNICIPALITY
+    elif {"segment", "gemeente"} <= given:
+        grain = Grain.SEGMENT_MUNICIPALITY
+    elif "gemeente" in given:
+        grain = Grain.MUNICIPALITY
+    elif "aanbieder" in given:
+        grain = Grain.PROVIDER
+    elif "segment" in given:
+        grain = Grain.SEGMENT
+    elif scope.is_municipal:
+        grain = Grain.MUNICIPALITY
+    elif scope.is_provider:
+        grain = Grain.PROVIDER
+    else:
+        grain = Grain.REGION
+    extra = given - GRAIN_FILTERS[grain]
+    if extra:
+        raise ValueError(
+            _("Op niveau '%(niveau)s' kan niet gefilterd worden op: %(filters)s.")
+            % {"niveau": API_GRAINS[grain], "filters": ", ".join(sorted(extra))}
+        )
+    return grain
+
+
+class MonthField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        month = parse_month(value)
+        if month is None:
+            raise forms.ValidationError(_("Geef een maand als JJJJ-MM, bijvoorbeeld 2026-10."))
+        return month
+
+
+class MonthFilter(django_filters.Filter):
+    field_class = MonthField
+
+
+class KpiValueFilterSet(django_filters.FilterSet):
+    kpi = django_filters.ChoiceFilter(
+        choices=[(code, DEFINITIONS[kpi].label) for kpi, code in API_KPIS.items()],
+        required=True,
+        method="filter_nothing",
+        label="De KPI (verplicht); zie /api/v1/kpis.",
+    )
+    niveau = django_filters.ChoiceFilter(
+        choices=[(code, Grain(g).label) for g, code in API_GRAINS.items()],
+        method="filter_nothing",
+        label="Het niveau van de reeks; zonder: het fijnste niveau dat de filters noemen.",
+    )
+    gemeente = django_filters.NumberFilter(field_name="municipality", label="Id van de gemeente.")
+    aanbieder = django_filters.NumberFilter(field_name="provider", label="Id van de aanbieder.")
+    segment = django_filters.NumberFilter(field_name="segment", label="Id van het segment.")
+    contract = django_filters.NumberFilter(field_name="contract", label="Id van het contract.")
+    periodeVan = MonthFilter(field_name="month", lookup_expr="gte", label="Eerste maand (JJJJ-MM).")
+    periodeTot = MonthFilter(
+        field_name="month", lookup_expr="lte", label="Laatste maand (JJJJ-MM), inclusief."
+    )
+
+    class Meta:
+        model = KpiRollup
+        fields = ["kpi", "niveau", "gemeente", "aanbieder", "segment", "contract"]
+
+    def filter_nothing(self, queryset, name, value):
+        return queryset
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        given = {name for name in FILTER_FIELDS if data.get(name) is not None}
+        try:
+            grain = choose_grain(data.get("niveau") or None, given, scope_for(self.request.user))
+        except ValueError as exc:
+            raise ValidationError({"niveau": [str(exc)]}) from exc
+        first, last = data.get("periodeVan"), data.get("periodeTot")
+        if first and last and first > last:
+            raise ValidationError({"periodeTot": [_("De laatste maand ligt voor de eerste.")]})
+        return super().filter_queryset(queryset.filter(grain=grain))
+
+
+class KpiValueSerializer(serializers.Serializer):
+    kpi = serializers.ChoiceField(choices=list(API_KPIS.values()))
+    niveau = serializers.ChoiceField(choices=list(API_GRAINS.values()))
+    maand = serializers.DateField(help_text="Eerste dag van de maand.")
+    regio = serializers.CharField()
+    segment = serializers.IntegerField(allow_null=True)
+    aanbieder = serializers.IntegerField(allow_null=True)
+    contract = serializers.IntegerField(allow_null=True)
+    gemeente = serializers.IntegerField(allow_null=True)
+    waarde = serializers.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        allow_null=True,
+        coerce_to_string=True,
+        help_text="Leeg als er geen gegevens zijn of als de waarde onderdrukt is.",
+    )
+    eenheid = serializers.CharField(help_text="aantal, euro, dagen, procent of cijfer.")
+    onderdrukt = serializers.BooleanField(
+        help_text="Waar als de waarde verborgen is omdat ze op minder dan 5 jeugdigen of "
+        "trajecten rust (kleine aantallen, alleen voor gemeenten)."
+    )
+    kleinAantal = serializers.BooleanField(
+        help_text="Waar als een aantal tussen 1 en 4 ligt (getoond als '< 5')."
+    )
+
+
+ROW_FIELDS = (
+    "month",
+    "grain",
+    "region__slug",
+    "segment_id",
+    "provider_id",
+    "contract_id",
+    "municipality_id",
+    *kpis.MEASURES,
+)
+
+
+def kpi_value(row: dict, kpi: str, *, suppressed: bool) -> dict:
+    """One item of the series: the KPI of one rollup row (``values(*ROW_FIELDS)``)."""
+    figure = kpi_figure(kpi, Measures(row), suppressed=suppressed)
+    return {
+        "kpi": API_KPIS[kpi],
+        "niveau": API_GRAINS[row["grain"]],
+        "maand": row["month"],
+        "regio": row["region__slug"],
+        "segment": row["segment_id"],
+        "aanbieder": row["provider_id"],
+        "contract": row["contract_id"],
+        "gemeente": row["municipality_id"],
+        "waarde": figure.value,
+        "eenheid": figure.unit,
+        "onderdrukt": bool(figure.small),
+        "kleinAantal": figure.small == "count",
+    }
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="KPI-waarden als tijdreeks",
+        description=(
+            "Eén KPI per maand voor een niveau (regio, segment, aanbieder, contract, gemeente of "
+            "een combinatie met gemeente). Een gemeente-client krijgt alleen de cijfers van zijn "
+            "eigen gemeente; kleine aantallen (1-4) zijn onderdrukt."
+        ),
+    )
+)
+class KpiValueViewSet(ScopedListViewSet):
+    model = KpiRollup
+    serializer_class = KpiValueSerializer
+    read_scope = ApiScope.READ_FIGURES
+    filterset_class = KpiValueFilterSet
+
+    def base_queryset(self):
+        return KpiRollup.objects.order_by("key", "month")
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset()).values(*ROW_FIELDS)
+        kpi = KPI_BY_CODE[request.query_params["kpi"]]
+        suppressed = scope_for(request.user).is_municipal
+        page = self.paginate_queryset(queryset)
+        items = [kpi_value(row, kpi, suppressed=suppressed) for row in page]
+        return self.get_paginated_response(KpiValueSerializer(items, many=True).data)
+
+
+class KpiDefinitionSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    naam = serializers.CharField()
+    eenheid = serializers.CharField()
+    richting = serializers.CharField(
+        allow_null=True, help_text="higher: hoger is beter; lower: lager is beter."
+    )
+    definitie = serializers.CharField()
+
+
+class KpiDefinitionView(ApiView):
+    """De KPI's die /kpi-waarden levert, met hun definitie."""
+
+    read_scope = ApiScope.READ_FIGURES
+
+    @extend_schema(
+        summary="KPI-definities",
+        responses=KpiDefinitionSerializer(many=True),
+        parameters=[OpenApiParameter("formaat", enum=["json", "csv"], required=False)],
+    )
+    def get(self, request, *args, **kwargs):
+        rows = [
+            {
+                "code": code,
+                "naam": str(DEFINITIONS[kpi].label),
+                "eenheid": DEFINITIONS[kpi].unit,
+                "richting": DEFINITIONS[kpi].direction,
+                "definitie": str(DEFINITIONS[kpi].definition),
+            }
+            for kpi, code in API_KPIS.items()
+        ]
+        return Response(KpiDefinitionSerializer(rows, many=True).data)
+
+
+class SignalSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    aanbieder = serializers.PrimaryKeyRelatedField(source="provider", read_only=True)
+    contract = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    bron = serializers.ChoiceField(source="source", choices=SignalSource.choices)
+    onderwerp = serializers.SerializerMethodField(help_text="De KPI (code) of de financiële toets.")
+    periode = serializers.DateField(source="period")
+    niveau = serializers.ChoiceField(source="level", choices=Level.choices)
+    waarde = serializers.DecimalField(
+        source="value", max_digits=14, decimal_places=2, allow_null=True
+    )
+    norm = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    melding = serializers.CharField(source="message")
+    status = serializers.ChoiceField(choices=SignalStatus.choices)
+    ontstaanOp = serializers.DateTimeField(source="created_at")
+    bijgewerktOp = serializers.DateTimeField(source="updated_at")
+
+    class Meta:
+        model = Signal
+        fields = [
+            "id",
+            "regio",
+            "aanbieder",
+            "contract",
+            "bron",
+            "onderwerp",
+            "periode",
+            "niveau",
+            "waarde",
+            "norm",
+            "melding",
+            "status",
+            "ontstaanOp",
+            "bijgewerktOp",
+        ]
+
+    def get_onderwerp(self, obj) -> str:
+        return API_KPIS.get(obj.topic, obj.topic)
+
+
+class SignalFilterSet(django_filters.FilterSet):
+    aanbieder = django_filters.NumberFilter(field_name="provider")
+    contract = django_filters.NumberFilter(field_name="contract")
+    niveau = django_filters.ChoiceFilter(field_name="level", choices=Level.choices)
+    status = django_filters.ChoiceFilter(field_name="status", choices=SignalStatus.choices)
+    bron = django_filters.ChoiceFilter(field_name="source", choices=SignalSource.choices)
+    periodeVan = MonthFilter(
+        field_name="period", lookup_expr="gte", label="Eerste maand (JJJJ-MM)."
+    )
+    periodeTot = MonthFilter(
+        field_name="period", lookup_expr="lte", label="Laatste maand (JJJJ-MM)."
+    )
+    sorteer = ordering(("period", "periode"), ("level", "niveau"), ("updated_at", "bijgewerktOp"))
+
+    class Meta:
+        model = Signal
+        fields = ["aanbieder", "contract", "niveau", "status", "bron"]
+
+
+class SignalViewSet(ScopedReadViewSet):
+    """Signalen: KPI's buiten hun norm (oranje of rood) en financiële toetsen per aanbieder.
+    Gemeenten zien geen signalen (ze gaan over aanbieders, over alle gemeenten heen)."""
+
+    model = Signal
+    serializer_class = SignalSerializer
+    read_scope = ApiScope.READ_FIGURES
+    filterset_class = SignalFilterSet
+
+    def base_queryset(self):
+        return Signal.objects.select_related("region")

@@ -1,0 +1,90 @@
+"""API resource of the tenders: their public part only.
+
+Any client of the region reads the procedures once published (``Tender.scope_municipal_q`` /
+``scope_provider_q``: never a draft); submissions, scores and the assessment are never served."""
+
+from rest_framework import serializers
+
+from core.api.filters import api_filterset, ordering
+from core.api.views import ScopedReadViewSet
+
+from .codes import ProcedureType, TenderState
+from .filters import TenderFilterSet
+from .models import AwardCriterion, Lot, Tender
+
+
+class LotSerializer(serializers.ModelSerializer):
+    nummer = serializers.IntegerField(source="number")
+    titel = serializers.CharField(source="title")
+    segment = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = Lot
+        fields = ["id", "nummer", "titel", "segment"]
+
+
+class CriterionSerializer(serializers.ModelSerializer):
+    naam = serializers.CharField(source="name")
+    omschrijving = serializers.CharField(source="description")
+    weging = serializers.DecimalField(
+        source="weight", max_digits=5, decimal_places=2, help_text="Procent."
+    )
+
+    class Meta:
+        model = AwardCriterion
+        fields = ["naam", "omschrijving", "weging"]
+
+
+class TenderSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    kenmerk = serializers.CharField(source="reference")
+    titel = serializers.CharField(source="title")
+    procedure = serializers.ChoiceField(source="procedure_type", choices=ProcedureType.choices)
+    fase = serializers.ChoiceField(source="state", choices=TenderState.choices)
+    omschrijving = serializers.CharField(source="description")
+    tenderNedKenmerk = serializers.CharField(source="tenderned_reference")
+    sluitingstermijn = serializers.DateTimeField(source="submission_deadline", allow_null=True)
+    beoogdeStartContracten = serializers.DateField(source="contract_start", allow_null=True)
+    percelen = LotSerializer(source="lots", many=True, read_only=True)
+    gunningscriteria = CriterionSerializer(source="criteria", many=True, read_only=True)
+
+    class Meta:
+        model = Tender
+        fields = [
+            "id",
+            "regio",
+            "kenmerk",
+            "titel",
+            "procedure",
+            "fase",
+            "omschrijving",
+            "tenderNedKenmerk",
+            "sluitingstermijn",
+            "beoogdeStartContracten",
+            "percelen",
+            "gunningscriteria",
+        ]
+
+
+class TenderViewSet(ScopedReadViewSet):
+    """Aanbestedingen en toelatingsprocedures van de regio, vanaf hun publicatie: het openbare
+    deel (procedure, fase, percelen, gunningscriteria). Inschrijvingen en scores niet."""
+
+    model = Tender
+    serializer_class = TenderSerializer
+    filterset_class = api_filterset(
+        TenderFilterSet,
+        {"q": "zoek", "procedure_type": "procedure", "state": "fase"},
+        sorteer=ordering(("reference", "kenmerk"), ("submission_deadline", "sluitingstermijn")),
+    )
+
+    def base_queryset(self):
+        return Tender.objects.select_related("region").prefetch_related("lots", "criteria")
+
+    def get_queryset(self):
+        # The public part for every client, also a regional system (which reads the region as a
+        # viewer would, drafts included): the API publishes no draft.
+        from .codes import TenderState as State
+
+        return super().get_queryset().exclude(state=State.DRAFT)

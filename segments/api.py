@@ -1,0 +1,174 @@
+"""API resources of the landscape: regions, municipalities, segments, care forms, products.
+
+Reference data: any client of the region reads them (no scope needed)."""
+
+from rest_framework import serializers
+
+from core.api.filters import api_filterset, ordering
+from core.api.views import ScopedReadViewSet
+
+from .filters import CareFormFilterSet, MunicipalityFilterSet, ProductFilterSet, SegmentFilterSet
+from .models import CareForm, Municipality, Product, Region, Segment
+
+
+class RegionSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="slug", help_text="Korte code van de regio, bv. wbo.")
+    naam = serializers.CharField(source="name")
+    aanbestedendeDienst = serializers.CharField(source="contracting_authority")
+    toelichting = serializers.CharField(source="description")
+
+    class Meta:
+        model = Region
+        fields = ["code", "naam", "aanbestedendeDienst", "toelichting"]
+
+
+class RegionViewSet(ScopedReadViewSet):
+    """Regio's: de jeugdregio's waartoe de client behoort."""
+
+    model = Region
+    serializer_class = RegionSerializer
+    lookup_field = "slug"
+    lookup_url_kwarg = "code"
+    filterset_class = None
+    pagination_class = None
+
+    def base_queryset(self):
+        return Region.objects.all()
+
+
+class MunicipalitySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    cbsCode = serializers.CharField(source="cbs_code", help_text="Gemeentecode van het CBS.")
+    naam = serializers.CharField(source="name")
+
+    class Meta:
+        model = Municipality
+        fields = ["id", "regio", "cbsCode", "naam"]
+
+
+class MunicipalityViewSet(ScopedReadViewSet):
+    """Gemeenten van de regio. Een gemeente-client ziet alleen zijn eigen gemeente."""
+
+    model = Municipality
+    serializer_class = MunicipalitySerializer
+    filterset_class = api_filterset(
+        MunicipalityFilterSet,
+        {"q": "zoek"},
+        sorteer=ordering(("name", "naam"), ("cbs_code", "cbsCode")),
+    )
+
+    def base_queryset(self):
+        return Municipality.objects.select_related("region")
+
+
+class CareFormSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    naam = serializers.CharField(source="name")
+    omschrijving = serializers.CharField(source="description")
+
+    class Meta:
+        model = CareForm
+        fields = ["id", "regio", "code", "naam", "omschrijving"]
+
+
+class CareFormViewSet(ScopedReadViewSet):
+    """Jeugdhulpvormen van de regio."""
+
+    model = CareForm
+    serializer_class = CareFormSerializer
+    filterset_class = api_filterset(
+        CareFormFilterSet, {"q": "zoek"}, sorteer=ordering(("name", "naam"), ("code", "code"))
+    )
+
+    def base_queryset(self):
+        return CareForm.objects.select_related("region")
+
+
+class SegmentSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    naam = serializers.CharField(source="name")
+    omschrijving = serializers.CharField(source="description")
+    doelgroep = serializers.CharField(source="target_group")
+    bovenliggendSegment = serializers.PrimaryKeyRelatedField(
+        source="parent", read_only=True, help_text="Id van het hoofdsegment (leeg: hoofdsegment)."
+    )
+    regionaalIngekocht = serializers.BooleanField(source="bought_regionally")
+    jeugdhulpvormen = serializers.PrimaryKeyRelatedField(
+        source="care_forms", many=True, read_only=True
+    )
+
+    class Meta:
+        model = Segment
+        fields = [
+            "id",
+            "regio",
+            "code",
+            "naam",
+            "omschrijving",
+            "doelgroep",
+            "bovenliggendSegment",
+            "regionaalIngekocht",
+            "jeugdhulpvormen",
+        ]
+
+
+class SegmentViewSet(ScopedReadViewSet):
+    """Segmenten (en deelsegmenten) waarin de regio inkoopt."""
+
+    model = Segment
+    serializer_class = SegmentSerializer
+    filterset_class = api_filterset(
+        SegmentFilterSet,
+        {"q": "zoek", "care_form": "jeugdhulpvorm", "bought_regionally": "regionaalIngekocht"},
+        sorteer=ordering(("code", "code"), ("name", "naam")),
+    )
+
+    def base_queryset(self):
+        return Segment.objects.select_related("region").prefetch_related("care_forms")
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    productcode = serializers.CharField(source="code")
+    naam = serializers.CharField(source="name")
+    jeugdhulpvorm = serializers.PrimaryKeyRelatedField(source="care_form", read_only=True)
+    productcategorie = serializers.CharField(source="category", help_text="iJw-productcategorie.")
+    eenheid = serializers.CharField(source="unit", help_text="iJw-eenheid (code).")
+    intensiteit = serializers.CharField(source="intensity")
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "regio",
+            "productcode",
+            "naam",
+            "jeugdhulpvorm",
+            "productcategorie",
+            "eenheid",
+            "intensiteit",
+        ]
+
+
+class ProductViewSet(ScopedReadViewSet):
+    """Producten (productcodes) van de regio."""
+
+    model = Product
+    serializer_class = ProductSerializer
+    filterset_class = api_filterset(
+        ProductFilterSet,
+        {
+            "q": "zoek",
+            "care_form": "jeugdhulpvorm",
+            "category": "productcategorie",
+            "unit": "eenheid",
+        },
+        sorteer=ordering(("code", "productcode"), ("name", "naam")),
+    )
+
+    def base_queryset(self):
+        return Product.objects.select_related("region")
