@@ -53,6 +53,17 @@ class Api:
         return self.http.post(path, body, content_type=content_type, headers=self._headers(headers))
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttle_counts():
+    """Throttle counts live in the cache, keyed by client id: ids come back after a test's
+    rollback, counts must not."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def api():
     return lambda token=None: Api(token)
@@ -90,9 +101,7 @@ def objects_of(w) -> Objects:
     from reports.periods import parse_period
 
     def report(kind, obj, code):
-        return report_services.ensure_report(
-            w.region, kind, obj, parse_period(CADENCE[kind], code)
-        )
+        return report_services.ensure_report(w.region, kind, obj, parse_period(CADENCE[kind], code))
 
     signal = Signal.objects.create(
         region=w.region,

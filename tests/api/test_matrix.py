@@ -107,7 +107,9 @@ def member_path(template, obj):
     return template.format(slug=getattr(obj, "slug", ""), pk=obj.pk)
 
 
-@pytest.mark.parametrize(("kind", "scopes"), CASES, ids=lambda v: str(v) if isinstance(v, str) else "+".join(sorted(v)))
+@pytest.mark.parametrize(
+    ("kind", "scopes"), CASES, ids=lambda v: str(v) if isinstance(v, str) else "+".join(sorted(v))
+)
 def test_matrix(api, world_a, world_b, objects, kind, scopes):
     own, other = objects
     _client, token = make_client(world_a, kind, scopes)
@@ -159,9 +161,7 @@ def test_bad_expired_revoked_and_inactive_keys_are_401(api, world_a, world_b):
     prefix = token.split("_")[1]
     for bad in (f"jk_{prefix}_wrong", "garbage", token + "x"):
         assert api(bad).get("/api/v1/gemeenten").status_code == 401
-    assert (
-        api().get("/api/v1/gemeenten", HTTP_AUTHORIZATION=f"Token {token}").status_code == 401
-    )
+    assert api().get("/api/v1/gemeenten", Authorization=f"Token {token}").status_code == 401
     key = client.keys.get()
     key.expires_at = timezone.now() - timedelta(seconds=1)
     key.save()
@@ -214,7 +214,9 @@ def test_municipality_a_never_sees_b_figures(api, world_a, world_b):
     assert own["aantal"] == 10
     assert {r["gemeente"] for r in own["resultaten"]} == {world_a.municipality.pk}
     for other in (world_a.other_municipality, world_b.municipality):
-        response = caller.get("/api/v1/kpi-waarden", {"kpi": "unieke-jeugdigen", "gemeente": other.pk})
+        response = caller.get(
+            "/api/v1/kpi-waarden", {"kpi": "unieke-jeugdigen", "gemeente": other.pk}
+        )
         assert response.status_code == 200 and response.json()["aantal"] == 0
     for level in ("regio", "segment", "aanbieder", "contract"):
         response = caller.get("/api/v1/kpi-waarden", {"kpi": "unieke-jeugdigen", "niveau": level})
