@@ -18,11 +18,13 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
     path("beheer/", admin.site.urls),
+    path("api/v1/", include("api.urls")),
     path("regios/<slug:region>/aanbieders/", include("providers.urls")),
     path("regios/<slug:region>/inkoop/", include("procurement.urls")),
     path("regios/<slug:region>/contracten/", include("contracts.urls")),
     path("regios/<slug:region>/monitoring/", include("monitoring.urls")),
     path("regios/<slug:region>/rapportages/", include("reports.urls")),
+    path("regios/<slug:region>/api-clients/", include("api.urls_admin")),
     path("regios/<slug:region>/", include("segments.urls")),
 ]
 

@@ -1,5 +1,6 @@
 from django.conf import settings
 
+from core.roles import Role
 from core.scoping import scope_for
 
 
@@ -26,6 +27,8 @@ def navigation(request):
         and (scope.is_superuser or current.pk in scope.region_ids()),
         # Monitoring: region roles open the regional overview, municipal users their own view.
         "nav_municipality_pk": _own_municipality(scope, current),
+        # The region's API clients are managed by its administrator.
+        "nav_api_clients": current is not None and scope.has_role(current.pk, {Role.ADMINISTRATOR}),
         "environment_label": "" if not settings.DEBUG else "ontwikkelomgeving",
     }
 

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from accounts.models import User
+from api.models import ApiClient, ApiKey
 from contracts.models import (
     Budget,
     BudgetRevision,
@@ -57,6 +58,8 @@ def counts():
         ReportSchedule,
         Subscription,
         BudgetShare,
+        ApiClient,
+        ApiKey,
         LogEntry,
     )
     return {m.__name__: m.objects.count() for m in models}
@@ -141,6 +144,13 @@ def test_load_demo_is_complete_and_repeatable(settings):
     }
     assert all(r.status == ReportStatus.READY and r.current for r in demo_reports)
     assert Subscription.objects.filter(user__username="gemeente", kind="municipality").exists()
+    # API clients of WBO: Breda's BI, a provider's system and the regional data warehouse
+    assert set(ApiClient.objects.filter(region=wbo).values_list("kind", flat=True)) == {
+        "gemeente",
+        "aanbieder",
+        "regionaal",
+    }
+    assert all(c.keys.filter(revoked_at__isnull=True).exists() for c in ApiClient.objects.all())
 
 
 def test_load_demo_refuses_production_without_force(settings):

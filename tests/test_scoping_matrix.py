@@ -65,6 +65,9 @@ EXPECT = {
     "reports_staff": (OK, OK, OK, 403, HIDDEN, OK, OK),
     "report_schedule_edit": (403, 403, 403, 403, HIDDEN, OK, OK),
     "report_schedule_run": (403, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+    # API clients: the region administrator's (and a superuser's); everyone else of the region 403
+    "api_clients": (403, 403, 403, 403, HIDDEN, OK, OK),
+    "api_client_action": (403, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
 }
 ROLES = (
     "officer",
@@ -203,6 +206,20 @@ def monitoring_pages(w):
     ]
 
 
+def api_client_pages(w):
+    r = {"region": w.region.slug}
+    c = {**r, "pk": w.api_client.pk}
+    return [
+        ("apiclients:client-list", r, "api_clients"),
+        ("apiclients:client-create", r, "api_clients"),
+        ("apiclients:client-detail", c, "api_clients"),
+        ("apiclients:client-update", c, "api_clients"),
+        ("apiclients:client-rotate", c, "api_client_action"),
+        ("apiclients:client-active", c, "api_client_action"),
+        ("apiclients:key-revoke", {**c, "key": w.api_key.pk}, "api_client_action"),
+    ]
+
+
 def report_pages(w):
     r = {"region": w.region.slug}
     p = {**r, "pk": w.rep.provider_report.pk}
@@ -308,7 +325,24 @@ def world_a(world_a):
     )
     world_a.mon = Mon(batch, dialogue)
     world_a.rep = build_reports(world_a)
+    world_a.api_client = build_api_client(world_a)
+    world_a.api_key = world_a.api_client.keys.get()
     return world_a
+
+
+def build_api_client(w):
+    from api import services
+    from api.models import ApiClient
+
+    client = ApiClient.objects.create(
+        region=w.region,
+        name="Gemeente – BI",
+        kind="gemeente",
+        municipality=w.municipality,
+        scopes=["cijfers-lezen"],
+    )
+    services.issue_key(client)
+    return client
 
 
 def pages(w):
@@ -320,6 +354,7 @@ def pages(w):
         *contract_pages(w),
         *monitoring_pages(w),
         *report_pages(w),
+        *api_client_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
@@ -517,7 +552,15 @@ def test_admin_is_scoped(client, world_a, world_b, users):
 def test_every_page_is_in_the_matrix():
     resolver = get_resolver()
     names = set()
-    for namespace in ("segments", "providers", "procurement", "contracts", "monitoring", "reports"):
+    for namespace in (
+        "segments",
+        "providers",
+        "procurement",
+        "contracts",
+        "monitoring",
+        "reports",
+        "apiclients",
+    ):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
 

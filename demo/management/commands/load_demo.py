@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from api.demo import load_api_clients
 from contracts.demo import load_contracts
 from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo import load_production
@@ -46,6 +47,9 @@ class Command(BaseCommand):
                 self._report(region, load_production(region))
             for region in regions:  # after production: reports are made from its figures
                 self._report(region, load_reports(region))
+            clients = load_api_clients()
+            if clients.get("clients"):
+                self.stdout.write(f"  API-clients: {clients['clients']} (West-Brabant Oost)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "

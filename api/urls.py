@@ -1,0 +1,62 @@
+"""/api/v1: the REST API. No trailing slashes (API-48); unknown paths are problem+json 404s."""
+
+from django.urls import path, re_path
+from drf_spectacular.views import (
+    SpectacularJSONAPIView,
+    SpectacularSwaggerSplitView,
+    SpectacularYAMLAPIView,
+)
+from rest_framework.routers import SimpleRouter
+
+from api.ocds_views import OcdsReleasePackageView
+from contracts.api import BudgetViewSet, ContractViewSet, TariffViewSet
+from core.api.schema import RedocView
+from core.api.views import NotFoundView
+from monitoring.api import KpiDefinitionView, KpiValueViewSet, SignalViewSet
+from procurement.api import TenderViewSet
+from providers.api import ProviderViewSet
+from reports.api import ReportViewSet
+from segments.api import (
+    CareFormViewSet,
+    MunicipalityViewSet,
+    ProductViewSet,
+    RegionViewSet,
+    SegmentViewSet,
+)
+
+from .endpoints import SubmissionViewSet
+
+
+def _public(view):
+    view.login_required = False
+    return view
+
+
+router = SimpleRouter(trailing_slash=False)
+router.register("regios", RegionViewSet, basename="regio")
+router.register("gemeenten", MunicipalityViewSet, basename="gemeente")
+router.register("segmenten", SegmentViewSet, basename="segment")
+router.register("jeugdhulpvormen", CareFormViewSet, basename="jeugdhulpvorm")
+router.register("producten", ProductViewSet, basename="product")
+router.register("aanbieders", ProviderViewSet, basename="aanbieder")
+router.register("aanbestedingen", TenderViewSet, basename="aanbesteding")
+router.register("contracten", ContractViewSet, basename="contract")
+router.register("tarieven", TariffViewSet, basename="tarief")
+router.register("budgetten", BudgetViewSet, basename="budget")
+router.register("kpi-waarden", KpiValueViewSet, basename="kpi-waarde")
+router.register("signalen", SignalViewSet, basename="signaal")
+router.register("rapportages", ReportViewSet, basename="rapportage")
+router.register("productie-aanleveringen", SubmissionViewSet, basename="productie-aanlevering")
+
+app_name = "api"
+
+urlpatterns = [
+    path("openapi.json", _public(SpectacularJSONAPIView.as_view()), name="schema"),
+    path("openapi.yaml", _public(SpectacularYAMLAPIView.as_view()), name="schema-yaml"),
+    path("docs", _public(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("redoc", _public(RedocView.as_view(url_name="api:schema")), name="redoc"),
+    path("kpis", KpiDefinitionView.as_view(), name="kpis"),
+    path("regios/<slug:code>/ocds", OcdsReleasePackageView.as_view(), name="regio-ocds"),
+    *router.urls,
+    re_path(r"^.*$", NotFoundView.as_view(), name="not-found"),
+]
