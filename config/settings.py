@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
     "auditlog",
     "axes",
     "core",
@@ -41,12 +43,14 @@ INSTALLED_APPS = [
     "contracts",
     "monitoring",
     "reports",
+    "api",
     "accounts",
     "demo",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.api.middleware.ApiHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -180,6 +184,71 @@ REPORT_MAX_RETRIES = env_int("REPORT_MAX_RETRIES", 3)
 # shared by web and worker; the import task deletes the file when it is done.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 1 << 30)
 IMPORT_SPOOL_DIR = Path(env_str("IMPORT_SPOOL_DIR", str(BASE_DIR / "var" / "import-spool")))
+
+# REST API (/api/v1): clients authenticate with a key (api.auth); see docs/api.md.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.ApiKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.HasClientScope"],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "core.api.renderers.CSVRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.ScopedFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.api.throttling.ClientRateThrottle",
+        "core.api.throttling.PublicRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env_str("API_THROTTLE_CLIENT", "1200/min"),
+        "public": env_str("API_THROTTLE_PUBLIC", "120/min"),
+    },
+    "EXCEPTION_HANDLER": "core.api.errors.exception_handler",
+    "URL_FORMAT_OVERRIDE": "formaat",
+    "DATE_FORMAT": "%Y-%m-%d",
+    "DATETIME_FORMAT": "%Y-%m-%dT%H:%M:%SZ",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "UNAUTHENTICATED_USER": None,
+    "ORDERING_PARAM": "sorteer",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Jeugdinkoop API",
+    "DESCRIPTION": (
+        "De API van Jeugdinkoop voor gemeenten, aanbieders en regionale systemen: "
+        "basisgegevens, contracten, tarieven, budgetten, KPI-waarden, signalen, rapportages, "
+        "het aanleveren van productiegegevens en open data (OCDS). Zie docs/api.md."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SERVERS": [{"url": "/", "description": "Deze installatie"}],
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    "REDOC_DIST": "/static/vendor/redoc",
+    "CONTACT": {"name": "Jeugdinkoop", "email": "api@jeugdinkoop.nl"},
+    "TAGS": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.postprocess_problem_responses",
+    ],
+}
+# Throttling counts in the cache: shared between processes when Redis is there.
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+        }
+    }
+# Production deliveries through the API up to this size are imported during the request (201);
+# larger ones are queued and answered with 202 and a status resource.
+API_SYNC_IMPORT_BYTES = env_int("API_SYNC_IMPORT_BYTES", 256 * 1024)
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and redirects;
 # DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off behind a TLS-terminating proxy.
