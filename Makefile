@@ -13,7 +13,8 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} \
 	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-dev-only-pseudonym-key} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
 
-.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports
+.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api \
+	openapi api-fuzz vendor
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) is needed (Python 3.11)"; exit 1; }
@@ -73,6 +74,44 @@ bench: $(STAMP)  ## the monitoring benchmark on PostgreSQL (docs/bench.md); BENC
 
 bench-reports: $(STAMP)  ## all WBO provider reports with one and two Celery workers (docs/bench.md); needs redis-server
 	$(BIN)/python bench/reports.py $(BENCH_ARGS)
+
+bench-api: $(STAMP)  ## p95 of the API's KPI time series at 100k and 10M declaration lines on PostgreSQL (docs/bench.md); BENCH_ARGS=--quick
+	$(BIN)/python bench/api.py $(BENCH_ARGS)
+
+openapi: $(STAMP)  ## regenerate the committed OpenAPI document (openapi.yaml) after changing the API
+	$(DEV_ENV) $(BIN)/python manage.py spectacular --file openapi.yaml --validate
+
+api-fuzz: $(STAMP)  ## schemathesis against a running app on a throwaway SQLite database (scripts/api_fuzz.sh)
+	bash scripts/api_fuzz.sh
+
+# The API documentation's assets, from the npm registry (static/vendor/README.md). Redoc stays
+# on 2.x: 3.x sends usage telemetry to Redocly unless switched off.
+SWAGGER_UI_VERSION ?= 5.35.0
+REDOC_VERSION ?= 2.5.4
+# Redoc's menu footer shows a logo from Redocly's CDN; the CSP blocks it: an empty image instead.
+REDOC_LOGO := data:image/svg+xml,%3Csvg xmlns=%22http://www.w3.org/2000/svg%22 width=%221%22 height=%221%22/%3E
+vendor:  ## refresh static/vendor (Swagger UI, Redoc) from the npm registry; needs npm
+	@command -v npm >/dev/null || { echo "make vendor needs npm (apt-get install npm)"; exit 1; }
+	@set -euo pipefail; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent swagger-ui-dist@$(SWAGGER_UI_VERSION) redoc@$(REDOC_VERSION) >/dev/null); \
+	  mkdir -p "$$tmp/swagger-ui" "$$tmp/redoc"; \
+	  tar xzf "$$tmp/swagger-ui-dist-$(SWAGGER_UI_VERSION).tgz" -C "$$tmp/swagger-ui"; \
+	  tar xzf "$$tmp/redoc-$(REDOC_VERSION).tgz" -C "$$tmp/redoc"; \
+	  rm -rf static/vendor/swagger-ui static/vendor/redoc; \
+	  mkdir -p static/vendor/swagger-ui static/vendor/redoc/bundles; \
+	  for f in swagger-ui.css swagger-ui-bundle.js swagger-ui-standalone-preset.js favicon-32x32.png \
+	    LICENSE NOTICE swagger-ui-bundle.js.LICENSE.txt swagger-ui-standalone-preset.js.LICENSE.txt; do \
+	    cp "$$tmp/swagger-ui/package/$$f" static/vendor/swagger-ui/; done; \
+	  cp "$$tmp/redoc/package/LICENSE" static/vendor/redoc/; \
+	  cp "$$tmp/redoc/package/bundles/redoc.standalone.js" \
+	    "$$tmp/redoc/package/bundles/redoc.standalone.js.LICENSE.txt" static/vendor/redoc/bundles/; \
+	  sed -i -e '\|^//# sourceMappingURL=|d' -e '\|^/\*# sourceMappingURL=.*\*/$$|d' \
+	    static/vendor/swagger-ui/*.js static/vendor/swagger-ui/*.css static/vendor/redoc/bundles/*.js; \
+	  sed -i 's|src:"https://cdn.redoc.ly/redoc/logo-mini.svg"|src:"$(REDOC_LOGO)"|' \
+	    static/vendor/redoc/bundles/redoc.standalone.js; \
+	  if grep -q 'cdn\.redoc\.ly' static/vendor/redoc/bundles/redoc.standalone.js; then \
+	    echo "redoc $(REDOC_VERSION) still loads its logo from cdn.redoc.ly: adapt make vendor"; exit 1; fi
+	@echo "static/vendor: swagger-ui-dist $(SWAGGER_UI_VERSION), redoc $(REDOC_VERSION)"
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

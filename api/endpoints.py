@@ -22,6 +22,8 @@ from monitoring.models import DatasetKind, ImportFormat, ImportStatus
 from . import production
 from .models import ProductionSubmission, SubmissionStatus
 
+PROBLEM = {"$ref": "#/components/schemas/Problem"}
+
 STATUS = {
     ImportStatus.QUEUED: SubmissionStatus.QUEUED,
     ImportStatus.RUNNING: SubmissionStatus.RUNNING,
@@ -173,6 +175,15 @@ class SubmissionViewSet(ScopedReadViewSet):
             200: OpenApiResponse(SubmissionSerializer, description="Eerder aangeleverd."),
             201: OpenApiResponse(SubmissionSerializer, description="Verwerkt."),
             202: OpenApiResponse(SubmissionSerializer, description="In de wachtrij."),
+            (409, "application/problem+json"): OpenApiResponse(
+                PROBLEM, description="De Idempotency-Key is al gebruikt voor andere inhoud."
+            ),
+            (413, "application/problem+json"): OpenApiResponse(
+                PROBLEM, description="De aanlevering is te groot."
+            ),
+            (415, "application/problem+json"): OpenApiResponse(
+                PROBLEM, description="Alleen application/json en text/csv."
+            ),
         },
     )
     def create(self, request, *args, **kwargs):

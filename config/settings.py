@@ -226,7 +226,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "RapportageSoortEnum": "reports.models.ReportKind",
+        "BudgetSoortEnum": "contracts.codes.BudgetKind",
+        "GegevensSoortEnum": "monitoring.models.DatasetKind",
+        "AanbiederSoortEnum": "providers.models.ProviderKind",
+    },
     "SERVERS": [{"url": "/", "description": "Deze installatie"}],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",

@@ -10,7 +10,12 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -115,10 +120,13 @@ class MonthField(forms.CharField):
             return None
         month = parse_month(value)
         if month is None:
-            raise forms.ValidationError(_("Geef een maand als JJJJ-MM, bijvoorbeeld 2026-10."))
+            raise forms.ValidationError(
+                _("Geef een maand als JJJJ-MM, bijvoorbeeld 2026-10."), code="invalid"
+            )
         return month
 
 
+@extend_schema_field({"type": "string", "pattern": r"^\d{4}-\d{2}$", "example": "2026-10"})
 class MonthFilter(django_filters.Filter):
     field_class = MonthField
 

@@ -35,9 +35,13 @@ class ReportSerializer(serializers.ModelSerializer):
     regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
     soort = serializers.ChoiceField(source="kind", choices=ReportKind.choices)
     onderwerp = serializers.CharField(source="subject_name")
-    aanbieder = serializers.PrimaryKeyRelatedField(source="provider", read_only=True)
-    segment = serializers.PrimaryKeyRelatedField(read_only=True)
-    gemeente = serializers.PrimaryKeyRelatedField(source="municipality", read_only=True)
+    aanbieder = serializers.PrimaryKeyRelatedField(
+        source="provider", read_only=True, allow_null=True
+    )
+    segment = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    gemeente = serializers.PrimaryKeyRelatedField(
+        source="municipality", read_only=True, allow_null=True
+    )
     periode = serializers.CharField(source="period", help_text="2026-10, 2026-K3 of 2026.")
     eersteDag = serializers.DateField(source="period_start")
     laatsteDag = serializers.DateField(source="period_end")
@@ -111,8 +115,12 @@ class ReportViewSet(ScopedReadViewSet):
         version = report.current
         if version is None or version.status != ReportStatus.READY or not version.file:
             raise NotFound("Deze rapportage heeft (nog) geen PDF.")
+        try:
+            handle = version.file.open("rb")
+        except FileNotFoundError as exc:
+            raise NotFound("Het bestand van deze rapportage ontbreekt.") from exc
         return FileResponse(
-            version.file.open("rb"),
+            handle,
             as_attachment=True,
             filename=version.filename,
             content_type="application/pdf",

@@ -93,7 +93,10 @@ class SegmentSerializer(serializers.ModelSerializer):
     omschrijving = serializers.CharField(source="description")
     doelgroep = serializers.CharField(source="target_group")
     bovenliggendSegment = serializers.PrimaryKeyRelatedField(
-        source="parent", read_only=True, help_text="Id van het hoofdsegment (leeg: hoofdsegment)."
+        source="parent",
+        read_only=True,
+        allow_null=True,
+        help_text="Id van het hoofdsegment (leeg: hoofdsegment).",
     )
     regionaalIngekocht = serializers.BooleanField(source="bought_regionally")
     jeugdhulpvormen = serializers.PrimaryKeyRelatedField(

@@ -48,7 +48,7 @@ def _invalid_params(detail, prefix=""):
         params.append(
             {
                 "name": prefix or "nonFieldErrors",
-                "code": getattr(detail, "code", "invalid"),
+                "code": getattr(detail, "code", None) or "invalid",
                 "reason": str(detail),
             }
         )
