@@ -414,9 +414,7 @@ class TenderChild(ProcurementModel):
 
     @classmethod
     def scope_provider_q(cls, scope):
-        return Q(tender__region__in=scope.provider_region_ids) & ~Q(
-            tender__state=TenderState.DRAFT
-        )
+        return Q(tender__region__in=scope.provider_region_ids) & ~Q(tender__state=TenderState.DRAFT)
 
 
 class Lot(TenderChild):
