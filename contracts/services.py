@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ui.formatting import euro, percent
 from procurement.codes import MilestoneKind, ProcedureType
 from segments.codes import Unit
 from segments.models import Product
@@ -40,9 +41,7 @@ from .tariffs import (
     Validity,
     check_indexation_pct,
     check_new_version,
-    euro,
     indexed,
-    percent,
 )
 
 DEFAULT_TERM_YEARS = 1

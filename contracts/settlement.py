@@ -35,10 +35,11 @@ from decimal import ROUND_FLOOR, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.ui.formatting import euro, money, percent
 from segments.codes import Intensity, Unit
 
 from .codes import ArrangementModel, BudgetKind, OutputPayment
-from .tariffs import HUNDRED, Validity, euro, money, percent, price_on
+from .tariffs import HUNDRED, Validity, price_on
 
 ZERO = Decimal("0")
 ACUTE_MAX_DAYS = 14

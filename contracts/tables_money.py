@@ -5,10 +5,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.formatting import euro
 from segments.codes import Unit
 
 from .models import TariffVersion
-from .tariffs import euro
 
 NUM = {"th": {"class": "num"}, "td": {"class": "num"}}
 

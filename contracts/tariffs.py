@@ -8,26 +8,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-CENT = Decimal("0.01")
+from core.ui.formatting import euro, money, percent
+
 HUNDRED = Decimal("100")
-
-
-def money(value: Decimal) -> Decimal:
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def euro(value: Decimal) -> str:
-    """Dutch notation: € 1.234,56 (also for negative amounts: € -1.234,56)."""
-    text = f"{money(value):,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
-    return f"€ {text}"
-
-
-def percent(value: Decimal) -> str:
-    return f"{Decimal(value).normalize():f}".replace(".", ",") + "%"
 
 
 class TariffError(ValueError):

@@ -19,13 +19,13 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.formatting import euro
 from procurement.models import Tender
 from segments.viewmixins import EditMixin, RegionMixin, ScopedDetailView, ScopedListView
 
 from . import filters, forms, selectors, services, tables
 from .codes import ArrangementModel
 from .models import Budget, Contract, FundingArrangement, KpiAgreement
-from .tariffs import euro
 from .terms import term_end
 
 

@@ -28,6 +28,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.formatting import euro, percent
 from segments.models import Segment
 from segments.viewmixins import RegionMixin, ScopedDetailView, ScopedListView
 
@@ -38,7 +39,7 @@ from .forms_money import EffectForm, IndexForm, SettlementForm, TariffForm, last
 from .models import Contract, TariffIndexation, TariffVersion
 from .settlement import HUNDRED, ZERO, SettlementError, effect_totals
 from .tables_money import TariffTable
-from .tariffs import TariffError, check_indexation_pct, euro, indexed, percent
+from .tariffs import TariffError, check_indexation_pct, indexed
 
 FLAG_LABELS = {
     "ceiling": gettext_lazy("Budgetplafond overschreden"),

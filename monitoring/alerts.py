@@ -44,7 +44,7 @@ from django.utils import formats, timezone, translation
 
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
-from contracts.tariffs import euro, percent
+from core.ui.formatting import euro, percent
 from providers import finance
 from providers.models import AnnualAccount, Provider
 

@@ -21,12 +21,13 @@ import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.utils import dateformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from core.ui.formatting import format_value, month_label, short_month
 
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 INK = "#1b1b1b"
@@ -45,69 +46,6 @@ def _level_word(level: str) -> str:
     from .models import Level
 
     return str(Level(level).label)
-
-
-# --- formatting ----------------------------------------------------------------------------------
-
-
-def _group(digits: str) -> str:
-    """'1234567' → '1.234.567'."""
-    sign = "-" if digits.startswith("-") else ""
-    digits = digits.lstrip("-")
-    parts = []
-    while len(digits) > 3:
-        parts.insert(0, digits[-3:])
-        digits = digits[:-3]
-    parts.insert(0, digits)
-    return sign + ".".join(parts)
-
-
-def format_number(value, places: int = 1) -> str:
-    """Dutch notation: ``1234.5`` → ``1.234,5``; trailing ``,0`` dropped (``28`` not ``28,0``)."""
-    quantum = Decimal(1).scaleb(-places) if places else Decimal(1)
-    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    text = f"{number:f}"
-    whole, _dot, fraction = text.partition(".")
-    fraction = fraction.rstrip("0")
-    grouped = _group(whole)
-    if grouped in ("-0", "-") and not fraction:
-        grouped = "0"
-    return f"{grouped},{fraction}" if fraction else grouped
-
-
-def format_value(value, unit: str, *, compact: bool = False) -> str:
-    """A figure with its unit in Dutch notation; ``compact`` for axis labels."""
-    if value is None:
-        return _("geen waarde")
-    if unit == "euro":
-        if compact and abs(Decimal(str(value))) >= 1_000_000:
-            return f"€ {format_number(Decimal(str(value)) / 1_000_000, 1)} mln"
-        if compact:
-            return f"€ {format_number(value, 0)}"
-        number = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        whole, _dot, cents = f"{number:f}".partition(".")
-        return f"€ {_group(whole)},{cents}"
-    if unit == "procent":
-        return f"{format_number(value, 1)}%"
-    if unit == "dagen":
-        text = format_number(value, 1)
-        if compact:
-            return text
-        return f"{text} {_('dag') if text == '1' else _('dagen')}"
-    if unit == "cijfer":
-        return format_number(value, 1)
-    return format_number(value, 0 if Decimal(str(value)) == int(Decimal(str(value))) else 1)
-
-
-def month_label(month: date) -> str:
-    """'oktober 2026' (in the active language)."""
-    return dateformat.format(month, "F Y")
-
-
-def short_month(month: date, with_year: bool = False) -> str:
-    """'okt' or "okt '26"."""
-    text = dateformat.format(month, "b")
-    return f"{text} '{month:%y}" if with_year else text
 
 
 # --- helpers -------------------------------------------------------------------------------------

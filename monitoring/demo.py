@@ -38,7 +38,7 @@ from django.db import transaction
 from contracts.codes import ArrangementModel, BudgetKind, OutputPayment
 from contracts.demo import AMS_STACKING, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
-from contracts.tariffs import money
+from core.ui.formatting import money
 from segments.codes import Intensity, ParticipationLevel, Unit
 from segments.models import Municipality, Participation, Region
 

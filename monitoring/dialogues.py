@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.codes import Kpi
-from contracts.tariffs import euro, percent
+from core.ui.formatting import euro, percent
 
 from . import alerts, kpis
 from .models import (

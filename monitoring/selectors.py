@@ -42,11 +42,11 @@ from django.utils.translation import gettext_lazy
 
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
+from core.ui.formatting import format_value, month_label
 from providers.models import Provider
 from segments.models import Municipality, Segment
 
 from . import kpis
-from .charts import format_value, month_label
 from .kpis import DEFINITIONS, Measures
 from .models import DatasetKind, Grain, KpiRollup, Level, Signal, SignalStatus
 from .norms import Norm, contract_norms, judge, segment_norms

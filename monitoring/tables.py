@@ -6,9 +6,8 @@ the same youth, never the whole key."""
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from contracts.tariffs import euro
+from core.ui.formatting import euro, format_number
 
-from .charts import format_number
 from .models import (
     Allocation,
     DatasetKind,

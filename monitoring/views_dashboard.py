@@ -26,12 +26,12 @@ from contracts.codes import Kpi
 from contracts.models import Contract
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.formatting import format_value, month_label
 from providers.models import Provider
 from segments.models import Municipality, Segment
 from segments.viewmixins import RegionMixin
 
 from . import charts, selectors
-from .charts import format_value, month_label
 from .filters import kind_of, line_filterset
 from .kpis import DEFINITIONS
 from .models import LINE_MODELS, DatasetKind, KpiRollup, Signal

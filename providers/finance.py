@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
-from contracts.tariffs import euro, percent
+from core.ui.formatting import euro, percent
 
 #: the general WNT maximum per year (bezoldigingsmaximum, € incl. pension contributions)
 WNT_GENERAL_MAXIMUM: dict[int, Decimal] = {

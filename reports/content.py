@@ -33,8 +33,8 @@ from django.utils.translation import gettext_lazy
 
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
+from core.ui.formatting import format_value, month_label
 from monitoring import selectors
-from monitoring.charts import format_value, month_label
 from monitoring.kpis import DEFINITIONS, Measures
 from monitoring.models import (
     ActionStatus,

@@ -4,8 +4,8 @@ from decimal import Decimal, InvalidOperation
 
 from django import template
 
-from contracts.tariffs import euro as _euro
-from contracts.tariffs import percent as _percent
+from core.ui.formatting import euro as _euro
+from core.ui.formatting import percent as _percent
 
 register = template.Library()
 

@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, FundingArrangement
-from contracts.tariffs import euro
 from contracts.terms import add_months, add_years
+from core.ui.formatting import euro
 from segments.codes import Unit
 from segments.models import Municipality, Product
 

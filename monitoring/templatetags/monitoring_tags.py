@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from contracts.codes import Direction
+from core.ui import formatting
 from monitoring import charts
 from monitoring.models import Level
 
@@ -69,7 +70,7 @@ def norm_text(norm, unit) -> str:
     """'28 dagen; oranje vanaf 35, rood vanaf 42 (contract)'."""
     if norm is None:
         return ""
-    fmt = charts.format_value
+    fmt = formatting.format_value
     if norm.direction == Direction.LOWER_IS_BETTER:
         text = _("%(norm)s of lager; oranje vanaf %(amber)s, rood vanaf %(red)s")
     else:
@@ -98,12 +99,12 @@ def tile_sparkline(tile):
 
 @register.filter
 def value(number, unit) -> str:
-    return charts.format_value(number, unit) if number is not None else "—"
+    return formatting.format_value(number, unit) if number is not None else "—"
 
 
 @register.filter
 def month_name(month) -> str:
-    return charts.month_label(month) if month else ""
+    return formatting.month_label(month) if month else ""
 
 
 @register.filter

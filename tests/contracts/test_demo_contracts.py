@@ -20,7 +20,7 @@ from contracts.demo import AMS_STACKING, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
 from contracts.selectors import arrangement_models, funding_label, settlement_for
 from contracts.settlement import Period
-from contracts.tariffs import money
+from core.ui.formatting import money
 from monitoring.models import Allocation, Declaration, Occupancy, Trajectory
 from procurement.codes import FundingModel, TenderState
 from procurement.models import Tender

@@ -14,12 +14,10 @@ from contracts.tariffs import (
     Validity,
     check_indexation_pct,
     check_new_version,
-    euro,
     indexed,
-    money,
-    percent,
     price_on,
 )
+from core.ui.formatting import euro, money, percent
 
 # --- BuildUp ----------------------------------------------------------------------------------
 

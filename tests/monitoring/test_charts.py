@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
+from core.ui import formatting
 from monitoring import charts
 
 D = Decimal
@@ -49,17 +50,17 @@ def months(n, start=1):
 
 
 def test_format_value_in_dutch():
-    assert charts.format_value(D("1234567.5"), "euro") == "€ 1.234.567,50"
-    assert charts.format_value(D("-12.345"), "euro") == "€ -12,35"
-    assert charts.format_value(D("2500000"), "euro", compact=True) == "€ 2,5 mln"
-    assert charts.format_value(D("45600"), "euro", compact=True) == "€ 45.600"
-    assert charts.format_value(D("12.50"), "procent") == "12,5%"
-    assert charts.format_value(D("28.0"), "dagen") == "28 dagen"
-    assert charts.format_value(D("1"), "dagen") == "1 dag"
-    assert charts.format_value(D("7.25"), "cijfer") == "7,3"
-    assert charts.format_value(1234, "aantal") == "1.234"
-    assert charts.format_value(None, "aantal") == "geen waarde"
-    assert charts.month_label(date(2026, 3, 1)) == "maart 2026"
+    assert formatting.format_value(D("1234567.5"), "euro") == "€ 1.234.567,50"
+    assert formatting.format_value(D("-12.345"), "euro") == "€ -12,35"
+    assert formatting.format_value(D("2500000"), "euro", compact=True) == "€ 2,5 mln"
+    assert formatting.format_value(D("45600"), "euro", compact=True) == "€ 45.600"
+    assert formatting.format_value(D("12.50"), "procent") == "12,5%"
+    assert formatting.format_value(D("28.0"), "dagen") == "28 dagen"
+    assert formatting.format_value(D("1"), "dagen") == "1 dag"
+    assert formatting.format_value(D("7.25"), "cijfer") == "7,3"
+    assert formatting.format_value(1234, "aantal") == "1.234"
+    assert formatting.format_value(None, "aantal") == "geen waarde"
+    assert formatting.month_label(date(2026, 3, 1)) == "maart 2026"
 
 
 def test_nice_scale():

@@ -1,0 +1,35 @@
+"""The one set of formatting helpers (core.ui.formatting)."""
+
+from datetime import date
+from decimal import Decimal as D
+
+from core.ui.formatting import add_months, euro, format_date, month_range, percent
+
+
+def test_add_months_keeps_first_of_month_and_clamps_month_ends():
+    assert add_months(date(2026, 1, 1), 1) == date(2026, 2, 1)
+    assert add_months(date(2026, 1, 1), -1) == date(2025, 12, 1)
+    assert add_months(date(2026, 11, 1), 14) == date(2028, 1, 1)
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+
+
+def test_month_range_is_inclusive_and_empty_when_reversed():
+    assert month_range(date(2025, 11, 15), date(2026, 2, 3)) == [
+        date(2025, 11, 1),
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
+    assert month_range(date(2026, 2, 1), date(2026, 1, 1)) == []
+
+
+def test_euro_percent_and_date_in_dutch_notation():
+    assert euro(D("1234.565")) == "€ 1.234,57"
+    assert euro(D("-793800")) == "€ -793.800,00"
+    assert euro(0) == "€ 0,00"
+    assert percent(D("3.50")) == "3,5%"
+    assert format_date(date(2026, 3, 9)) == "09-03-2026"
+    assert format_date(None) == "—"
+    assert format_date(None, empty="") == ""
