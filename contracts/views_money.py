@@ -29,8 +29,9 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import euro, percent
+from core.ui.forms import add_service_errors as _add_errors
+from core.ui.views import RegionMixin, ScopedDetailView, ScopedListView
 from segments.models import Segment
-from segments.viewmixins import RegionMixin, ScopedDetailView, ScopedListView
 
 from . import selectors, services
 from .codes import ArrangementModel, TariffOrigin
@@ -66,17 +67,6 @@ def _d(day: date) -> str:
 
 def _signed_percent(value: Decimal) -> str:
     return f"+{percent(value)}" if value > 0 else percent(value)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's refusal next to the field it is about (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def contract_url(contract: Contract) -> str:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from segments.forms import RegionBoundModelForm
+from core.ui.forms import RegionBoundModelForm
 
 from .models import Provider, ProviderKind, Screening
 

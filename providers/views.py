@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from segments.viewmixins import (
+from core.ui.views import (
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,

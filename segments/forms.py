@@ -1,37 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import RegionBoundModelForm
+
 from .models import CareForm, Municipality, Participation, Product, Segment, SupportProfile
-
-
-class RegionBoundModelForm(forms.ModelForm):
-    """A model form for an object that belongs to the region in the URL.
-
-    The region is not a field: it is set from the URL, and every choice of a related object is
-    limited to that region. The region still takes part in model validation, so uniqueness per
-    region and the model's cross-region checks give field errors instead of database errors.
-    """
-
-    region_field = "region"
-
-    def __init__(self, *args, region, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.region = region
-        if self.region_field:
-            setattr(self.instance, self.region_field, region)
-        self.limit_choices_to_region()
-
-    def limit_choices_to_region(self):
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset.model, "region"):
-                field.queryset = queryset.filter(region=self.region)
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        if self.region_field:
-            exclusions.discard(self.region_field)
-        return exclusions
 
 
 class MunicipalityForm(RegionBoundModelForm):

@@ -12,11 +12,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import ScopedModel, scope_for
-
-from . import filters, forms, overview, selectors, services, tables
-from .codes import ParticipationLevel
-from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
-from .viewmixins import (
+from core.ui.views import (
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
@@ -24,6 +20,10 @@ from .viewmixins import (
     ScopedListView,
     ScopedUpdateView,
 )
+
+from . import filters, forms, overview, selectors, services, tables
+from .codes import ParticipationLevel
+from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
 
 
 def home(request):
