@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.ui.forms import add_service_errors
 from core.ui.views import (
     RegionMixin,
     ScopedCreateView,
@@ -14,6 +15,7 @@ from core.ui.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    ServiceFormMixin,
 )
 
 from . import filters, forms, selectors, services, tables
@@ -55,6 +57,7 @@ class ProviderDetailView(ScopedDetailView):
 
 class ProviderCreateView(ScopedCreateView):
     model = Provider
+    create_service = services.provider_create
     form_class = forms.ProviderForm
 
     def get_initial(self):
@@ -74,11 +77,13 @@ class ProviderCreateView(ScopedCreateView):
 
 class ProviderUpdateView(ScopedUpdateView):
     model = Provider
+    update_service = services.provider_update
     form_class = forms.ProviderForm
 
 
 class ProviderDeleteView(ScopedDeleteView):
     model = Provider
+    delete_service = services.provider_delete
 
 
 class ProviderChildMixin(RegionMixin):
@@ -107,7 +112,7 @@ class ProviderChildMixin(RegionMixin):
         return self.provider.get_absolute_url()
 
 
-class ScreeningCreateView(ProviderChildMixin, generic.CreateView):
+class ScreeningCreateView(ServiceFormMixin, ProviderChildMixin, generic.CreateView):
     form_class = forms.ScreeningForm
     template_name = "generic/form.html"
 
@@ -120,12 +125,18 @@ class ScreeningCreateView(ProviderChildMixin, generic.CreateView):
         return context
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            self.object = services.screening_create(
+                provider=self.provider, **self.service_fields(form)
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("De screening is vastgelegd."))
-        return response
+        return redirect(self.get_success_url())
 
 
-class ScreeningUpdateView(ProviderChildMixin, generic.UpdateView):
+class ScreeningUpdateView(ServiceFormMixin, ProviderChildMixin, generic.UpdateView):
     form_class = forms.ScreeningForm
     template_name = "generic/form.html"
     pk_url_kwarg = "screening"
@@ -141,6 +152,14 @@ class ScreeningUpdateView(ProviderChildMixin, generic.UpdateView):
         context["title"] = _("Screening wijzigen: %(object)s") % {"object": self.object}
         return context
 
+    def form_valid(self, form):
+        try:
+            services.screening_update(screening=self.object, **self.service_fields(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())
+
 
 class ScreeningDeleteView(ProviderChildMixin, generic.DeleteView):
     pk_url_kwarg = "screening"
@@ -148,6 +167,10 @@ class ScreeningDeleteView(ProviderChildMixin, generic.DeleteView):
 
     def get_queryset(self):
         return Screening.objects.visible_to(self.request.user).filter(provider=self.provider)
+
+    def form_valid(self, form):
+        services.screening_delete(screening=self.object)
+        return redirect(self.get_success_url())
 
 
 class ConsortiumMembersView(ProviderChildMixin, generic.FormView):

@@ -82,16 +82,19 @@ class MunicipalityDetailView(ScopedDetailView):
 
 class MunicipalityCreateView(ScopedCreateView):
     model = Municipality
+    create_service = services.municipality_create
     form_class = forms.MunicipalityForm
 
 
 class MunicipalityUpdateView(ScopedUpdateView):
     model = Municipality
+    update_service = services.municipality_update
     form_class = forms.MunicipalityForm
 
 
 class MunicipalityDeleteView(ScopedDeleteView):
     model = Municipality
+    delete_service = services.municipality_delete
 
 
 # --- Segments -----------------------------------------------------------------------------
@@ -145,6 +148,7 @@ class SegmentDetailView(ScopedDetailView):
 
 class SegmentCreateView(ScopedCreateView):
     model = Segment
+    create_service = services.segment_create
     form_class = forms.SegmentForm
 
     def get_initial(self):
@@ -156,11 +160,13 @@ class SegmentCreateView(ScopedCreateView):
 
 class SegmentUpdateView(ScopedUpdateView):
     model = Segment
+    update_service = services.segment_update
     form_class = forms.SegmentForm
 
 
 class SegmentDeleteView(ScopedDeleteView):
     model = Segment
+    delete_service = services.segment_delete
 
     def get_success_url(self):
         return reverse("segments:segment-tree", kwargs={"region": self.region.slug})
@@ -262,16 +268,19 @@ class CareFormDetailView(ScopedDetailView):
 
 class CareFormCreateView(ScopedCreateView):
     model = CareForm
+    create_service = services.care_form_create
     form_class = forms.CareFormForm
 
 
 class CareFormUpdateView(ScopedUpdateView):
     model = CareForm
+    update_service = services.care_form_update
     form_class = forms.CareFormForm
 
 
 class CareFormDeleteView(ScopedDeleteView):
     model = CareForm
+    delete_service = services.care_form_delete
 
 
 class ProductListView(ScopedListView):
@@ -291,16 +300,19 @@ class ProductDetailView(ScopedDetailView):
 
 class ProductCreateView(ScopedCreateView):
     model = Product
+    create_service = services.product_create
     form_class = forms.ProductForm
 
 
 class ProductUpdateView(ScopedUpdateView):
     model = Product
+    update_service = services.product_update
     form_class = forms.ProductForm
 
 
 class ProductDeleteView(ScopedDeleteView):
     model = Product
+    delete_service = services.product_delete
 
 
 class SupportProfileListView(RegionMixin, generic.ListView):

@@ -5,10 +5,11 @@ scope but without an editing role it is a 403.
 core is the lowest layer: the region model is looked up by name (``segments.Region``), never
 imported."""
 
+import re
+
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -21,6 +22,7 @@ from django_tables2 import SingleTableMixin
 
 from core.errors import Refused
 from core.scoping import scope_for
+from core.services import instance_delete, instance_save
 
 from .forms import add_service_errors, error_messages
 
@@ -88,8 +90,31 @@ class ScopedDetailView(RegionMixin, generic.DetailView):
         return context
 
 
-class EditMixin(RegionMixin):
-    """Create/update: needs an editing role in the region; saves atomically; audit via auditlog."""
+def _snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+class ServiceFormMixin:
+    """The keyword arguments a model form gives its service: its model fields, cleaned."""
+
+    def service_fields(self, form) -> dict:
+        return {
+            name: value for name, value in form.cleaned_data.items() if name in form._meta.fields
+        }
+
+    def object_kwarg(self) -> str:
+        """The service's keyword for the object (``CareForm`` → ``care_form``)."""
+        return _snake(self.model.__name__)
+
+    def many_to_many(self, form) -> dict:
+        names = {f.name for f in self.model._meta.many_to_many}
+        return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+
+class EditMixin(ServiceFormMixin, RegionMixin):
+    """Create/update: needs an editing role in the region; the write is one service call
+    (``create_service`` / ``update_service``); a ``ValidationError`` from the service is shown
+    next to the fields it names."""
 
     template_name = "generic/form.html"
 
@@ -103,14 +128,32 @@ class EditMixin(RegionMixin):
         kwargs["region"] = self.region
         return kwargs
 
+    def save(self, form):
+        """Write through the app's service; return the object."""
+        raise NotImplementedError
+
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
+        try:
+            self.object = self.save(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
-        return response
+        return HttpResponseRedirect(self.get_success_url())
 
 
 class ScopedCreateView(EditMixin, generic.CreateView):
+    """``create_service(*, region, **fields)`` makes the object (fields: the form's model
+    fields). Without one, the form's validated instance is saved by ``core.services``."""
+
+    create_service = None
+
+    def save(self, form):
+        service = type(self).create_service
+        if service is None:
+            return instance_save(instance=form.instance, many_to_many=self.many_to_many(form))
+        return service(region=self.region, **self.service_fields(form))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Nieuw: %(model)s") % {"model": self.model._meta.verbose_name}
@@ -118,6 +161,11 @@ class ScopedCreateView(EditMixin, generic.CreateView):
 
 
 class ScopedUpdateView(EditMixin, generic.UpdateView):
+    """``update_service(*, <model>=object, **fields)`` changes the object (``<model>`` in
+    snake case, e.g. ``care_form``). Without one, ``core.services`` saves the form's instance."""
+
+    update_service = None
+
     def get_queryset(self):
         return self.scoped_queryset()
 
@@ -127,14 +175,24 @@ class ScopedUpdateView(EditMixin, generic.UpdateView):
             raise PermissionDenied(_("U mag dit niet wijzigen."))
         return obj
 
+    def save(self, form):
+        service = type(self).update_service
+        if service is None:
+            return instance_save(instance=form.instance, many_to_many=self.many_to_many(form))
+        return service(**{self.object_kwarg(): self.object}, **self.service_fields(form))
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Wijzigen: %(object)s") % {"object": self.object}
         return context
 
 
-class ScopedDeleteView(RegionMixin, generic.DeleteView):
+class ScopedDeleteView(ServiceFormMixin, RegionMixin, generic.DeleteView):
+    """``delete_service(*, <model>=object)`` deletes; a ``ProtectedError`` becomes a message.
+    Without one, ``core.services`` deletes the object."""
+
     template_name = "generic/confirm_delete.html"
+    delete_service = None
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and not self.user_can_edit():
@@ -153,12 +211,18 @@ class ScopedDeleteView(RegionMixin, generic.DeleteView):
             f"{meta.app_label}:{meta.model_name}-list", kwargs={"region": self.region.slug}
         )
 
+    def delete_object(self) -> None:
+        service = type(self).delete_service
+        if service is None:
+            instance_delete(instance=self.object)
+        else:
+            service(**{self.object_kwarg(): self.object})
+
     def form_valid(self, form):
         success_url = self.get_success_url()
         label = str(self.object)
         try:
-            with transaction.atomic():
-                self.object.delete()
+            self.delete_object()
         except ProtectedError:
             messages.error(
                 self.request,
