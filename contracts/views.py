@@ -20,6 +20,7 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import euro
+from core.ui.formatting import format_date as _d
 from core.ui.forms import add_service_errors
 from core.ui.views import (
     EditMixin,
@@ -34,11 +35,6 @@ from . import filters, forms, selectors, services, tables
 from .codes import ArrangementModel
 from .models import Budget, Contract, FundingArrangement, KpiAgreement
 from .terms import term_end
-
-
-def _d(day) -> str:
-    return day.strftime("%d-%m-%Y") if day else "—"
-
 
 # ---------------------------------------------------------------- list and detail
 

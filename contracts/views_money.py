@@ -29,9 +29,10 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import euro, percent
+from core.ui.formatting import format_date as _d
 from core.ui.forms import add_service_errors as _add_errors
 from core.ui.views import RegionMixin, ScopedDetailView, ScopedListView
-from segments.models import Segment
+from segments.selectors import segment_subtree_ids as _with_sub_segments
 
 from . import selectors, services
 from .codes import ArrangementModel, TariffOrigin
@@ -59,10 +60,6 @@ COMPONENT_LABELS = {
     "output_start": gettext_lazy("Output bij start"),
     "output_end": gettext_lazy("Output bij einde"),
 }
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
 
 
 def _signed_percent(value: Decimal) -> str:
@@ -533,18 +530,6 @@ class ContractSettlementCsvView(ContractSettlementView):
 
 
 # ---------------------------------------------------------------- procurement effect
-
-
-def _with_sub_segments(segment: Segment) -> set[int]:
-    ids, frontier = {segment.pk}, [segment.pk]
-    while frontier:
-        frontier = list(
-            Segment.objects.filter(parent__in=frontier)
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    return ids
 
 
 def _pct(current: Decimal, alternative: Decimal) -> Decimal | None:

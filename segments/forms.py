@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ui.forms import RegionBoundModelForm
 
-from .models import CareForm, Municipality, Participation, Product, Segment, SupportProfile
+from .models import CareForm, Municipality, Participation, Product, Segment
+from .selectors import segment_subtree_ids
 
 
 class MunicipalityForm(RegionBoundModelForm):
@@ -37,13 +38,7 @@ class SegmentForm(RegionBoundModelForm):
         super().limit_choices_to_region()
         if self.instance.pk:
             # Not under itself or one of its own sub-segments.
-            excluded = {self.instance.pk}
-            frontier = [self.instance.pk]
-            while frontier:
-                frontier = list(
-                    Segment.objects.filter(parent__in=frontier).values_list("pk", flat=True)
-                )
-                excluded.update(frontier)
+            excluded = segment_subtree_ids(self.instance)
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk__in=excluded)
 
 
@@ -51,12 +46,6 @@ class ProductForm(RegionBoundModelForm):
     class Meta:
         model = Product
         fields = ["code", "name", "care_form", "category", "unit", "support_profile", "intensity"]
-
-
-class SupportProfileForm(RegionBoundModelForm):
-    class Meta:
-        model = SupportProfile
-        fields = ["number", "name", "description"]
 
 
 class ParticipationForm(forms.ModelForm):

@@ -9,6 +9,19 @@ from .codes import ParticipationLevel
 from .models import CareForm, Municipality, Participation, Product, Region, Segment
 
 
+def segment_subtree_ids(segment: Segment) -> set[int]:
+    """The ids of ``segment`` and of every segment below it (one query per level)."""
+    ids, frontier = {segment.pk}, [segment.pk]
+    while frontier:
+        frontier = list(
+            Segment.objects.filter(parent__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return ids
+
+
 def municipality_list(*, user, region: Region):
     return (
         Municipality.objects.visible_to(user)
