@@ -47,11 +47,7 @@ class ProviderDetailView(ScopedDetailView):
         context["municipalities"] = provider.municipalities_served.all()
         context["screenings"] = provider.screenings.all()
         context["memberships"] = provider.members.all() if provider.is_consortium else []
-        context["member_of"] = [
-            m
-            for m in provider.consortium_memberships.all()
-            if Provider.objects.visible_to(user).filter(pk=m.consortium_id).exists()
-        ]
+        context["member_of"] = selectors.consortia_of(user=user, provider=provider)
         return context
 
 
@@ -183,12 +179,7 @@ class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
             raise Http404
 
     def get_form_kwargs(self):
-        choices = (
-            Provider.objects.visible_to(self.request.user)
-            .filter(region=self.region)
-            .exclude(kind=ProviderKind.CONSORTIUM)
-            .order_by("name")
-        )
+        choices = selectors.member_choices(user=self.request.user, region=self.region)
         return {**super().get_form_kwargs(), "consortium": self.provider, "choices": choices}
 
     def get_initial(self):

@@ -44,12 +44,7 @@ class RegionDetailView(generic.DetailView):
         context = super().get_context_data(**kwargs)
         region, user = self.object, self.request.user
         context["region"] = region
-        context["municipality_count"] = (
-            Municipality.objects.visible_to(user).filter(region=region).count()
-        )
-        context["segment_count"] = Segment.objects.visible_to(user).filter(region=region).count()
-        context["care_form_count"] = CareForm.objects.visible_to(user).filter(region=region).count()
-        context["product_count"] = Product.objects.visible_to(user).filter(region=region).count()
+        context.update(selectors.region_counts(user=user, region=region))
         context["tree"] = selectors.segment_tree(user=user, region=region)
         context["panels"] = overview.panels_for(user=user, region=region)
         return context
@@ -137,11 +132,8 @@ class SegmentDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["participations"] = (
-            Participation.objects.visible_to(self.request.user)
-            .filter(segment=self.object)
-            .exclude(level=ParticipationLevel.FULL)
-            .select_related("municipality")
+        context["participations"] = selectors.participation_exceptions(
+            user=self.request.user, segment=self.object
         )
         return context
 
@@ -210,9 +202,9 @@ class ParticipationEditView(RegionMixin, generic.FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Participation.objects.filter(
+        kwargs["instance"] = selectors.participation_or_new(
             municipality=self.municipality, segment=self.segment
-        ).first() or Participation(municipality=self.municipality, segment=self.segment)
+        )
         return kwargs
 
     def form_valid(self, form):
