@@ -13,6 +13,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES, ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
+from core.ui.forms import error_messages as _errors
 from core.ui.views import (
     ActionView,
     RegionMixin,
@@ -36,12 +37,6 @@ from .models import (
     Tender,
     TenderDocument,
 )
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [str(m) for msgs in exc.message_dict.values() for m in msgs]
-    return [str(m) for m in exc.messages]
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:

@@ -197,9 +197,7 @@ class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
                 members=form.cleaned_data["members"],
             )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("De samenstelling van het samenwerkingsverband is opgeslagen.")

@@ -2,6 +2,15 @@
 ``Model.objects.restrict(user, action)``: outside the user's scope it is a 404; inside the
 scope but without an editing role it is a 403.
 
+- ``RegionMixin``, ``ScopedListView``, ``ScopedDetailView``: the region from the URL, the
+  model's objects in the user's scope.
+- ``ScopedCreateView``/``ScopedUpdateView``/``ScopedDeleteView``: model forms whose write is
+  the app's service (``create_service``/``update_service``/``delete_service``).
+- ``ActionView`` (POST-only) and ``FormActionView`` (a form page): the one action base. The
+  object comes through the scope, ``act()`` runs one service call, a refusal is shown (as
+  messages, or next to the form's fields), then a redirect.
+- ``PostOnlyMixin``: any method but POST is a 405.
+
 core is the lowest layer: the region model is looked up by name (``segments.Region``), never
 imported."""
 
