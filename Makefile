@@ -58,6 +58,7 @@ browsers:  ## Debian's Chromium for the Playwright browser tests
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache  # the layers contract in pyproject.toml
 
 format: $(STAMP)
 	$(BIN)/ruff format .

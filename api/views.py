@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from core.scoping import scope_for
-from segments.viewmixins import RegionMixin
+from core.ui.views import PostOnlyMixin, RegionMixin
 
 from . import services
 from .forms import ApiClientCreateForm, ApiClientEditForm, RotateForm
@@ -72,10 +72,6 @@ class ClientObjectMixin(ClientsMixin):
             self.clients().select_related("municipality", "provider", "created_by"),
             pk=kwargs["pk"],
         )
-
-
-class PostOnlyMixin:
-    http_method_names = ["post", "options"]
 
 
 def hand_over_token(request, client: ApiClient, token: str) -> None:

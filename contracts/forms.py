@@ -7,9 +7,9 @@ through ``services`` (dated events, revisions), so a form must not touch the ins
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import RegionBoundModelForm
 from procurement.forms import IntListField
 from procurement.models import Lot
-from segments.forms import RegionBoundModelForm
 from segments.models import Product, SupportProfile
 
 from .codes import ArrangementModel, BudgetKind, OutputPayment, ReportingFrequency

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.ui.formatting import euro, percent
+from core.ui.formatting import format_date as _d
 from procurement.codes import MilestoneKind, ProcedureType
 from segments.codes import Unit
 from segments.models import Product
@@ -67,10 +68,6 @@ AMENDABLE = (
     "is_strategic_partner",
     "reporting_frequency",
 )
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
 
 
 # ---------------------------------------------------------------- contracts and their events

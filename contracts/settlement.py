@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.ui.formatting import euro, money, percent
+from core.ui.formatting import format_date as _d
 from segments.codes import Intensity, Unit
 
 from .codes import ArrangementModel, BudgetKind, OutputPayment
@@ -298,18 +299,6 @@ def _fmt_qty(quantity: Decimal) -> str:
         whole, frac = text, ""
     whole = f"{int(whole):,}".replace(",", ".")
     return f"{whole},{frac}" if frac else whole
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
-def _months_between(first: date, last: date) -> list[date]:
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        months.append(day)
-        day = (day + timedelta(days=32)).replace(day=1)
-    return months
 
 
 def _active_months(

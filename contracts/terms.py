@@ -14,6 +14,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from core.ui.formatting import add_months
+
 from .codes import ContractStatus, EventKind
 
 
@@ -26,13 +28,6 @@ def add_years(day: date, years: int) -> date:
     year = day.year + years
     last = calendar.monthrange(year, day.month)[1]
     return day.replace(year=year, day=min(day.day, last))
-
-
-def add_months(day: date, months: int) -> date:
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    last = calendar.monthrange(year, month)[1]
-    return date(year, month, min(day.day, last))
 
 
 def term_end(start: date, years: int) -> date:

@@ -8,7 +8,7 @@ service's own reason next to the field it concerns, and leaves nothing behind.
 from datetime import timedelta
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect
@@ -20,27 +20,21 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import euro
+from core.ui.formatting import format_date as _d
+from core.ui.forms import add_service_errors
+from core.ui.views import (
+    EditMixin,
+    FormActionView,
+    ScopedDetailView,
+    ScopedListView,
+    ScopedObjectMixin,
+)
 from procurement.models import Tender
-from segments.viewmixins import EditMixin, RegionMixin, ScopedDetailView, ScopedListView
 
 from . import filters, forms, selectors, services, tables
 from .codes import ArrangementModel
 from .models import Budget, Contract, FundingArrangement, KpiAgreement
 from .terms import term_end
-
-
-def add_service_errors(form, exc: ValidationError) -> None:
-    """Put a service's refusal next to the fields it names (the rest above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
-def _d(day) -> str:
-    return day.strftime("%d-%m-%Y") if day else "—"
-
 
 # ---------------------------------------------------------------- list and detail
 
@@ -173,17 +167,14 @@ class ContractCreateView(EditMixin, generic.CreateView):
 # ---------------------------------------------------------------- actions on one contract
 
 
-class ContractMixin(RegionMixin):
+class ContractMixin(ScopedObjectMixin):
     """A page under one contract the user may see; ``self.contract`` from the URL."""
 
     model = Contract
+    object_attr = "contract"
 
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.contract = get_object_or_404(
-            self.scoped_queryset().select_related("region", "provider", "segment"),
-            pk=kwargs["pk"],
-        )
+    def get_object_queryset(self):
+        return self.scoped_queryset().select_related("region", "provider", "segment")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -192,54 +183,16 @@ class ContractMixin(RegionMixin):
         return context
 
 
-class ContractActionView(ContractMixin, generic.FormView):
+class ContractActionView(ContractMixin, FormActionView):
     """A form page that changes a contract (or one of its parts) through a service.
 
     Subclasses set ``title`` and implement ``act(form)``, which returns the success message.
     """
 
     template_name = "contracts/contract_form.html"
-    title = ""
-    submit_label = gettext_lazy("Opslaan")
-    danger = False
-    section = ""  # the anchor on the contract page to return to
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.contract.can_change(request.user):
-            raise PermissionDenied(
-                _("U hebt in deze regio geen rol waarmee u dit contract mag wijzigen.")
-            )
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = self.get_title()
-        context["intro"] = self.get_intro()
-        context["submit_label"] = self.submit_label
-        context["danger"] = self.danger
-        return context
-
-    def get_title(self) -> str:
-        return str(self.title)
-
-    def get_intro(self) -> str:
-        return ""
-
-    def form_valid(self, form):
-        try:
-            message = self.act(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, message)
-        return redirect(self.get_success_url())
-
-    def get_success_url(self):
-        url = self.contract.get_absolute_url()
-        return f"{url}#{self.section}" if self.section else url
-
-    def act(self, form) -> str:
-        raise NotImplementedError
+    not_allowed_message = gettext_lazy(
+        "U hebt in deze regio geen rol waarmee u dit contract mag wijzigen."
+    )
 
 
 class ContractExtendView(ContractActionView):

@@ -29,8 +29,10 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import euro, percent
-from segments.models import Segment
-from segments.viewmixins import RegionMixin, ScopedDetailView, ScopedListView
+from core.ui.formatting import format_date as _d
+from core.ui.forms import add_service_errors as _add_errors
+from core.ui.views import RegionMixin, ScopedDetailView, ScopedListView
+from segments.selectors import segment_subtree_ids as _with_sub_segments
 
 from . import selectors, services
 from .codes import ArrangementModel, TariffOrigin
@@ -60,23 +62,8 @@ COMPONENT_LABELS = {
 }
 
 
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
 def _signed_percent(value: Decimal) -> str:
     return f"+{percent(value)}" if value > 0 else percent(value)
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    """A service's refusal next to the field it is about (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def contract_url(contract: Contract) -> str:
@@ -543,18 +530,6 @@ class ContractSettlementCsvView(ContractSettlementView):
 
 
 # ---------------------------------------------------------------- procurement effect
-
-
-def _with_sub_segments(segment: Segment) -> set[int]:
-    ids, frontier = {segment.pk}, [segment.pk]
-    while frontier:
-        frontier = list(
-            Segment.objects.filter(parent__in=frontier)
-            .exclude(pk__in=ids)
-            .values_list("pk", flat=True)
-        )
-        ids.update(frontier)
-    return ids
 
 
 def _pct(current: Decimal, alternative: Decimal) -> Decimal | None:

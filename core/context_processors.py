@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 
 from core.roles import Role
@@ -11,9 +12,10 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"current_region_slug": slug}
-    from segments.models import Region  # core sits below segments; resolved lazily
-
-    regions = list(Region.objects.visible_to(user).only("pk", "name", "slug"))
+    # core sits below segments: the models are looked up by name, never imported.
+    regions = list(
+        apps.get_model("segments", "Region").objects.visible_to(user).only("pk", "name", "slug")
+    )
     current = next((r for r in regions if r.slug == slug), None)
     scope = scope_for(user)
     return {
@@ -36,10 +38,9 @@ def navigation(request):
 def _own_municipality(scope, region):
     if region is None or not scope.is_municipal or region.pk in scope.region_ids():
         return None
-    from segments.models import Municipality
-
     return (
-        Municipality.objects.filter(region=region, pk__in=scope.municipality_ids)
+        apps.get_model("segments", "Municipality")
+        .objects.filter(region=region, pk__in=scope.municipality_ids)
         .order_by("name")
         .values_list("pk", flat=True)
         .first()

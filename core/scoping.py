@@ -76,12 +76,6 @@ def scope_for(user) -> Scope:
     return cached
 
 
-def forget_scope(user) -> None:
-    """Drop the cached scope (after memberships change)."""
-    if hasattr(user, "_jeugdinkoop_scope"):
-        del user._jeugdinkoop_scope
-
-
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = VIEW) -> ScopedQuerySet:
         if action not in ACTIONS:

@@ -6,6 +6,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.ui.formatting import add_months
+
 from .codes import AdmissionMode, ProcedureType
 
 
@@ -55,17 +57,6 @@ def accepts_on(
     if mode == AdmissionMode.MOMENTS:
         return moment_window(months, window_days, day) is not None
     return True
-
-
-def add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def reapply_from(refused_on: date, bar_months: int) -> date:

@@ -9,8 +9,8 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import RegionBoundModelForm
 from providers.models import Provider
-from segments.forms import RegionBoundModelForm
 from segments.models import CareForm, Municipality, Segment
 
 from . import scoring

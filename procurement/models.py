@@ -681,10 +681,6 @@ class Question(TenderChild):
 # ---------------------------------------------------------------- submissions and scores
 
 
-class SubmissionQuerySet(models.QuerySet):
-    pass
-
-
 class Submission(TenderChild):
     """An inschrijving (or, under open house and conditional admission, an application) by a
     provider or a consortium in one lot."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from segments.viewmixins import crud_paths
+from core.ui.views import crud_paths
 
 from . import views as v
 

@@ -4,7 +4,7 @@ goes through ``services``; a refused change is shown with the service's own reas
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -13,8 +13,9 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES, ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
-from segments.models import Segment
-from segments.viewmixins import (
+from core.ui.forms import error_messages as _errors
+from core.ui.views import (
+    ActionView,
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
@@ -22,8 +23,9 @@ from segments.viewmixins import (
     ScopedListView,
     ScopedUpdateView,
 )
+from segments.models import Segment
 
-from . import documents, filters, forms, scoring, selectors, services, tables, workflow
+from . import documents, filters, forms, scoring, selectors, services, tables
 from .codes import ADMISSION_TYPES, SCORED_TYPES, FrameworkStatus, Outcome, TenderState
 from .models import (
     Framework,
@@ -35,12 +37,6 @@ from .models import (
     Tender,
     TenderDocument,
 )
-
-
-def _errors(exc: ValidationError) -> list[str]:
-    if hasattr(exc, "error_dict"):
-        return [str(m) for msgs in exc.message_dict.values() for m in msgs]
-    return [str(m) for m in exc.messages]
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -90,38 +86,7 @@ class FrameworkDeleteView(ScopedDeleteView):
     model = Framework
 
 
-class ObjectActionView(RegionMixin, generic.View):
-    """POST-only action on one object the user may change; errors become messages."""
-
-    http_method_names = ["post"]
-    pk_kwarg = "pk"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.object = get_object_or_404(self.scoped_queryset(), pk=kwargs[self.pk_kwarg])
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not self.object.can_change(request.user):
-            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
-        return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            message = self.act(request)
-        except (ValidationError, workflow.TransitionNotAllowed) as exc:
-            reasons = exc.reasons if hasattr(exc, "reasons") else _errors(exc)
-            for reason in reasons:
-                messages.error(request, reason)
-        else:
-            if message:
-                messages.success(request, message)
-        return HttpResponseRedirect(self.success_url())
-
-    def success_url(self):
-        return self.object.get_absolute_url()
-
-
-class FrameworkAdvanceView(ObjectActionView):
+class FrameworkAdvanceView(ActionView):
     model = Framework
 
     def act(self, request):
@@ -237,7 +202,7 @@ class StrategyDeleteView(ScopedDeleteView):
     model = Strategy
 
 
-class StrategyStartTenderView(ObjectActionView):
+class StrategyStartTenderView(ActionView):
     model = Strategy
 
     def act(self, request):
@@ -392,7 +357,7 @@ class TenderSetupView(RegionMixin, generic.TemplateView):
         return self.render_to_response(self.get_context_data(sets=sets))
 
 
-class TenderTransitionView(ObjectActionView):
+class TenderTransitionView(ActionView):
     model = Tender
 
     def act(self, request):
@@ -407,7 +372,7 @@ class TenderTransitionView(ObjectActionView):
         }
 
 
-class WindowOpenView(ObjectActionView):
+class WindowOpenView(ActionView):
     model = Tender
 
     def act(self, request):
@@ -425,7 +390,7 @@ class WindowOpenView(ObjectActionView):
         return _("Het toelatingsvenster is geopend.")
 
 
-class WindowCloseView(ObjectActionView):
+class WindowCloseView(ActionView):
     model = Tender
 
     def act(self, request):

@@ -17,6 +17,8 @@ from decimal import Decimal
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import Refused
+
 from .codes import TERMINAL_STATES, MilestoneKind, ProcedureType, TenderState
 
 S = TenderState
@@ -499,10 +501,8 @@ WORKFLOWS: dict[str, Workflow] = {
 }
 
 
-class TransitionNotAllowed(Exception):
-    def __init__(self, reasons):
-        self.reasons = [str(r) for r in reasons]
-        super().__init__("; ".join(self.reasons))
+class TransitionNotAllowed(Refused):
+    """A workflow step that is not allowed now; ``reasons`` say why."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,8 @@ from datetime import date
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.formatting import format_date
+
 
 class ScreeningKind(models.TextChoices):
     BIBOB = "bibob", _("Integriteit (Bibob)")
@@ -72,7 +74,7 @@ def judge(screenings: Iterable[ScreeningFact], today: date) -> Judgement:
             reasons.append(
                 str(
                     _("%(kind)s: verlopen op %(date)s")
-                    % {"kind": label, "date": fact.valid_until.strftime("%d-%m-%Y")}
+                    % {"kind": label, "date": format_date(fact.valid_until)}
                 )
             )
     return Judgement(admissible=not reasons, reasons=tuple(reasons))

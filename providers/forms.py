@@ -1,9 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from segments.forms import RegionBoundModelForm
+from core.ui.forms import RegionBoundModelForm
 
-from .models import Provider, ProviderKind, Screening
+from .models import Provider, Screening
 
 
 class ProviderForm(RegionBoundModelForm):
@@ -31,18 +31,6 @@ class ProviderForm(RegionBoundModelForm):
             "care_forms": forms.CheckboxSelectMultiple,
             "municipalities_served": forms.CheckboxSelectMultiple,
         }
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("kind") == ProviderKind.CONSORTIUM and cleaned.get("care_forms"):
-            self.add_error(
-                "care_forms",
-                _(
-                    "De jeugdhulpvormen van een samenwerkingsverband volgen uit die van de leden; "
-                    "laat dit veld leeg."
-                ),
-            )
-        return cleaned
 
 
 class ScreeningForm(forms.ModelForm):

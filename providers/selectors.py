@@ -161,3 +161,26 @@ def provider_summary(*, user, region: Region, today: date | None = None) -> dict
         "expiring": expiring[:10],
         "expiring_count": expiring.count(),
     }
+
+
+def consortia_of(*, user, provider: Provider) -> list[ConsortiumMembership]:
+    """The consortium memberships of ``provider`` whose consortium the user may see."""
+    memberships = list(provider.consortium_memberships.all())
+    if not memberships:
+        return []
+    visible = set(
+        Provider.objects.visible_to(user)
+        .filter(pk__in=[m.consortium_id for m in memberships])
+        .values_list("pk", flat=True)
+    )
+    return [m for m in memberships if m.consortium_id in visible]
+
+
+def member_choices(*, user, region: Region) -> QuerySet:
+    """The providers a consortium of the region may take as lead or member."""
+    return (
+        Provider.objects.visible_to(user)
+        .filter(region=region)
+        .exclude(kind=ProviderKind.CONSORTIUM)
+        .order_by("name")
+    )

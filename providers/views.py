@@ -7,13 +7,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from segments.viewmixins import (
+from core.ui.forms import add_service_errors
+from core.ui.views import (
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    ServiceFormMixin,
 )
 
 from . import filters, forms, selectors, services, tables
@@ -45,16 +47,13 @@ class ProviderDetailView(ScopedDetailView):
         context["municipalities"] = provider.municipalities_served.all()
         context["screenings"] = provider.screenings.all()
         context["memberships"] = provider.members.all() if provider.is_consortium else []
-        context["member_of"] = [
-            m
-            for m in provider.consortium_memberships.all()
-            if Provider.objects.visible_to(user).filter(pk=m.consortium_id).exists()
-        ]
+        context["member_of"] = selectors.consortia_of(user=user, provider=provider)
         return context
 
 
 class ProviderCreateView(ScopedCreateView):
     model = Provider
+    create_service = services.provider_create
     form_class = forms.ProviderForm
 
     def get_initial(self):
@@ -74,11 +73,13 @@ class ProviderCreateView(ScopedCreateView):
 
 class ProviderUpdateView(ScopedUpdateView):
     model = Provider
+    update_service = services.provider_update
     form_class = forms.ProviderForm
 
 
 class ProviderDeleteView(ScopedDeleteView):
     model = Provider
+    delete_service = services.provider_delete
 
 
 class ProviderChildMixin(RegionMixin):
@@ -107,7 +108,7 @@ class ProviderChildMixin(RegionMixin):
         return self.provider.get_absolute_url()
 
 
-class ScreeningCreateView(ProviderChildMixin, generic.CreateView):
+class ScreeningCreateView(ServiceFormMixin, ProviderChildMixin, generic.CreateView):
     form_class = forms.ScreeningForm
     template_name = "generic/form.html"
 
@@ -120,12 +121,18 @@ class ScreeningCreateView(ProviderChildMixin, generic.CreateView):
         return context
 
     def form_valid(self, form):
-        response = super().form_valid(form)
+        try:
+            self.object = services.screening_create(
+                provider=self.provider, **self.service_fields(form)
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("De screening is vastgelegd."))
-        return response
+        return redirect(self.get_success_url())
 
 
-class ScreeningUpdateView(ProviderChildMixin, generic.UpdateView):
+class ScreeningUpdateView(ServiceFormMixin, ProviderChildMixin, generic.UpdateView):
     form_class = forms.ScreeningForm
     template_name = "generic/form.html"
     pk_url_kwarg = "screening"
@@ -141,6 +148,14 @@ class ScreeningUpdateView(ProviderChildMixin, generic.UpdateView):
         context["title"] = _("Screening wijzigen: %(object)s") % {"object": self.object}
         return context
 
+    def form_valid(self, form):
+        try:
+            services.screening_update(screening=self.object, **self.service_fields(form))
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        return redirect(self.get_success_url())
+
 
 class ScreeningDeleteView(ProviderChildMixin, generic.DeleteView):
     pk_url_kwarg = "screening"
@@ -148,6 +163,10 @@ class ScreeningDeleteView(ProviderChildMixin, generic.DeleteView):
 
     def get_queryset(self):
         return Screening.objects.visible_to(self.request.user).filter(provider=self.provider)
+
+    def form_valid(self, form):
+        services.screening_delete(screening=self.object)
+        return redirect(self.get_success_url())
 
 
 class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
@@ -160,12 +179,7 @@ class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
             raise Http404
 
     def get_form_kwargs(self):
-        choices = (
-            Provider.objects.visible_to(self.request.user)
-            .filter(region=self.region)
-            .exclude(kind=ProviderKind.CONSORTIUM)
-            .order_by("name")
-        )
+        choices = selectors.member_choices(user=self.request.user, region=self.region)
         return {**super().get_form_kwargs(), "consortium": self.provider, "choices": choices}
 
     def get_initial(self):
@@ -183,9 +197,7 @@ class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
                 members=form.cleaned_data["members"],
             )
         except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("De samenstelling van het samenwerkingsverband is opgeslagen.")

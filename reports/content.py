@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from decimal import Decimal
+from functools import partial
 
 from django.db.models import Case, Count, Max, Q, Value, When
 from django.utils import timezone, translation
@@ -33,7 +34,7 @@ from django.utils.translation import gettext_lazy
 
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
-from core.ui.formatting import format_value, month_label
+from core.ui.formatting import euro, format_date, format_value, month_label
 from monitoring import selectors
 from monitoring.kpis import DEFINITIONS, Measures
 from monitoring.models import (
@@ -104,12 +105,8 @@ def _series(pairs) -> list:
     return [[_day(m), _num(v)] for m, v in pairs]
 
 
-def _d(value: date | None) -> str:
-    return f"{value:%d-%m-%Y}" if value else ""
-
-
-def _euro(value) -> str:
-    return format_value(value, "euro") if value is not None else "—"
+_d = partial(format_date, empty="")
+_euro = partial(euro, empty="—")
 
 
 def _pct(value) -> str:

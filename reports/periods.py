@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
+from core.ui.formatting import add_months as _add_months
+
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 CADENCES = (MONTH, QUARTER, YEAR)
 
@@ -83,11 +85,6 @@ class Period:
 
     def __str__(self):
         return self.code
-
-
-def _add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def _make(cadence: str, start: date, months: int) -> Period:

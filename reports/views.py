@@ -35,8 +35,8 @@ from django_tables2 import SingleTableMixin
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.views import PostOnlyMixin, RegionMixin
 from segments.models import Municipality
-from segments.viewmixins import RegionMixin
 
 from . import periods, schedules, services
 from .filters import ReportFilterSet
@@ -133,10 +133,6 @@ class ReportsMixin(RegionMixin):
             {"key": key, "label": label, "url": self.url(name), "current": key == self.tab}
             for key, label, name in tabs
         ]
-
-
-class PostOnlyMixin:
-    http_method_names = ["post", "options"]
 
 
 # ---------------------------------------------------------------- archive and reports

@@ -1,37 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CareForm, Municipality, Participation, Product, Segment, SupportProfile
+from core.ui.forms import RegionBoundModelForm
 
-
-class RegionBoundModelForm(forms.ModelForm):
-    """A model form for an object that belongs to the region in the URL.
-
-    The region is not a field: it is set from the URL, and every choice of a related object is
-    limited to that region. The region still takes part in model validation, so uniqueness per
-    region and the model's cross-region checks give field errors instead of database errors.
-    """
-
-    region_field = "region"
-
-    def __init__(self, *args, region, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.region = region
-        if self.region_field:
-            setattr(self.instance, self.region_field, region)
-        self.limit_choices_to_region()
-
-    def limit_choices_to_region(self):
-        for field in self.fields.values():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and hasattr(queryset.model, "region"):
-                field.queryset = queryset.filter(region=self.region)
-
-    def _get_validation_exclusions(self):
-        exclusions = super()._get_validation_exclusions()
-        if self.region_field:
-            exclusions.discard(self.region_field)
-        return exclusions
+from .models import CareForm, Municipality, Participation, Product, Segment
+from .selectors import segment_subtree_ids
 
 
 class MunicipalityForm(RegionBoundModelForm):
@@ -65,13 +38,7 @@ class SegmentForm(RegionBoundModelForm):
         super().limit_choices_to_region()
         if self.instance.pk:
             # Not under itself or one of its own sub-segments.
-            excluded = {self.instance.pk}
-            frontier = [self.instance.pk]
-            while frontier:
-                frontier = list(
-                    Segment.objects.filter(parent__in=frontier).values_list("pk", flat=True)
-                )
-                excluded.update(frontier)
+            excluded = segment_subtree_ids(self.instance)
             self.fields["parent"].queryset = self.fields["parent"].queryset.exclude(pk__in=excluded)
 
 
@@ -79,12 +46,6 @@ class ProductForm(RegionBoundModelForm):
     class Meta:
         model = Product
         fields = ["code", "name", "care_form", "category", "unit", "support_profile", "intensity"]
-
-
-class SupportProfileForm(RegionBoundModelForm):
-    class Meta:
-        model = SupportProfile
-        fields = ["number", "name", "description"]
 
 
 class ParticipationForm(forms.ModelForm):

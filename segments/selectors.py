@@ -9,6 +9,46 @@ from .codes import ParticipationLevel
 from .models import CareForm, Municipality, Participation, Product, Region, Segment
 
 
+def segment_subtree_ids(segment: Segment) -> set[int]:
+    """The ids of ``segment`` and of every segment below it (one query per level)."""
+    ids, frontier = {segment.pk}, [segment.pk]
+    while frontier:
+        frontier = list(
+            Segment.objects.filter(parent__in=frontier)
+            .exclude(pk__in=ids)
+            .values_list("pk", flat=True)
+        )
+        ids.update(frontier)
+    return ids
+
+
+def region_counts(*, user, region: Region) -> dict[str, int]:
+    """How many municipalities, segments, care forms and products of the region the user sees."""
+    return {
+        "municipality_count": Municipality.objects.visible_to(user).filter(region=region).count(),
+        "segment_count": Segment.objects.visible_to(user).filter(region=region).count(),
+        "care_form_count": CareForm.objects.visible_to(user).filter(region=region).count(),
+        "product_count": Product.objects.visible_to(user).filter(region=region).count(),
+    }
+
+
+def participation_exceptions(*, user, segment: Segment):
+    """The municipalities that do not take part fully in ``segment``."""
+    return (
+        Participation.objects.visible_to(user)
+        .filter(segment=segment)
+        .exclude(level=ParticipationLevel.FULL)
+        .select_related("municipality")
+    )
+
+
+def participation_or_new(*, municipality: Municipality, segment: Segment) -> Participation:
+    """The municipality's participation in the segment, or an unsaved one to fill in."""
+    return Participation.objects.filter(
+        municipality=municipality, segment=segment
+    ).first() or Participation(municipality=municipality, segment=segment)
+
+
 def municipality_list(*, user, region: Region):
     return (
         Municipality.objects.visible_to(user)

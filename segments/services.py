@@ -1,9 +1,190 @@
-"""State-changing use cases of the landscape."""
+"""State-changing use cases of the landscape: municipalities, segments, care forms, products
+and participation. Every function validates the model (the same checks as the forms) before
+anything is written, in one transaction; django-auditlog records each save and delete."""
+
+from collections.abc import Iterable
 
 from django.db import transaction
 
 from .codes import ParticipationLevel
-from .models import Municipality, Participation, Segment
+from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
+
+
+def _save(obj, **fields):
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    return obj
+
+
+# ---------------------------------------------------------------- municipalities
+
+
+@transaction.atomic
+def municipality_create(*, region: Region, cbs_code: str, name: str) -> Municipality:
+    return _save(Municipality(region=region), cbs_code=cbs_code, name=name)
+
+
+@transaction.atomic
+def municipality_update(*, municipality: Municipality, cbs_code: str, name: str) -> Municipality:
+    return _save(municipality, cbs_code=cbs_code, name=name)
+
+
+@transaction.atomic
+def municipality_delete(*, municipality: Municipality) -> None:
+    """Raises ``ProtectedError`` while anything still refers to the municipality."""
+    municipality.delete()
+
+
+# ---------------------------------------------------------------- care forms
+
+
+@transaction.atomic
+def care_form_create(*, region: Region, code: str, name: str, description: str = "") -> CareForm:
+    return _save(CareForm(region=region), code=code, name=name, description=description)
+
+
+@transaction.atomic
+def care_form_update(
+    *, care_form: CareForm, code: str, name: str, description: str = ""
+) -> CareForm:
+    return _save(care_form, code=code, name=name, description=description)
+
+
+@transaction.atomic
+def care_form_delete(*, care_form: CareForm) -> None:
+    """Raises ``ProtectedError`` while anything still refers to the care form."""
+    care_form.delete()
+
+
+# ---------------------------------------------------------------- segments
+
+
+def _segment_save(segment: Segment, *, care_forms: Iterable[CareForm] | None, **fields) -> Segment:
+    _save(segment, **fields)
+    if care_forms is not None:
+        segment.care_forms.set(care_forms)
+    return segment
+
+
+@transaction.atomic
+def segment_create(
+    *,
+    region: Region,
+    code: str,
+    name: str,
+    parent: Segment | None = None,
+    description: str = "",
+    target_group: str = "",
+    development_assignments: str = "",
+    care_forms: Iterable[CareForm] = (),
+    bought_regionally: bool = True,
+) -> Segment:
+    return _segment_save(
+        Segment(region=region),
+        care_forms=care_forms,
+        parent=parent,
+        code=code,
+        name=name,
+        description=description,
+        target_group=target_group,
+        development_assignments=development_assignments,
+        bought_regionally=bought_regionally,
+    )
+
+
+@transaction.atomic
+def segment_update(
+    *,
+    segment: Segment,
+    code: str,
+    name: str,
+    parent: Segment | None = None,
+    description: str = "",
+    target_group: str = "",
+    development_assignments: str = "",
+    care_forms: Iterable[CareForm] | None = None,
+    bought_regionally: bool = True,
+) -> Segment:
+    """``care_forms=None`` leaves the segment's care forms as they are."""
+    return _segment_save(
+        segment,
+        care_forms=care_forms,
+        parent=parent,
+        code=code,
+        name=name,
+        description=description,
+        target_group=target_group,
+        development_assignments=development_assignments,
+        bought_regionally=bought_regionally,
+    )
+
+
+@transaction.atomic
+def segment_delete(*, segment: Segment) -> None:
+    """Raises ``ProtectedError`` while anything still refers to the segment."""
+    segment.delete()
+
+
+# ---------------------------------------------------------------- products
+
+
+@transaction.atomic
+def product_create(
+    *,
+    region: Region,
+    code: str,
+    name: str,
+    care_form: CareForm,
+    category: str,
+    unit: str,
+    support_profile: SupportProfile | None = None,
+    intensity: str = "",
+) -> Product:
+    return _save(
+        Product(region=region),
+        code=code,
+        name=name,
+        care_form=care_form,
+        category=category,
+        unit=unit,
+        support_profile=support_profile,
+        intensity=intensity,
+    )
+
+
+@transaction.atomic
+def product_update(
+    *,
+    product: Product,
+    code: str,
+    name: str,
+    care_form: CareForm,
+    category: str,
+    unit: str,
+    support_profile: SupportProfile | None = None,
+    intensity: str = "",
+) -> Product:
+    return _save(
+        product,
+        code=code,
+        name=name,
+        care_form=care_form,
+        category=category,
+        unit=unit,
+        support_profile=support_profile,
+        intensity=intensity,
+    )
+
+
+@transaction.atomic
+def product_delete(*, product: Product) -> None:
+    """Raises ``ProtectedError`` while anything still refers to the product."""
+    product.delete()
+
+
+# ---------------------------------------------------------------- participation
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 from django.urls import path
 
+from core.ui.views import crud_paths
+
 from . import views as v
-from .viewmixins import crud_paths
 
 app_name = "segments"
 

@@ -12,11 +12,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import ScopedModel, scope_for
-
-from . import filters, forms, overview, selectors, services, tables
-from .codes import ParticipationLevel
-from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
-from .viewmixins import (
+from core.ui.views import (
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
@@ -24,6 +20,10 @@ from .viewmixins import (
     ScopedListView,
     ScopedUpdateView,
 )
+
+from . import filters, forms, overview, selectors, services, tables
+from .codes import ParticipationLevel
+from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
 
 
 def home(request):
@@ -44,12 +44,7 @@ class RegionDetailView(generic.DetailView):
         context = super().get_context_data(**kwargs)
         region, user = self.object, self.request.user
         context["region"] = region
-        context["municipality_count"] = (
-            Municipality.objects.visible_to(user).filter(region=region).count()
-        )
-        context["segment_count"] = Segment.objects.visible_to(user).filter(region=region).count()
-        context["care_form_count"] = CareForm.objects.visible_to(user).filter(region=region).count()
-        context["product_count"] = Product.objects.visible_to(user).filter(region=region).count()
+        context.update(selectors.region_counts(user=user, region=region))
         context["tree"] = selectors.segment_tree(user=user, region=region)
         context["panels"] = overview.panels_for(user=user, region=region)
         return context
@@ -82,16 +77,19 @@ class MunicipalityDetailView(ScopedDetailView):
 
 class MunicipalityCreateView(ScopedCreateView):
     model = Municipality
+    create_service = services.municipality_create
     form_class = forms.MunicipalityForm
 
 
 class MunicipalityUpdateView(ScopedUpdateView):
     model = Municipality
+    update_service = services.municipality_update
     form_class = forms.MunicipalityForm
 
 
 class MunicipalityDeleteView(ScopedDeleteView):
     model = Municipality
+    delete_service = services.municipality_delete
 
 
 # --- Segments -----------------------------------------------------------------------------
@@ -134,17 +132,15 @@ class SegmentDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["participations"] = (
-            Participation.objects.visible_to(self.request.user)
-            .filter(segment=self.object)
-            .exclude(level=ParticipationLevel.FULL)
-            .select_related("municipality")
+        context["participations"] = selectors.participation_exceptions(
+            user=self.request.user, segment=self.object
         )
         return context
 
 
 class SegmentCreateView(ScopedCreateView):
     model = Segment
+    create_service = services.segment_create
     form_class = forms.SegmentForm
 
     def get_initial(self):
@@ -156,11 +152,13 @@ class SegmentCreateView(ScopedCreateView):
 
 class SegmentUpdateView(ScopedUpdateView):
     model = Segment
+    update_service = services.segment_update
     form_class = forms.SegmentForm
 
 
 class SegmentDeleteView(ScopedDeleteView):
     model = Segment
+    delete_service = services.segment_delete
 
     def get_success_url(self):
         return reverse("segments:segment-tree", kwargs={"region": self.region.slug})
@@ -204,9 +202,9 @@ class ParticipationEditView(RegionMixin, generic.FormView):
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["instance"] = Participation.objects.filter(
+        kwargs["instance"] = selectors.participation_or_new(
             municipality=self.municipality, segment=self.segment
-        ).first() or Participation(municipality=self.municipality, segment=self.segment)
+        )
         return kwargs
 
     def form_valid(self, form):
@@ -262,16 +260,19 @@ class CareFormDetailView(ScopedDetailView):
 
 class CareFormCreateView(ScopedCreateView):
     model = CareForm
+    create_service = services.care_form_create
     form_class = forms.CareFormForm
 
 
 class CareFormUpdateView(ScopedUpdateView):
     model = CareForm
+    update_service = services.care_form_update
     form_class = forms.CareFormForm
 
 
 class CareFormDeleteView(ScopedDeleteView):
     model = CareForm
+    delete_service = services.care_form_delete
 
 
 class ProductListView(ScopedListView):
@@ -291,16 +292,19 @@ class ProductDetailView(ScopedDetailView):
 
 class ProductCreateView(ScopedCreateView):
     model = Product
+    create_service = services.product_create
     form_class = forms.ProductForm
 
 
 class ProductUpdateView(ScopedUpdateView):
     model = Product
+    update_service = services.product_update
     form_class = forms.ProductForm
 
 
 class ProductDeleteView(ScopedDeleteView):
     model = Product
+    delete_service = services.product_delete
 
 
 class SupportProfileListView(RegionMixin, generic.ListView):

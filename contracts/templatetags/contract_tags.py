@@ -22,8 +22,7 @@ def _decimal(value):
 @register.filter
 def euro(value) -> str:
     """``1234.5`` → ``€ 1.234,50``; empty for no value."""
-    amount = _decimal(value)
-    return "" if amount is None else _euro(amount)
+    return _euro(_decimal(value), empty="")
 
 
 @register.filter

@@ -90,8 +90,11 @@ def format_number(value, places: int = 1) -> str:
     return f"{grouped},{fraction}" if fraction else grouped
 
 
-def euro(value) -> str:
-    """Dutch notation: € 1.234,56 (also for negative amounts: € -1.234,56)."""
+def euro(value, *, empty: str | None = None) -> str:
+    """Dutch notation: € 1.234,56 (also for negative amounts: € -1.234,56); ``empty`` for no
+    value (without it, ``None`` is an error)."""
+    if value is None and empty is not None:
+        return empty
     whole, _dot, cents = f"{money(value):f}".partition(".")
     return f"€ {_group(whole)},{cents}"
 

@@ -1,0 +1,50 @@
+"""Form building blocks shared by every app's pages."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class RegionBoundModelForm(forms.ModelForm):
+    """A model form for an object that belongs to the region in the URL.
+
+    The region is not a field: it is set from the URL, and every choice of a related object is
+    limited to that region. The region still takes part in model validation, so uniqueness per
+    region and the model's cross-region checks give field errors instead of database errors.
+    """
+
+    region_field = "region"
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.region = region
+        if self.region_field:
+            setattr(self.instance, self.region_field, region)
+        self.limit_choices_to_region()
+
+    def limit_choices_to_region(self):
+        for field in self.fields.values():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and hasattr(queryset.model, "region"):
+                field.queryset = queryset.filter(region=self.region)
+
+    def _get_validation_exclusions(self):
+        exclusions = super()._get_validation_exclusions()
+        if self.region_field:
+            exclusions.discard(self.region_field)
+        return exclusions
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Put a service's refusal next to the fields it names (the rest above the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """Every message of a ValidationError, field errors included, as plain sentences."""
+    if hasattr(exc, "error_dict"):
+        return [str(m) for msgs in exc.message_dict.values() for m in msgs]
+    return [str(m) for m in exc.messages]
