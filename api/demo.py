@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 
 from django.db import transaction
-from django.utils import timezone
 
 from accounts.models import User
 from contracts.models import Contract
@@ -15,7 +14,7 @@ from providers.models import ProviderKind
 from segments.models import Municipality, Region
 
 from . import services
-from .models import ApiClient, ApiKey, ApiScope, ClientKind
+from .models import ApiClient, ApiScope, ClientKind
 
 DEMO_REGION = "wbo"
 DEMO_MUNICIPALITY = "GM0758"  # Breda
@@ -109,13 +108,19 @@ def load_api_clients(stdout=None) -> dict:
     counts = {"clients": 0, "keys": 0}
     with transaction.atomic():
         for prefix, fields in wanted:
-            client, created = ApiClient.objects.get_or_create(
-                region=region,
-                name=fields.pop("name"),
-                defaults={**fields, "created_by": user},
-            )
-            counts["clients"] += created
-            if fixed:
+            name = fields.pop("name")
+            client = ApiClient.objects.filter(region=region, name=name).first()
+            if client is None:
+                client, _token = services.api_client_create(
+                    region=region,
+                    name=name,
+                    user=user,
+                    token=demo_token(prefix) if fixed else None,
+                    **fields,
+                )
+                counts["clients"] += 1
+                counts["keys"] += 1
+            elif fixed:
                 counts["keys"] += _fixed_key(client, prefix, user)
             elif not any(key.is_valid() for key in client.keys.all()):
                 services.issue_key(client, user=user)
@@ -130,21 +135,7 @@ def load_api_clients(stdout=None) -> dict:
 
 def _fixed_key(client: ApiClient, prefix: str, user) -> int:
     """The key with the fixed demo token; 1 if it was made (or made valid again)."""
-    secret_hash = services._hash(DEMO_SECRETS[prefix])
-    expires_at = timezone.now() + services.DEFAULT_VALIDITY
-    key = ApiKey.objects.filter(prefix=prefix).first()
-    if key is None:
-        ApiKey.objects.create(
-            client=client,
-            prefix=prefix,
-            secret_hash=secret_hash,
-            expires_at=expires_at,
-            created_by=user,
-        )
-        return 1
-    if key.client_id == client.pk and key.secret_hash == secret_hash and key.is_valid():
-        return 0
-    key.client, key.secret_hash = client, secret_hash
-    key.revoked_at, key.expires_at = None, expires_at
-    key.save(update_fields=["client", "secret_hash", "revoked_at", "expires_at"])
-    return 1
+    _key, changed = services.api_key_set_token(
+        client=client, token=demo_token(prefix), user=user, replace=True
+    )
+    return int(changed)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiClient, ApiKey
 
@@ -62,6 +64,115 @@ def revoke_key(key: ApiKey) -> None:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+
+
+# ---------------------------------------------------------------- clients
+
+
+CLIENT_EDITABLE = ("name", "scopes", "contact_email")
+
+
+def _by(user):
+    return user if user is not None and getattr(user, "is_authenticated", False) else None
+
+
+def api_client_create(
+    *,
+    region,
+    name: str,
+    kind: str,
+    scopes: list[str],
+    contact_email: str = "",
+    municipality=None,
+    provider=None,
+    user=None,
+    expires_at: datetime | None = None,
+    token: str | None = None,
+) -> tuple[ApiClient, str]:
+    """A new client of ``region`` with its first key; ``(client, token)``. The token is shown
+    once and never stored. ``token`` (tests, CI, the demo) gives the key a known value."""
+    with transaction.atomic():
+        client = ApiClient(
+            region=region,
+            name=name,
+            kind=kind,
+            scopes=list(scopes),
+            contact_email=contact_email,
+            municipality=municipality,
+            provider=provider,
+            created_by=_by(user),
+        )
+        client.full_clean()
+        client.save()
+        if token:
+            api_key_set_token(client=client, token=token, expires_at=expires_at, user=user)
+        else:
+            token = issue_key(client, user=user, expires_at=expires_at)
+    return client, token
+
+
+def api_client_update(*, client: ApiClient, **fields) -> ApiClient:
+    """Change the name, scopes or contact of a client (its kind and organisation stay)."""
+    unknown = set(fields) - set(CLIENT_EDITABLE)
+    if unknown:
+        raise TypeError(f"api_client_update: unknown fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(client, name, value)
+    with transaction.atomic():
+        client.full_clean()
+        client.save()
+    return client
+
+
+def api_client_set_active(*, client: ApiClient, active: bool) -> ApiClient:
+    """Deactivate a client (none of its keys works) or activate it again."""
+    if client.is_active != active:
+        with transaction.atomic():
+            client.is_active = active
+            client.save(update_fields=["is_active"])
+    return client
+
+
+def api_key_set_token(
+    *,
+    client: ApiClient,
+    token: str,
+    expires_at: datetime | None = None,
+    user=None,
+    replace: bool = False,
+) -> tuple[ApiKey, bool]:
+    """The key with this known token for ``client`` (tests, CI and the demo); ``(key,
+    changed)``. A key with the same id elsewhere is refused, or with ``replace`` taken over,
+    made valid again and given this secret."""
+    parsed = parse_token(token)
+    if parsed is None:
+        raise ValidationError(
+            _("Een sleutel heeft de vorm jk_<sleutel-id>_<geheim> (sleutel-id ≤ 16 tekens).")
+        )
+    prefix, secret = parsed
+    secret_hash = _hash(secret)
+    expires_at = expires_at or timezone.now() + DEFAULT_VALIDITY
+    with transaction.atomic():
+        key = ApiKey.objects.select_for_update().filter(prefix=prefix).first()
+        if key is None:
+            key = ApiKey.objects.create(
+                client=client,
+                prefix=prefix,
+                secret_hash=secret_hash,
+                expires_at=expires_at,
+                created_by=_by(user),
+            )
+            return key, True
+        if not replace:
+            raise ValidationError(
+                _("Er bestaat al een sleutel met sleutel-id %(prefix)s.") % {"prefix": prefix}
+            )
+        if key.client_id == client.pk and key.secret_hash == secret_hash and key.is_valid():
+            return key, False
+        key.client, key.secret_hash = client, secret_hash
+        key.revoked_at, key.expires_at = None, expires_at
+        key.save(update_fields=["client", "secret_hash", "revoked_at", "expires_at"])
+    return key, True
 
 
 def parse_token(token: str) -> tuple[str, str] | None:

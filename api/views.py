@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Max, Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -125,12 +124,13 @@ class ClientCreateView(ClientsMixin, generic.FormView):
         return context
 
     def form_valid(self, form):
-        with transaction.atomic():
-            client = form.save(commit=False)
-            client.region = self.region
-            client.created_by = self.request.user
-            client.save()
-            token = services.issue_key(client, user=self.request.user, expires_at=form.expires_at)
+        data = form.cleaned_data
+        client, token = services.api_client_create(
+            region=self.region,
+            user=self.request.user,
+            expires_at=form.expires_at,
+            **{name: data.get(name) for name in form.Meta.fields},
+        )
         hand_over_token(self.request, client, token)
         messages.success(
             self.request,
@@ -162,8 +162,9 @@ class ClientUpdateView(ClientObjectMixin, generic.UpdateView):
         return context
 
     def form_valid(self, form):
-        with transaction.atomic():
-            client = form.save()
+        client = services.api_client_update(
+            client=self.client, **{name: form.cleaned_data[name] for name in form.Meta.fields}
+        )
         messages.success(self.request, _("%(name)s is opgeslagen.") % {"name": client})
         return redirect(self.url("client-detail", pk=client.pk))
 
@@ -267,9 +268,7 @@ class ClientActiveView(PostOnlyMixin, ClientObjectMixin, generic.View):
 
     def post(self, request, *args, **kwargs):
         wanted = request.POST.get("actief") == "1"
-        if self.client.is_active != wanted:
-            self.client.is_active = wanted
-            self.client.save(update_fields=["is_active"])
+        services.api_client_set_active(client=self.client, active=wanted)
         if wanted:
             messages.success(
                 request,

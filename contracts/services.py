@@ -32,6 +32,7 @@ from .models import (
     Contract,
     ContractEvent,
     FundingArrangement,
+    KpiAgreement,
     TariffIndexation,
     TariffVersion,
 )
@@ -572,6 +573,66 @@ def arrangement_create(
     arrangement.save()
     arrangement.products.set(products)
     return arrangement
+
+
+# ---------------------------------------------------------------- KPI agreements
+
+KPI_AGREEMENT_FIELDS = ("kpi", "direction", "norm", "amber_threshold", "red_threshold", "note")
+
+
+def _kpi_agreement_store(agreement: KpiAgreement) -> KpiAgreement:
+    others = KpiAgreement.objects.filter(contract_id=agreement.contract_id, kpi=agreement.kpi)
+    if agreement.pk:
+        others = others.exclude(pk=agreement.pk)
+    if others.exists():
+        raise ValidationError(
+            {"kpi": _("Voor deze KPI bestaat al een afspraak in dit contract; wijzig die.")}
+        )
+    agreement.full_clean()
+    agreement.save()
+    return agreement
+
+
+def kpi_agreement_create(
+    *,
+    contract: Contract,
+    kpi: str,
+    norm: Decimal,
+    amber_threshold: Decimal,
+    red_threshold: Decimal,
+    direction: str | None = None,
+    note: str = "",
+) -> KpiAgreement:
+    """A KPI agreed in the contract: one per KPI, thresholds on the right side of the norm."""
+    agreement = KpiAgreement(
+        contract=contract,
+        kpi=kpi,
+        norm=norm,
+        amber_threshold=amber_threshold,
+        red_threshold=red_threshold,
+        note=note.strip(),
+    )
+    if direction:
+        agreement.direction = direction
+    with transaction.atomic():
+        return _kpi_agreement_store(agreement)
+
+
+def kpi_agreement_update(*, agreement: KpiAgreement, **fields) -> KpiAgreement:
+    """Change the norm, thresholds, direction, KPI or note of an agreement."""
+    unknown = set(fields) - set(KPI_AGREEMENT_FIELDS)
+    if unknown:
+        raise TypeError(f"kpi_agreement_update: unknown fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(agreement, name, value.strip() if name == "note" else value)
+    with transaction.atomic():
+        return _kpi_agreement_store(agreement)
+
+
+def kpi_agreement_delete(*, agreement: KpiAgreement) -> None:
+    """Remove an agreement; its history stays in the audit log."""
+    with transaction.atomic():
+        agreement.delete()
 
 
 # ---------------------------------------------------------------- budgets

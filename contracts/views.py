@@ -9,7 +9,6 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms import Form
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
@@ -334,8 +333,7 @@ class KpiCreateView(KpiMixin, ContractActionView):
         return {**super().get_form_kwargs(), "contract": self.contract}
 
     def act(self, form):
-        with transaction.atomic():
-            kpi = form.save()
+        kpi = services.kpi_agreement_create(contract=self.contract, **form.cleaned_data)
         return _("KPI-afspraak '%(kpi)s' is toegevoegd.") % {"kpi": kpi.get_kpi_display()}
 
 
@@ -353,8 +351,7 @@ class KpiUpdateView(KpiMixin, ContractActionView):
         return {**super().get_form_kwargs(), "contract": self.contract, "instance": self.object}
 
     def act(self, form):
-        with transaction.atomic():
-            kpi = form.save()
+        kpi = services.kpi_agreement_update(agreement=self.object, **form.cleaned_data)
         return _("KPI-afspraak '%(kpi)s' is gewijzigd.") % {"kpi": kpi.get_kpi_display()}
 
 
@@ -377,8 +374,7 @@ class KpiDeleteView(KpiMixin, ContractActionView):
 
     def act(self, form):
         label = self.object.get_kpi_display()
-        with transaction.atomic():
-            self.object.delete()
+        services.kpi_agreement_delete(agreement=self.object)
         return _("KPI-afspraak '%(kpi)s' is verwijderd.") % {"kpi": label}
 
 

@@ -13,8 +13,8 @@ from core.ui.forms import RegionBoundModelForm
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Segment
 
-from . import scoring
-from .codes import FundingModel, OpeningCondition, Outcome, ProcedureType, TenderState
+from . import services
+from .codes import FundingModel, OpeningCondition, Outcome, TenderState
 from .models import (
     AwardCriterion,
     Framework,
@@ -205,18 +205,20 @@ class MilestoneForm(forms.ModelForm):
 
 class CriteriaFormSetBase(forms.BaseInlineFormSet):
     def clean(self):
+        """The award-criteria rules are the service's: its refusal is shown at this formset."""
         super().clean()
         if any(self.errors):
             return
-        weights = [
-            f.cleaned_data["weight"]
+        rows = [
+            {
+                "name": f.cleaned_data.get("name"),
+                "weight": f.cleaned_data["weight"],
+                "description": f.cleaned_data.get("description", ""),
+            }
             for f in self.forms
             if f.cleaned_data and not f.cleaned_data.get("DELETE")
         ]
-        if weights or self.instance.procedure_type in (ProcedureType.SAS, ProcedureType.TENDER):
-            error = scoring.weights_error(weights)
-            if error:
-                raise ValidationError(error)
+        services.criteria_validate(tender=self.instance, rows=rows)
 
 
 class RegionSegmentFormSet(forms.BaseInlineFormSet):

@@ -37,10 +37,12 @@ from .models import (
     Lot,
     Milestone,
     Question,
+    Requirement,
     Score,
     Strategy,
     Submission,
     Tender,
+    TenderDocument,
     TenderEvent,
 )
 from .signals import award_made
@@ -78,9 +80,33 @@ def framework_advance(framework: Framework, status: str, on: date) -> Framework:
 # ---------------------------------------------------------------- tenders
 
 
+def tender_reference_check(*, region_id: int, reference: str, exclude_pk: int | None = None):
+    """A procedure's reference is unique within its region."""
+    others = Tender.objects.filter(region_id=region_id, reference=reference)
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    if others.exists():
+        raise ValidationError({"reference": _("Dit kenmerk is in deze regio al in gebruik.")})
+
+
+def tender_check_editable(*, tender: Tender) -> None:
+    """A finished procedure is no longer changed."""
+    if not tender.is_open:
+        raise ValidationError(_("Een afgeronde procedure wordt niet meer gewijzigd."))
+
+
+def tender_check_deletable(*, tender: Tender) -> None:
+    """Only a draft is deleted; a published procedure is cancelled instead."""
+    if tender.state != S.DRAFT:
+        raise ValidationError(
+            _("Alleen een concept wordt verwijderd; trek een gepubliceerde procedure in.")
+        )
+
+
 def tender_from_strategy(strategy: Strategy, *, reference: str, title: str = "") -> Tender:
     """A draft procedure that takes the strategy's procedure type, maximum and coverage rule,
     with the strategy's segment as its first lot."""
+    tender_reference_check(region_id=strategy.region_id, reference=reference)
     with transaction.atomic():
         tender = Tender(
             region=strategy.region,
@@ -97,8 +123,9 @@ def tender_from_strategy(strategy: Strategy, *, reference: str, title: str = "")
     return tender
 
 
-def replace_criteria(tender: Tender, rows: Iterable[Mapping]) -> list[AwardCriterion]:
-    """Set all award criteria of a draft at once; weights must add up to exactly 100%."""
+def criteria_validate(*, tender: Tender, rows: Iterable[Mapping]) -> list[dict]:
+    """The award criteria rows as they will be stored, or a ``ValidationError`` naming why not:
+    only in a draft, weights each above 0 and together exactly 100%, every name given once."""
     rows = list(rows)
     if tender.state != S.DRAFT:
         raise ValidationError(_("Gunningscriteria liggen vast zodra de procedure is gepubliceerd."))
@@ -115,12 +142,93 @@ def replace_criteria(tender: Tender, rows: Iterable[Mapping]) -> list[AwardCrite
                 _("Twee gunningscriteria heten '%(name)s'.") % {"name": r["name"]}
             )
         seen.add(r["name"].casefold())
+    return rows
+
+
+def replace_criteria(tender: Tender, rows: Iterable[Mapping]) -> list[AwardCriterion]:
+    """Set all award criteria of a draft at once; weights must add up to exactly 100%."""
+    rows = criteria_validate(tender=tender, rows=rows)
     with transaction.atomic():
         tender.criteria.all().delete()
         return [
             AwardCriterion.objects.create(tender=tender, order=i, **row)
             for i, row in enumerate(rows, start=1)
         ]
+
+
+def _rows_sync(*, tender: Tender, model, rows: Iterable[Mapping], fields: Iterable[str]) -> None:
+    """Apply edited rows of one kind of child of ``tender``: a row with ``DELETE`` removes its
+    object, a row with an ``id`` changes it, any other row adds one. Deletions go first so a
+    freed number or kind can be taken by another row."""
+    rows = [r for r in rows if r]
+    for row in rows:
+        if row.get("DELETE") and row.get("id") is not None:
+            model.objects.filter(tender=tender, pk=row["id"].pk).delete()
+    for row in rows:
+        if row.get("DELETE"):
+            continue
+        obj = row.get("id") or model(tender=tender)
+        if obj.tender_id != tender.pk:
+            raise ValidationError(_("Deze regel hoort bij een andere procedure."))
+        for field in fields:
+            setattr(obj, field, row.get(field))
+        obj.save()
+
+
+LOT_FIELDS = ("number", "segment", "title")
+REQUIREMENT_FIELDS = ("order", "kind", "text")
+MILESTONE_FIELDS = ("kind", "planned_on")
+
+
+def tender_setup_save(
+    *,
+    tender: Tender,
+    milestones: Iterable[Mapping],
+    lots: Iterable[Mapping] | None = None,
+    requirements: Iterable[Mapping] | None = None,
+    criteria: Iterable[Mapping] | None = None,
+) -> Tender:
+    """Save the setup page of a procedure in one transaction: planned milestones always; lots,
+    requirements and award criteria only while it is a draft. Rows are the edited rows of each
+    kind (``id`` for an existing one, ``DELETE`` to remove it); award criteria replace the
+    current ones through the same rules as ``replace_criteria``."""
+    draft_only = {"lots": lots, "requirements": requirements, "criteria": criteria}
+    if tender.state != S.DRAFT and any(rows for rows in draft_only.values() if rows is not None):
+        raise ValidationError(
+            _("Percelen, eisen en gunningscriteria liggen vast zodra de procedure is gepubliceerd.")
+        )
+    if criteria is not None:
+        kept = sorted(
+            (r for r in criteria if r and not r.get("DELETE")),
+            key=lambda r: (r.get("order") is None, r.get("order") or 0),
+        )
+        criteria = criteria_validate(
+            tender=tender,
+            rows=[
+                {"name": r["name"], "weight": r["weight"], "description": r.get("description", "")}
+                for r in kept
+            ],
+        )
+    with transaction.atomic():
+        _rows_sync(tender=tender, model=Milestone, rows=milestones, fields=MILESTONE_FIELDS)
+        if tender.state == S.DRAFT:
+            if lots is not None:
+                _rows_sync(tender=tender, model=Lot, rows=lots, fields=LOT_FIELDS)
+            if requirements is not None:
+                _rows_sync(
+                    tender=tender, model=Requirement, rows=requirements, fields=REQUIREMENT_FIELDS
+                )
+            if criteria is not None:
+                replace_criteria(tender, criteria)
+    return tender
+
+
+def document_add(*, tender: Tender, document: TenderDocument) -> TenderDocument:
+    """Attach an uploaded document to a procedure."""
+    with transaction.atomic():
+        document.tender = tender
+        document.save()
+    return document
 
 
 def transition(

@@ -209,8 +209,6 @@ class StrategyStartTenderView(ActionView):
         form = forms.StartTenderForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Vul het kenmerk van de procedure in."))
-        if Tender.objects.filter(region=self.region, reference=form.cleaned_data["reference"]):
-            raise ValidationError(_("Dit kenmerk is in deze regio al in gebruik."))
         self.tender = services.tender_from_strategy(self.object, **form.cleaned_data)
         return _("Procedure %(t)s aangemaakt als concept.") % {"t": self.tender}
 
@@ -293,8 +291,10 @@ class TenderUpdateView(ScopedUpdateView):
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if not obj.is_open:
-            raise PermissionDenied(_("Een afgeronde procedure wordt niet meer gewijzigd."))
+        try:
+            services.tender_check_editable(tender=obj)
+        except ValidationError as exc:
+            raise PermissionDenied(exc.messages[0]) from exc
         return obj
 
 
@@ -303,10 +303,10 @@ class TenderDeleteView(ScopedDeleteView):
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
-        if obj.state != TenderState.DRAFT:
-            raise PermissionDenied(
-                _("Alleen een concept wordt verwijderd; trek een gepubliceerde procedure in.")
-            )
+        try:
+            services.tender_check_deletable(tender=obj)
+        except ValidationError as exc:
+            raise PermissionDenied(exc.messages[0]) from exc
         return obj
 
 
@@ -348,9 +348,14 @@ class TenderSetupView(RegionMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         sets = self.formsets(request.POST)
         if all(fs.is_valid() for fs in sets.values()):
-            with transaction.atomic():
-                for fs in sets.values():
-                    fs.save()
+            try:
+                services.tender_setup_save(
+                    tender=self.tender, **{k: fs.cleaned_data for k, fs in sets.items()}
+                )
+            except ValidationError as exc:
+                for reason in _errors(exc):
+                    messages.error(request, reason)
+                return self.render_to_response(self.get_context_data(sets=sets))
             messages.success(request, _("De opzet van de procedure is opgeslagen."))
             return redirect(self.tender)
         messages.error(request, _("Niet opgeslagen: verbeter de gemarkeerde velden."))
@@ -451,8 +456,7 @@ class DocumentCreateView(TenderChildMixin, generic.CreateView):
     template_name = "generic/form.html"
 
     def form_valid(self, form):
-        form.instance.tender = self.tender
-        form.save()
+        services.document_add(tender=self.tender, document=form.instance)
         messages.success(self.request, _("Document toegevoegd."))
         return redirect(self.tender)
 

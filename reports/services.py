@@ -1,7 +1,7 @@
 """Making reports: which subjects a run covers, asking for a version, and producing it exactly
 once however often its task is delivered.
 
-The life of a version::
+The life of a version (the table is ``reports.lifecycle``; ``_version_step`` applies it)::
 
     request_version()  -> queued   (one task per version is sent after the commit)
     claim()            -> running  (a token and a lease; a second delivery finds it taken)
@@ -20,13 +20,16 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -39,10 +42,12 @@ from monitoring.selectors import contracts_in_force
 from providers.models import Provider
 from segments.models import Municipality, Segment
 
+from . import lifecycle
 from .models import (
     CADENCE,
     PENDING_STATUSES,
     SUBJECT_FIELD,
+    BudgetShare,
     Report,
     ReportKind,
     ReportNotification,
@@ -151,14 +156,14 @@ def request_version(
         version = ReportVersion.objects.create(
             report=report,
             number=(latest.number + 1) if latest else 1,
-            status=ReportStatus.QUEUED,
+            status=lifecycle.INITIAL,
             trigger=Trigger.REGENERATE if force and latest else trigger,
             requested_by=user if getattr(user, "is_authenticated", False) else None,
         )
         Report.objects.filter(pk=report.pk).update(
-            status=ReportStatus.QUEUED, updated_at=timezone.now()
+            status=lifecycle.INITIAL, updated_at=timezone.now()
         )
-        report.status = ReportStatus.QUEUED
+        report.refresh_from_db(fields=["status", "updated_at"])
         if dispatch:
             _dispatch(version.pk)
     return version, True
@@ -229,20 +234,17 @@ def claim(version_id: int, *, now=None) -> Claim | Busy | None:
     now = now or timezone.now()
     token = uuid.uuid4().hex
     lease = now + timedelta(seconds=settings.REPORT_LEASE_SECONDS)
-    taken = ReportVersion.objects.filter(
-        Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RUNNING, lease_until__lt=now),
-        pk=version_id,
-    ).update(
-        status=ReportStatus.RUNNING,
+    taken = _version_step(
+        version_id,
+        "claim",
+        where=Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RUNNING, lease_until__lt=now),
+        report_fields={"updated_at": now},
         claim=token,
         lease_until=lease,
         started_at=now,
         attempts=F("attempts") + 1,
     )
     if taken:
-        Report.objects.filter(versions=version_id).update(
-            status=ReportStatus.RUNNING, updated_at=now
-        )
         return Claim(version_id, token)
     version = ReportVersion.objects.filter(pk=version_id).values("status", "lease_until").first()
     if version is None or version["status"] not in PENDING_STATUSES:
@@ -272,18 +274,22 @@ def produce(held: Claim) -> ReportVersion | None:
         if locked is None:
             return None
         locked.file.save(locked.filename, ContentFile(pdf), save=False)
-        locked.snapshot = snapshot
-        locked.size = len(pdf)
-        locked.sha256 = digest
-        locked.pages = pages
-        locked.status = ReportStatus.READY
-        locked.generated_at = timezone.now()
-        locked.error = ""
-        locked.lease_until = None
-        locked.save()
-        Report.objects.filter(pk=report.pk).update(
-            current=locked, status=ReportStatus.READY, updated_at=timezone.now()
+        generated = timezone.now()
+        _version_step(
+            locked.pk,
+            "produce",
+            where=Q(claim=held.token),
+            report_fields={"current": locked, "updated_at": generated},
+            file=locked.file.name,
+            snapshot=snapshot,
+            size=len(pdf),
+            sha256=digest,
+            pages=pages,
+            generated_at=generated,
+            error="",
+            lease_until=None,
         )
+        locked.refresh_from_db()
         queue_notifications(locked)
     return locked
 
@@ -296,22 +302,46 @@ def generate_now(version_id: int) -> ReportVersion | None:
 
 def release(held: Claim, error: str) -> None:
     """An attempt failed and will be retried: the version goes back to the queue."""
-    ReportVersion.objects.filter(pk=held.version_id, claim=held.token).update(
-        status=ReportStatus.QUEUED, claim="", lease_until=None, error=_trim(error)
+    _version_step(
+        held.version_id,
+        "release",
+        where=Q(claim=held.token),
+        claim="",
+        lease_until=None,
+        error=_trim(error),
     )
-    Report.objects.filter(versions=held.version_id).update(status=ReportStatus.QUEUED)
 
 
 def fail(version_id: int, reason: str, *, token: str | None = None) -> None:
     """No retries left: the version is failed, with its reason. The report keeps pointing at
     its last ready version, if it had one."""
-    versions = ReportVersion.objects.filter(pk=version_id).exclude(status=ReportStatus.READY)
-    if token is not None:
-        versions = versions.filter(Q(claim=token) | Q(claim=""))
-    if versions.update(status=ReportStatus.FAILED, error=_trim(reason), lease_until=None, claim=""):
+    _version_step(
+        version_id,
+        "fail",
+        where=Q() if token is None else Q(claim=token) | Q(claim=""),
+        report_fields={"updated_at": timezone.now()},
+        error=_trim(reason),
+        lease_until=None,
+        claim="",
+    )
+
+
+def _version_step(
+    version_id: int, name: str, *, where: Q | None = None, report_fields=None, **fields
+) -> bool:
+    """Apply step ``name`` of ``reports.lifecycle`` to one stored version, with ``fields``, in
+    one conditional UPDATE: only from the step's source states (and where ``where`` holds), so
+    of two executions only one makes the step. The report takes the version's new status.
+    ``False`` when the version was not in a state (or condition) to take the step."""
+    step = lifecycle.transition(name)
+    moved = ReportVersion.objects.filter(
+        where or Q(), pk=version_id, status__in=step.sources
+    ).update(status=step.target, **fields)
+    if moved:
         Report.objects.filter(versions=version_id).update(
-            status=ReportStatus.FAILED, updated_at=timezone.now()
+            status=step.target, **(report_fields or {})
         )
+    return bool(moved)
 
 
 def _trim(text: str) -> str:
@@ -422,6 +452,75 @@ def send_pending(version_id: int, *, base_url: str | None = None) -> int:
         send_mail(subject, body, None, [note.email])
         sent += 1
     return sent
+
+
+# --- subscriptions, schedules and budget shares ----------------------------------------------
+
+
+def subscription_create(
+    *, user, region, kind: str, subject_key: str = "", subject=None
+) -> Subscription:
+    """Subscribe ``user`` to a kind of report in ``region``, or to one subject of it."""
+    field_name = SUBJECT_FIELD[kind]
+    extra = {field_name: subject} if field_name and subject is not None else {}
+    subscription = Subscription(
+        user=user, region=region, kind=kind, subject_key=subject_key, **extra
+    )
+    try:
+        with transaction.atomic():
+            subscription.save()
+    except IntegrityError as exc:  # the same subscription, added at the same moment
+        raise ValidationError(_("U bent hier al op geabonneerd.")) from exc
+    return subscription
+
+
+def subscription_delete(*, subscription: Subscription) -> None:
+    """End a subscription (its history stays in the audit log)."""
+    with transaction.atomic():
+        subscription.delete()
+
+
+SCHEDULE_FIELDS = ("enabled", "minute", "hour", "day_of_month", "month_of_year", "day_of_week")
+
+
+def schedule_update(*, schedule: ReportSchedule, user=None, **fields) -> ReportSchedule:
+    """Change when a kind of report is made; its beat task follows in the same transaction."""
+    from . import schedules
+
+    unknown = set(fields) - set(SCHEDULE_FIELDS)
+    if unknown:
+        raise TypeError(f"schedule_update: unknown fields {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(schedule, name, value)
+    return schedules.save_schedule(schedule, user=user)
+
+
+def budget_share_set(*, region, year: int, shares: Mapping) -> None:
+    """The percentage of the region's budget per municipality for ``year``; ``None`` removes
+    a municipality's share. Together at most 100%; all or nothing."""
+    total = sum((Decimal(p) for p in shares.values() if p is not None), Decimal(0))
+    if total > 100:
+        raise ValidationError(
+            _("De percentages tellen op tot %(total)s%%; dat is meer dan 100%%.")
+            % {"total": f"{total.normalize():f}".replace(".", ",")}
+        )
+    with transaction.atomic():
+        for municipality, percentage in shares.items():
+            if municipality.region_id != region.pk:
+                raise ValidationError(
+                    _("%(name)s hoort bij een andere regio.") % {"name": municipality.name}
+                )
+            if percentage is None:
+                BudgetShare.objects.filter(
+                    region=region, municipality=municipality, year=year
+                ).delete()
+            else:
+                BudgetShare.objects.update_or_create(
+                    region=region,
+                    municipality=municipality,
+                    year=year,
+                    defaults={"percentage": percentage},
+                )
 
 
 def can_read_region(user, region) -> bool:

@@ -21,8 +21,7 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -395,12 +394,17 @@ class SubscriptionListView(ReportsMixin, generic.TemplateView):
     def post(self, request, *args, **kwargs):
         form = self.make_form(request.POST)
         if form.is_valid():
-            subscription = form.build()
+            data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    subscription.save()
-            except IntegrityError:  # the same subscription, added at the same moment
-                form.add_error(None, _("U bent hier al op geabonneerd."))
+                services.subscription_create(
+                    user=request.user,
+                    region=self.region,
+                    kind=data["kind"],
+                    subject_key=data["subject_key"],
+                    subject=data["subject"],
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
             else:
                 messages.success(request, _("Uw abonnement is toegevoegd."))
                 return redirect(self.url("subscription-list"))
@@ -417,7 +421,7 @@ class SubscriptionDeleteView(PostOnlyMixin, ReportsMixin, generic.View):
         )
 
     def post(self, request, *args, **kwargs):
-        self.subscription.delete()
+        services.subscription_delete(subscription=self.subscription)
         messages.success(request, _("Het abonnement is opgezegd."))
         return redirect(self.url("subscription-list"))
 
@@ -497,7 +501,9 @@ class ScheduleUpdateView(ScheduleObjectMixin, generic.UpdateView):
         return context
 
     def form_valid(self, form):
-        schedule = schedules.save_schedule(form.save(commit=False), user=self.request.user)
+        schedule = services.schedule_update(
+            schedule=self.schedule, user=self.request.user, **form.cleaned_data
+        )
         messages.success(
             self.request,
             _("Het schema van de %(kind)s is opgeslagen.")
@@ -613,19 +619,11 @@ class BudgetSharesView(ReportsMixin, generic.TemplateView):
         form = self.make_form(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(form=form))
-        with transaction.atomic():
-            for municipality, percentage in form.shares().items():
-                if percentage is None:
-                    BudgetShare.objects.filter(
-                        region=self.region, municipality=municipality, year=self.year
-                    ).delete()
-                else:
-                    BudgetShare.objects.update_or_create(
-                        region=self.region,
-                        municipality=municipality,
-                        year=self.year,
-                        defaults={"percentage": percentage},
-                    )
+        try:
+            services.budget_share_set(region=self.region, year=self.year, shares=form.shares())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.render_to_response(self.get_context_data(form=form))
         messages.success(
             request,
             _("De verdeelsleutel van %(year)s is opgeslagen (samen %(total)s%%).")

@@ -66,23 +66,6 @@ def _provider(region: Region, value: str) -> Provider:
     return found[0]
 
 
-def _key_with_token(client: ApiClient, token: str, expires_at) -> ApiKey:
-    parsed = services.parse_token(token)
-    if parsed is None:
-        raise CommandError(
-            "--token heeft de vorm jk_<sleutel-id>_<geheim> (sleutel-id ≤ 16 tekens)."
-        )
-    prefix, secret = parsed
-    if ApiKey.objects.filter(prefix=prefix).exists():
-        raise CommandError(f"Er bestaat al een sleutel met sleutel-id {prefix}.")
-    return ApiKey.objects.create(
-        client=client,
-        prefix=prefix,
-        secret_hash=services._hash(secret),  # as issue_key stores it
-        expires_at=expires_at,
-    )
-
-
 class Command(BaseCommand):
     help = "Beheer API-clients en hun sleutels: create, list, revoke."
 
@@ -127,34 +110,37 @@ class Command(BaseCommand):
             region_obj = Region.objects.get(slug=region)
         except Region.DoesNotExist:
             raise CommandError(f"Onbekende regio: {region}") from None
-        client = ApiClient(
-            region=region_obj,
-            name=name,
-            kind=kind,
-            scopes=[s.strip() for s in scopes.split(",") if s.strip()],
-            contact_email=email,
-        )
+        fields = {
+            "region": region_obj,
+            "name": name,
+            "kind": kind,
+            "scopes": [s.strip() for s in scopes.split(",") if s.strip()],
+            "contact_email": email,
+        }
         if municipality:
             found = Municipality.objects.filter(cbs_code=municipality).first()
             if found is None:
                 raise CommandError(f"Onbekende gemeente: {municipality}")
-            client.municipality = found
+            fields["municipality"] = found
         if provider:
-            client.provider = _provider(region_obj, provider)
+            fields["provider"] = _provider(region_obj, provider)
+        expires_at = _expiry(expires)
+        if token and services.parse_token(token) is None:
+            raise CommandError(
+                "--token heeft de vorm jk_<sleutel-id>_<geheim> (sleutel-id ≤ 16 tekens)."
+            )
         try:
-            client.full_clean()
+            client, token = services.api_client_create(
+                **fields, expires_at=expires_at, token=token or None
+            )
         except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                raise CommandError(" ".join(error.messages)) from None
             messages = "; ".join(
                 f"{field}: {' '.join(errs)}" for field, errs in error.message_dict.items()
             )
             raise CommandError(f"Ongeldige client: {messages}") from None
-        expires_at = _expiry(expires)
-        client.save()
-        if token:
-            key = _key_with_token(client, token, expires_at)
-        else:
-            token = services.issue_key(client, expires_at=expires_at)
-            key = client.keys.get()
+        key = client.keys.get()
         until = timezone.localtime(key.expires_at)
         self.stdout.write(
             self.style.SUCCESS(
