@@ -9,6 +9,7 @@ from django.views import generic
 
 from core.ui.forms import add_service_errors
 from core.ui.views import (
+    ConfirmedDeleteMixin,
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
@@ -157,7 +158,7 @@ class ScreeningUpdateView(ServiceFormMixin, ProviderChildMixin, generic.UpdateVi
         return redirect(self.get_success_url())
 
 
-class ScreeningDeleteView(ProviderChildMixin, generic.DeleteView):
+class ScreeningDeleteView(ConfirmedDeleteMixin, ProviderChildMixin, generic.DeleteView):
     pk_url_kwarg = "screening"
     template_name = "generic/confirm_delete.html"
 

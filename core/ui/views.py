@@ -137,13 +137,13 @@ class EditMixin(ServiceFormMixin, RegionMixin):
         kwargs["region"] = self.region
         return kwargs
 
-    def save(self, form):
+    def write(self, form):
         """Write through the app's service; return the object."""
         raise NotImplementedError
 
     def form_valid(self, form):
         try:
-            self.object = self.save(form)
+            self.object = self.write(form)
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
@@ -157,7 +157,7 @@ class ScopedCreateView(EditMixin, generic.CreateView):
 
     create_service = None
 
-    def save(self, form):
+    def write(self, form):
         service = type(self).create_service
         if service is None:
             return instance_save(instance=form.instance, many_to_many=self.many_to_many(form))
@@ -184,7 +184,7 @@ class ScopedUpdateView(EditMixin, generic.UpdateView):
             raise PermissionDenied(_("U mag dit niet wijzigen."))
         return obj
 
-    def save(self, form):
+    def write(self, form):
         service = type(self).update_service
         if service is None:
             return instance_save(instance=form.instance, many_to_many=self.many_to_many(form))
@@ -196,7 +196,16 @@ class ScopedUpdateView(EditMixin, generic.UpdateView):
         return context
 
 
-class ScopedDeleteView(ServiceFormMixin, RegionMixin, generic.DeleteView):
+class ConfirmedDeleteMixin:
+    """For ``generic.DeleteView``s: only the confirmation form's POST deletes (through the
+    view's ``form_valid``, which calls a service). An HTTP DELETE would let Django delete the
+    object itself, past the service: it is refused (405)."""
+
+    def delete(self, request, *args, **kwargs):
+        return self.http_method_not_allowed(request, *args, **kwargs)
+
+
+class ScopedDeleteView(ConfirmedDeleteMixin, ServiceFormMixin, RegionMixin, generic.DeleteView):
     """``delete_service(*, <model>=object)`` deletes; a ``ProtectedError`` becomes a message.
     Without one, ``core.services`` deletes the object."""
 
