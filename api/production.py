@@ -20,7 +20,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 
 from monitoring.imports.formats import human_size
-from monitoring.imports.service import batch_create, import_file
+from monitoring.imports.services import batch_create, import_file
 from monitoring.models import ImportFormat, ImportStatus
 
 from .models import ApiClient, ClientKind, ProductionSubmission
@@ -139,7 +139,7 @@ def submit(*, client: ApiClient, key: str, kind: str, file_format: str, stream) 
         if size <= settings.API_SYNC_IMPORT_BYTES:
             import_file(batch=batch, path=path)
         else:
-            from monitoring.views_import import queue
+            from monitoring.imports.views import queue
 
             keep_file = True  # the task removes it (queue() does when it cannot queue)
             transaction.on_commit(lambda: queue(batch.pk, str(path)))

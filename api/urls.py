@@ -12,7 +12,8 @@ from api.ocds_views import OcdsReleasePackageView
 from contracts.api import BudgetViewSet, ContractViewSet, TariffViewSet
 from core.api.schema import RedocView
 from core.api.views import NotFoundView
-from monitoring.api import KpiDefinitionView, KpiValueViewSet, SignalViewSet
+from monitoring.kpis.api import KpiDefinitionView, KpiValueViewSet
+from monitoring.steering.api import SignalViewSet
 from procurement.api import TenderViewSet
 from providers.api import ProviderViewSet
 from reports.api import ReportViewSet

@@ -9,7 +9,7 @@ For every size (declaration lines in the database, ascending):
 
 1. setup, not measured: filler lines up to the size (bench/generate.py, COPY straight into the
    line tables, ``ANALYZE``: ``bench.run.load_filler``), then
-   ``monitoring.rollups.refresh_region`` (its time is reported) and ``ANALYZE`` again (the
+   ``monitoring.kpis.rollups.refresh_region`` (its time is reported) and ``ANALYZE`` again (the
    rollup table is new);
 2. with Django's test client (in process: routing, middleware, authentication by key,
    throttling, filters, queries, serialising, rendering; no network), as API clients with a
@@ -410,8 +410,8 @@ def main(argv=None) -> None:
     from django.db import connection
     from django.test import Client
 
+    from monitoring.kpis.rollups import refresh_region
     from monitoring.models import KpiRollup
-    from monitoring.rollups import refresh_region
     from segments.models import Region
 
     prepare_landscape(args.region)

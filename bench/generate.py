@@ -178,7 +178,7 @@ class Landscape:
     @classmethod
     def from_db(cls, slug: str) -> Landscape:
         from contracts.models import Contract, TariffVersion
-        from monitoring.demo import _areas
+        from monitoring.demo.production import _areas
         from segments.models import Region
 
         region = Region.objects.get(slug=slug)
@@ -486,7 +486,7 @@ class TableSink:
     pseudonymised here, as the import does, so imported lines of the same BSN match."""
 
     def __init__(self, spool: Path, prefix: str, region_id: int):
-        from monitoring.pseudonym import pseudonymise
+        from monitoring.imports.pseudonym import pseudonymise
 
         self.pseudonymise = pseudonymise
         spool.mkdir(parents=True, exist_ok=True)

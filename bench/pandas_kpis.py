@@ -1,6 +1,6 @@
 """The baseline of the KPI benchmark: the rollup measures of some months computed with pandas.
 
-The same definitions as ``monitoring.rollups`` (see ``monitoring/kpis.py``): for the given
+The same definitions as ``monitoring.kpis.rollups`` (see ``monitoring/kpis.py``): for the given
 months, at every grain, the additive measures of ``KpiRollup``. Two timed parts:
 
 - ``load``: the lines the months need, read from PostgreSQL into DataFrames (declarations of

@@ -10,9 +10,9 @@ For every size (declaration lines in the database, ascending):
 1. setup, not measured: filler lines up to the size minus the import (generated with
    bench/generate.py and loaded with COPY straight into the line tables: declarations and, in
    proportion, trajectories, referrals and outcome measurements), ``ANALYZE``, then
-   ``monitoring.rollups.refresh_region`` (its time is reported);
+   ``monitoring.kpis.rollups.refresh_region`` (its time is reported);
 2. (a) the import of a fresh file of declaration lines (100,000; one new month) through the
-   real service (``monitoring.imports.service.import_file``: read, check, pseudonymise, stage,
+   real service (``monitoring.imports.services.import_file``: read, check, pseudonymise, stage,
    write, refresh the KPIs of the month) against a plain ``COPY`` of the same CSV file into an
    unindexed table of text columns; rows per second of both and their ratio;
 (b) the incremental KPI refresh inside that import (``refresh_for_import``: the rollups of the
@@ -241,8 +241,8 @@ def measured_import(region, path: Path) -> dict:
     """The real import service on the file; the refresh inside it is timed separately."""
     from unittest import mock
 
-    from monitoring import rollups
-    from monitoring.imports.service import batch_create, import_file
+    from monitoring.imports.services import batch_create, import_file
+    from monitoring.kpis import rollups
     from monitoring.models import DatasetKind, ImportFormat, ImportStatus
 
     figures: dict = {}
@@ -286,7 +286,7 @@ def refresh_diagnostics(region, months: list[date]) -> dict:
     statement (``refresh_months`` now turns it off itself); this shows if that comes back."""
     from django.db import connection, transaction
 
-    from monitoring.rollups import refresh_months
+    from monitoring.kpis.rollups import refresh_months
 
     figures = {}
     for label, setting in (("server_jit", None), ("jit_off", "off")):
@@ -486,7 +486,7 @@ def main(argv=None) -> None:
     setup_django()
     from django.db import connection
 
-    from monitoring.rollups import refresh_region
+    from monitoring.kpis.rollups import refresh_region
     from segments.models import Region
 
     prepare_landscape(args.region)

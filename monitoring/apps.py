@@ -8,8 +8,7 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from contracts.production import register_source
-
-        from . import audit  # noqa: F401
-        from .production import production_source
+        from monitoring import audit  # noqa: F401
+        from monitoring.kpis.production import production_source
 
         register_source(production_source)

@@ -2,13 +2,11 @@
 weights, escalation steps, performance dialogues with their agenda and actions, and the annual
 accounts of providers. Imported lines, rollups and signals change by the thousand at every
 import and are not logged here (a signal's handling note is logged by
-``monitoring.dialogues.signal_close``). Imported from ``MonitoringConfig.ready``."""
+``monitoring.steering.dialogues.signal_close``). Imported from ``MonitoringConfig.ready``."""
 
 from auditlog.registry import auditlog
 
-from providers.models import AnnualAccount
-
-from .models import (
+from monitoring.steering.models import (
     AgendaItem,
     DialogueAction,
     Escalation,
@@ -16,6 +14,7 @@ from .models import (
     PerformanceDialogue,
     RiskWeight,
 )
+from providers.models import AnnualAccount
 
 auditlog.register(KpiNorm)
 auditlog.register(RiskWeight)

@@ -11,8 +11,8 @@ def import_batch(batch_id: int, path: str) -> str:
     """Import a spooled upload, then delete the file whatever happened (it holds BSNs).
 
     A batch that already has an outcome is left alone (a task delivered twice)."""
-    from .imports.service import import_file
-    from .models import ImportBatch, ImportStatus
+    from monitoring.imports.models import ImportBatch, ImportStatus
+    from monitoring.imports.services import import_file
 
     try:
         batch = ImportBatch.objects.select_related("region").get(pk=batch_id)

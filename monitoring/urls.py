@@ -2,9 +2,9 @@
 dashboards and drill-downs (``urls_dashboard``), and steering: signals, escalations,
 performance dialogues, norms and provider finance (``urls_steering``)."""
 
-from .urls_dashboard import urlpatterns as dashboard_patterns
-from .urls_import import urlpatterns as import_patterns
-from .urls_steering import urlpatterns as steering_patterns
+from monitoring.dashboards.urls import urlpatterns as dashboard_patterns
+from monitoring.imports.urls import urlpatterns as import_patterns
+from monitoring.steering.urls import urlpatterns as steering_patterns
 
 app_name = "monitoring"
 

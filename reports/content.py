@@ -7,7 +7,7 @@ the PDF and the HTML page without reading the database, so a stored snapshot ren
 the same document.
 
 The KPI values equal the dashboards' for the same month: the selectors are called exactly as
-the dashboard views call them (``monitoring.views_dashboard``), with every contract and every
+the dashboard views call them (``monitoring.dashboards.views``), with every contract and every
 rollup row of the region (region roles see all of them). The municipal report is read by
 municipal users, so its small cells are suppressed as on their dashboard.
 
@@ -35,8 +35,9 @@ from django.utils.translation import gettext_lazy
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
 from core.ui.formatting import euro, format_date, format_value, month_label
-from monitoring import selectors
-from monitoring.kpis import DEFINITIONS, Measures
+from monitoring.dashboards import selectors
+from monitoring.dashboards.selectors import Subject
+from monitoring.kpis.definitions import DEFINITIONS, Measures
 from monitoring.models import (
     ActionStatus,
     DialogueAction,
@@ -48,8 +49,7 @@ from monitoring.models import (
     Signal,
     SignalStatus,
 )
-from monitoring.norms import judge, segment_norms
-from monitoring.selectors import Subject
+from monitoring.steering.norms import judge, segment_norms
 from monitoring.templatetags.monitoring_tags import norm_text
 
 from .models import CADENCE, BudgetShare, ReportKind

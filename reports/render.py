@@ -1,8 +1,8 @@
 """How a report looks: a snapshot (``reports.content``) as a tagged PDF and as an HTML page.
 
 Nothing here reads the database: the charts are drawn again from the snapshot's figures with
-``monitoring.charts``, so a stored snapshot renders to the same document. The PDF and the page
-share the body template ``reports/document/_body.html``.
+``monitoring.dashboards.charts``, so a stored snapshot renders to the same document. The PDF and
+the page share the body template ``reports/document/_body.html``.
 
 The PDF is written by WeasyPrint as a tagged PDF (``pdf_tags=True``) with its title, author
 and language (``nl``) from the HTML; no resource is fetched from the network (only ``file:``
@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from weasyprint.urls import URLFetcher
 
-from monitoring import charts
+from monitoring.dashboards import charts
 
 PDF_TEMPLATE = "reports/document/pdf.html"
 #: chart sizes in the PDF (px at 96 dpi; the text column of A4 is about 620 px wide)

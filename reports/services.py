@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from core.scoping import scope_for
-from monitoring.selectors import contracts_in_force
+from monitoring.dashboards.selectors import contracts_in_force
 from providers.models import Provider
 from segments.models import Municipality, Segment
 

@@ -28,9 +28,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from monitoring.imports.models import DatasetKind, EndReason, ImportFormat, Referrer
 from segments.codes import Unit
-
-from ..models import DatasetKind, EndReason, ImportFormat, Referrer
 
 DELIMITER = ";"
 #: columns that may be left out of the header altogether

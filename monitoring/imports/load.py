@@ -27,8 +27,15 @@ from datetime import date
 from django.db import connection
 from django.utils.translation import gettext as _
 
-from ..models import LINE_MODELS, DatasetKind
-from .validate import ERROR_LIMIT, FIELD_COLUMNS, KIND_FIELDS, SPAN_FIELDS, Errors, Lookups
+from monitoring.imports.models import LINE_MODELS, DatasetKind
+from monitoring.imports.validate import (
+    ERROR_LIMIT,
+    FIELD_COLUMNS,
+    KIND_FIELDS,
+    SPAN_FIELDS,
+    Errors,
+    Lookups,
+)
 
 #: advisory lock class for "an import is writing in this region" (PostgreSQL)
 LOCK_CLASS = 5_240_517

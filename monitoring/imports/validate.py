@@ -25,12 +25,11 @@ from django.utils.translation import gettext as _
 from contracts.models import Contract, FundingArrangement
 from contracts.terms import add_months, add_years
 from core.ui.formatting import euro
+from monitoring.imports.formats import MAX_AMOUNT, MAX_PER_MONTH, MAX_PLACES
+from monitoring.imports.models import DatasetKind, EndReason, OutcomeMoment, Referrer
+from monitoring.imports.pseudonym import is_valid_bsn, normalise_bsn, pseudonymise
 from segments.codes import Unit
 from segments.models import Municipality, Product
-
-from ..models import DatasetKind, EndReason, OutcomeMoment, Referrer
-from ..pseudonym import is_valid_bsn, normalise_bsn, pseudonymise
-from .formats import MAX_AMOUNT, MAX_PER_MONTH, MAX_PLACES
 
 MAX_REFERENCE = 64
 ERROR_LIMIT = 1000

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 
 from contracts.codes import Direction
 from core.ui import formatting
-from monitoring import charts
-from monitoring.models import Level
+from monitoring.dashboards import charts
+from monitoring.steering.models import Level
 
 register = template.Library()
 

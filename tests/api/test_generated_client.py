@@ -1,5 +1,5 @@
 """A client generated from the committed openapi.yaml by openapi-python-client reads a
-municipality's KPI values from the running app: the same values as monitoring.selectors
+municipality's KPI values from the running app: the same values as monitoring.dashboards.selectors
 computes, and none of another municipality."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.conf import settings
 
 from api import services
 from api.models import ApiClient, ApiScope, ClientKind
-from monitoring import selectors
-from monitoring.api import API_KPIS
+from monitoring.dashboards import selectors
+from monitoring.kpis.api import API_KPIS
 from monitoring.models import Grain
 from tests.monitoring.test_selectors import fill, month, rollup
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from api.models import ClientKind
 from contracts.codes import Kpi
-from monitoring.selectors import kpi_series
+from monitoring.dashboards.selectors import kpi_series
 from tests.monitoring.test_selectors import fill
 
 from .conftest import C, F, W, make_client

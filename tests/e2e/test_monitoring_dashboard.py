@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from core.roles import Role
-from monitoring import rollups
+from monitoring.kpis import rollups
 from monitoring.models import Declaration, Trajectory
 from tests.accounts.factories import user_with_role
 from tests.conftest import build_world

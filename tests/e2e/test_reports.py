@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from core.roles import Role
-from monitoring import rollups
+from monitoring.kpis import rollups
 from reports.models import Report, ReportStatus
 from tests.accounts.factories import user_with_role
 from tests.conftest import build_world

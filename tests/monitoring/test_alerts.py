@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from contracts.models import Budget, BudgetRevision, KpiAgreement
-from monitoring import alerts
 from monitoring.models import Grain, KpiNorm, KpiRollup, RiskWeight, Signal
+from monitoring.steering import alerts
 from providers.models import AnnualAccount
 from tests.monitoring.test_rollups import FEB, JAN, MAR, build_kpi_world
 
@@ -294,7 +294,7 @@ def test_risk_score_without_signals(kw):
 
 def test_refresh_then_evaluate_end_to_end(kw):
     """The refresh feeds the evaluation: C1's drop-out in March is 2 of 3 ended, too few."""
-    from monitoring import rollups
+    from monitoring.kpis import rollups
 
     agreement(kw.c1, "dropout", "lower", "10", "20", "30")
     agreement(kw.c1, "unique_youths", "lower", "5", "8", "9")  # 10 youths in March: red

@@ -9,7 +9,7 @@ import pytest
 from django.utils import translation
 
 from core.ui import formatting
-from monitoring import charts
+from monitoring.dashboards import charts
 
 D = Decimal
 SVG = "{http://www.w3.org/2000/svg}"

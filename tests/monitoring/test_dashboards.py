@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 
 from contracts.codes import Kpi
-from monitoring import rollups
+from monitoring.kpis import rollups
 from monitoring.models import Declaration, Grain, KpiRollup, Level, Signal, Trajectory
 from tests.monitoring.test_selectors import OCT, fill
 

@@ -17,10 +17,10 @@ from contracts.codes import Kpi
 from contracts.demo import ZHZ_LOW_OCCUPANCY, load_contracts
 from contracts.models import Contract
 from demo.users import load_users
-from monitoring import kpis
-from monitoring.demo import load_production
-from monitoring.demo_steering import load_steering
-from monitoring.dialogues import is_overdue
+from monitoring.demo.production import load_production
+from monitoring.demo.steering import load_steering
+from monitoring.kpis import definitions as kpis
+from monitoring.kpis.rollups import month_range
 from monitoring.models import (
     ActionStatus,
     Allocation,
@@ -42,7 +42,7 @@ from monitoring.models import (
     SignalSource,
     Trajectory,
 )
-from monitoring.rollups import month_range
+from monitoring.steering.dialogues import is_overdue
 from procurement.demo import load_procurement
 from providers import finance
 from providers.demo import load_providers
@@ -242,7 +242,7 @@ def test_bench_generator_files_pass_the_import(zhz, tmp_path):
     """bench/generate.py writes files the import accepts as they are (valid BSNs, contracts,
     products, municipalities and dates), deterministically per seed."""
     from bench.generate import CsvSink, Landscape, generate
-    from monitoring.imports.service import batch_create, import_file
+    from monitoring.imports.services import batch_create, import_file
     from monitoring.models import DatasetKind, ImportFormat, ImportStatus
 
     landscape = Landscape.from_db("zhz")

@@ -12,7 +12,6 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from monitoring import dialogues
 from monitoring.models import (
     ActionStatus,
     DialogueAction,
@@ -21,6 +20,7 @@ from monitoring.models import (
     Signal,
     SignalStatus,
 )
+from monitoring.steering import dialogues
 
 pytestmark = pytest.mark.django_db
 

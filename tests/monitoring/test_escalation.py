@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from monitoring.models import Escalation
-from monitoring.services import escalation_close, escalation_current, escalation_start
+from monitoring.steering.services import escalation_close, escalation_current, escalation_start
 from tests.providers.factories import ProviderFactory
 from tests.segments.factories import RegionFactory
 

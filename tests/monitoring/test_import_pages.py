@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from monitoring.imports.service import batch_create
+from monitoring.imports.services import batch_create
 from monitoring.models import Declaration, ImportBatch, ImportStatus
 from tests.monitoring.test_import_service import (
     BAD_BSN,

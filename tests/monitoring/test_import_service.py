@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from monitoring.imports.service import batch_create, import_file
+from monitoring.imports.pseudonym import pseudonymise
+from monitoring.imports.services import batch_create, import_file
 from monitoring.models import (
     LINE_MODELS,
     Allocation,
@@ -30,7 +31,6 @@ from monitoring.models import (
     Referral,
     Trajectory,
 )
-from monitoring.pseudonym import pseudonymise
 from tests.segments.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -410,7 +410,7 @@ def test_a_failing_refresh_rolls_the_import_back(world_a, tmp_path, monkeypatch)
     def broken(*args, **kwargs):
         raise RuntimeError("rollups kapot")
 
-    monkeypatch.setattr("monitoring.rollups.refresh_for_import", broken)
+    monkeypatch.setattr("monitoring.kpis.rollups.refresh_for_import", broken)
     before = line_counts()
     batch = run(world_a, "declaraties", write(tmp_path, declaration_csv(world_a, [{}, {}])))
     assert batch.status == ImportStatus.FAILED
@@ -472,7 +472,7 @@ def test_a_reference_twice_in_one_file(world_a, tmp_path):
 
 
 def test_a_correction_replaces_the_line(world_a, tmp_path):
-    from monitoring.production import production_source
+    from monitoring.kpis.production import production_source
 
     contract = world_a.con.contract
     d1 = Declaration.objects.get(contract=contract, reference="D1")  # 2026-01, 10 uur
@@ -911,7 +911,7 @@ def test_trailing_delimiters_of_a_spreadsheet_are_ignored(world_a, tmp_path):
 
 
 def test_progress_is_saved_while_checking(world_a, tmp_path, monkeypatch):
-    monkeypatch.setattr("monitoring.imports.service.PROGRESS_EVERY", 2)
+    monkeypatch.setattr("monitoring.imports.services.PROGRESS_EVERY", 2)
     path = write(
         tmp_path, declaration_csv(world_a, [{"maand": f"2026-{m:02d}"} for m in range(4, 9)])
     )

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from contracts.codes import Kpi
-from monitoring import kpis, rollups
+from monitoring.kpis import definitions as kpis
+from monitoring.kpis import rollups
 from monitoring.models import KpiRollup
 from tests.monitoring.test_rollups import FEB, MAR, build_kpi_world
 

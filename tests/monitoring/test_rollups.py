@@ -14,7 +14,7 @@ from itertools import count
 import pytest
 
 from contracts.models import Contract
-from monitoring import rollups
+from monitoring.kpis import rollups
 from monitoring.models import (
     Declaration,
     Grain,
@@ -422,7 +422,7 @@ def test_refresh_for_import_refreshes_and_evaluates(kw, monkeypatch):
     rollups.refresh_region(kw.region.pk, signals=False)
     evaluated = []
     monkeypatch.setattr(
-        "monitoring.alerts.evaluate", lambda region_id, months: evaluated.append(months)
+        "monitoring.steering.alerts.evaluate", lambda region_id, months: evaluated.append(months)
     )
     decl(kw, kw.c2, kw.m1, "y30", kw.amb, FEB, "5.00")
     months = rollups.refresh_for_import(kw.region.pk, "declaraties", [(FEB, FEB)])
@@ -447,10 +447,11 @@ def test_refresh_kpis_command(kw):
 
 
 def _reference(w, month):
-    """The measures of ``month`` per key, straight from the definitions in monitoring.kpis."""
+    """The measures of ``month`` per key, straight from the definitions in
+    monitoring.kpis.definitions."""
     from collections import defaultdict
 
-    from monitoring.kpis import care_level, days_in_month
+    from monitoring.kpis.definitions import care_level, days_in_month
 
     nxt = rollups.add_months(month, 1)
     contracts = {c.pk: c for c in Contract.objects.filter(region=w.region)}

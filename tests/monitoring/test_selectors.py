@@ -16,10 +16,10 @@ from django.test.utils import CaptureQueriesContext
 
 from contracts import services
 from contracts.codes import Kpi
-from monitoring import selectors
-from monitoring.kpis import Measures
+from monitoring.dashboards import selectors
+from monitoring.dashboards.selectors import Subject
+from monitoring.kpis.definitions import Measures
 from monitoring.models import Grain, KpiNorm, KpiRollup, Level
-from monitoring.selectors import Subject
 from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db

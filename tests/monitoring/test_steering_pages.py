@@ -15,7 +15,6 @@ import pytest
 from django.urls import NoReverseMatch, reverse
 
 from contracts.models import KpiAgreement
-from monitoring import alerts, views_steering
 from monitoring.models import (
     ActionStatus,
     DialogueAction,
@@ -27,6 +26,8 @@ from monitoring.models import (
     Signal,
     SignalStatus,
 )
+from monitoring.steering import alerts
+from monitoring.steering import views as views_steering
 from providers.models import AnnualAccount
 
 from .test_dialogues import make_signal

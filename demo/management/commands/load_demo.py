@@ -7,7 +7,7 @@ from django.db import transaction
 from api.demo import load_api_clients
 from contracts.demo import load_contracts
 from demo.users import DEMO_PASSWORD, load_users
-from monitoring.demo import load_production
+from monitoring.demo.production import load_production
 from procurement.demo import load_procurement
 from providers.demo import load_providers
 from reports.demo import load_reports

@@ -11,8 +11,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.imports.formats import FileProblem, format_for
-from monitoring.imports.service import batch_create, import_file
-from monitoring.models import DatasetKind, ImportFormat, ImportStatus
+from monitoring.imports.models import DatasetKind, ImportFormat, ImportStatus
+from monitoring.imports.services import batch_create, import_file
 from segments.models import Region
 
 SHOWN_ERRORS = 50

@@ -4,7 +4,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from monitoring.rollups import refresh_region
+from monitoring.kpis.rollups import refresh_region
 from segments.models import Region
 
 

@@ -2,14 +2,15 @@
 
 from django.urls import path
 
-from . import views_dashboard as v
+from monitoring.dashboards import views as v
+from monitoring.dashboards import views_lines
 
 urlpatterns = [
     path("", v.RegionDashboardView.as_view(), name="region"),
     path("aanbieders/<int:pk>/", v.ProviderDashboardView.as_view(), name="provider"),
     path("segmenten/<int:pk>/", v.SegmentDashboardView.as_view(), name="segment"),
     path("gemeenten/<int:pk>/", v.MunicipalityDashboardView.as_view(), name="municipality"),
-    path("dekking/", v.CoverageView.as_view(), name="coverage"),
-    path("productie/", v.LinesView.as_view(), name="lines"),
-    path("kpi-definities/", v.DefinitionsView.as_view(), name="definitions"),
+    path("dekking/", views_lines.CoverageView.as_view(), name="coverage"),
+    path("productie/", views_lines.LinesView.as_view(), name="lines"),
+    path("kpi-definities/", views_lines.DefinitionsView.as_view(), name="definitions"),
 ]

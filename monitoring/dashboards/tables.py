@@ -7,8 +7,7 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 from core.ui.formatting import euro, format_number
-
-from .models import (
+from monitoring.imports.models import (
     Allocation,
     DatasetKind,
     Declaration,

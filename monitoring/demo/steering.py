@@ -38,24 +38,22 @@ from django.db.models import Max, Min
 
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
-from providers.models import AnnualAccount
-from segments.models import Product, Region, Segment
-
-from .kpis import care_level
-from .models import (
+from monitoring.imports.models import (
     DROPOUT_REASONS,
     Allocation,
     Declaration,
     EndReason,
-    KpiNorm,
-    KpiRollup,
     OutcomeMeasurement,
     OutcomeMoment,
     Referral,
     Referrer,
-    RiskWeight,
     Trajectory,
 )
+from monitoring.kpis.definitions import care_level
+from monitoring.kpis.models import KpiRollup
+from monitoring.steering.models import KpiNorm, RiskWeight
+from providers.models import AnnualAccount
+from segments.models import Product, Region, Segment
 
 SEED = "jeugdinkoop-monitoring-2025-2026"
 FIRST_DAY = date(2025, 1, 1)
@@ -586,9 +584,11 @@ def load_accounts(region: Region) -> dict[str, int]:
 
 
 def refresh(region: Region, force: bool = False) -> dict[str, int]:
-    """KPI rollups and signals of the region (monitoring.rollups / monitoring.alerts); skipped
-    when the region already has rollups and nothing new was loaded."""
-    from . import alerts, rollups
+    """KPI rollups and signals of the region (monitoring.kpis.rollups /
+    monitoring.steering.alerts); skipped when the region already has rollups
+    and nothing new was loaded."""
+    from monitoring.kpis import rollups
+    from monitoring.steering import alerts
 
     if not force and KpiRollup.objects.filter(region=region).exists():
         return {}
@@ -646,9 +646,8 @@ def _user(username: str):
 def _signalled(region: Region, contract: str | None = None):
     """The provider to talk to: with red signals and, for a readable agenda, at most a dozen
     open KPI signals (the most of those); else the one with the most open signals."""
+    from monitoring.steering.models import Level, Signal, SignalSource, SignalStatus
     from providers.models import Provider
-
-    from .models import Level, Signal, SignalSource, SignalStatus
 
     signals = Signal.objects.filter(
         region=region, source=SignalSource.KPI, status=SignalStatus.OPEN
@@ -672,12 +671,16 @@ def load_steering(region: Region) -> dict[str, int]:
     """West-Brabant Oost: a dialogue held in 2026 with a provider with red signals (see
     ``_signalled``). Zuid-Holland Zuid: an escalation (dialogue, then an improvement plan that
     is still open) with the provider of the low-occupancy contract, and a planned dialogue
-    with it. Through the services of monitoring.dialogues and monitoring.services; skipped when
-    the region already has dialogues or escalations."""
+    with it. Through the services of monitoring.steering.dialogues and monitoring.steering.services;
+    skipped when     the region already has dialogues or escalations."""
     from contracts.demo import ZHZ_LOW_OCCUPANCY
-
-    from . import dialogues, services
-    from .models import ActionStatus, Escalation, EscalationStep, PerformanceDialogue
+    from monitoring.steering import dialogues, services
+    from monitoring.steering.models import (
+        ActionStatus,
+        Escalation,
+        EscalationStep,
+        PerformanceDialogue,
+    )
 
     if (
         PerformanceDialogue.objects.filter(region=region).exists()

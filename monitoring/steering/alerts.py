@@ -2,8 +2,8 @@
 
 KPI signals (:func:`evaluate`): for every contract-grain rollup row of the evaluated months and
 every KPI that has a norm for the contract (its KPI agreement, else its segment's norm; see
-``monitoring.norms``), the month's figure is judged. Amber or red opens (or updates) the signal
-with key ``kpi:c<contract>:<kpi>:<YYYY-MM>``; a green figure, or no figure, closes it, and a
+``monitoring.steering.norms``), the month's figure is judged. Amber or red opens (or updates) the
+signal with key ``kpi:c<contract>:<kpi>:<YYYY-MM>``; a green figure, or no figure, closes it, and a
 green figure also closes the still-open signals of that contract and KPI of earlier months: the
 figure is back within its norm. A signal a person closed (``handled_at``) is reopened by a
 later evaluation only when its level worsens (amber → red). So that re-evaluating an old month
@@ -45,12 +45,12 @@ from django.utils import formats, timezone, translation
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
 from core.ui.formatting import euro, percent
+from monitoring.kpis import definitions as kpis
+from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.steering.models import Level, RiskWeight, Signal, SignalSource, SignalStatus
+from monitoring.steering.norms import Norm, contract_norms, judge
 from providers import finance
 from providers.models import AnnualAccount, Provider
-
-from . import kpis
-from .models import Grain, KpiRollup, Level, RiskWeight, Signal, SignalSource, SignalStatus
-from .norms import Norm, contract_norms, judge
 
 #: ratios with a smaller denominator are not judged (too few to say anything)
 MIN_COUNT = 5

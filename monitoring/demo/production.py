@@ -39,11 +39,10 @@ from contracts.codes import ArrangementModel, BudgetKind, OutputPayment
 from contracts.demo import AMS_STACKING, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
 from core.ui.formatting import money
+from monitoring.demo.steering import load_monitoring
+from monitoring.imports.models import Allocation, Declaration, EndReason, Occupancy, Trajectory
 from segments.codes import Intensity, ParticipationLevel, Unit
 from segments.models import Municipality, Participation, Region
-
-from .demo_steering import load_monitoring
-from .models import Allocation, Declaration, EndReason, Occupancy, Trajectory
 
 SEED = "jeugdinkoop-productie-2025-2026"
 FIRST_MONTH = date(2025, 1, 1)
@@ -555,7 +554,7 @@ def _has_production(region: Region) -> bool:
 
 def load_production(region: Region) -> dict[str, int]:
     """Production for the region's demo contracts, then the monitoring data on top of it
-    (monitoring.demo_steering: trajectories, referrals, outcomes, norms, annual accounts,
+    (monitoring.demo.steering: trajectories, referrals, outcomes, norms, annual accounts,
     rollups, signals, dialogues). Each part is skipped when the region already has it."""
     counts = _load_production(region)
     counts.update(load_monitoring(region))

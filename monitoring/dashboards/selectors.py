@@ -43,13 +43,14 @@ from django.utils.translation import gettext_lazy
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
 from core.ui.formatting import format_value, month_label
+from monitoring.imports.models import DatasetKind
+from monitoring.kpis import definitions as kpis
+from monitoring.kpis.definitions import DEFINITIONS, Measures
+from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.steering.models import Level, Signal, SignalStatus
+from monitoring.steering.norms import Norm, contract_norms, judge, segment_norms
 from providers.models import Provider
 from segments.models import Municipality, Segment
-
-from . import kpis
-from .kpis import DEFINITIONS, Measures
-from .models import DatasetKind, Grain, KpiRollup, Level, Signal, SignalStatus
-from .norms import Norm, contract_norms, judge, segment_norms
 
 ZERO = Decimal(0)
 SMALL_CELL = 5
@@ -803,7 +804,7 @@ def _row(subject, obj, measures, month, *, suppressed=False, norms=None) -> Row:
 
 
 def risk_scores(region) -> dict:
-    from .alerts import risk_scores as scores
+    from monitoring.steering.alerts import risk_scores as scores
 
     return scores(region.pk)
 

@@ -18,11 +18,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
+from monitoring.dashboards.selectors import add_months, parse_month
+from monitoring.imports.models import LINE_MODELS, DatasetKind, OutcomeMoment
 from providers.models import Provider
 from segments.models import Municipality, Segment
-
-from .models import LINE_MODELS, DatasetKind, OutcomeMoment
-from .selectors import add_months, parse_month
 
 #: the kinds the drill-down lists (by their ``soort`` value)
 KINDS = [

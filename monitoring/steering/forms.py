@@ -1,7 +1,6 @@
 """Forms and filters of the steering pages: signals, escalation, dialogues, norms, weights and
-provider finance. They collect input; the services (``monitoring.dialogues``,
-``monitoring.services``) decide and say why not. Norms, weights and annual accounts have no
-rules beyond their fields, so their forms check and save them."""
+provider finance. They collect input; the services (``monitoring.steering.dialogues``,
+``monitoring.steering.services``) decide, save and say why not."""
 
 from __future__ import annotations
 
@@ -11,23 +10,21 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from contracts.codes import Direction
 from contracts.forms import date_widget, text_widget
-from providers.models import AnnualAccount, Provider
-from segments.filters import RegionFilterSet
-from segments.models import Segment
-
-from .dialogues import TOPICS
-from .models import (
+from monitoring.steering.dialogues import TOPICS
+from monitoring.steering.models import (
     ActionStatus,
     EscalationStep,
     KpiNorm,
     Level,
-    RiskWeight,
     Signal,
     SignalSource,
     SignalStatus,
 )
+from monitoring.steering.norms import threshold_order_error
+from providers.models import AnnualAccount, Provider
+from segments.filters import RegionFilterSet
+from segments.models import Segment
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
@@ -126,18 +123,6 @@ class ActionUpdateForm(forms.Form):
 # ---------------------------------------------------------------- norms and weights
 
 
-def threshold_order_error(direction, norm, amber, red):
-    """The same rule and message as a contract's KPI agreement (``KpiAgreement.clean``)."""
-    if None in (norm, amber, red):
-        return None
-    if direction == Direction.HIGHER_IS_BETTER:
-        if not norm >= amber >= red:
-            return _("Bij 'hoger is beter' geldt: norm ≥ drempel oranje ≥ drempel rood.")
-    elif not norm <= amber <= red:
-        return _("Bij 'lager is beter' geldt: norm ≤ drempel oranje ≤ drempel rood.")
-    return None
-
-
 CONSTRAINED_NORM_FIELDS = (
     "segment",
     "kpi",
@@ -177,15 +162,6 @@ class KpiNormForm(forms.ModelForm):
         )
         if message:
             self.add_error("amber_threshold", message)
-        segment, kpi = data.get("segment"), data.get("kpi")
-        if segment and kpi:
-            others = KpiNorm.objects.filter(segment=segment, kpi=kpi)
-            if self.instance.pk:
-                others = others.exclude(pk=self.instance.pk)
-            if others.exists():
-                self.add_error(
-                    "kpi", _("Voor deze KPI bestaat al een norm in dit segment; wijzig die.")
-                )
         return data
 
 
@@ -211,23 +187,6 @@ class RiskWeightsForm(forms.Form):
                     attrs={"inputmode": "decimal", "autocomplete": "off", "size": 5}
                 ),
             )
-
-    def save(self, region) -> int:
-        """Store the weights that changed; returns how many."""
-        current = {w.topic: w for w in RiskWeight.objects.filter(region=region)}
-        changed = 0
-        for topic, _label in TOPICS:
-            value = self.cleaned_data[topic]
-            row = current.get(topic)
-            if row is None:
-                if value != Decimal("1"):
-                    RiskWeight.objects.create(region=region, topic=topic, weight=value)
-                    changed += 1
-            elif row.weight != value:
-                row.weight = value
-                row.save(update_fields=["weight"])
-                changed += 1
-        return changed
 
 
 # ---------------------------------------------------------------- provider finance

@@ -9,8 +9,7 @@ from contracts.settlement import Allocation as AllocationFact
 from contracts.settlement import Delivery, Production
 from contracts.settlement import Occupancy as OccupancyFact
 from contracts.settlement import Trajectory as TrajectoryFact
-
-from .models import Allocation, Declaration, Occupancy, Trajectory
+from monitoring.imports.models import Allocation, Declaration, Occupancy, Trajectory
 
 
 def production_source(contract_ids, start: date, end: date) -> dict[int, Production]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_import as v
+from monitoring.imports import views as v
 
 urlpatterns = [
     path("imports/", v.ImportListView.as_view(), name="import-list"),

@@ -10,8 +10,8 @@ it):
    transaction, so that the import page shows it;
 3. in ONE transaction: the checks across lines, then, if nothing at all was wrong, the corrected
    lines deactivated, the new lines inserted, the KPI rollups of the touched months refreshed
-   (``monitoring.rollups.refresh_for_import``) and the batch marked succeeded. Any error: nothing
-   is written and the batch is rejected with every error by row and column. An unexpected
+   (``monitoring.kpis.rollups.refresh_for_import``) and the batch marked succeeded. Any error:
+   nothing is written and the batch is rejected with every error by row and column. An unexpected
    exception: the transaction is rolled back and the batch marked failed.
 """
 
@@ -30,10 +30,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ..models import ImportBatch, ImportFormat, ImportStatus
-from .formats import FileProblem, check_size, column_names, open_rows, scan
-from .load import Stage
-from .validate import ERROR_LIMIT, Errors, Lookups, make_checker
+from monitoring.imports.formats import FileProblem, check_size, column_names, open_rows, scan
+from monitoring.imports.load import Stage
+from monitoring.imports.models import ImportBatch, ImportFormat, ImportStatus
+from monitoring.imports.validate import ERROR_LIMIT, Errors, Lookups, make_checker
 
 logger = logging.getLogger(__name__)
 
@@ -69,7 +69,7 @@ def _save(batch: ImportBatch, **fields) -> None:
 def _refresh(region_id: int, kind: str, spans) -> list[str]:
     if not spans:
         return []
-    from monitoring.rollups import refresh_for_import
+    from monitoring.kpis.rollups import refresh_for_import
 
     months = refresh_for_import(region_id, kind, spans)
     return sorted({m.isoformat() for m in months})

@@ -32,9 +32,9 @@ from django.utils.translation import gettext_lazy
 
 from contracts.codes import Kpi
 from core.ui.formatting import euro, percent
-
-from . import alerts, kpis
-from .models import (
+from monitoring.kpis import definitions as kpis
+from monitoring.steering import alerts
+from monitoring.steering.models import (
     ActionStatus,
     AgendaItem,
     DialogueAction,

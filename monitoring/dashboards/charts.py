@@ -43,7 +43,7 @@ UNITS = ("aantal", "euro", "dagen", "procent", "cijfer")
 
 
 def _level_word(level: str) -> str:
-    from .models import Level
+    from monitoring.steering.models import Level
 
     return str(Level(level).label)
 
@@ -614,7 +614,7 @@ def spend_chart(
     when the forecast passes it, the month the budget runs out.
 
     ``monthly``: the amount of each month, January first, in order."""
-    from .kpis import run_out_month
+    from monitoring.kpis.definitions import run_out_month
 
     monthly = list(monthly)
     actual = cumulative(monthly)

@@ -4,8 +4,8 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .imports.formats import FileProblem, check_size, format_for, human_size
-from .models import DatasetKind, ImportFormat
+from monitoring.imports.formats import FileProblem, check_size, format_for, human_size
+from monitoring.imports.models import DatasetKind, ImportFormat
 
 
 class ImportForm(forms.Form):

@@ -1,8 +1,9 @@
 """KPI rollups: the additive measures of every month at every grain, computed in the database.
 
 ``KpiRollup`` holds one row per (region, month, grain, key) with the measures the KPIs of
-``monitoring.kpis`` are ratios of. The rows are computed by set-based SQL (one ``INSERT ...
-SELECT ... GROUP BY`` per chunk of months), never by looping over lines in Python, and are
+``monitoring.kpis.definitions`` are ratios of. The rows are computed by set-based SQL (one
+``INSERT ... SELECT ... GROUP BY`` per chunk of months), never by looping over lines in
+Python, and are
 refreshed incrementally: an import refreshes only the months it can change
 (:func:`refresh_for_import`), deleting those months' rows of the region and inserting them anew.
 
@@ -47,21 +48,24 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from contracts.models import Contract
-from segments.models import Product, Region
-
-from .kpis import CRISIS_CATEGORIES, REENTRY_DAYS, RESIDENTIAL_CATEGORIES, TRANSFER_DAYS
-from .models import (
+from monitoring.imports.models import (
     DROPOUT_REASONS,
     DatasetKind,
     Declaration,
-    Grain,
-    KpiRollup,
     Occupancy,
     OutcomeMeasurement,
     OutcomeMoment,
     Referral,
     Trajectory,
 )
+from monitoring.kpis.definitions import (
+    CRISIS_CATEGORIES,
+    REENTRY_DAYS,
+    RESIDENTIAL_CATEGORIES,
+    TRANSFER_DAYS,
+)
+from monitoring.kpis.models import Grain, KpiRollup
+from segments.models import Product, Region
 
 #: months per statement: bounds the size of the materialised facts on a full refresh
 CHUNK_MONTHS = 6
@@ -593,7 +597,7 @@ def refresh_for_import(
     ``spans`` are (first day, last day or ``None``) of every line added *and* of every line a
     correction made inactive: declarations/occupancy (month, month), outcomes (measured_on,
     measured_on), referrals (referred_on, referred_on), trajectories (started_on, ended_on)."""
-    from . import alerts
+    from monitoring.steering import alerts
 
     months = months_for_import(region_id, kind, spans)
     if months:
@@ -606,7 +610,7 @@ def refresh_region(region_id: int, *, signals: bool = True) -> int:
     """Recompute every month of the region from its first to its last month with data (rows of
     other months are removed); then, unless ``signals=False``, the KPI signals of all those
     months and the finance signals. Returns the rollup rows written."""
-    from . import alerts
+    from monitoring.steering import alerts
 
     bounds = data_bounds(region_id)
     with transaction.atomic():

@@ -29,12 +29,11 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from monitoring.imports import services
+from monitoring.imports.formats import COLUMNS, human_size
+from monitoring.imports.forms import ImportForm
+from monitoring.imports.models import DatasetKind, ImportBatch, ImportStatus
 from segments.viewmixins import RegionMixin
-
-from .forms_import import ImportForm
-from .imports import service
-from .imports.formats import COLUMNS, human_size
-from .models import DatasetKind, ImportBatch, ImportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -103,7 +102,7 @@ def spool(upload, suffix: str) -> Path:
 def queue(batch_id: int, path: str) -> None:
     """Hand the batch to the worker (or, without a broker, run it now); if that fails, say so
     on the batch and remove the file."""
-    from .tasks import import_batch
+    from monitoring.tasks import import_batch
 
     try:
         import_batch.delay(batch_id, path)
@@ -152,7 +151,7 @@ class ImportCreateView(ImportMixin, generic.FormView):
         path = spool(upload, data["file_format"])
         try:
             with transaction.atomic():
-                batch = service.batch_create(
+                batch = services.batch_create(
                     region=self.region,
                     kind=data["kind"],
                     file_format=data["file_format"],

@@ -15,10 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
+
 from contracts.codes import Direction
 from contracts.models import KpiAgreement
-
-from .models import KpiNorm, Level
+from monitoring.steering.models import KpiNorm, Level
 
 
 @dataclass(frozen=True)
@@ -91,3 +92,15 @@ def contract_norms(contracts) -> dict[tuple[int, str], Norm]:
     for row in KpiAgreement.objects.filter(contract__in=[c.pk for c in contracts]):
         result[(row.contract_id, row.kpi)] = Norm.of(row, "contract")
     return result
+
+
+def threshold_order_error(direction, norm, amber, red):
+    """The same rule and message as a contract's KPI agreement (``KpiAgreement.clean``)."""
+    if None in (norm, amber, red):
+        return None
+    if direction == Direction.HIGHER_IS_BETTER:
+        if not norm >= amber >= red:
+            return gettext_lazy("Bij 'hoger is beter' geldt: norm ≥ drempel oranje ≥ drempel rood.")
+    elif not norm <= amber <= red:
+        return gettext_lazy("Bij 'lager is beter' geldt: norm ≤ drempel oranje ≤ drempel rood.")
+    return None

@@ -1,0 +1,1 @@
+"""Demo data of monitoring: production (:mod:`.production`) and steering (:mod:`.steering`)."""

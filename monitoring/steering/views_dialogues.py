@@ -1,0 +1,293 @@
+"""Steering pages of the performance dialogues: the lists, a new dialogue, and one dialogue
+with its agenda, record and actions."""
+
+from __future__ import annotations
+
+from auditlog.registry import auditlog
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from monitoring.steering import dialogues
+from monitoring.steering.forms import (
+    ActionForm,
+    ActionUpdateForm,
+    AgendaItemForm,
+    DialogueCreateForm,
+    DialogueRecordForm,
+)
+from monitoring.steering.models import (
+    ActionStatus,
+    DialogueAction,
+    DialogueStatus,
+    PerformanceDialogue,
+)
+from monitoring.steering.views import (
+    FormsPage,
+    ProviderMixin,
+    SteeringMixin,
+    _d,
+    light,
+    provider_dashboard_url,
+    provider_tabs,
+)
+
+
+def with_action_counts(queryset, today):
+    return queryset.annotate(
+        open_actions=Count("actions", filter=Q(actions__status=ActionStatus.OPEN), distinct=True),
+        overdue_actions=Count(
+            "actions",
+            filter=Q(actions__status=ActionStatus.OPEN, actions__due_on__lt=today),
+            distinct=True,
+        ),
+    )
+
+
+class DialogueListView(SteeringMixin, generic.TemplateView):
+    """All dialogues of the region: upcoming first, then the earlier ones, newest first."""
+
+    model = PerformanceDialogue
+    template_name = "monitoring/dialogue_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        dialogues_qs = with_action_counts(
+            PerformanceDialogue.objects.visible_to(self.request.user)
+            .filter(region=self.region)
+            .select_related("provider"),
+            today,
+        )
+        upcoming = dialogues_qs.filter(status=DialogueStatus.PLANNED, scheduled_on__gte=today)
+        earlier = dialogues_qs.exclude(
+            status=DialogueStatus.PLANNED, scheduled_on__gte=today
+        ).order_by("-scheduled_on", "-pk")
+        page = Paginator(earlier, 25).get_page(self.request.GET.get("page"))
+        overdue = (
+            DialogueAction.objects.visible_to(self.request.user)
+            .filter(dialogue__region=self.region, status=ActionStatus.OPEN, due_on__lt=today)
+            .select_related("dialogue__provider")
+            .order_by("due_on", "pk")
+        )
+        context.update(
+            title=_("Prestatiedialogen"),
+            today=today,
+            upcoming=upcoming.order_by("scheduled_on", "pk"),
+            page_obj=page,
+            earlier=page.object_list,
+            overdue=overdue,
+        )
+        return context
+
+
+class ProviderDialoguesView(ProviderMixin, generic.TemplateView):
+    """The provider's dialogues, newest first, with agenda size, notes and actions."""
+
+    model = PerformanceDialogue
+    template_name = "monitoring/dialogue_history.html"
+    tab = "dialogues"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        today = timezone.localdate()
+        items = with_action_counts(
+            PerformanceDialogue.objects.visible_to(self.request.user).filter(
+                provider=self.provider
+            ),
+            today,
+        ).prefetch_related("actions")
+        rows = []
+        for dialogue in items.annotate(agenda_count=Count("agenda", distinct=True)):
+            actions = [
+                {"action": a, "overdue": dialogues.is_overdue(a, today)}
+                for a in dialogue.actions.all()
+            ]
+            rows.append({"dialogue": dialogue, "actions": actions})
+        context.update(
+            dialogues=rows,
+            open_actions=[
+                {"action": a, "overdue": dialogues.is_overdue(a, today)}
+                for a in dialogues.open_actions(self.provider)
+            ],
+            today=today,
+        )
+        return context
+
+
+class DialogueCreateView(ProviderMixin, FormsPage):
+    """Plan a dialogue; the page shows the agenda that will be drafted from the signals."""
+
+    model = PerformanceDialogue
+    template_name = "monitoring/dialogue_form.html"
+    tab = "dialogues"
+    editors_only = True
+    form_classes = {"plan": DialogueCreateForm}
+
+    def initial(self, name):
+        return {"scheduled_on": timezone.localdate()}
+
+    def handle_plan(self, form):
+        self.created = dialogues.dialogue_create(
+            provider=self.provider,
+            scheduled_on=form.cleaned_data["scheduled_on"],
+            participants=form.cleaned_data["participants"],
+            user=self.request.user,
+        )
+        return _("De prestatiedialoog van %(day)s is gepland; de agenda is opgesteld.") % {
+            "day": _d(self.created.scheduled_on)
+        }
+
+    def success_url(self, name):
+        return reverse("monitoring:dialogue-detail", args=[self.region.slug, self.created.pk])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["draft"] = dialogues.draft_agenda(self.provider)
+        context["title"] = _("Prestatiedialoog plannen")
+        return context
+
+
+class DialogueDetailView(SteeringMixin, FormsPage):
+    """One dialogue: agenda, notes and actions, with the forms to record and follow it up."""
+
+    model = PerformanceDialogue
+    template_name = "monitoring/dialogue_detail.html"
+    form_classes = {
+        "record": DialogueRecordForm,
+        "agenda": AgendaItemForm,
+        "action": ActionForm,
+        "update": ActionUpdateForm,
+    }
+
+    def load(self, **kwargs):
+        self.dialogue = get_object_or_404(
+            PerformanceDialogue.objects.visible_to(self.request.user)
+            .filter(region=self.region)
+            .select_related("provider", "created_by"),
+            pk=kwargs["pk"],
+        )
+        self.provider = self.dialogue.provider
+
+    def available_forms(self):
+        names = ["record", "action", "update"]
+        if self.dialogue.status == DialogueStatus.PLANNED:
+            names.insert(1, "agenda")
+        return names
+
+    def initial(self, name):
+        if name == "record":
+            return {"notes": self.dialogue.notes, "participants": self.dialogue.participants}
+        return {}
+
+    def action_of(self, data) -> DialogueAction:
+        try:
+            pk = int(data.get("action", ""))
+        except ValueError as exc:
+            raise Http404 from exc
+        return get_object_or_404(
+            DialogueAction.objects.editable_by(self.request.user).filter(dialogue=self.dialogue),
+            pk=pk,
+        )
+
+    def make_form(self, name, data=None):
+        if name == "update":
+            if data is None:
+                return None  # one form per action, made in get_context_data
+            action = self.action_of(data)
+            self.updating = action
+            return ActionUpdateForm(data=data, prefix=f"update-{action.pk}")
+        return super().make_form(name, data)
+
+    def handle_record(self, form):
+        held = self.dialogue.status == DialogueStatus.HELD
+        dialogues.dialogue_record(
+            dialogue=self.dialogue,
+            notes=form.cleaned_data["notes"],
+            participants=form.cleaned_data["participants"],
+            user=self.request.user,
+        )
+        if held:
+            return _("Het verslag is gewijzigd; de vorige tekst staat in de geschiedenis.")
+        return _("Het verslag is vastgelegd; het gesprek staat op 'gevoerd'.")
+
+    def handle_agenda(self, form):
+        item = dialogues.agenda_item_add(
+            dialogue=self.dialogue,
+            title=form.cleaned_data["title"],
+            note=form.cleaned_data["note"],
+            user=self.request.user,
+        )
+        return _("Agendapunt '%(t)s' is toegevoegd.") % {"t": item.title}
+
+    def handle_action(self, form):
+        d = form.cleaned_data
+        action = dialogues.action_add(
+            dialogue=self.dialogue,
+            description=d["description"],
+            owner=d["owner"],
+            due_on=d["due_on"],
+            user=self.request.user,
+        )
+        return _("Actie voor %(owner)s (uiterlijk %(day)s) is toegevoegd.") % {
+            "owner": action.owner,
+            "day": _d(action.due_on),
+        }
+
+    def handle_update(self, form):
+        action = dialogues.action_update(
+            action=self.updating,
+            status=form.cleaned_data["status"],
+            follow_up=form.cleaned_data["follow_up"],
+            user=self.request.user,
+        )
+        return _("De actie staat nu op '%(status)s'.") % {"status": action.get_status_display()}
+
+    def success_url(self, name):
+        anchors = {"record": "verslag", "agenda": "agenda", "action": "acties", "update": "acties"}
+        return f"{self.request.path}#{anchors[name]}"
+
+    def get_context_data(self, bound=None, **kwargs):
+        context = super().get_context_data(bound=bound, **kwargs)
+        today = timezone.localdate()
+        failed_update = (bound or {}).get("update")
+        actions = []
+        for action in self.dialogue.actions.all():
+            form = None
+            if context["forms"]:
+                if failed_update is not None and self.updating.pk == action.pk:
+                    form = failed_update
+                else:
+                    form = ActionUpdateForm(
+                        prefix=f"update-{action.pk}",
+                        initial={"status": action.status, "follow_up": action.follow_up},
+                    )
+            actions.append(
+                {"action": action, "overdue": dialogues.is_overdue(action, today), "form": form}
+            )
+        agenda = [
+            {"item": item, "light": light(item.signal.level) if item.signal else None}
+            for item in self.dialogue.agenda.select_related("signal").order_by("position")
+        ]
+        context.update(
+            dialogue=self.dialogue,
+            provider=self.provider,
+            provider_tabs=provider_tabs(self.region, self.provider, "dialogues"),
+            dashboard_url=provider_dashboard_url(self.region, self.provider.pk),
+            agenda=agenda,
+            actions=actions,
+            open_count=sum(1 for a in actions if a["action"].status == ActionStatus.OPEN),
+            overdue_count=sum(1 for a in actions if a["overdue"]),
+            has_history=auditlog.contains(PerformanceDialogue),
+            today=today,
+            title=_("Prestatiedialoog %(day)s") % {"day": _d(self.dialogue.scheduled_on)},
+        )
+        return context
+
+
+# ---------------------------------------------------------------- norms and weights
