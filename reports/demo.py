@@ -133,12 +133,14 @@ def load_reports(region) -> dict:
             (ReportKind.PROVIDER, p, periods[MONTH]) for p in providers[:DEMO_PROVIDER_REPORTS]
         ]
         for kind, subject, period in targets:
-            report = services.ensure_report(region, kind, subject, period)
-            version, created = services.request_version(
-                report, trigger=Trigger.SCHEDULE, dispatch=False
+            report = services.report_ensure(
+                region=region, kind=kind, subject=subject, period=period
+            )
+            version, created = services.report_version_request(
+                report=report, trigger=Trigger.SCHEDULE, dispatch=False
             )
             if created:
-                services.generate_now(version.pk)
+                services.report_version_generate_now(version_id=version.pk)
                 made += 1
     subscriptions = load_subscriptions(region)
     return {
