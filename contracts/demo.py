@@ -81,7 +81,7 @@ def _forms(provider: Provider) -> set[str]:
 
 def _kpis(contract: Contract, rows) -> int:
     for kpi, direction, norm, amber, red, note in rows:
-        agreement = KpiAgreement(
+        services.kpi_agreement_create(
             contract=contract,
             kpi=kpi,
             direction=direction,
@@ -90,8 +90,6 @@ def _kpis(contract: Contract, rows) -> int:
             red_threshold=D(red),
             note=note,
         )
-        agreement.full_clean()
-        agreement.save()
     return len(rows)
 
 

@@ -35,7 +35,7 @@ from .codes import (
     ProcedureType,
     RequirementKind,
 )
-from .models import Framework, Lot, Milestone, MunicipalView, Requirement, Strategy, Tender
+from .models import Framework, Milestone, MunicipalView, Requirement, Strategy, Tender
 
 AMS = ZoneInfo("Europe/Amsterdam")
 M = MilestoneKind
@@ -55,10 +55,14 @@ def _user(username: str) -> User:
 
 
 def _requirements(tender: Tender, rows) -> list[Requirement]:
-    return [
-        Requirement.objects.create(tender=tender, kind=kind, text=text, order=i)
-        for i, (kind, text) in enumerate(rows, start=1)
-    ]
+    services.tender_setup_save(
+        tender=tender,
+        milestones=[],
+        requirements=[
+            {"order": i, "kind": kind, "text": text} for i, (kind, text) in enumerate(rows, start=1)
+        ],
+    )
+    return list(tender.requirements.order_by("order", "pk"))
 
 
 def _plan(tender: Tender, rows) -> None:
@@ -702,7 +706,9 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
     )
     tender.full_clean()
     tender.save()
-    Lot.objects.create(tender=tender, number=1, segment=segment)
+    services.tender_setup_save(
+        tender=tender, milestones=[], lots=[{"number": 1, "segment": segment, "title": ""}]
+    )
     requirements = _requirements(tender, CONDITIONAL_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, CONDITIONAL_EVIDENCE, strict=True)}
     _plan(tender, [(M.PUBLICATION, date(2021, 12, 6)), (M.CONTRACT_START, date(2022, 1, 1))])

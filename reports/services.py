@@ -145,7 +145,8 @@ def report_version_request(
     Idempotent: while a version is queued or running it is returned and nothing new is queued;
     a ready report is returned as it is unless ``force`` (regenerate) is set, which queues the
     next version and keeps the earlier ones. After a failure a new version is queued.
-    ``dispatch=False`` sends no task (the caller makes the version itself, see report_version_generate_now)."""
+    ``dispatch=False`` sends no task (the caller makes the version itself, see
+    report_version_generate_now)."""
     with transaction.atomic():
         Report.objects.select_for_update().filter(pk=report.pk).first()
         latest = report.versions.order_by("-number").first()
