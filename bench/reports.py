@@ -267,7 +267,7 @@ def run_with_workers(region, period, *, count: int, env: dict, workdir: Path, la
     try:
         workers.wait_ready()
         started = time.perf_counter()
-        run = services.start_run(region, ReportKind.PROVIDER, period)
+        run = services.report_run_start(region=region, kind=ReportKind.PROVIDER, period=period)
         fanned_out = time.perf_counter() - started
         wait_until_ready(run.queued, timeout=3600, workers=workers)
         seconds = time.perf_counter() - started
@@ -292,9 +292,9 @@ def run_in_process(region, period, redis_url: str):
     clear_reports(region, period)
     with mock.patch.object(services, "_dispatch", lambda version_id: None):
         started = time.perf_counter()
-        run = services.start_run(region, ReportKind.PROVIDER, period)
+        run = services.report_run_start(region=region, kind=ReportKind.PROVIDER, period=period)
         for version_id in run.queued:
-            if services.generate_now(version_id) is None:
+            if services.report_version_generate_now(version_id=version_id) is None:
                 raise SystemExit(f"version {version_id} was not made")
         seconds = time.perf_counter() - started
     flush_redis(redis_url)  # the mail tasks it queued: no worker to send them

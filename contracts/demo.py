@@ -81,7 +81,7 @@ def _forms(provider: Provider) -> set[str]:
 
 def _kpis(contract: Contract, rows) -> int:
     for kpi, direction, norm, amber, red, note in rows:
-        agreement = KpiAgreement(
+        services.kpi_agreement_create(
             contract=contract,
             kpi=kpi,
             direction=direction,
@@ -90,8 +90,6 @@ def _kpis(contract: Contract, rows) -> int:
             red_threshold=D(red),
             note=note,
         )
-        agreement.full_clean()
-        agreement.save()
     return len(rows)
 
 
@@ -227,16 +225,16 @@ def _wbo_award(tender: Tender, officer) -> Tender:
     """Provisional award, objection period (20 days) and definitive award on the planned dates;
     the definitive award creates the contracts (contracts.services.contracts_from_award)."""
     if tender.state == TenderState.NEGOTIATION:
-        tender = procurement_services.transition(
-            tender, "provisional_award", user=officer, now=_at(2022, 9, 23, 10)
+        tender = procurement_services.tender_transition(
+            tender=tender, name="provisional_award", user=officer, now=_at(2022, 9, 23, 10)
         )
     if tender.state == TenderState.PROVISIONAL_AWARD:
-        tender = procurement_services.transition(
-            tender, "start_objection", user=officer, now=_at(2022, 9, 23, 15)
+        tender = procurement_services.tender_transition(
+            tender=tender, name="start_objection", user=officer, now=_at(2022, 9, 23, 15)
         )
     if tender.state == TenderState.OBJECTION:
-        tender = procurement_services.transition(
-            tender, "award", user=officer, now=_at(2022, 10, 14, 10)
+        tender = procurement_services.tender_transition(
+            tender=tender, name="award", user=officer, now=_at(2022, 10, 14, 10)
         )
     return tender
 

@@ -35,7 +35,7 @@ from .codes import (
     ProcedureType,
     RequirementKind,
 )
-from .models import Framework, Lot, Milestone, MunicipalView, Requirement, Strategy, Tender
+from .models import Framework, Milestone, MunicipalView, Requirement, Strategy, Tender
 
 AMS = ZoneInfo("Europe/Amsterdam")
 M = MilestoneKind
@@ -55,10 +55,14 @@ def _user(username: str) -> User:
 
 
 def _requirements(tender: Tender, rows) -> list[Requirement]:
-    return [
-        Requirement.objects.create(tender=tender, kind=kind, text=text, order=i)
-        for i, (kind, text) in enumerate(rows, start=1)
-    ]
+    services.tender_setup_save(
+        tender=tender,
+        milestones=[],
+        requirements=[
+            {"order": i, "kind": kind, "text": text} for i, (kind, text) in enumerate(rows, start=1)
+        ],
+    )
+    return list(tender.requirements.order_by("order", "pk"))
 
 
 def _plan(tender: Tender, rows) -> None:
@@ -75,7 +79,7 @@ def _pass_all(sub, evidence: dict[int, str], failing: dict[int, str] | None = No
     for check in sub.checks.all():
         rid = check.requirement_id
         rows[rid] = (False, failing[rid]) if rid in failing else (True, evidence[rid])
-    return services.record_checks(sub, rows)
+    return services.submission_record_checks(submission=sub, rows=rows)
 
 
 def _strategy(region, framework, segment, spec) -> Strategy:
@@ -428,7 +432,9 @@ def _zhz_framework(region) -> tuple[Framework, int]:
         period="2022 e.v.",
         principles="\n".join(ZHZ_PRINCIPLES),
     )
-    services.framework_advance(framework, FrameworkStatus.CONSULTATION, date(2020, 9, 24))
+    services.framework_advance(
+        framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2020, 9, 24)
+    )
     by_name = {m.name: m for m in Municipality.objects.filter(region=region)}
     views = 0
     for name, (received_on, points) in ZHZ_VIEWS.items():
@@ -463,7 +469,9 @@ def _zhz_framework(region) -> tuple[Framework, int]:
     framework.summary = ZHZ_SUMMARY
     framework.adopted_by = ZHZ_ADOPTED_BY
     framework.save()
-    services.framework_advance(framework, FrameworkStatus.ADOPTED, date(2020, 12, 10))
+    services.framework_advance(
+        framework=framework, status=FrameworkStatus.ADOPTED, on=date(2020, 12, 10)
+    )
     return framework, views
 
 
@@ -538,8 +546,8 @@ def _failed_financial(provider: Provider) -> bool:
 
 
 def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, int]:
-    tender = services.tender_from_strategy(
-        strategy,
+    tender = services.tender_create_from_strategy(
+        strategy=strategy,
         reference="SOJ-2025-OH-S5",
         title="Open house segment 5 Crisisinterventies 2025 e.v.",
     )
@@ -561,9 +569,9 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
     evidence = {r.pk: e for r, e in zip(requirements, OPEN_HOUSE_EVIDENCE, strict=True)}
     crisis_req, screening_req = requirements[2].pk, requirements[3].pk
     _plan(tender, [(M.PUBLICATION, date(2025, 2, 3)), (M.CONTRACT_START, date(2025, 4, 1))])
-    tender = services.transition(
-        tender,
-        "publish",
+    tender = services.tender_transition(
+        tender=tender,
+        name="publish",
         user=officer,
         reason="Besluit inkoopstrategie segment 5.",
         now=_at(2025, 2, 3, 10),
@@ -593,16 +601,19 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
             continue
         used.add(pick.pk)
         forms = set(crisis) & set(pick.care_forms.values_list("pk", flat=True))
-        sub = services.submit(
-            lot, pick, forms, at=_at(arrives.year, arrives.month, arrives.day, 11)
+        sub = services.submission_create(
+            lot=lot,
+            provider=pick,
+            care_form_ids=forms,
+            at=_at(arrives.year, arrives.month, arrives.day, 11),
         )
         if index == REFUSE_SCREENING_ROUND:
             why = "; ".join(pick.admissibility(decided).reasons) or "screening niet op orde"
             _pass_all(sub, evidence, {screening_req: f"Screening niet op orde: {why}."})
-            services.decide_admission(
-                sub,
-                False,
-                "Afgewezen: de financiële screening voldoet niet (negatief eigen vermogen). "
+            services.submission_decide_admission(
+                submission=sub,
+                admit=False,
+                reason="Afgewezen: de financiële screening voldoet niet (negatief eigen vermogen). "
                 "Opnieuw aanmelden kan na 12 maanden.",
                 today=decided,
             )
@@ -616,21 +627,25 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
                     "alleen werkdagen van 8.00 tot 22.00 uur."
                 },
             )
-            services.decide_admission(
-                sub,
-                False,
-                "Afgewezen: de 24-uurs bereikbaarheid en inzet binnen 2 uur zijn niet aangetoond. "
-                "Opnieuw aanmelden kan na 12 maanden.",
+            services.submission_decide_admission(
+                submission=sub,
+                admit=False,
+                reason=(
+                    "Afgewezen: de 24-uurs bereikbaarheid en inzet binnen 2 uur zijn niet "
+                    "aangetoond. Opnieuw aanmelden kan na 12 maanden."
+                ),
                 today=decided,
             )
             refused += 1
         else:
             _pass_all(sub, evidence)
-            services.decide_admission(
-                sub,
-                True,
-                "Toegelaten: voldoet aan alle eisen, aanvaardt de tarieven en de screening is op "
-                "orde.",
+            services.submission_decide_admission(
+                submission=sub,
+                admit=True,
+                reason=(
+                    "Toegelaten: voldoet aan alle eisen, aanvaardt de tarieven en de screening "
+                    "is op orde."
+                ),
                 today=decided,
             )
             admitted += 1
@@ -691,13 +706,17 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
     )
     tender.full_clean()
     tender.save()
-    Lot.objects.create(tender=tender, number=1, segment=segment)
+    services.tender_setup_save(
+        tender=tender, milestones=[], lots=[{"number": 1, "segment": segment, "title": ""}]
+    )
     requirements = _requirements(tender, CONDITIONAL_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, CONDITIONAL_EVIDENCE, strict=True)}
     _plan(tender, [(M.PUBLICATION, date(2021, 12, 6)), (M.CONTRACT_START, date(2022, 1, 1))])
-    tender = services.transition(tender, "publish", user=officer, now=_at(2021, 12, 6, 10))
-    services.open_window(
-        tender,
+    tender = services.tender_transition(
+        tender=tender, name="publish", user=officer, now=_at(2021, 12, 6, 10)
+    )
+    services.window_open(
+        tender=tender,
         condition=OpeningCondition.RISING_WAIT_TIMES,
         decision=CONDITIONAL_DECISION,
         on=date(2026, 3, 2),
@@ -727,19 +746,23 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
     admitted = refused = 0
     if certified is not None:
         forms = in_scope & set(certified.care_forms.values_list("pk", flat=True))
-        sub = services.submit(lot, certified, forms, at=_at(2026, 3, 16, 14))
+        sub = services.submission_create(
+            lot=lot, provider=certified, care_form_ids=forms, at=_at(2026, 3, 16, 14)
+        )
         _pass_all(sub, evidence)
-        services.decide_admission(
-            sub,
-            True,
-            "Toegelaten als extra gecertificeerde instelling: voldoet aan alle eisen en de "
+        services.submission_decide_admission(
+            submission=sub,
+            admit=True,
+            reason="Toegelaten als extra gecertificeerde instelling: voldoet aan alle eisen en de "
             "screening is op orde.",
             today=decided,
         )
         admitted += 1
     if other is not None:
         forms = in_scope & set(other.care_forms.values_list("pk", flat=True))
-        sub = services.submit(lot, other, forms, at=_at(2026, 3, 25, 10))
+        sub = services.submission_create(
+            lot=lot, provider=other, care_form_ids=forms, at=_at(2026, 3, 25, 10)
+        )
         _pass_all(
             sub,
             evidence,
@@ -748,16 +771,16 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
                 "levert jeugdhulp maar mag geen maatregelen uitvoeren."
             },
         )
-        services.decide_admission(
-            sub,
-            False,
-            "Afgewezen: alleen een gecertificeerde instelling kan jeugdbeschermings- en "
+        services.submission_decide_admission(
+            submission=sub,
+            admit=False,
+            reason="Afgewezen: alleen een gecertificeerde instelling kan jeugdbeschermings- en "
             "jeugdreclasseringsmaatregelen uitvoeren.",
             today=decided,
         )
         refused += 1
-    services.close_window(
-        tender,
+    services.window_close(
+        tender=tender,
         on=date(2026, 4, 30),
         note=f"Venster gesloten na de besluiten van 20 april 2026 ({admitted} toegelaten, "
         f"{refused} afgewezen); de wachttijd wordt per kwartaal gevolgd.",
@@ -1181,9 +1204,9 @@ def _wbo_score(tender, subs, assessors, rng) -> None:
                 f"Consensus na bespreking (beoordelaars {_nl(a)} en {_nl(b)}): "
                 + phrases[_level(consensus)],
             )
-        services.record_scores(sub, assessors[0], first)
-        services.record_scores(sub, assessors[1], second)
-        services.record_consensus(sub, agreed)
+        services.submission_record_scores(submission=sub, assessor=assessors[0], rows=first)
+        services.submission_record_scores(submission=sub, assessor=assessors[1], rows=second)
+        services.submission_record_consensus(submission=sub, rows=agreed)
 
 
 def _negotiation_note(sub, scope_names: dict[int, str]) -> str:
@@ -1209,8 +1232,8 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
     scope = set(strategy.care_forms.values_list("pk", flat=True))
     scope_names = dict(strategy.care_forms.values_list("pk", "name"))
     parties = _wbo_parties(region, scope)
-    tender = services.tender_from_strategy(
-        strategy,
+    tender = services.tender_create_from_strategy(
+        strategy=strategy,
         reference="WBO-2022-SAS-01",
         title="Strategisch partnerschap jeugdhulp Regio WBO 2023 (SAS met onderhandeling)",
     )
@@ -1228,9 +1251,9 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
     tender.save()
     requirements = _requirements(tender, WBO_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, WBO_EVIDENCE, strict=True)}
-    services.replace_criteria(
-        tender,
-        [{k: c[k] for k in ("name", "weight", "description")} for c in WBO_CRITERIA],
+    services.criteria_replace(
+        tender=tender,
+        rows=[{k: c[k] for k in ("name", "weight", "description")} for c in WBO_CRITERIA],
     )
     _plan(
         tender,
@@ -1248,13 +1271,19 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
             (M.CONTRACT_START, date(2023, 1, 1)),
         ],
     )
-    tender = services.transition(tender, "publish", user=officer, now=_at(2022, 6, 15, 9))
-    tender = services.transition(tender, "open_qna", user=officer, now=_at(2022, 6, 15, 9, 5))
+    tender = services.tender_transition(
+        tender=tender, name="publish", user=officer, now=_at(2022, 6, 15, 9)
+    )
+    tender = services.tender_transition(
+        tender=tender, name="open_qna", user=officer, now=_at(2022, 6, 15, 9, 5)
+    )
     for at, asker, reference, text, reply in WBO_QUESTIONS:
         provider = parties[asker] if asker is not None and asker < len(parties) else None
-        question = services.ask(tender, text, provider=provider, reference=reference, at=at)
-        services.answer(question, reply, at=_at(2022, 7, 6, 14))
-    services.publish_answers(tender, on=date(2022, 7, 8))
+        question = services.question_ask(
+            tender=tender, text=text, provider=provider, reference=reference, at=at
+        )
+        services.question_answer(question=question, text=reply, at=_at(2022, 7, 6, 14))
+    services.answers_publish(tender=tender, on=date(2022, 7, 8))
 
     lot = tender.lots.get()
     subs = []
@@ -1268,20 +1297,26 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
             hour = 8 + (i * 5) % 4
         arrivals.append((_at(day.year, day.month, day.day, hour, minute), i, party))
     for at, _i, party in sorted(arrivals):  # receipt numbers follow the time of receipt
-        subs.append(services.submit(lot, party, _forms(party) & scope, at=at))
-    tender = services.transition(
-        tender, "close_submissions", user=officer, now=_at(2022, 7, 29, 12)
+        subs.append(
+            services.submission_create(
+                lot=lot, provider=party, care_form_ids=_forms(party) & scope, at=at
+            )
+        )
+    tender = services.tender_transition(
+        tender=tender, name="close_submissions", user=officer, now=_at(2022, 7, 29, 12)
     )
-    tender = services.transition(tender, "start_eligibility", user=officer, now=_at(2022, 8, 1, 9))
+    tender = services.tender_transition(
+        tender=tender, name="start_eligibility", user=officer, now=_at(2022, 8, 1, 9)
+    )
     for i, sub in enumerate(subs):
         failing = {}
         if i in WBO_FAILURES:
             req_index, why = WBO_FAILURES[i]
             failing = {requirements[req_index].pk: why}
         _pass_all(sub, evidence, failing)
-    tender = services.transition(
-        tender,
-        "start_scoring",
+    tender = services.tender_transition(
+        tender=tender,
+        name="start_scoring",
         user=officer,
         reason="Toets afgerond.",
         now=_at(2022, 8, 8, 9),
@@ -1290,11 +1325,17 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         sub.refresh_from_db()
     eligible = [s for s in subs if s.eligible]
     _wbo_score(tender, eligible, assessors, random.Random("jeugdinkoop-wbo-sas-2022"))
-    tender = services.transition(tender, "preselect", user=officer, now=_at(2022, 8, 26, 15))
-    tender = services.transition(tender, "start_negotiation", user=officer, now=_at(2022, 9, 1, 9))
+    tender = services.tender_transition(
+        tender=tender, name="preselect", user=officer, now=_at(2022, 8, 26, 15)
+    )
+    tender = services.tender_transition(
+        tender=tender, name="start_negotiation", user=officer, now=_at(2022, 9, 1, 9)
+    )
     preselected = list(tender.submissions.filter(preselected=True).order_by("rank"))
     for sub in preselected[::4]:
-        services.record_negotiation(sub, _negotiation_note(sub, scope_names))
+        services.submission_record_negotiation(
+            submission=sub, notes=_negotiation_note(sub, scope_names)
+        )
     return tender, {
         "inschrijvingen": len(subs),
         "uitgesloten": len(subs) - len(eligible),
@@ -1314,8 +1355,12 @@ def _load_wbo(region) -> dict:
         summary=WBO_SUMMARY,
         adopted_by="Colleges van B&W van Altena, Breda, Drimmelen, Geertruidenberg en Oosterhout",
     )
-    services.framework_advance(framework, FrameworkStatus.CONSULTATION, date(2022, 3, 1))
-    services.framework_advance(framework, FrameworkStatus.ADOPTED, date(2022, 4, 12))
+    services.framework_advance(
+        framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2022, 3, 1)
+    )
+    services.framework_advance(
+        framework=framework, status=FrameworkStatus.ADOPTED, on=date(2022, 4, 12)
+    )
     # The strategic-partnership segment: the one holding the 13 care forms.
     segment = max(
         Segment.objects.filter(region=region).order_by("code"),

@@ -53,16 +53,26 @@ S = TenderState
 # ---------------------------------------------------------------- framework
 
 
-FRAMEWORK_ORDER = [FrameworkStatus.DRAFT, FrameworkStatus.CONSULTATION, FrameworkStatus.ADOPTED]
+FRAMEWORK_ORDER = [
+    FrameworkStatus.DRAFT,
+    FrameworkStatus.CONSULTATION,
+    FrameworkStatus.ADOPTED,
+]
 
 
-def framework_advance(framework: Framework, status: str, on: date) -> Framework:
+def framework_advance(*, framework: Framework, status: str, on: date) -> Framework:
     """Draft → consultation → adopted, one step at a time, each dated."""
-    current, wanted = FRAMEWORK_ORDER.index(framework.status), FRAMEWORK_ORDER.index(status)
+    current, wanted = (
+        FRAMEWORK_ORDER.index(framework.status),
+        FRAMEWORK_ORDER.index(status),
+    )
     if wanted != current + 1:
         raise ValidationError(
             _("Een inkoopkader gaat van '%(from)s' niet naar '%(to)s'.")
-            % {"from": framework.get_status_display(), "to": FrameworkStatus(status).label}
+            % {
+                "from": framework.get_status_display(),
+                "to": FrameworkStatus(status).label,
+            }
         )
     if status == FrameworkStatus.CONSULTATION:
         framework.consultation_started_on = on
@@ -103,7 +113,7 @@ def tender_check_deletable(*, tender: Tender) -> None:
         )
 
 
-def tender_from_strategy(strategy: Strategy, *, reference: str, title: str = "") -> Tender:
+def tender_create_from_strategy(*, strategy: Strategy, reference: str, title: str = "") -> Tender:
     """A draft procedure that takes the strategy's procedure type, maximum and coverage rule,
     with the strategy's segment as its first lot."""
     tender_reference_check(region_id=strategy.region_id, reference=reference)
@@ -145,7 +155,7 @@ def criteria_validate(*, tender: Tender, rows: Iterable[Mapping]) -> list[dict]:
     return rows
 
 
-def replace_criteria(tender: Tender, rows: Iterable[Mapping]) -> list[AwardCriterion]:
+def criteria_replace(*, tender: Tender, rows: Iterable[Mapping]) -> list[AwardCriterion]:
     """Set all award criteria of a draft at once; weights must add up to exactly 100%."""
     rows = criteria_validate(tender=tender, rows=rows)
     with transaction.atomic():
@@ -191,7 +201,7 @@ def tender_setup_save(
     """Save the setup page of a procedure in one transaction: planned milestones always; lots,
     requirements and award criteria only while it is a draft. Rows are the edited rows of each
     kind (``id`` for an existing one, ``DELETE`` to remove it); award criteria replace the
-    current ones through the same rules as ``replace_criteria``."""
+    current ones through the same rules as ``criteria_replace``."""
     draft_only = {"lots": lots, "requirements": requirements, "criteria": criteria}
     if tender.state != S.DRAFT and any(rows for rows in draft_only.values() if rows is not None):
         raise ValidationError(
@@ -205,7 +215,11 @@ def tender_setup_save(
         criteria = criteria_validate(
             tender=tender,
             rows=[
-                {"name": r["name"], "weight": r["weight"], "description": r.get("description", "")}
+                {
+                    "name": r["name"],
+                    "weight": r["weight"],
+                    "description": r.get("description", ""),
+                }
                 for r in kept
             ],
         )
@@ -216,10 +230,13 @@ def tender_setup_save(
                 _rows_sync(tender=tender, model=Lot, rows=lots, fields=LOT_FIELDS)
             if requirements is not None:
                 _rows_sync(
-                    tender=tender, model=Requirement, rows=requirements, fields=REQUIREMENT_FIELDS
+                    tender=tender,
+                    model=Requirement,
+                    rows=requirements,
+                    fields=REQUIREMENT_FIELDS,
                 )
             if criteria is not None:
-                replace_criteria(tender, criteria)
+                criteria_replace(tender=tender, rows=criteria)
     return tender
 
 
@@ -231,8 +248,13 @@ def document_add(*, tender: Tender, document: TenderDocument) -> TenderDocument:
     return document
 
 
-def transition(
-    tender: Tender, name: str, *, user=None, reason: str = "", now: datetime | None = None
+def tender_transition(
+    *,
+    tender: Tender,
+    name: str,
+    user=None,
+    reason: str = "",
+    now: datetime | None = None,
 ) -> Tender:
     """Make transition ``name`` if the workflow allows it now; record it; apply its effects."""
     now = now or timezone.now()
@@ -297,7 +319,7 @@ def _decide(sub: Submission, outcome: str, reason: str, today: date):
     sub.save(update_fields=["outcome", "outcome_reason", "outcome_on", "is_live"])
 
 
-def rank_tender(tender: Tender) -> list[scoring.Ranked]:
+def tender_rank(*, tender: Tender) -> list[scoring.Ranked]:
     """Rank the eligible live submissions per lot and store rank, total and tie note."""
     criteria = selectors.criteria_of(tender)
     result = []
@@ -324,7 +346,7 @@ def _ranking_reason(sub: Submission, of: int) -> str:
 
 
 def _select_best(tender: Tender, *, today, chosen_outcome, chosen_flag, rest_outcome):
-    rank_tender(tender)
+    tender_rank(tender=tender)
     limit = tender.preselection_count
     for lot in tender.lots.all():
         subs = list(
@@ -390,7 +412,10 @@ def _award(tender, *, today, user):
         _exclude_ineligible(tender, today=today)
         for sub in Submission.objects.filter(tender=tender, is_live=True, eligible=True):
             _decide(
-                sub, Outcome.AWARDED, _("Voldoet aan alle voorwaarden; subsidie verleend."), today
+                sub,
+                Outcome.AWARDED,
+                _("Voldoet aan alle voorwaarden; subsidie verleend."),
+                today,
             )
     Submission.objects.filter(tender=tender, outcome=Outcome.AWARDED).update(outcome_on=today)
     # Read after the update: a contract starts no earlier than the definitive award.
@@ -408,20 +433,26 @@ _EFFECTS = {
 }
 
 
-def set_outcome(sub: Submission, outcome: str, reason: str, *, today: date | None = None):
+def submission_set_outcome(
+    *, submission: Submission, outcome: str, reason: str, today: date | None = None
+):
     """Change a provisional outcome (awarded / not awarded) before the decision is sent."""
-    _fresh(sub)
-    tender = sub.tender
+    _fresh(submission)
+    tender = submission.tender
     if tender.state != S.PROVISIONAL_AWARD:
         raise ValidationError(_("Uitkomsten liggen vast buiten de fase voorlopige gunning."))
     if outcome not in (Outcome.AWARDED, Outcome.NOT_AWARDED):
         raise ValidationError(_("Kies gegund of niet gegund."))
     if not reason.strip():
         raise ValidationError({"outcome_reason": _("Motiveer de uitkomst.")})
-    sub.refresh_from_db(fields=["outcome", "is_live", "eligible", "lot"])
-    if not sub.eligible:
+    submission.refresh_from_db(fields=["outcome", "is_live", "eligible", "lot"])
+    if not submission.eligible:
         raise ValidationError(_("Een uitgesloten inschrijving kan niet worden gegund."))
-    if sub.outcome not in (Outcome.PENDING, Outcome.AWARDED, Outcome.NOT_AWARDED):
+    if submission.outcome not in (
+        Outcome.PENDING,
+        Outcome.AWARDED,
+        Outcome.NOT_AWARDED,
+    ):
         # Withdrawn, excluded or not preselected: out of the race for good.
         raise ValidationError(_("Deze inschrijving doet niet meer mee aan de gunning."))
     with transaction.atomic():
@@ -429,8 +460,8 @@ def set_outcome(sub: Submission, outcome: str, reason: str, *, today: date | Non
         limit = tender.preselection_count
         if outcome == Outcome.AWARDED and tender.procedure_type == ProcedureType.TENDER and limit:
             others = (
-                Submission.objects.filter(lot_id=sub.lot_id, outcome=Outcome.AWARDED)
-                .exclude(pk=sub.pk)
+                Submission.objects.filter(lot_id=submission.lot_id, outcome=Outcome.AWARDED)
+                .exclude(pk=submission.pk)
                 .count()
             )
             if others >= limit:
@@ -438,13 +469,13 @@ def set_outcome(sub: Submission, outcome: str, reason: str, *, today: date | Non
                     _("Er zijn in dit perceel al %(n)s aanbieders gegund; het maximum is %(max)s.")
                     % {"n": others, "max": limit}
                 )
-        _decide(sub, outcome, reason.strip(), today or timezone.localdate())
+        _decide(submission, outcome, reason.strip(), today or timezone.localdate())
 
 
 # ---------------------------------------------------------------- submissions
 
 
-def accepts_submissions(tender: Tender, at: datetime) -> str | None:
+def tender_submission_refusal(*, tender: Tender, at: datetime) -> str | None:
     """Why ``tender`` does not accept a submission at ``at``, or ``None``."""
     if tender.procedure_type in ADMISSION_TYPES:
         if tender.state != S.ADMISSION:
@@ -503,8 +534,12 @@ def _overlapping_parties(provider: Provider) -> set[int]:
     return ids
 
 
-def submit(
-    lot: Lot, provider: Provider, care_form_ids: Iterable[int], *, at: datetime | None = None
+def submission_create(
+    *,
+    lot: Lot,
+    provider: Provider,
+    care_form_ids: Iterable[int],
+    at: datetime | None = None,
 ) -> Submission:
     """Receive a submission (or application) in a lot, after every rule has been checked."""
     at = at or timezone.now()
@@ -512,7 +547,7 @@ def submit(
     with transaction.atomic():
         tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
         lot.tender = tender
-        closed = accepts_submissions(tender, at)
+        closed = tender_submission_refusal(tender=tender, at=at)
         if closed:
             raise ValidationError(closed)
         if provider.region_id != tender.region_id:
@@ -585,11 +620,11 @@ def submit(
     return sub
 
 
-def withdraw(sub: Submission, reason: str, *, today: date | None = None):
-    _fresh(sub)
-    if not sub.is_live:
+def submission_withdraw(*, submission: Submission, reason: str, today: date | None = None):
+    _fresh(submission)
+    if not submission.is_live:
         raise ValidationError(_("Deze inschrijving loopt niet meer."))
-    if sub.outcome == Outcome.ADMITTED or sub.tender.state in (
+    if submission.outcome == Outcome.ADMITTED or submission.tender.state in (
         S.DEFINITIVE_AWARD,
         S.IMPLEMENTATION,
         S.ENDED,
@@ -601,22 +636,24 @@ def withdraw(sub: Submission, reason: str, *, today: date | None = None):
         )
     with transaction.atomic():
         _decide(
-            sub,
+            submission,
             Outcome.WITHDRAWN,
             reason or _("Ingetrokken door de inschrijver."),
             today or timezone.localdate(),
         )
 
 
-def record_checks(sub: Submission, rows: Mapping[int, tuple[bool | None, str]]):
+def submission_record_checks(
+    *, submission: Submission, rows: Mapping[int, tuple[bool | None, str]]
+):
     """Judge the eligibility checklist: requirement id -> (passed, evidence). A failed
     requirement needs evidence. All rows or none are saved."""
-    _fresh(sub)
-    if sub.tender.state not in (S.ELIGIBILITY, S.ADMISSION):
+    _fresh(submission)
+    if submission.tender.state not in (S.ELIGIBILITY, S.ADMISSION):
         raise ValidationError(_("De toets op geschiktheid kan alleen in de fase van de toets."))
-    if not sub.is_live:
+    if not submission.is_live:
         raise ValidationError(_("Deze inschrijving loopt niet meer."))
-    checks = {c.requirement_id: c for c in sub.checks.select_related("requirement")}
+    checks = {c.requirement_id: c for c in submission.checks.select_related("requirement")}
     errors = {}
     for req_id, (passed, evidence) in rows.items():
         if req_id not in checks:
@@ -632,9 +669,11 @@ def record_checks(sub: Submission, rows: Mapping[int, tuple[bool | None, str]]):
             check = checks[req_id]
             check.passed, check.evidence = passed, evidence.strip()
             check.save(update_fields=["passed", "evidence"])
-        sub.eligible = admission.eligibility_verdict(c.passed for c in sub.checks.all())
-        sub.save(update_fields=["eligible"])
-    return sub
+        submission.eligible = admission.eligibility_verdict(
+            c.passed for c in submission.checks.all()
+        )
+        submission.save(update_fields=["eligible"])
+    return submission
 
 
 def _fresh(sub: Submission) -> Submission:
@@ -653,19 +692,21 @@ def _require_scoring(sub: Submission):
         raise ValidationError(_("Alleen geschikte, lopende inschrijvingen worden beoordeeld."))
 
 
-def record_scores(sub: Submission, assessor, rows: Mapping[int, tuple[Decimal, str]]):
+def submission_record_scores(
+    *, submission: Submission, assessor, rows: Mapping[int, tuple[Decimal, str]]
+):
     """One assessor's scores: criterion id -> (score, reason). All or nothing."""
-    _require_scoring(sub)
-    if not scope_for(assessor).has_role(sub.tender.region_id, ASSESSORS):
+    _require_scoring(submission)
+    if not scope_for(assessor).has_role(submission.tender.region_id, ASSESSORS):
         raise PermissionDenied(_("Alleen leden van de beoordelingscommissie scoren."))
-    criteria = {c.pk: c for c in sub.tender.criteria.all()}
-    errors = _score_errors(rows, criteria, sub.tender.score_scale_max)
+    criteria = {c.pk: c for c in submission.tender.criteria.all()}
+    errors = _score_errors(rows, criteria, submission.tender.score_scale_max)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         for crit_id, (value, reason) in rows.items():
             Score.objects.update_or_create(
-                submission=sub,
+                submission=submission,
                 criterion_id=crit_id,
                 assessor=assessor,
                 defaults={"value": Decimal(value), "reason": reason.strip()},
@@ -686,70 +727,83 @@ def _score_errors(rows, criteria, scale_max) -> dict:
     return errors
 
 
-def record_consensus(sub: Submission, rows: Mapping[int, tuple[Decimal, str]]):
+def submission_record_consensus(*, submission: Submission, rows: Mapping[int, tuple[Decimal, str]]):
     """The committee's consensus per criterion; the submission's total follows."""
-    _require_scoring(sub)
-    criteria = {c.pk: c for c in sub.tender.criteria.all()}
-    errors = _score_errors(rows, criteria, sub.tender.score_scale_max)
+    _require_scoring(submission)
+    criteria = {c.pk: c for c in submission.tender.criteria.all()}
+    errors = _score_errors(rows, criteria, submission.tender.score_scale_max)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
         for crit_id, (value, reason) in rows.items():
             ConsensusScore.objects.update_or_create(
-                submission=sub,
+                submission=submission,
                 criterion_id=crit_id,
                 defaults={"value": Decimal(value), "reason": reason.strip()},
             )
-        scores = dict(sub.consensus.values_list("criterion_id", "value"))
-        sub.total_score = scoring.weighted_total(
-            scores, selectors.criteria_of(sub.tender), sub.tender.score_scale_max
+        scores = dict(submission.consensus.values_list("criterion_id", "value"))
+        submission.total_score = scoring.weighted_total(
+            scores,
+            selectors.criteria_of(submission.tender),
+            submission.tender.score_scale_max,
         )
-        sub.save(update_fields=["total_score"])
+        submission.save(update_fields=["total_score"])
 
 
-def record_negotiation(sub: Submission, notes: str):
-    _fresh(sub)
-    if sub.tender.state not in (S.NEGOTIATION, S.PROVISIONAL_AWARD):
+def submission_record_negotiation(*, submission: Submission, notes: str):
+    _fresh(submission)
+    if submission.tender.state not in (S.NEGOTIATION, S.PROVISIONAL_AWARD):
         raise ValidationError(_("Onderhandelingsverslagen horen bij de onderhandelingsfase."))
-    if not sub.preselected and sub.tender.procedure_type == ProcedureType.SAS:
+    if not submission.preselected and submission.tender.procedure_type == ProcedureType.SAS:
         raise ValidationError(_("Alleen met gepreselecteerde inschrijvers wordt onderhandeld."))
-    sub.negotiation_notes = notes.strip()
-    sub.save(update_fields=["negotiation_notes"])
+    submission.negotiation_notes = notes.strip()
+    submission.save(update_fields=["negotiation_notes"])
 
 
 # ---------------------------------------------------------------- admission
 
 
-def decide_admission(sub: Submission, admit: bool, reason: str, *, today: date | None = None):
+def submission_decide_admission(
+    *, submission: Submission, admit: bool, reason: str, today: date | None = None
+):
     """Admit or refuse one application of an open house or conditional admission."""
-    _fresh(sub)
+    _fresh(submission)
     today = today or timezone.localdate()
-    tender = sub.tender
+    tender = submission.tender
     if tender.procedure_type not in ADMISSION_TYPES:
         raise ValidationError(_("Toelaten of afwijzen hoort bij open house en toelating."))
-    if tender.state != S.ADMISSION or not sub.is_live or sub.outcome != Outcome.PENDING:
+    if (
+        tender.state != S.ADMISSION
+        or not submission.is_live
+        or submission.outcome != Outcome.PENDING
+    ):
         raise ValidationError(_("Over deze aanmelding is al beslist of de procedure loopt niet."))
     if not reason.strip():
         raise ValidationError({"outcome_reason": _("Motiveer de beslissing.")})
-    if sub.eligible is None:
+    if submission.eligible is None:
         raise ValidationError(_("Rond eerst de toets op alle eisen af."))
-    if admit and not sub.eligible:
+    if admit and not submission.eligible:
         raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
     if admit:
-        judgement = sub.provider.admissibility(today)
+        judgement = submission.provider.admissibility(today)
         if not judgement.admissible:
             raise ValidationError(
                 _("De screening van de aanbieder is niet op orde: %(why)s")
                 % {"why": "; ".join(str(r) for r in judgement.reasons)}
             )
     with transaction.atomic():
-        _decide(sub, Outcome.ADMITTED if admit else Outcome.REFUSED, reason.strip(), today)
+        _decide(
+            submission,
+            Outcome.ADMITTED if admit else Outcome.REFUSED,
+            reason.strip(),
+            today,
+        )
         if admit:
-            award_made.send(sender=Tender, tender=tender, submissions=[sub])
-    return sub
+            award_made.send(sender=Tender, tender=tender, submissions=[submission])
+    return submission
 
 
-def open_window(tender: Tender, *, condition: str, decision: str, on: date, user=None):
+def window_open(*, tender: Tender, condition: str, decision: str, on: date, user=None):
     """Open a conditional admission by a recorded decision naming the condition that holds."""
     from .codes import OpeningCondition
 
@@ -777,7 +831,7 @@ def open_window(tender: Tender, *, condition: str, decision: str, on: date, user
         )
 
 
-def close_window(tender: Tender, *, on: date, note: str = ""):
+def window_close(*, tender: Tender, on: date, note: str = ""):
     window = tender.windows.filter(closed_on__isnull=True).first()
     if window is None:
         raise ValidationError(_("Er is geen open toelatingsvenster."))
@@ -791,10 +845,10 @@ def close_window(tender: Tender, *, on: date, note: str = ""):
 # ---------------------------------------------------------------- questions and answers
 
 
-def ask(
+def question_ask(
+    *,
     tender: Tender,
     text: str,
-    *,
     provider: Provider | None = None,
     reference: str = "",
     at: datetime | None = None,
@@ -820,7 +874,7 @@ def ask(
         )
 
 
-def answer(question: Question, text: str, *, at: datetime | None = None) -> Question:
+def question_answer(*, question: Question, text: str, at: datetime | None = None) -> Question:
     if question.published_in is not None:
         raise ValidationError(
             _(
@@ -835,7 +889,7 @@ def answer(question: Question, text: str, *, at: datetime | None = None) -> Ques
     return question
 
 
-def publish_answers(tender: Tender, *, on: date | None = None) -> int:
+def answers_publish(*, tender: Tender, on: date | None = None) -> int:
     """Publish every answered, unpublished question as the next nota van inlichtingen."""
     on = on or timezone.localdate()
     with transaction.atomic():

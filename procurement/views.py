@@ -96,7 +96,7 @@ class FrameworkAdvanceView(ActionView):
         status = request.POST.get("status", "")
         if status not in FrameworkStatus.values:
             raise ValidationError(_("Onbekende status."))
-        services.framework_advance(self.object, status, form.cleaned_data["on"])
+        services.framework_advance(framework=self.object, status=status, on=form.cleaned_data["on"])
         return _("Status gewijzigd in '%(s)s'.") % {"s": self.object.get_status_display()}
 
 
@@ -209,7 +209,9 @@ class StrategyStartTenderView(ActionView):
         form = forms.StartTenderForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Vul het kenmerk van de procedure in."))
-        self.tender = services.tender_from_strategy(self.object, **form.cleaned_data)
+        self.tender = services.tender_create_from_strategy(
+            strategy=self.object, **form.cleaned_data
+        )
         return _("Procedure %(t)s aangemaakt als concept.") % {"t": self.tender}
 
     def success_url(self):
@@ -270,7 +272,7 @@ class TenderDetailView(ScopedDetailView):
         context["window_open_form"] = forms.WindowOpenForm(initial={"on": timezone.localdate()})
         context["window_close_form"] = forms.WindowCloseForm(initial={"on": timezone.localdate()})
         context["open_window"] = tender.windows.filter(closed_on__isnull=True).first()
-        context["accepting"] = services.accepts_submissions(tender, timezone.now())
+        context["accepting"] = services.tender_submission_refusal(tender=tender, at=timezone.now())
         context["questions_published"] = tender.questions.filter(published_in__isnull=False).count()
         return context
 
@@ -369,8 +371,11 @@ class TenderTransitionView(ActionView):
         name = self.kwargs["step"]
         reason = forms.ReasonForm(request.POST)
         reason.is_valid()
-        tender = services.transition(
-            self.object, name, user=request.user, reason=reason.cleaned_data.get("reason", "")
+        tender = services.tender_transition(
+            tender=self.object,
+            name=name,
+            user=request.user,
+            reason=reason.cleaned_data.get("reason", ""),
         )
         return _("De procedure is nu in de fase '%(state)s'.") % {
             "state": tender.get_state_display()
@@ -385,8 +390,8 @@ class WindowOpenView(ActionView):
         if not form.is_valid():
             raise ValidationError(_errors(ValidationError(form.errors)))
         d = form.cleaned_data
-        services.open_window(
-            self.object,
+        services.window_open(
+            tender=self.object,
             condition=d["condition"],
             decision=d["decision"],
             on=d["on"],
@@ -402,8 +407,8 @@ class WindowCloseView(ActionView):
         form = forms.WindowCloseForm(request.POST)
         if not form.is_valid():
             raise ValidationError(_("Vul een geldige datum in."))
-        services.close_window(
-            self.object, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
+        services.window_close(
+            tender=self.object, on=form.cleaned_data["on"], note=form.cleaned_data["note"]
         )
         return _("Het toelatingsvenster is gesloten.")
 
@@ -492,9 +497,9 @@ class QnaView(TenderChildMixin, generic.TemplateView):
         form = forms.QuestionForm(request.POST, tender=self.tender, user=request.user)
         if form.is_valid():
             try:
-                q = services.ask(
-                    self.tender,
-                    form.cleaned_data["text"],
+                q = services.question_ask(
+                    tender=self.tender,
+                    text=form.cleaned_data["text"],
                     provider=form.cleaned_data["asked_by"],
                     reference=form.cleaned_data["reference"],
                 )
@@ -529,7 +534,7 @@ class AnswerView(TenderChildMixin, generic.FormView):
 
     def form_valid(self, form):
         try:
-            services.answer(self.question, form.cleaned_data["answer"])
+            services.question_answer(question=self.question, text=form.cleaned_data["answer"])
         except ValidationError as exc:
             form.add_error(None, exc)
             return self.form_invalid(form)
@@ -543,7 +548,7 @@ class QnaPublishView(TenderChildMixin, generic.View):
 
     def post(self, request, *args, **kwargs):
         try:
-            number = services.publish_answers(self.tender)
+            number = services.answers_publish(tender=self.tender)
         except ValidationError as exc:
             for e in _errors(exc):
                 messages.error(request, e)
@@ -583,7 +588,9 @@ class SubmissionListView(TenderChildMixin, generic.TemplateView):
         context["outcomes"] = Outcome.choices
         context["chosen_outcome"] = outcome
         context["title"] = _("Inschrijvingen")
-        context["accepting"] = services.accepts_submissions(self.tender, timezone.now())
+        context["accepting"] = services.tender_submission_refusal(
+            tender=self.tender, at=timezone.now()
+        )
         return context
 
 
@@ -603,8 +610,11 @@ class SubmissionCreateView(TenderChildMixin, generic.FormView):
     def form_valid(self, form):
         d = form.cleaned_data
         try:
-            sub = services.submit(
-                d["lot"], d["provider"], [f.pk for f in d["care_forms"]], at=d["received_at"]
+            sub = services.submission_create(
+                lot=d["lot"],
+                provider=d["provider"],
+                care_form_ids=[f.pk for f in d["care_forms"]],
+                at=d["received_at"],
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -705,7 +715,7 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
         form = forms.ChecklistForm(request.POST, checks=checks)
         if form.is_valid():
             try:
-                services.record_checks(self.object, form.rows())
+                services.submission_record_checks(submission=self.object, rows=form.rows())
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
                     for req_id, errs in exc.message_dict.items():
@@ -761,29 +771,33 @@ class SubmissionActionView(TenderChildMixin, generic.View):
             form = forms.OutcomeForm(data)
             if not form.is_valid():
                 raise ValidationError(_("Kies een uitkomst en motiveer die."))
-            services.set_outcome(
-                sub, form.cleaned_data["outcome"], form.cleaned_data["outcome_reason"]
+            services.submission_set_outcome(
+                submission=sub,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["outcome_reason"],
             )
             return _("Uitkomst opgeslagen.")
         if action == "toelating":
             form = forms.AdmissionDecisionForm(data)
             if not form.is_valid():
                 raise ValidationError(_("Kies toelaten of afwijzen en motiveer het besluit."))
-            services.decide_admission(
-                sub, form.cleaned_data["decision"] == "admit", form.cleaned_data["outcome_reason"]
+            services.submission_decide_admission(
+                submission=sub,
+                admit=form.cleaned_data["decision"] == "admit",
+                reason=form.cleaned_data["outcome_reason"],
             )
             return _("Besluit vastgelegd: %(o)s.") % {"o": sub.get_outcome_display()}
         if action == "onderhandeling":
             form = forms.NegotiationForm(data)
             if not form.is_valid():
                 raise ValidationError(_("Vul het verslag in."))
-            services.record_negotiation(sub, form.cleaned_data["notes"])
+            services.submission_record_negotiation(submission=sub, notes=form.cleaned_data["notes"])
             return _("Verslag opgeslagen.")
         if action == "intrekken":
             form = forms.WithdrawForm(data)
             if not form.is_valid():
                 raise ValidationError(_("Geef de reden van intrekking."))
-            services.withdraw(sub, form.cleaned_data["reason"])
+            services.submission_withdraw(submission=sub, reason=form.cleaned_data["reason"])
             return _("Inschrijving ingetrokken.")
         raise Http404
 
@@ -842,9 +856,11 @@ class ScoreView(TenderChildMixin, generic.FormView):
     def form_valid(self, form):
         try:
             if self.consensus:
-                services.record_consensus(self.object, form.rows())
+                services.submission_record_consensus(submission=self.object, rows=form.rows())
             else:
-                services.record_scores(self.object, self.request.user, form.rows())
+                services.submission_record_scores(
+                    submission=self.object, assessor=self.request.user, rows=form.rows()
+                )
         except ValidationError as exc:
             for e in _errors(exc):
                 form.add_error(None, e)

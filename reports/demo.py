@@ -58,6 +58,7 @@ def load_budget_shares(region) -> int:
         if not total:
             continue
         remaining = Decimal("100")
+        shares = {}
         for i, municipality in enumerate(municipalities):
             if i == len(municipalities) - 1:
                 share = remaining
@@ -66,13 +67,17 @@ def load_budget_shares(region) -> int:
                     Decimal("0.001"), ROUND_HALF_UP
                 )
                 remaining -= share
-            _obj, made = BudgetShare.objects.get_or_create(
-                region=region,
-                municipality=municipality,
-                year=year,
-                defaults={"percentage": share},
+            shares[municipality] = share
+        # Repeatable: a share that is already there stays as it is.
+        there = set(
+            BudgetShare.objects.filter(region=region, year=year).values_list(
+                "municipality_id", flat=True
             )
-            created += made
+        )
+        missing = {m: p for m, p in shares.items() if m.pk not in there}
+        if missing:
+            services.budget_share_set(region=region, year=year, shares=missing)
+        created += len(missing)
     return created
 
 
@@ -97,14 +102,15 @@ def load_subscriptions(region) -> int:
             wanted.append((municipal, ReportKind.BOARD, None))
     created = 0
     for user, kind, municipality in wanted:
-        _obj, made = Subscription.objects.get_or_create(
-            user=user,
-            region=region,
-            kind=kind,
-            subject_key=f"m{municipality.pk}" if municipality else "",
-            defaults={"municipality": municipality},
+        key = f"m{municipality.pk}" if municipality else ""
+        if Subscription.objects.filter(
+            user=user, region=region, kind=kind, subject_key=key
+        ).exists():
+            continue
+        services.subscription_create(
+            user=user, region=region, kind=kind, subject_key=key, subject=municipality
         )
-        created += made
+        created += 1
     return created
 
 
@@ -133,12 +139,14 @@ def load_reports(region) -> dict:
             (ReportKind.PROVIDER, p, periods[MONTH]) for p in providers[:DEMO_PROVIDER_REPORTS]
         ]
         for kind, subject, period in targets:
-            report = services.ensure_report(region, kind, subject, period)
-            version, created = services.request_version(
-                report, trigger=Trigger.SCHEDULE, dispatch=False
+            report = services.report_ensure(
+                region=region, kind=kind, subject=subject, period=period
+            )
+            version, created = services.report_version_request(
+                report=report, trigger=Trigger.SCHEDULE, dispatch=False
             )
             if created:
-                services.generate_now(version.pk)
+                services.report_version_generate_now(version_id=version.pk)
                 made += 1
     subscriptions = load_subscriptions(region)
     return {

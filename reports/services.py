@@ -3,11 +3,11 @@ once however often its task is delivered.
 
 The life of a version (the table is ``reports.lifecycle``; ``_version_step`` applies it)::
 
-    request_version()  -> queued   (one task per version is sent after the commit)
-    claim()            -> running  (a token and a lease; a second delivery finds it taken)
-    produce()          -> ready    (snapshot, PDF, Report.current; mails queued)
-    release()          -> queued   (an attempt failed and the task will retry)
-    fail()             -> failed   (no retries left; the reason is kept and shown)
+    report_version_request()  -> queued   (one task per version is sent after the commit)
+    report_version_claim()    -> running  (a token and a lease; a second delivery finds it taken)
+    report_version_produce()  -> ready    (snapshot, PDF, Report.current; mails queued)
+    report_version_release()  -> queued   (an attempt failed and the task will retry)
+    report_version_fail()     -> failed   (no retries left; the reason is kept and shown)
 
 A version is claimed with a conditional UPDATE: only a queued version, or a running one whose
 lease has run out (its worker died), can be taken. Finishing is conditional on the token too, so
@@ -104,20 +104,20 @@ def subject_name(kind: str, obj) -> str:
 # --- asking for a report -------------------------------------------------------------------------
 
 
-def ensure_report(region, kind: str, obj, period: Period) -> Report:
-    """The report of ``kind`` about ``obj`` for ``period``: there is one, whoever asks first."""
+def report_ensure(*, region, kind: str, subject, period: Period) -> Report:
+    """The report of ``kind`` about ``subject`` for ``period``: there is one, whoever asks first."""
     if period.cadence != CADENCE[kind]:
         raise ValueError(f"A {kind} report covers a {CADENCE[kind]}, not a {period.cadence}.")
     field_name = SUBJECT_FIELD[kind]
-    subject_fields = {field_name: obj} if field_name else {}
+    subject_fields = {field_name: subject} if field_name else {}
     report, _created = Report.objects.get_or_create(
         region=region,
         kind=kind,
-        subject_key=subject_key(kind, obj),
+        subject_key=subject_key(kind, subject),
         period=period.code,
         defaults={
             **subject_fields,
-            "subject_name": subject_name(kind, obj),
+            "subject_name": subject_name(kind, subject),
             "period_start": period.start,
             "period_end": period.end,
         },
@@ -132,9 +132,9 @@ def _dispatch(version_id: int) -> None:
     transaction.on_commit(lambda: generate_report.delay(version_id))
 
 
-def request_version(
-    report: Report,
+def report_version_request(
     *,
+    report: Report,
     trigger: str = Trigger.DEMAND,
     user=None,
     force: bool = False,
@@ -145,7 +145,8 @@ def request_version(
     Idempotent: while a version is queued or running it is returned and nothing new is queued;
     a ready report is returned as it is unless ``force`` (regenerate) is set, which queues the
     next version and keeps the earlier ones. After a failure a new version is queued.
-    ``dispatch=False`` sends no task (the caller makes the version itself, see generate_now)."""
+    ``dispatch=False`` sends no task (the caller makes the version itself, see
+    report_version_generate_now)."""
     with transaction.atomic():
         Report.objects.select_for_update().filter(pk=report.pk).first()
         latest = report.versions.order_by("-number").first()
@@ -181,13 +182,13 @@ class RunResult:
         return len(self.queued) + self.existing
 
 
-def start_run(region, kind: str, period: Period, *, trigger=Trigger.SCHEDULE, user=None):
+def report_run_start(*, region, kind: str, period: Period, trigger=Trigger.SCHEDULE, user=None):
     """One report per subject of the run, each with its own task (the fan-out). Running it
     again queues nothing that is already ready or on its way."""
     result = RunResult(kind, period)
     for obj in subjects(region, kind, period):
-        report = ensure_report(region, kind, obj, period)
-        version, created = request_version(report, trigger=trigger, user=user)
+        report = report_ensure(region=region, kind=kind, subject=obj, period=period)
+        version, created = report_version_request(report=report, trigger=trigger, user=user)
         if created:
             result.queued.append(version.pk)
         else:
@@ -203,14 +204,14 @@ def start_run(region, kind: str, period: Period, *, trigger=Trigger.SCHEDULE, us
     return result
 
 
-def run_schedule(schedule_id: int, today: date | None = None) -> RunResult | None:
+def schedule_run(*, schedule_id: int, today: date | None = None) -> RunResult | None:
     """What beat starts: the schedule's kind for the last complete period before today."""
     schedule = ReportSchedule.objects.select_related("region").filter(pk=schedule_id).first()
     if schedule is None or not schedule.enabled:
         return None
     today = today or timezone.localdate()
     period = last_complete(CADENCE[schedule.kind], today)
-    return start_run(schedule.region, schedule.kind, period)
+    return report_run_start(region=schedule.region, kind=schedule.kind, period=period)
 
 
 # --- producing a version exactly once ------------------------------------------------------------
@@ -229,7 +230,7 @@ class Busy:
     seconds: float
 
 
-def claim(version_id: int, *, now=None) -> Claim | Busy | None:
+def report_version_claim(*, version_id: int, now=None) -> Claim | Busy | None:
     """Take the version for this execution. ``None``: nothing to do (ready, failed, gone)."""
     now = now or timezone.now()
     token = uuid.uuid4().hex
@@ -253,7 +254,7 @@ def claim(version_id: int, *, now=None) -> Claim | Busy | None:
     return Busy(max(1.0, (held - now).total_seconds() + 1) if held else 1.0)
 
 
-def produce(held: Claim) -> ReportVersion | None:
+def report_version_produce(*, held: Claim) -> ReportVersion | None:
     """Build the snapshot and the PDF and make the version current. ``None`` when the lease
     was lost to another execution in the meantime (that one finishes the job)."""
     from . import content, render
@@ -290,17 +291,17 @@ def produce(held: Claim) -> ReportVersion | None:
             lease_until=None,
         )
         locked.refresh_from_db()
-        queue_notifications(locked)
+        report_notifications_queue(version=locked)
     return locked
 
 
-def generate_now(version_id: int) -> ReportVersion | None:
+def report_version_generate_now(*, version_id: int) -> ReportVersion | None:
     """Make a queued version here and now, in this process (the demo; a command line)."""
-    held = claim(version_id)
-    return produce(held) if isinstance(held, Claim) else None
+    held = report_version_claim(version_id=version_id)
+    return report_version_produce(held=held) if isinstance(held, Claim) else None
 
 
-def release(held: Claim, error: str) -> None:
+def report_version_release(*, held: Claim, error: str) -> None:
     """An attempt failed and will be retried: the version goes back to the queue."""
     _version_step(
         held.version_id,
@@ -312,7 +313,7 @@ def release(held: Claim, error: str) -> None:
     )
 
 
-def fail(version_id: int, reason: str, *, token: str | None = None) -> None:
+def report_version_fail(*, version_id: int, reason: str, token: str | None = None) -> None:
     """No retries left: the version is failed, with its reason. The report keeps pointing at
     its last ready version, if it had one."""
     _version_step(
@@ -356,7 +357,7 @@ def retry_delay(retries: int, *, base: int = 10, cap: int = 600) -> int:
 
 def stale_versions(now=None):
     """Versions whose worker died and whose task is gone: queued or running, with no live
-    lease, requested more than a lease ago. ``requeue_stale`` sends them again."""
+    lease, requested more than a lease ago. ``report_versions_requeue_stale`` sends them again."""
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.REPORT_LEASE_SECONDS)
     return ReportVersion.objects.filter(
@@ -365,7 +366,7 @@ def stale_versions(now=None):
     )
 
 
-def requeue_stale(now=None) -> int:
+def report_versions_requeue_stale(*, now=None) -> int:
     """Send a task again for every stale version (beat runs this every few minutes), and the
     mail task of every version whose mails are still unsent a lease after it became ready.
     Harmless when the original task is still coming: the claim lets only one of them work."""
@@ -403,7 +404,7 @@ def subscribers(report: Report):
     return list(users.values())
 
 
-def queue_notifications(version: ReportVersion) -> None:
+def report_notifications_queue(*, version: ReportVersion) -> None:
     """Record a mail per subscriber (inside the transaction that makes the version ready) and
     send them after the commit."""
     users = subscribers(version.report)
@@ -417,7 +418,7 @@ def queue_notifications(version: ReportVersion) -> None:
         transaction.on_commit(lambda: send_notifications.delay(version.pk))
 
 
-def send_pending(version_id: int, *, base_url: str | None = None) -> int:
+def report_notifications_send(*, version_id: int, base_url: str | None = None) -> int:
     """Send the version's unsent mails. Each is claimed before it is sent: at most once."""
     version = ReportVersion.objects.select_related("report__region").get(pk=version_id)
     report = version.report

@@ -17,13 +17,13 @@ log = logging.getLogger(__name__)
 
 @shared_task(name="reports.run_schedule")
 def run_schedule(schedule_id: int) -> int:
-    result = services.run_schedule(schedule_id)
+    result = services.schedule_run(schedule_id=schedule_id)
     return len(result.queued) if result else 0
 
 
 @shared_task(bind=True, name="reports.generate", max_retries=None)
 def generate_report(self, version_id: int) -> str:
-    held = services.claim(version_id)
+    held = services.report_version_claim(version_id=version_id)
     if held is None:
         return "done"
     if isinstance(held, services.Busy):
@@ -33,12 +33,12 @@ def generate_report(self, version_id: int) -> str:
         generate_report.apply_async((version_id,), countdown=held.seconds)
         return "busy"
     try:
-        version = services.produce(held)
+        version = services.report_version_produce(held=held)
     except Exception as exc:  # any failure: retry, then fail with the reason
         reason = f"{type(exc).__name__}: {exc}"
         if self.request.retries < settings.REPORT_MAX_RETRIES:
             log.warning("report version %s failed (%s); retrying", version_id, reason)
-            services.release(held, reason)
+            services.report_version_release(held=held, error=reason)
             # In-process (eager) Celery runs the retry itself when the Retry is returned.
             eager = bool(self.request.is_eager)
             retry = self.retry(
@@ -46,16 +46,16 @@ def generate_report(self, version_id: int) -> str:
             )
             return retry
         log.exception("report version %s failed after its retries", version_id)
-        services.fail(version_id, reason, token=held.token)
+        services.report_version_fail(version_id=version_id, reason=reason, token=held.token)
         return "failed"
     return "ready" if version is not None else "lost"
 
 
 @shared_task(name="reports.send_notifications")
 def send_notifications(version_id: int) -> int:
-    return services.send_pending(version_id)
+    return services.report_notifications_send(version_id=version_id)
 
 
 @shared_task(name="reports.requeue_stale")
 def requeue_stale() -> int:
-    return services.requeue_stale()
+    return services.report_versions_requeue_stale()

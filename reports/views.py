@@ -191,9 +191,11 @@ class ReportCreateView(ReportsMixin, generic.FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        report = services.ensure_report(self.region, data["kind"], data["subject"], data["period"])
-        version, created = services.request_version(
-            report, trigger=Trigger.DEMAND, user=self.request.user
+        report = services.report_ensure(
+            region=self.region, kind=data["kind"], subject=data["subject"], period=data["period"]
+        )
+        version, created = services.report_version_request(
+            report=report, trigger=Trigger.DEMAND, user=self.request.user
         )
         what = {"report": report_title(report)}
         if created:
@@ -304,8 +306,8 @@ class ReportRegenerateView(PostOnlyMixin, ReportObjectMixin, generic.View):
             raise PermissionDenied(NOT_A_REQUESTER)
 
     def post(self, request, *args, **kwargs):
-        version, created = services.request_version(
-            self.report, trigger=Trigger.REGENERATE, user=request.user, force=True
+        version, created = services.report_version_request(
+            report=self.report, trigger=Trigger.REGENERATE, user=request.user, force=True
         )
         if created:
             messages.success(
@@ -522,8 +524,12 @@ class ScheduleRunView(PostOnlyMixin, ScheduleObjectMixin, generic.View):
             messages.error(request, " ".join(form.errors.get("period", [_("Ongeldige periode.")])))
             return redirect(self.url("schedule-list"))
         period = form.cleaned_data["period"]
-        result = services.start_run(
-            self.region, schedule.kind, period, trigger=Trigger.SCHEDULE, user=request.user
+        result = services.report_run_start(
+            region=self.region,
+            kind=schedule.kind,
+            period=period,
+            trigger=Trigger.SCHEDULE,
+            user=request.user,
         )
         messages.success(
             request,

@@ -276,7 +276,9 @@ def build_reports(w) -> Rep:
         (ReportKind.PROVIDER, w.provider, "2026-03"),
         (ReportKind.BOARD, w.region, "2026"),
     ):
-        report = services.ensure_report(w.region, kind, obj, parse_period(kind_cadence(kind), code))
+        report = services.report_ensure(
+            region=w.region, kind=kind, subject=obj, period=parse_period(kind_cadence(kind), code)
+        )
         version = ReportVersion(
             report=report,
             number=1,

@@ -101,7 +101,9 @@ def objects_of(w) -> Objects:
     from reports.periods import parse_period
 
     def report(kind, obj, code):
-        return report_services.ensure_report(w.region, kind, obj, parse_period(CADENCE[kind], code))
+        return report_services.report_ensure(
+            region=w.region, kind=kind, subject=obj, period=parse_period(CADENCE[kind], code)
+        )
 
     signal = Signal.objects.create(
         region=w.region,

@@ -273,7 +273,9 @@ def test_killing_the_worker_mid_run_redis_redelivers_and_each_report_is_made_onc
     subscriber = subscribe(w)
     count = EXTRA_PROVIDERS + 1
 
-    run = services.start_run(w.region, ReportKind.PROVIDER, provider_period())
+    run = services.report_run_start(
+        region=w.region, kind=ReportKind.PROVIDER, period=provider_period()
+    )
     assert len(run.queued) == count  # one task per subject, sent to Redis
 
     victim = kill_mid_run(celery_processes, w.region)
@@ -331,7 +333,9 @@ def test_killing_the_worker_when_the_broker_lost_its_messages_requeue_stale_reco
     subscriber = subscribe(w)
     count = EXTRA_PROVIDERS + 1
 
-    run = services.start_run(w.region, ReportKind.PROVIDER, provider_period())
+    run = services.report_run_start(
+        region=w.region, kind=ReportKind.PROVIDER, period=provider_period()
+    )
     assert len(run.queued) == count
 
     victim = kill_mid_run(celery_processes, w.region)
@@ -351,7 +355,7 @@ def test_killing_the_worker_when_the_broker_lost_its_messages_requeue_stale_reco
         timeout=LEASE_SECONDS * 3,
         message="the stuck versions to count as stale",
     )
-    assert services.requeue_stale() == stuck
+    assert services.report_versions_requeue_stale() == stuck
     wait_for(
         lambda: all_ready(w.region, count),
         timeout=150,
@@ -362,5 +366,5 @@ def test_killing_the_worker_when_the_broker_lost_its_messages_requeue_stale_reco
     assert_exactly_once(w.region, count, subscriber)
     victim.refresh_from_db()
     assert victim.attempts == 2
-    assert services.requeue_stale() == 0  # nothing left to send
+    assert services.report_versions_requeue_stale() == 0  # nothing left to send
     assert mails_in_logs(celery_processes, subscriber.email) == count

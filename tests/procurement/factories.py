@@ -30,9 +30,11 @@ def tender(world, procedure_type=ProcedureType.SAS, *, weights=(60, 40), deadlin
         tender=t, kind=RequirementKind.EXCLUSION, text="Geen fraude", order=2
     )
     if weights:
-        services.replace_criteria(
-            t,
-            [{"name": f"Criterium {i}", "weight": Decimal(w)} for i, w in enumerate(weights, 1)],
+        services.criteria_replace(
+            tender=t,
+            rows=[
+                {"name": f"Criterium {i}", "weight": Decimal(w)} for i, w in enumerate(weights, 1)
+            ],
         )
     return t
 
@@ -42,15 +44,16 @@ def after_deadline(t, days=1):
 
 
 def pass_all(sub):
-    return services.record_checks(
-        sub, {c.requirement_id: (True, "Aangetoond") for c in sub.checks.all()}
+    return services.submission_record_checks(
+        submission=sub, rows={c.requirement_id: (True, "Aangetoond") for c in sub.checks.all()}
     )
 
 
 def consensus(sub, *values):
     crits = list(sub.tender.criteria.all())
-    return services.record_consensus(
-        sub, {c.pk: (Decimal(v), "Onderbouwd") for c, v in zip(crits, values, strict=True)}
+    return services.submission_record_consensus(
+        submission=sub,
+        rows={c.pk: (Decimal(v), "Onderbouwd") for c, v in zip(crits, values, strict=True)},
     )
 
 
@@ -67,36 +70,38 @@ def sas_to_provisional_award(world, officer, names=("Alfa", "Beta", "Gamma"), ex
     kw.setdefault("preselection_count", 2)
     t = tender(world, **kw)
     lot = t.lots.get()
-    services.transition(t, "publish", user=officer)
+    services.tender_transition(tender=t, name="publish", user=officer)
     subs = []
     for name in names:
         p = ProviderFactory(
             region=world.region, name=name, city="Dordrecht", forms=[world.care_form]
         )
         screen_fully(p)
-        subs.append(services.submit(lot, p, [world.care_form.pk]))
+        subs.append(
+            services.submission_create(lot=lot, provider=p, care_form_ids=[world.care_form.pk])
+        )
     now = after_deadline(t)
-    services.transition(t, "close_submissions", user=officer, now=now)
-    services.transition(t, "start_eligibility", user=officer, now=now)
+    services.tender_transition(tender=t, name="close_submissions", user=officer, now=now)
+    services.tender_transition(tender=t, name="start_eligibility", user=officer, now=now)
     for s in subs:
         if s.provider.name in excluded:
-            services.record_checks(
-                s,
-                {
+            services.submission_record_checks(
+                submission=s,
+                rows={
                     c.requirement_id: (c.requirement.kind != "suitability", "Geen referenties")
                     for c in s.checks.select_related("requirement")
                 },
             )
         else:
             pass_all(s)
-    services.transition(t, "start_scoring", user=officer, now=now)
+    services.tender_transition(tender=t, name="start_scoring", user=officer, now=now)
     values = iter([(6, 8), (8, 8), (8, 5)] * len(names))
     for s in subs:
         if s.provider.name not in excluded:
             consensus(s, *next(values))
-    services.transition(t, "preselect", user=officer, now=now)
-    services.transition(t, "start_negotiation", user=officer, now=now)
-    services.transition(t, "provisional_award", user=officer, now=now)
+    services.tender_transition(tender=t, name="preselect", user=officer, now=now)
+    services.tender_transition(tender=t, name="start_negotiation", user=officer, now=now)
+    services.tender_transition(tender=t, name="provisional_award", user=officer, now=now)
     t.refresh_from_db()
     for s in subs:
         s.refresh_from_db()
@@ -152,7 +157,7 @@ def fail_one(sub, evidence="Geen referenties aangeleverd"):
     checks = list(sub.checks.order_by("requirement__order"))
     rows = {c.requirement_id: (True, "Aangetoond") for c in checks}
     rows[checks[0].requirement_id] = (False, evidence)
-    return services.record_checks(sub, rows)
+    return services.submission_record_checks(submission=sub, rows=rows)
 
 
 def to_scoring(world, n=2, *, user=None, **kw):
@@ -160,13 +165,18 @@ def to_scoring(world, n=2, *, user=None, **kw):
     Returns (tender, submissions, a moment after the deadline)."""
     t = tender(world, **kw)
     lot = t.lots.get()
-    services.transition(t, "publish", user=user)
-    subs = [services.submit(lot, new_provider(world), [world.care_form.pk]) for _ in range(n)]
+    services.tender_transition(tender=t, name="publish", user=user)
+    subs = [
+        services.submission_create(
+            lot=lot, provider=new_provider(world), care_form_ids=[world.care_form.pk]
+        )
+        for _ in range(n)
+    ]
     now = after_deadline(t)
-    services.transition(t, "close_submissions", user=user, now=now)
-    services.transition(t, "start_eligibility", user=user, now=now)
+    services.tender_transition(tender=t, name="close_submissions", user=user, now=now)
+    services.tender_transition(tender=t, name="start_eligibility", user=user, now=now)
     for s in subs:
         pass_all(s)
-    services.transition(t, "start_scoring", user=user, now=now)
+    services.tender_transition(tender=t, name="start_scoring", user=user, now=now)
     t.refresh_from_db()
     return t, subs, now

@@ -82,10 +82,10 @@ def test_provisional_letter_to_the_winner(walked):
 def test_provisional_letter_not_awarded_gives_the_motivation(walked):
     _, subs, _ = walked
     gamma = subs["gamma"]
-    services.set_outcome(
-        gamma,
-        Outcome.NOT_AWARDED,
-        "De onderhandeling leverde geen passend aanbod op voor de gevraagde capaciteit.",
+    services.submission_set_outcome(
+        submission=gamma,
+        outcome=Outcome.NOT_AWARDED,
+        reason="De onderhandeling leverde geen passend aanbod op voor de gevraagde capaciteit.",
     )
     gamma.refresh_from_db()
 
@@ -120,7 +120,7 @@ def test_letters_to_the_not_preselected_and_the_excluded(walked):
 
 def test_provisional_letter_names_the_end_of_a_started_objection_period(walked, users):
     t, subs, now = walked
-    services.transition(t, "start_objection", user=users.officer, now=now)
+    services.tender_transition(tender=t, name="start_objection", user=users.officer, now=now)
     t.refresh_from_db()
     ends = t.objection_ends_on
     assert ends == now.date() + timedelta(days=20) or ends == t.objection_started_on + timedelta(
@@ -136,8 +136,10 @@ def test_provisional_letter_names_the_end_of_a_started_objection_period(walked, 
 
 def test_definitive_letters(walked, users):
     t, subs, now = walked
-    services.transition(t, "start_objection", user=users.officer, now=now)
-    services.transition(t, "award", user=users.officer, now=now + timedelta(days=21))
+    services.tender_transition(tender=t, name="start_objection", user=users.officer, now=now)
+    services.tender_transition(
+        tender=t, name="award", user=users.officer, now=now + timedelta(days=21)
+    )
     beta, alfa = subs["beta"], subs["alfa"]
     beta.refresh_from_db()
 
@@ -162,18 +164,24 @@ def test_letter_refuses_unknown_kind_and_undecided_submission(world_a, users):
     with pytest.raises(ValueError, match="kind"):
         documents.award_letter_pdf(object(), "voorlopig")
     t = tender(world_a, ProcedureType.SAS)
-    t = services.transition(t, "publish", user=users.officer)
-    sub = services.submit(t.lots.get(), world_a.provider, [world_a.care_form.pk])
+    t = services.tender_transition(tender=t, name="publish", user=users.officer)
+    sub = services.submission_create(
+        lot=t.lots.get(), provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
     with pytest.raises(ValueError, match="no outcome"):
         documents.award_letter_pdf(sub, "provisional")
 
 
 def test_admission_letter_of_an_open_house_has_no_scores(world_a, users):
     t = tender(world_a, ProcedureType.OPEN_HOUSE, weights=None, contract_start=date(2026, 2, 1))
-    t = services.transition(t, "publish", user=users.officer)
-    sub = services.submit(t.lots.get(), world_a.provider, [world_a.care_form.pk])
+    t = services.tender_transition(tender=t, name="publish", user=users.officer)
+    sub = services.submission_create(
+        lot=t.lots.get(), provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
     pass_all(sub)
-    services.decide_admission(sub, True, "Voldoet aan alle eisen.", today=date(2025, 6, 3))
+    services.submission_decide_admission(
+        submission=sub, admit=True, reason="Voldoet aan alle eisen.", today=date(2025, 6, 3)
+    )
 
     text, _ = read(documents.award_letter_pdf(sub, "definitive"))
 
@@ -193,25 +201,25 @@ def test_qna_is_anonymous_and_per_note(world_a, users):
     from tests.providers.factories import ProviderFactory
 
     t = tender(world_a, title="Ambulante jeugdhulp", tenderned_reference="TN-77")
-    t = services.transition(t, "publish", user=users.officer)
+    t = services.tender_transition(tender=t, name="publish", user=users.officer)
     asker = ProviderFactory(region=world_a.region, name="Vraagsteller Kindzorg BV")
-    q1 = services.ask(
-        t,
-        "Mag een samenwerkingsverband inschrijven met een onderaannemer buiten de regio?",
+    q1 = services.question_ask(
+        tender=t,
+        text="Mag een samenwerkingsverband inschrijven met een onderaannemer buiten de regio?",
         provider=asker,
         reference="Inkoopleidraad §3.2, p. 14",
     )
-    q2 = services.ask(
-        t,
-        "Welke tarieven gelden voor 2026? Vraagsteller Kindzorg BV levert ook in Gemeente A2.",
+    q2 = services.question_ask(
+        tender=t,
+        text="Welke tarieven gelden voor 2026? Vraagsteller Kindzorg BV levert ook in Gemeente A2.",
         provider=world_a.provider,
     )
-    services.answer(q1, "Ja, mits de hoofdaannemer in de regio levert.")
-    services.answer(q2, "De tarieven staan in bijlage 4.")
-    assert services.publish_answers(t, on=date(2025, 5, 12)) == 1
-    later = services.ask(t, "Is er een informatiebijeenkomst?", provider=asker)
-    services.answer(later, "Nee.")
-    assert services.publish_answers(t) == 2
+    services.question_answer(question=q1, text="Ja, mits de hoofdaannemer in de regio levert.")
+    services.question_answer(question=q2, text="De tarieven staan in bijlage 4.")
+    assert services.answers_publish(tender=t, on=date(2025, 5, 12)) == 1
+    later = services.question_ask(tender=t, text="Is er een informatiebijeenkomst?", provider=asker)
+    services.question_answer(question=later, text="Nee.")
+    assert services.answers_publish(tender=t) == 2
 
     text, reader = read(documents.qna_pdf(t, 1))
 
@@ -241,11 +249,15 @@ def test_qna_is_anonymous_and_per_note(world_a, users):
 
 def test_long_qna_runs_over_pages_with_page_numbers(world_a, users):
     t = tender(world_a)
-    t = services.transition(t, "publish", user=users.officer)
+    t = services.tender_transition(tender=t, name="publish", user=users.officer)
     for i in range(1, 31):
-        q = services.ask(t, f"Vraag {i}: " + "Hoe werkt de toelating precies? " * 6)
-        services.answer(q, f"Antwoord {i}: " + "Zoals beschreven in de leidraad. " * 6)
-    services.publish_answers(t)
+        q = services.question_ask(
+            tender=t, text=f"Vraag {i}: " + "Hoe werkt de toelating precies? " * 6
+        )
+        services.question_answer(
+            question=q, text=f"Antwoord {i}: " + "Zoals beschreven in de leidraad. " * 6
+        )
+    services.answers_publish(tender=t)
 
     text, reader = read(documents.qna_pdf(t, 1))
 

@@ -96,9 +96,50 @@ def test_setup_refuses_weights_that_do_not_make_100_and_saves_nothing(client, wo
     assert AwardCriterion.objects.filter(tender=t).count() == 2
 
 
+def test_setup_refuses_two_criteria_with_the_same_name_through_the_service(client, world_a, users):
+    """The setup page saves the criteria through the service: its unique-name rule holds."""
+    t = make_tender(world_a, weights=None)
+    client.force_login(users.officer)
+    page = client.get(url("tender-setup", world_a, pk=t.pk))
+    data = {}
+    for prefix, fs in page.context["sets"].items():
+        mf = fs.management_form
+        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
+            data[f"{mf.prefix}-{name}"] = mf[name].value()
+        data[f"{mf.prefix}-TOTAL_FORMS"] = (
+            2 if prefix == "criteria" else mf["INITIAL_FORMS"].value()
+        )
+        for i, form in enumerate(fs.initial_forms):
+            for field in form.fields:
+                value = form[field].value()
+                if value not in (None, False):
+                    data[f"{fs.prefix}-{i}-{field}"] = value
+    data.update(
+        {
+            "crit-0-name": "Visie",
+            "crit-0-weight": "50",
+            "crit-0-order": "1",
+            "crit-1-name": "visie ",
+            "crit-1-weight": "50",
+            "crit-1-order": "2",
+        }
+    )
+    response = client.post(url("tender-setup", world_a, pk=t.pk), data)
+    assert response.status_code == 200
+    assert "Twee gunningscriteria heten" in response.content.decode()
+    assert not AwardCriterion.objects.filter(tender=t).exists()
+    data["crit-1-name"] = "Samenwerking"
+    response = client.post(url("tender-setup", world_a, pk=t.pk), data)
+    assert response.status_code == 302
+    assert list(AwardCriterion.objects.filter(tender=t).values_list("name", "order")) == [
+        ("Visie", 1),
+        ("Samenwerking", 2),
+    ]
+
+
 def test_submission_after_the_deadline_is_refused(client, world_a, users):
     t = make_tender(world_a)
-    services.transition(t, "publish", user=users.officer)
+    services.tender_transition(tender=t, name="publish", user=users.officer)
     Tender.objects.filter(pk=t.pk).update(submission_deadline=timezone.now() - timedelta(hours=1))
     client.force_login(users.officer)
     response = client.post(
@@ -117,13 +158,17 @@ def test_submission_after_the_deadline_is_refused(client, world_a, users):
 
 def test_score_outside_the_scale_is_refused(client, world_a, users):
     t = make_tender(world_a, weights=(100,))
-    services.transition(t, "publish", user=users.officer)
-    sub = services.submit(t.lots.get(), world_a.provider, [world_a.care_form.pk])
+    services.tender_transition(tender=t, name="publish", user=users.officer)
+    sub = services.submission_create(
+        lot=t.lots.get(), provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
     later = t.submission_deadline + timedelta(minutes=1)
-    services.transition(t, "close_submissions", user=users.officer, now=later)
-    services.transition(t, "start_eligibility", user=users.officer, now=later)
-    services.record_checks(sub, {c.requirement_id: (True, "") for c in sub.checks.all()})
-    services.transition(t, "start_scoring", user=users.officer, now=later)
+    services.tender_transition(tender=t, name="close_submissions", user=users.officer, now=later)
+    services.tender_transition(tender=t, name="start_eligibility", user=users.officer, now=later)
+    services.submission_record_checks(
+        submission=sub, rows={c.requirement_id: (True, "") for c in sub.checks.all()}
+    )
+    services.tender_transition(tender=t, name="start_scoring", user=users.officer, now=later)
     client.force_login(users.contract_manager)  # assessor
     crit = t.criteria.get()
     target = url("submission-score", world_a, tender=t.pk, pk=sub.pk)
@@ -152,7 +197,7 @@ def test_municipal_user_reads_answers_without_the_asker(client, world_a, users):
 
 def test_conditional_admission_window_needs_a_recorded_decision(client, world_a, users):
     t = make_tender(world_a, ProcedureType.CONDITIONAL_ADMISSION, weights=None)
-    services.transition(t, "publish", user=users.officer)
+    services.tender_transition(tender=t, name="publish", user=users.officer)
     client.force_login(users.officer)
     today = f"{timezone.localdate():%Y-%m-%d}"
     response = client.post(

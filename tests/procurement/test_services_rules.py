@@ -120,9 +120,9 @@ def test_weights_summing_to_99_are_refused_and_the_old_criteria_stay(world_a):
     t = tender(world_a, weights=(60, 40))
     err = refused(
         ValidationError,
-        services.replace_criteria,
-        t,
-        [{"name": "Kwaliteit", "weight": D(50)}, {"name": "Prijs", "weight": D(49)}],
+        services.criteria_replace,
+        tender=t,
+        rows=[{"name": "Kwaliteit", "weight": D(50)}, {"name": "Prijs", "weight": D(49)}],
     )
     assert messages(err) == ["De weging telt op tot 99%; dat moet precies 100% zijn."]
     assert [c.weight for c in t.criteria.all()] == [D(60), D(40)]
@@ -132,9 +132,9 @@ def test_weights_with_three_decimals_are_refused_rather_than_stored_rounded(worl
     t = tender(world_a, weights=(60, 40))
     err = refused(
         ValidationError,
-        services.replace_criteria,
-        t,
-        [
+        services.criteria_replace,
+        tender=t,
+        rows=[
             {"name": "A", "weight": D("33.333")},
             {"name": "B", "weight": D("33.333")},
             {"name": "C", "weight": D("33.334")},
@@ -147,18 +147,18 @@ def test_two_criteria_with_the_same_name_are_refused(world_a):
     t = tender(world_a, weights=(60, 40))
     err = refused(
         ValidationError,
-        services.replace_criteria,
-        t,
-        [{"name": "Kwaliteit", "weight": D(50)}, {"name": "Kwaliteit ", "weight": D(50)}],
+        services.criteria_replace,
+        tender=t,
+        rows=[{"name": "Kwaliteit", "weight": D(50)}, {"name": "Kwaliteit ", "weight": D(50)}],
     )
     assert messages(err) == ["Twee gunningscriteria heten 'Kwaliteit'."]
 
 
 def test_criteria_are_replaced_as_a_whole_in_order(world_a):
     t = tender(world_a, weights=(60, 40))
-    services.replace_criteria(
-        t,
-        [
+    services.criteria_replace(
+        tender=t,
+        rows=[
             {"name": "Kwaliteit", "weight": D("33.33")},
             {"name": "Samenwerking", "weight": D("33.33")},
             {"name": "Innovatie", "weight": D("33.34")},
@@ -173,10 +173,13 @@ def test_criteria_are_replaced_as_a_whole_in_order(world_a):
 
 def test_criteria_are_fixed_once_published(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     t.refresh_from_db()
     err = refused(
-        ValidationError, services.replace_criteria, t, [{"name": "Alles", "weight": D(100)}]
+        ValidationError,
+        services.criteria_replace,
+        tender=t,
+        rows=[{"name": "Alles", "weight": D(100)}],
     )
     assert messages(err) == ["Gunningscriteria liggen vast zodra de procedure is gepubliceerd."]
 
@@ -185,7 +188,7 @@ def test_publishing_with_weights_not_adding_up_is_blocked(world_a):
     t = tender(world_a, weights=(60, 40))
     # A weight changed behind the service's back (e.g. in the admin) is still caught.
     AwardCriterion.objects.filter(tender=t, order=2).update(weight=D("39.5"))
-    err = refused(TransitionNotAllowed, services.transition, t, "publish")
+    err = refused(TransitionNotAllowed, services.tender_transition, tender=t, name="publish")
     assert messages(err) == ["De weging van de gunningscriteria telt op tot 99.5%, niet tot 100%."]
     assert state_of(t) == S.DRAFT
 
@@ -198,22 +201,24 @@ def test_a_score_outside_the_scale_saves_nothing_even_beside_valid_rows(world_a,
     c1, c2 = t.criteria.all()
     err = refused(
         ValidationError,
-        services.record_scores,
-        sub,
-        users.officer,
-        {c1.pk: (D(7), "Goed plan"), c2.pk: (D(11), "Uitstekend")},
+        services.submission_record_scores,
+        submission=sub,
+        assessor=users.officer,
+        rows={c1.pk: (D(7), "Goed plan"), c2.pk: (D(11), "Uitstekend")},
     )
     assert err.message_dict == {
         c2.pk: ["Criterium 2: Een score ligt op de schaal van 0 tot en met 10; 11 valt erbuiten."]
     }
     # An earlier score is not overwritten by a refused call either.
-    services.record_scores(sub, users.officer, {c1.pk: (D(6), "Voldoende")})
+    services.submission_record_scores(
+        submission=sub, assessor=users.officer, rows={c1.pk: (D(6), "Voldoende")}
+    )
     refused(
         ValidationError,
-        services.record_scores,
-        sub,
-        users.officer,
-        {c1.pk: (D(8), "Beter"), c2.pk: (D("-1"), "Slecht")},
+        services.submission_record_scores,
+        submission=sub,
+        assessor=users.officer,
+        rows={c1.pk: (D(8), "Beter"), c2.pk: (D("-1"), "Slecht")},
     )
     assert list(Score.objects.values_list("value", "reason")) == [(D(6), "Voldoende")]
 
@@ -223,17 +228,19 @@ def test_scores_come_in_halves_and_with_a_reason(world_a, users):
     c1, c2 = t.criteria.all()
     err = refused(
         ValidationError,
-        services.record_scores,
-        sub,
-        users.officer,
-        {c1.pk: (D("7.25"), "Goed"), c2.pk: (D(7), "   ")},
+        services.submission_record_scores,
+        submission=sub,
+        assessor=users.officer,
+        rows={c1.pk: (D("7.25"), "Goed"), c2.pk: (D(7), "   ")},
     )
     assert err.message_dict == {
         c1.pk: ["Criterium 1: Scores gaan in hele of halve punten."],
         c2.pk: ["Criterium 2: motiveer de score."],
     }
-    services.record_scores(
-        sub, users.officer, {c1.pk: (D("7.5"), " Goed "), c2.pk: (D(0), "Ontbreekt")}
+    services.submission_record_scores(
+        submission=sub,
+        assessor=users.officer,
+        rows={c1.pk: (D("7.5"), " Goed "), c2.pk: (D(0), "Ontbreekt")},
     )
     assert sorted(Score.objects.values_list("value", "reason")) == [
         (D(0), "Ontbreekt"),
@@ -245,13 +252,21 @@ def test_only_assessors_score_and_only_known_criteria(world_a, users):
     t, (sub, _other), _now = to_scoring(world_a)
     c1 = t.criteria.first()
     err = refused(
-        PermissionDenied, services.record_scores, sub, users.viewer, {c1.pk: (D(7), "Goed")}
+        PermissionDenied,
+        services.submission_record_scores,
+        submission=sub,
+        assessor=users.viewer,
+        rows={c1.pk: (D(7), "Goed")},
     )
     assert str(err) == "Alleen leden van de beoordelingscommissie scoren."
     other = tender(world_a)
     foreign = other.criteria.first()
     err = refused(
-        ValidationError, services.record_scores, sub, users.officer, {foreign.pk: (D(7), "x")}
+        ValidationError,
+        services.submission_record_scores,
+        submission=sub,
+        assessor=users.officer,
+        rows={foreign.pk: (D(7), "x")},
     )
     assert messages(err) == ["Onbekend gunningscriterium bij deze aanbesteding."]
 
@@ -261,18 +276,18 @@ def test_consensus_outside_the_scale_or_without_reason_saves_nothing(world_a):
     c1, c2 = t.criteria.all()
     err = refused(
         ValidationError,
-        services.record_consensus,
-        sub,
-        {c1.pk: (D(8), "Sterk"), c2.pk: (D("10.5"), "Top")},
+        services.submission_record_consensus,
+        submission=sub,
+        rows={c1.pk: (D(8), "Sterk"), c2.pk: (D("10.5"), "Top")},
     )
     assert err.message_dict == {
         c2.pk: ["Criterium 2: Een score ligt op de schaal van 0 tot en met 10; 10.5 valt erbuiten."]
     }
     err = refused(
         ValidationError,
-        services.record_consensus,
-        sub,
-        {c1.pk: (D(8), "Sterk"), c2.pk: (D(6), "")},
+        services.submission_record_consensus,
+        submission=sub,
+        rows={c1.pk: (D(8), "Sterk"), c2.pk: (D(6), "")},
     )
     assert err.message_dict == {c2.pk: ["Criterium 2: motiveer de score."]}
     sub.refresh_from_db()
@@ -285,9 +300,13 @@ def test_consensus_outside_the_scale_or_without_reason_saves_nothing(world_a):
 def test_scores_only_in_the_scoring_phase_of_a_scored_procedure(world_a, users):
     t, (sub, _other), now = to_scoring(world_a)
     c1 = t.criteria.first()
-    services.transition(t, "cancel", reason="Stopgezet", now=now)
+    services.tender_transition(tender=t, name="cancel", reason="Stopgezet", now=now)
     err = refused(
-        ValidationError, services.record_scores, sub, users.officer, {c1.pk: (D(7), "Goed")}
+        ValidationError,
+        services.submission_record_scores,
+        submission=sub,
+        assessor=users.officer,
+        rows={c1.pk: (D(7), "Goed")},
     )
     assert messages(err) == ["Scoren kan alleen in de fase beoordeling."]
 
@@ -295,35 +314,46 @@ def test_scores_only_in_the_scoring_phase_of_a_scored_procedure(world_a, users):
 def test_an_excluded_submission_is_not_scored(world_a):
     t = tender(world_a)
     lot = t.lots.get()
-    services.transition(t, "publish")
-    good = services.submit(lot, new_provider(world_a), [world_a.care_form.pk])
-    bad = services.submit(lot, new_provider(world_a), [world_a.care_form.pk])
+    services.tender_transition(tender=t, name="publish")
+    good = services.submission_create(
+        lot=lot, provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
+    bad = services.submission_create(
+        lot=lot, provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
     now = after_deadline(t)
-    services.transition(t, "close_submissions", now=now)
-    services.transition(t, "start_eligibility", now=now)
+    services.tender_transition(tender=t, name="close_submissions", now=now)
+    services.tender_transition(tender=t, name="start_eligibility", now=now)
     pass_all(good)
     fail_one(bad)
-    services.transition(t, "start_scoring", now=now)
+    services.tender_transition(tender=t, name="start_scoring", now=now)
     bad.refresh_from_db()
     assert bad.outcome == Outcome.EXCLUDED and not bad.is_live
     assert bad.outcome_reason.startswith("Voldoet niet aan: Minimumgeschiktheidseis: Ervaring")
     c1 = t.criteria.first()
-    err = refused(ValidationError, services.record_consensus, bad, {c1.pk: (D(5), "x")})
+    err = refused(
+        ValidationError,
+        services.submission_record_consensus,
+        submission=bad,
+        rows={c1.pk: (D(5), "x")},
+    )
     assert messages(err) == ["Alleen geschikte, lopende inschrijvingen worden beoordeeld."]
 
 
 def test_a_failed_requirement_needs_evidence(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
-    sub = services.submit(t.lots.get(), new_provider(world_a), [world_a.care_form.pk])
-    services.transition(t, "close_submissions", now=after_deadline(t))
-    services.transition(t, "start_eligibility", now=after_deadline(t))
+    services.tender_transition(tender=t, name="publish")
+    sub = services.submission_create(
+        lot=t.lots.get(), provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
+    services.tender_transition(tender=t, name="close_submissions", now=after_deadline(t))
+    services.tender_transition(tender=t, name="start_eligibility", now=after_deadline(t))
     first, second = sub.checks.order_by("requirement__order")
     err = refused(
         ValidationError,
-        services.record_checks,
-        sub,
-        {first.requirement_id: (True, "Ok"), second.requirement_id: (False, " ")},
+        services.submission_record_checks,
+        submission=sub,
+        rows={first.requirement_id: (True, "Ok"), second.requirement_id: (False, " ")},
     )
     assert messages(err) == ["Onderbouw waarom 'Geen fraude' niet wordt gehaald."]
     assert list(sub.checks.values_list("passed", flat=True)) == [None, None]
@@ -334,20 +364,34 @@ def test_a_failed_requirement_needs_evidence(world_a):
 
 def test_a_transition_out_of_order_is_refused_and_nothing_recorded(world_a, users):
     t = tender(world_a)
-    err = refused(TransitionNotAllowed, services.transition, t, "start_scoring", user=users.officer)
+    err = refused(
+        TransitionNotAllowed,
+        services.tender_transition,
+        tender=t,
+        name="start_scoring",
+        user=users.officer,
+    )
     assert messages(err) == ["'Beoordeling starten' kan niet vanuit de fase 'Concept'."]
-    err = refused(TransitionNotAllowed, services.transition, t, "end", user=users.officer)
+    err = refused(
+        TransitionNotAllowed, services.tender_transition, tender=t, name="end", user=users.officer
+    )
     assert messages(err) == ["Een SAS-procedure met onderhandeling kent de stap 'end' niet."]
     assert state_of(t) == S.DRAFT
-    services.transition(t, "publish", user=users.officer)
-    err = refused(TransitionNotAllowed, services.transition, t, "publish", user=users.officer)
+    services.tender_transition(tender=t, name="publish", user=users.officer)
+    err = refused(
+        TransitionNotAllowed,
+        services.tender_transition,
+        tender=t,
+        name="publish",
+        user=users.officer,
+    )
     assert messages(err) == ["'Publiceren' kan niet vanuit de fase 'Gepubliceerd'."]
 
 
 def test_a_transition_is_recorded_with_its_milestone(world_a, users):
     t = tender(world_a)
     now = timezone.now()
-    services.transition(t, "publish", user=users.officer, now=now)
+    services.tender_transition(tender=t, name="publish", user=users.officer, now=now)
     event = t.events.get()
     assert (event.transition, event.from_state, event.to_state, event.actor) == (
         "publish",
@@ -360,9 +404,13 @@ def test_a_transition_is_recorded_with_its_milestone(world_a, users):
 
 def test_submissions_do_not_close_before_the_deadline(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
-    services.submit(t.lots.get(), new_provider(world_a), [world_a.care_form.pk])
-    err = refused(TransitionNotAllowed, services.transition, t, "close_submissions")
+    services.tender_transition(tender=t, name="publish")
+    services.submission_create(
+        lot=t.lots.get(), provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
+    err = refused(
+        TransitionNotAllowed, services.tender_transition, tender=t, name="close_submissions"
+    )
     deadline = timezone.localtime(t.submission_deadline)
     assert messages(err) == [f"De inschrijving sluit pas op {deadline:%d-%m-%Y %H:%M}."]
     assert state_of(t) == S.PUBLISHED
@@ -371,7 +419,9 @@ def test_submissions_do_not_close_before_the_deadline(world_a):
 def test_no_preselection_before_the_deadline_nor_while_unscored(world_a):
     t, subs, now = to_scoring(world_a, 2)
     consensus(subs[0], 8, 8)
-    err = refused(TransitionNotAllowed, services.transition, t, "preselect", now=now)
+    err = refused(
+        TransitionNotAllowed, services.tender_transition, tender=t, name="preselect", now=now
+    )
     assert messages(err) == [
         "1 inschrijving(en) hebben nog geen consensusscore op elk criterium; "
         "rangschikken kan pas als alles beoordeeld is."
@@ -380,30 +430,34 @@ def test_no_preselection_before_the_deadline_nor_while_unscored(world_a):
     # The deadline moved (say, extended by a correction notice): no ranking before it.
     later = now + timedelta(days=3)
     Tender.objects.filter(pk=t.pk).update(submission_deadline=later)
-    err = refused(TransitionNotAllowed, services.transition, t, "preselect", now=now)
+    err = refused(
+        TransitionNotAllowed, services.tender_transition, tender=t, name="preselect", now=now
+    )
     assert messages(err) == [
         f"De inschrijving sluit pas op {timezone.localtime(later):%d-%m-%Y %H:%M}."
     ]
     assert list(Submission.objects.filter(tender=t).values_list("rank", flat=True)) == [None, None]
-    services.transition(t, "preselect", now=later)
+    services.tender_transition(tender=t, name="preselect", now=later)
     assert sorted(Submission.objects.filter(tender=t).values_list("rank", flat=True)) == [1, 2]
 
 
 def test_cancelling_needs_a_reason_and_records_it(world_a, users):
     t = tender(world_a)
-    services.transition(t, "publish", user=users.officer)
+    services.tender_transition(tender=t, name="publish", user=users.officer)
     for blank in ("", "   "):
         err = refused(
             TransitionNotAllowed,
-            services.transition,
-            t,
-            "cancel",
+            services.tender_transition,
+            tender=t,
+            name="cancel",
             user=users.officer,
             reason=blank,
         )
         assert messages(err) == ["Geef de reden van deze beslissing."]
     assert state_of(t) == S.PUBLISHED
-    services.transition(t, "cancel", user=users.officer, reason="  Budget is vervallen. ")
+    services.tender_transition(
+        tender=t, name="cancel", user=users.officer, reason="  Budget is vervallen. "
+    )
     t.refresh_from_db()
     assert t.state == S.CANCELLED
     assert t.closing_reason == "Budget is vervallen."
@@ -414,25 +468,27 @@ def test_cancelling_needs_a_reason_and_records_it(world_a, users):
         "Budget is vervallen.",
         users.officer,
     )
-    err = refused(TransitionNotAllowed, services.transition, t, "open_qna")
+    err = refused(TransitionNotAllowed, services.tender_transition, tender=t, name="open_qna")
     assert messages(err) == ["'Vragenronde openen' kan niet vanuit de fase 'Ingetrokken'."]
     err = refused(
         ValidationError,
-        services.submit,
-        t.lots.get(),
-        new_provider(world_a),
-        [world_a.care_form.pk],
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=new_provider(world_a),
+        care_form_ids=[world_a.care_form.pk],
     )
     assert messages(err) == ["De inschrijving is niet open (fase: Ingetrokken)."]
 
 
 def test_ending_without_result_needs_a_reason_and_not_from_a_draft(world_a):
     t = tender(world_a)
-    err = refused(TransitionNotAllowed, services.transition, t, "fail", reason="Geen animo")
+    err = refused(
+        TransitionNotAllowed, services.tender_transition, tender=t, name="fail", reason="Geen animo"
+    )
     assert messages(err) == ["'Zonder resultaat beëindigen' kan niet vanuit de fase 'Concept'."]
-    services.transition(t, "publish")
-    refused(TransitionNotAllowed, services.transition, t, "fail", reason="")
-    services.transition(t, "fail", reason="Geen geschikte inschrijvingen")
+    services.tender_transition(tender=t, name="publish")
+    refused(TransitionNotAllowed, services.tender_transition, tender=t, name="fail", reason="")
+    services.tender_transition(tender=t, name="fail", reason="Geen geschikte inschrijvingen")
     t.refresh_from_db()
     assert (t.state, t.closing_reason) == (S.UNSUCCESSFUL, "Geen geschikte inschrijvingen")
 
@@ -442,20 +498,25 @@ def test_ending_without_result_needs_a_reason_and_not_from_a_draft(world_a):
 
 def test_a_submission_at_or_after_the_deadline_is_refused(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     t.refresh_from_db()
     lot = t.lots.get()
     deadline = timezone.localtime(t.submission_deadline)
     expected = f"De sluitingstermijn ({deadline:%d-%m-%Y %H:%M}) is verstreken."
     for at in (t.submission_deadline, t.submission_deadline + timedelta(days=2)):
         err = refused(
-            ValidationError, services.submit, lot, world_a.provider, [world_a.care_form.pk], at=at
+            ValidationError,
+            services.submission_create,
+            lot=lot,
+            provider=world_a.provider,
+            care_form_ids=[world_a.care_form.pk],
+            at=at,
         )
         assert messages(err) == [expected]
-    sub = services.submit(
-        lot,
-        world_a.provider,
-        [world_a.care_form.pk],
+    sub = services.submission_create(
+        lot=lot,
+        provider=world_a.provider,
+        care_form_ids=[world_a.care_form.pk],
         at=t.submission_deadline - timedelta(seconds=1),
     )
     assert sub.number == 1
@@ -465,60 +526,96 @@ def test_a_submission_at_or_after_the_deadline_is_refused(world_a):
 def test_a_draft_accepts_no_submission(world_a):
     t = tender(world_a)
     err = refused(
-        ValidationError, services.submit, t.lots.get(), world_a.provider, [world_a.care_form.pk]
+        ValidationError,
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=world_a.provider,
+        care_form_ids=[world_a.care_form.pk],
     )
     assert messages(err) == ["De inschrijving is niet open (fase: Concept)."]
 
 
 def test_a_provider_of_another_region_is_refused(world_a, world_b):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     err = refused(
-        ValidationError, services.submit, t.lots.get(), world_b.provider, [world_a.care_form.pk]
+        ValidationError,
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=world_b.provider,
+        care_form_ids=[world_a.care_form.pk],
     )
     assert err.message_dict == {"provider": ["Deze aanbieder hoort bij een andere regio."]}
 
 
 def test_a_second_live_submission_in_a_lot_is_refused_until_the_first_is_withdrawn(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
-    first = services.submit(lot, world_a.provider, [world_a.care_form.pk])
-    err = refused(ValidationError, services.submit, lot, world_a.provider, [world_a.care_form.pk])
+    first = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=world_a.provider,
+        care_form_ids=[world_a.care_form.pk],
+    )
     assert err.message_dict == {
         "provider": ["Zorg A Dichtbij heeft in dit perceel al een lopende inschrijving."]
     }
-    services.withdraw(first, "Verkeerde versie ingediend")
+    services.submission_withdraw(submission=first, reason="Verkeerde versie ingediend")
     first.refresh_from_db()
     assert (first.outcome, first.is_live) == (Outcome.WITHDRAWN, False)
-    err = refused(ValidationError, services.withdraw, first, "Nog eens")
+    err = refused(
+        ValidationError, services.submission_withdraw, submission=first, reason="Nog eens"
+    )
     assert messages(err) == ["Deze inschrijving loopt niet meer."]
-    second = services.submit(lot, world_a.provider, [world_a.care_form.pk])
+    second = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
     assert second.number == 2 and second.is_live
     assert Submission.objects.filter(lot=lot, provider=world_a.provider).count() == 2
 
 
 def test_a_member_alone_is_refused_once_its_consortium_submitted(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
-    services.submit(lot, world_a.consortium, [world_a.care_form.pk])
+    services.submission_create(
+        lot=lot, provider=world_a.consortium, care_form_ids=[world_a.care_form.pk]
+    )
     expected = (
         "{p} schrijft in dit perceel al in via Verband A; een aanbieder schrijft per perceel "
         "één keer in, zelfstandig of in een verband."
     )
     for member in (world_a.provider, world_a.distant_provider):
         forms = [world_a.care_form.pk] if member == world_a.provider else []
-        err = refused(ValidationError, services.submit, lot, member, forms)
+        err = refused(
+            ValidationError,
+            services.submission_create,
+            lot=lot,
+            provider=member,
+            care_form_ids=forms,
+        )
         assert err.message_dict == {"provider": [expected.format(p=member)]}
 
 
 def test_a_consortium_is_refused_once_a_member_submitted_alone(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
-    services.submit(lot, world_a.provider, [world_a.care_form.pk])
-    err = refused(ValidationError, services.submit, lot, world_a.consortium, [world_a.care_form.pk])
+    services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=world_a.consortium,
+        care_form_ids=[world_a.care_form.pk],
+    )
     assert err.message_dict == {
         "provider": [
             "Verband A schrijft in dit perceel al in via Zorg A Dichtbij; een aanbieder schrijft "
@@ -529,13 +626,21 @@ def test_a_consortium_is_refused_once_a_member_submitted_alone(world_a):
 
 def test_two_consortia_sharing_a_member_do_not_both_submit_in_a_lot(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
     other = ConsortiumFactory(region=world_a.region, name="Verband A2")
     MembershipFactory(consortium=other, member=new_provider(world_a), is_lead=True)
     MembershipFactory(consortium=other, member=world_a.distant_provider)
-    services.submit(lot, world_a.consortium, [world_a.care_form.pk])
-    err = refused(ValidationError, services.submit, lot, other, [world_a.care_form.pk])
+    services.submission_create(
+        lot=lot, provider=world_a.consortium, care_form_ids=[world_a.care_form.pk]
+    )
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=other,
+        care_form_ids=[world_a.care_form.pk],
+    )
     assert err.message_dict == {
         "provider": [
             "Verband A2 schrijft in dit perceel al in via Verband A; een aanbieder schrijft "
@@ -546,10 +651,16 @@ def test_two_consortia_sharing_a_member_do_not_both_submit_in_a_lot(world_a):
 
 def test_a_consortium_without_a_lead_is_refused(world_a):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     leaderless = ConsortiumFactory(region=world_a.region, name="Verband zonder hoofd")
     MembershipFactory(consortium=leaderless, member=new_provider(world_a))
-    err = refused(ValidationError, services.submit, t.lots.get(), leaderless, [])
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=leaderless,
+        care_form_ids=[],
+    )
     assert err.message_dict == {"provider": ["Dit samenwerkingsverband heeft geen hoofdaannemer."]}
 
 
@@ -604,24 +715,32 @@ def two_forms(world_a):
 def test_a_consortium_meets_the_coverage_rule_through_its_members_union(world_a, two_forms):
     second, one, two, both = two_forms
     t = tender(world_a, coverage_min_care_forms=2)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
     assert set(lot.scope_care_forms()) == {world_a.care_form, second}
     forms = [world_a.care_form.pk, second.pk]
-    err = refused(ValidationError, services.submit, lot, one, forms)
+    err = refused(
+        ValidationError, services.submission_create, lot=lot, provider=one, care_form_ids=forms
+    )
     assert err.message_dict == {
         "care_forms": [
             "De inschrijver levert deze jeugdhulpvormen niet: Verblijf A.",
             "De dekkingseis vraagt minstens 2 van de 2 jeugdhulpvormen; aangeboden en geleverd: 1.",
         ]
     }
-    err = refused(ValidationError, services.submit, lot, two, [second.pk])
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=two,
+        care_form_ids=[second.pk],
+    )
     assert err.message_dict == {
         "care_forms": [
             "De dekkingseis vraagt minstens 2 van de 2 jeugdhulpvormen; aangeboden en geleverd: 1."
         ]
     }
-    sub = services.submit(lot, both, forms)
+    sub = services.submission_create(lot=lot, provider=both, care_form_ids=forms)
     assert set(sub.care_forms.values_list("pk", flat=True)) == set(forms)
 
 
@@ -630,13 +749,13 @@ def test_a_consortiums_own_listed_forms_do_not_count_only_its_members(world_a, t
     paper = ConsortiumFactory(region=world_a.region, name="Verband Papier", forms=[second])
     MembershipFactory(consortium=paper, member=one, is_lead=True)
     t = tender(world_a, coverage_min_care_forms=2)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     err = refused(
         ValidationError,
-        services.submit,
-        t.lots.get(),
-        paper,
-        [world_a.care_form.pk, second.pk],
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=paper,
+        care_form_ids=[world_a.care_form.pk, second.pk],
     )
     assert err.message_dict["care_forms"][0] == (
         "De inschrijver levert deze jeugdhulpvormen niet: Verblijf A."
@@ -648,13 +767,13 @@ def test_a_form_outside_the_lot_is_refused(world_a, two_forms):
     crisis = CareFormFactory(region=world_a.region, name="Crisis A")
     world_a.provider.care_forms.add(crisis)
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     err = refused(
         ValidationError,
-        services.submit,
-        t.lots.get(),
-        world_a.provider,
-        [world_a.care_form.pk, crisis.pk],
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=world_a.provider,
+        care_form_ids=[world_a.care_form.pk, crisis.pk],
     )
     assert err.message_dict == {"care_forms": ["Buiten dit perceel: Crisis A."]}
 
@@ -671,18 +790,24 @@ def test_the_strategys_chosen_forms_make_the_lots_scope(world_a, two_forms):
         coverage_min_care_forms=1,
     )
     strategy.care_forms.set([world_a.care_form])
-    t = services.tender_from_strategy(strategy, reference="STRAT-1")
+    t = services.tender_create_from_strategy(strategy=strategy, reference="STRAT-1")
     assert (t.procedure_type, t.coverage_min_care_forms) == (P.SAS, 1)
     lot = t.lots.get()
     assert list(lot.scope_care_forms()) == [world_a.care_form]
     t.submission_deadline = timezone.now() + timedelta(days=5)
     t.save()
     t.requirements.create(kind="suitability", text="Ervaring")
-    services.replace_criteria(t, [{"name": "Kwaliteit", "weight": D(100)}])
-    services.transition(t, "publish")
-    err = refused(ValidationError, services.submit, lot, one, [world_a.care_form.pk, second.pk])
+    services.criteria_replace(tender=t, rows=[{"name": "Kwaliteit", "weight": D(100)}])
+    services.tender_transition(tender=t, name="publish")
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=one,
+        care_form_ids=[world_a.care_form.pk, second.pk],
+    )
     assert err.message_dict["care_forms"][0] == "Buiten dit perceel: Verblijf A."
-    services.submit(lot, one, [world_a.care_form.pk])
+    services.submission_create(lot=lot, provider=one, care_form_ids=[world_a.care_form.pk])
 
 
 # ---------------------------------------------------------------- admission procedures
@@ -690,7 +815,7 @@ def test_the_strategys_chosen_forms_make_the_lots_scope(world_a, two_forms):
 
 def admission_tender(world, procedure_type=P.OPEN_HOUSE, **kw):
     t = tender(world, procedure_type, weights=None, **kw)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     t.refresh_from_db()
     assert t.state == S.ADMISSION
     return t
@@ -706,18 +831,31 @@ def test_open_house_with_moments_accepts_only_within_a_moment(world_a):
     lot = t.lots.get()
     cf = [world_a.care_form.pk]
     for at, next_one in ((aware(2025, 5, 1, 9), "01-07-2025"), (aware(2025, 12, 2), "01-01-2026")):
-        err = refused(ValidationError, services.submit, lot, world_a.provider, cf, at=at)
+        err = refused(
+            ValidationError,
+            services.submission_create,
+            lot=lot,
+            provider=world_a.provider,
+            care_form_ids=cf,
+            at=at,
+        )
         assert messages(err) == [
             f"Aanmelden kan alleen op een toelatingsmoment; het volgende is {next_one}."
         ]
-    sub = services.submit(lot, world_a.provider, cf, at=aware(2025, 4, 30, 23, 59))
+    sub = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2025, 4, 30, 23, 59)
+    )
     assert sub.received_at == aware(2025, 4, 30, 23, 59)
 
 
 def test_a_draft_admission_takes_no_applications(world_a):
     t = tender(world_a, P.OPEN_HOUSE, weights=None)
     err = refused(
-        ValidationError, services.submit, t.lots.get(), world_a.provider, [world_a.care_form.pk]
+        ValidationError,
+        services.submission_create,
+        lot=t.lots.get(),
+        provider=world_a.provider,
+        care_form_ids=[world_a.care_form.pk],
     )
     assert messages(err) == ["Deze procedure neemt nu geen aanmeldingen aan (fase: Concept)."]
 
@@ -730,13 +868,20 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
         "De toelating is gesloten: aanmelden kan alleen in een toelatingsvenster dat is geopend "
         "met een vastgelegd besluit."
     )
-    err = refused(ValidationError, services.submit, lot, world_a.provider, cf, at=aware(2025, 5, 6))
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=world_a.provider,
+        care_form_ids=cf,
+        at=aware(2025, 5, 6),
+    )
     assert messages(err) == [closed]
 
     err = refused(
         ValidationError,
-        services.open_window,
-        t,
+        services.window_open,
+        tender=t,
         condition="",
         decision="Besluit DB",
         on=date(2025, 5, 5),
@@ -744,8 +889,8 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
     assert err.message_dict == {"condition": ["Noem een van de vooraf afgesproken voorwaarden."]}
     err = refused(
         ValidationError,
-        services.open_window,
-        t,
+        services.window_open,
+        tender=t,
         condition="budget",
         decision="Besluit DB",
         on=date(2025, 5, 5),
@@ -753,16 +898,16 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
     assert err.message_dict == {"condition": ["Noem een van de vooraf afgesproken voorwaarden."]}
     err = refused(
         ValidationError,
-        services.open_window,
-        t,
+        services.window_open,
+        tender=t,
         condition=OpeningCondition.TOO_FEW_PROVIDERS,
         decision="  ",
         on=date(2025, 5, 5),
     )
     assert err.message_dict == {"decision": ["Leg het besluit en de onderbouwing vast."]}
 
-    window = services.open_window(
-        t,
+    window = services.window_open(
+        tender=t,
         condition=OpeningCondition.TOO_FEW_PROVIDERS,
         decision=" DB 5 mei 2025: nog twee aanbieders voor verblijf. ",
         on=date(2025, 5, 5),
@@ -774,8 +919,8 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
     )
     err = refused(
         ValidationError,
-        services.open_window,
-        t,
+        services.window_open,
+        tender=t,
         condition=OpeningCondition.RISING_WAIT_TIMES,
         decision="Nog een",
         on=date(2025, 5, 6),
@@ -783,34 +928,52 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
     assert messages(err) == ["Er is al een toelatingsvenster open."]
 
     # Before the window opened: still closed.
-    err = refused(ValidationError, services.submit, lot, world_a.provider, cf, at=aware(2025, 5, 4))
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=world_a.provider,
+        care_form_ids=cf,
+        at=aware(2025, 5, 4),
+    )
     assert messages(err) == [closed]
-    services.submit(lot, world_a.provider, cf, at=aware(2025, 5, 5, 8))
+    services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2025, 5, 5, 8)
+    )
 
-    services.close_window(t, on=date(2025, 6, 5), note="Genoeg aanbieders")
+    services.window_close(tender=t, on=date(2025, 6, 5), note="Genoeg aanbieders")
     late = new_provider(world_a)
-    err = refused(ValidationError, services.submit, lot, late, cf, at=aware(2025, 6, 5, 8))
+    err = refused(
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=late,
+        care_form_ids=cf,
+        at=aware(2025, 6, 5, 8),
+    )
     assert messages(err) == [closed]
-    services.submit(lot, late, cf, at=aware(2025, 6, 4, 23, 59))
+    services.submission_create(
+        lot=lot, provider=late, care_form_ids=cf, at=aware(2025, 6, 4, 23, 59)
+    )
 
-    err = refused(ValidationError, services.close_window, t, on=date(2025, 6, 6))
+    err = refused(ValidationError, services.window_close, tender=t, on=date(2025, 6, 6))
     assert messages(err) == ["Er is geen open toelatingsvenster."]
     err = refused(
         ValidationError,
-        services.open_window,
-        t,
+        services.window_open,
+        tender=t,
         condition=OpeningCondition.PROVIDER_CEASING,
         decision="Aanbieder X stopt",
         on=date(2025, 6, 1),
     )
     assert messages(err) == ["Een nieuw venster begint niet voor het vorige sloot."]
-    services.open_window(
-        t,
+    services.window_open(
+        tender=t,
         condition=OpeningCondition.PROVIDER_CEASING,
         decision="Aanbieder X stopt",
         on=date(2025, 9, 1),
     )
-    err = refused(ValidationError, services.close_window, t, on=date(2025, 8, 31))
+    err = refused(ValidationError, services.window_close, tender=t, on=date(2025, 8, 31))
     assert messages(err) == ["Een venster sluit niet voor het openging."]
     assert t.windows.count() == 2
 
@@ -822,10 +985,10 @@ def test_only_a_running_conditional_admission_has_windows(world_a):
         "decision": "Besluit",
         "on": date(2025, 5, 5),
     }
-    err = refused(ValidationError, services.open_window, open_house, **kwargs)
+    err = refused(ValidationError, services.window_open, tender=open_house, **kwargs)
     assert messages(err) == ["Alleen een toelatingsprocedure met voorwaarden kent vensters."]
     draft = tender(world_a, P.CONDITIONAL_ADMISSION, weights=None)
-    err = refused(ValidationError, services.open_window, draft, **kwargs)
+    err = refused(ValidationError, services.window_open, tender=draft, **kwargs)
     assert messages(err) == ["De procedure loopt niet."]
 
 
@@ -833,9 +996,13 @@ def test_a_refused_provider_may_apply_again_only_after_twelve_months(world_a):
     t = admission_tender(world_a)
     lot = t.lots.get()
     cf = [world_a.care_form.pk]
-    sub = services.submit(lot, world_a.provider, cf, at=aware(2025, 3, 10))
+    sub = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2025, 3, 10)
+    )
     fail_one(sub)
-    services.decide_admission(sub, False, "Geen ervaring aangetoond", today=date(2025, 3, 20))
+    services.submission_decide_admission(
+        submission=sub, admit=False, reason="Geen ervaring aangetoond", today=date(2025, 3, 20)
+    )
     sub.refresh_from_db()
     assert (sub.outcome, sub.is_live, sub.outcome_on) == (
         Outcome.REFUSED,
@@ -846,9 +1013,18 @@ def test_a_refused_provider_may_apply_again_only_after_twelve_months(world_a):
         "Zorg A Dichtbij is op 20-03-2025 afgewezen en kan pas vanaf 20-03-2026 opnieuw aanmelden."
     )
     for at in (aware(2025, 3, 21), aware(2026, 3, 19, 23, 59)):
-        err = refused(ValidationError, services.submit, lot, world_a.provider, cf, at=at)
+        err = refused(
+            ValidationError,
+            services.submission_create,
+            lot=lot,
+            provider=world_a.provider,
+            care_form_ids=cf,
+            at=at,
+        )
         assert err.message_dict == {"provider": [expected]}
-    again = services.submit(lot, world_a.provider, cf, at=aware(2026, 3, 20, 0, 1))
+    again = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2026, 3, 20, 0, 1)
+    )
     assert again.is_live and again.outcome == Outcome.PENDING
 
 
@@ -856,32 +1032,63 @@ def test_the_bar_counts_from_the_latest_refusal_and_its_length_is_configurable(w
     t = admission_tender(world_a, reapply_bar_months=6)
     lot = t.lots.get()
     cf = [world_a.care_form.pk]
-    first = services.submit(lot, world_a.provider, cf, at=aware(2024, 1, 2))
+    first = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2024, 1, 2)
+    )
     fail_one(first)
-    services.decide_admission(first, False, "Onvoldoende", today=date(2024, 1, 31))
-    second = services.submit(lot, world_a.provider, cf, at=aware(2024, 7, 31))
+    services.submission_decide_admission(
+        submission=first, admit=False, reason="Onvoldoende", today=date(2024, 1, 31)
+    )
+    second = services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2024, 7, 31)
+    )
     fail_one(second)
-    services.decide_admission(second, False, "Weer onvoldoende", today=date(2024, 8, 31))
+    services.submission_decide_admission(
+        submission=second, admit=False, reason="Weer onvoldoende", today=date(2024, 8, 31)
+    )
     err = refused(
-        ValidationError, services.submit, lot, world_a.provider, cf, at=aware(2025, 2, 27)
+        ValidationError,
+        services.submission_create,
+        lot=lot,
+        provider=world_a.provider,
+        care_form_ids=cf,
+        at=aware(2025, 2, 27),
     )
     assert err.message_dict["provider"] == [
         "Zorg A Dichtbij is op 31-08-2024 afgewezen en kan pas vanaf 28-02-2025 opnieuw aanmelden."
     ]
-    services.submit(lot, world_a.provider, cf, at=aware(2025, 2, 28))
+    services.submission_create(
+        lot=lot, provider=world_a.provider, care_form_ids=cf, at=aware(2025, 2, 28)
+    )
 
 
 def test_admission_creates_exactly_one_contract(world_a):
     t = admission_tender(world_a)
     before = Contract.objects.count()  # the test world has a contract of its own
-    sub = services.submit(t.lots.get(), world_a.provider, [world_a.care_form.pk])
-    err = refused(ValidationError, services.decide_admission, sub, True, "Voldoet")
+    sub = services.submission_create(
+        lot=t.lots.get(), provider=world_a.provider, care_form_ids=[world_a.care_form.pk]
+    )
+    err = refused(
+        ValidationError,
+        services.submission_decide_admission,
+        submission=sub,
+        admit=True,
+        reason="Voldoet",
+    )
     assert messages(err) == ["Rond eerst de toets op alle eisen af."]
     pass_all(sub)
-    err = refused(ValidationError, services.decide_admission, sub, True, " ")
+    err = refused(
+        ValidationError,
+        services.submission_decide_admission,
+        submission=sub,
+        admit=True,
+        reason=" ",
+    )
     assert err.message_dict == {"outcome_reason": ["Motiveer de beslissing."]}
     today = timezone.localdate()
-    services.decide_admission(sub, True, "Voldoet aan alle eisen", today=today)
+    services.submission_decide_admission(
+        submission=sub, admit=True, reason="Voldoet aan alle eisen", today=today
+    )
     sub.refresh_from_db()
     assert (sub.outcome, sub.is_live) == (Outcome.ADMITTED, True)
     assert Contract.objects.count() == before + 1
@@ -896,26 +1103,56 @@ def test_admission_creates_exactly_one_contract(world_a):
     # The same award signal again adds nothing.
     award_made.send(sender=Tender, tender=t, submissions=[sub])
     assert Contract.objects.count() == before + 1
-    err = refused(ValidationError, services.decide_admission, sub, True, "Nog eens")
+    err = refused(
+        ValidationError,
+        services.submission_decide_admission,
+        submission=sub,
+        admit=True,
+        reason="Nog eens",
+    )
     assert messages(err) == ["Over deze aanmelding is al beslist of de procedure loopt niet."]
 
 
 def test_an_ineligible_or_unscreened_application_is_not_admitted(world_a):
     t = admission_tender(world_a)
     lot = t.lots.get()
-    bad = services.submit(lot, new_provider(world_a), [world_a.care_form.pk])
+    bad = services.submission_create(
+        lot=lot, provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
     fail_one(bad)
-    err = refused(ValidationError, services.decide_admission, bad, True, "Toch toelaten")
+    err = refused(
+        ValidationError,
+        services.submission_decide_admission,
+        submission=bad,
+        admit=True,
+        reason="Toch toelaten",
+    )
     assert messages(err) == ["Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."]
-    unscreened = services.submit(lot, new_provider(world_a, screened=False), [world_a.care_form.pk])
+    unscreened = services.submission_create(
+        lot=lot,
+        provider=new_provider(world_a, screened=False),
+        care_form_ids=[world_a.care_form.pk],
+    )
     pass_all(unscreened)
-    err = refused(ValidationError, services.decide_admission, unscreened, True, "Voldoet")
+    err = refused(
+        ValidationError,
+        services.submission_decide_admission,
+        submission=unscreened,
+        admit=True,
+        reason="Voldoet",
+    )
     assert messages(err)[0].startswith("De screening van de aanbieder is niet op orde: ")
 
 
 def test_admission_decisions_belong_to_admission_procedures(world_a):
     t, (sub, _other), _now = to_scoring(world_a)
-    err = refused(ValidationError, services.decide_admission, sub, True, "Voldoet")
+    err = refused(
+        ValidationError,
+        services.submission_decide_admission,
+        submission=sub,
+        admit=True,
+        reason="Voldoet",
+    )
     assert messages(err) == ["Toelaten of afwijzen hoort bij open house en toelating."]
 
 
@@ -929,7 +1166,7 @@ def test_the_tender_awards_only_the_best_n(world_a, users):
     consensus(subs[2], 8, 8)  # 80
     t.contract_start = timezone.localdate(now) + timedelta(days=5)
     t.save()
-    services.transition(t, "provisional_award", user=users.officer, now=now)
+    services.tender_transition(tender=t, name="provisional_award", user=users.officer, now=now)
     for s in subs:
         s.refresh_from_db()
     assert [(s.rank, s.outcome) for s in subs] == [
@@ -942,16 +1179,16 @@ def test_the_tender_awards_only_the_best_n(world_a, users):
     )
     assert subs[1].outcome_reason == "Gerangschikt op plaats 1 van 3 met 90,00 punten."
     assert not subs[0].is_live
-    services.transition(t, "start_objection", user=users.officer, now=now)
+    services.tender_transition(tender=t, name="start_objection", user=users.officer, now=now)
     refused(
         TransitionNotAllowed,
-        services.transition,
-        t,
-        "award",
+        services.tender_transition,
+        tender=t,
+        name="award",
         now=now + timedelta(days=20),
     )
     award_on = now + timedelta(days=21)
-    services.transition(t, "award", user=users.officer, now=award_on)
+    services.tender_transition(tender=t, name="award", user=users.officer, now=award_on)
     contracts = Contract.objects.filter(lot__tender=t)
     assert {c.submission_id for c in contracts} == {subs[1].pk, subs[2].pk}
     # A contract never starts before the award is definitive.
@@ -963,14 +1200,24 @@ def test_the_tender_maximum_holds_when_outcomes_are_changed(world_a):
     t, subs, now = to_scoring(world_a, 3, procedure_type=P.TENDER, preselection_count=2)
     for s, v in zip(subs, (9, 8, 7), strict=True):
         consensus(s, v, v)
-    services.transition(t, "provisional_award", now=now)
+    services.tender_transition(tender=t, name="provisional_award", now=now)
     third = Submission.objects.get(pk=subs[2].pk)
-    err = refused(ValidationError, services.set_outcome, third, Outcome.AWARDED, "Toch gunnen")
-    assert messages(err) == ["Er zijn in dit perceel al 2 aanbieders gegund; het maximum is 2."]
-    services.set_outcome(
-        Submission.objects.get(pk=subs[1].pk), Outcome.NOT_AWARDED, "Onderhandeling mislukt"
+    err = refused(
+        ValidationError,
+        services.submission_set_outcome,
+        submission=third,
+        outcome=Outcome.AWARDED,
+        reason="Toch gunnen",
     )
-    services.set_outcome(third, Outcome.AWARDED, "Volgende in de rangorde")
+    assert messages(err) == ["Er zijn in dit perceel al 2 aanbieders gegund; het maximum is 2."]
+    services.submission_set_outcome(
+        submission=Submission.objects.get(pk=subs[1].pk),
+        outcome=Outcome.NOT_AWARDED,
+        reason="Onderhandeling mislukt",
+    )
+    services.submission_set_outcome(
+        submission=third, outcome=Outcome.AWARDED, reason="Volgende in de rangorde"
+    )
     assert set(
         Submission.objects.filter(tender=t, outcome=Outcome.AWARDED).values_list("pk", flat=True)
     ) == {subs[0].pk, subs[2].pk}
@@ -981,9 +1228,9 @@ def walk_sas_to_provisional(world):
     t, subs, now = to_scoring(world, 3, preselection_count=2)
     for s, v in zip(subs, (9, 8, 7), strict=True):
         consensus(s, v, v)
-    services.transition(t, "preselect", now=now)
-    services.transition(t, "start_negotiation", now=now)
-    services.transition(t, "provisional_award", now=now)
+    services.tender_transition(tender=t, name="preselect", now=now)
+    services.tender_transition(tender=t, name="start_negotiation", now=now)
+    services.tender_transition(tender=t, name="provisional_award", now=now)
     for s in subs:
         s.refresh_from_db()
     return t, subs, now
@@ -992,19 +1239,38 @@ def walk_sas_to_provisional(world):
 def test_set_outcome_only_in_provisional_award_and_with_a_reason(world_a):
     t, subs, now = to_scoring(world_a, 1)
     err = refused(
-        ValidationError, services.set_outcome, subs[0], Outcome.NOT_AWARDED, "Onvoldoende"
+        ValidationError,
+        services.submission_set_outcome,
+        submission=subs[0],
+        outcome=Outcome.NOT_AWARDED,
+        reason="Onvoldoende",
     )
     assert messages(err) == ["Uitkomsten liggen vast buiten de fase voorlopige gunning."]
 
     t, subs, now = walk_sas_to_provisional(world_a)
     first = subs[0]
     assert first.outcome == Outcome.AWARDED
-    err = refused(ValidationError, services.set_outcome, first, Outcome.NOT_AWARDED, "  ")
+    err = refused(
+        ValidationError,
+        services.submission_set_outcome,
+        submission=first,
+        outcome=Outcome.NOT_AWARDED,
+        reason="  ",
+    )
     assert err.message_dict == {"outcome_reason": ["Motiveer de uitkomst."]}
-    err = refused(ValidationError, services.set_outcome, first, Outcome.PENDING, "Nog niet")
+    err = refused(
+        ValidationError,
+        services.submission_set_outcome,
+        submission=first,
+        outcome=Outcome.PENDING,
+        reason="Nog niet",
+    )
     assert messages(err) == ["Kies gegund of niet gegund."]
-    services.set_outcome(
-        first, Outcome.NOT_AWARDED, " Onderhandeling mislukt ", today=date(2025, 9, 15)
+    services.submission_set_outcome(
+        submission=first,
+        outcome=Outcome.NOT_AWARDED,
+        reason=" Onderhandeling mislukt ",
+        today=date(2025, 9, 15),
     )
     first.refresh_from_db()
     assert (first.outcome, first.outcome_reason, first.outcome_on, first.is_live) == (
@@ -1013,12 +1279,20 @@ def test_set_outcome_only_in_provisional_award_and_with_a_reason(world_a):
         date(2025, 9, 15),
         False,
     )
-    services.set_outcome(first, Outcome.AWARDED, "Alsnog akkoord")
+    services.submission_set_outcome(
+        submission=first, outcome=Outcome.AWARDED, reason="Alsnog akkoord"
+    )
     first.refresh_from_db()
     assert (first.outcome, first.is_live) == (Outcome.AWARDED, True)
-    services.transition(t, "start_objection", now=now)
+    services.tender_transition(tender=t, name="start_objection", now=now)
     t.refresh_from_db()
-    err = refused(ValidationError, services.set_outcome, first, Outcome.NOT_AWARDED, "Te laat")
+    err = refused(
+        ValidationError,
+        services.submission_set_outcome,
+        submission=first,
+        outcome=Outcome.NOT_AWARDED,
+        reason="Te laat",
+    )
     assert messages(err) == ["Uitkomsten liggen vast buiten de fase voorlopige gunning."]
 
 
@@ -1026,40 +1300,58 @@ def test_a_submission_out_of_the_race_cannot_be_awarded(world_a):
     t, subs, now = walk_sas_to_provisional(world_a)
     not_preselected = subs[2]
     assert not_preselected.outcome == Outcome.NOT_PRESELECTED
-    err = refused(ValidationError, services.set_outcome, not_preselected, Outcome.AWARDED, "Toch")
+    err = refused(
+        ValidationError,
+        services.submission_set_outcome,
+        submission=not_preselected,
+        outcome=Outcome.AWARDED,
+        reason="Toch",
+    )
     assert messages(err) == ["Deze inschrijving doet niet meer mee aan de gunning."]
-    services.withdraw(subs[1], "Trekt zich terug")
+    services.submission_withdraw(submission=subs[1], reason="Trekt zich terug")
     subs[1].refresh_from_db()
-    err = refused(ValidationError, services.set_outcome, subs[1], Outcome.AWARDED, "Toch")
+    err = refused(
+        ValidationError,
+        services.submission_set_outcome,
+        submission=subs[1],
+        outcome=Outcome.AWARDED,
+        reason="Toch",
+    )
     assert messages(err) == ["Deze inschrijving doet niet meer mee aan de gunning."]
 
 
 def test_the_objection_period_boundary_through_the_service(world_a):
     t, subs, now = walk_sas_to_provisional(world_a)
-    services.transition(t, "start_objection", now=now)
+    services.tender_transition(tender=t, name="start_objection", now=now)
     t.refresh_from_db()
     assert t.objection_started_on == timezone.localdate(now)
     day20 = aware(*(t.objection_started_on + timedelta(days=20)).timetuple()[:3], 23, 59)
-    err = refused(TransitionNotAllowed, services.transition, t, "award", now=day20)
+    err = refused(
+        TransitionNotAllowed, services.tender_transition, tender=t, name="award", now=day20
+    )
     assert messages(err) == [f"De bezwaartermijn loopt tot en met {t.objection_ends_on:%d-%m-%Y}."]
     day21 = aware(*(t.objection_started_on + timedelta(days=21)).timetuple()[:3], 0, 5)
-    services.transition(t, "award", now=day21)
+    services.tender_transition(tender=t, name="award", now=day21)
     assert Contract.objects.filter(lot__tender=t).count() == 2
     assert Contract.objects.filter(lot__tender=t, is_strategic_partner=True).count() == 2
 
 
 def test_a_budget_grant_is_awarded_to_every_eligible_applicant(world_a):
     t = tender(world_a, P.BUDGET_GRANT, weights=None)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
-    good = services.submit(lot, new_provider(world_a), [world_a.care_form.pk])
-    bad = services.submit(lot, new_provider(world_a), [world_a.care_form.pk])
+    good = services.submission_create(
+        lot=lot, provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
+    bad = services.submission_create(
+        lot=lot, provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
     now = after_deadline(t)
-    services.transition(t, "close_submissions", now=now)
-    services.transition(t, "start_eligibility", now=now)
+    services.tender_transition(tender=t, name="close_submissions", now=now)
+    services.tender_transition(tender=t, name="start_eligibility", now=now)
     pass_all(good)
     fail_one(bad)
-    services.transition(t, "award", now=now)
+    services.tender_transition(tender=t, name="award", now=now)
     good.refresh_from_db()
     bad.refresh_from_db()
     assert (good.outcome, good.outcome_reason) == (
@@ -1069,29 +1361,33 @@ def test_a_budget_grant_is_awarded_to_every_eligible_applicant(world_a):
     assert (bad.outcome, bad.is_live) == (Outcome.EXCLUDED, False)
     assert bad.outcome_reason.startswith("Voldoet niet aan: ")
     assert [c.submission_id for c in Contract.objects.filter(lot=lot)] == [good.pk]
-    services.transition(t, "implement", now=now)
+    services.tender_transition(tender=t, name="implement", now=now)
     assert state_of(t) == S.IMPLEMENTATION
 
 
 def test_a_partnership_excludes_the_ineligible_and_reaches_the_award(world_a):
     t = tender(world_a, P.PARTNERSHIP, weights=None)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     lot = t.lots.get()
-    partner = services.submit(lot, world_a.consortium, [world_a.care_form.pk])
-    bad = services.submit(lot, new_provider(world_a), [world_a.care_form.pk])
+    partner = services.submission_create(
+        lot=lot, provider=world_a.consortium, care_form_ids=[world_a.care_form.pk]
+    )
+    bad = services.submission_create(
+        lot=lot, provider=new_provider(world_a), care_form_ids=[world_a.care_form.pk]
+    )
     now = after_deadline(t)
-    services.transition(t, "close_submissions", now=now)
-    services.transition(t, "start_eligibility", now=now)
+    services.tender_transition(tender=t, name="close_submissions", now=now)
+    services.tender_transition(tender=t, name="start_eligibility", now=now)
     pass_all(partner)
     fail_one(bad)
-    services.transition(t, "start_negotiation", now=now)
+    services.tender_transition(tender=t, name="start_negotiation", now=now)
     bad.refresh_from_db()
     assert (bad.outcome, bad.is_live) == (Outcome.EXCLUDED, False)
-    services.transition(t, "provisional_award", now=now)
+    services.tender_transition(tender=t, name="provisional_award", now=now)
     partner.refresh_from_db()
     assert partner.outcome == Outcome.AWARDED
-    services.transition(t, "start_objection", now=now)
-    services.transition(t, "award", now=now + timedelta(days=21))
+    services.tender_transition(tender=t, name="start_objection", now=now)
+    services.tender_transition(tender=t, name="award", now=now + timedelta(days=21))
     contract = Contract.objects.get(lot=lot)
     assert (contract.provider, contract.is_strategic_partner) == (world_a.consortium, True)
 
@@ -1102,30 +1398,50 @@ def test_a_partnership_excludes_the_ineligible_and_reaches_the_award(world_a):
 def test_a_framework_advances_one_dated_step_at_a_time(world_a):
     fw = Framework.objects.create(region=world_a.region, title="Inkoopkader 2026")
     err = refused(
-        ValidationError, services.framework_advance, fw, FrameworkStatus.ADOPTED, date(2025, 3, 1)
+        ValidationError,
+        services.framework_advance,
+        framework=fw,
+        status=FrameworkStatus.ADOPTED,
+        on=date(2025, 3, 1),
     )
     assert messages(err) == ["Een inkoopkader gaat van 'Concept' niet naar 'Vastgesteld'."]
     err = refused(
-        ValidationError, services.framework_advance, fw, FrameworkStatus.DRAFT, date(2025, 3, 1)
+        ValidationError,
+        services.framework_advance,
+        framework=fw,
+        status=FrameworkStatus.DRAFT,
+        on=date(2025, 3, 1),
     )
     assert messages(err) == ["Een inkoopkader gaat van 'Concept' niet naar 'Concept'."]
-    services.framework_advance(fw, FrameworkStatus.CONSULTATION, date(2025, 3, 1))
+    services.framework_advance(
+        framework=fw, status=FrameworkStatus.CONSULTATION, on=date(2025, 3, 1)
+    )
     fw.refresh_from_db()
     assert (fw.status, fw.consultation_started_on) == (
         FrameworkStatus.CONSULTATION,
         date(2025, 3, 1),
     )
     err = refused(
-        ValidationError, services.framework_advance, fw, FrameworkStatus.ADOPTED, date(2025, 2, 28)
+        ValidationError,
+        services.framework_advance,
+        framework=fw,
+        status=FrameworkStatus.ADOPTED,
+        on=date(2025, 2, 28),
     )
     assert messages(err) == ["De vaststelling ligt voor de datum waarop zienswijzen zijn gevraagd."]
     fw.refresh_from_db()
     assert (fw.status, fw.adopted_on) == (FrameworkStatus.CONSULTATION, None)
-    services.framework_advance(fw, FrameworkStatus.ADOPTED, date(2025, 6, 12))
+    services.framework_advance(framework=fw, status=FrameworkStatus.ADOPTED, on=date(2025, 6, 12))
     fw.refresh_from_db()
     assert (fw.status, fw.adopted_on) == (FrameworkStatus.ADOPTED, date(2025, 6, 12))
     for status in (FrameworkStatus.CONSULTATION, FrameworkStatus.ADOPTED):
-        err = refused(ValidationError, services.framework_advance, fw, status, date(2025, 7, 1))
+        err = refused(
+            ValidationError,
+            services.framework_advance,
+            framework=fw,
+            status=status,
+            on=date(2025, 7, 1),
+        )
         assert messages(err)[0].startswith("Een inkoopkader gaat van 'Vastgesteld' niet naar")
 
 
@@ -1134,29 +1450,35 @@ def test_a_framework_advances_one_dated_step_at_a_time(world_a):
 
 def test_questions_are_numbered_and_answers_published_in_numbered_notes(world_a):
     t = tender(world_a)
-    err = refused(ValidationError, services.ask, t, "Mag het ook in een verband?")
+    err = refused(
+        ValidationError, services.question_ask, tender=t, text="Mag het ook in een verband?"
+    )
     assert messages(err) == ["Vragen stellen kan alleen terwijl de procedure open is."]
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     t.refresh_from_db()
-    err = refused(ValidationError, services.ask, t, "  ", provider=world_a.provider)
+    err = refused(
+        ValidationError, services.question_ask, tender=t, text="  ", provider=world_a.provider
+    )
     assert err.message_dict == {"text": ["Vul de vraag in."]}
-    q1 = services.ask(t, "Mag het ook in een verband?", provider=world_a.provider)
-    q2 = services.ask(t, "Wat is de looptijd?", reference="Leidraad §2")
+    q1 = services.question_ask(
+        tender=t, text="Mag het ook in een verband?", provider=world_a.provider
+    )
+    q2 = services.question_ask(tender=t, text="Wat is de looptijd?", reference="Leidraad §2")
     assert (q1.number, q2.number) == (1, 2)
     assert q2.source == "officer" and q1.source == "provider"
 
-    err = refused(ValidationError, services.publish_answers, t)
+    err = refused(ValidationError, services.answers_publish, tender=t)
     assert messages(err) == ["Er zijn geen beantwoorde vragen om te publiceren."]
-    err = refused(ValidationError, services.answer, q1, " ")
+    err = refused(ValidationError, services.question_answer, question=q1, text=" ")
     assert err.message_dict == {"answer": ["Vul het antwoord in."]}
-    services.answer(q1, "Ja, met een hoofdaannemer.")
-    assert services.publish_answers(t, on=date(2025, 6, 20)) == 1
+    services.question_answer(question=q1, text="Ja, met een hoofdaannemer.")
+    assert services.answers_publish(tender=t, on=date(2025, 6, 20)) == 1
     q1.refresh_from_db()
     q2.refresh_from_db()
     assert (q1.published_in, q1.published_on) == (1, date(2025, 6, 20))
     assert q2.published_in is None
 
-    err = refused(ValidationError, services.answer, q1, "Toch niet.")
+    err = refused(ValidationError, services.question_answer, question=q1, text="Toch niet.")
     assert messages(err) == [
         "Een gepubliceerd antwoord wordt niet meer gewijzigd; geef een aanvulling in een "
         "volgende nota."
@@ -1164,18 +1486,20 @@ def test_questions_are_numbered_and_answers_published_in_numbered_notes(world_a)
     q1.refresh_from_db()
     assert q1.answer == "Ja, met een hoofdaannemer."
 
-    services.answer(q2, "Drie jaar met twee keer een optie van een jaar.")
-    q3 = services.ask(t, "Nog een vraag")
+    services.question_answer(question=q2, text="Drie jaar met twee keer een optie van een jaar.")
+    q3 = services.question_ask(tender=t, text="Nog een vraag")
     assert q3.number == 3
-    assert services.publish_answers(t, on=date(2025, 6, 27)) == 2
+    assert services.answers_publish(tender=t, on=date(2025, 6, 27)) == 2
     assert list(t.questions.values_list("number", "published_in")) == [(1, 1), (2, 2), (3, None)]
-    err = refused(ValidationError, services.publish_answers, t)
+    err = refused(ValidationError, services.answers_publish, tender=t)
     assert messages(err) == ["Er zijn geen beantwoorde vragen om te publiceren."]
 
 
 def test_a_question_from_another_regions_provider_is_refused(world_a, world_b):
     t = tender(world_a)
-    services.transition(t, "publish")
+    services.tender_transition(tender=t, name="publish")
     t.refresh_from_db()
-    err = refused(ValidationError, services.ask, t, "Vraag", provider=world_b.provider)
+    err = refused(
+        ValidationError, services.question_ask, tender=t, text="Vraag", provider=world_b.provider
+    )
     assert err.message_dict == {"asked_by": ["Deze aanbieder hoort bij een andere regio."]}

@@ -33,7 +33,9 @@ def make_report(w, kind, obj, code):
     cadence = {"provider": "month", "segment": "quarter", "municipality": "quarter"}.get(
         kind, "year"
     )
-    return services.ensure_report(w.region, kind, obj, parse_period(cadence, code))
+    return services.report_ensure(
+        region=w.region, kind=kind, subject=obj, period=parse_period(cadence, code)
+    )
 
 
 def dashboard_tiles(client, user, name, w, *args, month="2026-10"):

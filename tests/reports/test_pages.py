@@ -44,12 +44,14 @@ def url(name, region, **kwargs):
 def make_report(region, kind, obj, code):
     from reports.models import CADENCE
 
-    return services.ensure_report(region, kind, obj, parse_period(CADENCE[kind], code))
+    return services.report_ensure(
+        region=region, kind=kind, subject=obj, period=parse_period(CADENCE[kind], code)
+    )
 
 
 def generate(report, django_capture_on_commit_callbacks, **kwargs):
     with django_capture_on_commit_callbacks(execute=True):
-        version, _created = services.request_version(report, **kwargs)
+        version, _created = services.report_version_request(report=report, **kwargs)
     version.refresh_from_db()
     return version
 
@@ -156,7 +158,9 @@ def test_create_queues_then_ready_and_second_request_adds_nothing(
 
 def test_pending_report_refreshes_and_announces_its_status(client, world_a, users):
     report = make_report(world_a.region, ReportKind.PROVIDER, world_a.provider, "2026-03")
-    services.request_version(report, user=users.officer)  # the task is never sent here
+    services.report_version_request(
+        report=report, user=users.officer
+    )  # the task is never sent here
     client.force_login(users.viewer)
     body = client.get(report.get_absolute_url()).content.decode()
     assert '<meta http-equiv="refresh" content="3">' in body

@@ -33,9 +33,11 @@ def generate(w, kind, obj, code, django_capture_on_commit_callbacks):
     cadence = {"provider": "month", "segment": "quarter", "municipality": "quarter"}.get(
         kind, "year"
     )
-    report = services.ensure_report(w.region, kind, obj, parse_period(cadence, code))
+    report = services.report_ensure(
+        region=w.region, kind=kind, subject=obj, period=parse_period(cadence, code)
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        version, created = services.request_version(report)
+        version, created = services.report_version_request(report=report)
     assert created
     version.refresh_from_db()
     assert version.status == ReportStatus.READY, version.error
@@ -83,8 +85,11 @@ def test_the_pdf_is_tagged_a4_with_title_language_and_page_numbers(
     red_october, django_capture_on_commit_callbacks
 ):
     w = red_october
-    report = services.ensure_report(
-        w.region, ReportKind.PROVIDER, w.provider, parse_period("month", "2026-10")
+    report = services.report_ensure(
+        region=w.region,
+        kind=ReportKind.PROVIDER,
+        subject=w.provider,
+        period=parse_period("month", "2026-10"),
     )
     snapshot = content.build_snapshot(report)
     pdf, pages = render.render_pdf(snapshot)
@@ -112,7 +117,9 @@ def test_a_stored_snapshot_renders_again_to_the_same_text(red_october):
         (ReportKind.BOARD, w.region, "2026"),
     ):
         cadence = {"provider": "month", "board": "year"}.get(kind, "quarter")
-        report = services.ensure_report(w.region, kind, obj, parse_period(cadence, code))
+        report = services.report_ensure(
+            region=w.region, kind=kind, subject=obj, period=parse_period(cadence, code)
+        )
         snapshot = content.build_snapshot(report)
         stored = json.loads(json.dumps(snapshot, cls=DjangoJSONEncoder))
         first, pages = render.render_pdf(snapshot)
@@ -160,7 +167,9 @@ def test_every_kind_renders_with_its_sections(red_october):
     }
     for kind, (obj, code, phrases) in expected.items():
         cadence = {"provider": "month", "board": "year"}.get(kind, "quarter")
-        report = services.ensure_report(w.region, kind, obj, parse_period(cadence, code))
+        report = services.report_ensure(
+            region=w.region, kind=kind, subject=obj, period=parse_period(cadence, code)
+        )
         snapshot = content.build_snapshot(report)
         pdf, pages = render.render_pdf(snapshot)
         text, _reader = pdf_text(pdf)
@@ -175,8 +184,11 @@ def test_the_municipal_pdf_hides_small_counts(monitoring_data):
         region=w.region,
         grain__in=[Grain.MUNICIPALITY, Grain.SEGMENT_MUNICIPALITY, Grain.PROVIDER_MUNICIPALITY],
     ).update(youths=3, trajectories_active=2)
-    report = services.ensure_report(
-        w.region, ReportKind.MUNICIPALITY, w.municipality, parse_period("quarter", "2026-K3")
+    report = services.report_ensure(
+        region=w.region,
+        kind=ReportKind.MUNICIPALITY,
+        subject=w.municipality,
+        period=parse_period("quarter", "2026-K3"),
     )
     text, _reader = pdf_text(render.render_pdf(content.build_snapshot(report))[0])
     assert "< 5" in text
@@ -186,8 +198,11 @@ def test_the_municipal_pdf_hides_small_counts(monitoring_data):
 
 def test_no_data_gives_an_honest_pdf(monitoring_data):
     w = monitoring_data
-    report = services.ensure_report(
-        w.region, ReportKind.PROVIDER, w.provider, parse_period("month", "2024-05")
+    report = services.report_ensure(
+        region=w.region,
+        kind=ReportKind.PROVIDER,
+        subject=w.provider,
+        period=parse_period("month", "2024-05"),
     )
     text, _reader = pdf_text(render.render_pdf(content.build_snapshot(report))[0])
     assert "Er zijn geen productiegegevens van" in text and "mei 2024" in text

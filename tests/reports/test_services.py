@@ -47,17 +47,23 @@ def fake_document(monkeypatch):
 
 @pytest.fixture
 def report(world_a):
-    return services.ensure_report(world_a.region, ReportKind.PROVIDER, world_a.provider, FEBRUARY)
+    return services.report_ensure(
+        region=world_a.region, kind=ReportKind.PROVIDER, subject=world_a.provider, period=FEBRUARY
+    )
 
 
 def test_ensure_report_is_idempotent_and_checks_the_cadence(world_a, report):
-    again = services.ensure_report(world_a.region, ReportKind.PROVIDER, world_a.provider, FEBRUARY)
+    again = services.report_ensure(
+        region=world_a.region, kind=ReportKind.PROVIDER, subject=world_a.provider, period=FEBRUARY
+    )
     assert again.pk == report.pk
     assert Report.objects.count() == 1
     assert (report.subject_key, report.period) == (f"p{world_a.provider.pk}", "2026-02")
     assert (report.period_start, report.period_end) == (date(2026, 2, 1), date(2026, 2, 28))
     with pytest.raises(ValueError, match="covers a quarter"):
-        services.ensure_report(world_a.region, ReportKind.SEGMENT, world_a.segment, FEBRUARY)
+        services.report_ensure(
+            region=world_a.region, kind=ReportKind.SEGMENT, subject=world_a.segment, period=FEBRUARY
+        )
 
 
 def test_subjects_are_the_providers_and_segments_with_a_contract_running_in_the_period(world_a):
@@ -89,18 +95,18 @@ def test_a_request_is_idempotent_and_regenerating_keeps_the_earlier_version(
     report, fake_document, django_capture_on_commit_callbacks, users
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        v1, created = services.request_version(report, user=users.officer)
+        v1, created = services.report_version_request(report=report, user=users.officer)
     assert created and v1.number == 1
     v1.refresh_from_db()
     assert v1.status == ReportStatus.READY and v1.trigger == Trigger.DEMAND
     assert v1.requested_by == users.officer
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        same, created = services.request_version(report)
+        same, created = services.report_version_request(report=report)
     assert (same.pk, created, len(callbacks)) == (v1.pk, False, 0)
 
     with django_capture_on_commit_callbacks(execute=True):
-        v2, created = services.request_version(report, force=True, user=users.officer)
+        v2, created = services.report_version_request(report=report, force=True, user=users.officer)
     assert created and v2.number == 2
     v2.refresh_from_db()
     report.refresh_from_db()
@@ -114,9 +120,9 @@ def test_a_request_is_idempotent_and_regenerating_keeps_the_earlier_version(
 
 
 def test_produce_stores_file_digest_pages_and_snapshot(report, fake_document, db):
-    version, _ = services.request_version(report)  # no commit callbacks: stays queued
-    held = services.claim(version.pk)
-    done = services.produce(held)
+    version, _ = services.report_version_request(report=report)  # no commit callbacks: stays queued
+    held = services.report_version_claim(version_id=version.pk)
+    done = services.report_version_produce(held=held)
     assert done.status == ReportStatus.READY
     data = done.file.read()
     import hashlib
@@ -136,8 +142,10 @@ def test_a_scheduled_run_fans_out_one_task_per_subject_and_a_second_run_queues_n
     sent = []
     monkeypatch.setattr(generate_report, "delay", lambda version_id: sent.append(version_id))
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.start_run(
-            world_a.region, ReportKind.MUNICIPALITY, parse_period("quarter", "2026-K1")
+        result = services.report_run_start(
+            region=world_a.region,
+            kind=ReportKind.MUNICIPALITY,
+            period=parse_period("quarter", "2026-K1"),
         )
     assert len(result.queued) == len(municipalities) == 2
     assert sorted(sent) == sorted(result.queued)
@@ -146,8 +154,10 @@ def test_a_scheduled_run_fans_out_one_task_per_subject_and_a_second_run_queues_n
         for v in ReportVersion.objects.all()
     )
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.start_run(
-            world_a.region, ReportKind.MUNICIPALITY, parse_period("quarter", "2026-K1")
+        again = services.report_run_start(
+            region=world_a.region,
+            kind=ReportKind.MUNICIPALITY,
+            period=parse_period("quarter", "2026-K1"),
         )
     assert (again.queued, again.existing) == ([], 2)
     assert len(sent) == 2
@@ -158,20 +168,24 @@ def test_a_claimed_version_is_busy_until_its_lease_runs_out_and_a_stale_holder_l
     report, fake_document, settings
 ):
     settings.REPORT_LEASE_SECONDS = 60
-    version, _ = services.request_version(report)
+    version, _ = services.report_version_request(report=report)
     now = timezone.now()
-    first = services.claim(version.pk, now=now)
+    first = services.report_version_claim(version_id=version.pk, now=now)
     assert isinstance(first, services.Claim)
-    busy = services.claim(version.pk, now=now + timedelta(seconds=10))
+    busy = services.report_version_claim(version_id=version.pk, now=now + timedelta(seconds=10))
     assert isinstance(busy, services.Busy) and 50 <= busy.seconds <= 52
     # the first worker died: after the lease another execution takes over
-    second = services.claim(version.pk, now=now + timedelta(seconds=61))
+    second = services.report_version_claim(version_id=version.pk, now=now + timedelta(seconds=61))
     assert isinstance(second, services.Claim) and second.token != first.token
-    assert services.produce(first) is None  # the dead worker's late finish changes nothing
+    assert (
+        services.report_version_produce(held=first) is None
+    )  # the dead worker's late finish changes nothing
     version.refresh_from_db()
     assert version.status == ReportStatus.RUNNING and version.attempts == 2
-    assert services.produce(second).status == ReportStatus.READY
-    assert services.claim(version.pk) is None  # done: a redelivered task does nothing
+    assert services.report_version_produce(held=second).status == ReportStatus.READY
+    assert (
+        services.report_version_claim(version_id=version.pk) is None
+    )  # done: a redelivered task does nothing
     assert fake_document == [report.pk, report.pk]
 
 
@@ -184,7 +198,7 @@ def test_a_failing_generation_is_retried_with_backoff_then_failed_with_its_reaso
         lambda r: (_ for _ in ()).throw(OSError("schijf vol")),
     )
     with django_capture_on_commit_callbacks(execute=True):
-        version, _ = services.request_version(report)
+        version, _ = services.report_version_request(report=report)
     version.refresh_from_db()
     report.refresh_from_db()
     assert version.status == ReportStatus.FAILED
@@ -193,7 +207,7 @@ def test_a_failing_generation_is_retried_with_backoff_then_failed_with_its_reaso
     assert report.status == ReportStatus.FAILED and report.current is None
     # asking again after a failure queues a new version
     with django_capture_on_commit_callbacks(execute=False):
-        retry, created = services.request_version(report)
+        retry, created = services.report_version_request(report=report)
     assert created and retry.number == 2
 
 
@@ -211,7 +225,7 @@ def test_a_transient_failure_is_retried_and_then_succeeds(
 
     monkeypatch.setattr("reports.render.render_pdf", flaky)
     with django_capture_on_commit_callbacks(execute=True):
-        version, _ = services.request_version(report)
+        version, _ = services.report_version_request(report=report)
     version.refresh_from_db()
     assert version.status == ReportStatus.READY and version.attempts == 2
     assert version.error == ""
@@ -225,17 +239,23 @@ def test_stale_versions_are_sent_again(
     report, monkeypatch, settings, django_capture_on_commit_callbacks
 ):
     settings.REPORT_LEASE_SECONDS = 60
-    version, _ = services.request_version(report)
+    version, _ = services.report_version_request(report=report)
     sent = []
     monkeypatch.setattr(generate_report, "delay", lambda version_id: sent.append(version_id))
     now = timezone.now()
-    assert services.requeue_stale(now) == 0  # just queued: its task is on its way
+    assert (
+        services.report_versions_requeue_stale(now=now) == 0
+    )  # just queued: its task is on its way
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.requeue_stale(now + timedelta(seconds=61)) == 1
+        assert services.report_versions_requeue_stale(now=now + timedelta(seconds=61)) == 1
     assert sent == [version.pk]
-    services.claim(version.pk, now=now + timedelta(seconds=61))
-    assert services.requeue_stale(now + timedelta(seconds=100)) == 0  # held, lease alive
-    assert services.requeue_stale(now + timedelta(seconds=200)) == 1  # holder died
+    services.report_version_claim(version_id=version.pk, now=now + timedelta(seconds=61))
+    assert (
+        services.report_versions_requeue_stale(now=now + timedelta(seconds=100)) == 0
+    )  # held, lease alive
+    assert (
+        services.report_versions_requeue_stale(now=now + timedelta(seconds=200)) == 1
+    )  # holder died
 
 
 def test_subscribers_get_one_mail_and_only_for_reports_they_may_read(
@@ -252,14 +272,18 @@ def test_subscribers_get_one_mail_and_only_for_reports_they_may_read(
     Subscription.objects.create(
         user=users.municipal, region=world_a.region, kind=ReportKind.PROVIDER
     )
-    report = services.ensure_report(world_a.region, ReportKind.PROVIDER, world_a.provider, FEBRUARY)
+    report = services.report_ensure(
+        region=world_a.region, kind=ReportKind.PROVIDER, subject=world_a.provider, period=FEBRUARY
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        version, _ = services.request_version(report)
+        version, _ = services.report_version_request(report=report)
     assert [m.to for m in mail.outbox] == [["cm@example.nl"]]
     message = mail.outbox[0]
     assert world_a.provider.name in message.subject
     assert f"/regios/{world_a.region.slug}/rapportages/{report.pk}/" in message.body
-    assert services.send_pending(version.pk) == 0  # a second delivery sends nothing
+    assert (
+        services.report_notifications_send(version_id=version.pk) == 0
+    )  # a second delivery sends nothing
     assert len(mail.outbox) == 1
     assert ReportNotification.objects.filter(sent_at__isnull=False).count() == 1
 
@@ -278,7 +302,7 @@ def test_a_subscription_to_one_subject_ignores_the_others(
     )
     q1 = parse_period("quarter", "2026-K1")
     with django_capture_on_commit_callbacks(execute=True):
-        services.start_run(world_a.region, ReportKind.MUNICIPALITY, q1)
+        services.report_run_start(region=world_a.region, kind=ReportKind.MUNICIPALITY, period=q1)
     assert len(mail.outbox) == 1
     assert world_a.other_municipality.name in mail.outbox[0].subject
 
@@ -288,9 +312,9 @@ def test_run_schedule_reports_on_the_last_complete_period(world_a, monkeypatch):
 
     schedule = save_schedule(ReportSchedule(region=world_a.region, kind=ReportKind.PROVIDER))
     monkeypatch.setattr(generate_report, "delay", lambda version_id: None)
-    result = services.run_schedule(schedule.pk, today=date(2026, 3, 10))
+    result = services.schedule_run(schedule_id=schedule.pk, today=date(2026, 3, 10))
     assert result.period.code == "2026-02" and len(result.queued) == 1
     schedule.enabled = False
     schedule.save()
-    assert services.run_schedule(schedule.pk, today=date(2026, 4, 10)) is None
+    assert services.schedule_run(schedule_id=schedule.pk, today=date(2026, 4, 10)) is None
     assert not Report.objects.filter(period="2026-03").exists()
