@@ -36,6 +36,7 @@ from .models import (
     Framework,
     Lot,
     Milestone,
+    MunicipalView,
     Question,
     Requirement,
     Score,
@@ -87,6 +88,71 @@ def framework_advance(*, framework: Framework, status: str, on: date) -> Framewo
     return framework
 
 
+def _model_save(obj, *, many_to_many: Mapping[str, Iterable] | None = None, **fields):
+    """Set ``fields``, validate the model as its form does, save, then set the many-to-many
+    relations (they need the row)."""
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    obj.save()
+    for name, values in (many_to_many or {}).items():
+        getattr(obj, name).set(values)
+    return obj
+
+
+@transaction.atomic
+def framework_create(*, region, **fields) -> Framework:
+    """A new draft framework of ``region`` (``fields``: title, period, adopted_by, principles,
+    summary)."""
+    return _model_save(Framework(region=region), **fields)
+
+
+@transaction.atomic
+def framework_update(*, framework: Framework, **fields) -> Framework:
+    return _model_save(framework, **fields)
+
+
+@transaction.atomic
+def framework_delete(*, framework: Framework) -> None:
+    """Raises ``ProtectedError`` while a strategy still refers to the framework."""
+    framework.delete()
+
+
+@transaction.atomic
+def municipal_view_create(*, framework: Framework, **fields) -> MunicipalView:
+    """A municipality's view (zienswijze) on ``framework``, at most one per municipality."""
+    return _model_save(MunicipalView(framework=framework), **fields)
+
+
+@transaction.atomic
+def municipal_view_update(*, view: MunicipalView, **fields) -> MunicipalView:
+    return _model_save(view, **fields)
+
+
+# ---------------------------------------------------------------- strategies
+
+
+@transaction.atomic
+def strategy_create(*, region, care_forms: Iterable[CareForm] | None = None, **fields) -> Strategy:
+    """A strategy for one segment of ``region``; ``care_forms`` are the forms in scope."""
+    m2m = {"care_forms": care_forms} if care_forms is not None else None
+    return _model_save(Strategy(region=region), many_to_many=m2m, **fields)
+
+
+@transaction.atomic
+def strategy_update(
+    *, strategy: Strategy, care_forms: Iterable[CareForm] | None = None, **fields
+) -> Strategy:
+    m2m = {"care_forms": care_forms} if care_forms is not None else None
+    return _model_save(strategy, many_to_many=m2m, **fields)
+
+
+@transaction.atomic
+def strategy_delete(*, strategy: Strategy) -> None:
+    """Raises ``ProtectedError`` while a procedure still refers to the strategy."""
+    strategy.delete()
+
+
 # ---------------------------------------------------------------- tenders
 
 
@@ -111,6 +177,40 @@ def tender_check_deletable(*, tender: Tender) -> None:
         raise ValidationError(
             _("Alleen een concept wordt verwijderd; trek een gepubliceerde procedure in.")
         )
+
+
+@transaction.atomic
+def tender_create(*, region, **fields) -> Tender:
+    """A draft procedure of ``region`` from the officer's form (its lots, requirements and
+    criteria follow on the setup page)."""
+    tender = Tender(region=region)
+    tender_reference_check(region_id=region.pk, reference=fields.get("reference", ""))
+    return _model_save(tender, **fields)
+
+
+@transaction.atomic
+def tender_update(*, tender: Tender, **fields) -> Tender:
+    """A procedure's details; a finished one is no longer changed, and what was published
+    (procedure type, score scale) stays as published."""
+    tender_check_editable(tender=tender)
+    if tender.state != S.DRAFT:
+        for name in ("procedure_type", "score_scale_max"):
+            if name in fields and fields[name] != getattr(tender, name):
+                raise ValidationError(
+                    {name: _("Dit ligt vast sinds de publicatie van de procedure.")}
+                )
+    if "reference" in fields:
+        tender_reference_check(
+            region_id=tender.region_id, reference=fields["reference"], exclude_pk=tender.pk
+        )
+    return _model_save(tender, **fields)
+
+
+@transaction.atomic
+def tender_delete(*, tender: Tender) -> None:
+    """Only a draft is deleted; a published procedure is cancelled instead."""
+    tender_check_deletable(tender=tender)
+    tender.delete()
 
 
 def tender_create_from_strategy(*, strategy: Strategy, reference: str, title: str = "") -> Tender:

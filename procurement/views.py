@@ -3,7 +3,6 @@ goes through ``services``; a refused change is shown with the service's own reas
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES, ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
+from core.ui.forms import add_service_errors
 from core.ui.forms import error_messages as _errors
 from core.ui.views import (
     ActionView,
@@ -75,15 +75,18 @@ class FrameworkDetailView(ScopedDetailView):
 class FrameworkCreateView(ScopedCreateView):
     model = Framework
     form_class = forms.FrameworkForm
+    create_service = services.framework_create
 
 
 class FrameworkUpdateView(ScopedUpdateView):
     model = Framework
     form_class = forms.FrameworkForm
+    update_service = services.framework_update
 
 
 class FrameworkDeleteView(ScopedDeleteView):
     model = Framework
+    delete_service = services.framework_delete
 
 
 class FrameworkAdvanceView(ActionView):
@@ -127,11 +130,17 @@ class FrameworkChildMixin(RegionMixin):
     def get_success_url(self):
         return self.framework.get_absolute_url()
 
+    def write(self, form):
+        raise NotImplementedError
+
     def form_valid(self, form):
-        with transaction.atomic():
-            response = super().form_valid(form)
+        try:
+            self.object = self.write(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
         messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
-        return response
+        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -142,6 +151,9 @@ class FrameworkChildMixin(RegionMixin):
 class MunicipalViewCreateView(FrameworkChildMixin, generic.CreateView):
     form_class = forms.MunicipalViewForm
     template_name = "generic/form.html"
+
+    def write(self, form):
+        return services.municipal_view_create(framework=self.framework, **form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -155,6 +167,9 @@ class MunicipalViewUpdateView(FrameworkChildMixin, generic.UpdateView):
 
     def get_object(self, queryset=None):
         return get_object_or_404(MunicipalView, framework=self.framework, pk=self.kwargs["pk"])
+
+    def write(self, form):
+        return services.municipal_view_update(view=self.object, **form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -191,15 +206,18 @@ class StrategyDetailView(ScopedDetailView):
 class StrategyCreateView(ScopedCreateView):
     model = Strategy
     form_class = forms.StrategyForm
+    create_service = services.strategy_create
 
 
 class StrategyUpdateView(ScopedUpdateView):
     model = Strategy
     form_class = forms.StrategyForm
+    update_service = services.strategy_update
 
 
 class StrategyDeleteView(ScopedDeleteView):
     model = Strategy
+    delete_service = services.strategy_delete
 
 
 class StrategyStartTenderView(ActionView):
@@ -280,6 +298,7 @@ class TenderDetailView(ScopedDetailView):
 class TenderCreateView(ScopedCreateView):
     model = Tender
     form_class = forms.TenderForm
+    create_service = services.tender_create
 
     def get_success_url(self):
         return reverse(
@@ -290,6 +309,7 @@ class TenderCreateView(ScopedCreateView):
 class TenderUpdateView(ScopedUpdateView):
     model = Tender
     form_class = forms.TenderForm
+    update_service = services.tender_update
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)
@@ -302,6 +322,7 @@ class TenderUpdateView(ScopedUpdateView):
 
 class TenderDeleteView(ScopedDeleteView):
     model = Tender
+    delete_service = services.tender_delete
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset)

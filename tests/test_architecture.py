@@ -199,3 +199,20 @@ def test_the_view_checker_follows_super_calls():
     assert reaches_django_write(CallsAService, "form_valid") is None
     assert reaches_django_write(Deletes, "form_valid").endswith("BaseDeleteView.form_valid")
     assert reaches_django_write(Deletes, "delete").endswith("DeletionMixin.delete")
+
+
+def test_every_generic_edit_view_names_its_service():
+    from core.ui.views import ScopedCreateView, ScopedDeleteView, ScopedUpdateView
+
+    wanted = {
+        ScopedCreateView: "create_service",
+        ScopedUpdateView: "update_service",
+        ScopedDeleteView: "delete_service",
+    }
+    missing = [
+        f"{view.__module__}.{view.__qualname__}.{attribute}"
+        for view in _views()
+        for base, attribute in wanted.items()
+        if issubclass(view, base) and getattr(view, attribute) is None
+    ]
+    assert not missing, "generic views without a service:\n" + "\n".join(missing)

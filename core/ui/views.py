@@ -18,7 +18,7 @@ import re
 
 from django.apps import apps
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -31,7 +31,6 @@ from django_tables2 import SingleTableMixin
 
 from core.errors import Refused
 from core.scoping import scope_for
-from core.services import instance_delete, instance_save
 
 from .forms import add_service_errors, error_messages
 
@@ -115,9 +114,15 @@ class ServiceFormMixin:
         """The service's keyword for the object (``CareForm`` → ``care_form``)."""
         return _snake(self.model.__name__)
 
-    def many_to_many(self, form) -> dict:
-        names = {f.name for f in self.model._meta.many_to_many}
-        return {name: value for name, value in form.cleaned_data.items() if name in names}
+    def service(self, attribute: str):
+        """The app's service the view names in ``attribute``; a view without one is a
+        programming error, never a silent save."""
+        service = getattr(type(self), attribute, None)
+        if service is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__qualname__} names no {attribute}: every write is a service."
+            )
+        return service
 
 
 class EditMixin(ServiceFormMixin, RegionMixin):
@@ -153,14 +158,12 @@ class EditMixin(ServiceFormMixin, RegionMixin):
 
 class ScopedCreateView(EditMixin, generic.CreateView):
     """``create_service(*, region, **fields)`` makes the object (fields: the form's model
-    fields). Without one, the form's validated instance is saved by ``core.services``."""
+    fields). A view without one fails loudly."""
 
     create_service = None
 
     def write(self, form):
-        service = type(self).create_service
-        if service is None:
-            return instance_save(instance=form.instance, many_to_many=self.many_to_many(form))
+        service = self.service("create_service")
         return service(region=self.region, **self.service_fields(form))
 
     def get_context_data(self, **kwargs):
@@ -171,7 +174,7 @@ class ScopedCreateView(EditMixin, generic.CreateView):
 
 class ScopedUpdateView(EditMixin, generic.UpdateView):
     """``update_service(*, <model>=object, **fields)`` changes the object (``<model>`` in
-    snake case, e.g. ``care_form``). Without one, ``core.services`` saves the form's instance."""
+    snake case, e.g. ``care_form``)."""
 
     update_service = None
 
@@ -185,9 +188,7 @@ class ScopedUpdateView(EditMixin, generic.UpdateView):
         return obj
 
     def write(self, form):
-        service = type(self).update_service
-        if service is None:
-            return instance_save(instance=form.instance, many_to_many=self.many_to_many(form))
+        service = self.service("update_service")
         return service(**{self.object_kwarg(): self.object}, **self.service_fields(form))
 
     def get_context_data(self, **kwargs):
@@ -206,8 +207,7 @@ class ConfirmedDeleteMixin:
 
 
 class ScopedDeleteView(ConfirmedDeleteMixin, ServiceFormMixin, RegionMixin, generic.DeleteView):
-    """``delete_service(*, <model>=object)`` deletes; a ``ProtectedError`` becomes a message.
-    Without one, ``core.services`` deletes the object."""
+    """``delete_service(*, <model>=object)`` deletes; a ``ProtectedError`` becomes a message."""
 
     template_name = "generic/confirm_delete.html"
     delete_service = None
@@ -230,11 +230,7 @@ class ScopedDeleteView(ConfirmedDeleteMixin, ServiceFormMixin, RegionMixin, gene
         )
 
     def delete_object(self) -> None:
-        service = type(self).delete_service
-        if service is None:
-            instance_delete(instance=self.object)
-        else:
-            service(**{self.object_kwarg(): self.object})
+        self.service("delete_service")(**{self.object_kwarg(): self.object})
 
     def form_valid(self, form):
         success_url = self.get_success_url()
