@@ -2,9 +2,11 @@
 monitoring import service, made idempotent by the client's key.
 
 ``submit`` spools the body, and either finds the delivery made earlier with the same key (same
-content: that delivery again; other content: :class:`KeyConflict`) or creates a batch and a
-:class:`ProductionSubmission`. Small deliveries are imported during the request, larger ones by
-the worker (``monitoring.import_batch``); the status resource tells how far it is."""
+content: that delivery again; other content: :class:`KeyConflict`) or offers the file to the
+import door (``monitoring.imports.services.import_offer``), recording the
+:class:`ProductionSubmission` in the batch's transaction. Small deliveries are imported during
+the request, larger ones by the worker (``monitoring.import_batch``); the status resource tells
+how far it is."""
 
 from __future__ import annotations
 
@@ -17,10 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 
 from monitoring.imports.formats import human_size
-from monitoring.imports.services import batch_create, import_file
+from monitoring.imports.services import import_offer
 from monitoring.models import ImportFormat, ImportStatus
 
 from .models import ApiClient, ClientKind, ProductionSubmission
@@ -113,36 +115,37 @@ def submit(*, client: ApiClient, key: str, kind: str, file_format: str, stream) 
         found = _existing(client, key, sha256)
         if found is not None:
             return Outcome(found, created=False)
+        created = {}
+
+        def record(batch):
+            created["submission"] = ProductionSubmission.objects.create(
+                client=client,
+                idempotency_key=key,
+                payload_sha256=sha256,
+                kind=kind,
+                batch=batch,
+            )
+
+        keep_file = True  # import_offer owns the file from here: it (or the task) removes it
         try:
-            with transaction.atomic():
-                batch = batch_create(
-                    region=client.region,
-                    kind=kind,
-                    file_format=file_format,
-                    file_name=f"api-{client.pk}-{key}.{suffix}",
-                    file_size=size,
-                    provider=client.provider,
-                )
-                submission = ProductionSubmission.objects.create(
-                    client=client,
-                    idempotency_key=key,
-                    payload_sha256=sha256,
-                    kind=kind,
-                    batch=batch,
-                )
+            import_offer(
+                region=client.region,
+                kind=kind,
+                file_format=file_format,
+                path=path,
+                file_name=f"api-{client.pk}-{key}.{suffix}",
+                file_size=size,
+                provider=client.provider,
+                run="now" if size <= settings.API_SYNC_IMPORT_BYTES else "queue",
+                on_created=record,
+            )
         except IntegrityError:
             # the same key at the same moment from another request: that one won
             found = _existing(client, key, sha256)
             if found is None:
                 raise
             return Outcome(found, created=False)
-        if size <= settings.API_SYNC_IMPORT_BYTES:
-            import_file(batch=batch, path=path)
-        else:
-            from monitoring.imports.views import queue
-
-            keep_file = True  # the task removes it (queue() does when it cannot queue)
-            transaction.on_commit(lambda: queue(batch.pk, str(path)))
+        submission = created["submission"]
         submission.batch.refresh_from_db()
         return Outcome(submission, created=True)
     finally:

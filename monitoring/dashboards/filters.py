@@ -18,7 +18,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from contracts.models import Contract
-from monitoring.dashboards.selectors import add_months, parse_month
+from core.ui.formatting import add_months
+from monitoring.dashboards.selectors import parse_month
 from monitoring.imports.models import LINE_MODELS, DatasetKind, OutcomeMoment
 from providers.models import Provider
 from segments.models import Municipality, Segment

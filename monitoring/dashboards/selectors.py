@@ -42,7 +42,7 @@ from django.utils.translation import gettext_lazy
 
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
-from core.ui.formatting import format_value, month_label
+from core.ui.formatting import add_months, format_value, month_label
 from monitoring.imports.models import DatasetKind
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis.definitions import DEFINITIONS, Measures
@@ -110,11 +110,6 @@ SMALL_RATIO = "ratio"  # over fewer than 5: not shown
 
 
 # --- months --------------------------------------------------------------------------------------
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def month_window(month: date, count: int = TREND_MONTHS) -> list[date]:

@@ -21,7 +21,6 @@ a BSN, and is dropped afterwards (and would vanish with the session anyway).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import date
 
 from django.db import connection
@@ -385,13 +384,3 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
-
-
-def spans_months(spans: Iterable[tuple[date, date | None]]) -> list[str]:
-    """The first days of the months the spans touch (for a message when no refresh runs)."""
-    months = set()
-    for start, end in spans:
-        months.add(start.replace(day=1))
-        if end:
-            months.add(end.replace(day=1))
-    return sorted(m.isoformat() for m in months)

@@ -1,8 +1,10 @@
 """Importing one file of production data: whole or nothing.
 
-:func:`batch_create` records that a file was offered; :func:`import_file` does the work,
-synchronously (the task ``monitoring.import_batch`` and the command ``import_production`` call
-it):
+:func:`import_offer` is the one door (the upload page, the API and the command
+``import_production``): it records that a file was offered (:func:`batch_create`) and imports it
+now or queues it for the task ``monitoring.import_batch``. :func:`import_file` does the work,
+synchronously; the batch's status changes only through its state machine
+(:mod:`.states`):
 
 1. the size is checked before anything is read (empty, over ``IMPORT_MAX_BYTES``);
 2. every record is read and checked (:mod:`.validate`), the BSN replaced by its pseudonym, and
@@ -17,9 +19,11 @@ it):
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.states import apply_transition, transition_rows
 from monitoring.imports.formats import FileProblem, check_size, column_names, open_rows, scan
 from monitoring.imports.load import Stage
 from monitoring.imports.models import ImportBatch, ImportFormat, ImportStatus
@@ -64,6 +69,119 @@ def _save(batch: ImportBatch, **fields) -> None:
     for name, value in fields.items():
         setattr(batch, name, value)
     batch.save(update_fields=list(fields))
+
+
+def _move(batch: ImportBatch, to: str, **fields) -> None:
+    """Change the batch's status through its state machine (``monitoring.imports.states``);
+    when the save fails the object keeps its former values."""
+    before = {name: getattr(batch, name) for name in ("status", *fields)}
+    try:
+        batch.save(update_fields=apply_transition(batch, to, **fields))
+    except Exception:
+        for name, value in before.items():
+            setattr(batch, name, value)
+        raise
+
+
+# ---------------------------------------------------------------- the one door
+
+
+def spool(upload, suffix: str) -> Path:
+    """An uploaded file in the spool directory under a random name, readable by the owner
+    only (it holds BSNs; the import deletes it)."""
+    directory = Path(settings.IMPORT_SPOOL_DIR)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / f"{secrets.token_hex(16)}.{suffix}"
+    temporary = getattr(upload, "temporary_file_path", None)
+    if temporary is not None:
+        try:
+            os.replace(temporary(), path)
+            os.chmod(path, 0o600)
+            return path
+        except OSError:
+            pass  # another file system: copy instead
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    return path
+
+
+def _unlink(path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def queue(batch_id: int, path: str) -> None:
+    """Hand the batch to the worker (or, without a broker, run it now); if that fails, say so
+    on the batch and remove the file."""
+    from monitoring.tasks import import_batch
+
+    try:
+        import_batch.delay(batch_id, path)
+    except Exception:  # noqa: BLE001 - the batch must not stay queued for ever
+        logger.exception("Could not queue import %s", batch_id)
+        _unlink(path)
+        transition_rows(
+            ImportBatch.objects.filter(pk=batch_id),
+            ImportStatus.QUEUED,
+            ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            message=_("De import kon niet worden ingepland; probeer het later opnieuw."),
+        )
+
+
+def import_offer(
+    *,
+    region,
+    kind: str,
+    file_format: str,
+    path: Path | str,
+    file_name: str,
+    file_size: int | None = None,
+    user=None,
+    provider=None,
+    run: str = "queue",
+    delete_file: bool = True,
+    on_created: Callable[[ImportBatch], None] | None = None,
+    on_progress: Progress | None = None,
+) -> ImportBatch:
+    """The one door for a production file, used by the upload page, the API and the command:
+    create the batch, then import the file at ``path`` in this process (``run="now"``) or hand
+    it to the worker after the commit (``run="queue"``; the task deletes the file, or
+    :func:`queue` does when the worker cannot be reached). ``delete_file``: the file is a
+    spooled copy to remove once imported or refused (the command's own file is kept).
+    ``on_created(batch)`` runs in the batch's transaction (the API records its delivery there).
+    Returns the batch; after ``run="now"`` it has its outcome."""
+    if run not in ("now", "queue"):
+        raise ValueError(f"run must be 'now' or 'queue', not {run!r}")
+    path = Path(path)
+    try:
+        with transaction.atomic():
+            batch = batch_create(
+                region=region,
+                kind=kind,
+                file_format=file_format,
+                file_name=file_name,
+                file_size=path.stat().st_size if file_size is None else file_size,
+                user=user,
+                provider=provider,
+            )
+            if on_created is not None:
+                on_created(batch)
+            if run == "queue":
+                transaction.on_commit(lambda: queue(batch.pk, str(path)))
+    except BaseException:
+        if delete_file:
+            _unlink(path)
+        raise
+    if run == "now":
+        try:
+            import_file(batch=batch, path=path, on_progress=on_progress)
+        finally:
+            if delete_file:
+                _unlink(path)
+    return batch
 
 
 def _refresh(region_id: int, kind: str, spans) -> list[str]:
@@ -117,9 +235,9 @@ def _success_message(counts: dict[str, int]) -> str:
 def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None) -> ImportBatch:
     """Import the file at ``path`` into ``batch``'s region; whole or nothing. Returns the batch
     with its outcome (succeeded, rejected or failed). The file is not deleted here."""
-    _save(
+    _move(
         batch,
-        status=ImportStatus.RUNNING,
+        ImportStatus.RUNNING,
         started_at=timezone.now(),
         finished_at=None,
         rows_done=0,
@@ -190,9 +308,9 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
             clock.lap("write")
             months = _refresh(batch.region_id, batch.kind, spans)
             clock.lap("refresh")
-            _save(
+            _move(
                 batch,
-                status=ImportStatus.SUCCEEDED,
+                ImportStatus.SUCCEEDED,
                 finished_at=timezone.now(),
                 rows_added=counts["added"],
                 rows_corrected=counts["corrected"],
@@ -207,9 +325,9 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         _reject(batch, errors)
     except Exception as exc:  # noqa: BLE001 - whatever it is, the batch must say it failed
         logger.exception("Import %s failed", batch.pk)
-        _save(
+        _move(
             batch,
-            status=ImportStatus.FAILED,
+            ImportStatus.FAILED,
             finished_at=timezone.now(),
             message=_(
                 "De import is mislukt door een onverwachte fout (%(error)s); er is niets "
@@ -246,9 +364,9 @@ class _Clock:
 
 
 def _reject(batch: ImportBatch, errors: Errors) -> None:
-    _save(
+    _move(
         batch,
-        status=ImportStatus.REJECTED,
+        ImportStatus.REJECTED,
         finished_at=timezone.now(),
         error_count=errors.count,
         errors=_sorted_errors(batch.kind, errors.items),

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract, FundingArrangement
 from contracts.terms import add_months, add_years
-from core.ui.formatting import euro
+from core.ui.formatting import euro, format_date
 from monitoring.imports.formats import MAX_AMOUNT, MAX_PER_MONTH, MAX_PLACES
 from monitoring.imports.models import DatasetKind, EndReason, OutcomeMoment, Referrer
 from monitoring.imports.pseudonym import is_valid_bsn, normalise_bsn, pseudonymise
@@ -146,8 +146,8 @@ class ContractInfo:
 
     @property
     def period(self) -> str:
-        end = _d(self.last) if self.last else "…"
-        return f"{_d(self.start)} – {end}"
+        end = format_date(self.last) if self.last else "…"
+        return f"{format_date(self.start)} – {end}"
 
 
 @dataclass(frozen=True)
@@ -210,10 +210,6 @@ class Lookups:
 
 
 # --- parsing ------------------------------------------------------------------------------------
-
-
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
 
 
 def _month_text(month: date) -> str:
@@ -568,8 +564,8 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
         return value
 
     def outside(row, column, value: date, contract: ContractInfo, first: date, last, how=""):
-        text = _month_text(value) if column in ("maand",) else _d(value)
-        window = f"{_d(first)} – {_d(last) if last else '…'}"
+        text = _month_text(value) if column in ("maand",) else format_date(value)
+        window = f"{format_date(first)} – {format_date(last) if last else '…'}"
         add(
             row,
             column,
@@ -746,7 +742,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                     row,
                     "einde",
                     _("Einde %(end)s ligt vóór de start %(start)s.")
-                    % {"end": _d(end), "start": _d(start)},
+                    % {"end": format_date(end), "start": format_date(start)},
                 )
                 ok = False
             elif contract is not None:
@@ -801,7 +797,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                     row,
                     "einde",
                     _("Einde %(end)s ligt vóór de ingang %(start)s.")
-                    % {"end": _d(end), "start": _d(start)},
+                    % {"end": format_date(end), "start": format_date(start)},
                 )
                 ok = False
             elif contract is not None:

@@ -9,11 +9,7 @@ when the transaction commits; the task deletes the file when it is done.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import logging
-import os
-import secrets
 from datetime import date
 from pathlib import Path
 
@@ -21,9 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -34,8 +28,6 @@ from monitoring.imports.formats import COLUMNS, human_size
 from monitoring.imports.forms import ImportForm
 from monitoring.imports.models import DatasetKind, ImportBatch, ImportStatus
 from segments.viewmixins import RegionMixin
-
-logger = logging.getLogger(__name__)
 
 ERRORS_PER_PAGE = 100
 DOCS = Path(settings.BASE_DIR) / "docs" / "import.md"
@@ -79,44 +71,6 @@ def column_help() -> list[dict]:
     ]
 
 
-def spool(upload, suffix: str) -> Path:
-    """The upload in the spool directory under a random name, readable by the owner only."""
-    directory = Path(settings.IMPORT_SPOOL_DIR)
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    path = directory / f"{secrets.token_hex(16)}.{suffix}"
-    temporary = getattr(upload, "temporary_file_path", None)
-    if temporary is not None:
-        try:
-            os.replace(temporary(), path)
-            os.chmod(path, 0o600)
-            return path
-        except OSError:
-            pass  # another file system: copy instead
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return path
-
-
-def queue(batch_id: int, path: str) -> None:
-    """Hand the batch to the worker (or, without a broker, run it now); if that fails, say so
-    on the batch and remove the file."""
-    from monitoring.tasks import import_batch
-
-    try:
-        import_batch.delay(batch_id, path)
-    except Exception:  # noqa: BLE001 - the batch must not stay queued for ever
-        logger.exception("Could not queue import %s", batch_id)
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(path)
-        ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.QUEUED).update(
-            status=ImportStatus.FAILED,
-            finished_at=timezone.now(),
-            message=_("De import kon niet worden ingepland; probeer het later opnieuw."),
-        )
-
-
 class ImportCreateView(ImportMixin, generic.FormView):
     form_class = ImportForm
     template_name = "monitoring/import_form.html"
@@ -148,22 +102,16 @@ class ImportCreateView(ImportMixin, generic.FormView):
     def form_valid(self, form):
         data = form.cleaned_data
         upload = data["file"]
-        path = spool(upload, data["file_format"])
-        try:
-            with transaction.atomic():
-                batch = services.batch_create(
-                    region=self.region,
-                    kind=data["kind"],
-                    file_format=data["file_format"],
-                    file_name=upload.name,
-                    file_size=upload.size,
-                    user=self.request.user,
-                )
-                transaction.on_commit(lambda: queue(batch.pk, str(path)))
-        except Exception:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(path)
-            raise
+        batch = services.import_offer(
+            region=self.region,
+            kind=data["kind"],
+            file_format=data["file_format"],
+            path=services.spool(upload, data["file_format"]),
+            file_name=upload.name,
+            file_size=upload.size,
+            user=self.request.user,
+            run="queue",
+        )
         batch.refresh_from_db()  # without a broker the import has already run
         if not batch.is_finished:
             messages.success(

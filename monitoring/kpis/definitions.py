@@ -18,9 +18,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contracts.codes import Direction, Kpi
+from core.ui.formatting import euro, percent
 
 RESIDENTIAL_CATEGORIES = frozenset({"43", "44"})
 CRISIS_CATEGORIES = frozenset({"46"})
@@ -336,3 +338,28 @@ def run_out_month(budget: Decimal | None, spent: Decimal, through: date) -> date
 
 def days_in_month(month: date) -> int:
     return calendar.monthrange(month.year, month.month)[1]
+
+
+# --- figures as text ---------------------------------------------------------------------------
+
+#: the topics of steering's finance checks, next to the KPIs (signals and risk weights)
+FINANCE_MARGIN = "finance_margin"
+FINANCE_WNT = "finance_wnt"
+TOPIC_UNITS = {FINANCE_MARGIN: "procent", FINANCE_WNT: "euro"}
+
+
+def format_figure(topic: str, value: Decimal | None, *, empty: str = "—") -> str:
+    """A KPI's (or a finance check's) figure in Dutch notation with its unit, as signals and
+    agendas write it: ``12,3%``, ``48 dagen``, ``€ 1.250,00``; ``empty`` without a figure."""
+    if value is None:
+        return empty
+    value = Decimal(value)
+    unit = DEFINITIONS[topic].unit if topic in DEFINITIONS else TOPIC_UNITS.get(topic, "aantal")
+    if unit == "euro":
+        return euro(value)
+    if unit == "procent":
+        return percent(value)
+    shown = f"{value.normalize():f}".replace(".", ",")
+    if unit == "dagen":
+        return gettext("%(n)s dagen") % {"n": shown}
+    return shown

@@ -48,6 +48,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Min
 
 from contracts.models import Contract
+from core.ui.formatting import add_months, month_of, month_range
 from monitoring.imports.models import (
     DROPOUT_REASONS,
     DatasetKind,
@@ -100,24 +101,6 @@ MEASURE_COLUMNS = (
 
 
 # --- months ----------------------------------------------------------------------------------
-
-
-def month_of(day: date) -> date:
-    return date(day.year, day.month, 1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def month_range(first: date, last: date) -> list[date]:
-    """First-of-month dates from ``first``'s month through ``last``'s month."""
-    result, month, last = [], month_of(first), month_of(last)
-    while month <= last:
-        result.append(month)
-        month = add_months(month, 1)
-    return result
 
 
 # --- dialect ---------------------------------------------------------------------------------

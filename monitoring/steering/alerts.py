@@ -44,8 +44,9 @@ from django.utils import formats, timezone, translation
 
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
-from core.ui.formatting import euro, percent
+from core.states import apply_transition
 from monitoring.kpis import definitions as kpis
+from monitoring.kpis.definitions import FINANCE_MARGIN, FINANCE_WNT, format_figure
 from monitoring.kpis.models import Grain, KpiRollup
 from monitoring.steering.models import Level, RiskWeight, Signal, SignalSource, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge
@@ -57,8 +58,6 @@ MIN_COUNT = 5
 RISK_AMBER = Decimal(2)
 RISK_RED = Decimal(6)
 POINTS = {Level.AMBER: 1, Level.RED: 3}
-FINANCE_MARGIN = "finance_margin"
-FINANCE_WNT = "finance_wnt"
 #: every topic a risk weight can be set for
 RISK_TOPICS = [*Kpi.values, FINANCE_MARGIN, FINANCE_WNT]
 
@@ -83,19 +82,6 @@ def finance_key(provider_id: int, year: int, check: str) -> str:
 # --- formatting --------------------------------------------------------------------------------
 
 
-def format_value(kpi: str, value: Decimal | None) -> str:
-    """A KPI figure in Dutch notation with its unit."""
-    if value is None:
-        return "–"
-    unit = kpis.definition(kpi).unit
-    if unit == "euro":
-        return euro(value)
-    if unit == "procent":
-        return percent(value)
-    text = f"{Decimal(value).normalize():f}".replace(".", ",")
-    return f"{text} dagen" if unit == "dagen" else text
-
-
 def _kpi_message(contract, kpi: str, month: date, level: str, value, norm: Norm) -> str:
     with translation.override(_LANGUAGE):
         return translation.gettext(
@@ -107,10 +93,10 @@ def _kpi_message(contract, kpi: str, month: date, level: str, value, norm: Norm)
             "contract": contract.reference,
             "provider": contract.provider.name,
             "month": formats.date_format(month, "F Y"),
-            "value": format_value(kpi, value),
-            "norm": format_value(kpi, norm.norm),
-            "amber": format_value(kpi, norm.amber),
-            "red": format_value(kpi, norm.red),
+            "value": format_figure(kpi, value, empty="–"),
+            "norm": format_figure(kpi, norm.norm, empty="–"),
+            "amber": format_figure(kpi, norm.amber, empty="–"),
+            "red": format_figure(kpi, norm.red, empty="–"),
         }
 
 
@@ -129,7 +115,7 @@ def _reopen(signal: Signal, level: str) -> bool:
             return False
         signal.handled_at = None
         signal.handled_by = None
-    signal.status = SignalStatus.OPEN
+    apply_transition(signal, SignalStatus.OPEN)
     return True
 
 
@@ -247,7 +233,7 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
                 remaining = []
                 for old in unclosed.get((row.contract_id, kpi), ()):
                     if old.period < row.month and old.status in _UNCLOSED:
-                        old.status = SignalStatus.CLOSED
+                        apply_transition(old, SignalStatus.CLOSED)
                         bad_keys.discard(old.key)
                         dirty[old.key] = old
                     else:
@@ -256,7 +242,7 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
     # an unclosed signal of an evaluated month that is not amber or red now: closed
     for signal in existing.values():
         if signal.key not in bad_keys and signal.status in _UNCLOSED:
-            signal.status = SignalStatus.CLOSED
+            apply_transition(signal, SignalStatus.CLOSED)
             dirty[signal.key] = signal
     now = timezone.now()
     new = [s for s in dirty.values() if s.pk is None]
@@ -309,8 +295,9 @@ def finance_signals(account) -> list[Signal]:
             signal.save()
             result.append(signal)
         elif signal is not None and signal.status in _UNCLOSED:
-            signal.status = SignalStatus.CLOSED
-            signal.save(update_fields=["status", "updated_at"])
+            signal.save(
+                update_fields=[*apply_transition(signal, SignalStatus.CLOSED), "updated_at"]
+            )
     return result
 
 

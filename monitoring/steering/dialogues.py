@@ -20,7 +20,6 @@ half-saved):
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
@@ -31,8 +30,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.codes import Kpi
-from core.ui.formatting import euro, percent
-from monitoring.kpis import definitions as kpis
+from core.states import apply_transition, transition_rows
+from core.ui.formatting import format_date
+from monitoring.kpis.definitions import format_figure
 from monitoring.steering import alerts
 from monitoring.steering.models import (
     ActionStatus,
@@ -60,10 +60,6 @@ ACTIVE_SIGNAL = (SignalStatus.OPEN, SignalStatus.ON_AGENDA)
 TITLE_MAX = AgendaItem._meta.get_field("title").max_length
 
 
-def _d(day: date) -> str:
-    return day.strftime("%d-%m-%Y")
-
-
 def _clip(text: str, length: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
@@ -74,30 +70,10 @@ def topic_label(topic: str) -> str:
     return alerts.topic_label(topic)
 
 
-def format_value(topic: str, value: Decimal | None) -> str:
-    """A signal's figure in the unit of its topic: ``12,3%``, ``48 dagen``, ``€ 1.250,00``."""
-    if value is None:
-        return "—"
-    value = Decimal(value)
-    if topic == FINANCE_MARGIN:
-        return percent(value)
-    if topic == FINANCE_WNT:
-        return euro(value)
-    unit = kpis.DEFINITIONS[topic].unit if topic in kpis.DEFINITIONS else "aantal"
-    if unit == "euro":
-        return euro(value)
-    if unit == "procent":
-        return percent(value)
-    shown = f"{value.normalize():f}".replace(".", ",")
-    if unit == "dagen":
-        return _("%(n)s dagen") % {"n": shown}
-    return shown
-
-
 def signal_title(signal: Signal) -> str:
     """An agenda title that says what is wrong: level, KPI, contract, month, value vs norm."""
     level = Level(signal.level).label
-    value = format_value(signal.topic, signal.value)
+    value = format_figure(signal.topic, signal.value)
     if signal.source == SignalSource.FINANCE:
         if signal.norm is not None:
             text = _("%(level)s: %(topic)s %(year)s: %(value)s (grens %(norm)s)")
@@ -110,7 +86,7 @@ def signal_title(signal: Signal) -> str:
                 "topic": topic_label(signal.topic),
                 "year": signal.period.year,
                 "value": value,
-                "norm": format_value(signal.topic, signal.norm),
+                "norm": format_figure(signal.topic, signal.norm),
             },
             TITLE_MAX,
         )
@@ -132,7 +108,7 @@ def signal_title(signal: Signal) -> str:
             "where": where,
             "month": formats.date_format(signal.period, "F Y"),
             "value": value,
-            "norm": format_value(signal.topic, signal.norm),
+            "norm": format_figure(signal.topic, signal.norm),
         },
         TITLE_MAX,
     )
@@ -142,7 +118,7 @@ def follow_up_title(action: DialogueAction) -> str:
     """ "Opvolging: <action> (<owner>, uiterlijk <date>)", the action shortened to fit."""
     tail = _(" (%(owner)s, uiterlijk %(due)s)") % {
         "owner": _clip(action.owner, 80),
-        "due": _d(action.due_on),
+        "due": format_date(action.due_on),
     }
     head = _("Opvolging: ")
     room = TITLE_MAX - len(head) - len(tail)
@@ -190,7 +166,7 @@ def draft_agenda(provider) -> list[dict]:
             {
                 "title": follow_up_title(action),
                 "note": _("Afgesproken in het gesprek van %(day)s.")
-                % {"day": _d(action.dialogue.scheduled_on)},
+                % {"day": format_date(action.dialogue.scheduled_on)},
                 "signal": None,
             }
         )
@@ -239,8 +215,8 @@ def dialogue_create(
         for number, item in enumerate(items, start=1)
     )
     signal_ids = [item["signal"].pk for item in items if item["signal"] is not None]
-    Signal.objects.filter(pk__in=signal_ids, status=SignalStatus.OPEN).update(
-        status=SignalStatus.ON_AGENDA
+    transition_rows(
+        Signal.objects.filter(pk__in=signal_ids), SignalStatus.OPEN, SignalStatus.ON_AGENDA
     )
     return dialogue
 
@@ -249,7 +225,7 @@ def _held_refusal(dialogue: PerformanceDialogue):
     if dialogue.status == DialogueStatus.HELD:
         raise ValidationError(
             _("Het gesprek van %(day)s is al gevoerd; de agenda ligt vast.")
-            % {"day": _d(dialogue.scheduled_on)}
+            % {"day": format_date(dialogue.scheduled_on)}
         )
 
 
@@ -280,8 +256,10 @@ def agenda_item_add(
         note=(note or "").strip(),
         signal=signal,
     )
-    if signal is not None and signal.status == SignalStatus.OPEN:
-        Signal.objects.filter(pk=signal.pk).update(status=SignalStatus.ON_AGENDA)
+    if signal is not None:
+        transition_rows(
+            Signal.objects.filter(pk=signal.pk), SignalStatus.OPEN, SignalStatus.ON_AGENDA
+        )
     return item
 
 
@@ -292,12 +270,14 @@ def dialogue_record(
     """Record the notes (verslag) of a dialogue and mark it held; amending keeps the history."""
     dialogue = PerformanceDialogue.objects.select_for_update().get(pk=dialogue.pk)
     notes = (notes or "").strip()
-    if not notes:
-        raise ValidationError({"notes": _("Leg het verslag van het gesprek vast.")})
-    dialogue.notes = notes
-    dialogue.participants = (participants or "").strip()
-    dialogue.status = DialogueStatus.HELD
-    dialogue.save(update_fields=["notes", "participants", "status"])
+    fields = apply_transition(
+        dialogue,
+        DialogueStatus.HELD,
+        context={"notes": notes},
+        notes=notes,
+        participants=(participants or "").strip(),
+    )
+    dialogue.save(update_fields=fields)
     return dialogue
 
 
@@ -320,7 +300,7 @@ def action_add(
         errors["due_on"] = _("Vul de datum in waarop de actie uiterlijk klaar is.")
     elif due_on < dialogue.scheduled_on:
         errors["due_on"] = _("De uiterste datum ligt voor de datum van het gesprek (%(day)s).") % {
-            "day": _d(dialogue.scheduled_on)
+            "day": format_date(dialogue.scheduled_on)
         }
     if errors:
         raise ValidationError(errors)
@@ -345,25 +325,14 @@ def action_update(
         raise ValidationError({"status": _("Kies een geldige status.")})
     follow_up = (follow_up or "").strip()
     if status == ActionStatus.OPEN:
-        action.closed_on = None
-    else:
-        if not follow_up:
-            raise ValidationError(
-                {
-                    "follow_up": _(
-                        "Beschrijf de opvolging: wat is er gedaan, of waarom vervalt de actie?"
-                    )
-                }
-            )
-        if closed_on is None:
-            # Changing only the text of a closed action keeps its closing date.
-            same = action.status == status and action.closed_on is not None
-            closed_on = action.closed_on if same else timezone.localdate()
-        action.closed_on = closed_on
-    action.status = status
-    if follow_up:
-        action.follow_up = follow_up
-    action.save(update_fields=["status", "follow_up", "closed_on"])
+        closed_on = None
+    elif closed_on is None:
+        # Changing only the text of a closed action keeps its closing date.
+        same = action.status == status and action.closed_on is not None
+        closed_on = action.closed_on if same else timezone.localdate()
+    changes = {"closed_on": closed_on, **({"follow_up": follow_up} if follow_up else {})}
+    fields = apply_transition(action, status, context={"follow_up": follow_up}, **changes)
+    action.save(update_fields=fields)
     return action
 
 
@@ -380,10 +349,13 @@ def signal_close(*, signal: Signal, user=None, note: str) -> Signal:
     if not note:
         raise ValidationError({"note": _("Beschrijf hoe het signaal is afgehandeld.")})
     old = signal.status
-    signal.status = SignalStatus.CLOSED
-    signal.handled_at = timezone.now()
-    signal.handled_by = user if getattr(user, "is_authenticated", False) else None
-    signal.save(update_fields=["status", "handled_at", "handled_by", "updated_at"])
+    fields = apply_transition(
+        signal,
+        SignalStatus.CLOSED,
+        handled_at=timezone.now(),
+        handled_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    signal.save(update_fields=[*fields, "updated_at"])
     LogEntry.objects.log_create(
         signal,
         action=LogEntry.Action.UPDATE,

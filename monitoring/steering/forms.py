@@ -205,21 +205,14 @@ class AnnualAccountForm(forms.ModelForm):
         self.fields["year"].widget.attrs.update(min=2000, max=2100)
 
     def _get_validation_exclusions(self):
-        # Revenue > 0 and one account per year get specific messages below.
+        # Revenue > 0 and one account per year get specific messages (below; the service).
         return {*super()._get_validation_exclusions(), "revenue", "year"}
 
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year < 2000 or year > 2100:
             raise forms.ValidationError(_("Vul een boekjaar tussen 2000 en 2100 in."))
-        others = AnnualAccount.objects.filter(provider=self.instance.provider, year=year)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("Voor %(year)s is al een jaarrekening vastgelegd; wijzig die.") % {"year": year}
-            )
-        return year
+        return year  # one account per year: checked by services.annual_account_save
 
     def clean_revenue(self):
         revenue = self.cleaned_data["revenue"]

@@ -138,6 +138,24 @@ def escalation_close(*, escalation: Escalation, closed_on: date, outcome: str, u
 # ---------------------------------------------------------------- norms and risk weights
 
 
+def _store(instance, model, **fields):
+    """Save ``fields`` on ``instance`` (changed) or on a new ``model`` row."""
+    row = instance if instance is not None else model()
+    for name, value in fields.items():
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
+def _refuse_another(same, instance, field: str, message: str) -> None:
+    """Refuse when a row other than ``instance`` is in ``same`` (one per segment and KPI, one
+    per provider and year)."""
+    if instance is not None and instance.pk:
+        same = same.exclude(pk=instance.pk)
+    if same.exists():
+        raise ValidationError({field: message})
+
+
 @transaction.atomic
 def norm_set(
     *,
@@ -156,23 +174,23 @@ def norm_set(
     message = threshold_order_error(direction, norm, amber_threshold, red_threshold)
     if message:
         raise ValidationError({"amber_threshold": message})
-    others = KpiNorm.objects.filter(segment=segment, kpi=kpi)
-    if instance is not None and instance.pk:
-        others = others.exclude(pk=instance.pk)
-    if others.exists():
-        raise ValidationError(
-            {"kpi": _("Voor deze KPI bestaat al een norm in dit segment; wijzig die.")}
-        )
-    row = instance if instance is not None else KpiNorm()
-    row.segment = segment
-    row.kpi = kpi
-    row.direction = direction
-    row.norm = norm
-    row.amber_threshold = amber_threshold
-    row.red_threshold = red_threshold
-    row.note = note or ""
-    row.save()
-    return row
+    _refuse_another(
+        KpiNorm.objects.filter(segment=segment, kpi=kpi),
+        instance,
+        "kpi",
+        _("Voor deze KPI bestaat al een norm in dit segment; wijzig die."),
+    )
+    return _store(
+        instance,
+        KpiNorm,
+        segment=segment,
+        kpi=kpi,
+        direction=direction,
+        norm=norm,
+        amber_threshold=amber_threshold,
+        red_threshold=red_threshold,
+        note=note or "",
+    )
 
 
 @transaction.atomic
@@ -219,23 +237,21 @@ def annual_account_save(
     """Record (or correct) a provider's annual account for a year, then open, update or close
     its finance signals. One account per provider and year. Returns the account and the
     signals that are amber or red."""
-    others = AnnualAccount.objects.filter(provider=provider, year=year)
-    if account is not None and account.pk:
-        others = others.exclude(pk=account.pk)
-    if others.exists():
-        raise ValidationError(
-            {
-                "year": _("Voor %(year)s is al een jaarrekening vastgelegd; wijzig die.")
-                % {"year": year}
-            }
-        )
-    row = account if account is not None else AnnualAccount()
-    row.provider = provider
-    row.year = year
-    row.revenue = revenue
-    row.result = result
-    row.executive_pay = executive_pay
-    row.wnt_maximum = wnt_maximum
-    row.note = note or ""
-    row.save()
+    _refuse_another(
+        AnnualAccount.objects.filter(provider=provider, year=year),
+        account,
+        "year",
+        _("Voor %(year)s is al een jaarrekening vastgelegd; wijzig die.") % {"year": year},
+    )
+    row = _store(
+        account,
+        AnnualAccount,
+        provider=provider,
+        year=year,
+        revenue=revenue,
+        result=result,
+        executive_pay=executive_pay,
+        wnt_maximum=wnt_maximum,
+        note=note or "",
+    )
     return row, alerts.finance_signals(row)

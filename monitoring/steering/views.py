@@ -30,6 +30,7 @@ from contracts.models import CONTRACT_EDITORS
 from contracts.views import add_service_errors
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from monitoring.kpis.definitions import format_figure
 from monitoring.steering import alerts, dialogues
 from monitoring.steering.forms import (
     SignalCloseForm,
@@ -49,10 +50,6 @@ REGION_ONLY = gettext_lazy(
     "alleen voor medewerkers van de regio."
 )
 NO_EDIT_ROLE = gettext_lazy("U hebt in deze regio geen rol waarmee u dit mag wijzigen.")
-
-
-def _d(day) -> str:
-    return day.strftime("%d-%m-%Y") if day else "—"
 
 
 def optional_url(name: str, *args) -> str | None:
@@ -257,10 +254,10 @@ class SignalTable(tables.Table):
         return dialogues.topic_label(record.topic)
 
     def render_value(self, record):
-        return dialogues.format_value(record.topic, record.value)
+        return format_figure(record.topic, record.value)
 
     def render_norm(self, record):
-        return dialogues.format_value(record.topic, record.norm)
+        return format_figure(record.topic, record.norm)
 
     def render_status(self, record):
         return record.get_status_display()
@@ -353,8 +350,8 @@ def shown(signal) -> dict:
     return {
         "signal": signal,
         "title": dialogues.signal_title(signal),
-        "value": dialogues.format_value(signal.topic, signal.value),
-        "norm": dialogues.format_value(signal.topic, signal.norm),
+        "value": format_figure(signal.topic, signal.value),
+        "norm": format_figure(signal.topic, signal.norm),
     }
 
 

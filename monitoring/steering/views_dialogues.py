@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.ui.formatting import format_date
 from monitoring.steering import dialogues
 from monitoring.steering.forms import (
     ActionForm,
@@ -31,7 +32,6 @@ from monitoring.steering.views import (
     FormsPage,
     ProviderMixin,
     SteeringMixin,
-    _d,
     light,
     provider_dashboard_url,
     provider_tabs,
@@ -140,7 +140,7 @@ class DialogueCreateView(ProviderMixin, FormsPage):
             user=self.request.user,
         )
         return _("De prestatiedialoog van %(day)s is gepland; de agenda is opgesteld.") % {
-            "day": _d(self.created.scheduled_on)
+            "day": format_date(self.created.scheduled_on)
         }
 
     def success_url(self, name):
@@ -236,7 +236,7 @@ class DialogueDetailView(SteeringMixin, FormsPage):
         )
         return _("Actie voor %(owner)s (uiterlijk %(day)s) is toegevoegd.") % {
             "owner": action.owner,
-            "day": _d(action.due_on),
+            "day": format_date(action.due_on),
         }
 
     def handle_update(self, form):
@@ -285,7 +285,7 @@ class DialogueDetailView(SteeringMixin, FormsPage):
             overdue_count=sum(1 for a in actions if a["overdue"]),
             has_history=auditlog.contains(PerformanceDialogue),
             today=today,
-            title=_("Prestatiedialoog %(day)s") % {"day": _d(self.dialogue.scheduled_on)},
+            title=_("Prestatiedialoog %(day)s") % {"day": format_date(self.dialogue.scheduled_on)},
         )
         return context
 

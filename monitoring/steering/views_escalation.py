@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.ui.formatting import format_date
 from monitoring.steering import dialogues, services
 from monitoring.steering.forms import (
     AnnualAccountForm,
@@ -23,7 +24,6 @@ from monitoring.steering.models import (
 from monitoring.steering.views import (
     FormsPage,
     ProviderMixin,
-    _d,
     light,
     risk_of,
     shown,
@@ -65,7 +65,7 @@ class ProviderEscalationView(ProviderMixin, FormsPage):
         )
         return _("De stap '%(step)s' is gestart per %(day)s.") % {
             "step": step.get_step_display(),
-            "day": _d(step.started_on),
+            "day": format_date(step.started_on),
         }
 
     def handle_close(self, form):
@@ -78,7 +78,7 @@ class ProviderEscalationView(ProviderMixin, FormsPage):
         )
         return _("De stap '%(step)s' is afgesloten per %(day)s.") % {
             "step": step.get_step_display(),
-            "day": _d(step.closed_on),
+            "day": format_date(step.closed_on),
         }
 
     def get_context_data(self, **kwargs):

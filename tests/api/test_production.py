@@ -159,7 +159,7 @@ def test_large_delivery_is_queued_with_202(
     from unittest import mock
 
     with (
-        mock.patch("monitoring.imports.views.queue") as queue,
+        mock.patch("monitoring.imports.services.queue") as queue,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = api(token).post(f"{URL}?soort=declaraties", body, **{"Idempotency-Key": "big"})

@@ -16,11 +16,11 @@ from django.db import transaction
 from contracts.codes import Kpi
 from contracts.demo import ZHZ_LOW_OCCUPANCY, load_contracts
 from contracts.models import Contract
+from core.ui.formatting import month_range
 from demo.users import load_users
 from monitoring.demo.production import load_production
 from monitoring.demo.steering import load_steering
 from monitoring.kpis import definitions as kpis
-from monitoring.kpis.rollups import month_range
 from monitoring.models import (
     ActionStatus,
     Allocation,

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.imports.formats import FileProblem, format_for
 from monitoring.imports.models import DatasetKind, ImportFormat, ImportStatus
-from monitoring.imports.services import batch_create, import_file
+from monitoring.imports.services import import_offer
 from segments.models import Region
 
 SHOWN_ERRORS = 50
@@ -46,14 +46,6 @@ class Command(BaseCommand):
             file_format = format_for(path.name, file_format)
         except FileProblem as problem:
             raise CommandError(problem.message) from None
-        batch = batch_create(
-            region=region_obj,
-            kind=kind,
-            file_format=file_format,
-            file_name=path.name,
-            file_size=path.stat().st_size,
-        )
-        self.stdout.write(f"Import {batch.pk}: {batch.get_kind_display()} uit {path.name}")
         shown = {"percent": -1}
 
         def progress(done: int, total: int) -> None:
@@ -62,7 +54,20 @@ class Command(BaseCommand):
                 shown["percent"] = percent
                 self.stdout.write(f"  {percent:3d}%  {done} van {total} regels gecontroleerd")
 
-        import_file(batch=batch, path=path, on_progress=progress)
+        def announce(batch) -> None:
+            self.stdout.write(f"Import {batch.pk}: {batch.get_kind_display()} uit {path.name}")
+
+        batch = import_offer(
+            region=region_obj,
+            kind=kind,
+            file_format=file_format,
+            path=path,
+            file_name=path.name,
+            run="now",
+            delete_file=False,  # the operator's own file
+            on_created=announce,
+            on_progress=progress,
+        )
         batch.refresh_from_db()
         if batch.status == ImportStatus.SUCCEEDED:
             self.stdout.write(self.style.SUCCESS(batch.message))
