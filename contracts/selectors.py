@@ -9,6 +9,8 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from core.ui.formatting import add_months
+
 from .codes import ArrangementModel, EventKind
 from .models import Contract, TariffVersion
 from .production import production_for
@@ -28,7 +30,7 @@ from .settlement import (
     with_tariffs_on,
 )
 from .tariffs import Validity
-from .terms import EventFact, add_months, derive
+from .terms import EventFact, derive
 
 
 def expiring(queryset: QuerySet, months: int, today: date | None = None) -> QuerySet:

@@ -25,6 +25,7 @@ from contracts.models import Contract
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import month_label
+from core.ui.views import RegionMixin
 from monitoring.dashboards import charts, selectors
 from monitoring.dashboards.selectors import Subject, parse_month
 from monitoring.kpis.definitions import DEFINITIONS
@@ -33,7 +34,6 @@ from monitoring.steering.models import Signal
 from monitoring.steering.norms import judge, segment_norms
 from providers.models import Provider
 from segments.models import Municipality, Segment
-from segments.viewmixins import RegionMixin
 
 DEFAULT_CHART_KPI = Kpi.WAIT_TIME
 CHART_KPIS = [k for k in selectors.TILE_KPIS if k != Kpi.SPEND_VS_BUDGET]

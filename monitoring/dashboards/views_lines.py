@@ -11,6 +11,7 @@ from django_tables2 import SingleTableMixin
 
 from contracts.codes import Kpi
 from core.ui.formatting import format_value, month_label
+from core.ui.views import RegionMixin
 from monitoring.dashboards import selectors
 from monitoring.dashboards.filters import kind_of, line_filterset
 from monitoring.dashboards.tables import TABLES
@@ -21,7 +22,6 @@ from monitoring.dashboards.views import (
 from monitoring.imports.models import LINE_MODELS, DatasetKind
 from monitoring.kpis.definitions import DEFINITIONS
 from segments.models import Municipality
-from segments.viewmixins import RegionMixin
 
 
 class CoverageView(DashboardMixin, generic.TemplateView):

@@ -23,8 +23,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from contracts.models import Contract, FundingArrangement
-from contracts.terms import add_months, add_years
-from core.ui.formatting import euro, format_date
+from contracts.terms import add_years
+from core.ui.formatting import add_months, euro, format_date
 from monitoring.imports.formats import MAX_AMOUNT, MAX_PER_MONTH, MAX_PLACES
 from monitoring.imports.models import DatasetKind, EndReason, OutcomeMoment, Referrer
 from monitoring.imports.pseudonym import is_valid_bsn, normalise_bsn, pseudonymise

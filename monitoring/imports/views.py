@@ -23,11 +23,11 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.views import RegionMixin
 from monitoring.imports import services
 from monitoring.imports.formats import COLUMNS, human_size
 from monitoring.imports.forms import ImportForm
 from monitoring.imports.models import DatasetKind, ImportBatch, ImportStatus
-from segments.viewmixins import RegionMixin
 
 ERRORS_PER_PAGE = 100
 DOCS = Path(settings.BASE_DIR) / "docs" / "import.md"

@@ -27,9 +27,10 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from contracts.models import CONTRACT_EDITORS
-from contracts.views import add_service_errors
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.forms import add_service_errors
+from core.ui.views import RegionMixin, ScopedListView
 from monitoring.kpis.definitions import format_figure
 from monitoring.steering import alerts, dialogues
 from monitoring.steering.forms import (
@@ -43,7 +44,6 @@ from monitoring.steering.models import (
     SignalStatus,
 )
 from providers.models import Provider
-from segments.viewmixins import RegionMixin, ScopedListView
 
 REGION_ONLY = gettext_lazy(
     "Deze pagina gaat over aanbieders en rekent met de gegevens van alle gemeenten; ze is "
