@@ -46,6 +46,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the project's packages too
+    sys.path.insert(0, str(ROOT))
+
+from core.ui.formatting import add_months  # noqa: E402  (pure, needs no Django setup)
 
 #: secrets: defaults only, a real environment's values win
 BENCH_DEFAULTS = {
@@ -113,11 +117,6 @@ CENT = Decimal("0.01")
 def month_of(text: str) -> date:
     year, month = text.split("-")[:2]
     return date(int(year), int(month), 1)
-
-
-def add_months(month: date, n: int) -> date:
-    index = month.year * 12 + month.month - 1 + n
-    return date(index // 12, index % 12 + 1, 1)
 
 
 def days_in(month: date) -> int:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from core.ui.formatting import euro
+from core.ui.formatting import euro, format_date
 from segments.codes import Unit
 
 from .models import TariffVersion
@@ -78,5 +78,5 @@ class TariffTable(tables.Table):
             _("Bekijk"),
             record.product.code,
             _("vanaf"),
-            record.valid_from.strftime("%d-%m-%Y"),
+            format_date(record.valid_from),
         )

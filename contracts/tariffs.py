@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from core.ui.formatting import euro, money, percent
+from core.ui.formatting import euro, format_date, money, percent
 
 HUNDRED = Decimal("100")
 
@@ -105,8 +105,8 @@ class Validity:
         return self.valid_from <= day and (self.until is None or day <= self.until)
 
     def label(self) -> str:
-        end = self.until.strftime("%d-%m-%Y") if self.until else _("doorlopend")
-        return f"{self.valid_from:%d-%m-%Y} – {end}"
+        end = format_date(self.until, empty=_("doorlopend"))
+        return f"{format_date(self.valid_from)} – {end}"
 
 
 def check_new_version(

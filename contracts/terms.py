@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 from django.utils.translation import gettext as _
 
-from core.ui.formatting import add_months
+from core.ui.formatting import add_months, format_date
 
 from .codes import ContractStatus, EventKind
 
@@ -113,7 +113,7 @@ def check_extension(
     if on > end_date:
         raise TermError(
             _("Een verlenging wordt besloten vóór het einde van de looptijd (%(end)s).")
-            % {"end": end_date.strftime("%d-%m-%Y")}
+            % {"end": format_date(end_date)}
         )
 
 
@@ -129,7 +129,7 @@ def check_termination(
     if on > end_date:
         raise TermError(
             _("Het contract loopt al af op %(end)s; beëindigen daarna is niet nodig.")
-            % {"end": end_date.strftime("%d-%m-%Y")}
+            % {"end": format_date(end_date)}
         )
 
 

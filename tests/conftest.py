@@ -324,3 +324,16 @@ def users(world_a, world_b):
         superuser=User.objects.create_superuser("root", "root@example.nl", "geheim-wachtwoord-123"),
         administrator=user_with_role(world_a.region, Role.ADMINISTRATOR),
     )
+
+
+@pytest.fixture(autouse=True)
+def _dutch_by_default():
+    """Every test starts in the site's language (Dutch). Django's LocaleMiddleware activates a
+    request's language in the thread and leaves it active, so one test that asks for English
+    would otherwise leave later tests in the same process in English."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
