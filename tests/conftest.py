@@ -3,6 +3,8 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import hashers
 
 from accounts.models import User
 from core.roles import Role
@@ -13,6 +15,7 @@ from tests.providers.factories import (
     ProviderFactory,
     screen_fully,
 )
+from tests.replay import replayed
 from tests.segments.factories import (
     CareFormFactory,
     MunicipalityFactory,
@@ -21,6 +24,12 @@ from tests.segments.factories import (
     RegionFactory,
     SegmentFactory,
 )
+
+# Tests hash passwords with MD5: PBKDF2's 1,000,000 rounds cost half a second per user on the CI
+# machine, and the suite makes thousands of users (seven per ``users``, more in the demo).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+hashers.get_hashers.cache_clear()
+hashers.get_hashers_by_algorithm.cache_clear()
 
 
 @dataclass
@@ -292,12 +301,12 @@ def build_contracts(w) -> Con:
 
 @pytest.fixture
 def world_a(db):
-    return build_world("a")
+    return replayed("world_a", lambda: build_world("a"))
 
 
 @pytest.fixture
 def world_b(db):
-    return build_world("b")
+    return replayed("world_b", lambda: build_world("b"))
 
 
 @dataclass
@@ -313,6 +322,10 @@ class Users:
 
 @pytest.fixture
 def users(world_a, world_b):
+    return replayed("users", lambda: build_users(world_a, world_b))
+
+
+def build_users(world_a, world_b) -> Users:
     return Users(
         officer=user_with_role(world_a.region, Role.PROCUREMENT_OFFICER, is_staff=True),
         contract_manager=user_with_role(world_a.region, Role.CONTRACT_MANAGER, is_staff=True),
