@@ -44,11 +44,13 @@ run: demo locale/en/LC_MESSAGES/django.mo  ## the app at http://127.0.0.1:8000 o
 	@echo "Jeugdinkoop draait op http://$(HOST):$(PORT)  (demo-accounts: zie README.md)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# --dist loadgroup: the tests marked xdist_group("demo") share one worker, and with it one
+# recorded load_demo (tests/replay.py); all other tests are spread one by one.
 test: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the whole suite
-	$(BIN)/python -m pytest -n 2 -q -m "not integration"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not integration"
 
 test-fast: $(STAMP)  ## the suite without browser tests
-	$(BIN)/python -m pytest -n 2 -q -m "not e2e and not integration"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not e2e and not integration"
 
 browsers:  ## Debian's Chromium for the Playwright browser tests
 	@test -x /usr/bin/chromium || { \

@@ -3,6 +3,9 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
+from django.contrib.auth import hashers
+from django.core.management import call_command
 
 from accounts.models import User
 from core.roles import Role
@@ -13,6 +16,7 @@ from tests.providers.factories import (
     ProviderFactory,
     screen_fully,
 )
+from tests.replay import replayed
 from tests.segments.factories import (
     CareFormFactory,
     MunicipalityFactory,
@@ -21,6 +25,46 @@ from tests.segments.factories import (
     RegionFactory,
     SegmentFactory,
 )
+
+# Tests hash passwords with MD5: PBKDF2's 1,000,000 rounds cost half a second per user on the CI
+# machine, and the suite makes thousands of users (seven per ``users``, more in the demo).
+settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+hashers.get_hashers.cache_clear()
+hashers.get_hashers_by_algorithm.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """On PostgreSQL, no autovacuum in the test database: its VACUUM and ANALYZE see only
+    committed rows, and every test replaces the database's contents. An autovacuum that ran
+    while a test was loading the demo (thousands of uncommitted rows) recorded the tables as
+    many pages holding zero rows; the planner then estimated one row per table and chose nested
+    loops over tens of thousands, and single queries took minutes: the KPI rollup inside
+    ``load_demo``, and the home page after a browser test's login (past Playwright's 30 s).
+    Without autovacuum the planner estimates from the tables' actual size, as on a fresh
+    database; the test database is thrown away afterwards."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with django_db_blocker.unblock(), connection.cursor() as cursor:
+            for table in connection.introspection.table_names(cursor):
+                cursor.execute(
+                    f"ALTER TABLE {connection.ops.quote_name(table)} "
+                    "SET (autovacuum_enabled = false, toast.autovacuum_enabled = false)"
+                )
+
+
+def replay_demo():
+    """The demo (``load_demo --force``), loaded once per test process and replayed per test
+    (tests/replay.py): for tests that need the demo's data, not a test of ``load_demo`` itself
+    (tests/test_demo.py and the second load in tests/contracts/test_demo_contracts.py run it)."""
+    replayed("load_demo", lambda: call_command("load_demo", force=True, verbosity=0))
+
+
+@pytest.fixture
+def demo_data(db):
+    """The whole demo in the test database (see ``replay_demo``)."""
+    replay_demo()
 
 
 @dataclass
@@ -292,12 +336,12 @@ def build_contracts(w) -> Con:
 
 @pytest.fixture
 def world_a(db):
-    return build_world("a")
+    return replayed("world_a", lambda: build_world("a"))
 
 
 @pytest.fixture
 def world_b(db):
-    return build_world("b")
+    return replayed("world_b", lambda: build_world("b"))
 
 
 @dataclass
@@ -313,6 +357,10 @@ class Users:
 
 @pytest.fixture
 def users(world_a, world_b):
+    return replayed("users", lambda: build_users(world_a, world_b))
+
+
+def build_users(world_a, world_b) -> Users:
     return Users(
         officer=user_with_role(world_a.region, Role.PROCUREMENT_OFFICER, is_staff=True),
         contract_manager=user_with_role(world_a.region, Role.CONTRACT_MANAGER, is_staff=True),

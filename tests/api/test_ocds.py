@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import requests
 from django.core.cache import cache
-from django.core.management import call_command
 from django.urls import reverse
 from jsonschema import Draft4Validator, FormatChecker
 from libcoveocds.api import ocds_json_output
@@ -437,8 +436,8 @@ def test_endpoint_in_openapi(db, api_client):
 # ---------------------------------------------------------------- the demo data
 
 
-def test_demo_packages_are_valid(db, tmp_path):
-    call_command("load_demo", force=True, verbosity=0)
+@pytest.mark.xdist_group("demo")
+def test_demo_packages_are_valid(db, demo_data, tmp_path):
     checked = 0
     for region in Region.objects.all():
         package = ocds.release_package(region)

@@ -26,8 +26,9 @@ from procurement.codes import FundingModel, TenderState
 from procurement.models import Tender
 from segments.codes import Intensity, ParticipationLevel
 from segments.models import Participation, Product, Region
+from tests.conftest import replay_demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo")]
 
 Q1_2026 = Period.months(2026, 1, 3)
 PSEUDONYM = r"^[0-9a-f]{64}$"
@@ -46,7 +47,7 @@ def counts() -> dict[str, int]:
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", force=True, verbosity=0)
+        replay_demo()  # the first load, as recorded once per test process (tests/conftest.py)
         before = counts()
         call_command("load_demo", force=True, verbosity=0)
         regions = {r.slug: r for r in Region.objects.all()}

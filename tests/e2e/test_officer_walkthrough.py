@@ -3,9 +3,12 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("demo"),
+]
 
 
 def login(page, base, username, password="jeugdinkoop-demo"):
@@ -15,8 +18,7 @@ def login(page, base, username, password="jeugdinkoop-demo"):
     page.get_by_role("button", name="Inloggen").click()
 
 
-def test_officer_walks_tree_matrix_and_provider(live_server, page, shot):
-    call_command("load_demo", force=True, verbosity=0)
+def test_officer_walks_tree_matrix_and_provider(live_server, demo_data, page, shot):
     base = live_server.url
     login(page, base, "inkoper")
 
@@ -85,8 +87,7 @@ def test_officer_walks_tree_matrix_and_provider(live_server, page, shot):
     page.get_by_role("heading", name=re.compile("^Geschiedenis van")).wait_for()
 
 
-def test_municipal_user_sees_only_its_own(live_server, page):
-    call_command("load_demo", force=True, verbosity=0)
+def test_municipal_user_sees_only_its_own(live_server, demo_data, page):
     login(page, live_server.url, "gemeente")
     # One region only: straight to West-Brabant Oost.
     page.get_by_role("heading", level=1, name="West-Brabant Oost").wait_for()

@@ -3,15 +3,17 @@
 import re
 
 import pytest
-from django.core.management import call_command
 
 from tests.e2e.test_officer_walkthrough import login
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.xdist_group("demo"),
+]
 
 
-def test_demo_procedures_for_officer_and_municipality(live_server, page, shot):
-    call_command("load_demo", force=True, verbosity=0)
+def test_demo_procedures_for_officer_and_municipality(live_server, demo_data, page, shot):
     base = live_server.url
     login(page, base, "inkoper")
     page.goto(f"{base}/regios/wbo/inkoop/aanbestedingen/")
