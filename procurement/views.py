@@ -12,7 +12,6 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES, ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
-from core.ui.forms import add_service_errors
 from core.ui.forms import error_messages as _errors
 from core.ui.views import (
     ActionView,
@@ -22,6 +21,7 @@ from core.ui.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    WriteMixin,
 )
 from segments.models import Segment
 
@@ -112,7 +112,7 @@ class FrameworkPdfView(ScopedDetailView):
         )
 
 
-class FrameworkChildMixin(RegionMixin):
+class FrameworkChildMixin(WriteMixin, RegionMixin):
     model = Framework
 
     def setup(self, request, *args, **kwargs):
@@ -129,18 +129,6 @@ class FrameworkChildMixin(RegionMixin):
 
     def get_success_url(self):
         return self.framework.get_absolute_url()
-
-    def write(self, form):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.object = self.write(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
-        return redirect(self.get_success_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

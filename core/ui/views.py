@@ -125,7 +125,25 @@ class ServiceFormMixin:
         return service
 
 
-class EditMixin(ServiceFormMixin, RegionMixin):
+class WriteMixin:
+    """A model form page whose valid form is written by one service call (``write``); the
+    service's ``ValidationError`` is shown next to the fields it names."""
+
+    def write(self, form):
+        """Write through the app's service; return the object."""
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.object = self.write(form)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+
+class EditMixin(WriteMixin, ServiceFormMixin, RegionMixin):
     """Create/update: needs an editing role in the region; the write is one service call
     (``create_service`` / ``update_service``); a ``ValidationError`` from the service is shown
     next to the fields it names."""
@@ -141,19 +159,6 @@ class EditMixin(ServiceFormMixin, RegionMixin):
         kwargs = super().get_form_kwargs()
         kwargs["region"] = self.region
         return kwargs
-
-    def write(self, form):
-        """Write through the app's service; return the object."""
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        try:
-            self.object = self.write(form)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(self.request, _("%(object)s is opgeslagen.") % {"object": self.object})
-        return HttpResponseRedirect(self.get_success_url())
 
 
 class ScopedCreateView(EditMixin, generic.CreateView):
