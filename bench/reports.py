@@ -17,8 +17,8 @@ Measured, each on the same database after the run's reports are deleted:
 
 For (i) and (ii) the workers are started and answer a ping before the clock starts; the clock
 runs from ``services.report_run_start(...)`` for the provider reports of a period (the
-fan-out: one report and one task per provider) until every version of the run is ready. Results: seconds, reports per
-second, and the ratio two workers / one worker; a table on stdout and
+fan-out: one report and one task per provider) until every version of the run is ready.
+Results: seconds, reports per second, and the ratio two workers / one worker; a table on stdout and
 ``bench/results/<time>-reports.json`` / ``.md``.
 """
 
