@@ -49,7 +49,7 @@ from providers.demo import load_providers
 from providers.models import AnnualAccount
 from segments.demo.load import load_landscape
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-monitoring")]
 
 FIRST, LAST = date(2025, 1, 1), date(2026, 10, 1)
 LAST_DAY = date(2026, 10, 31)

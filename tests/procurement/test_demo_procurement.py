@@ -30,7 +30,7 @@ from providers.demo import load_providers
 from providers.models import ConsortiumMembership, Provider
 from segments.demo.load import load_landscape
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("demo-procurement")]
 
 REGIONS = ("zhz", "wbo")
 
