@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import views_effect as e
 from . import views_money as v
 
 urlpatterns = [
@@ -21,5 +22,5 @@ urlpatterns = [
         v.ContractSettlementCsvView.as_view(),
         name="contract-settlement-csv",
     ),
-    path("inkoopeffect/", v.EffectView.as_view(), name="effect"),
+    path("inkoopeffect/", e.EffectView.as_view(), name="effect"),
 ]

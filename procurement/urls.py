@@ -3,6 +3,7 @@ from django.urls import path
 from core.ui.views import crud_paths
 
 from . import views as v
+from . import views_tender as t
 
 app_name = "procurement"
 
@@ -67,34 +68,34 @@ urlpatterns = [
         v.WindowCloseView.as_view(),
         name="window-close",
     ),
-    path(T + "documenten/nieuw/", v.DocumentCreateView.as_view(), name="document-create"),
-    path(T + "documenten/<int:pk>/", v.DocumentDownloadView.as_view(), name="document-download"),
-    path(T + "vragen/", v.QnaView.as_view(), name="qna"),
-    path(T + "vragen/<int:pk>/antwoord/", v.AnswerView.as_view(), name="question-answer"),
-    path(T + "vragen/publiceren/", v.QnaPublishView.as_view(), name="qna-publish"),
-    path(T + "vragen/nota-<int:number>.pdf", v.QnaPdfView.as_view(), name="qna-pdf"),
-    path(T + "inschrijvingen/", v.SubmissionListView.as_view(), name="submission-list"),
-    path(T + "inschrijvingen/nieuw/", v.SubmissionCreateView.as_view(), name="submission-create"),
+    path(T + "documenten/nieuw/", t.DocumentCreateView.as_view(), name="document-create"),
+    path(T + "documenten/<int:pk>/", t.DocumentDownloadView.as_view(), name="document-download"),
+    path(T + "vragen/", t.QnaView.as_view(), name="qna"),
+    path(T + "vragen/<int:pk>/antwoord/", t.AnswerView.as_view(), name="question-answer"),
+    path(T + "vragen/publiceren/", t.QnaPublishView.as_view(), name="qna-publish"),
+    path(T + "vragen/nota-<int:number>.pdf", t.QnaPdfView.as_view(), name="qna-pdf"),
+    path(T + "inschrijvingen/", t.SubmissionListView.as_view(), name="submission-list"),
+    path(T + "inschrijvingen/nieuw/", t.SubmissionCreateView.as_view(), name="submission-create"),
     path(
-        T + "inschrijvingen/<int:pk>/", v.SubmissionDetailView.as_view(), name="submission-detail"
+        T + "inschrijvingen/<int:pk>/", t.SubmissionDetailView.as_view(), name="submission-detail"
     ),
-    path(T + "inschrijvingen/<int:pk>/scoren/", v.ScoreView.as_view(), name="submission-score"),
+    path(T + "inschrijvingen/<int:pk>/scoren/", t.ScoreView.as_view(), name="submission-score"),
     path(
         T + "inschrijvingen/<int:pk>/consensus/",
-        v.ScoreView.as_view(consensus=True),
+        t.ScoreView.as_view(consensus=True),
         name="submission-consensus",
     ),
     path(
         T + "inschrijvingen/<int:pk>/<slug:action>/",
-        v.SubmissionActionView.as_view(),
+        t.SubmissionActionView.as_view(),
         name="submission-action",
     ),
     path(
         T + "inschrijvingen/<int:pk>/brief-<slug:kind>.pdf",
-        v.LetterView.as_view(),
+        t.LetterView.as_view(),
         name="submission-letter",
     ),
-    path(T + "rangschikking/", v.RankingView.as_view(), name="ranking"),
-    path(T + "dekking/", v.CoverageView.as_view(), name="coverage"),
-    path("dekking/segment/<int:pk>/", v.SegmentCoverageView.as_view(), name="segment-coverage"),
+    path(T + "rangschikking/", t.RankingView.as_view(), name="ranking"),
+    path(T + "dekking/", t.CoverageView.as_view(), name="coverage"),
+    path("dekking/segment/<int:pk>/", t.SegmentCoverageView.as_view(), name="segment-coverage"),
 ]

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views as v
+from . import views_settings as s
 
 app_name = "reports"
 
@@ -13,14 +14,14 @@ urlpatterns = [
     path("<int:pk>/opnieuw/", v.ReportRegenerateView.as_view(), name="report-regenerate"),
     path("<int:pk>/html/", v.ReportHtmlView.as_view(), name="report-html"),
     path("<int:pk>/pdf/", v.ReportPdfView.as_view(), name="report-pdf"),
-    path("abonnementen/", v.SubscriptionListView.as_view(), name="subscription-list"),
+    path("abonnementen/", s.SubscriptionListView.as_view(), name="subscription-list"),
     path(
         "abonnementen/<int:pk>/verwijderen/",
-        v.SubscriptionDeleteView.as_view(),
+        s.SubscriptionDeleteView.as_view(),
         name="subscription-delete",
     ),
-    path("schema/", v.ScheduleListView.as_view(), name="schedule-list"),
-    path("schema/<int:pk>/", v.ScheduleUpdateView.as_view(), name="schedule-update"),
-    path("schema/<int:pk>/nu-uitvoeren/", v.ScheduleRunView.as_view(), name="schedule-run"),
-    path("verdeelsleutel/", v.BudgetSharesView.as_view(), name="budget-shares"),
+    path("schema/", s.ScheduleListView.as_view(), name="schedule-list"),
+    path("schema/<int:pk>/", s.ScheduleUpdateView.as_view(), name="schedule-update"),
+    path("schema/<int:pk>/nu-uitvoeren/", s.ScheduleRunView.as_view(), name="schedule-run"),
+    path("verdeelsleutel/", s.BudgetSharesView.as_view(), name="budget-shares"),
 ]

@@ -1,0 +1,545 @@
+"""Pages under one procedure: documents, questions and answers, submissions, scoring, letters,
+ranking and coverage. Every object comes through restrict(user, action); every change goes
+through services."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import generic
+
+from core.roles import ASSESSORS, PROCUREMENT_EDITORS
+from core.scoping import scope_for
+from core.ui.forms import error_messages as _errors
+from core.ui.views import RegionMixin
+from segments.models import Segment
+
+from . import documents, forms, scoring, selectors, services
+from .codes import ADMISSION_TYPES, SCORED_TYPES, Outcome, TenderState
+from .models import Question, Score, Submission, Tender, TenderDocument
+from .views import confidential, pdf_response
+
+
+class TenderChildMixin(RegionMixin):
+    """Pages under one tender; ``tender`` from the URL among the tenders the user may see."""
+
+    model = Tender
+    needs = "view"  # "view", "confidential", "edit" or "assess"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.tender = get_object_or_404(
+            Tender.objects.restrict(request.user).filter(region=self.region), pk=kwargs["tender"]
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            scope = scope_for(request.user)
+            if self.needs != "view" and not confidential(request.user, self.region):
+                raise Http404
+            if self.needs == "edit" and not scope.has_role(self.region.pk, PROCUREMENT_EDITORS):
+                raise PermissionDenied(_("Alleen de inkoper van de regio mag dit wijzigen."))
+            if self.needs == "assess" and not scope.has_role(self.region.pk, ASSESSORS):
+                raise PermissionDenied(_("Alleen leden van de beoordelingscommissie scoren."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def user_can_edit(self):
+        return scope_for(self.request.user).has_role(self.region.pk, PROCUREMENT_EDITORS)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tender"] = self.tender
+        context["cancel_url"] = self.tender.get_absolute_url()
+        context["confidential"] = confidential(self.request.user, self.region)
+        return context
+
+    def submission(self, pk):
+        return get_object_or_404(
+            Submission.objects.restrict(self.request.user)
+            .filter(tender=self.tender)
+            .select_related("provider", "lot__segment"),
+            pk=pk,
+        )
+
+
+class DocumentCreateView(TenderChildMixin, generic.CreateView):
+    needs = "edit"
+    form_class = forms.DocumentForm
+    template_name = "generic/form.html"
+
+    def form_valid(self, form):
+        services.document_add(tender=self.tender, document=form.instance)
+        messages.success(self.request, _("Document toegevoegd."))
+        return redirect(self.tender)
+
+
+class DocumentDownloadView(TenderChildMixin, generic.View):
+    def get(self, request, *args, **kwargs):
+        doc = get_object_or_404(
+            TenderDocument.objects.restrict(request.user).filter(tender=self.tender),
+            pk=kwargs["pk"],
+        )
+        return FileResponse(doc.file.open("rb"), as_attachment=True)
+
+
+class QnaView(TenderChildMixin, generic.TemplateView):
+    template_name = "procurement/qna.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        questions = Question.objects.restrict(self.request.user).filter(tender=self.tender)
+        context["questions"] = questions.select_related("asked_by")
+        context["confidential"] = confidential(self.request.user, self.region)
+        context["title"] = _("Vragen en antwoorden")
+        context["notas"] = sorted({q.published_in for q in questions if q.published_in is not None})
+        if context["can_edit"]:
+            context["question_form"] = kwargs.get("question_form") or forms.QuestionForm(
+                tender=self.tender, user=self.request.user
+            )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.user_can_edit():
+            raise PermissionDenied
+        form = forms.QuestionForm(request.POST, tender=self.tender, user=request.user)
+        if form.is_valid():
+            try:
+                q = services.question_ask(
+                    tender=self.tender,
+                    text=form.cleaned_data["text"],
+                    provider=form.cleaned_data["asked_by"],
+                    reference=form.cleaned_data["reference"],
+                )
+            except ValidationError as exc:
+                for e in _errors(exc):
+                    messages.error(request, e)
+            else:
+                messages.success(request, _("%(q)s is vastgelegd.") % {"q": q})
+                return redirect(request.path)
+        return self.render_to_response(self.get_context_data(question_form=form))
+
+
+class AnswerView(TenderChildMixin, generic.FormView):
+    needs = "edit"
+    form_class = forms.AnswerForm
+    template_name = "generic/form.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.question = get_object_or_404(
+            Question.objects.restrict(request.user).filter(tender=self.tender), pk=kwargs["pk"]
+        )
+
+    def get_initial(self):
+        return {"answer": self.question.answer}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Antwoord op %(q)s") % {"q": self.question}
+        context["intro"] = self.question.text
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.question_answer(question=self.question, text=form.cleaned_data["answer"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Antwoord opgeslagen."))
+        return redirect("procurement:qna", region=self.region.slug, tender=self.tender.pk)
+
+
+class QnaPublishView(TenderChildMixin, generic.View):
+    needs = "edit"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            number = services.answers_publish(tender=self.tender)
+        except ValidationError as exc:
+            for e in _errors(exc):
+                messages.error(request, e)
+        else:
+            messages.success(
+                request, _("Nota van inlichtingen %(n)s gepubliceerd.") % {"n": number}
+            )
+        return redirect("procurement:qna", region=self.region.slug, tender=self.tender.pk)
+
+
+class QnaPdfView(TenderChildMixin, generic.View):
+    def get(self, request, *args, **kwargs):
+        number = kwargs["number"]
+        if not self.tender.questions.filter(published_in=number).exists():
+            raise Http404
+        return pdf_response(
+            documents.qna_pdf(self.tender, number),
+            f"nota-van-inlichtingen-{self.tender.reference}-{number}.pdf",
+        )
+
+
+class SubmissionListView(TenderChildMixin, generic.TemplateView):
+    needs = "confidential"
+    template_name = "procurement/submission_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        subs = (
+            Submission.objects.restrict(self.request.user)
+            .filter(tender=self.tender)
+            .select_related("provider", "lot")
+        )
+        outcome = self.request.GET.get("uitkomst")
+        if outcome in Outcome.values:
+            subs = subs.filter(outcome=outcome)
+        context["submissions"] = subs
+        context["outcomes"] = Outcome.choices
+        context["chosen_outcome"] = outcome
+        context["title"] = _("Inschrijvingen")
+        context["accepting"] = services.tender_submission_refusal(
+            tender=self.tender, at=timezone.now()
+        )
+        return context
+
+
+class SubmissionCreateView(TenderChildMixin, generic.FormView):
+    needs = "edit"
+    form_class = forms.SubmissionForm
+    template_name = "generic/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tender": self.tender, "user": self.request.user}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Inschrijving ontvangen")
+        return context
+
+    def form_valid(self, form):
+        d = form.cleaned_data
+        try:
+            sub = services.submission_create(
+                lot=d["lot"],
+                provider=d["provider"],
+                care_form_ids=[f.pk for f in d["care_forms"]],
+                at=d["received_at"],
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    for e in errs:
+                        form.add_error(field if field in form.fields else None, e)
+            else:
+                form.add_error(None, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("%(s)s is ontvangen.") % {"s": sub})
+        return redirect(sub)
+
+
+class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
+    needs = "confidential"
+    template_name = "procurement/submission_detail.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.submission(kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        sub, tender, user = self.object, self.tender, self.request.user
+        scope = scope_for(user)
+        context["object"] = sub
+        context["title"] = str(sub)
+        context["checks"] = sub.checks.select_related("requirement")
+        context["is_scored"] = tender.procedure_type in SCORED_TYPES
+        context["is_admission"] = tender.procedure_type in ADMISSION_TYPES
+        context["judgement"] = sub.provider.admissibility(timezone.localdate())
+        context["care_forms"] = sub.care_forms.all()
+        context["consensus"] = sub.consensus.select_related("criterion")
+        context["scores"] = (
+            Score.objects.restrict(user)
+            .filter(submission=sub)
+            .select_related("criterion", "assessor")
+        )
+        can_edit = context["can_edit"]
+        context["can_judge"] = (
+            can_edit
+            and sub.is_live
+            and tender.state in (TenderState.ELIGIBILITY, TenderState.ADMISSION)
+        )
+        if context["can_judge"]:
+            context["checklist"] = kwargs.get("checklist") or forms.ChecklistForm(
+                checks=context["checks"]
+            )
+        context["can_score"] = (
+            context["is_scored"]
+            and tender.state == TenderState.SCORING
+            and sub.eligible
+            and sub.is_live
+            and scope.has_role(self.region.pk, ASSESSORS)
+        )
+        context["can_decide_admission"] = (
+            can_edit
+            and context["is_admission"]
+            and sub.is_live
+            and sub.outcome == Outcome.PENDING
+            and tender.state == TenderState.ADMISSION
+        )
+        context["admission_form"] = forms.AdmissionDecisionForm()
+        context["can_set_outcome"] = (
+            can_edit
+            and tender.state == TenderState.PROVISIONAL_AWARD
+            and sub.eligible
+            and sub.outcome in (Outcome.PENDING, Outcome.AWARDED, Outcome.NOT_AWARDED)
+        )
+        context["can_withdraw"] = (
+            can_edit
+            and sub.is_live
+            and sub.outcome != Outcome.ADMITTED
+            and tender.is_open
+            and tender.state not in (TenderState.DEFINITIVE_AWARD, TenderState.ADMISSION)
+        ) or (can_edit and sub.is_live and sub.outcome == Outcome.PENDING)
+        context["withdraw_form"] = forms.WithdrawForm()
+        context["outcome_form"] = forms.OutcomeForm(
+            initial={"outcome": sub.outcome, "outcome_reason": sub.outcome_reason}
+        )
+        context["can_negotiate"] = (
+            can_edit
+            and tender.state in (TenderState.NEGOTIATION, TenderState.PROVISIONAL_AWARD)
+            and (sub.preselected or tender.procedure_type != "sas")
+        )
+        context["negotiation_form"] = forms.NegotiationForm(
+            initial={"notes": sub.negotiation_notes}
+        )
+        context["letters"] = _letters(sub, tender)
+        context["contract"] = getattr(sub, "contract", None) if hasattr(sub, "contract") else None
+        return context
+
+    def post(self, request, *args, **kwargs):
+        """The eligibility checklist."""
+        if not self.user_can_edit():
+            raise PermissionDenied
+        checks = self.object.checks.select_related("requirement")
+        form = forms.ChecklistForm(request.POST, checks=checks)
+        if form.is_valid():
+            try:
+                services.submission_record_checks(submission=self.object, rows=form.rows())
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for req_id, errs in exc.message_dict.items():
+                        for e in errs:
+                            form.add_error(f"evidence_{req_id}", e)
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, _("De toets is opgeslagen."))
+                return redirect(self.object)
+        return self.render_to_response(self.get_context_data(checklist=form))
+
+
+def _letters(sub, tender) -> list[tuple[str, str]]:
+    """Which award letters exist for this submission (kind, label)."""
+    letters = []
+    decided = sub.outcome not in (Outcome.PENDING, Outcome.WITHDRAWN)
+    if decided and tender.state in (
+        TenderState.OBJECTION,
+        TenderState.DEFINITIVE_AWARD,
+        TenderState.IMPLEMENTATION,
+        TenderState.PROVISIONAL_AWARD,
+    ):
+        letters.append(("provisional", _("Voorlopige gunningsbeslissing")))
+    if sub.outcome in (Outcome.AWARDED, Outcome.ADMITTED) and tender.state in (
+        TenderState.DEFINITIVE_AWARD,
+        TenderState.IMPLEMENTATION,
+        TenderState.ADMISSION,
+        TenderState.ENDED,
+    ):
+        letters.append(("definitive", _("Definitieve gunning")))
+    return letters
+
+
+class SubmissionActionView(TenderChildMixin, generic.View):
+    needs = "edit"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        sub = self.submission(kwargs["pk"])
+        action = kwargs["action"]
+        try:
+            message = self.act(action, sub, request.POST)
+        except ValidationError as exc:
+            for e in _errors(exc):
+                messages.error(request, e)
+        else:
+            messages.success(request, message)
+        return redirect(sub)
+
+    def act(self, action, sub, data):
+        if action == "uitkomst":
+            form = forms.OutcomeForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Kies een uitkomst en motiveer die."))
+            services.submission_set_outcome(
+                submission=sub,
+                outcome=form.cleaned_data["outcome"],
+                reason=form.cleaned_data["outcome_reason"],
+            )
+            return _("Uitkomst opgeslagen.")
+        if action == "toelating":
+            form = forms.AdmissionDecisionForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Kies toelaten of afwijzen en motiveer het besluit."))
+            services.submission_decide_admission(
+                submission=sub,
+                admit=form.cleaned_data["decision"] == "admit",
+                reason=form.cleaned_data["outcome_reason"],
+            )
+            return _("Besluit vastgelegd: %(o)s.") % {"o": sub.get_outcome_display()}
+        if action == "onderhandeling":
+            form = forms.NegotiationForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Vul het verslag in."))
+            services.submission_record_negotiation(submission=sub, notes=form.cleaned_data["notes"])
+            return _("Verslag opgeslagen.")
+        if action == "intrekken":
+            form = forms.WithdrawForm(data)
+            if not form.is_valid():
+                raise ValidationError(_("Geef de reden van intrekking."))
+            services.submission_withdraw(submission=sub, reason=form.cleaned_data["reason"])
+            return _("Inschrijving ingetrokken.")
+        raise Http404
+
+
+class ScoreView(TenderChildMixin, generic.FormView):
+    """One assessor's score sheet (``consensus``: the committee's agreed scores)."""
+
+    needs = "assess"
+    form_class = forms.ScoreSheetForm
+    template_name = "procurement/score_form.html"
+    consensus = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if self.consensus:
+            self.needs = "edit"
+        return super().dispatch(request, *args, **kwargs)
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.object = self.submission(kwargs["pk"])
+
+    def get_form_kwargs(self):
+        sub = self.object
+        criteria = sub.tender.criteria.all()
+        if self.consensus:
+            existing = {c.criterion_id: (c.value, c.reason) for c in sub.consensus.all()}
+            by_criterion = {}
+            for s in sub.scores.all():
+                by_criterion.setdefault(s.criterion_id, []).append(s.value)
+            suggestions = {k: scoring.mean_score(v) for k, v in by_criterion.items()}
+        else:
+            existing = {
+                s.criterion_id: (s.value, s.reason)
+                for s in sub.scores.filter(assessor=self.request.user)
+            }
+            suggestions = {}
+        return {
+            **super().get_form_kwargs(),
+            "criteria": criteria,
+            "scale_max": self.tender.score_scale_max,
+            "existing": existing,
+            "suggestions": suggestions,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["object"] = self.object
+        context["consensus"] = self.consensus
+        context["title"] = (
+            _("Consensusscore: %(s)s") if self.consensus else _("Uw beoordeling: %(s)s")
+        ) % {"s": self.object}
+        if self.consensus:
+            context["scores"] = self.object.scores.select_related("criterion", "assessor")
+        return context
+
+    def form_valid(self, form):
+        try:
+            if self.consensus:
+                services.submission_record_consensus(submission=self.object, rows=form.rows())
+            else:
+                services.submission_record_scores(
+                    submission=self.object, assessor=self.request.user, rows=form.rows()
+                )
+        except ValidationError as exc:
+            for e in _errors(exc):
+                form.add_error(None, e)
+            return self.form_invalid(form)
+        messages.success(self.request, _("Scores opgeslagen."))
+        return redirect(self.object)
+
+
+class LetterView(TenderChildMixin, generic.View):
+    needs = "confidential"
+
+    def get(self, request, *args, **kwargs):
+        sub = self.submission(kwargs["pk"])
+        kind = kwargs["kind"]
+        if kind not in dict(_letters(sub, self.tender)):
+            raise Http404
+        return pdf_response(
+            documents.award_letter_pdf(sub, kind),
+            f"{'voorlopige' if kind == 'provisional' else 'definitieve'}-gunning-"
+            f"{self.tender.reference}-{sub.number}.pdf",
+        )
+
+
+class RankingView(TenderChildMixin, generic.TemplateView):
+    needs = "confidential"
+    template_name = "procurement/ranking.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if self.tender.procedure_type not in SCORED_TYPES:
+            raise Http404
+        criteria, rows = selectors.ranking_table(self.tender)
+        context.update(criteria=criteria, rows=rows, title=_("Rangschikking"))
+        context["cutoff"] = self.tender.preselection_count
+        return context
+
+
+class CoverageView(TenderChildMixin, generic.TemplateView):
+    template_name = "procurement/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Dekking")
+        context["matrices"] = [
+            (
+                lot,
+                selectors.coverage_matrix(
+                    user=self.request.user, region=self.region, segment=lot.segment
+                ),
+            )
+            for lot in self.tender.lots.select_related("segment")
+        ]
+        return context
+
+
+class SegmentCoverageView(RegionMixin, generic.TemplateView):
+    model = Segment
+    template_name = "procurement/coverage.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        segment = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
+        context["title"] = _("Dekking %(s)s") % {"s": segment}
+        context["segment"] = segment
+        context["matrices"] = [
+            (
+                segment,
+                selectors.coverage_matrix(
+                    user=self.request.user, region=self.region, segment=segment
+                ),
+            )
+        ]
+        return context
