@@ -123,7 +123,7 @@ def load_api_clients(stdout=None) -> dict:
             elif fixed:
                 counts["keys"] += _fixed_key(client, prefix, user)
             elif not any(key.is_valid() for key in client.keys.all()):
-                services.issue_key(client, user=user)
+                services.api_key_issue(client=client, user=user)
                 counts["keys"] += 1
     if stdout is not None:
         stdout.write(

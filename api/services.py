@@ -28,7 +28,7 @@ def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_key(client: ApiClient, *, user=None, expires_at=None) -> str:
+def api_key_issue(*, client: ApiClient, user=None, expires_at=None) -> str:
     """A new key for the client; returns the token, which is shown once and never stored."""
     now = timezone.now()
     if expires_at is None:
@@ -46,7 +46,9 @@ def issue_key(client: ApiClient, *, user=None, expires_at=None) -> str:
 
 
 @transaction.atomic
-def rotate_key(client: ApiClient, *, user=None, expires_at=None, overlap=ROTATION_OVERLAP) -> str:
+def api_key_rotate(
+    *, client: ApiClient, user=None, expires_at=None, overlap=ROTATION_OVERLAP
+) -> str:
     """A new key; the client's current keys stop working after ``overlap`` (now when zero)."""
     now = timezone.now()
     ends = now + overlap
@@ -57,10 +59,10 @@ def rotate_key(client: ApiClient, *, user=None, expires_at=None, overlap=ROTATIO
         if overlap <= timedelta(0):
             key.revoked_at = now
             key.save(update_fields=["revoked_at"])
-    return issue_key(client, user=user, expires_at=expires_at)
+    return api_key_issue(client=client, user=user, expires_at=expires_at)
 
 
-def revoke_key(key: ApiKey) -> None:
+def api_key_revoke(*, key: ApiKey) -> None:
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
@@ -107,7 +109,7 @@ def api_client_create(
         if token:
             api_key_set_token(client=client, token=token, expires_at=expires_at, user=user)
         else:
-            token = issue_key(client, user=user, expires_at=expires_at)
+            token = api_key_issue(client=client, user=user, expires_at=expires_at)
     return client, token
 
 

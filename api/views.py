@@ -220,8 +220,8 @@ class ClientRotateView(ClientDetailView):
         form = RotateForm(request.POST)
         if not form.is_valid():
             return self.render_to_response(self.get_context_data(rotate_form=form))
-        token = services.rotate_key(
-            self.client,
+        token = services.api_key_rotate(
+            client=self.client,
             user=request.user,
             expires_at=form.expires_at,
             overlap=form.overlap_delta,
@@ -255,7 +255,7 @@ class KeyRevokeView(PostOnlyMixin, ClientObjectMixin, generic.View):
         if self.key.revoked_at is not None:
             messages.info(request, _("Sleutel %(key)s was al ingetrokken.") % {"key": self.key})
         else:
-            services.revoke_key(self.key)
+            services.api_key_revoke(key=self.key)
             messages.success(
                 request,
                 _("Sleutel %(key)s is ingetrokken en werkt niet meer.") % {"key": self.key},

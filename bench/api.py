@@ -107,7 +107,7 @@ def api_clients(region, municipality) -> dict[str, str]:
     """A municipality's client and a regional system's client with scope cijfers-lezen, each
     with a fresh key (the bench's earlier keys are deleted); returns the tokens by kind."""
     from api.models import ApiClient, ApiKey, ClientKind
-    from api.services import issue_key
+    from api.services import api_key_issue
     from core.api.scopes import ApiScope
 
     tokens = {}
@@ -126,7 +126,7 @@ def api_clients(region, municipality) -> dict[str, str]:
         client.full_clean()
         client.save()
         ApiKey.objects.filter(client=client).delete()
-        tokens[str(kind)] = issue_key(client)
+        tokens[str(kind)] = api_key_issue(client=client)
     return tokens
 
 

@@ -343,7 +343,7 @@ def build_api_client(w):
         municipality=w.municipality,
         scopes=["cijfers-lezen"],
     )
-    services.issue_key(client)
+    services.api_key_issue(client=client)
     return client
 
 

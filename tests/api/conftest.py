@@ -30,7 +30,7 @@ def make_client(world, kind, scopes, name=None):
     )
     client.full_clean()
     client.save()
-    return client, services.issue_key(client)
+    return client, services.api_key_issue(client=client)
 
 
 class Api:

@@ -63,7 +63,7 @@ def test_only_the_region_administrator_and_superusers_manage_clients(
     client, world_a, world_b, users
 ):
     own = make_client(world_a)
-    services.issue_key(own)
+    services.api_key_issue(client=own)
     key = own.keys.get()
     pages = [
         ("get", url("client-list", world_a.region)),
@@ -141,10 +141,10 @@ def test_list_shows_the_regions_clients_with_their_keys(client, world_a, world_b
     )
     make_client(world_b, name="Niet van A", municipality=world_b.municipality)
     soon = timezone.now() + timedelta(days=10)
-    services.issue_key(bi, expires_at=soon)
-    services.issue_key(bi, expires_at=timezone.now() + timedelta(days=100))
-    revoked = services.issue_key(bi, expires_at=timezone.now() + timedelta(days=5))
-    services.revoke_key(services.key_for_token(revoked))
+    services.api_key_issue(client=bi, expires_at=soon)
+    services.api_key_issue(client=bi, expires_at=timezone.now() + timedelta(days=100))
+    revoked = services.api_key_issue(client=bi, expires_at=timezone.now() + timedelta(days=5))
+    services.api_key_revoke(key=services.key_for_token(revoked))
 
     client.force_login(users.administrator)
     response = client.get(url("client-list", world_a.region))
@@ -219,7 +219,7 @@ def test_administrator_creates_a_client_and_sees_its_token_once(client, world_a,
 
 def test_a_token_stops_working_when_its_key_expires(world_a):
     api_client = make_client(world_a)
-    token = services.issue_key(api_client, expires_at=timezone.now() + timedelta(days=1))
+    token = services.api_key_issue(client=api_client, expires_at=timezone.now() + timedelta(days=1))
     assert services.key_for_token(token) is not None
     ApiKey.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
     assert services.key_for_token(token) is None
@@ -381,7 +381,7 @@ def rotate(client, world, api_client, overlap, days=365):
 
 def test_rotate_with_overlap_keeps_the_old_key_for_a_week(client, world_a, users):
     api_client = make_client(world_a)
-    old = services.issue_key(api_client)
+    old = services.api_key_issue(client=api_client)
     client.force_login(users.administrator)
     response = rotate(client, world_a, api_client, 7)
     detail = url("client-detail", world_a.region, pk=api_client.pk)
@@ -401,7 +401,7 @@ def test_rotate_with_overlap_keeps_the_old_key_for_a_week(client, world_a, users
 
 def test_rotate_directly_stops_the_old_key(client, world_a, users):
     api_client = make_client(world_a)
-    old = services.issue_key(api_client)
+    old = services.api_key_issue(client=api_client)
     client.force_login(users.administrator)
     assert rotate(client, world_a, api_client, 0).status_code == 302
     page = client.get(url("client-detail", world_a.region, pk=api_client.pk))
@@ -413,7 +413,7 @@ def test_rotate_directly_stops_the_old_key(client, world_a, users):
 
 def test_rotate_refuses_a_too_late_expiry(client, world_a, users):
     api_client = make_client(world_a)
-    services.issue_key(api_client)
+    services.api_key_issue(client=api_client)
     client.force_login(users.administrator)
     response = rotate(client, world_a, api_client, 7, days=800)
     assert response.status_code == 200
@@ -424,7 +424,7 @@ def test_rotate_refuses_a_too_late_expiry(client, world_a, users):
 
 def test_deactivate_and_activate(client, world_a, users):
     api_client = make_client(world_a)
-    token = services.issue_key(api_client)
+    token = services.api_key_issue(client=api_client)
     active = url("client-active", world_a.region, pk=api_client.pk)
     client.force_login(users.administrator)
     response = client.post(active, {"actief": "0"})
@@ -442,7 +442,7 @@ def test_deactivate_and_activate(client, world_a, users):
 def test_revoke_a_key_of_another_client_is_not_found(client, world_a, users):
     first = make_client(world_a)
     second = make_client(world_a, name="Tweede", municipality=world_a.other_municipality)
-    services.issue_key(second)
+    services.api_key_issue(client=second)
     key = second.keys.get()
     client.force_login(users.administrator)
     response = client.post(url("key-revoke", world_a.region, pk=first.pk, key=key.pk))
@@ -509,7 +509,7 @@ def test_demo_clients_with_fixed_tokens(wbo, monkeypatch):
     for api_client in ApiClient.objects.all():
         api_client.full_clean()
     # a revoked demo key is made valid again
-    services.revoke_key(ApiKey.objects.get(prefix="demobreda"))
+    services.api_key_revoke(key=ApiKey.objects.get(prefix="demobreda"))
     assert load_api_clients()["keys"] == 1
     assert services.key_for_token(demo_token("demobreda")) is not None
 

@@ -103,7 +103,7 @@ def municipal_token(figures):
     )
     client.full_clean()
     client.save()
-    return services.issue_key(client)
+    return services.api_key_issue(client=client)
 
 
 def _all_pages(list_fn, client, **params):

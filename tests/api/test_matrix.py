@@ -173,16 +173,16 @@ def test_bad_expired_revoked_and_inactive_keys_are_401(api, world_a, world_b):
     assert api(token).get("/api/v1/gemeenten").status_code == 401
     client.is_active = True
     client.save()
-    services.revoke_key(key)
+    services.api_key_revoke(key=key)
     assert api(token).get("/api/v1/gemeenten").status_code == 401
 
 
 def test_rotation_keeps_the_old_key_for_the_overlap(api, world_a):
     client, old = make_client(world_a, REG, {F})
-    new = services.rotate_key(client)
+    new = services.api_key_rotate(client=client)
     assert api(old).get("/api/v1/kpis").status_code == 200
     assert api(new).get("/api/v1/kpis").status_code == 200
-    newest = services.rotate_key(client, overlap=timedelta(0))
+    newest = services.api_key_rotate(client=client, overlap=timedelta(0))
     assert api(old).get("/api/v1/kpis").status_code == 401
     assert api(new).get("/api/v1/kpis").status_code == 401
     assert api(newest).get("/api/v1/kpis").status_code == 200

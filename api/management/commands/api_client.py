@@ -177,5 +177,5 @@ class Command(BaseCommand):
         if key.revoked_at is not None:
             self.stdout.write(f"Sleutel {key} van '{key.client}' was al ingetrokken.")
             return
-        services.revoke_key(key)
+        services.api_key_revoke(key=key)
         self.stdout.write(self.style.SUCCESS(f"Sleutel {key} van '{key.client}' ingetrokken."))
