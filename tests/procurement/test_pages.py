@@ -58,24 +58,31 @@ def test_cancel_needs_a_reason(client, world_a, users):
     assert "Budget is niet vastgesteld" in response.content.decode()
 
 
-def test_setup_refuses_weights_that_do_not_make_100_and_saves_nothing(client, world_a, users):
-    t = make_tender(world_a, weights=None)
-    client.force_login(users.officer)
-    page = client.get(url("tender-setup", world_a, pk=t.pk))
-    assert page.status_code == 200
+def setup_post_data(page, *, criteria: int) -> dict:
+    """The setup page's formsets as the browser would post them unchanged, with room for
+    ``criteria`` award criteria."""
     data = {}
     for prefix, fs in page.context["sets"].items():
         mf = fs.management_form
         for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
             data[f"{mf.prefix}-{name}"] = mf[name].value()
         data[f"{mf.prefix}-TOTAL_FORMS"] = (
-            2 if prefix == "criteria" else mf["INITIAL_FORMS"].value()
+            criteria if prefix == "criteria" else mf["INITIAL_FORMS"].value()
         )
         for i, form in enumerate(fs.initial_forms):
             for field in form.fields:
                 value = form[field].value()
                 if value not in (None, False):
                     data[f"{fs.prefix}-{i}-{field}"] = value
+    return data
+
+
+def test_setup_refuses_weights_that_do_not_make_100_and_saves_nothing(client, world_a, users):
+    t = make_tender(world_a, weights=None)
+    client.force_login(users.officer)
+    page = client.get(url("tender-setup", world_a, pk=t.pk))
+    assert page.status_code == 200
+    data = setup_post_data(page, criteria=2)
     data.update(
         {
             "crit-0-name": "Visie",
@@ -101,19 +108,7 @@ def test_setup_refuses_two_criteria_with_the_same_name_through_the_service(clien
     t = make_tender(world_a, weights=None)
     client.force_login(users.officer)
     page = client.get(url("tender-setup", world_a, pk=t.pk))
-    data = {}
-    for prefix, fs in page.context["sets"].items():
-        mf = fs.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{mf.prefix}-{name}"] = mf[name].value()
-        data[f"{mf.prefix}-TOTAL_FORMS"] = (
-            2 if prefix == "criteria" else mf["INITIAL_FORMS"].value()
-        )
-        for i, form in enumerate(fs.initial_forms):
-            for field in form.fields:
-                value = form[field].value()
-                if value not in (None, False):
-                    data[f"{fs.prefix}-{i}-{field}"] = value
+    data = setup_post_data(page, criteria=2)
     data.update(
         {
             "crit-0-name": "Visie",
