@@ -175,6 +175,18 @@ class TenderForm(RegionBoundModelForm):
             for name in ("procedure_type", "score_scale_max"):
                 self.fields[name].disabled = True
 
+    def clean_reference(self):
+        """The service's uniqueness rule, at the field (the model's own check would put it
+        above the form)."""
+        reference = self.cleaned_data["reference"]
+        try:
+            services.tender_reference_check(
+                region_id=self.region.pk, reference=reference, exclude_pk=self.instance.pk
+            )
+        except ValidationError as exc:
+            raise ValidationError(exc.message_dict["reference"]) from exc
+        return reference
+
 
 class LotForm(forms.ModelForm):
     class Meta:

@@ -125,8 +125,8 @@ def municipal_view_create(*, framework: Framework, **fields) -> MunicipalView:
 
 
 @transaction.atomic
-def municipal_view_update(*, view: MunicipalView, **fields) -> MunicipalView:
-    return _model_save(view, **fields)
+def municipal_view_update(*, municipal_view: MunicipalView, **fields) -> MunicipalView:
+    return _model_save(municipal_view, **fields)
 
 
 # ---------------------------------------------------------------- strategies

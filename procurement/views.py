@@ -153,7 +153,7 @@ class MunicipalViewUpdateView(FrameworkChildMixin, generic.UpdateView):
         return get_object_or_404(MunicipalView, framework=self.framework, pk=self.kwargs["pk"])
 
     def write(self, form):
-        return services.municipal_view_update(view=self.object, **form.cleaned_data)
+        return services.municipal_view_update(municipal_view=self.object, **form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -244,3 +244,115 @@ def test_strategy_starts_a_draft_tender_with_its_rules(client, world_a, users):
     assert response.url == url("tender-setup", world_a, pk=t.pk)
     assert t.procedure_type == "sas" and t.preselection_count == 20
     assert t.lots.get().segment == s.segment
+
+
+def test_municipal_views_are_recorded_and_changed_through_the_service(client, world_a, users):
+    """The framework's municipal views (zienswijzen) are written by municipal_view_create and
+    municipal_view_update; a second view of one municipality is an error at its field."""
+    from procurement.models import MunicipalView
+
+    framework = world_a.proc.framework
+    client.force_login(users.officer)
+    create = url("view-create", world_a, framework=framework.pk)
+    data = {
+        "municipality": world_a.other_municipality.pk,
+        "received_on": "2020-11-15",
+        "view": "Meer aandacht voor wachttijden",
+    }
+    response = client.post(create, data)
+    assert response.status_code == 302
+    assert response["Location"] == framework.get_absolute_url()
+    made = MunicipalView.objects.get(framework=framework, municipality=world_a.other_municipality)
+    assert made.view == "Meer aandacht voor wachttijden"
+
+    response = client.post(create, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert MunicipalView.objects.filter(framework=framework).count() == 2
+
+    update = url("view-update", world_a, framework=framework.pk, pk=made.pk)
+    response = client.post(
+        update,
+        {**data, "response": "Opgenomen in het kader", "responded_on": "2020-12-10"},
+    )
+    assert response.status_code == 302
+    made.refresh_from_db()
+    assert made.response == "Opgenomen in het kader"
+
+
+def test_frameworks_strategies_and_procedures_are_written_through_their_services(
+    client, world_a, users
+):
+    """The generic create/update/delete pages of procurement call framework_*, strategy_* and
+    tender_* services: the saved rows carry the form's values (many-to-many included), a
+    duplicate reference is an error at its field, and only a draft procedure is deleted."""
+    from procurement.models import Framework, Strategy
+
+    client.force_login(users.officer)
+    response = client.post(
+        url("framework-create", world_a),
+        {"title": "Kader 2027", "period": "2027-2030", "principles": "Dichtbij"},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    framework = Framework.objects.get(region=world_a.region, title="Kader 2027")
+    response = client.post(
+        url("framework-update", world_a, pk=framework.pk),
+        {"title": "Kader 2027-2030", "period": "2027-2030", "principles": "Dichtbij"},
+    )
+    assert response.status_code == 302
+    framework.refresh_from_db()
+    assert framework.title == "Kader 2027-2030"
+
+    strategy_data = {
+        "title": "Strategie dagbesteding",
+        "framework": framework.pk,
+        "segment": world_a.segment.pk,
+        "procedure_type": ProcedureType.OPEN_HOUSE,
+        "funding_models": ["pxq"],
+        "contract_term_years": "3",
+        "extension_options": "1 + 1",
+        "care_forms": [world_a.care_form.pk],
+    }
+    response = client.post(url("strategy-create", world_a), strategy_data)
+    assert response.status_code == 302, response.context["form"].errors
+    strategy = Strategy.objects.get(region=world_a.region, title="Strategie dagbesteding")
+    assert list(strategy.care_forms.all()) == [world_a.care_form]
+    assert strategy.extension_options == [1, 1]
+    response = client.post(
+        url("strategy-update", world_a, pk=strategy.pk), {**strategy_data, "care_forms": []}
+    )
+    assert response.status_code == 302
+    assert not strategy.care_forms.exists()
+
+    tender_data = {
+        "title": "Open house dagbesteding",
+        "reference": "OH-2027-01",
+        "strategy": strategy.pk,
+        "procedure_type": ProcedureType.OPEN_HOUSE,
+        "score_scale_max": "10",
+        "objection_days": "20",
+        "admission_mode": "continuous",
+        "admission_window_days": "30",
+        "reapply_bar_months": "12",
+    }
+    response = client.post(url("tender-create", world_a), tender_data)
+    assert response.status_code == 302, response.context["form"].errors
+    tender = Tender.objects.get(region=world_a.region, reference="OH-2027-01")
+    assert tender.state == TenderState.DRAFT
+    response = client.post(
+        url("tender-create", world_a), {**tender_data, "reference": world_a.proc.tender.reference}
+    )
+    assert response.status_code == 200
+    assert "reference" in response.context["form"].errors
+    response = client.post(
+        url("tender-update", world_a, pk=tender.pk), {**tender_data, "title": "Dagbesteding"}
+    )
+    assert response.status_code == 302
+    tender.refresh_from_db()
+    assert tender.title == "Dagbesteding"
+
+    assert client.post(url("tender-delete", world_a, pk=tender.pk)).status_code == 302
+    assert not Tender.objects.filter(pk=tender.pk).exists()
+    assert client.post(url("strategy-delete", world_a, pk=strategy.pk)).status_code == 302
+    assert client.post(url("framework-delete", world_a, pk=framework.pk)).status_code == 302
+    assert not Framework.objects.filter(pk=framework.pk).exists()
