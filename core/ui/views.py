@@ -131,7 +131,9 @@ class WriteMixin:
 
     def write(self, form):
         """Write through the app's service; return the object."""
-        raise NotImplementedError
+        raise NotImplementedError(
+            f"{type(self).__qualname__} must say which service writes the form"
+        )
 
     def form_valid(self, form):
         try:
@@ -293,7 +295,7 @@ class ChangeObjectMixin(ScopedObjectMixin):
 
     def act(self, *args) -> str:
         """Run the one service call; return the success message (or "")."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__qualname__} must say which service it calls")
 
 
 class ActionView(PostOnlyMixin, ChangeObjectMixin, generic.View):
