@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from api.models import ApiClient
 from core.roles import Role
@@ -35,8 +36,8 @@ def test_administrator_creates_a_municipality_client_and_uses_its_key(live_serve
     # only the organisation of the chosen kind is shown
     page.get_by_label("Naam").fill("Gemeente K1 – BI")
     page.get_by_label("Soort organisatie").select_option("gemeente")
-    assert page.get_by_label("Gemeente", exact=True).is_visible()
-    assert not page.get_by_label("Aanbieder", exact=True).is_visible()
+    expect(page.get_by_label("Gemeente", exact=True)).to_be_visible()
+    expect(page.get_by_label("Aanbieder", exact=True)).to_be_hidden()
     page.get_by_label("Gemeente", exact=True).select_option(str(w.municipality.pk))
     page.get_by_label("Cijfers lezen").check()
     page.get_by_label("E-mailadres technisch contact").fill("bi@k1.example.nl")
@@ -67,7 +68,7 @@ def test_administrator_creates_a_municipality_client_and_uses_its_key(live_serve
     # shown once: after a reload the token is gone from the page
     page.reload()
     page.get_by_role("heading", name="Gemeente K1 – BI", level=1).wait_for()
-    assert page.locator(".new-token").count() == 0
+    expect(page.locator(".new-token")).to_have_count(0)
     assert token not in page.content()
 
     # the list shows the client with one valid key, used just now

@@ -5,6 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from contracts.models import ContractEvent, TariffVersion
 from core.roles import Role
@@ -28,7 +29,7 @@ def test_index_tariffs_by_a_percentage_and_extend_a_contract(live_server, page, 
         "link", name="Tarieven", exact=True
     ).click()
     page.get_by_role("heading", name="Tarieven", level=1).wait_for()
-    assert page.get_by_role("cell", name="€ 72,10").count() >= 1
+    expect(page.get_by_role("cell", name="€ 72,10").first).to_be_visible()
 
     # Index by 3,4% from 01-01-2027: the preview shows what changes, nothing is saved yet.
     page.get_by_role("link", name="Tarieven indexeren").click()
@@ -79,7 +80,7 @@ def test_index_tariffs_by_a_percentage_and_extend_a_contract(live_server, page, 
     main = page.locator("main").inner_text()
     assert "31-12-2029" in main  # the new end, also the last possible end
     assert "Prestaties op orde; laatste optie benut." in main
-    assert page.get_by_role("link", name="Verlengen").count() == 0  # no option left
+    expect(page.get_by_role("link", name="Verlengen")).to_have_count(0)  # no option left
     shot("contracts-04-extended")
     assert ContractEvent.objects.filter(contract=contract, kind="extension").count() == 2
     contract.refresh_from_db()

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from monitoring.kpis import rollups
@@ -53,7 +54,7 @@ def test_provider_dashboard_figure_leads_to_its_lines(live_server, page, shot):
     page.get_by_role("heading", name=w.provider.name, level=1).wait_for()
     assert page.get_by_label("Maand", exact=True).input_value() == "2026-10"
     tiles = page.locator(".tile")
-    assert tiles.count() >= 10
+    expect(tiles.nth(9)).to_be_attached()  # at least ten tiles
     wait_tile = page.locator("#kpi-wait_time")
     assert "Wachttijd (dagen)" in wait_tile.inner_text()
     # the definition is one click away
@@ -61,8 +62,8 @@ def test_provider_dashboard_figure_leads_to_its_lines(live_server, page, shot):
     assert "verwijzing" in wait_tile.locator("details").inner_text()
     # the charts are inline SVG with an accessible name
     spend_chart = page.get_by_role("img", name=re.compile("Besteding 2026"))
-    assert spend_chart.count() == 1
-    assert page.get_by_role("img", name=re.compile("12 maanden")).count() >= 1
+    expect(spend_chart).to_have_count(1)
+    expect(page.get_by_role("img", name=re.compile("12 maanden")).first).to_be_visible()
     shot("monitoring-01-provider-dashboard")
 
     figure = page.locator(".key-figure").first.get_by_role("link")
@@ -74,6 +75,6 @@ def test_provider_dashboard_figure_leads_to_its_lines(live_server, page, shot):
     assert f"Declaraties van {w.provider.name} in oktober 2026" in sentence
     assert "2 regels" in sentence and amount in sentence
     rows = page.locator(".lines-table tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     assert "M1M1M1M1…" in rows.first.inner_text()  # the pseudonym's first 8 characters only
     shot("monitoring-02-lines")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from monitoring.models import Declaration, ImportBatch
@@ -57,7 +58,7 @@ def test_upload_with_a_bad_row_then_the_fixed_file(live_server, page, shot, tmp_
     status.wait_for()
     assert "Geïmporteerd" in status.inner_text()
     assert "3 regels toegevoegd" in status.inner_text()
-    assert page.locator("table.import-errors").count() == 0
+    expect(page.locator("table.import-errors")).to_have_count(0)
     shot("import-03-succeeded")
 
     # The list shows both attempts, newest first.

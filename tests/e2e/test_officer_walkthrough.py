@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [
     pytest.mark.e2e,
@@ -33,53 +34,51 @@ def test_officer_walks_tree_matrix_and_provider(live_server, demo_data, page, sh
     ).click()
     page.get_by_role("heading", name="Segmenten en deelsegmenten").wait_for()
     tree = page.locator("ul.tree--root")
-    assert tree.get_by_text("Hoog specialistisch").is_visible()
+    expect(tree.get_by_text("Hoog specialistisch")).to_be_visible()
     tree.locator(
         "summary", has_text="Dagbesteding en dagbehandeling"
     ).click()  # already open; toggles closed
     tree.locator("summary", has_text="Dagbesteding en dagbehandeling").click()  # and open again
     shot("02-segment-tree")
     tree.get_by_role("link", name=re.compile("MKD|KDC")).first.click()
-    assert page.get_by_role("heading", level=1).inner_text().startswith("Deelsegment 3a")
-    assert page.get_by_text("Onderdeel van").is_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile("^Deelsegment 3a"))
+    expect(page.get_by_text("Onderdeel van")).to_be_visible()
 
     # Participation matrix: 10 municipalities × the regionally bought (sub-)segments.
     page.get_by_role("link", name="Deelname", exact=True).click()
     matrix = page.locator("table.matrix")
-    assert matrix.locator("tbody tr").count() == 10
-    assert matrix.get_by_role("rowheader", name=re.compile("Dordrecht")).is_visible()
+    expect(matrix.locator("tbody tr")).to_have_count(10)
+    expect(matrix.get_by_role("rowheader", name=re.compile("Dordrecht"))).to_be_visible()
     shot("03-participation-matrix")
     # Change one cell: Sliedrecht takes part in segment 2 only partly.
     matrix.get_by_role("link", name=re.compile(r"^Sliedrecht, 2 Wonen")).click()
     page.get_by_label("Gedeeltelijk").check()
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_text(
-        "Licht toe waarvoor de gemeente wel en niet deelneemt."
-    ).first.is_visible()
+    expect(
+        page.get_by_text("Licht toe waarvoor de gemeente wel en niet deelneemt.").first
+    ).to_be_visible()
     shot("04-participation-error")
     page.get_by_label("Toelichting").fill(
         "Alleen gezinshuizen; beschermd wonen koopt Sliedrecht zelf in."
     )
     page.get_by_role("button", name="Opslaan").click()
-    assert page.get_by_role("status").get_by_text("is opgeslagen").is_visible()
-    assert page.locator("li", has_text="Alleen gezinshuizen; beschermd wonen").is_visible()
+    expect(page.get_by_role("status").get_by_text("is opgeslagen")).to_be_visible()
+    expect(page.locator("li", has_text="Alleen gezinshuizen; beschermd wonen")).to_be_visible()
 
     # Providers: filter to consortia, open one, see its members and admissibility; open a member.
     page.get_by_role("link", name="Aanbieders", exact=True).click()
     page.get_by_label("Soort").select_option(label="Samenwerkingsverband")
     page.get_by_role("button", name="Toepassen").click()
     shot("05-provider-list")
-    assert page.locator(".result-count").inner_text() == "3 resultaten", page.locator(
-        ".result-count"
-    ).inner_text()
+    expect(page.locator(".result-count")).to_have_text("3 resultaten")
     page.locator("table.data-table tbody a").first.click()
     page.get_by_role("heading", name="Leden van het samenwerkingsverband").wait_for()
-    assert page.get_by_role("cell", name="Hoofdaannemer").count() == 1
+    expect(page.get_by_role("cell", name="Hoofdaannemer")).to_have_count(1)
     shot("06-consortium")
     page.locator("table.data-table tbody a").first.click()
     page.get_by_role("heading", name="Screenings").wait_for()
-    assert page.get_by_role("heading", name=re.compile("^(Niet )?[Tt]oelaatbaar$")).is_visible()
-    assert page.get_by_role("heading", name="Lid van samenwerkingsverband").is_visible()
+    expect(page.get_by_role("heading", name=re.compile("^(Niet )?[Tt]oelaatbaar$"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Lid van samenwerkingsverband")).to_be_visible()
     shot("07-provider")
 
     # The history of the provider is one click away.
@@ -92,7 +91,7 @@ def test_municipal_user_sees_only_its_own(live_server, demo_data, page):
     # One region only: straight to West-Brabant Oost.
     page.get_by_role("heading", level=1, name="West-Brabant Oost").wait_for()
     page.get_by_role("link", name="Gemeenten", exact=True).click()
-    assert page.locator("table.data-table tbody tr").count() == 1
-    assert page.get_by_role("link", name="Breda").is_visible()
+    expect(page.locator("table.data-table tbody tr")).to_have_count(1)
+    expect(page.get_by_role("link", name="Breda")).to_be_visible()
     page.goto(f"{live_server.url}/regios/zhz/")
-    assert page.get_by_role("heading", name="Niet gevonden").is_visible()
+    expect(page.get_by_role("heading", name="Niet gevonden")).to_be_visible()

@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from core.roles import Role
 from monitoring.kpis import rollups
@@ -45,9 +46,9 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
 
     # only the fields of the chosen kind are shown
     page.get_by_label("Soort rapportage").select_option("provider")
-    assert page.get_by_label("Aanbieder").is_visible()
-    assert not page.get_by_label("Segment").is_visible()
-    assert not page.get_by_label("Kwartaal").is_visible()
+    expect(page.get_by_label("Aanbieder")).to_be_visible()
+    expect(page.get_by_label("Segment")).to_be_hidden()
+    expect(page.get_by_label("Kwartaal")).to_be_hidden()
     page.get_by_label("Aanbieder").select_option(label=w.provider.name)
     page.get_by_label("Maand").select_option("2026-03")
     snap(page, shot, "reports-01-create")
@@ -87,7 +88,7 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
     ).click()
     row = page.locator("table.reports-table tbody tr").first
     assert w.provider.name in row.inner_text() and "Klaar" in row.inner_text()
-    assert row.get_by_role("link", name=re.compile("^PDF")).count() == 1
+    expect(row.get_by_role("link", name=re.compile("^PDF"))).to_have_count(1)
     snap(page, shot, "reports-04-archive")
 
     # a subscription to this provider's reports
@@ -120,8 +121,8 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
     admin.goto(f"{base}/regios/{w.region.slug}/rapportages/schema/")
     admin.get_by_role("heading", name="Schema van de rapportages", level=1).wait_for()
     rows = admin.locator("table.schedule-table tbody tr")
-    assert rows.count() == 4
+    expect(rows).to_have_count(4)
     assert "0 6 10 * *" in rows.first.inner_text()
-    assert rows.first.get_by_role("button", name=re.compile("^Nu uitvoeren")).count() == 1
+    expect(rows.first.get_by_role("button", name=re.compile("^Nu uitvoeren"))).to_have_count(1)
     snap(admin, shot, "reports-05-schedule")
     context.close()

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from core.roles import Role
@@ -85,7 +86,7 @@ def test_sas_from_publication_to_definitive_award(live_server, page, shot):
     page.get_by_label("Sluitingstermijn inschrijving").fill(f"{deadline:%Y-%m-%dT%H:%M}")
     page.get_by_role("button", name="Opslaan").click()
     step(page, "Publiceren")
-    assert page.locator(".lead .badge").inner_text() == "Gepubliceerd"
+    expect(page.locator(".lead .badge")).to_have_text("Gepubliceerd")
     shot("sas-01-published")
 
     # Three submissions arrive.
@@ -157,7 +158,7 @@ def test_sas_from_publication_to_definitive_award(live_server, page, shot):
     )
     page.reload()
     step(page, "Definitief gunnen")
-    assert page.locator(".lead .badge").inner_text() == "Definitieve gunning"
+    expect(page.locator(".lead .badge")).to_have_text("Definitieve gunning")
     shot("sas-05-definitive")
 
     # The winner's definitive award letter.
