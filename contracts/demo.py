@@ -35,7 +35,7 @@ from procurement import services as procurement_services
 from procurement.codes import TenderState
 from procurement.models import Tender
 from providers.models import Provider, ProviderKind
-from segments.codes import Intensity, Unit
+from segments.codes import Unit
 from segments.models import Product, Region, Segment, SupportProfile
 
 from . import services
@@ -56,6 +56,8 @@ D = Decimal
 ILLUSTRATIVE = "Illustratief bedrag voor de demo; niet ontleend aan de bronstukken."
 
 # Contracts the production demo (monitoring/demo.py) treats specially.
+# The Amsterdam demo region's intensity for crises (seed 004): only its crisis partners get it.
+ACUTE = "acuut"
 ZHZ_OVERRUN = "SOJ-2022-S1-004"  # its production runs over the 2026 ceiling
 ZHZ_LOW_OCCUPANCY = "SOJ-2022-S2-003"  # its occupancy falls under the 50% threshold in 2026
 AMS_STACKING = "AMS-2024-B-001"  # one family gets two ordinary profiles at once
@@ -705,7 +707,7 @@ def _load_ams(region) -> dict[str, int]:
     segment = Segment.objects.get(region=region, code="B")
     products = list(
         Product.objects.filter(region=region, support_profile__isnull=False).select_related(
-            "support_profile"
+            "support_profile", "intensity"
         )
     )
     codes = {}
@@ -747,9 +749,7 @@ def _load_ams(region) -> dict[str, int]:
             contract=contract,
             model=ArrangementModel.OUTPUT,
             valid_from=contract.start_date,
-            products=[
-                p for p in products if p.intensity != Intensity.ACUTE or provider.pk in acute
-            ],
+            products=[p for p in products if p.intensity.code != ACUTE or provider.pk in acute],
             output_payment=OutputPayment.SPLIT,
             name="Resultaatgericht: profiel × intensiteit",
             note="Eén prijs per gezin per profiel-intensiteitcombinatie, de helft bij de start "

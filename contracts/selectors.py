@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from core.ui.formatting import add_months
+from segments.codes import ParallelRule
 
 from .codes import ArrangementModel, EventKind
 from .models import Contract, TariffVersion
@@ -107,13 +108,18 @@ def contract_terms(contract: Contract, on: date | None = None) -> ContractTerms:
         (own if v.contract_id else regional)[v.product_id].append(v)
     from segments.models import Product
 
-    for product in Product.objects.filter(pk__in=product_ids).select_related("support_profile"):
+    for product in Product.objects.filter(pk__in=product_ids).select_related(
+        "support_profile", "intensity"
+    ):
+        intensity = product.intensity
         products[product.code] = ProductTerms(
             code=product.code,
             name=product.name,
             unit=product.unit,
             profile=product.support_profile.number if product.support_profile_id else None,
-            intensity=product.intensity,
+            intensity=intensity.name if intensity else "",
+            parallel=intensity.parallel if intensity else ParallelRule.EXCLUSIVE,
+            parallel_max_days=intensity.parallel_max_days if intensity else None,
             contract_tariffs=_validities(own[product.pk]),
             regional_tariffs=_validities(regional[product.pk]),
         )

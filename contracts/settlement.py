@@ -19,8 +19,9 @@ own computation, and every line carries the sentence that explains it. The rules
 - **Hybrid**: a contract with arrangements of several models; each product is paid under one.
 - **Ceilings**: a contract's ceiling per year caps what is payable, and so does a ceiling per
   support profile; what is due above them is reported and withheld.
-- **Anti-stacking** (Amsterdam): one profile tariff per family at a time, except an Acuut
-  allocation of at most 14 days and Duurzaam, which may run alongside another.
+- **Anti-stacking** (e.g. Amsterdam, seed 004): one profile tariff per family at a time, except
+  where the region lets an intensity run alongside another profile, always (Amsterdam:
+  Duurzaam) or for at most a number of days (Amsterdam: Acuut, 14 days).
 """
 
 from __future__ import annotations
@@ -37,13 +38,12 @@ from django.utils.translation import ngettext
 
 from core.ui.formatting import euro, money, percent
 from core.ui.formatting import format_date as _d
-from segments.codes import Intensity, Unit
+from segments.codes import ParallelRule, Unit
 
 from .codes import ArrangementModel, BudgetKind, OutputPayment
 from .tariffs import HUNDRED, Validity, price_on
 
 ZERO = Decimal("0")
-ACUTE_MAX_DAYS = 14
 
 UNIT_WORDS = {
     Unit.MINUTE: ("minuut", "minuten"),
@@ -107,7 +107,10 @@ class ProductTerms:
     name: str
     unit: str
     profile: int | None = None
+    #: the intensity's name and the region's rule for running alongside another profile
     intensity: str = ""
+    parallel: str = ParallelRule.EXCLUSIVE
+    parallel_max_days: int | None = None
     contract_tariffs: tuple[Validity, ...] = ()
     regional_tariffs: tuple[Validity, ...] = ()
 
@@ -709,11 +712,16 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
     return lines
 
 
+def _days(allocation: Allocation, period: Period) -> int:
+    """How many days an allocation runs (an open one: until the end of the period)."""
+    return ((allocation.end or period.end) - allocation.start).days + 1
+
+
 def stacking_breaches(
     terms: ContractTerms, allocations: Iterable[Allocation], period: Period
 ) -> list[Flag]:
-    """One profile tariff per family at a time (seed 004, 'Stapeling'), with two exceptions:
-    an Acuut allocation of at most 14 days, and Duurzaam, may run alongside another."""
+    """One profile tariff per family at a time (seed 004, 'Stapeling'), except where the
+    region lets an intensity run alongside another profile: always, or for at most N days."""
     by_family: dict[str, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         product = terms.products.get(allocation.product_code)
@@ -731,30 +739,25 @@ def stacking_breaches(
                 # Only report what touches this period.
                 if end < period.start or start > period.end:
                     continue
-                intensities = {
-                    terms.products[first.product_code].intensity,
-                    terms.products[second.product_code].intensity,
-                }
-                if Intensity.LASTING in intensities:
+                pair = [(a, terms.products[a.product_code]) for a in (first, second)]
+                if any(rule.parallel == ParallelRule.ALONGSIDE for _a, rule in pair):
                     continue
-                if Intensity.ACUTE in intensities:
-                    acute = (
-                        first
-                        if terms.products[first.product_code].intensity == Intensity.ACUTE
-                        else second
-                    )
-                    acute_end = acute.end or period.end
-                    acute_days = (acute_end - acute.start).days + 1
-                    if acute_days <= ACUTE_MAX_DAYS:
-                        continue
+                limited = [(a, rule) for a, rule in pair if rule.parallel == ParallelRule.LIMITED]
+                if any(_days(a, period) <= rule.parallel_max_days for a, rule in limited):
+                    continue
+                if limited:
+                    short, rule = limited[0]
                     message = _(
-                        "Gezin %(family)s: Acuut (%(acute)s) loopt %(days)s dagen naast "
-                        "%(other)s; naast een ander profiel mag Acuut ten hoogste 14 dagen."
+                        "Gezin %(family)s: %(intensity)s (%(short)s) loopt %(days)s dagen naast "
+                        "%(other)s; naast een ander profiel mag %(intensity)s ten hoogste "
+                        "%(max)s dagen."
                     ) % {
                         "family": family,
-                        "acute": acute.product_code,
-                        "days": acute_days,
-                        "other": (second if acute is first else first).product_code,
+                        "intensity": rule.intensity,
+                        "short": short.product_code,
+                        "days": _days(short, period),
+                        "other": (second if short is first else first).product_code,
+                        "max": rule.parallel_max_days,
                     }
                 else:
                     until = min(end, period.end)

@@ -141,7 +141,12 @@ class ProductSerializer(serializers.ModelSerializer):
     jeugdhulpvorm = serializers.PrimaryKeyRelatedField(source="care_form", read_only=True)
     productcategorie = serializers.CharField(source="category", help_text="iJw-productcategorie.")
     eenheid = serializers.CharField(source="unit", help_text="iJw-eenheid (code).")
-    intensiteit = serializers.CharField(source="intensity")
+    intensiteit = serializers.CharField(
+        source="intensity.code",
+        default="",
+        read_only=True,
+        help_text="Code van de intensiteit van een profielproduct; leeg bij andere producten.",
+    )
 
     class Meta:
         model = Product
@@ -174,4 +179,4 @@ class ProductViewSet(ScopedReadViewSet):
     )
 
     def base_queryset(self):
-        return Product.objects.select_related("region")
+        return Product.objects.select_related("region", "intensity")

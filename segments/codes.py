@@ -1,4 +1,5 @@
-"""Standard code lists (DOMAIN.md §7): iJw product categories and units, intensities."""
+"""Standard code lists (DOMAIN.md §7): iJw product categories and units, participation,
+and the rules for running profiles alongside each other."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,13 +39,13 @@ class Unit(models.TextChoices):
     KILOMETRE = "85", _("85 kilometer")
 
 
-class Intensity(models.TextChoices):
-    """Intensities of the Amsterdam support-profile model (seed 004)."""
+class ParallelRule(models.TextChoices):
+    """Whether a profile product of an intensity may run alongside another profile for the
+    same family (seed 004, 'Stapeling'): each region sets this per intensity."""
 
-    PERSPECTIVE = "perspectief", _("Perspectief")
-    INTENSIVE = "intensief", _("Intensief")
-    ACUTE = "acuut", _("Acuut")
-    LASTING = "duurzaam", _("Duurzaam")
+    EXCLUSIVE = "exclusive", _("Niet naast een ander profiel")
+    ALONGSIDE = "alongside", _("Mag naast een ander profiel lopen")
+    LIMITED = "limited", _("Mag een beperkt aantal dagen naast een ander profiel lopen")
 
 
 class ParticipationLevel(models.TextChoices):

@@ -1,9 +1,18 @@
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.ui.forms import RegionBoundModelForm
 
-from .models import CareForm, Municipality, Participation, Product, Segment
+from .models import (
+    CareForm,
+    Intensity,
+    Municipality,
+    Participation,
+    Product,
+    Segment,
+    SupportProfile,
+)
 from .selectors import segment_subtree_ids
 
 
@@ -46,6 +55,28 @@ class ProductForm(RegionBoundModelForm):
     class Meta:
         model = Product
         fields = ["code", "name", "care_form", "category", "unit", "support_profile", "intensity"]
+
+    def limit_choices_to_region(self):
+        super().limit_choices_to_region()
+        # Retired profiles and intensities are not offered for new products; a product that
+        # already has one keeps it.
+        for name in ("support_profile", "intensity"):
+            current = getattr(self.instance, f"{name}_id", None)
+            field = self.fields[name]
+            field.queryset = field.queryset.filter(Q(retired=False) | Q(pk=current))
+
+
+class SupportProfileForm(RegionBoundModelForm):
+    class Meta:
+        model = SupportProfile
+        fields = ["number", "name", "description"]
+
+
+class IntensityForm(RegionBoundModelForm):
+    class Meta:
+        model = Intensity
+        fields = ["code", "name", "description", "position", "parallel", "parallel_max_days"]
+        widgets = {"parallel": forms.RadioSelect}
 
 
 class ParticipationForm(forms.ModelForm):

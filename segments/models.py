@@ -1,6 +1,7 @@
 """The care landscape of a region: municipalities, segments, participation, care forms, products."""
 
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedModel, ScopedQuerySet
 
-from .codes import Intensity, ParticipationLevel, ProductCategory, Unit
+from .codes import ParallelRule, ParticipationLevel, ProductCategory, Unit
 from .validators import CBS_CODE_REGEX, validate_cbs_code
 
 
@@ -266,7 +267,8 @@ class Participation(ScopedModel):
 
 
 class SupportProfile(ScopedModel):
-    """A support profile of the Amsterdam model (seed 004): the need of the family."""
+    """A support profile (e.g. the Amsterdam model, seed 004): the need of the family. Each
+    profile has one product per intensity the region uses."""
 
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="support_profiles", verbose_name=_("regio")
@@ -274,6 +276,14 @@ class SupportProfile(ScopedModel):
     number = models.PositiveSmallIntegerField(_("nummer"))
     name = models.CharField(_("naam"), max_length=200)
     description = models.TextField(_("omschrijving"), blank=True)
+    retired = models.BooleanField(
+        _("niet meer in gebruik"),
+        default=False,
+        help_text=_(
+            "Een profiel dat niet meer in gebruik is, blijft bij bestaande producten en "
+            "contracten staan, maar wordt niet meer aangeboden voor nieuwe producten."
+        ),
+    )
 
     class Meta:
         ordering = ["number"]
@@ -294,6 +304,94 @@ class SupportProfile(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids)
+
+    def get_absolute_url(self):
+        return reverse(
+            "segments:supportprofile-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
+
+
+class Intensity(ScopedModel):
+    """An intensity of support a region distinguishes within its profiles (e.g. Perspectief,
+    Intensief, Acuut, Duurzaam), with its own rule for running alongside another profile."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="intensities", verbose_name=_("regio")
+    )
+    code = models.CharField(
+        _("code"),
+        max_length=20,
+        validators=[
+            RegexValidator(r"^[a-z0-9][a-z0-9_-]*$", _("Kleine letters, cijfers, - of _."))
+        ],
+        help_text=_("Korte code, bijvoorbeeld acuut."),
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    description = models.TextField(_("omschrijving"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("volgorde"), default=1, help_text=_("Volgorde in tabellen en keuzelijsten.")
+    )
+    parallel = models.CharField(
+        _("naast een ander profiel"),
+        max_length=10,
+        choices=ParallelRule.choices,
+        default=ParallelRule.EXCLUSIVE,
+    )
+    parallel_max_days = models.PositiveSmallIntegerField(
+        _("ten hoogste dagen naast een ander profiel"),
+        null=True,
+        blank=True,
+        help_text=_("Alleen bij 'mag een beperkt aantal dagen naast een ander profiel lopen'."),
+    )
+    retired = models.BooleanField(_("niet meer in gebruik"), default=False)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("intensiteit")
+        verbose_name_plural = _("intensiteiten")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="intensity_unique_code"),
+            models.UniqueConstraint(fields=["region", "name"], name="intensity_unique_name"),
+            models.CheckConstraint(
+                condition=Q(parallel__in=ParallelRule.values), name="intensity_parallel_valid"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(parallel=ParallelRule.LIMITED, parallel_max_days__gte=1)
+                    | (~Q(parallel=ParallelRule.LIMITED) & Q(parallel_max_days__isnull=True))
+                ),
+                name="intensity_limit_only_when_limited",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
+
+    def clean(self):
+        super().clean()
+        if self.parallel == ParallelRule.LIMITED and not self.parallel_max_days:
+            raise ValidationError(
+                {
+                    "parallel_max_days": _(
+                        "Noem hoeveel dagen deze intensiteit naast een ander profiel mag lopen."
+                    )
+                }
+            )
+        if self.parallel != ParallelRule.LIMITED:
+            self.parallel_max_days = None
+
+    def get_absolute_url(self):
+        return reverse(
+            "segments:intensity-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
 
 
 class Product(ScopedModel):
@@ -317,8 +415,13 @@ class Product(ScopedModel):
         related_name="products",
         verbose_name=_("ondersteuningsprofiel"),
     )
-    intensity = models.CharField(
-        _("intensiteit"), max_length=12, choices=Intensity.choices, blank=True
+    intensity = models.ForeignKey(
+        Intensity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="products",
+        verbose_name=_("intensiteit"),
     )
 
     class Meta:
@@ -327,17 +430,18 @@ class Product(ScopedModel):
         verbose_name_plural = _("producten")
         constraints = [
             models.UniqueConstraint(fields=["region", "code"], name="product_unique_code"),
+            models.UniqueConstraint(
+                fields=["support_profile", "intensity"],
+                condition=Q(support_profile__isnull=False),
+                name="product_one_per_profile_intensity",
+            ),
             models.CheckConstraint(
                 condition=Q(category__in=ProductCategory.values), name="product_category_valid"
             ),
             models.CheckConstraint(condition=Q(unit__in=Unit.values), name="product_unit_valid"),
             models.CheckConstraint(
-                condition=Q(intensity="") | Q(intensity__in=Intensity.values),
-                name="product_intensity_valid",
-            ),
-            models.CheckConstraint(
-                condition=Q(support_profile__isnull=True, intensity="")
-                | (Q(support_profile__isnull=False) & ~Q(intensity="")),
+                condition=Q(support_profile__isnull=True, intensity__isnull=True)
+                | Q(support_profile__isnull=False, intensity__isnull=False),
                 name="product_profile_and_intensity_together",
             ),
         ]
@@ -364,7 +468,9 @@ class Product(ScopedModel):
             and self.support_profile.region_id != self.region_id
         ):
             errors["support_profile"] = _("Dit ondersteuningsprofiel hoort bij een andere regio.")
-        if bool(self.support_profile_id) != bool(self.intensity):
+        if self.region_id and self.intensity_id and self.intensity.region_id != self.region_id:
+            errors["intensity"] = _("Deze intensiteit hoort bij een andere regio.")
+        if bool(self.support_profile_id) != bool(self.intensity_id):
             errors["intensity"] = _(
                 "Een profielproduct heeft zowel een ondersteuningsprofiel als een intensiteit."
             )

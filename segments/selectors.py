@@ -6,7 +6,16 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch
 
 from .codes import ParticipationLevel
-from .models import CareForm, Municipality, Participation, Product, Region, Segment
+from .models import (
+    CareForm,
+    Intensity,
+    Municipality,
+    Participation,
+    Product,
+    Region,
+    Segment,
+    SupportProfile,
+)
 
 
 def segment_subtree_ids(segment: Segment) -> set[int]:
@@ -76,7 +85,7 @@ def product_list(*, user, region: Region):
     return (
         Product.objects.visible_to(user)
         .filter(region=region)
-        .select_related("region", "care_form", "support_profile")
+        .select_related("region", "care_form", "support_profile", "intensity")
     )
 
 
@@ -85,6 +94,55 @@ class TreeNode:
     segment: Segment
     children: list["TreeNode"] = field(default_factory=list)
     depth: int = 0
+
+
+def support_profile_list(*, user, region: Region):
+    """The region's profiles (retired ones last), each with its products and their intensity."""
+    products = Product.objects.visible_to(user).select_related("intensity")
+    return (
+        SupportProfile.objects.visible_to(user)
+        .filter(region=region)
+        .annotate(product_count=Count("products"))
+        .prefetch_related(
+            Prefetch(
+                "products",
+                queryset=products.order_by("intensity__position", "intensity__name"),
+            )
+        )
+        .order_by("retired", "number")
+    )
+
+
+def intensity_list(*, user, region: Region):
+    return (
+        Intensity.objects.visible_to(user)
+        .filter(region=region)
+        .annotate(product_count=Count("products"))
+        .order_by("retired", "position", "name")
+    )
+
+
+@dataclass(frozen=True)
+class ProfileCell:
+    """One intensity of a profile: its product, or none yet."""
+
+    intensity: Intensity
+    product: Product | None
+
+
+def profile_products(*, user, support_profile: SupportProfile) -> list[ProfileCell]:
+    """Every intensity of the region (active ones, and retired ones that still have a product
+    of this profile) with this profile's product for it."""
+    products = {
+        p.intensity_id: p
+        for p in support_profile.products.visible_to(user).select_related("care_form")
+    }
+    intensities = Intensity.objects.visible_to(user).filter(region_id=support_profile.region_id)
+    return [
+        ProfileCell(intensity, products.get(intensity.pk))
+        for intensity in intensities.order_by("position", "name")
+        if not intensity.retired or intensity.pk in products
+    ]
 
 
 def segment_tree(*, user, region: Region, queryset=None) -> list[TreeNode]:

@@ -4,10 +4,21 @@ anything is written, in one transaction; django-auditlog records each save and d
 
 from collections.abc import Iterable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import ngettext
 
-from .codes import ParticipationLevel
-from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
+from .codes import ParallelRule, ParticipationLevel
+from .models import (
+    CareForm,
+    Intensity,
+    Municipality,
+    Participation,
+    Product,
+    Region,
+    Segment,
+    SupportProfile,
+)
 
 
 def _save(obj, **fields):
@@ -140,7 +151,7 @@ def product_create(
     category: str,
     unit: str,
     support_profile: SupportProfile | None = None,
-    intensity: str = "",
+    intensity: Intensity | None = None,
 ) -> Product:
     return _save(
         Product(region=region),
@@ -164,7 +175,7 @@ def product_update(
     category: str,
     unit: str,
     support_profile: SupportProfile | None = None,
-    intensity: str = "",
+    intensity: Intensity | None = None,
 ) -> Product:
     return _save(
         product,
@@ -182,6 +193,116 @@ def product_update(
 def product_delete(*, product: Product) -> None:
     """Raises ``ProtectedError`` while anything still refers to the product."""
     product.delete()
+
+
+# ---------------------------------------------------------------- support profiles
+
+
+@transaction.atomic
+def support_profile_create(
+    *, region: Region, number: int, name: str, description: str = ""
+) -> SupportProfile:
+    return _save(SupportProfile(region=region), number=number, name=name, description=description)
+
+
+@transaction.atomic
+def support_profile_update(
+    *, support_profile: SupportProfile, number: int, name: str, description: str = ""
+) -> SupportProfile:
+    return _save(support_profile, number=number, name=name, description=description)
+
+
+@transaction.atomic
+def support_profile_retire(
+    *, support_profile: SupportProfile, retired: bool = True
+) -> SupportProfile:
+    """Retire a profile (or bring it back): its products and contracts stay as they are, but it
+    is no longer offered for new products."""
+    return _save(support_profile, retired=retired)
+
+
+@transaction.atomic
+def support_profile_delete(*, support_profile: SupportProfile) -> None:
+    """Only a profile without products can be deleted; otherwise retire it."""
+    count = support_profile.products.count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "Dit profiel heeft %(count)d product; zet het op 'niet meer in gebruik'.",
+                "Dit profiel heeft %(count)d producten; zet het op 'niet meer in gebruik'.",
+                count,
+            )
+            % {"count": count}
+        )
+    support_profile.delete()
+
+
+# ---------------------------------------------------------------- intensities
+
+
+@transaction.atomic
+def intensity_create(
+    *,
+    region: Region,
+    code: str,
+    name: str,
+    description: str = "",
+    position: int = 1,
+    parallel: str = ParallelRule.EXCLUSIVE,
+    parallel_max_days: int | None = None,
+) -> Intensity:
+    return _save(
+        Intensity(region=region),
+        code=code,
+        name=name,
+        description=description,
+        position=position,
+        parallel=ParallelRule(parallel),
+        parallel_max_days=parallel_max_days,
+    )
+
+
+@transaction.atomic
+def intensity_update(
+    *,
+    intensity: Intensity,
+    code: str,
+    name: str,
+    description: str = "",
+    position: int = 1,
+    parallel: str = ParallelRule.EXCLUSIVE,
+    parallel_max_days: int | None = None,
+) -> Intensity:
+    return _save(
+        intensity,
+        code=code,
+        name=name,
+        description=description,
+        position=position,
+        parallel=ParallelRule(parallel),
+        parallel_max_days=parallel_max_days,
+    )
+
+
+@transaction.atomic
+def intensity_retire(*, intensity: Intensity, retired: bool = True) -> Intensity:
+    return _save(intensity, retired=retired)
+
+
+@transaction.atomic
+def intensity_delete(*, intensity: Intensity) -> None:
+    """Only an intensity without products can be deleted; otherwise retire it."""
+    count = intensity.products.count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "Deze intensiteit heeft %(count)d product; zet haar op 'niet meer in gebruik'.",
+                "Deze intensiteit heeft %(count)d producten; zet haar op 'niet meer in gebruik'.",
+                count,
+            )
+            % {"count": count}
+        )
+    intensity.delete()
 
 
 # ---------------------------------------------------------------- participation

@@ -46,8 +46,33 @@ urlpatterns = [
         update=v.ProductUpdateView,
         delete=v.ProductDeleteView,
     ),
+    *crud_paths(
+        "ondersteuningsprofielen",
+        "supportprofile",
+        list_view=v.SupportProfileListView,
+        create=v.SupportProfileCreateView,
+        detail=v.SupportProfileDetailView,
+        update=v.SupportProfileUpdateView,
+        delete=v.SupportProfileDeleteView,
+    ),
     path(
-        "ondersteuningsprofielen/", v.SupportProfileListView.as_view(), name="supportprofile-list"
+        "ondersteuningsprofielen/<int:pk>/in-gebruik/",
+        v.SupportProfileRetireView.as_view(),
+        name="supportprofile-retire",
+    ),
+    *crud_paths(
+        "intensiteiten",
+        "intensity",
+        list_view=v.IntensityListView,
+        create=v.IntensityCreateView,
+        detail=v.IntensityDetailView,
+        update=v.IntensityUpdateView,
+        delete=v.IntensityDeleteView,
+    ),
+    path(
+        "intensiteiten/<int:pk>/in-gebruik/",
+        v.IntensityRetireView.as_view(),
+        name="intensity-retire",
     ),
     path("geschiedenis/<str:model>/<int:pk>/", v.HistoryView.as_view(), name="history"),
 ]

@@ -3,7 +3,6 @@ from auditlog.registry import auditlog
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import ScopedModel, scope_for
 from core.ui.views import (
+    ActionView,
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
@@ -23,7 +23,16 @@ from core.ui.views import (
 
 from . import filters, forms, overview, selectors, services, tables
 from .codes import ParticipationLevel
-from .models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
+from .models import (
+    CareForm,
+    Intensity,
+    Municipality,
+    Participation,
+    Product,
+    Region,
+    Segment,
+    SupportProfile,
+)
 
 
 def home(request):
@@ -295,6 +304,15 @@ class ProductCreateView(ScopedCreateView):
     create_service = services.product_create
     form_class = forms.ProductForm
 
+    def get_initial(self):
+        """From a profile's page: the profile and intensity of the missing product."""
+        initial = super().get_initial()
+        for name in ("support_profile", "intensity", "care_form"):
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                initial[name] = int(value)
+        return initial
+
 
 class ProductUpdateView(ScopedUpdateView):
     model = Product
@@ -308,16 +326,115 @@ class ProductDeleteView(ScopedDeleteView):
 
 
 class SupportProfileListView(RegionMixin, generic.ListView):
+    """The region's support profiles and intensities, with one product per combination."""
+
     model = SupportProfile
     template_name = "segments/supportprofile_list.html"
 
     def get_queryset(self):
-        return (
-            self.scoped_queryset()
-            .annotate(product_count=Count("products"))
-            .prefetch_related("products")
-            .order_by("number")
+        return selectors.support_profile_list(user=self.request.user, region=self.region)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intensities"] = selectors.intensity_list(
+            user=self.request.user, region=self.region
         )
+        context["can_edit"] = self.user_can_edit()
+        return context
+
+
+class SupportProfileDetailView(ScopedDetailView):
+    model = SupportProfile
+    template_name = "segments/supportprofile_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["cells"] = selectors.profile_products(
+            user=self.request.user, support_profile=self.object
+        )
+        return context
+
+
+class SupportProfileCreateView(ScopedCreateView):
+    model = SupportProfile
+    create_service = services.support_profile_create
+    form_class = forms.SupportProfileForm
+
+
+class SupportProfileUpdateView(ScopedUpdateView):
+    model = SupportProfile
+    update_service = services.support_profile_update
+    form_class = forms.SupportProfileForm
+
+
+class SupportProfileDeleteView(ScopedDeleteView):
+    model = SupportProfile
+    delete_service = services.support_profile_delete
+
+
+class SupportProfileRetireView(ActionView):
+    """Retire a profile, or bring it back (``retired`` = 1 or 0 in the form)."""
+
+    model = SupportProfile
+
+    def act(self, request):
+        retired = request.POST.get("retired") != "0"
+        services.support_profile_retire(support_profile=self.object, retired=retired)
+        if retired:
+            return _("%(object)s is niet meer in gebruik.") % {"object": self.object}
+        return _("%(object)s is weer in gebruik.") % {"object": self.object}
+
+
+class IntensityDetailView(ScopedDetailView):
+    model = Intensity
+    template_name = "segments/intensity_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["products"] = (
+            self.object.products.visible_to(self.request.user)
+            .select_related("support_profile")
+            .order_by("support_profile__number")
+        )
+        return context
+
+
+class IntensityListView(RegionMixin, generic.RedirectView):
+    """Intensities are listed with the support profiles."""
+
+    def get_redirect_url(self, *args, **kwargs):
+        return reverse("segments:supportprofile-list", kwargs={"region": self.region.slug})
+
+
+class IntensityCreateView(ScopedCreateView):
+    model = Intensity
+    create_service = services.intensity_create
+    form_class = forms.IntensityForm
+
+
+class IntensityUpdateView(ScopedUpdateView):
+    model = Intensity
+    update_service = services.intensity_update
+    form_class = forms.IntensityForm
+
+
+class IntensityDeleteView(ScopedDeleteView):
+    model = Intensity
+    delete_service = services.intensity_delete
+
+    def get_success_url(self):
+        return reverse("segments:supportprofile-list", kwargs={"region": self.region.slug})
+
+
+class IntensityRetireView(ActionView):
+    model = Intensity
+
+    def act(self, request):
+        retired = request.POST.get("retired") != "0"
+        services.intensity_retire(intensity=self.object, retired=retired)
+        if retired:
+            return _("%(object)s is niet meer in gebruik.") % {"object": self.object}
+        return _("%(object)s is weer in gebruik.") % {"object": self.object}
 
 
 # --- History ---------------------------------------------------------------------------------

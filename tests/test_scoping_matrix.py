@@ -16,6 +16,8 @@ EXPECT = {
     "own_municipality": (OK, OK, OK, OK, HIDDEN, OK, OK),
     "other_municipality": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
     "landscape_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK, DENIED),
+    "landscape_action": (NOT_ALLOWED, DENIED, DENIED, DENIED, HIDDEN, NOT_ALLOWED, DENIED),
+    "landscape_redirect": (302, 302, 302, 302, HIDDEN, 302, 302),
     "serving_provider": (OK, OK, OK, OK, HIDDEN, OK, OK),
     "distant_provider": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
     "provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK, DENIED),
@@ -329,7 +331,16 @@ def world_a(world_a):
     world_a.rep = build_reports(world_a)
     world_a.api_client = build_api_client(world_a)
     world_a.api_key = world_a.api_client.keys.get()
+    world_a.profile, world_a.intensity = build_profile(world_a)
     return world_a
+
+
+def build_profile(w):
+    from segments import services
+
+    profile = services.support_profile_create(region=w.region, number=1, name="Opvoeden")
+    intensity = services.intensity_create(region=w.region, code="licht", name="Licht")
+    return profile, intensity
 
 
 def build_api_client(w):
@@ -390,6 +401,17 @@ def pages(w):
         ("segments:product-update", {**r, "pk": w.product.pk}, "landscape_edit"),
         ("segments:product-delete", {**r, "pk": w.product.pk}, "landscape_edit"),
         ("segments:supportprofile-list", r, "landscape"),
+        ("segments:supportprofile-create", r, "landscape_edit"),
+        ("segments:supportprofile-detail", {**r, "pk": w.profile.pk}, "landscape"),
+        ("segments:supportprofile-update", {**r, "pk": w.profile.pk}, "landscape_edit"),
+        ("segments:supportprofile-delete", {**r, "pk": w.profile.pk}, "landscape_edit"),
+        ("segments:supportprofile-retire", {**r, "pk": w.profile.pk}, "landscape_action"),
+        ("segments:intensity-list", r, "landscape_redirect"),
+        ("segments:intensity-create", r, "landscape_edit"),
+        ("segments:intensity-detail", {**r, "pk": w.intensity.pk}, "landscape"),
+        ("segments:intensity-update", {**r, "pk": w.intensity.pk}, "landscape_edit"),
+        ("segments:intensity-delete", {**r, "pk": w.intensity.pk}, "landscape_edit"),
+        ("segments:intensity-retire", {**r, "pk": w.intensity.pk}, "landscape_action"),
         ("segments:history", {**r, "model": "segments.segment", "pk": w.segment.pk}, "history"),
         ("segments:history", {**r, "model": "providers.provider", "pk": w.provider.pk}, "history"),
         ("providers:provider-list", r, "landscape"),

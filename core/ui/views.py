@@ -214,7 +214,8 @@ class ConfirmedDeleteMixin:
 
 
 class ScopedDeleteView(ConfirmedDeleteMixin, ServiceFormMixin, RegionMixin, generic.DeleteView):
-    """``delete_service(*, <model>=object)`` deletes; a ``ProtectedError`` becomes a message."""
+    """``delete_service(*, <model>=object)`` deletes; a ``ProtectedError`` or the service's
+    refusal (``ValidationError``, e.g. "still used by N …") becomes a message."""
 
     template_name = "generic/confirm_delete.html"
     delete_service = None
@@ -250,6 +251,10 @@ class ScopedDeleteView(ConfirmedDeleteMixin, ServiceFormMixin, RegionMixin, gene
                 _("%(object)s kan niet worden verwijderd: er hangen nog gegevens aan.")
                 % {"object": label},
             )
+            return HttpResponseRedirect(self.object.get_absolute_url())
+        except ValidationError as exc:
+            for reason in error_messages(exc):
+                messages.error(self.request, reason)
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, _("%(object)s is verwijderd.") % {"object": label})
         return HttpResponseRedirect(success_url)

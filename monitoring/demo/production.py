@@ -41,7 +41,7 @@ from contracts.models import Contract, TariffVersion
 from core.ui.formatting import money
 from monitoring.demo.steering import load_monitoring
 from monitoring.imports.models import Allocation, Declaration, EndReason, Occupancy, Trajectory
-from segments.codes import Intensity, ParticipationLevel, Unit
+from segments.codes import ParticipationLevel, Unit
 from segments.models import Municipality, Participation, Region
 
 SEED = "jeugdinkoop-productie-2025-2026"
@@ -49,6 +49,8 @@ FIRST_MONTH = date(2025, 1, 1)
 LAST_MONTH = date(2026, 10, 1)
 LAST_DAY = date(2026, 10, 31)
 D = Decimal
+# The Amsterdam demo region's intensity codes (seed 004, segments/demo/seed_data.py).
+PERSPECTIVE, INTENSIVE, ACUTE, LASTING = "perspectief", "intensief", "acuut", "duurzaam"
 # A little less in the summer holidays and in December.
 SEASON = {7: 0.88, 8: 0.82, 12: 0.92, 9: 1.05, 10: 1.06, 3: 1.04}
 # Rough numbers of inhabitants (× 1,000), so that a large municipality gets more clients.
@@ -437,19 +439,23 @@ class ContractProduction:
     def output(self) -> None:
         rng = self.rng
         arrangement = next(a for a in self.arrangements if a.model == ArrangementModel.OUTPUT)
-        products = [p for p in arrangement.products.all() if p.support_profile_id]
+        products = [
+            p
+            for p in arrangement.products.select_related("support_profile", "intensity")
+            if p.support_profile_id
+        ]
         by_code = {p.code: p for p in products}
         self.split = arrangement.output_payment
         self.due: dict[tuple[int, int | None], Decimal] = defaultdict(lambda: D(0))
-        acute = [p for p in products if p.intensity == Intensity.ACUTE]
-        ordinary = [p for p in products if p.intensity != Intensity.ACUTE]
+        acute = [p for p in products if p.intensity.code == ACUTE]
+        ordinary = [p for p in products if p.intensity.code != ACUTE]
         intensity_weight = {
-            Intensity.PERSPECTIVE: 55,
-            Intensity.INTENSIVE: 25,
-            Intensity.LASTING: 12,
+            PERSPECTIVE: 55,
+            INTENSIVE: 25,
+            LASTING: 12,
         }
         weights = [
-            intensity_weight[p.intensity] * (16 - p.support_profile.number) for p in ordinary
+            intensity_weight[p.intensity.code] * (16 - p.support_profile.number) for p in ordinary
         ]
         if self.contract.reference == AMS_STACKING:
             # The stacking breach: one family, two ordinary profiles at the same time.
@@ -474,7 +480,7 @@ class ContractProduction:
                 else:
                     continue
                 family = _pseudonym(rng)
-                if acute and product.intensity != Intensity.LASTING and rng.random() < 0.15:
+                if acute and product.intensity.code != LASTING and rng.random() < 0.15:
                     crisis = next(
                         p for p in acute if p.support_profile_id == product.support_profile_id
                     )
@@ -488,11 +494,11 @@ class ContractProduction:
 
     def duration(self, product) -> int:
         low, high = {
-            Intensity.PERSPECTIVE: (90, 270),
-            Intensity.INTENSIVE: (120, 365),
-            Intensity.LASTING: (300, 365),
-            Intensity.ACUTE: (3, 14),
-        }[product.intensity]
+            PERSPECTIVE: (90, 270),
+            INTENSIVE: (120, 365),
+            LASTING: (300, 365),
+            ACUTE: (3, 14),
+        }[product.intensity.code]
         return self.rng.randint(low, high)
 
     def shares(self, product, start: date) -> tuple[Decimal, Decimal]:
@@ -527,7 +533,7 @@ class ContractProduction:
         planned_end = start + timedelta(days=days - 1)
         reason = reason or rng.choices(*zip(*END_REASONS, strict=True))[0]
         ended = planned_end
-        if reason != EndReason.AS_PLANNED and product.intensity != Intensity.ACUTE:
+        if reason != EndReason.AS_PLANNED and product.intensity.code != ACUTE:
             ended = start + timedelta(days=max(1, int(days * rng.uniform(0.3, 0.8))))
         if ended > LAST_DAY:
             ended, reason = None, ""

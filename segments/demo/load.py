@@ -3,8 +3,17 @@ keyed on a natural key (slug, CBS code, region + code), so a second run changes 
 
 from django.db import transaction
 
-from ..codes import Intensity, ParticipationLevel, ProductCategory, Unit
-from ..models import CareForm, Municipality, Participation, Product, Region, Segment, SupportProfile
+from ..codes import ParticipationLevel, ProductCategory, Unit
+from ..models import (
+    CareForm,
+    Intensity,
+    Municipality,
+    Participation,
+    Product,
+    Region,
+    Segment,
+    SupportProfile,
+)
 from . import seed_data
 
 PROFILE_REGION = "ams"
@@ -83,11 +92,26 @@ def _load_profiles(region, forms_by_code):
             "intensiteit per perspectiefplan, met één prijs per combinatie.",
         },
     )
+    intensities = {}
+    for position, (code, label, description, parallel, max_days) in enumerate(
+        seed_data.INTENSITIES, start=1
+    ):
+        intensities[code], _ = Intensity.objects.update_or_create(
+            region=region,
+            code=code,
+            defaults={
+                "name": label,
+                "description": description,
+                "position": position,
+                "parallel": parallel,
+                "parallel_max_days": max_days,
+            },
+        )
     for number, name, description in seed_data.SUPPORT_PROFILES:
         profile, _ = SupportProfile.objects.update_or_create(
             region=region, number=number, defaults={"name": name, "description": description}
         )
-        for intensity_value, intensity_label, _description in seed_data.INTENSITIES:
+        for intensity_value, intensity_label, *_rest in seed_data.INTENSITIES:
             Product.objects.update_or_create(
                 region=region,
                 code=f"P{number:02d}-{INTENSITY_CODES[intensity_value]}",
@@ -97,6 +121,6 @@ def _load_profiles(region, forms_by_code):
                     "category": ProductCategory.CUSTOM_ARRANGEMENTS,
                     "unit": Unit.PIECES_OUTPUT,
                     "support_profile": profile,
-                    "intensity": Intensity(intensity_value),
+                    "intensity": intensities[intensity_value],
                 },
             )

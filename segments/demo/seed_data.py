@@ -1484,19 +1484,25 @@ SUPPORT_PROFILES = [
     ),
 ]
 
-# The 4 intensities (seed 004, §1.6 and §3.3).
+# The 4 intensities (seed 004, §1.6 and §3.3): code, name, description, and whether a product of
+# the intensity may run alongside another profile for the same family ('Stapeling', §3.3): Acuut
+# for at most 14 days, Duurzaam always; the others never.
 INTENSITIES = [
     (
         "perspectief",
         "Perspectief",
         "Lichtere ondersteuning om de situatie van het gezin te verbeteren en de doelen uit het "
         "perspectiefplan te bereiken.",
+        "exclusive",
+        None,
     ),
     (
         "intensief",
         "Intensief",
         "Zware ondersteuning om de situatie van het gezin te verbeteren; bij hoogcomplexe "
         "(segment C) hulp vaak multifocaal en onder leiding van een hoofdaannemer.",
+        "exclusive",
+        None,
     ),
     (
         "acuut",
@@ -1505,6 +1511,8 @@ INTENSITIES = [
         "partners. Duurt maximaal 14 dagen, waarin zo snel mogelijk met de regisseur (lokaal team "
         "of GI) een perspectiefplan wordt opgesteld; mag naast een ander tarief worden ingezet en "
         "valt buiten de resultaatmeting.",
+        "limited",
+        14,
     ),
     (
         "duurzaam",
@@ -1512,5 +1520,7 @@ INTENSITIES = [
         "Langdurige (chronische) ondersteuning gericht op consolideren. In uitzonderingen mag "
         "Duurzaam samengaan met of volgen op een behandeling uit Intensief (stapeling), mits "
         "afgestemd met de regisseur en vastgelegd in het perspectiefplan.",
+        "alongside",
+        None,
     ),
 ]

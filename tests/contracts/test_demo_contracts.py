@@ -24,7 +24,7 @@ from core.ui.formatting import money
 from monitoring.models import Allocation, Declaration, Occupancy, Trajectory
 from procurement.codes import FundingModel, TenderState
 from procurement.models import Tender
-from segments.codes import Intensity, ParticipationLevel
+from segments.codes import ParticipationLevel
 from segments.models import Participation, Product, Region
 from tests.conftest import replay_demo
 
@@ -276,7 +276,7 @@ def test_ams_stacking_breach_flagged_and_acute_alongside_allowed(demo):
         stacking = [f for f in settlement_for(contract, Q1_2026).flags if f.kind == "stacking"]
         assert len(stacking) == (1 if contract.reference == AMS_STACKING else 0)
     # Some families have an Acuut allocation of at most 14 days next to another profile.
-    acute = Allocation.objects.filter(product__intensity=Intensity.ACUTE)
+    acute = Allocation.objects.filter(product__intensity__code="acuut")
     alongside = 0
     for allocation in acute:
         assert (allocation.end - allocation.start).days + 1 <= 14

@@ -36,7 +36,7 @@ from contracts.settlement import (
     with_tariffs_on,
 )
 from contracts.tariffs import Validity
-from segments.codes import Intensity, Unit
+from segments.codes import ParallelRule, Unit
 
 JAN_2026 = date(2026, 1, 1)
 Q1_2026 = Period.months(2026, 1, 3)
@@ -96,21 +96,24 @@ DYSLEXIA = ProductTerms(  # 1.200,00 in 2025, 1.234,55 (odd cent) from 2026
 )
 
 
-def profile(code, number, intensity, price):
+def profile(code, number, intensity, price, parallel=ParallelRule.EXCLUSIVE, max_days=None):
     return ProductTerms(
         code,
         f"Profiel {number} {intensity}",
         Unit.PIECES_OUTPUT,
         profile=number,
         intensity=intensity,
+        parallel=parallel,
+        parallel_max_days=max_days,
         regional_tariffs=open_from(JAN_2026, price),
     )
 
 
-P06_INT = profile("P06-INT", 6, Intensity.INTENSIVE, "8500.00")
-P06_ACU = profile("P06-ACU", 6, Intensity.ACUTE, "1450.00")
-P06_DUU = profile("P06-DUU", 6, Intensity.LASTING, "6200.00")
-P03_PER = profile("P03-PER", 3, Intensity.PERSPECTIVE, "3100.00")
+# The Amsterdam rules (seed 004): Acuut at most 14 days alongside, Duurzaam always.
+P06_INT = profile("P06-INT", 6, "Intensief", "8500.00")
+P06_ACU = profile("P06-ACU", 6, "Acuut", "1450.00", ParallelRule.LIMITED, 14)
+P06_DUU = profile("P06-DUU", 6, "Duurzaam", "6200.00", ParallelRule.ALONGSIDE)
+P03_PER = profile("P03-PER", 3, "Perspectief", "3100.00")
 PROFILES = (P06_INT, P06_ACU, P06_DUU, P03_PER)
 
 
@@ -432,6 +435,37 @@ def test_stacking_acute_of_fifteen_days_is_a_breach():
         "Gezin F2: Acuut (P06-ACU) loopt 15 dagen naast P03-PER; naast een ander profiel mag "
         "Acuut ten hoogste 14 dagen."
     ]
+
+
+def test_stacking_follows_the_regions_own_rules():
+    """Another region: its crisis intensity may run alongside for 7 days only, and nothing
+    may run alongside always. The same allocations are judged by that region's rules."""
+    crisis = profile("X-CRI", 2, "Crisis", "900.00", ParallelRule.LIMITED, 7)
+    lasting = profile("X-LNG", 2, "Langdurig", "5000.00")  # exclusive in this region
+    other = profile("X-BAS", 1, "Basis", "3000.00")
+    products = (crisis, lasting, other)
+    region_terms = contract(products, [arrangement(Model.OUTPUT, products)])
+
+    def judge(*allocations):
+        return [f.message for f in stacking_breaches(region_terms, allocations, Q1_2026)]
+
+    assert judge(
+        Allocation("F9", "X-BAS", date(2026, 1, 1)),
+        Allocation("F9", "X-CRI", date(2026, 2, 1), date(2026, 2, 7)),  # 7 days
+    ) == []
+    assert judge(
+        Allocation("F9", "X-BAS", date(2026, 1, 1)),
+        Allocation("F9", "X-CRI", date(2026, 2, 1), date(2026, 2, 8)),  # 8 days
+    ) == [
+        "Gezin F9: Crisis (X-CRI) loopt 8 dagen naast X-BAS; naast een ander profiel mag "
+        "Crisis ten hoogste 7 dagen."
+    ]
+    # Langdurig is exclusive here, unlike Amsterdam's Duurzaam.
+    [message] = judge(
+        Allocation("F9", "X-BAS", date(2026, 1, 1)),
+        Allocation("F9", "X-LNG", date(2026, 3, 1)),
+    )
+    assert "één profieltarief per gezin tegelijk" in message
 
 
 def test_stacking_open_ended_acute_counts_to_the_period_end():
