@@ -89,7 +89,11 @@ def load_api_clients(stdout=None) -> dict:
                     "name": f"{contract.provider.name} – zorgadministratie",
                     "kind": ClientKind.PROVIDER,
                     "provider": contract.provider,
-                    "scopes": list(ApiScope.values),
+                    "scopes": [
+                        ApiScope.READ_FIGURES,
+                        ApiScope.READ_CONTRACTS,
+                        ApiScope.WRITE_PRODUCTION,
+                    ],
                     "contact_email": "ict@aanbieder.example",
                 },
             )

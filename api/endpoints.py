@@ -16,7 +16,7 @@ from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
 from core.api.scopes import ApiScope
-from core.api.views import ScopedReadViewSet
+from core.api.views import Conflict, ScopedReadViewSet
 from monitoring.models import DatasetKind, ImportFormat, ImportStatus
 
 from . import production
@@ -231,11 +231,6 @@ class SubmissionViewSet(ScopedReadViewSet):
 class _Empty:
     def read(self, size=-1):
         return b""
-
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = _("Conflict.")
 
 
 class TooLarge(exceptions.APIException):

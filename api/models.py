@@ -36,10 +36,13 @@ class ClientKind(models.TextChoices):
     REGIONAL = "regionaal", _("Regionaal systeem")
 
 
-#: which scopes each kind of client may hold (a municipality delivers no production data)
+#: which scopes each kind of client may hold (a municipality delivers no production data; only
+#: the region's own system keeps the region's configuration)
 ALLOWED_SCOPES = {
     ClientKind.MUNICIPALITY: frozenset({ApiScope.READ_FIGURES, ApiScope.READ_CONTRACTS}),
-    ClientKind.PROVIDER: frozenset(ApiScope.values),
+    ClientKind.PROVIDER: frozenset(
+        {ApiScope.READ_FIGURES, ApiScope.READ_CONTRACTS, ApiScope.WRITE_PRODUCTION}
+    ),
     ClientKind.REGIONAL: frozenset(ApiScope.values),
 }
 

@@ -19,10 +19,12 @@ from providers.api import ProviderViewSet
 from reports.api import ReportViewSet
 from segments.api import (
     CareFormViewSet,
+    IntensityViewSet,
     MunicipalityViewSet,
     ProductViewSet,
     RegionViewSet,
     SegmentViewSet,
+    SupportProfileViewSet,
 )
 
 from .endpoints import SubmissionViewSet
@@ -39,6 +41,8 @@ router.register("gemeenten", MunicipalityViewSet, basename="gemeente")
 router.register("segmenten", SegmentViewSet, basename="segment")
 router.register("jeugdhulpvormen", CareFormViewSet, basename="jeugdhulpvorm")
 router.register("producten", ProductViewSet, basename="product")
+router.register("ondersteuningsprofielen", SupportProfileViewSet, basename="ondersteuningsprofiel")
+router.register("intensiteiten", IntensityViewSet, basename="intensiteit")
 router.register("aanbieders", ProviderViewSet, basename="aanbieder")
 router.register("aanbestedingen", TenderViewSet, basename="aanbesteding")
 router.register("contracten", ContractViewSet, basename="contract")

@@ -1,14 +1,18 @@
 """API resources of the landscape: regions, municipalities, segments, care forms, products.
 
-Reference data: any client of the region reads them (no scope needed)."""
+Reference data: any client of the region reads them (no scope needed). The region's own
+configuration (support profiles, intensities) is also written by the region's system, with the
+scope ``inrichting-schrijven``."""
 
 from rest_framework import serializers
 
 from core.api.filters import api_filterset, ordering
-from core.api.views import ScopedReadViewSet
+from core.api.views import ScopedReadViewSet, ScopedWriteViewSet
 
+from . import services
+from .codes import ParallelRule
 from .filters import CareFormFilterSet, MunicipalityFilterSet, ProductFilterSet, SegmentFilterSet
-from .models import CareForm, Municipality, Product, Region, Segment
+from .models import CareForm, Intensity, Municipality, Product, Region, Segment, SupportProfile
 
 
 class RegionSerializer(serializers.ModelSerializer):
@@ -180,3 +184,99 @@ class ProductViewSet(ScopedReadViewSet):
 
     def base_queryset(self):
         return Product.objects.select_related("region", "intensity")
+
+
+class SupportProfileSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    nummer = serializers.IntegerField(source="number", min_value=1, max_value=32767)
+    naam = serializers.CharField(source="name", max_length=200)
+    omschrijving = serializers.CharField(
+        source="description", required=False, allow_blank=True, default=""
+    )
+    nietMeerInGebruik = serializers.BooleanField(
+        source="retired",
+        required=False,
+        help_text="Niet meer aangeboden voor nieuwe producten; bestaande blijven staan.",
+    )
+
+    class Meta:
+        model = SupportProfile
+        fields = ["id", "regio", "nummer", "naam", "omschrijving", "nietMeerInGebruik"]
+        validators: list = []  # the service checks uniqueness, as on the page
+
+
+class SupportProfileViewSet(ScopedWriteViewSet):
+    """Ondersteuningsprofielen van de regio (de ondersteuningsbehoefte van een gezin)."""
+
+    model = SupportProfile
+    serializer_class = SupportProfileSerializer
+    filterset_class = None
+    create_service = services.support_profile_create
+    update_service = services.support_profile_update
+    delete_service = services.support_profile_delete
+    object_kwarg = "support_profile"
+
+    def base_queryset(self):
+        return SupportProfile.objects.select_related("region").order_by("number")
+
+
+class IntensitySerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    code = serializers.RegexField(r"^[a-z0-9][a-z0-9_-]*$", max_length=20)
+    naam = serializers.CharField(source="name", max_length=100)
+    omschrijving = serializers.CharField(
+        source="description", required=False, allow_blank=True, default=""
+    )
+    volgorde = serializers.IntegerField(
+        source="position", required=False, default=1, min_value=0, max_value=32767
+    )
+    naastAnderProfiel = serializers.ChoiceField(
+        source="parallel",
+        choices=ParallelRule.choices,
+        required=False,
+        default=ParallelRule.EXCLUSIVE,
+        help_text="Of een product van deze intensiteit naast een ander profiel van hetzelfde "
+        "gezin mag lopen: nooit, altijd, of ten hoogste maxDagenNaastAnderProfiel dagen.",
+    )
+    maxDagenNaastAnderProfiel = serializers.IntegerField(
+        source="parallel_max_days",
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=32767,
+    )
+    nietMeerInGebruik = serializers.BooleanField(source="retired", required=False)
+
+    class Meta:
+        model = Intensity
+        fields = [
+            "id",
+            "regio",
+            "code",
+            "naam",
+            "omschrijving",
+            "volgorde",
+            "naastAnderProfiel",
+            "maxDagenNaastAnderProfiel",
+            "nietMeerInGebruik",
+        ]
+        validators: list = []
+
+
+class IntensityViewSet(ScopedWriteViewSet):
+    """Intensiteiten van de regio, met de regel of een product naast een ander profiel mag
+    lopen (de afrekening volgt die regel)."""
+
+    model = Intensity
+    serializer_class = IntensitySerializer
+    filterset_class = None
+    create_service = services.intensity_create
+    update_service = services.intensity_update
+    delete_service = services.intensity_delete
+    object_kwarg = "intensity"
+
+    def base_queryset(self):
+        return Intensity.objects.select_related("region").order_by("position", "name")

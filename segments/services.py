@@ -200,15 +200,29 @@ def product_delete(*, product: Product) -> None:
 
 @transaction.atomic
 def support_profile_create(
-    *, region: Region, number: int, name: str, description: str = ""
+    *, region: Region, number: int, name: str, description: str = "", retired: bool = False
 ) -> SupportProfile:
-    return _save(SupportProfile(region=region), number=number, name=name, description=description)
+    return _save(
+        SupportProfile(region=region),
+        number=number,
+        name=name,
+        description=description,
+        retired=retired,
+    )
 
 
 @transaction.atomic
 def support_profile_update(
-    *, support_profile: SupportProfile, number: int, name: str, description: str = ""
+    *,
+    support_profile: SupportProfile,
+    number: int,
+    name: str,
+    description: str = "",
+    retired: bool | None = None,
 ) -> SupportProfile:
+    """``retired``: ``None`` leaves it as it is (the page's form does not show it)."""
+    if retired is not None:
+        support_profile.retired = retired
     return _save(support_profile, number=number, name=name, description=description)
 
 
@@ -250,9 +264,11 @@ def intensity_create(
     position: int = 1,
     parallel: str = ParallelRule.EXCLUSIVE,
     parallel_max_days: int | None = None,
+    retired: bool = False,
 ) -> Intensity:
     return _save(
         Intensity(region=region),
+        retired=retired,
         code=code,
         name=name,
         description=description,
@@ -272,7 +288,11 @@ def intensity_update(
     position: int = 1,
     parallel: str = ParallelRule.EXCLUSIVE,
     parallel_max_days: int | None = None,
+    retired: bool | None = None,
 ) -> Intensity:
+    """``retired``: ``None`` leaves it as it is (the page's form does not show it)."""
+    if retired is not None:
+        intensity.retired = retired
     return _save(
         intensity,
         code=code,

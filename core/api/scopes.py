@@ -8,3 +8,6 @@ class ApiScope(models.TextChoices):
     READ_FIGURES = "cijfers-lezen", _("Cijfers lezen")
     READ_CONTRACTS = "contracten-lezen", _("Contracten lezen")
     WRITE_PRODUCTION = "productie-schrijven", _("Productiegegevens aanleveren")
+    # the region's own rules and reference data (intensities, profiles, screening kinds, …);
+    # only a regional system may hold it
+    WRITE_CONFIGURATION = "inrichting-schrijven", _("Inrichting van de regio beheren")

@@ -13,6 +13,8 @@ from api.models import ApiClient, ClientKind
 from core.api.scopes import ApiScope
 
 F, C, W = ApiScope.READ_FIGURES, ApiScope.READ_CONTRACTS, ApiScope.WRITE_PRODUCTION
+#: the region's configuration (regional systems only)
+R = ApiScope.WRITE_CONFIGURATION
 
 
 def make_client(world, kind, scopes, name=None):
@@ -51,6 +53,14 @@ class Api:
 
     def post(self, path, body=b"", content_type="application/json", **headers):
         return self.http.post(path, body, content_type=content_type, headers=self._headers(headers))
+
+    def patch(self, path, body=b"", content_type="application/json", **headers):
+        return self.http.patch(
+            path, body, content_type=content_type, headers=self._headers(headers)
+        )
+
+    def delete(self, path, **headers):
+        return self.http.delete(path, headers=self._headers(headers))
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from api import services
-from api.models import ApiClient, ApiKey, ApiScope, ClientKind
+from api.models import ALLOWED_SCOPES, ApiClient, ApiKey, ApiScope, ClientKind
 from api.views import SESSION_TOKEN
 from core.roles import Role
 from tests.accounts.factories import user_with_role
@@ -136,7 +136,7 @@ def test_list_shows_the_regions_clients_with_their_keys(client, world_a, world_b
         kind=ClientKind.PROVIDER,
         municipality=None,
         provider=world_a.provider,
-        scopes=list(ApiScope.values),
+        scopes=sorted(ALLOWED_SCOPES[ClientKind.PROVIDER]),
         is_active=False,
     )
     make_client(world_b, name="Niet van A", municipality=world_b.municipality)
@@ -316,7 +316,7 @@ def test_regional_and_provider_clients(client, world_a, users):
         kind=ClientKind.PROVIDER,
         municipality="",
         provider=world_a.provider.pk,
-        scopes=list(ApiScope.values),
+        scopes=sorted(ALLOWED_SCOPES[ClientKind.PROVIDER]),
     )
     for data in (regional, provider):
         assert client.post(url("client-create", world_a.region), data).status_code == 302
@@ -503,7 +503,11 @@ def test_demo_clients_with_fixed_tokens(wbo, monkeypatch):
     assert breda.scopes == [ApiScope.READ_FIGURES, ApiScope.READ_CONTRACTS]
     provider = services.key_for_token(demo_token("demoaanbieder")).client
     assert provider.provider == wbo.con.contract.provider
-    assert provider.scopes == list(ApiScope.values)
+    assert provider.scopes == [
+        ApiScope.READ_FIGURES,
+        ApiScope.READ_CONTRACTS,
+        ApiScope.WRITE_PRODUCTION,
+    ]
     regional = services.key_for_token(demo_token("demoregio")).client
     assert regional.name == "Regionaal datawarehouse WBO" and regional.kind == "regionaal"
     for api_client in ApiClient.objects.all():

@@ -449,10 +449,13 @@ def test_stacking_follows_the_regions_own_rules():
     def judge(*allocations):
         return [f.message for f in stacking_breaches(region_terms, allocations, Q1_2026)]
 
-    assert judge(
-        Allocation("F9", "X-BAS", date(2026, 1, 1)),
-        Allocation("F9", "X-CRI", date(2026, 2, 1), date(2026, 2, 7)),  # 7 days
-    ) == []
+    assert (
+        judge(
+            Allocation("F9", "X-BAS", date(2026, 1, 1)),
+            Allocation("F9", "X-CRI", date(2026, 2, 1), date(2026, 2, 7)),  # 7 days
+        )
+        == []
+    )
     assert judge(
         Allocation("F9", "X-BAS", date(2026, 1, 1)),
         Allocation("F9", "X-CRI", date(2026, 2, 1), date(2026, 2, 8)),  # 8 days

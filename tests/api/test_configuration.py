@@ -1,0 +1,127 @@
+"""The region's configuration over the API: a regional system with the scope
+``inrichting-schrijven`` creates, changes and deletes it through the same services as the
+pages; every refusal is a 400 at the API's field name (or a 409), and nothing half-saved."""
+
+import json
+
+import pytest
+
+from api.models import ApiClient, ClientKind
+from segments import services
+from segments.models import Intensity, SupportProfile
+from tests.segments.test_profiles import make_profile_product
+
+from .conftest import F, R, make_client
+
+pytestmark = pytest.mark.django_db
+
+INTENSITIES = "/api/v1/intensiteiten"
+PROFILES = "/api/v1/ondersteuningsprofielen"
+
+
+def body(**fields):
+    return json.dumps(fields).encode()
+
+
+@pytest.fixture
+def system(world_a, api):
+    _client, token = make_client(world_a, ClientKind.REGIONAL, {F, R})
+    return api(token)
+
+
+def invalid(response):
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    return {p["name"]: p["reason"] for p in response.json()["invalidParams"]}
+
+
+def test_the_scope_is_for_regional_systems_only(world_a):
+    for kind in (ClientKind.MUNICIPALITY, ClientKind.PROVIDER):
+        with pytest.raises(Exception, match="kan deze scope niet krijgen"):
+            make_client(world_a, kind, {R})
+    assert not ApiClient.objects.exists()
+
+
+def test_regional_system_creates_changes_and_deletes_an_intensity(world_a, system):
+    created = system.post(
+        INTENSITIES,
+        body(
+            code="crisis", naam="Crisis", naastAnderProfiel="limited", maxDagenNaastAnderProfiel=7
+        ),
+    )
+    assert created.status_code == 201, created.content
+    data = created.json()
+    assert data["regio"] == world_a.region.slug
+    assert (data["naastAnderProfiel"], data["maxDagenNaastAnderProfiel"]) == ("limited", 7)
+    crisis = Intensity.objects.get(pk=data["id"])
+    assert crisis.region == world_a.region and crisis.parallel_max_days == 7
+
+    # PATCH changes what it names and keeps the rest
+    changed = system.patch(f"{INTENSITIES}/{crisis.pk}", body(naam="Crisisopvang"))
+    assert changed.status_code == 200, changed.content
+    crisis.refresh_from_db()
+    assert (crisis.name, crisis.code, crisis.parallel_max_days) == ("Crisisopvang", "crisis", 7)
+    retired = system.patch(f"{INTENSITIES}/{crisis.pk}", body(nietMeerInGebruik=True))
+    assert retired.json()["nietMeerInGebruik"] is True
+
+    assert system.delete(f"{INTENSITIES}/{crisis.pk}").status_code == 204
+    assert not Intensity.objects.filter(pk=crisis.pk).exists()
+
+
+def test_refusals_name_the_api_field_and_save_nothing(world_a, system):
+    errors = invalid(
+        system.post(INTENSITIES, body(code="crisis", naam="Crisis", naastAnderProfiel="limited"))
+    )
+    assert "maxDagenNaastAnderProfiel" in errors
+    assert "Noem hoeveel dagen" in errors["maxDagenNaastAnderProfiel"]
+    errors = invalid(system.post(INTENSITIES, body(code="Crisis!", naam="Crisis")))
+    assert "code" in errors
+    assert not Intensity.objects.exists()
+
+    services.support_profile_create(region=world_a.region, number=1, name="Opvoeden")
+    invalid(system.post(PROFILES, body(nummer=1, naam="Nog een eerste")))
+    assert SupportProfile.objects.count() == 1
+
+
+def test_delete_of_what_products_use_is_a_conflict(world_a, system):
+    profile = services.support_profile_create(region=world_a.region, number=1, name="Opvoeden")
+    light = services.intensity_create(region=world_a.region, code="licht", name="Licht")
+    make_profile_product(world_a.region, profile, light, "P01-L")
+    for url in (f"{INTENSITIES}/{light.pk}", f"{PROFILES}/{profile.pk}"):
+        response = system.delete(url)
+        assert response.status_code == 409, response.content
+        assert "1 product" in response.json()["detail"]
+    assert Intensity.objects.filter(pk=light.pk).exists()
+    assert SupportProfile.objects.filter(pk=profile.pk).exists()
+
+
+def test_other_regions_configuration_is_not_found_and_unchanged(world_a, world_b, system):
+    foreign = services.intensity_create(region=world_b.region, code="licht", name="Licht")
+    assert system.get(f"{INTENSITIES}/{foreign.pk}").status_code == 404
+    assert system.patch(f"{INTENSITIES}/{foreign.pk}", body(naam="X")).status_code == 404
+    assert system.delete(f"{INTENSITIES}/{foreign.pk}").status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.name == "Licht"
+
+
+def test_clients_without_the_scope_read_but_do_not_write(world_a, api):
+    services.intensity_create(region=world_a.region, code="licht", name="Licht")
+    for kind in (ClientKind.MUNICIPALITY, ClientKind.PROVIDER, ClientKind.REGIONAL):
+        _client, token = make_client(world_a, kind, {F})
+        caller = api(token)
+        listed = caller.get(INTENSITIES)
+        assert listed.status_code == 200
+        assert [row["code"] for row in listed.json()["resultaten"]] == ["licht"]
+        refused = caller.post(INTENSITIES, body(code="zwaar", naam="Zwaar"))
+        assert refused.status_code == 403
+    assert Intensity.objects.count() == 1
+
+
+def test_profile_over_the_api(world_a, system):
+    created = system.post(PROFILES, body(nummer=3, naam="Gezin", omschrijving="Opvoedvragen"))
+    assert created.status_code == 201, created.content
+    profile = SupportProfile.objects.get(pk=created.json()["id"])
+    assert (profile.number, profile.description, profile.retired) == (3, "Opvoedvragen", False)
+    system.patch(f"{PROFILES}/{profile.pk}", body(nietMeerInGebruik=True))
+    profile.refresh_from_db()
+    assert profile.retired and profile.name == "Gezin"
