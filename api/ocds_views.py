@@ -42,7 +42,7 @@ class OcdsReleasePackageView(ApiView):
                 "code",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="Korte code van de regio, bv. wbo.",
+                description="Korte code (slug) van de regio.",
             )
         ],
         responses={

@@ -16,7 +16,7 @@ from .models import CareForm, Intensity, Municipality, Product, Region, Segment,
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    code = serializers.CharField(source="slug", help_text="Korte code van de regio, bv. wbo.")
+    code = serializers.CharField(source="slug", help_text="Korte code (slug) van de regio.")
     naam = serializers.CharField(source="name")
     aanbestedendeDienst = serializers.CharField(source="contracting_authority")
     toelichting = serializers.CharField(source="description")

@@ -216,3 +216,39 @@ def test_every_generic_edit_view_names_its_service():
         if issubclass(view, base) and getattr(view, attribute) is None
     ]
     assert not missing, "generic views without a service:\n" + "\n".join(missing)
+
+
+# --- no region in the code --------------------------------------------------------------------
+
+#: the demo regions' codes; a region's own rules are data, so no code names one
+DEMO_REGION_CODES = re.compile(r"""["'/](zhz|wbo|ams)["'/]|\bregion\.slug\s*==|\bslug\s*==\s*["']""")
+
+
+def _code_files():
+    for app in (*APPS, "config", "templates"):
+        for path in sorted((ROOT / app).rglob("*")):
+            if path.suffix not in (".py", ".html", ".txt"):
+                continue
+            parts = set(path.relative_to(ROOT).parts)
+            if parts & {"demo", "migrations"} or path.name == "demo.py":
+                continue
+            yield path
+
+
+def test_no_region_code_outside_demo_data_and_tests():
+    """A new region makes the product its own through data: nothing outside the demo loaders
+    (and tests) names a region or branches on one."""
+    hits = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in _code_files()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if DEMO_REGION_CODES.search(line)
+    ]
+    assert hits == []
+
+
+def test_the_region_code_check_would_find_one():
+    assert DEMO_REGION_CODES.search('if region.slug == "ams":')
+    assert DEMO_REGION_CODES.search('PROFILE_REGION = "ams"')
+    assert DEMO_REGION_CODES.search("href='/regios/wbo/'")
+    assert not DEMO_REGION_CODES.search('"sample"')

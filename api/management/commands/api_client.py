@@ -1,10 +1,10 @@
 """Manage API clients from the command line (operators, CI), as the region administrator does in
 the UI (Beheer → API-clients).
 
-    python manage.py api_client create --region wbo --kind gemeente --municipality GM0758 \\
+    python manage.py api_client create --region <regio> --kind gemeente --municipality GM0758 \\
         --name "Breda BI" --scopes cijfers-lezen,contracten-lezen [--expires 2027-12-31]
-    python manage.py api_client create --region wbo --kind aanbieder --provider 12345678 ...
-    python manage.py api_client list [--region wbo]
+    python manage.py api_client create --region <regio> --kind aanbieder --provider 12345678 ...
+    python manage.py api_client list [--region <regio>]
     python manage.py api_client revoke --prefix 3f9a0c1b2d4e
 
 ``create`` prints the new key once; only its prefix and a hash are stored. ``--token`` sets the
@@ -73,7 +73,7 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True)
 
         create = sub.add_parser("create", help="Een nieuwe client met een sleutel.")
-        create.add_argument("--region", required=True, help="Slug van de regio, bijv. wbo.")
+        create.add_argument("--region", required=True, help="Korte code (slug) van de regio.")
         create.add_argument("--kind", required=True, choices=ClientKind.values)
         create.add_argument("--name", required=True, help="Naam van de client (uniek per regio).")
         create.add_argument(

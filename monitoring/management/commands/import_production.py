@@ -1,6 +1,6 @@
 """Import a file of production data from the command line, whole or nothing.
 
-    python manage.py import_production --region zhz --kind declaraties declaraties-2026-03.csv
+    python manage.py import_production --region <regio> --kind declaraties declaraties-2026-03.csv
 
 Prints the progress in percentages and the outcome; on rejection the errors (the first 50 and
 the count) and exit status 1. The file is read where it is and never deleted or copied.
@@ -23,7 +23,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Het bestand (.csv of .json).")
-        parser.add_argument("--region", required=True, help="Slug van de regio, bijv. zhz.")
+        parser.add_argument("--region", required=True, help="Korte code (slug) van de regio.")
         parser.add_argument(
             "--kind", required=True, choices=DatasetKind.values, help="Soort gegevens."
         )
