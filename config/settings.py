@@ -218,9 +218,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "De API van Jeugdinkoop voor gemeenten, aanbieders en regionale systemen: "
         "basisgegevens, contracten, tarieven, budgetten, KPI-waarden, signalen, rapportages, "
-        "het aanleveren van productiegegevens en open data (OCDS). Zie docs/api.md."
+        "het aanleveren van productiegegevens, de inrichting van de regio en open data (OCDS). "
+        "Zie docs/api.md."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": "1.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
