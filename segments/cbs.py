@@ -67,11 +67,11 @@ def current() -> list[CbsMunicipality]:
 
 
 def normalise(code: str) -> str:
-    """``gm505``, `` 0505 ``, ``GM0505`` → ``GM0505``; anything else comes back upper-cased."""
+    """``gm0505``, `` 0505 ``, ``505`` → ``GM0505`` (the bare number as spreadsheets write it);
+    anything else comes back upper-cased, to be refused by its format."""
     code = code.strip().upper()
-    digits = code[2:] if code.startswith("GM") else code
-    if digits.isdigit() and 1 <= len(digits) <= 4:
-        return f"GM{int(digits):04d}"
+    if code.isdigit() and 1 <= len(code) <= 4:
+        return f"GM{int(code):04d}"
     return code
 
 
