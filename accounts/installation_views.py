@@ -48,6 +48,13 @@ class InstallationRegionMixin(InstallationMixin):
         super().setup(request, *args, **kwargs)
         self.region = get_object_or_404(Region, slug=kwargs["region"])
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # TemplateView puts the URL's ``region`` (the slug) in the context; the breadcrumbs
+        # read ``region`` as the region object of a region page: leave it out here.
+        context.pop("region", None)
+        return context
+
     def region_url(self) -> str:
         return reverse("installation:region-detail", kwargs={"region": self.region.slug})
 
