@@ -208,7 +208,9 @@ def user_invite(
     municipal user), and an e-mail with a link to set their password. The user name is the
     e-mail address in lower case. An address already in use is refused at the e-mail field."""
     email = email.strip().lower()
-    if email and email_in_use(email):
+    if not email:
+        raise ValidationError({"email": _("Vul een e-mailadres in.")})
+    if email_in_use(email):
         raise ValidationError(
             {
                 "email": _(
@@ -228,8 +230,6 @@ def user_invite(
     )
     user.set_unusable_password()
     user.full_clean()
-    if not email:  # full_clean allows a blank e-mail address; an invitation needs one
-        raise ValidationError({"email": _("Vul een e-mailadres in.")})
     user.save()
     _apply(user=user, region=region, roles=roles, municipality=municipality)
     standing = RegionUser(

@@ -208,3 +208,11 @@ def test_the_invitation_goes_again_only_while_it_is_unused(region, admin):
     user.save()
     with pytest.raises(ValidationError):
         services.user_invitation_resend(user=user, region=region, sent_by=admin)
+
+
+@pytest.mark.parametrize(("email", "says"), [("", "Vul een e-mailadres in"), ("geen-adres", "")])
+def test_an_invitation_needs_a_valid_address(region, admin, email, says):
+    with pytest.raises(ValidationError) as exc:
+        invite(region, admin, email=email)
+    assert says in exc.value.message_dict["email"][0]
+    assert not mail.outbox
