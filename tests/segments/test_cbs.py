@@ -22,6 +22,8 @@ def test_known_codes_have_their_names():
         ("GM0518", "'s-Gravenhage"),
         ("GM1992", "Voorne aan Zee"),
         ("GM1980", "Dijk en Waard"),
+        ("GM0888", "Beek (L.)"),  # the CBS's own names, with the province where two share one
+        ("GM0373", "Bergen (NH.)"),
     ]:
         entry = cbs.lookup(code)
         assert entry is not None and entry.is_current and entry.name == name, code
