@@ -7,10 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Gebruikers en rollen")
 
     def ready(self):
-        from auditlog.registry import auditlog
-
-        from .models import MunicipalityMembership, RegionMembership, User
-
-        auditlog.register(User, exclude_fields=["password", "last_login"])
-        auditlog.register(RegionMembership)
-        auditlog.register(MunicipalityMembership)
+        from . import audit  # noqa: F401  (registers the models with the audit log)

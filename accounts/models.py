@@ -94,3 +94,54 @@ class MunicipalityMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} – {self.municipality}"
+
+
+class RegionUser(models.Model):
+    """A user's standing in one region beyond their roles: who invited them and when, and
+    whether the region deactivated them. A deactivated user has no roles left in the region
+    but stays on its user list, with the roles they had, so they can be reactivated."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="region_users", verbose_name=_("gebruiker")
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="region_users", verbose_name=_("regio")
+    )
+    invited_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgenodigd door"),
+    )
+    invited_at = models.DateTimeField(_("uitgenodigd op"), null=True, blank=True)
+    deactivated_at = models.DateTimeField(_("gedeactiveerd op"), null=True, blank=True)
+    deactivated_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gedeactiveerd door"),
+    )
+    #: the roles (and municipality) held when deactivated, offered again on reactivation
+    previous_roles = models.JSONField(_("eerdere rollen"), default=list, blank=True)
+    previous_municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eerdere gemeente"),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker van een regio")
+        verbose_name_plural = _("gebruikers van een regio")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "region"], name="region_user_unique"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.region})"

@@ -19,12 +19,14 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
+    path("installatie/", include("accounts.urls_installation")),
     path("regios/<slug:region>/aanbieders/", include("providers.urls")),
     path("regios/<slug:region>/inkoop/", include("procurement.urls")),
     path("regios/<slug:region>/contracten/", include("contracts.urls")),
     path("regios/<slug:region>/monitoring/", include("monitoring.urls")),
     path("regios/<slug:region>/rapportages/", include("reports.urls")),
     path("regios/<slug:region>/api-clients/", include("api.urls_admin")),
+    path("regios/<slug:region>/gebruikers/", include("accounts.urls")),
     path("regios/<slug:region>/", include("segments.urls")),
 ]
 

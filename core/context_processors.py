@@ -1,7 +1,7 @@
 from django.apps import apps
 from django.conf import settings
 
-from core.roles import Role
+from core.roles import USER_MANAGERS, Role
 from core.scoping import scope_for
 
 
@@ -31,6 +31,9 @@ def navigation(request):
         "nav_municipality_pk": _own_municipality(scope, current),
         # The region's API clients are managed by its administrator.
         "nav_api_clients": current is not None and scope.has_role(current.pk, {Role.ADMINISTRATOR}),
+        # ...and its users; the installation administrator (a superuser) makes new regions.
+        "nav_users": current is not None and scope.has_role(current.pk, USER_MANAGERS),
+        "nav_installation": user.is_superuser,
         "environment_label": "" if not settings.DEBUG else "ontwikkelomgeving",
     }
 

@@ -8,7 +8,8 @@ class Role(models.TextChoices):
     PROCUREMENT_OFFICER = "procurement_officer", _("Inkoper")
     CONTRACT_MANAGER = "contract_manager", _("Contractmanager")
     VIEWER = "viewer", _("Meelezer")
-    # Runs the region's set-up: the report schedule now, API clients later. Reads as a viewer.
+    # Runs the region's set-up: its users, the report schedule and the API clients. Reads as a
+    # viewer.
     ADMINISTRATOR = "administrator", _("Regiobeheerder")
 
 
@@ -22,3 +23,9 @@ ASSESSORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})
 # Reports: who may have one generated (or regenerated) on demand, and who edits the schedule.
 REPORT_REQUESTERS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.ADMINISTRATOR})
 REPORT_SCHEDULERS = frozenset({Role.ADMINISTRATOR})
+# Onboarding: the region administrator manages the region's users; municipalities are added by
+# CBS code by the landscape editors and the region administrator.
+USER_MANAGERS = frozenset({Role.ADMINISTRATOR})
+MUNICIPALITY_ADDERS = LANDSCAPE_EDITORS | frozenset({Role.ADMINISTRATOR})
+# The roles a region administrator gives (the staff roles of a region).
+STAFF_ROLES = (Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.VIEWER, Role.ADMINISTRATOR)

@@ -22,6 +22,20 @@ class MunicipalityForm(RegionBoundModelForm):
         fields = ["cbs_code", "name"]
 
 
+class MunicipalityCodesForm(forms.Form):
+    """One or many CBS municipality codes; the names come from the shipped CBS list."""
+
+    codes = forms.CharField(
+        label=_("CBS-gemeentecodes"),
+        widget=forms.Textarea(attrs={"rows": 6, "spellcheck": "false", "autocomplete": "off"}),
+        help_text=_(
+            "Eén code of meer, gescheiden door regels, komma's of spaties, bijvoorbeeld "
+            "GM0505, GM0482. De naam komt uit de gemeentelijst van het CBS die Jeugdinkoop "
+            "meelevert. Als één code niet kan, wordt niets toegevoegd."
+        ),
+    )
+
+
 class CareFormForm(RegionBoundModelForm):
     class Meta:
         model = CareForm

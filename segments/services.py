@@ -6,8 +6,12 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.ui.formatting import format_date
+
+from . import cbs
 from .codes import ParallelRule, ParticipationLevel
 from .models import (
     CareForm,
@@ -29,12 +33,113 @@ def _save(obj, **fields):
     return obj
 
 
+# ---------------------------------------------------------------- regions
+
+
+@transaction.atomic
+def region_create(
+    *, name: str, slug: str, contracting_authority: str, description: str = ""
+) -> Region:
+    """A new region (the installation administrator's). A code (slug) or name already in use
+    is an error at that field; nothing is saved."""
+    slug, name = slug.strip().lower(), name.strip()
+    taken = {}
+    if Region.objects.filter(slug__iexact=slug).exists():
+        taken["slug"] = _("Er is al een regio met de code %(code)s.") % {"code": slug}
+    if Region.objects.filter(name__iexact=name).exists():
+        taken["name"] = _("Er is al een regio met de naam %(name)s.") % {"name": name}
+    if taken:
+        raise ValidationError(taken)
+    return _save(
+        Region(),
+        name=name,
+        slug=slug,
+        contracting_authority=contracting_authority.strip(),
+        description=description.strip(),
+    )
+
+
+@transaction.atomic
+def region_update(
+    *, region: Region, name: str, contracting_authority: str, description: str = ""
+) -> Region:
+    """Name, contracting authority and description; the code stays (it is in every URL)."""
+    return _save(
+        region,
+        name=name.strip(),
+        contracting_authority=contracting_authority.strip(),
+        description=description.strip(),
+    )
+
+
 # ---------------------------------------------------------------- municipalities
 
 
 @transaction.atomic
 def municipality_create(*, region: Region, cbs_code: str, name: str) -> Municipality:
     return _save(Municipality(region=region), cbs_code=cbs_code, name=name)
+
+
+def _code_problem(code: str, entry, region: Region, seen: set[str], user) -> str | None:
+    """Why ``code`` cannot be added to ``region`` (``None``: it can)."""
+    if entry is None:
+        normalised = cbs.normalise(code)
+        if not cbs.is_well_formed(normalised):
+            return _(
+                "%(code)s is geen CBS-gemeentecode: een code is 'GM' gevolgd door vier cijfers, "
+                "bijvoorbeeld GM0505."
+            ) % {"code": code}
+        return _("%(code)s is geen gemeente in de CBS-lijst.") % {"code": normalised}
+    if entry.code in seen:
+        return _("%(code)s staat meer dan eens in de invoer.") % {"code": entry.code}
+    if not entry.is_current:
+        return _("%(entry)s is opgeheven per %(date)s, opgegaan in %(successors)s.") % {
+            "entry": entry,
+            "date": format_date(entry.dissolved_on),
+            "successors": ", ".join(str(s) for s in cbs.successors(entry)),
+        }
+    existing = Municipality.objects.filter(cbs_code=entry.code).select_related("region").first()
+    if existing is None:
+        return None
+    if existing.region_id == region.pk:
+        return _("%(entry)s hoort al bij deze regio.") % {"entry": entry}
+    visible = user is not None and Region.objects.visible_to(user).filter(pk=existing.region_id)
+    if visible and visible.exists():
+        return _("%(entry)s hoort bij de regio %(region)s.") % {
+            "entry": entry,
+            "region": existing.region.name,
+        }
+    return _("%(entry)s hoort bij een andere regio.") % {"entry": entry}
+
+
+@transaction.atomic
+def municipality_add_by_codes(
+    *, region: Region, codes: Iterable[str], user=None, field: str = "codes"
+) -> list[Municipality]:
+    """Add municipalities to ``region`` by CBS code, their names taken from the shipped CBS
+    list (``segments/cbs.py``). All or nothing: every code that cannot be added is named in one
+    ``ValidationError`` at ``field`` — not a municipality code, a historic code (with the date
+    and the municipality it went into), already in this region, in another region (named only
+    if ``user`` may see that region), or given twice — and then nothing is saved."""
+    codes = [c.strip() for c in codes if c and c.strip()]
+    if not codes:
+        raise ValidationError({field: _("Vul ten minste één CBS-gemeentecode in.")})
+    problems, entries, seen = [], [], set()
+    for code in codes:
+        entry = cbs.lookup(code)
+        problem = _code_problem(code, entry, region, seen, user)
+        if entry is not None:
+            seen.add(entry.code)
+        if problem:
+            problems.append(problem)
+        else:
+            entries.append(entry)
+    if problems:
+        raise ValidationError({field: problems})
+    return [
+        _save(Municipality(region=region), cbs_code=entry.code, name=entry.name)
+        for entry in entries
+    ]
 
 
 @transaction.atomic

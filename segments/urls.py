@@ -17,6 +17,7 @@ urlpatterns = [
         update=v.MunicipalityUpdateView,
         delete=v.MunicipalityDeleteView,
     ),
+    path("gemeenten/toevoegen/", v.MunicipalityAddView.as_view(), name="municipality-add"),
     path("segmenten/", v.SegmentTreeView.as_view(), name="segment-tree"),
     path("segmenten/nieuw/", v.SegmentCreateView.as_view(), name="segment-create"),
     path("segmenten/<int:pk>/", v.SegmentDetailView.as_view(), name="segment-detail"),

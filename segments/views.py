@@ -9,8 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from core.roles import ALL_REGION_ROLES
+from core.roles import ALL_REGION_ROLES, MUNICIPALITY_ADDERS
 from core.scoping import ScopedModel, scope_for
+from core.ui.forms import add_service_errors
 from core.ui.views import (
     ActionView,
     RegionMixin,
@@ -21,7 +22,7 @@ from core.ui.views import (
     ScopedUpdateView,
 )
 
-from . import filters, forms, overview, selectors, services, tables
+from . import cbs, filters, forms, overview, selectors, services, tables
 from .codes import ParticipationLevel
 from .models import (
     CareForm,
@@ -71,6 +72,13 @@ class MunicipalityListView(ScopedListView):
     def get_queryset(self):
         return selectors.municipality_list(user=self.request.user, region=self.region)
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if scope_for(self.request.user).has_role(self.region.pk, MUNICIPALITY_ADDERS):
+            url = reverse("segments:municipality-add", kwargs={"region": self.region.slug})
+            context["extra_actions"] = [(url, _("Toevoegen op CBS-code"))]
+        return context
+
 
 class MunicipalityDetailView(ScopedDetailView):
     model = Municipality
@@ -88,6 +96,46 @@ class MunicipalityCreateView(ScopedCreateView):
     model = Municipality
     create_service = services.municipality_create
     form_class = forms.MunicipalityForm
+
+
+class MunicipalityAddView(RegionMixin, generic.FormView):
+    """Add municipalities by CBS code, one or many at once, all or nothing. For the landscape
+    editors and the region administrator."""
+
+    model = Municipality
+    form_class = forms.MunicipalityCodesForm
+    template_name = "segments/municipality_add.html"
+
+    def user_can_edit(self) -> bool:
+        return scope_for(self.request.user).has_role(self.region.pk, MUNICIPALITY_ADDERS)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.user_can_edit():
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Gemeenten toevoegen op CBS-code")
+        context["list_size"] = len(cbs.current())
+        return context
+
+    def form_valid(self, form):
+        try:
+            added = services.municipality_add_by_codes(
+                region=self.region,
+                codes=cbs.parse_codes(form.cleaned_data["codes"]),
+                user=self.request.user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("Toegevoegd aan %(region)s: %(names)s.")
+            % {"region": self.region.name, "names": ", ".join(m.name for m in added)},
+        )
+        return redirect("segments:municipality-list", region=self.region.slug)
 
 
 class MunicipalityUpdateView(ScopedUpdateView):

@@ -70,6 +70,12 @@ EXPECT = {
     # API clients: the region administrator's (and a superuser's); everyone else of the region 403
     "api_clients": (403, 403, 403, 403, HIDDEN, OK, OK),
     "api_client_action": (403, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+    # onboarding: municipalities by CBS code (landscape editors and the region administrator),
+    # the region's users (its administrator's), the installation pages (superusers only)
+    "municipality_add": (OK, DENIED, DENIED, DENIED, HIDDEN, OK, OK),
+    "users": (403, 403, 403, 403, HIDDEN, OK, OK),
+    "user_action": (403, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+    "installation": (403, 403, 403, 403, 403, OK, 403),
 }
 ROLES = (
     "officer",
@@ -222,6 +228,25 @@ def api_client_pages(w):
     ]
 
 
+def onboarding_pages(w):
+    r = {"region": w.region.slug}
+    u = {**r, "pk": w.member.pk}
+    return [
+        ("segments:municipality-add", r, "municipality_add"),
+        ("users:user-list", r, "users"),
+        ("users:user-invite", r, "users"),
+        ("users:user-detail", u, "users"),
+        ("users:user-roles", u, "users"),
+        ("users:user-deactivate", u, "user_action"),
+        ("users:user-invitation-resend", u, "user_action"),
+        ("installation:region-list", {}, "installation"),
+        ("installation:region-create", {}, "installation"),
+        ("installation:region-detail", r, "installation"),
+        ("installation:region-update", r, "installation"),
+        ("installation:administrator-invite", r, "installation"),
+    ]
+
+
 def report_pages(w):
     r = {"region": w.region.slug}
     p = {**r, "pk": w.rep.provider_report.pk}
@@ -332,6 +357,7 @@ def world_a(world_a):
     world_a.api_client = build_api_client(world_a)
     world_a.api_key = world_a.api_client.keys.get()
     world_a.profile, world_a.intensity = build_profile(world_a)
+    world_a.member = build_member(world_a)
     return world_a
 
 
@@ -341,6 +367,14 @@ def build_profile(w):
     profile = services.support_profile_create(region=w.region, number=1, name="Opvoeden")
     intensity = services.intensity_create(region=w.region, code="licht", name="Licht")
     return profile, intensity
+
+
+def build_member(w):
+    """A user of region A whose page the user pages show (not one of the matrix's roles)."""
+    from core.roles import Role
+    from tests.accounts.factories import user_with_role
+
+    return user_with_role(w.region, Role.VIEWER, username="lid-van-a")
 
 
 def build_api_client(w):
@@ -368,6 +402,7 @@ def pages(w):
         *monitoring_pages(w),
         *report_pages(w),
         *api_client_pages(w),
+        *onboarding_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
@@ -584,6 +619,8 @@ def test_every_page_is_in_the_matrix():
         "monitoring",
         "reports",
         "apiclients",
+        "users",
+        "installation",
     ):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
