@@ -25,7 +25,7 @@ class RegionForm(forms.Form):
         label=_("Code"),
         max_length=40,
         help_text=_(
-            "Korte code in de adressen van de regio, bijvoorbeeld 'zhz' of 'holland-rijnland': "
+            "Korte code in de adressen van de regio, bijvoorbeeld 'holland-rijnland': "
             "kleine letters, cijfers en streepjes. Ligt vast na het aanmaken."
         ),
     )

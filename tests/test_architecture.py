@@ -221,7 +221,9 @@ def test_every_generic_edit_view_names_its_service():
 # --- no region in the code --------------------------------------------------------------------
 
 #: the demo regions' codes; a region's own rules are data, so no code names one
-DEMO_REGION_CODES = re.compile(r"""["'/](zhz|wbo|ams)["'/]|\bregion\.slug\s*==|\bslug\s*==\s*["']""")
+DEMO_REGION_CODES = re.compile(
+    r"""["'/](zhz|wbo|ams)["'/]|\bregion\.slug\s*==|\bslug\s*==\s*["']"""
+)
 
 
 def _code_files():
