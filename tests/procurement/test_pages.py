@@ -193,20 +193,23 @@ def test_municipal_user_reads_answers_without_the_asker(client, world_a, users):
 def test_conditional_admission_window_needs_a_recorded_decision(client, world_a, users):
     t = make_tender(world_a, ProcedureType.CONDITIONAL_ADMISSION, weights=None)
     services.tender_transition(tender=t, name="publish", user=users.officer)
+    wait = services.admission_condition_create(
+        tender=t, code="wait_times", text="Oplopende wachttijden"
+    )
     client.force_login(users.officer)
     today = f"{timezone.localdate():%Y-%m-%d}"
     response = client.post(
-        url("window-open", world_a, pk=t.pk), {"condition": "wait_times", "on": today}, follow=True
+        url("window-open", world_a, pk=t.pk), {"condition": wait.pk, "on": today}, follow=True
     )
     assert not t.windows.exists()
-    assert messages_of(response)
+    assert response.context["form"].errors["decision"]
     response = client.post(
         url("window-open", world_a, pk=t.pk),
-        {"condition": "wait_times", "decision": "Wachttijd GGZ 14 weken", "on": today},
+        {"condition": wait.pk, "decision": "Wachttijd GGZ 14 weken", "on": today},
         follow=True,
     )
     window = t.windows.get()
-    assert window.opened_by == users.officer and window.condition == "wait_times"
+    assert window.opened_by == users.officer and window.condition == wait
     assert "Wachttijd GGZ 14 weken" in response.content.decode()
 
 
