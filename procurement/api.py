@@ -69,7 +69,7 @@ class TenderSerializer(serializers.ModelSerializer):
         method_name="get_conditions",
         help_text="Toelatingsprocedure met voorwaarden: de vooraf afgesproken voorwaarden "
         "waaronder de toelating wordt geopend (die van de procedure en van haar "
-        "inkoopstrategie). Leeg bij andere procedures."
+        "inkoopstrategie). Leeg bij andere procedures.",
     )
 
     class Meta:

@@ -211,8 +211,21 @@ def admission_condition_create(
 def admission_condition_update(
     *, admission_condition: AdmissionCondition, code: str, text: str
 ) -> AdmissionCondition:
-    """Change a condition's code or text. A window that named it keeps naming it: its decision
-    record prints the condition as it reads now."""
+    """Change a condition's code or text while no window has named it. Once a decision to open
+    a window names it, it stays as it was decided on (its decision record prints it): a changed
+    condition is a new one."""
+    used = admission_condition.windows.count()
+    if used:
+        raise ValidationError(
+            ngettext(
+                "Deze voorwaarde wordt niet meer gewijzigd: %(n)s toelatingsvenster is ermee "
+                "geopend. Leg een nieuwe voorwaarde vast.",
+                "Deze voorwaarde wordt niet meer gewijzigd: %(n)s toelatingsvensters zijn ermee "
+                "geopend. Leg een nieuwe voorwaarde vast.",
+                used,
+            )
+            % {"n": used}
+        )
     code, text = (code or "").strip(), (text or "").strip()
     _condition_code_check(
         strategy=admission_condition.strategy,

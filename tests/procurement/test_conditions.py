@@ -151,6 +151,17 @@ def test_a_condition_named_by_a_window_is_not_deleted(world_a, users):
     assert err.messages == [
         "Deze voorwaarde wordt niet verwijderd: 2 toelatingsvensters zijn ermee geopend."
     ]
+    # Nor changed: the decisions named it as it read then.
+    err = refused(
+        services.admission_condition_update,
+        admission_condition=wait,
+        code="WACHT",
+        text="Iets anders",
+    )
+    assert err.messages == [
+        "Deze voorwaarde wordt niet meer gewijzigd: 2 toelatingsvensters zijn ermee geopend. "
+        "Leg een nieuwe voorwaarde vast."
+    ]
     services.admission_condition_delete(admission_condition=spare)
     assert not AdmissionCondition.objects.filter(pk=spare.pk).exists()
 
