@@ -315,8 +315,8 @@ def tender_delete(*, tender: Tender) -> None:
 
 
 def tender_create_from_strategy(*, strategy: Strategy, reference: str, title: str = "") -> Tender:
-    """A draft procedure that takes the strategy's procedure type, maximum and coverage rule,
-    with the strategy's segment as its first lot."""
+    """A draft procedure that takes the strategy's procedure type, maximum, coverage rule and
+    planned contract start, with the strategy's segment as its first lot."""
     tender_reference_check(region_id=strategy.region_id, reference=reference)
     with transaction.atomic():
         tender = Tender(
@@ -327,6 +327,7 @@ def tender_create_from_strategy(*, strategy: Strategy, reference: str, title: st
             procedure_type=strategy.procedure_type,
             preselection_count=strategy.max_providers,
             coverage_min_care_forms=strategy.coverage_min_care_forms,
+            contract_start=strategy.contract_start,
         )
         tender.full_clean()
         tender.save()

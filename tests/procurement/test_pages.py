@@ -1,6 +1,6 @@
 """The procurement pages: refused input shows the rule's own reason and changes nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -240,12 +240,14 @@ def test_framework_goes_to_consultation_then_adoption(client, world_a, users):
 def test_strategy_starts_a_draft_tender_with_its_rules(client, world_a, users):
     client.force_login(users.officer)
     s = world_a.proc.strategy
+    services.strategy_update(strategy=s, contract_start=date(2028, 1, 1))
     response = client.post(
         url("strategy-start-tender", world_a, pk=s.pk), {"reference": "SAS-2028"}
     )
     t = Tender.objects.get(reference="SAS-2028")
     assert response.url == url("tender-setup", world_a, pk=t.pk)
     assert t.procedure_type == "sas" and t.preselection_count == 20
+    assert t.contract_start == date(2028, 1, 1)  # the strategy's planned start
     assert t.lots.get().segment == s.segment
 
 
