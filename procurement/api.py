@@ -3,6 +3,7 @@
 Any client of the region reads the procedures once published (``Tender.scope_municipal_q`` /
 ``scope_provider_q``: never a draft); submissions, scores and the assessment are never served."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.filters import api_filterset, ordering
@@ -10,7 +11,7 @@ from core.api.views import ScopedReadViewSet
 
 from .codes import ProcedureType, TenderState
 from .filters import TenderFilterSet
-from .models import AwardCriterion, Lot, Tender
+from .models import AdmissionCondition, AwardCriterion, Lot, Tender
 
 
 class LotSerializer(serializers.ModelSerializer):
@@ -35,6 +36,22 @@ class CriterionSerializer(serializers.ModelSerializer):
         fields = ["naam", "omschrijving", "weging"]
 
 
+class ConditionSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(help_text="Korte code, uniek binnen de strategie of procedure.")
+    tekst = serializers.CharField(source="text", help_text="De voorwaarde voluit.")
+    herkomst = serializers.SerializerMethodField(
+        help_text="'strategie': afgesproken in de inkoopstrategie (geldt voor al haar "
+        "procedures); 'procedure': afgesproken voor deze procedure."
+    )
+
+    class Meta:
+        model = AdmissionCondition
+        fields = ["code", "tekst", "herkomst"]
+
+    def get_herkomst(self, obj) -> str:
+        return "strategie" if obj.strategy_id else "procedure"
+
+
 class TenderSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True)
     regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
@@ -48,6 +65,12 @@ class TenderSerializer(serializers.ModelSerializer):
     beoogdeStartContracten = serializers.DateField(source="contract_start", allow_null=True)
     percelen = LotSerializer(source="lots", many=True, read_only=True)
     gunningscriteria = CriterionSerializer(source="criteria", many=True, read_only=True)
+    voorwaardenVoorOpenen = serializers.SerializerMethodField(
+        method_name="get_conditions",
+        help_text="Toelatingsprocedure met voorwaarden: de vooraf afgesproken voorwaarden "
+        "waaronder de toelating wordt geopend (die van de procedure en van haar "
+        "inkoopstrategie). Leeg bij andere procedures.",
+    )
 
     class Meta:
         model = Tender
@@ -64,7 +87,16 @@ class TenderSerializer(serializers.ModelSerializer):
             "beoogdeStartContracten",
             "percelen",
             "gunningscriteria",
+            "voorwaardenVoorOpenen",
         ]
+
+    @extend_schema_field(ConditionSerializer(many=True))
+    def get_conditions(self, obj):
+        if obj.procedure_type != ProcedureType.CONDITIONAL_ADMISSION:
+            return []
+        inherited = list(obj.strategy.conditions.all()) if obj.strategy_id else []
+        rows = sorted([*obj.conditions.all(), *inherited], key=lambda c: (c.code, c.pk))
+        return ConditionSerializer(rows, many=True).data
 
 
 class TenderViewSet(ScopedReadViewSet):
@@ -80,7 +112,9 @@ class TenderViewSet(ScopedReadViewSet):
     )
 
     def base_queryset(self):
-        return Tender.objects.select_related("region").prefetch_related("lots", "criteria")
+        return Tender.objects.select_related("region", "strategy").prefetch_related(
+            "lots", "criteria", "conditions", "strategy__conditions"
+        )
 
     def get_queryset(self):
         # The public part for every client, also a regional system (which reads the region as a

@@ -112,14 +112,6 @@ class AdmissionMode(models.TextChoices):
     MOMENTS = "moments", _("Open op vaste momenten")
 
 
-class OpeningCondition(models.TextChoices):
-    """The pre-agreed conditions under which a conditional admission may be opened."""
-
-    TOO_FEW_PROVIDERS = "too_few", _("Te weinig aanbieders")
-    RISING_WAIT_TIMES = "wait_times", _("Oplopende wachttijden")
-    PROVIDER_CEASING = "ceasing", _("Een aanbieder stopt")
-
-
 class QuestionSource(models.TextChoices):
     PROVIDER = "provider", _("Gesteld door een aanbieder")
     OFFICER = "officer", _("Ingevoerd door de inkoper")

@@ -31,7 +31,6 @@ from .codes import (
     FrameworkStatus,
     FundingModel,
     MilestoneKind,
-    OpeningCondition,
     ProcedureType,
     RequirementKind,
 )
@@ -83,8 +82,9 @@ def _pass_all(sub, evidence: dict[int, str], failing: dict[int, str] | None = No
 
 
 def _strategy(region, framework, segment, spec) -> Strategy:
-    strategy = Strategy(
+    return services.strategy_create(
         region=region,
+        care_forms=segment.care_forms.all(),
         framework=framework,
         segment=segment,
         title=spec["title"],
@@ -98,11 +98,11 @@ def _strategy(region, framework, segment, spec) -> Strategy:
         tactical_goals=spec.get("tactical", ""),
         access_notes=spec.get("access", ""),
         supplier_management_notes=spec.get("suppliers", ""),
+        previous_procedure_type=spec.get("previous_procedure", ""),
+        previous_funding_models=spec.get("previous_funding", []),
+        contract_start=spec.get("start"),
+        change_reason=spec.get("reason", ""),
     )
-    strategy.full_clean()
-    strategy.save()
-    strategy.care_forms.set(segment.care_forms.all())
-    return strategy
 
 
 # ================================================================ Zuid-Holland Zuid
@@ -249,6 +249,61 @@ ZHZ_RESPONDED_ON = date(2020, 12, 17)  # the letter with the nota van reactie
 
 # Seed 000, one strategy per (sub-)segment: procedure, funding and development assignment.
 # Contract terms other than segment 1 (4-6 years) are not in the seed: 3 + 1 + 1 is assumed.
+#
+# Was → wordt. The slides set the choice as "Inkoopmethodiek: beheersen versus keuzevrijheid —
+# open house → SAS" and "Bekostigingsmodellen: inspanningsgericht (p*q) → taakgericht", and the
+# letter (seed 001) describes the market the current procurement left: some 145 regional, 30
+# national and 80 custom providers, "onoverzichtelijk", hence "grip op het aantal aanbieders".
+# The seeds do not name the previous procedure per segment; open house with PxQ is what those
+# passages describe for the whole, so the demo records it for each segment except 6, whose
+# previous contracting of the certified institutions the seeds do not describe (left unknown).
+# The new contracts start with "inkoop jeugdhulp 2022 e.v." on 1 January 2022.
+ZHZ_PREVIOUS = {"previous_procedure": P.OPEN_HOUSE, "previous_funding": [F.PXQ]}
+ZHZ_START = date(2022, 1, 1)
+ZHZ_REASONS = {
+    "1": "Grip op het aantal aanbieders en integrale verantwoordelijkheid: één (of twee) "
+    "samenwerkingsverbanden nemen eigenaarschap over de problematiek van een jeugdige, met "
+    "monitoring op het verlagen van de gemiddelde kosten per cliënt (afnemende lumpsum).",
+    "2": "Uithuisplaatsingen voorkomen en in één keer goed plaatsen vraagt een beperkt aantal "
+    "strategische partners (4 à 5) uit de bestaande aanbieders; taakgericht waar beschikbaarheid "
+    "nodig is.",
+    "3a": "Een beperkt aantal partijen selecteren via een SAS-procedure, in samenhang met 3b en "
+    "7/3c; PxQ met reële (dag)tarieven blijft.",
+    "3b": "Van individuele interventies naar groepsinterventies binnen de reguliere "
+    "kinderopvang: taakgerichte financiering van een beperkt aantal partijen.",
+    "4a": "Jeugdhulp lokaal wordt een algemene voorziening dichtbij het gezin, gefinancierd met "
+    "een begrotingssubsidie (taakgericht) in plaats van per product.",
+    "4b": "Grip op het aantal aanbieders (opdracht vanuit het inkoopkader): SAS-procedure; de "
+    "bekostiging blijft PxQ.",
+    "5": "Crisishulp blijft open voor elke aanbieder die aan de eisen voldoet, nu op vaste "
+    "toelatingsmomenten; hybride bekostiging: deels beschikbaarheid (crisisdienst), deels "
+    "gebruik.",
+    "6": "Strategische samenwerking van GI's, gemeenten en jeugdhulpaanbieders via een "
+    "SAS-procedure, met ruimte om een extra GI toe te laten via een toelatingsprocedure met "
+    "voorwaarden; start met een pilot in 1 à 2 gemeenten.",
+    "7": "Jeugdhulp zo dicht mogelijk bij en samen met het (passend) onderwijs, in samenhang met "
+    "3a en 3b: taakgerichte financiering.",
+}
+# The conditions under which the extra GI of segment 6 is admitted ("ruimte voor toelaten extra
+# GI", seed 000); the seed does not word them, these follow the demo procedure's description.
+ZHZ_GI_CONDITIONS = [
+    (
+        "AANBOD",
+        "Te weinig gecertificeerde instellingen: de gecontracteerde GI's kunnen niet in alle "
+        "gemeenten van de regio maatregelen uitvoeren met vaste contactpersonen per sociaal team.",
+    ),
+    (
+        "WACHTTIJD",
+        "Oplopende wachttijden: de wachttijd tussen de uitspraak van de kinderrechter en de start "
+        "van de uitvoering van een maatregel ligt twee kwartalen achter elkaar boven de "
+        "afgesproken norm, en de gecontracteerde GI's kunnen de instroom niet binnen de norm "
+        "opvangen.",
+    ),
+    (
+        "STOPT",
+        "Een gecontracteerde gecertificeerde instelling stopt, of zegt de overeenkomst op.",
+    ),
+]
 ZHZ_STRATEGIES = {
     "1": {
         "title": "Segment 1 Hoog specialistisch: bestuurlijk partnerschap",
@@ -717,7 +772,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
     )
     services.window_open(
         tender=tender,
-        condition=OpeningCondition.RISING_WAIT_TIMES,
+        condition=strategy.conditions.get(code="WACHTTIJD"),
         decision=CONDITIONAL_DECISION,
         on=date(2026, 3, 2),
         user=officer,
@@ -793,10 +848,23 @@ def _load_zhz(region) -> dict:
     framework, views = _zhz_framework(region)
     segments = {s.code: s for s in Segment.objects.filter(region=region)}
     strategies = {
-        code: _strategy(region, framework, segments[code], spec)
+        code: _strategy(
+            region,
+            framework,
+            segments[code],
+            {
+                **spec,
+                **(ZHZ_PREVIOUS if code != "6" else {}),
+                "start": ZHZ_START,
+                "reason": ZHZ_REASONS[code],
+            },
+        )
         for code, spec in ZHZ_STRATEGIES.items()
         if code in segments
     }
+    if "6" in strategies:
+        for code, text in ZHZ_GI_CONDITIONS:
+            services.admission_condition_create(strategy=strategies["6"], code=code, text=text)
     counts = {"inkoopkaders": 1, "zienswijzen": views, "strategieën": len(strategies)}
     tenders = admitted = refused = 0
     if "5" in strategies:
@@ -842,6 +910,18 @@ WBO_STRATEGY = {
     "options": [1, 1],
     "max_providers": 20,
     "coverage": 10,
+    # Seed 002, "Inkoop tot nu toe" and "Visie op bekostiging".
+    "previous_procedure": P.OPEN_HOUSE,
+    "previous_funding": [F.PXQ],
+    "start": date(2023, 1, 1),
+    "reason": (
+        "Het open house-model met meer dan 240 aanbieders heeft niet geleid tot het snel inzetten "
+        "van de juiste jeugdhulp: op- en afschalen gaat langzaam door schotten en bureaucratie, "
+        "veel organisaties en producten en een gedetailleerde manier van verwijzen. Een groot deel "
+        "van de contracten loopt af; de regio kiest voor strategisch partnerschap met maximaal 20 "
+        "partners. De PxQ-systematiek sluit onvoldoende aan bij flexibele hulp op maat en minder "
+        "administratieve lasten: de beweging is naar taakgerichte bekostiging per partner."
+    ),
     "development": (
         "De zes ontwikkelopgaven uit de Regiovisie:\n"
         "1. Zo thuis mogelijk\n"

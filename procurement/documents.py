@@ -1,5 +1,6 @@
 """The Dutch PDF documents of procurement: award letters, the nota van inlichtingen and the
-nota van reactie. Each function reads what it needs and returns the PDF as bytes; permission
+nota van reactie, the decision record of an admission window and the strategy overview for
+the board. Each function reads what it needs and returns the PDF as bytes; permission
 checks belong to the caller (the view).
 
 The PDFs are rendered by WeasyPrint from the templates in ``templates/procurement/pdf/``. No
@@ -22,7 +23,7 @@ from weasyprint.urls import URLFetcher
 from segments.models import Municipality
 
 from .codes import SCORED_TYPES, Outcome
-from .models import Framework, Question, Submission, Tender
+from .models import AdmissionWindow, Framework, Question, Submission, Tender
 
 LETTER_KINDS = ("provisional", "definitive")
 
@@ -220,3 +221,85 @@ def response_note_pdf(framework: Framework) -> bytes:
         "our_reference": f"{framework.region.slug}/kader-{framework.pk}",
     }
     return render_pdf("procurement/pdf/response_note.html", context)
+
+
+# ---------------------------------------------------------------- admission window decision
+
+
+def window_decision_pdf(window: AdmissionWindow) -> bytes:
+    """The decision record of one admission window: the procedure, the pre-agreed condition
+    that holds (its code and full text, and whether it was agreed in the strategy or for the
+    procedure), the decision with its reasons, who took it, and when the window opened and
+    closed."""
+    window = AdmissionWindow.objects.select_related(
+        "tender__region", "tender__strategy", "condition__strategy", "opened_by"
+    ).get(pk=window.pk)
+    tender, condition = window.tender, window.condition
+    with translation.override("nl"):
+        title = _("Besluit tot openen van een toelatingsvenster")
+        procedure_label = str(tender.get_procedure_type_display())
+        source = (
+            _("vooraf afgesproken in de inkoopstrategie ‘%(s)s’") % {"s": condition.strategy}
+            if condition.strategy_id
+            else _("vooraf afgesproken voor deze procedure")
+        )
+    opened_by = window.opened_by
+    context = {
+        "document_title": f"{title} – {tender.reference}",
+        "title": title,
+        "region": tender.region,
+        "tender": tender,
+        "procedure_label": procedure_label,
+        "window": window,
+        "condition": condition,
+        "condition_source": source,
+        "decided_by": (opened_by.get_full_name() or opened_by.username) if opened_by else "",
+        "our_reference": f"{tender.reference}/venster-{window.pk}",
+    }
+    return render_pdf("procurement/pdf/window_decision.html", context)
+
+
+# ---------------------------------------------------------------- strategy overview
+
+
+def strategy_overview_pdf(framework: Framework, rows) -> bytes:
+    """The strategies under ``framework`` side by side for the board (A4 landscape): per
+    regionally bought (sub-)segment, in the order of the segment tree, was → wordt for the
+    procedure and the funding, planned start, term and maximum number of providers. ``rows``
+    come from ``selectors.strategy_overview`` (in the caller's scope)."""
+    framework = Framework.objects.select_related("region").get(pk=framework.pk)
+    with translation.override("nl"):
+        title = _("Overzicht inkoopstrategieën")
+        lines = [_strategy_line(row) for row in rows]
+    context = {
+        "document_title": f"{title} – {framework.title}",
+        "title": title,
+        "region": framework.region,
+        "framework": framework,
+        "rows": lines,
+        "with_strategy": sum(1 for row in rows if row.strategy is not None),
+        "document_date": timezone.localdate(),
+        "our_reference": f"{framework.region.slug}/kader-{framework.pk}/strategieen",
+    }
+    return render_pdf("procurement/pdf/strategy_overview.html", context)
+
+
+def _strategy_line(row) -> dict:
+    """One row of the overview as printed (labels in the active language)."""
+    s = row.strategy
+    line = {"segment": row.segment, "depth": row.depth, "strategy": s}
+    if s is None:
+        return line
+    line.update(
+        {
+            "previous_procedure": (
+                str(s.get_previous_procedure_type_display()) if s.previous_procedure_type else ""
+            ),
+            "procedure": str(s.get_procedure_type_display()),
+            "previous_funding": ", ".join(s.previous_funding_model_labels()),
+            "funding": ", ".join(s.funding_model_labels()),
+            "procedure_changes": s.procedure_changes,
+            "funding_changes": s.funding_changes,
+        }
+    )
+    return line

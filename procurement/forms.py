@@ -13,9 +13,10 @@ from core.ui.forms import RegionBoundModelForm
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Segment
 
-from . import services
-from .codes import FundingModel, OpeningCondition, Outcome, TenderState
+from . import selectors, services
+from .codes import FundingModel, Outcome, TenderState
 from .models import (
+    AdmissionCondition,
     AwardCriterion,
     Framework,
     Lot,
@@ -90,6 +91,13 @@ class StrategyForm(RegionBoundModelForm):
     extension_options = IntListField(
         label=_("Verlengingsopties (jaren)"), help_text=_("Bijv. 1 + 1; leeg: geen opties.")
     )
+    previous_funding_models = forms.MultipleChoiceField(
+        label=_("Vorige bekostiging"),
+        choices=FundingModel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("De bekostigingsvormen tot nu toe. Leeg: niet bekend."),
+    )
 
     class Meta:
         model = Strategy
@@ -97,8 +105,12 @@ class StrategyForm(RegionBoundModelForm):
             "title",
             "framework",
             "segment",
+            "previous_procedure_type",
             "procedure_type",
+            "previous_funding_models",
             "funding_models",
+            "change_reason",
+            "contract_start",
             "access_notes",
             "supplier_management_notes",
             "contract_term_years",
@@ -109,7 +121,10 @@ class StrategyForm(RegionBoundModelForm):
             "development_assignments",
             "tactical_goals",
         ]
-        widgets = {"care_forms": forms.CheckboxSelectMultiple}
+        widgets = {
+            "care_forms": forms.CheckboxSelectMultiple,
+            "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
 
     def clean(self):
         data = super().clean()
@@ -416,14 +431,40 @@ class WithdrawForm(forms.Form):
     )
 
 
+class ConditionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} – {obj.text}"
+
+
 class WindowOpenForm(forms.Form):
-    condition = forms.ChoiceField(
-        label=_("Voorwaarde die zich voordoet"), choices=OpeningCondition.choices
+    """The decision to open a window: the condition is one of those defined for the procedure
+    (its own and its strategy's); any other is an invalid choice at the field."""
+
+    condition = ConditionChoiceField(
+        label=_("Voorwaarde die zich voordoet"),
+        queryset=AdmissionCondition.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
     )
     decision = forms.CharField(
         label=_("Besluit en onderbouwing"), widget=forms.Textarea(attrs={"rows": 3})
     )
     on = forms.DateField(label=_("Open vanaf"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, tender, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].queryset = selectors.admission_conditions_for(tender)
+
+
+class AdmissionConditionForm(forms.ModelForm):
+    class Meta:
+        model = AdmissionCondition
+        fields = ["code", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owner = owner
 
 
 class WindowCloseForm(forms.Form):

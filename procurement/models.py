@@ -25,7 +25,6 @@ from .codes import (
     FrameworkStatus,
     FundingModel,
     MilestoneKind,
-    OpeningCondition,
     Outcome,
     ProcedureType,
     QuestionSource,
@@ -211,6 +210,26 @@ class Strategy(ProcurementModel):
     )
     development_assignments = models.TextField(_("ontwikkelopdrachten"), blank=True)
     tactical_goals = models.TextField(_("tactische doelen"), blank=True)
+    # "Was → wordt": what this strategy replaces, as every regional strategy document shows it.
+    previous_procedure_type = models.CharField(
+        _("vorige procedure"),
+        max_length=12,
+        choices=ProcedureType.choices,
+        blank=True,
+        help_text=_("Hoe dit (deel)segment tot nu toe werd ingekocht. Leeg: niet bekend."),
+    )
+    previous_funding_models = models.JSONField(
+        _("vorige bekostiging"),
+        default=list,
+        blank=True,
+        help_text=_("De bekostigingsvormen tot nu toe. Leeg: niet bekend."),
+    )
+    contract_start = models.DateField(_("geplande start contracten"), null=True, blank=True)
+    change_reason = models.TextField(
+        _("reden van de wijziging"),
+        blank=True,
+        help_text=_("Waarom de procedure of de bekostiging verandert (of blijft)."),
+    )
 
     class Meta:
         ordering = ["segment__code", "title"]
@@ -222,6 +241,11 @@ class Strategy(ProcurementModel):
             ),
             models.CheckConstraint(
                 condition=Q(procedure_type__in=ProcedureType.values), name="strategy_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(previous_procedure_type="")
+                | Q(previous_procedure_type__in=ProcedureType.values),
+                name="strategy_previous_type_valid",
             ),
         ]
 
@@ -240,6 +264,26 @@ class Strategy(ProcurementModel):
     def funding_model_labels(self) -> list[str]:
         return [str(FundingModel(v).label) for v in self.funding_models if v in FundingModel.values]
 
+    def previous_funding_model_labels(self) -> list[str]:
+        return [
+            str(FundingModel(v).label)
+            for v in self.previous_funding_models or []
+            if v in FundingModel.values
+        ]
+
+    @property
+    def procedure_changes(self) -> bool | None:
+        """Whether the procedure changes; ``None`` while the previous one is not recorded."""
+        if not self.previous_procedure_type:
+            return None
+        return self.previous_procedure_type != self.procedure_type
+
+    @property
+    def funding_changes(self) -> bool | None:
+        if not self.previous_funding_models:
+            return None
+        return set(self.previous_funding_models) != set(self.funding_models)
+
     @property
     def term_label(self) -> str:
         return " + ".join(str(n) for n in [self.contract_term_years, *self.extension_options])
@@ -257,6 +301,13 @@ class Strategy(ProcurementModel):
         elif bad:
             errors["funding_models"] = _("Onbekende bekostigingsvorm: %(v)s.") % {
                 "v": ", ".join(bad)
+            }
+        previous = self.previous_funding_models or []
+        if not isinstance(previous, list):
+            errors["previous_funding_models"] = _("Noem de vorige bekostiging als lijst.")
+        elif bad := [v for v in previous if v not in FundingModel.values]:
+            errors["previous_funding_models"] = _("Onbekende bekostigingsvorm: %(v)s.") % {
+                "v": ", ".join(str(v) for v in bad)
             }
         options = self.extension_options or []
         if not isinstance(options, list) or any(
@@ -583,14 +634,94 @@ class AwardCriterion(TenderChild):
         return f"{self.name} ({Decimal(self.weight).normalize():f}%)"
 
 
+class AdmissionCondition(ProcurementModel):
+    """A condition, agreed up front, under which a conditional admission may be opened: defined
+    on a strategy (and so for each of its procedures) or on one procedure."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("regio")
+    )
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conditions",
+        verbose_name=_("inkoopstrategie"),
+    )
+    tender = models.ForeignKey(
+        Tender,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conditions",
+        verbose_name=_("procedure"),
+    )
+    code = models.CharField(
+        _("code"), max_length=20, help_text=_("Kort en uniek binnen de strategie of procedure.")
+    )
+    text = models.TextField(_("voorwaarde"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("voorwaarde voor openen")
+        verbose_name_plural = _("voorwaarden voor openen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(strategy__isnull=False, tender__isnull=True)
+                | Q(strategy__isnull=True, tender__isnull=False),
+                name="condition_one_owner",
+            ),
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                condition=Q(strategy__isnull=False),
+                name="condition_code_unique_in_strategy",
+            ),
+            models.UniqueConstraint(
+                fields=["tender", "code"],
+                condition=Q(tender__isnull=False),
+                name="condition_code_unique_in_tender",
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="condition_has_code"),
+            models.CheckConstraint(condition=~Q(text=""), name="condition_has_text"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} – {self.text}"
+
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        # Public like the strategy; a procedure's own conditions once it is published.
+        return _region_q(scope) & ~Q(tender__state=TenderState.DRAFT)
+
+    @property
+    def owner(self):
+        return self.strategy if self.strategy_id else self.tender
+
+    def get_absolute_url(self):
+        owner = self.owner
+        name = "strategy-conditions" if self.strategy_id else "tender-conditions"
+        key = "strategy" if self.strategy_id else "tender"
+        return reverse(f"procurement:{name}", kwargs={"region": owner.region.slug, key: owner.pk})
+
+    def clean(self):
+        super().clean()
+        owner = self.strategy if self.strategy_id else (self.tender if self.tender_id else None)
+        if owner is not None and self.region_id and owner.region_id != self.region_id:
+            raise ValidationError(_("Deze voorwaarde hoort bij een andere regio."))
+
+
 class AdmissionWindow(TenderChild):
     """A recorded decision to open a conditional admission, naming the condition that holds."""
 
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="windows", verbose_name=_("aanbesteding")
     )
-    condition = models.CharField(
-        _("voorwaarde die zich voordoet"), max_length=12, choices=OpeningCondition.choices
+    condition = models.ForeignKey(
+        AdmissionCondition,
+        on_delete=models.PROTECT,
+        related_name="windows",
+        verbose_name=_("voorwaarde die zich voordoet"),
     )
     decision = models.TextField(_("besluit en onderbouwing"))
     opened_on = models.DateField(_("open vanaf"))
@@ -616,13 +747,13 @@ class AdmissionWindow(TenderChild):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
                 name="window_closes_after_opening",
             ),
-            models.CheckConstraint(
-                condition=Q(condition__in=OpeningCondition.values), name="window_condition_valid"
-            ),
         ]
 
     def __str__(self):
         return _("Venster vanaf %(date)s") % {"date": f"{self.opened_on:%d-%m-%Y}"}
+
+    def get_absolute_url(self):
+        return self.tender.get_absolute_url() + "#windows-title"
 
 
 class Question(TenderChild):

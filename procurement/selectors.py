@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -11,17 +12,30 @@ from django.utils import timezone
 
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Participation, Segment
+from segments.selectors import segment_tree
 
 from . import scoring, workflow
 from .codes import MilestoneKind, Outcome, ProcedureType, TenderState
 from .models import (
+    AdmissionCondition,
     AwardCriterion,
     ConsensusScore,
     EligibilityCheck,
+    Framework,
     Milestone,
+    Strategy,
     Submission,
     Tender,
 )
+
+
+def admission_conditions_for(tender: Tender):
+    """The conditions an officer may name when opening a window of ``tender``: its own and
+    those of its strategy."""
+    own = Q(tender=tender)
+    if tender.strategy_id:
+        own |= Q(strategy=tender.strategy_id)
+    return AdmissionCondition.objects.filter(own).order_by("code", "pk")
 
 
 def tender_list(*, user, region):
@@ -211,3 +225,33 @@ def procurement_summary(*, user, region) -> dict:
             for value, label in ProcedureType.choices
         },
     }
+
+
+@dataclass
+class StrategyRow:
+    """One (sub-)segment of the strategy overview with its strategy in the framework, if any."""
+
+    segment: Segment
+    depth: int
+    strategy: Strategy | None
+
+
+def strategy_overview(*, user, framework: Framework) -> list[StrategyRow]:
+    """Every regionally bought (sub-)segment of the framework's region, in the order of the
+    segment tree, with its strategy under ``framework`` (``None``: no strategy yet)."""
+    strategies = {
+        s.segment_id: s
+        for s in Strategy.objects.visible_to(user)
+        .filter(framework=framework)
+        .select_related("segment")
+    }
+    rows: list[StrategyRow] = []
+
+    def walk(nodes):
+        for node in nodes:
+            if node.segment.bought_regionally:
+                rows.append(StrategyRow(node.segment, node.depth, strategies.get(node.segment.pk)))
+            walk(node.children)
+
+    walk(segment_tree(user=user, region=framework.region))
+    return rows

@@ -9,9 +9,10 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.roles import ASSESSORS
 from core.scoping import scope_for
@@ -29,6 +30,7 @@ from .codes import (
     TenderState,
 )
 from .models import (
+    AdmissionCondition,
     AdmissionWindow,
     AwardCriterion,
     ConsensusScore,
@@ -153,6 +155,105 @@ def strategy_delete(*, strategy: Strategy) -> None:
     strategy.delete()
 
 
+# ---------------------------------------------------------------- admission conditions
+
+
+def _condition_code_check(*, strategy, tender, code: str, exclude_pk: int | None) -> None:
+    """A code names one condition among those a procedure can choose from: unique within its
+    owner, and a procedure's own code does not repeat one of its strategy's (nor the other way
+    round)."""
+    if strategy is not None:
+        clash = AdmissionCondition.objects.filter(
+            Q(strategy=strategy) | Q(tender__strategy=strategy), code__iexact=code
+        )
+    else:
+        clash = AdmissionCondition.objects.filter(
+            Q(tender=tender) | Q(strategy__isnull=False, strategy=tender.strategy_id),
+            code__iexact=code,
+        )
+    if exclude_pk is not None:
+        clash = clash.exclude(pk=exclude_pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "code": _(
+                    "De code '%(code)s' is al in gebruik voor een voorwaarde van deze strategie "
+                    "of procedure."
+                )
+                % {"code": code}
+            }
+        )
+
+
+@transaction.atomic
+def admission_condition_create(
+    *,
+    strategy: Strategy | None = None,
+    tender: Tender | None = None,
+    code: str,
+    text: str,
+) -> AdmissionCondition:
+    """A condition under which a conditional admission may be opened, defined on ``strategy``
+    (then every procedure of the strategy may name it) or on one procedure (``tender``)."""
+    if (strategy is None) == (tender is None):
+        raise ValueError("A condition belongs to a strategy or to a procedure, not both.")
+    owner = strategy or tender
+    code, text = (code or "").strip(), (text or "").strip()
+    _condition_code_check(strategy=strategy, tender=tender, code=code, exclude_pk=None)
+    return _model_save(
+        AdmissionCondition(region_id=owner.region_id, strategy=strategy, tender=tender),
+        code=code,
+        text=text,
+    )
+
+
+@transaction.atomic
+def admission_condition_update(
+    *, admission_condition: AdmissionCondition, code: str, text: str
+) -> AdmissionCondition:
+    """Change a condition's code or text while no window has named it. Once a decision to open
+    a window names it, it stays as it was decided on (its decision record prints it): a changed
+    condition is a new one."""
+    used = admission_condition.windows.count()
+    if used:
+        raise ValidationError(
+            ngettext(
+                "Deze voorwaarde wordt niet meer gewijzigd: %(n)s toelatingsvenster is ermee "
+                "geopend. Leg een nieuwe voorwaarde vast.",
+                "Deze voorwaarde wordt niet meer gewijzigd: %(n)s toelatingsvensters zijn ermee "
+                "geopend. Leg een nieuwe voorwaarde vast.",
+                used,
+            )
+            % {"n": used}
+        )
+    code, text = (code or "").strip(), (text or "").strip()
+    _condition_code_check(
+        strategy=admission_condition.strategy,
+        tender=admission_condition.tender,
+        code=code,
+        exclude_pk=admission_condition.pk,
+    )
+    return _model_save(admission_condition, code=code, text=text)
+
+
+@transaction.atomic
+def admission_condition_delete(*, admission_condition: AdmissionCondition) -> None:
+    """Remove a condition no window has named; one that a window names is refused with the
+    number of windows."""
+    used = admission_condition.windows.count()
+    if used:
+        raise ValidationError(
+            ngettext(
+                "Deze voorwaarde wordt niet verwijderd: %(n)s toelatingsvenster is ermee geopend.",
+                "Deze voorwaarde wordt niet verwijderd: %(n)s toelatingsvensters zijn ermee "
+                "geopend.",
+                used,
+            )
+            % {"n": used}
+        )
+    admission_condition.delete()
+
+
 # ---------------------------------------------------------------- tenders
 
 
@@ -214,8 +315,8 @@ def tender_delete(*, tender: Tender) -> None:
 
 
 def tender_create_from_strategy(*, strategy: Strategy, reference: str, title: str = "") -> Tender:
-    """A draft procedure that takes the strategy's procedure type, maximum and coverage rule,
-    with the strategy's segment as its first lot."""
+    """A draft procedure that takes the strategy's procedure type, maximum, coverage rule and
+    planned contract start, with the strategy's segment as its first lot."""
     tender_reference_check(region_id=strategy.region_id, reference=reference)
     with transaction.atomic():
         tender = Tender(
@@ -226,6 +327,7 @@ def tender_create_from_strategy(*, strategy: Strategy, reference: str, title: st
             procedure_type=strategy.procedure_type,
             preselection_count=strategy.max_providers,
             coverage_min_care_forms=strategy.coverage_min_care_forms,
+            contract_start=strategy.contract_start,
         )
         tender.full_clean()
         tender.save()
@@ -903,16 +1005,41 @@ def submission_decide_admission(
     return submission
 
 
-def window_open(*, tender: Tender, condition: str, decision: str, on: date, user=None):
-    """Open a conditional admission by a recorded decision naming the condition that holds."""
-    from .codes import OpeningCondition
-
+def window_open(
+    *,
+    tender: Tender,
+    condition: AdmissionCondition | None,
+    decision: str,
+    on: date,
+    user=None,
+):
+    """Open a conditional admission by a recorded decision naming the condition that holds: one
+    of the conditions defined for this procedure (its own or its strategy's)."""
     if tender.procedure_type != ProcedureType.CONDITIONAL_ADMISSION:
         raise ValidationError(_("Alleen een toelatingsprocedure met voorwaarden kent vensters."))
     if tender.state != S.ADMISSION:
         raise ValidationError(_("De procedure loopt niet."))
-    if condition not in OpeningCondition.values:
+    allowed = selectors.admission_conditions_for(tender)
+    if not allowed.exists():
+        raise ValidationError(
+            {
+                "condition": _(
+                    "Voor deze procedure zijn nog geen voorwaarden voor openen vastgelegd. Leg ze "
+                    "eerst vast bij de procedure of bij haar inkoopstrategie."
+                )
+            }
+        )
+    if condition is None:
         raise ValidationError({"condition": _("Noem een van de vooraf afgesproken voorwaarden.")})
+    if not allowed.filter(pk=condition.pk).exists():
+        raise ValidationError(
+            {
+                "condition": _(
+                    "Deze voorwaarde is niet afgesproken voor deze procedure; kies een voorwaarde "
+                    "van de procedure of van haar inkoopstrategie."
+                )
+            }
+        )
     if not decision.strip():
         raise ValidationError({"decision": _("Leg het besluit en de onderbouwing vast.")})
     with transaction.atomic():

@@ -4,10 +4,34 @@ from core.ui.views import crud_paths
 
 from . import views as v
 from . import views_tender as t
+from .models import Strategy, Tender
 
 app_name = "procurement"
 
 T = "aanbestedingen/<int:tender>/"
+
+
+def condition_paths(prefix: str, owner: str, owner_model) -> list:
+    """The pages of the admission conditions of one strategy or one procedure."""
+    base = f"{prefix}/<int:{owner}>/voorwaarden/"
+    kw = {"owner_model": owner_model, "owner_kwarg": owner}
+    return [
+        path(base, v.ConditionListView.as_view(**kw), name=f"{owner}-conditions"),
+        path(
+            base + "nieuw/", v.ConditionCreateView.as_view(**kw), name=f"{owner}-condition-create"
+        ),
+        path(
+            base + "<int:pk>/wijzigen/",
+            v.ConditionUpdateView.as_view(**kw),
+            name=f"{owner}-condition-update",
+        ),
+        path(
+            base + "<int:pk>/verwijderen/",
+            v.ConditionDeleteView.as_view(**kw),
+            name=f"{owner}-condition-delete",
+        ),
+    ]
+
 
 urlpatterns = [
     *crud_paths(
@@ -22,6 +46,16 @@ urlpatterns = [
     path("kaders/<int:pk>/status/", v.FrameworkAdvanceView.as_view(), name="framework-advance"),
     path(
         "kaders/<int:pk>/nota-van-reactie.pdf", v.FrameworkPdfView.as_view(), name="framework-pdf"
+    ),
+    path(
+        "kaders/<int:pk>/strategieoverzicht/",
+        v.FrameworkStrategiesView.as_view(),
+        name="framework-strategies",
+    ),
+    path(
+        "kaders/<int:pk>/strategieoverzicht.pdf",
+        v.FrameworkStrategiesPdfView.as_view(),
+        name="framework-strategies-pdf",
     ),
     path(
         "kaders/<int:framework>/zienswijzen/nieuw/",
@@ -47,6 +81,7 @@ urlpatterns = [
         v.StrategyStartTenderView.as_view(),
         name="strategy-start-tender",
     ),
+    *condition_paths("strategieen", "strategy", Strategy),
     *crud_paths(
         "aanbestedingen",
         "tender",
@@ -67,6 +102,12 @@ urlpatterns = [
         "aanbestedingen/<int:pk>/venster/sluiten/",
         v.WindowCloseView.as_view(),
         name="window-close",
+    ),
+    *condition_paths("aanbestedingen", "tender", Tender),
+    path(
+        T + "vensters/<int:pk>/besluit.pdf",
+        v.WindowDecisionPdfView.as_view(),
+        name="window-decision-pdf",
     ),
     path(T + "documenten/nieuw/", t.DocumentCreateView.as_view(), name="document-create"),
     path(T + "documenten/<int:pk>/", t.DocumentDownloadView.as_view(), name="document-download"),

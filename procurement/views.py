@@ -3,11 +3,13 @@ goes through ``services``; a refused change is shown with the service's own reas
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
@@ -15,6 +17,8 @@ from core.scoping import scope_for
 from core.ui.forms import error_messages as _errors
 from core.ui.views import (
     ActionView,
+    ConfirmedDeleteMixin,
+    FormActionView,
     RegionMixin,
     ScopedCreateView,
     ScopedDeleteView,
@@ -25,8 +29,16 @@ from core.ui.views import (
 )
 
 from . import documents, filters, forms, selectors, services, tables
-from .codes import ADMISSION_TYPES, SCORED_TYPES, FrameworkStatus, Outcome, TenderState
+from .codes import (
+    ADMISSION_TYPES,
+    SCORED_TYPES,
+    FrameworkStatus,
+    Outcome,
+    ProcedureType,
+    TenderState,
+)
 from .models import (
+    AdmissionCondition,
     Framework,
     MunicipalView,
     Strategy,
@@ -108,6 +120,30 @@ class FrameworkPdfView(ScopedDetailView):
         )
 
 
+class FrameworkStrategiesView(ScopedDetailView):
+    """Every regionally bought (sub-)segment with its strategy under this framework: was →
+    wordt for procedure and funding, planned start, term and maximum number of providers."""
+
+    model = Framework
+    template_name = "procurement/strategy_overview.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = selectors.strategy_overview(user=self.request.user, framework=self.object)
+        return context
+
+
+class FrameworkStrategiesPdfView(ScopedDetailView):
+    model = Framework
+
+    def render_to_response(self, context, **kwargs):
+        rows = selectors.strategy_overview(user=self.request.user, framework=self.object)
+        return pdf_response(
+            documents.strategy_overview_pdf(self.object, rows),
+            f"strategieoverzicht-{self.object.pk}.pdf",
+        )
+
+
 class FrameworkChildMixin(WriteMixin, RegionMixin):
     model = Framework
 
@@ -184,6 +220,7 @@ class StrategyDetailView(ScopedDetailView):
             strategy=self.object
         )
         context["start_form"] = forms.StartTenderForm()
+        context["conditions"] = self.object.conditions.all()
         return context
 
 
@@ -223,6 +260,130 @@ class StrategyStartTenderView(ActionView):
         return reverse(
             "procurement:tender-setup", kwargs={"region": self.region.slug, "pk": tender.pk}
         )
+
+
+# ---------------------------------------------------------------- admission conditions
+
+
+class ConditionOwnerMixin(RegionMixin):
+    """The conditions of one strategy or one procedure (``owner_model``, from the URL's
+    ``owner_kwarg``), reached through the owner's scope: outside it a 404."""
+
+    model = AdmissionCondition
+    owner_model = Strategy
+    owner_kwarg = "strategy"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        owners = self.owner_model.objects.restrict(request.user, "view").filter(region=self.region)
+        self.owner = get_object_or_404(owners, pk=kwargs[self.owner_kwarg])
+
+    def conditions_url(self) -> str:
+        return reverse(
+            f"procurement:{self.owner_kwarg}-conditions",
+            kwargs={"region": self.region.slug, self.owner_kwarg: self.owner.pk},
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["owner"] = self.owner
+        context["owner_kind"] = self.owner_kwarg
+        context["can_edit"] = self.owner.can_change(self.request.user)
+        context["cancel_url"] = self.conditions_url()
+        return context
+
+
+class ConditionEditMixin(ConditionOwnerMixin):
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.owner.can_change(request.user):
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            AdmissionCondition, **{self.owner_kwarg: self.owner}, pk=self.kwargs["pk"]
+        )
+
+    def get_success_url(self):
+        return self.conditions_url()
+
+
+class ConditionListView(ConditionOwnerMixin, generic.TemplateView):
+    template_name = "procurement/condition_list.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        owner = self.owner
+        context["conditions"] = owner.conditions.annotate(window_count=Count("windows"))
+        if self.owner_kwarg == "tender":
+            context["tender"] = owner
+            context["inherited"] = (
+                owner.strategy.conditions.annotate(window_count=Count("windows"))
+                if owner.strategy_id
+                else []
+            )
+        else:
+            context["tenders"] = Tender.objects.visible_to(self.request.user).filter(
+                strategy=owner, procedure_type=ProcedureType.CONDITIONAL_ADMISSION
+            )
+        return context
+
+
+class ConditionCreateView(WriteMixin, ConditionEditMixin, generic.CreateView):
+    form_class = forms.AdmissionConditionForm
+    template_name = "generic/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "owner": self.owner}
+
+    def write(self, form):
+        return services.admission_condition_create(
+            **{self.owner_kwarg: self.owner}, **form.cleaned_data
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Voorwaarde voor openen vastleggen: %(owner)s") % {"owner": self.owner}
+        return context
+
+
+class ConditionUpdateView(WriteMixin, ConditionEditMixin, generic.UpdateView):
+    form_class = forms.AdmissionConditionForm
+    template_name = "generic/form.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "owner": self.owner}
+
+    def write(self, form):
+        return services.admission_condition_update(
+            admission_condition=self.object, **form.cleaned_data
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Wijzigen: %(object)s") % {"object": self.object.code}
+        return context
+
+
+class ConditionDeleteView(ConfirmedDeleteMixin, ConditionEditMixin, generic.DeleteView):
+    template_name = "procurement/condition_confirm_delete.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["window_count"] = self.object.windows.count()
+        return context
+
+    def form_valid(self, form):
+        try:
+            services.admission_condition_delete(admission_condition=self.object)
+        except ValidationError as exc:
+            for reason in _errors(exc):
+                messages.error(self.request, reason)
+            return HttpResponseRedirect(self.conditions_url())
+        messages.success(
+            self.request, _("Voorwaarde %(code)s is verwijderd.") % {"code": self.object.code}
+        )
+        return HttpResponseRedirect(self.conditions_url())
 
 
 # ---------------------------------------------------------------- tenders
@@ -270,8 +431,11 @@ class TenderDetailView(ScopedDetailView):
                 "excluded": subs.filter(outcome=Outcome.EXCLUDED).count(),
             }
             context["events"] = tender.events.select_related("actor")
-        context["windows"] = tender.windows.all()
-        context["window_open_form"] = forms.WindowOpenForm(initial={"on": timezone.localdate()})
+        context["windows"] = tender.windows.select_related("condition")
+        context["window_open_form"] = forms.WindowOpenForm(
+            tender=tender, initial={"on": timezone.localdate()}
+        )
+        context["has_conditions"] = selectors.admission_conditions_for(tender).exists()
         context["window_close_form"] = forms.WindowCloseForm(initial={"on": timezone.localdate()})
         context["open_window"] = tender.windows.filter(closed_on__isnull=True).first()
         context["accepting"] = services.tender_submission_refusal(tender=tender, at=timezone.now())
@@ -387,22 +551,54 @@ class TenderTransitionView(ActionView):
         }
 
 
-class WindowOpenView(ActionView):
-    model = Tender
+class WindowOpenView(FormActionView):
+    """The decision to open a window of a conditional admission; a condition not defined for
+    this procedure, or none defined at all, is refused at the condition field."""
 
-    def act(self, request):
-        form = forms.WindowOpenForm(request.POST)
-        if not form.is_valid():
-            raise ValidationError(_errors(ValidationError(form.errors)))
+    model = Tender
+    form_class = forms.WindowOpenForm
+    template_name = "procurement/window_open.html"
+    title = gettext_lazy("Toelatingsvenster openen")
+    section = "windows-title"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "tender": self.object}
+
+    def get_initial(self):
+        return {"on": timezone.localdate()}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["tender"] = self.object
+        context["has_conditions"] = selectors.admission_conditions_for(self.object).exists()
+        context["cancel_url"] = self.object.get_absolute_url()
+        return context
+
+    def act(self, form):
         d = form.cleaned_data
         services.window_open(
             tender=self.object,
             condition=d["condition"],
             decision=d["decision"],
             on=d["on"],
-            user=request.user,
+            user=self.request.user,
         )
         return _("Het toelatingsvenster is geopend.")
+
+
+class WindowDecisionPdfView(RegionMixin, generic.View):
+    """The decision record of one window (PDF): the procedure, the condition's code and full
+    text, the decision and who took it."""
+
+    model = Tender
+
+    def get(self, request, *args, **kwargs):
+        tender = get_object_or_404(self.scoped_queryset(), pk=kwargs["tender"])
+        window = get_object_or_404(tender.windows, pk=kwargs["pk"])
+        return pdf_response(
+            documents.window_decision_pdf(window),
+            f"besluit-venster-{tender.reference}-{window.pk}.pdf",
+        )
 
 
 class WindowCloseView(ActionView):

@@ -129,8 +129,51 @@ def procurement_pages(w):
             {**r, "pk": p.tender.pk, "step": "implement"},
             "procurement_action",
         ),
-        ("procurement:window-open", {**r, "pk": p.tender.pk}, "procurement_action"),
+        ("procurement:window-open", {**r, "pk": w.cond.tender.pk}, "procurement_edit"),
         ("procurement:window-close", {**r, "pk": p.tender.pk}, "procurement_action"),
+        (
+            "procurement:window-decision-pdf",
+            {**r, "tender": w.cond.tender.pk, "pk": w.cond.window.pk},
+            "procurement_public",
+        ),
+        ("procurement:framework-strategies", {**r, "pk": p.framework.pk}, "procurement_public"),
+        (
+            "procurement:framework-strategies-pdf",
+            {**r, "pk": p.framework.pk},
+            "procurement_public",
+        ),
+        ("procurement:strategy-conditions", {**r, "strategy": p.strategy.pk}, "procurement_public"),
+        (
+            "procurement:strategy-condition-create",
+            {**r, "strategy": p.strategy.pk},
+            "procurement_edit",
+        ),
+        (
+            "procurement:strategy-condition-update",
+            {**r, "strategy": p.strategy.pk, "pk": w.cond.strategy_condition.pk},
+            "procurement_edit",
+        ),
+        (
+            "procurement:strategy-condition-delete",
+            {**r, "strategy": p.strategy.pk, "pk": w.cond.strategy_condition.pk},
+            "procurement_edit",
+        ),
+        ("procurement:tender-conditions", {**r, "tender": w.cond.tender.pk}, "procurement_public"),
+        (
+            "procurement:tender-condition-create",
+            {**r, "tender": w.cond.tender.pk},
+            "procurement_edit",
+        ),
+        (
+            "procurement:tender-condition-update",
+            {**r, "tender": w.cond.tender.pk, "pk": w.cond.tender_condition.pk},
+            "procurement_edit",
+        ),
+        (
+            "procurement:tender-condition-delete",
+            {**r, "tender": w.cond.tender.pk, "pk": w.cond.tender_condition.pk},
+            "procurement_edit",
+        ),
         ("procurement:document-create", t, "procurement_edit"),
         ("procurement:document-download", {**t, "pk": p.document.pk}, "procurement_public"),
         ("procurement:qna", t, "procurement_public"),
@@ -279,6 +322,46 @@ class Mon:
 
 
 @dataclass
+class Cond:
+    tender: object  # a conditional admission of the world's strategy, running
+    strategy_condition: object
+    tender_condition: object
+    window: object  # opened naming the strategy's condition
+
+
+def build_conditions(w) -> Cond:
+    """A running conditional admission with a condition of its own, one of its strategy, and a
+    window opened on the strategy's condition (the services are tested in tests/procurement)."""
+    from datetime import date
+
+    from procurement import models as pm
+
+    tender = pm.Tender.objects.create(
+        region=w.region,
+        strategy=w.proc.strategy,
+        reference=f"TV-{w.region.slug}",
+        title="Toelating met voorwaarden",
+        procedure_type="conditional",
+        state="admission",
+    )
+    pm.Lot.objects.create(tender=tender, number=1, segment=w.segment)
+    on_strategy = pm.AdmissionCondition.objects.create(
+        region=w.region, strategy=w.proc.strategy, code="WACHT", text="Oplopende wachttijden"
+    )
+    on_tender = pm.AdmissionCondition.objects.create(
+        region=w.region, tender=tender, code="STOPT", text="Een aanbieder stopt"
+    )
+    window = pm.AdmissionWindow.objects.create(
+        tender=tender,
+        condition=on_strategy,
+        decision="Besluit DB: wachttijd boven de norm",
+        opened_on=date(2026, 3, 2),
+        closed_on=date(2026, 4, 30),
+    )
+    return Cond(tender, on_strategy, on_tender, window)
+
+
+@dataclass
 class Rep:
     provider_report: object  # ready, version 1
     board_report: object  # ready, version 1
@@ -353,6 +436,7 @@ def world_a(world_a):
         region=world_a.region, provider=world_a.provider, scheduled_on=date(2026, 11, 30)
     )
     world_a.mon = Mon(batch, dialogue)
+    world_a.cond = build_conditions(world_a)
     world_a.rep = build_reports(world_a)
     world_a.api_client = build_api_client(world_a)
     world_a.api_key = world_a.api_client.keys.get()

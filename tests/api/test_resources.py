@@ -58,6 +58,30 @@ def test_dutch_fields_and_values(api, world_a, regional):
     assert tariff["geldigVanaf"] == world_a.con.regional_tariff.valid_from.isoformat()
 
 
+def test_a_conditional_admission_lists_its_conditions_for_opening(api, world_a, regional):
+    from procurement import services
+    from procurement.models import Tender
+
+    strategy = world_a.proc.strategy
+    tender = Tender.objects.create(
+        region=world_a.region,
+        strategy=strategy,
+        reference="TV-1",
+        title="Toelating",
+        procedure_type="conditional",
+        state="admission",
+    )
+    services.admission_condition_create(strategy=strategy, code="WACHT", text="Wachttijden")
+    services.admission_condition_create(tender=tender, code="STOPT", text="Aanbieder stopt")
+    data = api(regional).get(f"/api/v1/aanbestedingen/{tender.pk}").json()
+    assert data["voorwaardenVoorOpenen"] == [
+        {"code": "STOPT", "tekst": "Aanbieder stopt", "herkomst": "procedure"},
+        {"code": "WACHT", "tekst": "Wachttijden", "herkomst": "strategie"},
+    ]
+    sas = api(regional).get(f"/api/v1/aanbestedingen/{world_a.proc.tender.pk}").json()
+    assert sas["voorwaardenVoorOpenen"] == []  # the strategy's conditions concern admissions
+
+
 def test_filters_of_the_ui_under_dutch_names(api, world_a, regional):
     caller = api(regional)
     serving = caller.get("/api/v1/aanbieders", {"gemeente": world_a.municipality.pk}).json()
@@ -194,7 +218,7 @@ def test_small_cells_are_suppressed_for_municipalities_only(api, world_a):
         ("/api/v1/kpi-waarden?kpi=wachttijd", 5),
         ("/api/v1/signalen", 5),
         ("/api/v1/rapportages", 5),
-        ("/api/v1/aanbestedingen", 6),
+        ("/api/v1/aanbestedingen", 7),  # lots, criteria, the conditions for opening
     ],
 )
 def test_query_count_is_fixed(api, world_a, objects, path, max_queries):

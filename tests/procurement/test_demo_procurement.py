@@ -19,7 +19,6 @@ from procurement import admission
 from procurement.codes import (
     FrameworkStatus,
     FundingModel,
-    OpeningCondition,
     Outcome,
     ProcedureType,
     TenderState,
@@ -106,6 +105,13 @@ def test_zhz_strategies_follow_the_slides(demo):
     assert by_code["3b"].funding_models == [FundingModel.TASK]
     assert all(s.framework.title == "Inkoopkader jeugdhulp 2022 e.v." for s in by_code.values())
     assert all(s.development_assignments for s in by_code.values())
+    # Was → wordt (seeds 000/001): from open house with PxQ, except segment 6 (not described).
+    assert by_code["1"].previous_procedure_type == ProcedureType.OPEN_HOUSE
+    assert by_code["1"].previous_funding_models == [FundingModel.PXQ]
+    assert by_code["1"].procedure_changes and by_code["1"].funding_changes
+    assert by_code["4b"].funding_changes is False  # PxQ stays
+    assert by_code["6"].previous_procedure_type == "" and by_code["6"].procedure_changes is None
+    assert all(s.change_reason and s.contract_start for s in by_code.values())
 
 
 def _wbo_tender(demo) -> Tender:
@@ -121,6 +127,11 @@ def test_wbo_strategy(demo):
     assert strategy.care_forms.count() == 13
     assert strategy.framework.status == FrameworkStatus.ADOPTED
     assert "Zo thuis mogelijk" in strategy.development_assignments
+    # Seed 002: the open house of 240 providers with PxQ becomes 20 partners, task-based.
+    assert strategy.previous_procedure_type == ProcedureType.OPEN_HOUSE
+    assert strategy.previous_funding_models == [FundingModel.PXQ]
+    assert str(strategy.contract_start) == "2023-01-01"
+    assert "240 aanbieders" in strategy.change_reason
 
 
 def test_wbo_sas_in_negotiation_with_20_preselected(demo):
@@ -231,7 +242,14 @@ def test_conditional_admission_opened_by_a_recorded_decision(demo):
     tender = Tender.objects.get(procedure_type=ProcedureType.CONDITIONAL_ADMISSION)
     assert tender.region.slug in REGIONS
     window = tender.windows.get()
-    assert window.condition in OpeningCondition.values
+    # The condition is one the strategy agreed up front (seed 000: room for an extra GI).
+    assert window.condition.strategy == tender.strategy
+    assert window.condition.code == "WACHTTIJD" and "wachttijd" in window.condition.text
+    assert set(tender.strategy.conditions.values_list("code", flat=True)) == {
+        "AANBOD",
+        "WACHTTIJD",
+        "STOPT",
+    }
     assert window.decision and window.opened_by.username == "inkoper"
     subs = list(tender.submissions.all())
     assert len(subs) >= 2

@@ -1,6 +1,6 @@
 """The procurement pages: refused input shows the rule's own reason and changes nothing."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -193,20 +193,23 @@ def test_municipal_user_reads_answers_without_the_asker(client, world_a, users):
 def test_conditional_admission_window_needs_a_recorded_decision(client, world_a, users):
     t = make_tender(world_a, ProcedureType.CONDITIONAL_ADMISSION, weights=None)
     services.tender_transition(tender=t, name="publish", user=users.officer)
+    wait = services.admission_condition_create(
+        tender=t, code="wait_times", text="Oplopende wachttijden"
+    )
     client.force_login(users.officer)
     today = f"{timezone.localdate():%Y-%m-%d}"
     response = client.post(
-        url("window-open", world_a, pk=t.pk), {"condition": "wait_times", "on": today}, follow=True
+        url("window-open", world_a, pk=t.pk), {"condition": wait.pk, "on": today}, follow=True
     )
     assert not t.windows.exists()
-    assert messages_of(response)
+    assert response.context["form"].errors["decision"]
     response = client.post(
         url("window-open", world_a, pk=t.pk),
-        {"condition": "wait_times", "decision": "Wachttijd GGZ 14 weken", "on": today},
+        {"condition": wait.pk, "decision": "Wachttijd GGZ 14 weken", "on": today},
         follow=True,
     )
     window = t.windows.get()
-    assert window.opened_by == users.officer and window.condition == "wait_times"
+    assert window.opened_by == users.officer and window.condition == wait
     assert "Wachttijd GGZ 14 weken" in response.content.decode()
 
 
@@ -237,12 +240,14 @@ def test_framework_goes_to_consultation_then_adoption(client, world_a, users):
 def test_strategy_starts_a_draft_tender_with_its_rules(client, world_a, users):
     client.force_login(users.officer)
     s = world_a.proc.strategy
+    services.strategy_update(strategy=s, contract_start=date(2028, 1, 1))
     response = client.post(
         url("strategy-start-tender", world_a, pk=s.pk), {"reference": "SAS-2028"}
     )
     t = Tender.objects.get(reference="SAS-2028")
     assert response.url == url("tender-setup", world_a, pk=t.pk)
     assert t.procedure_type == "sas" and t.preselection_count == 20
+    assert t.contract_start == date(2028, 1, 1)  # the strategy's planned start
     assert t.lots.get().segment == s.segment
 
 

@@ -14,12 +14,12 @@ from procurement.codes import (
     AdmissionMode,
     FrameworkStatus,
     MilestoneKind,
-    OpeningCondition,
     Outcome,
     ProcedureType,
     TenderState,
 )
 from procurement.models import (
+    AdmissionCondition,
     AdmissionWindow,
     AwardCriterion,
     ConsensusScore,
@@ -69,6 +69,7 @@ COUNTED = (
     TenderEvent,
     Milestone,
     AdmissionWindow,
+    AdmissionCondition,
     Question,
     Contract,
     ConsortiumMembership,
@@ -877,12 +878,26 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
         at=aware(2025, 5, 6),
     )
     assert messages(err) == [closed]
+    too_few = services.admission_condition_create(
+        tender=t, code="too_few", text="Te weinig aanbieders"
+    )
+    wait_times = services.admission_condition_create(
+        tender=t, code="wait_times", text="Oplopende wachttijden"
+    )
+    ceasing = services.admission_condition_create(
+        tender=t, code="ceasing", text="Een aanbieder stopt"
+    )
+    elsewhere = services.admission_condition_create(
+        tender=admission_tender(world_a, P.CONDITIONAL_ADMISSION),
+        code="budget",
+        text="Budget over",
+    )
 
     err = refused(
         ValidationError,
         services.window_open,
         tender=t,
-        condition="",
+        condition=None,
         decision="Besluit DB",
         on=date(2025, 5, 5),
     )
@@ -891,16 +906,21 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
         ValidationError,
         services.window_open,
         tender=t,
-        condition="budget",
+        condition=elsewhere,
         decision="Besluit DB",
         on=date(2025, 5, 5),
     )
-    assert err.message_dict == {"condition": ["Noem een van de vooraf afgesproken voorwaarden."]}
+    assert err.message_dict == {
+        "condition": [
+            "Deze voorwaarde is niet afgesproken voor deze procedure; kies een voorwaarde van de "
+            "procedure of van haar inkoopstrategie."
+        ]
+    }
     err = refused(
         ValidationError,
         services.window_open,
         tender=t,
-        condition=OpeningCondition.TOO_FEW_PROVIDERS,
+        condition=too_few,
         decision="  ",
         on=date(2025, 5, 5),
     )
@@ -908,7 +928,7 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
 
     window = services.window_open(
         tender=t,
-        condition=OpeningCondition.TOO_FEW_PROVIDERS,
+        condition=too_few,
         decision=" DB 5 mei 2025: nog twee aanbieders voor verblijf. ",
         on=date(2025, 5, 5),
         user=users.officer,
@@ -921,7 +941,7 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
         ValidationError,
         services.window_open,
         tender=t,
-        condition=OpeningCondition.RISING_WAIT_TIMES,
+        condition=wait_times,
         decision="Nog een",
         on=date(2025, 5, 6),
     )
@@ -962,14 +982,14 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
         ValidationError,
         services.window_open,
         tender=t,
-        condition=OpeningCondition.PROVIDER_CEASING,
+        condition=ceasing,
         decision="Aanbieder X stopt",
         on=date(2025, 6, 1),
     )
     assert messages(err) == ["Een nieuw venster begint niet voor het vorige sloot."]
     services.window_open(
         tender=t,
-        condition=OpeningCondition.PROVIDER_CEASING,
+        condition=ceasing,
         decision="Aanbieder X stopt",
         on=date(2025, 9, 1),
     )
@@ -980,8 +1000,11 @@ def test_conditional_admission_opens_only_by_a_recorded_decision(world_a, users)
 
 def test_only_a_running_conditional_admission_has_windows(world_a):
     open_house = admission_tender(world_a, P.OPEN_HOUSE)
+    condition = services.admission_condition_create(
+        strategy=world_a.proc.strategy, code="too_few", text="Te weinig aanbieders"
+    )
     kwargs = {
-        "condition": OpeningCondition.TOO_FEW_PROVIDERS,
+        "condition": condition,
         "decision": "Besluit",
         "on": date(2025, 5, 5),
     }
