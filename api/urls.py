@@ -14,7 +14,7 @@ from core.api.schema import RedocView
 from core.api.views import NotFoundView
 from monitoring.kpis.api import KpiDefinitionView, KpiValueViewSet
 from monitoring.steering.api import SignalViewSet
-from procurement.api import TenderViewSet
+from procurement.api import AdmissionConditionViewSet, TenderViewSet
 from providers.api import ProviderViewSet
 from reports.api import ReportViewSet
 from segments.api import (
@@ -45,6 +45,7 @@ router.register("ondersteuningsprofielen", SupportProfileViewSet, basename="onde
 router.register("intensiteiten", IntensityViewSet, basename="intensiteit")
 router.register("aanbieders", ProviderViewSet, basename="aanbieder")
 router.register("aanbestedingen", TenderViewSet, basename="aanbesteding")
+router.register("toelatingsvoorwaarden", AdmissionConditionViewSet, basename="toelatingsvoorwaarde")
 router.register("contracten", ContractViewSet, basename="contract")
 router.register("tarieven", TariffViewSet, basename="tarief")
 router.register("budgetten", BudgetViewSet, basename="budget")

@@ -3,15 +3,17 @@
 Any client of the region reads the procedures once published (``Tender.scope_municipal_q`` /
 ``scope_provider_q``: never a draft); submissions, scores and the assessment are never served."""
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.filters import api_filterset, ordering
-from core.api.views import ScopedReadViewSet
+from core.api.views import RegionRelatedField, ScopedReadViewSet, ScopedWriteViewSet
 
+from . import services
 from .codes import ProcedureType, TenderState
 from .filters import TenderFilterSet
-from .models import AdmissionCondition, AwardCriterion, Lot, Tender
+from .models import AdmissionCondition, AwardCriterion, Lot, Strategy, Tender
 
 
 class LotSerializer(serializers.ModelSerializer):
@@ -63,6 +65,11 @@ class TenderSerializer(serializers.ModelSerializer):
     tenderNedKenmerk = serializers.CharField(source="tenderned_reference")
     sluitingstermijn = serializers.DateTimeField(source="submission_deadline", allow_null=True)
     beoogdeStartContracten = serializers.DateField(source="contract_start", allow_null=True)
+    inkoopstrategie = serializers.PrimaryKeyRelatedField(
+        source="strategy",
+        read_only=True,
+        help_text="De inkoopstrategie waaruit de procedure is gestart (leeg: geen).",
+    )
     percelen = LotSerializer(source="lots", many=True, read_only=True)
     gunningscriteria = CriterionSerializer(source="criteria", many=True, read_only=True)
     voorwaardenVoorOpenen = serializers.SerializerMethodField(
@@ -85,6 +92,7 @@ class TenderSerializer(serializers.ModelSerializer):
             "tenderNedKenmerk",
             "sluitingstermijn",
             "beoogdeStartContracten",
+            "inkoopstrategie",
             "percelen",
             "gunningscriteria",
             "voorwaardenVoorOpenen",
@@ -122,3 +130,72 @@ class TenderViewSet(ScopedReadViewSet):
         from .codes import TenderState as State
 
         return super().get_queryset().exclude(state=State.DRAFT)
+
+
+class AdmissionConditionSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    inkoopstrategie = RegionRelatedField(
+        Strategy,
+        source="strategy",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="De strategie waarop de voorwaarde is afgesproken (geldt dan voor al haar "
+        "procedures). Precies een van inkoopstrategie en aanbesteding; vast na het aanmaken.",
+    )
+    aanbesteding = RegionRelatedField(
+        Tender,
+        source="tender",
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="De procedure waarop de voorwaarde is afgesproken.",
+    )
+    code = serializers.CharField(max_length=20)
+    tekst = serializers.CharField(source="text")
+
+    class Meta:
+        model = AdmissionCondition
+        fields = ["id", "regio", "inkoopstrategie", "aanbesteding", "code", "tekst"]
+        validators: list = []
+
+    def validate(self, attrs):
+        if self.instance is not None:
+            moved = [
+                name
+                for name, source in (("inkoopstrategie", "strategy"), ("aanbesteding", "tender"))
+                if name in self.initial_data and attrs.get(source) != getattr(self.instance, source)
+            ]
+            if moved:
+                raise serializers.ValidationError(
+                    {
+                        name: [_("Een voorwaarde verhuist niet; leg een nieuwe vast.")]
+                        for name in moved
+                    }
+                )
+        elif (attrs.get("strategy") is None) == (attrs.get("tender") is None):
+            raise serializers.ValidationError(
+                {"inkoopstrategie": [_("Noem precies een van inkoopstrategie en aanbesteding.")]}
+            )
+        return attrs
+
+
+class AdmissionConditionViewSet(ScopedWriteViewSet):
+    """Voorwaarden waaronder een toelatingsprocedure met voorwaarden mag worden geopend,
+    afgesproken op een inkoopstrategie of op een procedure. Een voorwaarde waarmee een venster
+    is geopend, wordt niet meer gewijzigd of verwijderd."""
+
+    model = AdmissionCondition
+    serializer_class = AdmissionConditionSerializer
+    filterset_class = None
+    create_service = services.admission_condition_create
+    update_service = services.admission_condition_update
+    delete_service = services.admission_condition_delete
+    object_kwarg = "admission_condition"
+
+    def create_kwargs(self) -> dict:
+        return {}  # the region is the strategy's or the procedure's
+
+    def base_queryset(self):
+        return AdmissionCondition.objects.select_related("region").order_by("pk")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
+
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import exceptions, mixins, viewsets
+from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.views import APIView
 
 from .scopes import ApiScope
@@ -80,12 +82,19 @@ class ScopedWriteViewSet(
             queryset = queryset.filter(region_id=getattr(self.request.user, "region_id", None))
         return queryset
 
+    def create_kwargs(self) -> dict:
+        """What the create service needs besides the fields: the client's region."""
+        return {"region": self.request.user.region}
+
     def _fields(self, serializer, instance=None) -> dict:
         """The service's keyword arguments: what was sent, and for a PATCH the object's
-        current values of what was not."""
+        current values of what was not. A field the service does not take (e.g. the owner of
+        a row, fixed once it is made) is left out; the serializer refuses a change of it."""
+        service = type(self).update_service if instance is not None else type(self).create_service
+        accepted = set(inspect.signature(service).parameters)
         fields = {}
         for field in serializer.fields.values():
-            if field.read_only or field.source == "*":
+            if field.read_only or field.source == "*" or field.source not in accepted:
                 continue
             if field.source in serializer.validated_data:
                 fields[field.source] = serializer.validated_data[field.source]
@@ -106,7 +115,7 @@ class ScopedWriteViewSet(
         serializer.instance = self._call(
             serializer,
             type(self).create_service,
-            region=self.request.user.region,
+            **self.create_kwargs(),
             **self._fields(serializer),
         )
 
@@ -141,6 +150,20 @@ class ScopedWriteViewSet(
                 _("%(object)s kan niet worden verwijderd: er hangen nog gegevens aan.")
                 % {"object": instance}
             ) from exc
+
+
+class RegionRelatedField(serializers.PrimaryKeyRelatedField):
+    """A reference by id to a row of the client's own region (another region's: "does not
+    exist", as for a row that does not)."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        region_id = getattr(getattr(request, "user", None), "region_id", None)
+        return self.model.objects.filter(region_id=region_id)
 
 
 class Conflict(exceptions.APIException):

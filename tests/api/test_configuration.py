@@ -125,3 +125,57 @@ def test_profile_over_the_api(world_a, system):
     system.patch(f"{PROFILES}/{profile.pk}", body(nietMeerInGebruik=True))
     profile.refresh_from_db()
     assert profile.retired and profile.name == "Gezin"
+
+
+# ------------------------------------------------------------------ admission conditions
+
+CONDITIONS = "/api/v1/toelatingsvoorwaarden"
+
+
+def test_conditions_on_a_strategy_or_a_procedure_over_the_api(world_a, world_b, system):
+    from datetime import date
+
+    from procurement import services as procurement_services
+    from procurement.models import AdmissionCondition
+    from tests.procurement.test_conditions import running
+
+    strategy = world_a.proc.strategy
+    created = system.post(
+        CONDITIONS, body(inkoopstrategie=strategy.pk, code="WACHT", tekst="Oplopende wachttijden")
+    )
+    assert created.status_code == 201, created.content
+    wait = AdmissionCondition.objects.get(pk=created.json()["id"])
+    assert (wait.strategy, wait.tender, wait.region) == (strategy, None, world_a.region)
+
+    # exactly one owner, of the client's own region
+    assert "inkoopstrategie" in invalid(system.post(CONDITIONS, body(code="X", tekst="X")))
+    foreign = world_b.proc.strategy
+    assert "inkoopstrategie" in invalid(
+        system.post(CONDITIONS, body(inkoopstrategie=foreign.pk, code="X", tekst="X"))
+    )
+    # a code twice within the owner, and an owner that moves, are refused at their field
+    invalid(system.post(CONDITIONS, body(inkoopstrategie=strategy.pk, code="WACHT", tekst="Y")))
+    procedure = running(world_a, strategy)
+    assert "aanbesteding" in invalid(
+        system.patch(f"{CONDITIONS}/{wait.pk}", body(aanbesteding=procedure.pk))
+    )
+    assert AdmissionCondition.objects.count() == 1
+
+    # once a window names it, it is neither changed nor deleted
+    procurement_services.window_open(
+        tender=procedure, condition=wait, decision="DB", on=date(2026, 3, 2)
+    )
+    changed = system.patch(f"{CONDITIONS}/{wait.pk}", body(tekst="Anders"))
+    assert "niet meer gewijzigd" in invalid(changed)["nonFieldErrors"]
+    deleted = system.delete(f"{CONDITIONS}/{wait.pk}")
+    assert deleted.status_code == 409
+    assert "1 toelatingsvenster" in deleted.json()["detail"]
+    wait.refresh_from_db()
+    assert wait.text == "Oplopende wachttijden"
+
+    # the procedure shows it among its conditions, with where it came from
+    shown = system.get(f"/api/v1/aanbestedingen/{procedure.pk}").json()
+    assert shown["inkoopstrategie"] == strategy.pk
+    assert shown["voorwaardenVoorOpenen"] == [
+        {"code": "WACHT", "tekst": "Oplopende wachttijden", "herkomst": "strategie"}
+    ]
