@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
-from providers.admissibility import ScreeningKind, ScreeningStatus
+from providers.admissibility import ScreeningStatus
+from providers.demo import FINANCIAL
 from providers.models import ConsortiumMembership, Provider, ProviderKind, ProviderReach
 from providers.services import consortium_set_members
 from segments.models import Municipality, Region, Segment
@@ -530,7 +531,7 @@ def _organisations_with(region, code: str) -> list[Provider]:
         Provider.objects.filter(region=region, kind=ProviderKind.INSTITUTION, care_forms__code=code)
         .distinct()
         .order_by("kvk_number")
-        .prefetch_related("screenings")
+        .prefetch_related("screenings__kind")
     )
 
 
@@ -540,7 +541,7 @@ def _screened_before(provider: Provider, day: date) -> bool:
 
 def _failed_financial(provider: Provider) -> bool:
     return any(
-        s.kind == ScreeningKind.FINANCIAL and s.status == ScreeningStatus.FAILED
+        s.kind.code == FINANCIAL and s.status == ScreeningStatus.FAILED
         for s in provider.screenings.all()
     )
 

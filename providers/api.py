@@ -67,6 +67,7 @@ class ProviderViewSet(ScopedReadViewSet):
             "municipality": "gemeente",
             "identity_bound": "identiteitsgebonden",
             "admissible": "toelaatbaar",
+            "admissible_for": None,
         },
         sorteer=ordering(("name", "naam"), ("city", "vestigingsplaats")),
     )
