@@ -363,7 +363,10 @@ class ScreeningKind(ScopedModel):
     def instrument_of(cls, region) -> Instrument:
         """The region's instrument for the pure judgement, in three queries."""
         region_id = getattr(region, "pk", region)
-        kinds = list(cls.objects.filter(region_id=region_id).prefetch_related("segments"))
+        # In the order the region set them up: the reasons are named in that order.
+        kinds = list(
+            cls.objects.filter(region_id=region_id).order_by("pk").prefetch_related("segments")
+        )
         parents = {}
         if any(k.requirement == Requirement.SEGMENTS for k in kinds):
             parents = dict(

@@ -153,6 +153,23 @@ class Migration(migrations.Migration):
                 verbose_name="soort screening",
             ),
         ),
+        # Nullable while the data moves, so that going back can re-add the column before
+        # the codes are written onto it again.
+        migrations.AlterField(
+            model_name="screening",
+            name="kind_code",
+            field=models.CharField(
+                choices=[
+                    ("bibob", "Integriteit (Bibob)"),
+                    ("vog", "Verklaring omtrent gedrag (VOG)"),
+                    ("quality", "Kwaliteit"),
+                    ("financial", "Financiële gezondheid"),
+                ],
+                max_length=10,
+                null=True,
+                verbose_name="soort screening",
+            ),
+        ),
         migrations.RunPython(kinds_from_codes, codes_from_kinds),
         migrations.RemoveField(model_name="screening", name="kind_code"),
         migrations.AlterField(
