@@ -15,7 +15,7 @@ from core.api.views import NotFoundView
 from monitoring.kpis.api import KpiDefinitionView, KpiValueViewSet
 from monitoring.steering.api import SignalViewSet
 from procurement.api import TenderViewSet
-from providers.api import ProviderViewSet
+from providers.api import ProviderViewSet, ScreeningKindViewSet
 from reports.api import ReportViewSet
 from segments.api import (
     CareFormViewSet,
@@ -40,6 +40,7 @@ router.register("segmenten", SegmentViewSet, basename="segment")
 router.register("jeugdhulpvormen", CareFormViewSet, basename="jeugdhulpvorm")
 router.register("producten", ProductViewSet, basename="product")
 router.register("aanbieders", ProviderViewSet, basename="aanbieder")
+router.register("screeningssoorten", ScreeningKindViewSet, basename="screeningssoort")
 router.register("aanbestedingen", TenderViewSet, basename="aanbesteding")
 router.register("contracten", ContractViewSet, basename="contract")
 router.register("tarieven", TariffViewSet, basename="tarief")
