@@ -202,6 +202,7 @@ class Verdicts:
     region: Judgement
     segments: list[tuple[Segment, Judgement]]
     members: list[tuple[ConsortiumMembership, Judgement]]
+    requires_any: bool  # does the region require any screening at all
 
 
 def provider_verdicts(*, provider: Provider, user, today: date | None = None) -> Verdicts:
@@ -223,6 +224,7 @@ def provider_verdicts(*, provider: Provider, user, today: date | None = None) ->
             for s in segments
         ],
         members=[(m, m.member.admissibility(today, instrument=instrument)) for m in members],
+        requires_any=bool(instrument.required() or segment_ids),
     )
 
 

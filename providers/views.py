@@ -58,6 +58,8 @@ class ProviderDetailView(ScopedDetailView):
         verdicts = selectors.provider_verdicts(provider=provider, user=user, today=today)
         context["judgement"] = verdicts.region
         context["segment_verdicts"] = verdicts.segments
+        context["requires_screening"] = verdicts.requires_any
+        context["sees_instrument"] = scope_for(user).has_role(self.region.pk, ALL_REGION_ROLES)
         context["care_forms"] = provider.effective_care_forms().order_by("name")
         context["municipalities"] = provider.municipalities_served.all()
         context["screenings"] = provider.screenings.all()

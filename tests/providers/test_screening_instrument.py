@@ -232,3 +232,14 @@ def test_another_regions_kind_is_hidden_under_the_own_region(client, world_a, wo
     assert client.post(url).status_code == 404
     foreign.refresh_from_db()
     assert foreign.active
+
+
+def test_a_region_that_requires_no_screening_says_so(client, users, world_a):
+    from providers.models import ScreeningKind as Kind
+
+    for kind in Kind.objects.filter(region=world_a.region):
+        services.screening_kind_retire(screening_kind=kind)
+    client.force_login(users.officer)
+    page = client.get(world_a.distant_provider.get_absolute_url()).content.decode()
+    assert "De regio vereist (nog) geen screenings voor toelating." in page
+    assert ">Toelaatbaar<" in page
