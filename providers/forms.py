@@ -73,6 +73,16 @@ class ScreeningKindForm(RegionBoundModelForm):
         super().limit_choices_to_region()
         self.fields["segments"].queryset = self.fields["segments"].queryset.order_by("code")
 
+    def clean_code(self):
+        # At the field (the model's (region, code) constraint would say it above the form).
+        code = self.cleaned_data["code"].strip()
+        taken = ScreeningKind.objects.filter(region=self.region, code=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Deze code is in de regio al in gebruik."))
+        return code
+
 
 class ConsortiumMembersForm(forms.Form):
     lead = forms.ModelChoiceField(

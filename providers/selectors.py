@@ -240,6 +240,7 @@ def screening_kind_list(*, user, region: Region) -> QuerySet:
             screening_count=Count("screenings", distinct=True),
             provider_count=Count("screenings__provider", distinct=True),
         )
+        .order_by("-active", "name", "pk")
     )
 
 

@@ -150,8 +150,16 @@ def _screening_kind_save(
         segments = []  # only a per-segment requirement names segments
     if any(s.region_id != kind.region_id for s in segments):
         errors.setdefault("segments", []).append(_("Kies alleen segmenten van de eigen regio."))
+    duplicate = (
+        ScreeningKind.objects.filter(region_id=kind.region_id, code=kind.code)
+        .exclude(pk=kind.pk)
+        .exists()
+    )
+    if kind.code and duplicate:
+        errors.setdefault("code", []).append(_("Deze code is in de regio al in gebruik."))
     try:
-        kind.full_clean()
+        # The (region, code) constraint is checked just above, with the message at the field.
+        kind.full_clean(validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             errors.setdefault(field, []).extend(messages)

@@ -69,7 +69,8 @@ def test_the_code_is_unique_per_region():
     services.screening_kind_create(region=RegionFactory(), code="bibob", name="Bibob")
     with pytest.raises(ValidationError) as error:
         services.screening_kind_create(region=region, code="bibob", name="Nog een Bibob")
-    assert "__all__" in error.value.message_dict or "code" in error.value.message_dict
+    assert error.value.message_dict == {"code": ["Deze code is in de regio al in gebruik."]}
+    assert ScreeningKind.objects.filter(region=region).count() == 1
 
 
 def test_a_kind_with_screenings_is_not_deleted_but_can_be_retired():
@@ -172,11 +173,26 @@ def test_the_instrument_pages(client, world_a, users):
         {"name": "Bezoek", "code": "bezoek", "requirement": "segments", "segments": ["999999"]},
     )
     assert response.status_code == 200 and response.context["form"].errors["segments"]
+    # a code already in use in the region: the message at the field, nothing saved
+    response = client.post(
+        reverse("providers:screeningkind-update", kwargs={"region": r, "pk": visit.pk}),
+        {"name": "Bezoek", "code": "bibob", "requirement": "all"},
+    )
+    assert response.context["form"].errors["code"] == ["Deze code is in de regio al in gebruik."]
+    visit.refresh_from_db()
+    assert (visit.code, visit.requirement) == ("bezoek", "segments")
 
     # the provider's page shows the verdict for the segment with the extra requirement
     detail = client.get(world_a.provider.get_absolute_url()).content.decode()
     assert "Kwaliteitsbezoek op locatie: geen screening vastgelegd" in detail
 
+    history = client.get(
+        reverse(
+            "segments:history",
+            kwargs={"region": r, "model": "providers.screeningkind", "pk": visit.pk},
+        )
+    )
+    assert history.status_code == 200
     bibob = rows["bibob"]
     delete_url = reverse("providers:screeningkind-delete", kwargs={"region": r, "pk": bibob.pk})
     response = client.post(delete_url, follow=True)
@@ -243,3 +259,20 @@ def test_a_region_that_requires_no_screening_says_so(client, users, world_a):
     page = client.get(world_a.distant_provider.get_absolute_url()).content.decode()
     assert "De regio vereist (nog) geen screenings voor toelating." in page
     assert ">Toelaatbaar<" in page
+
+
+def test_the_instrument_list_query_count_is_flat(
+    client, world_a, users, django_assert_max_num_queries
+):
+    for number in range(15):
+        ScreeningKindFactory(
+            region=world_a.region,
+            code=f"extra{number}",
+            requirement="segments",
+            for_segments=[world_a.segment, world_a.sub_segment],
+        )
+    client.force_login(users.viewer)
+    url = reverse("providers:screeningkind-list", kwargs={"region": world_a.region.slug})
+    with django_assert_max_num_queries(12):
+        response = client.get(url)
+    assert response.status_code == 200 and response.context["table"].paginator.count == 19
