@@ -2,14 +2,28 @@
 client sees the providers delivering in it, a provider's client itself (core.scoping). The
 region's screening instrument is reference data for every client of the region."""
 
+import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.filters import api_filterset, ordering
 from core.api.views import ScopedReadViewSet
+from segments.models import Segment
 
 from . import selectors
 from .filters import ProviderFilterSet, ScreeningKindFilterSet
 from .models import Provider, ScreeningKind
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "description": "Alleen aanbieders die toelaatbaar zijn voor dit segment (id): ook de "
+        "screenings die alleen voor dit segment of een bovenliggend segment vereist zijn.",
+    }
+)
+class SegmentIdFilter(django_filters.ModelChoiceFilter):
+    """A segment by its id."""
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -68,8 +82,14 @@ class ProviderViewSet(ScopedReadViewSet):
             "municipality": "gemeente",
             "identity_bound": "identiteitsgebonden",
             "admissible": "toelaatbaar",
-            "admissible_for": None,
+            "admissible_for": None,  # as the id filter below, with its type in the schema
         },
+        toelaatbaarVoorSegment=SegmentIdFilter(
+            queryset=Segment.objects.all(),
+            method="filter_admissible_for",
+            label="Alleen aanbieders die toelaatbaar zijn voor dit segment (id): ook de "
+            "screenings die alleen voor dit segment of een bovenliggend segment vereist zijn.",
+        ),
         sorteer=ordering(("name", "naam"), ("city", "vestigingsplaats")),
     )
 
