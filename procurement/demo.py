@@ -594,7 +594,7 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
                     if p.pk not in used
                     and not _failed_financial(p)
                     and _screened_before(p, arrives)
-                    and p.admissibility(decided).admissible
+                    and p.admissibility(decided, segment=lot.segment_id).admissible
                 ),
                 None,
             )
@@ -609,7 +609,10 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
             at=_at(arrives.year, arrives.month, arrives.day, 11),
         )
         if index == REFUSE_SCREENING_ROUND:
-            why = "; ".join(pick.admissibility(decided).reasons) or "screening niet op orde"
+            why = (
+                "; ".join(pick.admissibility(decided, segment=lot.segment_id).reasons)
+                or "screening niet op orde"
+            )
             _pass_all(sub, evidence, {screening_req: f"Screening niet op orde: {why}."})
             services.submission_decide_admission(
                 submission=sub,
@@ -732,7 +735,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
             p
             for p in institutions.filter(kind=ProviderKind.CERTIFIED_INSTITUTION)
             if in_scope & set(p.care_forms.values_list("pk", flat=True))
-            and p.admissibility(decided).admissible
+            and p.admissibility(decided, segment=lot.segment_id).admissible
         ),
         None,
     )

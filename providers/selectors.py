@@ -177,11 +177,12 @@ def provider_summary(*, user, region: Region, today: date | None = None) -> dict
         Screening.objects.visible_to(user)
         .filter(
             provider__region=region,
+            kind__active=True,  # a kind out of use is no longer chased
             status=ScreeningStatus.PASSED,
             valid_until__gte=today,
             valid_until__lte=today + timedelta(days=60),
         )
-        .select_related("provider")
+        .select_related("provider", "kind")
         .order_by("valid_until")
     )
     return {

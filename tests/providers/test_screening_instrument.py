@@ -276,3 +276,17 @@ def test_the_instrument_list_query_count_is_flat(
     with django_assert_max_num_queries(12):
         response = client.get(url)
     assert response.status_code == 200 and response.context["table"].paginator.count == 19
+
+
+def test_the_region_overview_names_the_kind_of_an_expiring_screening(client, users, world_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    screening = world_a.screening
+    Screening.objects.filter(pk=screening.pk).update(
+        valid_until=timezone.localdate() + timedelta(days=10)
+    )
+    client.force_login(users.viewer)
+    page = client.get(world_a.region.get_absolute_url()).content.decode()
+    assert f"{world_a.provider.name}</a> – {screening.kind.name}, geldig t/m" in page
