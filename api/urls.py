@@ -15,7 +15,7 @@ from core.api.views import NotFoundView
 from monitoring.kpis.api import KpiDefinitionView, KpiValueViewSet
 from monitoring.steering.api import SignalViewSet
 from procurement.api import AdmissionConditionViewSet, TenderViewSet
-from providers.api import ProviderViewSet
+from providers.api import ProviderViewSet, ScreeningKindViewSet
 from reports.api import ReportViewSet
 from segments.api import (
     CareFormViewSet,
@@ -44,6 +44,7 @@ router.register("producten", ProductViewSet, basename="product")
 router.register("ondersteuningsprofielen", SupportProfileViewSet, basename="ondersteuningsprofiel")
 router.register("intensiteiten", IntensityViewSet, basename="intensiteit")
 router.register("aanbieders", ProviderViewSet, basename="aanbieder")
+router.register("screeningssoorten", ScreeningKindViewSet, basename="screeningssoort")
 router.register("aanbestedingen", TenderViewSet, basename="aanbesteding")
 router.register("toelatingsvoorwaarden", AdmissionConditionViewSet, basename="toelatingsvoorwaarde")
 router.register("contracten", ContractViewSet, basename="contract")

@@ -20,7 +20,8 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
-from providers.admissibility import ScreeningKind, ScreeningStatus
+from providers.admissibility import ScreeningStatus
+from providers.demo import FINANCIAL
 from providers.models import ConsortiumMembership, Provider, ProviderKind, ProviderReach
 from providers.services import consortium_set_members
 from segments.models import Municipality, Region, Segment
@@ -585,7 +586,7 @@ def _organisations_with(region, code: str) -> list[Provider]:
         Provider.objects.filter(region=region, kind=ProviderKind.INSTITUTION, care_forms__code=code)
         .distinct()
         .order_by("kvk_number")
-        .prefetch_related("screenings")
+        .prefetch_related("screenings__kind")
     )
 
 
@@ -595,7 +596,7 @@ def _screened_before(provider: Provider, day: date) -> bool:
 
 def _failed_financial(provider: Provider) -> bool:
     return any(
-        s.kind == ScreeningKind.FINANCIAL and s.status == ScreeningStatus.FAILED
+        s.kind.code == FINANCIAL and s.status == ScreeningStatus.FAILED
         for s in provider.screenings.all()
     )
 
@@ -648,7 +649,7 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
                     if p.pk not in used
                     and not _failed_financial(p)
                     and _screened_before(p, arrives)
-                    and p.admissibility(decided).admissible
+                    and p.admissibility(decided, segment=lot.segment_id).admissible
                 ),
                 None,
             )
@@ -663,7 +664,10 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
             at=_at(arrives.year, arrives.month, arrives.day, 11),
         )
         if index == REFUSE_SCREENING_ROUND:
-            why = "; ".join(pick.admissibility(decided).reasons) or "screening niet op orde"
+            why = (
+                "; ".join(pick.admissibility(decided, segment=lot.segment_id).reasons)
+                or "screening niet op orde"
+            )
             _pass_all(sub, evidence, {screening_req: f"Screening niet op orde: {why}."})
             services.submission_decide_admission(
                 submission=sub,
@@ -786,7 +790,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
             p
             for p in institutions.filter(kind=ProviderKind.CERTIFIED_INSTITUTION)
             if in_scope & set(p.care_forms.values_list("pk", flat=True))
-            and p.admissibility(decided).admissible
+            and p.admissibility(decided, segment=lot.segment_id).admissible
         ),
         None,
     )

@@ -987,7 +987,9 @@ def submission_decide_admission(
     if admit and not submission.eligible:
         raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
     if admit:
-        judgement = submission.provider.admissibility(today)
+        # The region's own instrument, for the lot's segment: the kinds required for every
+        # provider plus those required for that segment or a segment above it.
+        judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
         if not judgement.admissible:
             raise ValidationError(
                 _("De screening van de aanbieder is niet op orde: %(why)s")

@@ -254,7 +254,9 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
         context["checks"] = sub.checks.select_related("requirement")
         context["is_scored"] = tender.procedure_type in SCORED_TYPES
         context["is_admission"] = tender.procedure_type in ADMISSION_TYPES
-        context["judgement"] = sub.provider.admissibility(timezone.localdate())
+        context["judgement"] = sub.provider.admissibility(
+            timezone.localdate(), segment=sub.lot.segment_id
+        )
         context["care_forms"] = sub.care_forms.all()
         context["consensus"] = sub.consensus.select_related("criterion")
         context["scores"] = (

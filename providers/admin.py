@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from core.admin import ScopedInline, ScopedModelAdmin
 
-from .models import ConsortiumMembership, Provider, Screening
+from .models import ConsortiumMembership, Provider, Screening, ScreeningKind
 
 
 class ScreeningInline(ScopedInline):
@@ -55,9 +55,17 @@ class ProviderAdmin(ScopedModelAdmin):
 @admin.register(Screening)
 class ScreeningAdmin(ScopedModelAdmin):
     list_display = ("provider", "kind", "status", "date", "valid_until")
-    list_filter = ("kind", "status", "provider__region")
+    list_filter = ("status", "provider__region")
     search_fields = ("provider__name",)
-    list_select_related = ("provider",)
+    list_select_related = ("provider", "kind")
+
+
+@admin.register(ScreeningKind)
+class ScreeningKindAdmin(ScopedModelAdmin):
+    list_display = ("name", "code", "requirement", "validity_months", "active", "region")
+    list_filter = ("region", "requirement", "active")
+    search_fields = ("name", "code")
+    filter_horizontal = ("segments",)
 
 
 @admin.register(ConsortiumMembership)

@@ -1,14 +1,29 @@
-"""API resource of the providers. Reference data: any client of the region; a municipality's
-client sees the providers delivering in it, a provider's client itself (core.scoping)."""
+"""API resources of the providers. Reference data: any client of the region; a municipality's
+client sees the providers delivering in it, a provider's client itself (core.scoping). The
+region's screening instrument is reference data for every client of the region."""
 
+import django_filters
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.filters import api_filterset, ordering
 from core.api.views import ScopedReadViewSet
+from segments.models import Segment
 
 from . import selectors
-from .filters import ProviderFilterSet
-from .models import Provider
+from .filters import ProviderFilterSet, ScreeningKindFilterSet
+from .models import Provider, ScreeningKind
+
+
+@extend_schema_field(
+    {
+        "type": "integer",
+        "description": "Alleen aanbieders die toelaatbaar zijn voor dit segment (id): ook de "
+        "screenings die alleen voor dit segment of een bovenliggend segment vereist zijn.",
+    }
+)
+class SegmentIdFilter(django_filters.ModelChoiceFilter):
+    """A segment by its id."""
 
 
 class ProviderSerializer(serializers.ModelSerializer):
@@ -67,7 +82,14 @@ class ProviderViewSet(ScopedReadViewSet):
             "municipality": "gemeente",
             "identity_bound": "identiteitsgebonden",
             "admissible": "toelaatbaar",
+            "admissible_for": None,  # as the id filter below, with its type in the schema
         },
+        toelaatbaarVoorSegment=SegmentIdFilter(
+            queryset=Segment.objects.all(),
+            method="filter_admissible_for",
+            label="Alleen aanbieders die toelaatbaar zijn voor dit segment (id): ook de "
+            "screenings die alleen voor dit segment of een bovenliggend segment vereist zijn.",
+        ),
         sorteer=ordering(("name", "naam"), ("city", "vestigingsplaats")),
     )
 
@@ -77,3 +99,70 @@ class ProviderViewSet(ScopedReadViewSet):
                 "care_forms", "municipalities_served"
             )
         )
+
+
+class ScreeningKindSerializer(serializers.ModelSerializer):
+    """One kind of screening of a region's instrument (reusable for writes: the fields map
+    one to one onto ``providers.services.screening_kind_create``)."""
+
+    id = serializers.IntegerField(read_only=True)
+    regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
+    code = serializers.CharField(max_length=20)
+    naam = serializers.CharField(source="name", max_length=120)
+    omschrijving = serializers.CharField(
+        source="description", allow_blank=True, required=False, help_text="Wat wordt getoetst."
+    )
+    geldigheidMaanden = serializers.IntegerField(
+        source="validity_months",
+        allow_null=True,
+        required=False,
+        min_value=1,
+        help_text="Hoe lang een voldoende screening geldig blijft; leeg: onbeperkt.",
+    )
+    vereist = serializers.ChoiceField(
+        source="requirement",
+        choices=ScreeningKind._meta.get_field("requirement").choices,
+        help_text="none: niet vereist; all: voor elke aanbieder; segments: alleen voor de "
+        "genoemde segmenten (en hun deelsegmenten).",
+    )
+    segmenten = serializers.PrimaryKeyRelatedField(
+        source="segments",
+        many=True,
+        read_only=True,
+        help_text="Ids van de segmenten waarvoor de screening vereist is (bij vereist=segments).",
+    )
+    inGebruik = serializers.BooleanField(
+        source="active",
+        read_only=True,
+        help_text="Niet meer in gebruik: nergens meer vereist, niet meer voor nieuwe screenings.",
+    )
+
+    class Meta:
+        model = ScreeningKind
+        fields = [
+            "id",
+            "regio",
+            "code",
+            "naam",
+            "omschrijving",
+            "geldigheidMaanden",
+            "vereist",
+            "segmenten",
+            "inGebruik",
+        ]
+
+
+class ScreeningKindViewSet(ScopedReadViewSet):
+    """Screeningssoorten: het screeningsinstrument van de regio en wat vereist is voor
+    toelating."""
+
+    model = ScreeningKind
+    serializer_class = ScreeningKindSerializer
+    filterset_class = api_filterset(
+        ScreeningKindFilterSet,
+        {"q": "zoek", "requirement": "vereist", "active": "inGebruik"},
+        sorteer=ordering(("name", "naam"), ("code", "code")),
+    )
+
+    def base_queryset(self):
+        return ScreeningKind.objects.select_related("region").prefetch_related("segments")

@@ -10,9 +10,16 @@ from django.db import transaction
 
 from segments.models import CareForm, Municipality, Region
 
-from .admissibility import ScreeningKind, ScreeningStatus
-from .models import ConsortiumMembership, Provider, ProviderKind, ProviderReach, Screening
-from .services import consortium_set_members
+from .admissibility import Requirement, ScreeningStatus
+from .models import (
+    ConsortiumMembership,
+    Provider,
+    ProviderKind,
+    ProviderReach,
+    Screening,
+    ScreeningKind,
+)
+from .services import consortium_set_members, screening_kind_create
 
 
 @dataclass(frozen=True)
@@ -190,25 +197,72 @@ def _name(rng, used, solo):
     raise RuntimeError("name space exhausted")
 
 
-def _screenings(rng, provider):
+# The demo regions' screening instrument: the four kinds every region used while screening was
+# code, each required for every provider. (code, name, what it checks, validity in months)
+BIBOB, VOG, QUALITY, FINANCIAL = "bibob", "vog", "quality", "financial"
+DEMO_KINDS = [
+    (
+        BIBOB,
+        "Integriteit (Bibob)",
+        "Integriteitstoets volgens de Wet Bibob: zeggenschap, financiering en antecedenten.",
+        36,
+    ),
+    (
+        VOG,
+        "Verklaring omtrent gedrag (VOG)",
+        "Een geldige VOG van de organisatie en van de medewerkers die met jeugdigen werken.",
+        24,
+    ),
+    (
+        QUALITY,
+        "Kwaliteit",
+        "Kwaliteitskader jeugd, keurmerk of certificaat, klachtenregeling en meldcode.",
+        36,
+    ),
+    (
+        FINANCIAL,
+        "Financiële gezondheid",
+        "Jaarrekening, solvabiliteit en continuïteit van de organisatie.",
+        24,
+    ),
+]
+
+
+def load_instrument(region: Region) -> dict[str, ScreeningKind]:
+    """The region's screening kinds (through the service; a second load adds nothing)."""
+    existing = {k.code: k for k in ScreeningKind.objects.filter(region=region)}
+    for code, name, description, months in DEMO_KINDS:
+        if code not in existing:
+            existing[code] = screening_kind_create(
+                region=region,
+                code=code,
+                name=name,
+                description=description,
+                validity_months=months,
+                requirement=Requirement.ALL,
+            )
+    return existing
+
+
+def _screenings(rng, provider, kinds):
     """Four screenings; most current and passed, some expiring, expired, pending or failed."""
     roll = rng.random()
-    for index, kind in enumerate(ScreeningKind.values):
+    for index, (kind, *_rest) in enumerate(DEMO_KINDS):
         screened = ANCHOR - timedelta(days=rng.randint(30, 700))
-        valid_years = 3 if kind in (ScreeningKind.BIBOB, ScreeningKind.QUALITY) else 2
+        valid_years = 3 if kind in (BIBOB, QUALITY) else 2
         valid_until = screened + timedelta(days=365 * valid_years)
         status = ScreeningStatus.PASSED
         note = ""
         if roll < 0.05 and index == 0:
             status, note = ScreeningStatus.PENDING, "Aanvullende stukken opgevraagd."
-        elif 0.05 <= roll < 0.08 and kind == ScreeningKind.FINANCIAL:
+        elif 0.05 <= roll < 0.08 and kind == FINANCIAL:
             status, note = ScreeningStatus.FAILED, "Negatief eigen vermogen; herstelplan gevraagd."
-        elif 0.08 <= roll < 0.14 and kind == ScreeningKind.VOG:
+        elif 0.08 <= roll < 0.14 and kind == VOG:
             valid_until = date(2026, 10, 1) + timedelta(days=rng.randint(0, 40))  # recently lapsed
             screened = valid_until - timedelta(days=730)
         Screening.objects.update_or_create(
             provider=provider,
-            kind=kind,
+            kind=kinds[kind],
             date=screened,
             defaults={"status": status, "valid_until": valid_until, "outcome_note": note},
         )
@@ -218,6 +272,7 @@ def _screenings(rng, provider):
 def load_providers(region: Region) -> int:
     population = POPULATIONS[region.slug]
     rng = random.Random(f"jeugdinkoop-providers-{region.slug}")
+    kinds = load_instrument(region)
     care_forms = list(
         CareForm.objects.filter(region=region).exclude(code="PROFIEL").order_by("code")
     )
@@ -279,7 +334,7 @@ def load_providers(region: Region) -> int:
             else rng.randint(1, len(municipalities))
         )
         provider.municipalities_served.set(rng.sample(municipalities, k=served))
-        _screenings(rng, provider)
+        _screenings(rng, provider, kinds)
         organisations.append(provider)
 
     institutions = [p for p in organisations if p.kind == ProviderKind.INSTITUTION]

@@ -2,9 +2,10 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from segments.filters import RegionFilterSet, yes_no_filter
-from segments.models import CareForm, Municipality
+from segments.models import CareForm, Municipality, Segment
 
-from .models import Provider, ProviderKind, ProviderReach
+from .admissibility import Requirement
+from .models import Provider, ProviderKind, ProviderReach, ScreeningKind
 
 
 class ProviderFilterSet(RegionFilterSet):
@@ -28,7 +29,41 @@ class ProviderFilterSet(RegionFilterSet):
     )
     identity_bound = yes_no_filter(label=_("Identiteitsgebonden"))
     admissible = yes_no_filter(field_name="is_admissible", label=_("Toelaatbaar"))
+    admissible_for = django_filters.ModelChoiceFilter(
+        queryset=Segment.objects.order_by("code"),
+        label=_("Toelaatbaar voor segment"),
+        method="filter_admissible_for",
+        help_text=_("Ook de screenings die alleen voor dit segment vereist zijn."),
+    )
 
     class Meta:
         model = Provider
-        fields = ["q", "kind", "reach", "care_form", "municipality", "identity_bound", "admissible"]
+        fields = [
+            "q",
+            "kind",
+            "reach",
+            "care_form",
+            "municipality",
+            "identity_bound",
+            "admissible",
+            "admissible_for",
+        ]
+
+    def filter_admissible_for(self, queryset, name, segment):
+        from .selectors import with_admissibility
+
+        return with_admissibility(
+            queryset, segment=segment, annotation="is_admissible_for_segment"
+        ).filter(is_admissible_for_segment=True)
+
+
+class ScreeningKindFilterSet(RegionFilterSet):
+    search_fields = ("name", "code", "description")
+    requirement = django_filters.ChoiceFilter(
+        choices=Requirement.choices, label=_("Vereist voor toelating")
+    )
+    active = yes_no_filter(label=_("In gebruik"))
+
+    class Meta:
+        model = ScreeningKind
+        fields = ["q", "requirement", "active"]

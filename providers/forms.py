@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ui.forms import RegionBoundModelForm
 
-from .models import Provider, Screening
+from .models import Provider, Screening, ScreeningKind
 
 
 class ProviderForm(RegionBoundModelForm):
@@ -46,6 +46,42 @@ class ScreeningForm(forms.ModelForm):
     def __init__(self, *args, provider, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.provider = provider
+        # The region's kinds in use (and, when editing, the screening's own kind even if it
+        # has since been retired).
+        kinds = ScreeningKind.objects.filter(region=provider.region_id)
+        current = self.instance.kind_id
+        self.fields["kind"].queryset = (
+            kinds.filter(active=True) | kinds.filter(pk=current) if current else kinds.active()
+        ).order_by("name")
+        self.fields["valid_until"].help_text = _(
+            "Leeg bij een voldoende screening: de geldigheid van de soort screening bepaalt de "
+            "einddatum."
+        )
+
+
+class ScreeningKindForm(RegionBoundModelForm):
+    class Meta:
+        model = ScreeningKind
+        fields = ["name", "code", "description", "validity_months", "requirement", "segments"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "requirement": forms.RadioSelect,
+            "segments": forms.CheckboxSelectMultiple,
+        }
+
+    def limit_choices_to_region(self):
+        super().limit_choices_to_region()
+        self.fields["segments"].queryset = self.fields["segments"].queryset.order_by("code")
+
+    def clean_code(self):
+        # At the field (the model's (region, code) constraint would say it above the form).
+        code = self.cleaned_data["code"].strip()
+        taken = ScreeningKind.objects.filter(region=self.region, code=code)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("Deze code is in de regio al in gebruik."))
+        return code
 
 
 class ConsortiumMembersForm(forms.Form):

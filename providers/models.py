@@ -9,9 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel, ScopedQuerySet
-from segments.models import CareForm, Municipality, Region
+from segments.models import CareForm, Municipality, Region, Segment
 
-from .admissibility import ScreeningFact, ScreeningKind, ScreeningStatus, judge, judge_consortium
+from .admissibility import (
+    Instrument,
+    KindRule,
+    Requirement,
+    ScreeningFact,
+    ScreeningStatus,
+    judge,
+    judge_consortium,
+)
 from .validators import AGB_REGEX, KVK_REGEX, validate_agb_code, validate_kvk_number
 
 
@@ -166,18 +174,30 @@ class Provider(ScopedModel):
             ).distinct()
         return self.care_forms.all()
 
-    def admissibility(self, today=None):
+    def admissibility(self, today=None, *, segment=None, instrument: Instrument | None = None):
+        """The verdict against the region's screening instrument: region-wide, or for one
+        ``segment`` (a ``Segment`` or its id: the kinds required for it or a segment above it
+        count too). Pass the ``instrument`` when judging many providers of one region."""
         today = today or timezone.localdate()
+        if instrument is None:
+            instrument = ScreeningKind.instrument_of(self.region_id)
         if self.is_consortium:
             memberships = list(self.members.all())
             return judge_consortium(
-                {m.member.name: m.member.admissibility(today) for m in memberships},
+                {
+                    m.member.name: m.member.admissibility(
+                        today, segment=segment, instrument=instrument
+                    )
+                    for m in memberships
+                },
                 has_lead=any(m.is_lead for m in memberships),
             )
+        segment_id = getattr(segment, "pk", segment)
         facts = [
-            ScreeningFact(s.kind, s.status, s.date, s.valid_until) for s in self.screenings.all()
+            ScreeningFact(s.kind_id, s.status, s.date, s.valid_until, s.pk)
+            for s in self.screenings.all()
         ]
-        return judge(facts, today)
+        return judge(facts, instrument.required(segment_id), today)
 
     @property
     def lead(self):
@@ -244,6 +264,117 @@ class ConsortiumMembership(ScopedModel):
             raise ValidationError(errors)
 
 
+class ScreeningKindQuerySet(ScopedQuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class ScreeningKind(ScopedModel):
+    """One kind of screening in a region's own instrument (e.g. Bibob, VOG, an on-site quality
+    visit): what it checks, how long a passed one stays valid, and for which providers it is
+    required for admission (none, every provider, or the providers in some segments)."""
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="screening_kinds", verbose_name=_("regio")
+    )
+    code = models.CharField(
+        _("code"), max_length=20, help_text=_("Korte code, uniek in de regio, bijv. bibob.")
+    )
+    name = models.CharField(_("naam"), max_length=120)
+    description = models.TextField(_("wat wordt getoetst"), blank=True)
+    validity_months = models.PositiveSmallIntegerField(
+        _("geldigheid (maanden)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hoe lang een voldoende screening geldig blijft. Laat u bij een screening "
+            "'geldig tot en met' leeg, dan volgt die hieruit. Leeg: onbeperkt geldig."
+        ),
+    )
+    requirement = models.CharField(
+        _("vereist voor toelating"),
+        max_length=10,
+        choices=Requirement.choices,
+        default=Requirement.ALL,
+    )
+    segments = models.ManyToManyField(
+        Segment,
+        blank=True,
+        related_name="screening_kinds",
+        verbose_name=_("segmenten"),
+        help_text=_(
+            "Alleen bij 'alleen vereist voor gekozen segmenten': de segmenten waarvoor deze "
+            "screening vereist is (hun deelsegmenten vallen eronder)."
+        ),
+    )
+    active = models.BooleanField(
+        _("in gebruik"),
+        default=True,
+        help_text=_(
+            "Een soort die niet meer in gebruik is, wordt niet meer aangeboden voor nieuwe "
+            "screenings en is nergens meer vereist."
+        ),
+    )
+
+    objects = ScreeningKindQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-active", "name"]
+        verbose_name = _("screeningssoort")
+        verbose_name_plural = _("screeningssoorten")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="screeningkind_unique_code"),
+            models.CheckConstraint(
+                condition=Q(requirement__in=Requirement.values),
+                name="screeningkind_requirement_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    # The instrument is the region's published admission policy: reference data for the
+    # region's municipalities and providers (the usage figures stay on the region's pages).
+    @classmethod
+    def scope_municipal_q(cls, scope):
+        return Q(region__in=scope.municipality_region_ids)
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(region__in=scope.provider_region_ids)
+
+    def get_absolute_url(self):
+        return reverse(
+            "providers:screeningkind-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
+
+    def rule(self, segment_ids=None) -> KindRule:
+        if segment_ids is None:
+            segment_ids = [s.pk for s in self.segments.all()]
+        return KindRule(
+            id=self.pk,
+            name=self.name,
+            requirement=self.requirement,
+            segment_ids=frozenset(segment_ids),
+            active=self.active,
+        )
+
+    @classmethod
+    def instrument_of(cls, region) -> Instrument:
+        """The region's instrument for the pure judgement, in three queries."""
+        region_id = getattr(region, "pk", region)
+        # In the order the region set them up: the reasons are named in that order.
+        kinds = list(
+            cls.objects.filter(region_id=region_id).order_by("pk").prefetch_related("segments")
+        )
+        parents = {}
+        if any(k.requirement == Requirement.SEGMENTS for k in kinds):
+            parents = dict(
+                Segment.objects.filter(region_id=region_id).values_list("pk", "parent_id")
+            )
+        return Instrument(kinds=tuple(k.rule() for k in kinds), parents=parents)
+
+
 class Screening(ScopedModel):
     scope_region_lookup = "provider__region"
     scope_edit_roles = PROVIDER_EDITORS
@@ -251,7 +382,12 @@ class Screening(ScopedModel):
     provider = models.ForeignKey(
         Provider, on_delete=models.CASCADE, related_name="screenings", verbose_name=_("aanbieder")
     )
-    kind = models.CharField(_("soort screening"), max_length=10, choices=ScreeningKind.choices)
+    kind = models.ForeignKey(
+        ScreeningKind,
+        on_delete=models.PROTECT,
+        related_name="screenings",
+        verbose_name=_("soort screening"),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ScreeningStatus.choices, default=ScreeningStatus.PENDING
     )
@@ -260,7 +396,7 @@ class Screening(ScopedModel):
     outcome_note = models.TextField(_("toelichting op de uitkomst"), blank=True)
 
     class Meta:
-        ordering = ["-date", "kind"]
+        ordering = ["-date", "-pk"]
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
         constraints = [
@@ -269,22 +405,22 @@ class Screening(ScopedModel):
                 name="screening_valid_after_date",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=ScreeningKind.values), name="screening_kind_valid"
-            ),
-            models.CheckConstraint(
                 condition=Q(status__in=ScreeningStatus.values), name="screening_status_valid"
             ),
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.provider} ({self.date:%d-%m-%Y})"
+        return f"{self.kind} {self.provider} ({self.date:%d-%m-%Y})"
 
     def clean(self):
         super().clean()
+        errors = {}
         if self.valid_until and self.date and self.valid_until < self.date:
-            raise ValidationError(
-                {"valid_until": _("'Geldig tot en met' ligt voor de datum van de screening.")}
-            )
+            errors["valid_until"] = _("'Geldig tot en met' ligt voor de datum van de screening.")
+        if self.kind_id and self.provider_id and self.kind.region_id != self.provider.region_id:
+            errors["kind"] = _("Deze soort screening hoort bij een andere regio.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class AnnualAccount(ScopedModel):

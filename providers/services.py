@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from segments.models import CareForm, Municipality, Region
+from segments.models import CareForm, Municipality, Region, Segment
 
-from .models import ConsortiumMembership, Provider, ProviderKind, Screening
+from .admissibility import Requirement, ScreeningStatus, valid_until_for
+from .models import ConsortiumMembership, Provider, ProviderKind, Screening, ScreeningKind
 
 # ---------------------------------------------------------------- providers
 
@@ -133,12 +134,135 @@ def provider_delete(*, provider: Provider) -> None:
     provider.delete()
 
 
+# ---------------------------------------------------------------- the screening instrument
+
+
+def _screening_kind_save(
+    kind: ScreeningKind, *, segments: Iterable[Segment], **fields
+) -> ScreeningKind:
+    segments = list(segments)
+    for name, value in fields.items():
+        setattr(kind, name, value)
+    errors: dict[str, list[str]] = {}
+    if kind.requirement == Requirement.SEGMENTS and not segments:
+        errors["segments"] = [_("Kies de segmenten waarvoor deze screening vereist is.")]
+    if kind.requirement != Requirement.SEGMENTS:
+        segments = []  # only a per-segment requirement names segments
+    if any(s.region_id != kind.region_id for s in segments):
+        errors.setdefault("segments", []).append(_("Kies alleen segmenten van de eigen regio."))
+    duplicate = (
+        ScreeningKind.objects.filter(region_id=kind.region_id, code=kind.code)
+        .exclude(pk=kind.pk)
+        .exists()
+    )
+    if kind.code and duplicate:
+        errors.setdefault("code", []).append(_("Deze code is in de regio al in gebruik."))
+    try:
+        # The (region, code) constraint is checked just above, with the message at the field.
+        kind.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    kind.save()
+    kind.segments.set(segments)
+    return kind
+
+
+@transaction.atomic
+def screening_kind_create(
+    *,
+    region: Region,
+    code: str,
+    name: str,
+    description: str = "",
+    validity_months: int | None = None,
+    requirement: str = Requirement.ALL,
+    segments: Iterable[Segment] = (),
+) -> ScreeningKind:
+    """A new kind of screening in the region's instrument, in use from now on."""
+    return _screening_kind_save(
+        ScreeningKind(region=region),
+        segments=segments,
+        code=code.strip(),
+        name=name.strip(),
+        description=description,
+        validity_months=validity_months,
+        requirement=requirement,
+    )
+
+
+@transaction.atomic
+def screening_kind_update(
+    *,
+    screening_kind: ScreeningKind,
+    code: str,
+    name: str,
+    description: str = "",
+    validity_months: int | None = None,
+    requirement: str,
+    segments: Iterable[Segment] = (),
+) -> ScreeningKind:
+    """Change a kind, its requirement included: the verdicts follow at once (they are
+    computed, never stored). Screenings already recorded keep their dates."""
+    return _screening_kind_save(
+        screening_kind,
+        segments=segments,
+        code=code.strip(),
+        name=name.strip(),
+        description=description,
+        validity_months=validity_months,
+        requirement=requirement,
+    )
+
+
+@transaction.atomic
+def screening_kind_retire(*, screening_kind: ScreeningKind, retired: bool = True) -> ScreeningKind:
+    """Put a kind out of use (no longer offered for new screenings, required nowhere), or back
+    into use. Its screenings stay on record."""
+    screening_kind.active = not retired
+    screening_kind.full_clean()
+    screening_kind.save(update_fields=["active"])
+    return screening_kind
+
+
+@transaction.atomic
+def screening_kind_delete(*, screening_kind: ScreeningKind) -> None:
+    """Only a kind no screening was ever recorded for can go; otherwise it is refused with
+    how many screenings of how many providers use it."""
+    used = Screening.objects.filter(kind=screening_kind)
+    screenings = used.count()
+    if screenings:
+        providers = used.values("provider").distinct().count()
+        raise ValidationError(
+            _(
+                "%(kind)s wordt gebruikt door %(screenings)s screenings van %(providers)s "
+                "aanbieders; zet hem op 'niet meer in gebruik'."
+            )
+            % {"kind": screening_kind, "screenings": screenings, "providers": providers}
+        )
+    screening_kind.delete()
+
+
 # ---------------------------------------------------------------- screenings
 
 
-def _screening_save(screening: Screening, **fields) -> Screening:
+def _screening_save(screening: Screening, *, previous_kind_id: int | None, **fields) -> Screening:
     for name, value in fields.items():
         setattr(screening, name, value)
+    kind = screening.kind
+    if not kind.active and kind.pk != previous_kind_id:
+        raise ValidationError(
+            {"kind": _("%(kind)s is niet meer in gebruik; kies een andere soort.") % {"kind": kind}}
+        )
+    if (
+        screening.valid_until is None
+        and screening.status == ScreeningStatus.PASSED
+        and screening.date
+        and kind.region_id == screening.provider.region_id
+    ):
+        screening.valid_until = valid_until_for(screening.date, kind.validity_months)
     screening.full_clean()
     screening.save()
     return screening
@@ -148,15 +272,18 @@ def _screening_save(screening: Screening, **fields) -> Screening:
 def screening_create(
     *,
     provider: Provider,
-    kind: str,
+    kind: ScreeningKind,
     date: date,
     status: str = "",
     valid_until: date | None = None,
     outcome_note: str = "",
 ) -> Screening:
+    """Record a screening of one of the region's kinds in use. A passed screening without
+    'geldig tot en met' is valid as long as its kind says."""
     screening = Screening(provider=provider)
     return _screening_save(
         screening,
+        previous_kind_id=None,
         kind=kind,
         status=status or screening.status,
         date=date,
@@ -169,7 +296,7 @@ def screening_create(
 def screening_update(
     *,
     screening: Screening,
-    kind: str,
+    kind: ScreeningKind,
     status: str,
     date: date,
     valid_until: date | None = None,
@@ -177,6 +304,7 @@ def screening_update(
 ) -> Screening:
     return _screening_save(
         screening,
+        previous_kind_id=screening.kind_id,
         kind=kind,
         status=status,
         date=date,

@@ -8,6 +8,20 @@ app_name = "providers"
 
 urlpatterns = [
     *crud_paths(
+        "screeningssoorten",
+        "screeningkind",
+        list_view=v.ScreeningKindListView,
+        create=v.ScreeningKindCreateView,
+        detail=v.ScreeningKindDetailView,
+        update=v.ScreeningKindUpdateView,
+        delete=v.ScreeningKindDeleteView,
+    ),
+    path(
+        "screeningssoorten/<int:pk>/in-gebruik/",
+        v.ScreeningKindRetireView.as_view(),
+        name="screeningkind-retire",
+    ),
+    *crud_paths(
         "",
         "provider",
         list_view=v.ProviderListView,

@@ -5,10 +5,14 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import generic
 
-from core.ui.forms import add_service_errors
+from core.roles import ALL_REGION_ROLES
+from core.scoping import scope_for
+from core.ui.forms import add_service_errors, error_messages
 from core.ui.views import (
+    ActionView,
     ConfirmedDeleteMixin,
     RegionMixin,
     ScopedCreateView,
@@ -20,7 +24,7 @@ from core.ui.views import (
 )
 
 from . import filters, forms, selectors, services, tables
-from .models import Provider, ProviderKind, Screening
+from .models import Provider, ProviderKind, Screening, ScreeningKind
 
 
 class ProviderListView(ScopedListView):
@@ -31,6 +35,13 @@ class ProviderListView(ScopedListView):
 
     def get_queryset(self):
         return selectors.provider_list(user=self.request.user, region=self.region)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if scope_for(self.request.user).has_role(self.region.pk, ALL_REGION_ROLES):
+            url = reverse("providers:screeningkind-list", kwargs={"region": self.region.slug})
+            context["page_links"] = [{"url": url, "label": _("Screeningsinstrument")}]
+        return context
 
 
 class ProviderDetailView(ScopedDetailView):
@@ -43,11 +54,16 @@ class ProviderDetailView(ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         provider, user = self.object, self.request.user
-        context["judgement"] = provider.admissibility(timezone.localdate())
+        today = timezone.localdate()
+        verdicts = selectors.provider_verdicts(provider=provider, user=user, today=today)
+        context["judgement"] = verdicts.region
+        context["segment_verdicts"] = verdicts.segments
+        context["requires_screening"] = verdicts.requires_any
+        context["sees_instrument"] = scope_for(user).has_role(self.region.pk, ALL_REGION_ROLES)
         context["care_forms"] = provider.effective_care_forms().order_by("name")
         context["municipalities"] = provider.municipalities_served.all()
         context["screenings"] = provider.screenings.all()
-        context["memberships"] = provider.members.all() if provider.is_consortium else []
+        context["memberships"] = verdicts.members
         context["member_of"] = selectors.consortia_of(user=user, provider=provider)
         return context
 
@@ -204,3 +220,81 @@ class ConsortiumMembersView(ProviderChildMixin, generic.FormView):
             self.request, _("De samenstelling van het samenwerkingsverband is opgeslagen.")
         )
         return redirect(self.provider)
+
+
+# ---------------------------------------------------------------- the screening instrument
+
+
+class InstrumentMixin:
+    """The region's screening instrument: region roles only (its pages show how many
+    screenings use each kind); a municipal user gets a 404, like anyone without a role here."""
+
+    model = ScreeningKind
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_for(request.user).has_role(
+            self.region.pk, ALL_REGION_ROLES
+        ):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+class ScreeningKindListView(InstrumentMixin, ScopedListView):
+    table_class = tables.ScreeningKindTable
+    filterset_class = filters.ScreeningKindFilterSet
+    create_url_name = "providers:screeningkind-create"
+    title = gettext_lazy("Screeningsinstrument")
+
+    def get_queryset(self):
+        return selectors.screening_kind_list(user=self.request.user, region=self.region)
+
+
+class ScreeningKindDetailView(InstrumentMixin, ScopedDetailView):
+    template_name = "providers/screeningkind_detail.html"
+
+    def get_queryset(self):
+        return selectors.screening_kind_list(user=self.request.user, region=self.region)
+
+
+class ScreeningKindCreateView(InstrumentMixin, ScopedCreateView):
+    create_service = services.screening_kind_create
+    form_class = forms.ScreeningKindForm
+
+
+class ScreeningKindUpdateView(InstrumentMixin, ScopedUpdateView):
+    update_service = services.screening_kind_update
+    form_class = forms.ScreeningKindForm
+
+    def object_kwarg(self) -> str:
+        return "screening_kind"
+
+
+class ScreeningKindDeleteView(InstrumentMixin, ScopedDeleteView):
+    """Refused, with the counts, while screenings of the kind are on record."""
+
+    delete_service = services.screening_kind_delete
+
+    def object_kwarg(self) -> str:
+        return "screening_kind"
+
+    def get_success_url(self):
+        return reverse("providers:screeningkind-list", kwargs={"region": self.region.slug})
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                messages.error(self.request, message)
+            return redirect(self.object)
+
+
+class ScreeningKindRetireView(InstrumentMixin, ActionView):
+    """POST: put the kind out of use, or (``retired=0``) back into use."""
+
+    def act(self, request):
+        retired = request.POST.get("retired", "1") != "0"
+        kind = services.screening_kind_retire(screening_kind=self.object, retired=retired)
+        if retired:
+            return _("%(kind)s is niet meer in gebruik.") % {"kind": kind}
+        return _("%(kind)s is weer in gebruik.") % {"kind": kind}

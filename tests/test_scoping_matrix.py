@@ -23,6 +23,11 @@ EXPECT = {
     "provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK, DENIED),
     "distant_provider_edit": (OK, OK, DENIED, DENIED, HIDDEN, OK, DENIED),
     "history": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    # the region's screening instrument: region roles read it (with its usage figures), the
+    # procurement officer edits it; municipal users get a 404 on every page of it
+    "screening_instrument": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "screening_instrument_edit": (OK, 403, 403, HIDDEN, HIDDEN, OK, 403),
+    "screening_instrument_action": (NOT_ALLOWED, 403, 403, HIDDEN, HIDDEN, NOT_ALLOWED, 403),
     # procurement: public parts for municipalities, competition-sensitive parts for region roles
     "procurement_public": (OK, OK, OK, OK, HIDDEN, OK, OK),
     "procurement_edit": (OK, DENIED, DENIED, DENIED, HIDDEN, OK, DENIED),
@@ -541,6 +546,28 @@ def pages(w):
         ("providers:provider-update", {**r, "pk": w.provider.pk}, "provider_edit"),
         ("providers:provider-delete", {**r, "pk": w.distant_provider.pk}, "distant_provider_edit"),
         ("providers:consortium-members", {**r, "pk": w.consortium.pk}, "distant_provider_edit"),
+        ("providers:screeningkind-list", r, "screening_instrument"),
+        ("providers:screeningkind-create", r, "screening_instrument_edit"),
+        (
+            "providers:screeningkind-detail",
+            {**r, "pk": w.screening.kind_id},
+            "screening_instrument",
+        ),
+        (
+            "providers:screeningkind-update",
+            {**r, "pk": w.screening.kind_id},
+            "screening_instrument_edit",
+        ),
+        (
+            "providers:screeningkind-delete",
+            {**r, "pk": w.screening.kind_id},
+            "screening_instrument_edit",
+        ),
+        (
+            "providers:screeningkind-retire",
+            {**r, "pk": w.screening.kind_id},
+            "screening_instrument_action",
+        ),
         ("providers:screening-create", {**r, "provider": w.provider.pk}, "provider_edit"),
         (
             "providers:screening-update",

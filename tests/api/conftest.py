@@ -91,6 +91,7 @@ class Objects:
     product: object
     provider: object
     distant_provider: object
+    screening_kind: object
     tender: object
     draft: object
     contract: object
@@ -137,6 +138,7 @@ def objects_of(w) -> Objects:
         product=w.product,
         provider=w.provider,
         distant_provider=w.distant_provider,
+        screening_kind=w.screening.kind,
         tender=w.proc.tender,
         draft=w.proc.draft,
         contract=w.con.contract,

@@ -46,6 +46,12 @@ RESOURCES = [
         {"provider": {MUNI, PROV, REG}, "distant_provider": {REG}},
     ),
     (
+        "/api/v1/screeningssoorten",
+        "/api/v1/screeningssoorten/{pk}",
+        None,
+        {"screening_kind": {MUNI, PROV, REG}},
+    ),
+    (
         "/api/v1/aanbestedingen",
         "/api/v1/aanbestedingen/{pk}",
         None,

@@ -101,6 +101,41 @@ def test_filters_of_the_ui_under_dutch_names(api, world_a, regional):
     assert everything >= valid >= 1
 
 
+def test_the_screening_instrument_and_admissibility_per_segment(api, world_a, regional):
+    """The region's kinds, and a kind required only for world A's segment: the screened
+    provider stays admissible region-wide but not for that segment."""
+    from tests.providers.factories import ScreeningKindFactory
+
+    ScreeningKindFactory(
+        region=world_a.region,
+        code="bezoek",
+        name="Kwaliteitsbezoek",
+        requirement="segments",
+        validity_months=None,
+        for_segments=[world_a.segment],
+    )
+    caller = api(regional)
+    kinds = caller.get("/api/v1/screeningssoorten", {"sorteer": "code"}).json()["resultaten"]
+    assert [k["code"] for k in kinds] == ["bezoek", "bibob", "financial", "quality", "vog"]
+    assert kinds[0] == {
+        "id": kinds[0]["id"],
+        "regio": world_a.region.slug,
+        "code": "bezoek",
+        "naam": "Kwaliteitsbezoek",
+        "omschrijving": "",
+        "geldigheidMaanden": None,
+        "vereist": "segments",
+        "segmenten": [world_a.segment.pk],
+        "inGebruik": True,
+    }
+    admissible = caller.get("/api/v1/aanbieders", {"toelaatbaar": "true"}).json()["resultaten"]
+    assert world_a.provider.pk in {r["id"] for r in admissible}
+    for_segment = caller.get(
+        "/api/v1/aanbieders", {"toelaatbaarVoorSegment": world_a.sub_segment.pk}
+    ).json()["resultaten"]
+    assert world_a.provider.pk not in {r["id"] for r in for_segment}
+
+
 def test_a_filter_value_of_another_region_is_refused(api, world_a, world_b, regional):
     response = api(regional).get("/api/v1/segmenten", {"jeugdhulpvorm": world_b.care_form.pk})
     assert response.status_code == 400
@@ -212,6 +247,7 @@ def test_small_cells_are_suppressed_for_municipalities_only(api, world_a):
     [
         ("/api/v1/gemeenten", 5),
         ("/api/v1/aanbieders", 8),
+        ("/api/v1/screeningssoorten", 5),
         ("/api/v1/contracten", 6),
         ("/api/v1/tarieven", 5),
         ("/api/v1/budgetten", 6),

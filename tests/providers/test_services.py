@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 
 from providers import services
 from providers.models import Provider, Screening
-from tests.providers.factories import ProviderFactory, ScreeningFactory
+from tests.providers.factories import ProviderFactory, ScreeningFactory, kind_of
 from tests.segments.factories import CareFormFactory, MunicipalityFactory, RegionFactory
 
 pytestmark = pytest.mark.django_db
@@ -61,9 +61,10 @@ def test_provider_update_and_delete():
 
 def test_screening_valid_until_before_its_date_is_refused():
     provider = ProviderFactory()
+    vog = kind_of(provider.region, "vog")
     with pytest.raises(ValidationError) as error:
         services.screening_create(
-            provider=provider, kind="vog", date=date(2026, 5, 1), valid_until=date(2026, 4, 1)
+            provider=provider, kind=vog, date=date(2026, 5, 1), valid_until=date(2026, 4, 1)
         )
     assert "valid_until" in error.value.message_dict
     assert not provider.screenings.exists()
@@ -71,12 +72,12 @@ def test_screening_valid_until_before_its_date_is_refused():
 
 def test_screening_create_update_delete():
     provider = ProviderFactory()
-    screening = services.screening_create(provider=provider, kind="vog", date=date(2026, 5, 1))
-    assert screening.status == "pending"
-    services.screening_update(
-        screening=screening, kind="vog", status="passed", date=date(2026, 5, 1)
-    )
+    vog = kind_of(provider.region, "vog")
+    screening = services.screening_create(provider=provider, kind=vog, date=date(2026, 5, 1))
+    assert screening.status == "pending" and screening.valid_until is None
+    services.screening_update(screening=screening, kind=vog, status="passed", date=date(2026, 5, 1))
     screening.refresh_from_db()
-    assert screening.status == "passed"
+    # passed without an end date: valid as long as the kind says (VOG: 24 months)
+    assert screening.status == "passed" and screening.valid_until == date(2028, 4, 30)
     services.screening_delete(screening=ScreeningFactory(provider=provider))
     assert Screening.objects.filter(provider=provider).count() == 1
