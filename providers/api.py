@@ -7,10 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.api.filters import api_filterset, ordering
-from core.api.views import ScopedReadViewSet
+from core.api.views import RegionRelatedField, ScopedReadViewSet, ScopedWriteViewSet
 from segments.models import Segment
 
-from . import selectors
+from . import selectors, services
 from .filters import ProviderFilterSet, ScreeningKindFilterSet
 from .models import Provider, ScreeningKind
 
@@ -122,18 +122,21 @@ class ScreeningKindSerializer(serializers.ModelSerializer):
     vereist = serializers.ChoiceField(
         source="requirement",
         choices=ScreeningKind._meta.get_field("requirement").choices,
+        required=False,
+        default="all",
         help_text="none: niet vereist; all: voor elke aanbieder; segments: alleen voor de "
         "genoemde segmenten (en hun deelsegmenten).",
     )
-    segmenten = serializers.PrimaryKeyRelatedField(
+    segmenten = RegionRelatedField(
+        Segment,
         source="segments",
         many=True,
-        read_only=True,
+        required=False,
         help_text="Ids van de segmenten waarvoor de screening vereist is (bij vereist=segments).",
     )
     inGebruik = serializers.BooleanField(
         source="active",
-        read_only=True,
+        required=False,
         help_text="Niet meer in gebruik: nergens meer vereist, niet meer voor nieuwe screenings.",
     )
 
@@ -150,14 +153,20 @@ class ScreeningKindSerializer(serializers.ModelSerializer):
             "segmenten",
             "inGebruik",
         ]
+        validators: list = []  # the service checks the code's uniqueness, as on the page
 
 
-class ScreeningKindViewSet(ScopedReadViewSet):
+class ScreeningKindViewSet(ScopedWriteViewSet):
     """Screeningssoorten: het screeningsinstrument van de regio en wat vereist is voor
-    toelating."""
+    toelating. Een soort waarvan screenings zijn vastgelegd, wordt niet verwijderd (409) maar
+    op inGebruik=false gezet."""
 
     model = ScreeningKind
     serializer_class = ScreeningKindSerializer
+    create_service = services.screening_kind_create
+    update_service = services.screening_kind_update
+    delete_service = services.screening_kind_delete
+    object_kwarg = "screening_kind"
     filterset_class = api_filterset(
         ScreeningKindFilterSet,
         {"q": "zoek", "requirement": "vereist", "active": "inGebruik"},

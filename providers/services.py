@@ -180,10 +180,11 @@ def screening_kind_create(
     validity_months: int | None = None,
     requirement: str = Requirement.ALL,
     segments: Iterable[Segment] = (),
+    active: bool = True,
 ) -> ScreeningKind:
     """A new kind of screening in the region's instrument, in use from now on."""
     return _screening_kind_save(
-        ScreeningKind(region=region),
+        ScreeningKind(region=region, active=active),
         segments=segments,
         code=code.strip(),
         name=name.strip(),
@@ -203,9 +204,13 @@ def screening_kind_update(
     validity_months: int | None = None,
     requirement: str,
     segments: Iterable[Segment] = (),
+    active: bool | None = None,
 ) -> ScreeningKind:
     """Change a kind, its requirement included: the verdicts follow at once (they are
-    computed, never stored). Screenings already recorded keep their dates."""
+    computed, never stored). Screenings already recorded keep their dates. ``active``:
+    ``None`` leaves it as it is (the page retires a kind with its own button)."""
+    if active is not None:
+        screening_kind.active = active
     return _screening_kind_save(
         screening_kind,
         segments=segments,

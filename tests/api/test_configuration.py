@@ -179,3 +179,52 @@ def test_conditions_on_a_strategy_or_a_procedure_over_the_api(world_a, world_b, 
     assert shown["voorwaardenVoorOpenen"] == [
         {"code": "WACHT", "tekst": "Oplopende wachttijden", "herkomst": "strategie"}
     ]
+
+
+# ------------------------------------------------------------------ screening kinds
+
+KINDS = "/api/v1/screeningssoorten"
+
+
+def test_screening_instrument_over_the_api(world_a, world_b, system):
+    from providers.models import ScreeningKind
+
+    before = ScreeningKind.objects.filter(region=world_a.region).count()
+    created = system.post(
+        KINDS,
+        body(
+            code="bezoek",
+            naam="Kwaliteitsbezoek op locatie",
+            geldigheidMaanden=24,
+            vereist="segments",
+            segmenten=[world_a.segment.pk],
+        ),
+    )
+    assert created.status_code == 201, created.content
+    visit = ScreeningKind.objects.get(pk=created.json()["id"])
+    assert list(visit.segments.all()) == [world_a.segment]
+    assert visit.region == world_a.region and visit.active
+
+    # a per-segment requirement without segments, or with another region's, is refused
+    assert "segmenten" in invalid(system.post(KINDS, body(code="x", naam="X", vereist="segments")))
+    assert "segmenten" in invalid(
+        system.post(
+            KINDS, body(code="x", naam="X", vereist="segments", segmenten=[world_b.segment.pk])
+        )
+    )
+    assert "code" in invalid(system.post(KINDS, body(code="bezoek", naam="Nog een")))
+    assert ScreeningKind.objects.filter(region=world_a.region).count() == before + 1
+
+    # PATCH keeps the segments it does not name; retiring is inGebruik=false
+    changed = system.patch(f"{KINDS}/{visit.pk}", body(naam="Bezoek", inGebruik=False))
+    assert changed.status_code == 200, changed.content
+    visit.refresh_from_db()
+    assert (visit.name, visit.active) == ("Bezoek", False)
+    assert list(visit.segments.all()) == [world_a.segment]
+
+    # a kind with screenings on record is not deleted
+    used = world_a.screening.kind
+    refused = system.delete(f"{KINDS}/{used.pk}")
+    assert refused.status_code == 409
+    assert "screenings van 1 aanbieders" in refused.json()["detail"]
+    assert system.delete(f"{KINDS}/{visit.pk}").status_code == 204
