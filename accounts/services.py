@@ -214,9 +214,8 @@ def user_invite(
         raise ValidationError(
             {
                 "email": _(
-                    "Dit e-mailadres is al in gebruik. Iemand met een account in een andere "
-                    "regio krijgt daar een rol via de regiobeheerder van die regio, of via de "
-                    "installatiebeheerder."
+                    "Dit e-mailadres is al in gebruik voor een account in Jeugdinkoop; een "
+                    "tweede account met hetzelfde adres kan niet."
                 )
             }
         )
@@ -281,7 +280,7 @@ def user_roles_set(
     last region administrator of a region keeps that role."""
     if not has_roles_in(user, region):
         raise ValidationError(
-            {"roles": _("Deze gebruiker is in deze regio gedeactiveerd: activeer hem opnieuw.")}
+            {"roles": _("Deze gebruiker is in deze regio gedeactiveerd: activeer de gebruiker eerst opnieuw.")}
         )
     roles = _check_assignment(region=region, roles=roles, municipality=municipality)
     _check_keeps_an_administrator(region=region, user=user, roles_after=roles)

@@ -173,7 +173,7 @@ class UserInviteView(UsersMixin, generic.FormView):
             title=_("Gebruiker uitnodigen"),
             intro=_(
                 "De nieuwe gebruiker krijgt een e-mail met een link om een wachtwoord te kiezen "
-                "en logt daarna in met zijn e-mailadres."
+                "en logt daarna in met het eigen e-mailadres."
             ),
             cancel_url=self.url("user-list"),
         )

@@ -176,7 +176,7 @@ class AdmissionConditionSerializer(serializers.ModelSerializer):
                 )
         elif (attrs.get("strategy") is None) == (attrs.get("tender") is None):
             raise serializers.ValidationError(
-                {"inkoopstrategie": [_("Noem precies een van inkoopstrategie en aanbesteding.")]}
+                {"inkoopstrategie": [_("Noem precies één van inkoopstrategie en aanbesteding.")]}
             )
         return attrs
 

@@ -338,7 +338,7 @@ class Intensity(ScopedModel):
         default=ParallelRule.EXCLUSIVE,
     )
     parallel_max_days = models.PositiveSmallIntegerField(
-        _("ten hoogste dagen naast een ander profiel"),
+        _("maximum aantal dagen naast een ander profiel"),
         null=True,
         blank=True,
         help_text=_("Alleen bij 'mag een beperkt aantal dagen naast een ander profiel lopen'."),
