@@ -114,7 +114,7 @@ class Migration(migrations.Migration):
                         blank=True,
                         help_text="Alleen bij 'mag een beperkt aantal dagen naast een ander profiel lopen'.",
                         null=True,
-                        verbose_name="ten hoogste dagen naast een ander profiel",
+                        verbose_name="maximum aantal dagen naast een ander profiel",
                     ),
                 ),
                 (
