@@ -165,8 +165,8 @@ class AdministratorInviteView(InstallationRegionMixin, generic.FormView):
             title=_("Regiobeheerder uitnodigen voor %(name)s") % {"name": self.region.name},
             intro=_(
                 "De regiobeheerder krijgt een e-mail met een link om een wachtwoord te kiezen. "
-                "Daarna beheert de regiobeheerder de gebruikers, API-clients en het rapportageschema van de "
-                "regio."
+                "Daarna beheert de regiobeheerder de gebruikers, API-clients en het "
+                "rapportageschema van de regio."
             ),
             cancel_url=self.region_url(),
         )

@@ -280,7 +280,12 @@ def user_roles_set(
     last region administrator of a region keeps that role."""
     if not has_roles_in(user, region):
         raise ValidationError(
-            {"roles": _("Deze gebruiker is in deze regio gedeactiveerd: activeer de gebruiker eerst opnieuw.")}
+            {
+                "roles": _(
+                    "Deze gebruiker is in deze regio gedeactiveerd: activeer de gebruiker eerst "
+                    "opnieuw."
+                )
+            }
         )
     roles = _check_assignment(region=region, roles=roles, municipality=municipality)
     _check_keeps_an_administrator(region=region, user=user, roles_after=roles)
