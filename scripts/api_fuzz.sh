@@ -5,8 +5,10 @@
 # municipality, a provider, a regional system: `manage.py api_client create --token`), the app
 # under gunicorn on 127.0.0.1 (production settings, DEBUG off), then one schemathesis run per
 # client over every read operation of the committed-and-served schema (/api/v1/openapi.json),
-# and one bounded run of the write operation (POST /api/v1/productie-aanleveringen) with the
-# provider's key: imports into the throwaway database are fine.
+# and two bounded runs of the write operations: production deliveries (POST
+# /api/v1/productie-aanleveringen) with the provider's key, and the region's configuration (POST,
+# PATCH, DELETE on screeningssoorten, toelatingsvoorwaarden, ondersteuningsprofielen,
+# intensiteiten) with the regional system's key: writes into the throwaway database are fine.
 #
 # Checks: no 5xx, responses (status, content type, body) as the schema documents them.
 # Exits non-zero on any failure; the server is always stopped (trap). The last line reads
@@ -15,10 +17,11 @@
 #
 # Knobs (environment variables):
 #   API_FUZZ_MAX_EXAMPLES   test cases per operation and phase in the read runs (default 25)
-#   API_FUZZ_WRITE_EXAMPLES test cases for the write operation (default 15)
+#   API_FUZZ_WRITE_EXAMPLES test cases per write operation (default 15)
 #   API_FUZZ_PHASES         schemathesis phases (default examples,coverage,fuzzing)
 #   API_FUZZ_SEED           seed for reproducible runs (default: a fixed one, 20260701)
-#   API_FUZZ_CLIENTS        which runs (default "gemeente aanbieder regionaal schrijven")
+#   API_FUZZ_CLIENTS        which runs (default "gemeente aanbieder regionaal schrijven
+#                           inrichting")
 #   API_FUZZ_PORT           preferred port (default 18080; the next free one is taken)
 #   API_FUZZ_TEMPLATE=DIR  for iterating: the demo database (and its media) is saved to DIR on
 #                          the first run and copied from there instead of load_demo afterwards
@@ -41,7 +44,7 @@ MAX_EXAMPLES=${API_FUZZ_MAX_EXAMPLES:-25}
 WRITE_EXAMPLES=${API_FUZZ_WRITE_EXAMPLES:-15}
 PHASES=${API_FUZZ_PHASES:-examples,coverage,fuzzing}
 SEED=${API_FUZZ_SEED:-20260701}
-RUNS=${API_FUZZ_CLIENTS:-gemeente aanbieder regionaal schrijven}
+RUNS=${API_FUZZ_CLIENTS:-gemeente aanbieder regionaal schrijven inrichting}
 CHECKS=not_a_server_error,response_schema_conformance,content_type_conformance,status_code_conformance
 RUN_LIMIT=${API_FUZZ_RUN_LIMIT:-300} # seconds, one schemathesis run
 T0=$(date +%s)
@@ -122,7 +125,8 @@ done
     --name "Fuzz aanbieder" --scopes cijfers-lezen,contracten-lezen,productie-schrijven \
     --token "${TOKEN[aanbieder]}" | sed -n 1p
 "$PY" manage.py api_client create --region wbo --kind regionaal --name "Fuzz regionaal" \
-    --scopes cijfers-lezen,contracten-lezen,productie-schrijven --token "${TOKEN[regionaal]}" |
+    --scopes cijfers-lezen,contracten-lezen,productie-schrijven,inrichting-schrijven \
+    --token "${TOKEN[regionaal]}" |
     sed -n 1p
 
 step "gunicorn"
@@ -194,15 +198,22 @@ EOF
     ((rc == 0)) || RUN_FAILURES+=("$name")
 }
 
-# every writing operation (today only POST /api/v1/productie-aanleveringen)
-WRITE_OP=(--include-method POST --include-method PUT --include-method PATCH --include-method DELETE)
+# the writing operations: production deliveries, and the region's configuration. One path filter
+# each (schemathesis ORs include filters, so no method includes: GETs are excluded instead), and
+# one worker: hypothesis' parsing of its own sources is not thread-safe and crashed two workers.
+WRITES=(--exclude-method GET --exclude-method HEAD --workers 1)
+CONFIGURATION='^/api/v1/(screeningssoorten|toelatingsvoorwaarden|ondersteuningsprofielen|intensiteiten)'
 for run in $RUNS; do
     case $run in
         gemeente | aanbieder | regionaal)
             fuzz "$run" "${TOKEN[$run]}" --max-examples "$MAX_EXAMPLES" --exclude-method POST \
                 --exclude-method PUT --exclude-method PATCH --exclude-method DELETE ;;
         schrijven)
-            fuzz schrijven "${TOKEN[aanbieder]}" --max-examples "$WRITE_EXAMPLES" "${WRITE_OP[@]}" ;;
+            fuzz schrijven "${TOKEN[aanbieder]}" --max-examples "$WRITE_EXAMPLES" "${WRITES[@]}" \
+                --include-path-regex '^/api/v1/productie-aanleveringen' ;;
+        inrichting)
+            fuzz inrichting "${TOKEN[regionaal]}" --max-examples "$WRITE_EXAMPLES" "${WRITES[@]}" \
+                --include-path-regex "$CONFIGURATION" ;;
         *) echo "unknown run: $run"; exit 2 ;;
     esac
 done

@@ -228,3 +228,18 @@ def test_screening_instrument_over_the_api(world_a, world_b, system):
     assert refused.status_code == 409
     assert "screenings van 1 aanbieders" in refused.json()["detail"]
     assert system.delete(f"{KINDS}/{visit.pk}").status_code == 204
+
+
+def test_text_that_is_no_unicode_is_refused_not_a_server_error(world_a, system):
+    """Found by the API fuzzing: a lone surrogate in a JSON string is valid JSON, but no text
+    the database stores."""
+    light = services.intensity_create(region=world_a.region, code="licht", name="Licht")
+    raw = b'{"naam": "Licht \\udb7f"}'
+    response = system.patch(f"{INTENSITIES}/{light.pk}", raw)
+    assert response.status_code == 400, response.content
+    assert "geen geldige Unicode" in response.json()["detail"]
+    light.refresh_from_db()
+    assert light.name == "Licht"
+    created = system.post(INTENSITIES, b'{"code": "x", "naam": "\\ud800"}')
+    assert created.status_code == 400
+    assert Intensity.objects.count() == 1
