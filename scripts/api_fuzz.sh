@@ -7,8 +7,8 @@
 # client over every read operation of the committed-and-served schema (/api/v1/openapi.json),
 # and two bounded runs of the write operations: production deliveries (POST
 # /api/v1/productie-aanleveringen) with the provider's key, and the region's configuration (POST,
-# PATCH, DELETE on screeningssoorten, toelatingsvoorwaarden, ondersteuningsprofielen,
-# intensiteiten) with the regional system's key: writes into the throwaway database are fine.
+# PATCH, DELETE on gemeenten, screeningssoorten, toelatingsvoorwaarden,
+# ondersteuningsprofielen, intensiteiten) with the regional system's key: writes into the throwaway database are fine.
 #
 # Checks: no 5xx, responses (status, content type, body) as the schema documents them.
 # Exits non-zero on any failure; the server is always stopped (trap). The last line reads
@@ -202,7 +202,7 @@ EOF
 # each (schemathesis ORs include filters, so no method includes: GETs are excluded instead), and
 # one worker: hypothesis' parsing of its own sources is not thread-safe and crashed two workers.
 WRITES=(--exclude-method GET --exclude-method HEAD --workers 1)
-CONFIGURATION='^/api/v1/(screeningssoorten|toelatingsvoorwaarden|ondersteuningsprofielen|intensiteiten)'
+CONFIGURATION='^/api/v1/(gemeenten|screeningssoorten|toelatingsvoorwaarden|ondersteuningsprofielen|intensiteiten)'
 for run in $RUNS; do
     case $run in
         gemeente | aanbieder | regionaal)

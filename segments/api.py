@@ -4,9 +4,13 @@ Reference data: any client of the region reads them (no scope needed). The regio
 configuration (support profiles, intensities) is also written by the region's system, with the
 scope ``inrichting-schrijven``."""
 
-from rest_framework import serializers
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
 
 from core.api.filters import api_filterset, ordering
+from core.api.scopes import ApiScope
 from core.api.views import ScopedReadViewSet, ScopedWriteViewSet
 
 from . import services
@@ -51,11 +55,23 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         fields = ["id", "regio", "cbsCode", "naam"]
 
 
+class MunicipalityCodesSerializer(serializers.Serializer):
+    cbsCodes = serializers.ListField(
+        child=serializers.CharField(max_length=10),
+        min_length=1,
+        max_length=400,
+        help_text="CBS-gemeentecodes (GMnnnn) van de gemeenten die bij de regio komen.",
+    )
+
+
 class MunicipalityViewSet(ScopedReadViewSet):
-    """Gemeenten van de regio. Een gemeente-client ziet alleen zijn eigen gemeente."""
+    """Gemeenten van de regio. Een gemeente-client ziet alleen zijn eigen gemeente. Het systeem
+    van de regio (scope inrichting-schrijven) voegt gemeenten toe op CBS-code."""
 
     model = Municipality
     serializer_class = MunicipalitySerializer
+    write_scope = ApiScope.WRITE_CONFIGURATION
+    http_method_names = ["get", "post", "head", "options"]
     filterset_class = api_filterset(
         MunicipalityFilterSet,
         {"q": "zoek"},
@@ -64,6 +80,33 @@ class MunicipalityViewSet(ScopedReadViewSet):
 
     def base_queryset(self):
         return Municipality.objects.select_related("region")
+
+    @extend_schema(
+        summary="Gemeenten toevoegen op CBS-code",
+        description=(
+            "Voegt een of meer gemeenten toe aan de regio van de client, met de naam uit de "
+            "CBS-gemeentelijst die Jeugdinkoop meelevert. Alles of niets: elke code die niet kan "
+            "(geen gemeentecode, opgeheven en opgegaan in een andere gemeente, al in deze of een "
+            "andere regio, dubbel genoemd) staat met de reden bij cbsCodes, en dan wordt niets "
+            "toegevoegd."
+        ),
+        request=MunicipalityCodesSerializer,
+        responses={201: MunicipalitySerializer(many=True)},
+    )
+    def create(self, request, *args, **kwargs):
+        codes = MunicipalityCodesSerializer(data=request.data)
+        codes.is_valid(raise_exception=True)
+        try:
+            added = services.municipality_add_by_codes(
+                region=request.user.region,
+                codes=codes.validated_data["cbsCodes"],
+                user=request.user,
+                field="cbsCodes",
+            )
+        except DjangoValidationError as exc:
+            raise exceptions.ValidationError(exc.message_dict) from exc
+        data = MunicipalitySerializer(added, many=True, context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED)
 
 
 class CareFormSerializer(serializers.ModelSerializer):

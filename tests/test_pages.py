@@ -72,6 +72,9 @@ def test_create_municipality_and_segment_and_see_history(client, world_a, users)
     )
     body = history.content.decode()
     assert "Hernoemd deelsegment" in body and users.officer.username in body
+    # auditlog's own action names, in Dutch from our catalog (core/audit_labels.py)
+    assert "<td>aangemaakt</td>" in body and "<td>gewijzigd</td>" in body
+    assert "<td>create</td>" not in body
 
 
 def test_duplicate_segment_code_is_a_field_error_not_a_crash(client, world_a, users):

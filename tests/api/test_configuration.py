@@ -243,3 +243,36 @@ def test_text_that_is_no_unicode_is_refused_not_a_server_error(world_a, system):
     created = system.post(INTENSITIES, b'{"code": "x", "naam": "\\ud800"}')
     assert created.status_code == 400
     assert Intensity.objects.count() == 1
+
+
+# ------------------------------------------------------------------ municipalities by code
+
+MUNICIPALITIES = "/api/v1/gemeenten"
+
+
+def test_municipalities_are_added_by_cbs_code_all_or_nothing(world_a, world_b, system, api):
+    from segments.models import Municipality
+
+    before = Municipality.objects.count()
+    refused = system.post(MUNICIPALITIES, body(cbsCodes=["GM0546", "GM0370", "XX12", "GM0546"]))
+    errors = [p["reason"] for p in refused.json()["invalidParams"] if p["name"] == "cbsCodes"]
+    assert refused.status_code == 400
+    assert any("GM0370" in e and "GM0439" in e for e in errors)  # merged into Purmerend
+    assert any("XX12" in e for e in errors)
+    assert "GM0546 staat meer dan eens in de invoer." in errors
+    assert Municipality.objects.count() == before
+
+    added = system.post(MUNICIPALITIES, body(cbsCodes=["GM0546", "GM0547"]))
+    assert added.status_code == 201, added.content
+    assert [(m["cbsCode"], m["naam"], m["regio"]) for m in added.json()] == [
+        ("GM0546", "Leiden", world_a.region.slug),
+        ("GM0547", "Leiderdorp", world_a.region.slug),
+    ]
+    # a code of another region's municipality is refused too
+    taken = world_b.municipality.cbs_code
+    assert system.post(MUNICIPALITIES, body(cbsCodes=[taken])).status_code == 400
+
+    # a client without the scope may not add
+    _client, token = make_client(world_a, ClientKind.REGIONAL, {F})
+    assert api(token).post(MUNICIPALITIES, body(cbsCodes=["GM0553"])).status_code == 403
+    assert Municipality.objects.count() == before + 2
