@@ -12,9 +12,9 @@ from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.forms import add_service_errors, error_messages
 from core.ui.views import (
-    ActionView,
     ConfirmedDeleteMixin,
     RegionMixin,
+    RetireView,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedDetailView,
@@ -289,12 +289,5 @@ class ScreeningKindDeleteView(InstrumentMixin, ScopedDeleteView):
             return redirect(self.object)
 
 
-class ScreeningKindRetireView(InstrumentMixin, ActionView):
-    """POST: put the kind out of use, or (``retired=0``) back into use."""
-
-    def act(self, request):
-        retired = request.POST.get("retired", "1") != "0"
-        kind = services.screening_kind_retire(screening_kind=self.object, retired=retired)
-        if retired:
-            return _("%(kind)s is niet meer in gebruik.") % {"kind": kind}
-        return _("%(kind)s is weer in gebruik.") % {"kind": kind}
+class ScreeningKindRetireView(InstrumentMixin, RetireView):
+    retire_service = services.screening_kind_retire

@@ -303,6 +303,14 @@ def product_delete(*, product: Product) -> None:
 # ---------------------------------------------------------------- support profiles
 
 
+def _refuse_while_products(obj, message) -> None:
+    """A profile or intensity that products still use is retired, not deleted; ``message(n)``
+    says so for n products."""
+    count = obj.products.count()
+    if count:
+        raise ValidationError(message(count) % {"count": count})
+
+
 @transaction.atomic
 def support_profile_create(
     *, region: Region, number: int, name: str, description: str = "", retired: bool = False
@@ -343,16 +351,14 @@ def support_profile_retire(
 @transaction.atomic
 def support_profile_delete(*, support_profile: SupportProfile) -> None:
     """Only a profile without products can be deleted; otherwise retire it."""
-    count = support_profile.products.count()
-    if count:
-        raise ValidationError(
-            ngettext(
-                "Dit profiel heeft %(count)d product; zet het op 'niet meer in gebruik'.",
-                "Dit profiel heeft %(count)d producten; zet het op 'niet meer in gebruik'.",
-                count,
-            )
-            % {"count": count}
-        )
+    _refuse_while_products(
+        support_profile,
+        lambda n: ngettext(
+            "Dit profiel heeft %(count)d product; zet het op 'niet meer in gebruik'.",
+            "Dit profiel heeft %(count)d producten; zet het op 'niet meer in gebruik'.",
+            n,
+        ),
+    )
     support_profile.delete()
 
 
@@ -417,16 +423,14 @@ def intensity_retire(*, intensity: Intensity, retired: bool = True) -> Intensity
 @transaction.atomic
 def intensity_delete(*, intensity: Intensity) -> None:
     """Only an intensity without products can be deleted; otherwise retire it."""
-    count = intensity.products.count()
-    if count:
-        raise ValidationError(
-            ngettext(
-                "Deze intensiteit heeft %(count)d product; zet haar op 'niet meer in gebruik'.",
-                "Deze intensiteit heeft %(count)d producten; zet haar op 'niet meer in gebruik'.",
-                count,
-            )
-            % {"count": count}
-        )
+    _refuse_while_products(
+        intensity,
+        lambda n: ngettext(
+            "Deze intensiteit heeft %(count)d product; zet haar op 'niet meer in gebruik'.",
+            "Deze intensiteit heeft %(count)d producten; zet haar op 'niet meer in gebruik'.",
+            n,
+        ),
+    )
     intensity.delete()
 
 

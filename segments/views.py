@@ -13,8 +13,8 @@ from core.roles import ALL_REGION_ROLES, MUNICIPALITY_ADDERS
 from core.scoping import ScopedModel, scope_for
 from core.ui.forms import add_service_errors
 from core.ui.views import (
-    ActionView,
     RegionMixin,
+    RetireView,
     ScopedCreateView,
     ScopedDeleteView,
     ScopedDetailView,
@@ -420,17 +420,9 @@ class SupportProfileDeleteView(ScopedDeleteView):
     delete_service = services.support_profile_delete
 
 
-class SupportProfileRetireView(ActionView):
-    """Retire a profile, or bring it back (``retired`` = 1 or 0 in the form)."""
-
+class SupportProfileRetireView(RetireView):
     model = SupportProfile
-
-    def act(self, request):
-        retired = request.POST.get("retired") != "0"
-        services.support_profile_retire(support_profile=self.object, retired=retired)
-        if retired:
-            return _("%(object)s is niet meer in gebruik.") % {"object": self.object}
-        return _("%(object)s is weer in gebruik.") % {"object": self.object}
+    retire_service = services.support_profile_retire
 
 
 class IntensityDetailView(ScopedDetailView):
@@ -474,15 +466,9 @@ class IntensityDeleteView(ScopedDeleteView):
         return reverse("segments:supportprofile-list", kwargs={"region": self.region.slug})
 
 
-class IntensityRetireView(ActionView):
+class IntensityRetireView(RetireView):
     model = Intensity
-
-    def act(self, request):
-        retired = request.POST.get("retired") != "0"
-        services.intensity_retire(intensity=self.object, retired=retired)
-        if retired:
-            return _("%(object)s is niet meer in gebruik.") % {"object": self.object}
-        return _("%(object)s is weer in gebruik.") % {"object": self.object}
+    retire_service = services.intensity_retire
 
 
 # --- History ---------------------------------------------------------------------------------

@@ -327,6 +327,22 @@ class ActionView(PostOnlyMixin, ChangeObjectMixin, generic.View):
         return self.action_object().get_absolute_url()
 
 
+class RetireView(ActionView):
+    """Put an object out of use, or (``retired=0`` in the form) back into use, through
+    ``retire_service(*, <model in snake case>=object, retired=...)``."""
+
+    retire_service = None
+
+    def act(self, request):
+        retired = request.POST.get("retired", "1") != "0"
+        service = ServiceFormMixin.service(self, "retire_service")
+        obj = self.action_object()
+        service(**{_snake(type(obj).__name__): obj, "retired": retired})
+        if retired:
+            return _("%(object)s is niet meer in gebruik.") % {"object": obj}
+        return _("%(object)s is weer in gebruik.") % {"object": obj}
+
+
 class FormActionView(ChangeObjectMixin, generic.FormView):
     """The action base with a form page: ``act(form)`` runs one service call and returns the
     success message; a ``ValidationError`` is shown next to the fields it names and leaves
