@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
@@ -11,6 +12,19 @@ class ProblemJSONRenderer(JSONRenderer):
     format = "problem"
 
 
+#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
+
+
+def _cell(value):
+    """A text that a spreadsheet would run as a formula (a name like ``=HYPERLINK(…)``, written
+    over the API) starts with an apostrophe, so it stays text; numbers stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
+        return "'" + value
+    return value
+
+
 def _flatten(row, prefix=""):
     flat = {}
     for name, value in row.items():
@@ -18,9 +32,9 @@ def _flatten(row, prefix=""):
         if isinstance(value, dict):
             flat.update(_flatten(value, f"{key}."))
         elif isinstance(value, list):
-            flat[key] = "|".join(str(v) for v in value if not isinstance(v, dict | list))
+            flat[key] = _cell("|".join(str(v) for v in value if not isinstance(v, dict | list)))
         else:
-            flat[key] = "" if value is None else value
+            flat[key] = "" if value is None else _cell(value)
     return flat
 
 

@@ -276,3 +276,38 @@ def test_municipalities_are_added_by_cbs_code_all_or_nothing(world_a, world_b, s
     _client, token = make_client(world_a, ClientKind.REGIONAL, {F})
     assert api(token).post(MUNICIPALITIES, body(cbsCodes=["GM0553"])).status_code == 403
     assert Municipality.objects.count() == before + 2
+
+
+def test_csv_keeps_a_formula_like_name_as_text(world_a, system):
+    """A name written over the API is exported as CSV: a spreadsheet must not run it."""
+    import csv
+    import io
+
+    created = system.post(INTENSITIES, body(code="x", naam='=HYPERLINK("http://x","klik")'))
+    assert created.status_code == 201
+    services.intensity_create(region=world_a.region, code="min", name="-5 dagen", position=-0)
+    response = system.get(f"{INTENSITIES}?formaat=csv")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode())))
+    names = {row["code"]: row["naam"] for row in rows}
+    assert names["x"] == '\'=HYPERLINK("http://x","klik")'
+    assert names["min"] == "'-5 dagen"
+    assert {row["volgorde"] for row in rows} == {"1", "0"}  # numbers stay numbers
+
+
+def test_csv_cells_numbers_and_formulas():
+    from core.api.renderers import _cell
+
+    assert [_cell(v) for v in ("-12.50", "+31", "1e5", -3, "Leiden")] == [
+        "-12.50",
+        "+31",
+        "1e5",
+        -3,
+        "Leiden",
+    ]
+    assert [_cell(v) for v in ("=1+1", "@SUM(A1)", "+cmd", "-x", "\tx")] == [
+        "'=1+1",
+        "'@SUM(A1)",
+        "'+cmd",
+        "'-x",
+        "'\tx",
+    ]
