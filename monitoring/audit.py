@@ -6,6 +6,8 @@ import and are not logged here (a signal's handling note is logged by
 
 from auditlog.registry import auditlog
 
+from monitoring.imports.models import MeasurementKind
+from monitoring.kpis.models import RegionKpi, SteeringKpi
 from monitoring.steering.models import (
     AgendaItem,
     DialogueAction,
@@ -23,3 +25,6 @@ auditlog.register(PerformanceDialogue)
 auditlog.register(AgendaItem)
 auditlog.register(DialogueAction)
 auditlog.register(AnnualAccount)
+auditlog.register(MeasurementKind)
+auditlog.register(RegionKpi)
+auditlog.register(SteeringKpi)

@@ -33,7 +33,7 @@ from segments.codes import Unit
 
 DELIMITER = ";"
 #: columns that may be left out of the header altogether
-OPTIONAL_COLUMNS = frozenset({"corrigeert"})
+OPTIONAL_COLUMNS = frozenset({"corrigeert", "meting", "waarde"})
 
 # Per line per month: more than this is not a slip of the pen but an impossible number.
 MAX_PER_MONTH = {
@@ -226,6 +226,25 @@ def _column_spec() -> dict[str, tuple[Column, ...]]:
                 "decimal",
                 False,
                 gettext_lazy("Rapportcijfer 1-10 (minstens één van beide)."),
+            ),
+            Column(
+                "meting",
+                "code",
+                False,
+                gettext_lazy(
+                    "Code van een eigen soort meting van de regio (Monitoring → Eigen KPI's); "
+                    "de kolom mag ontbreken. Met meting en waarde mogen doelrealisatie en "
+                    "clientervaring leeg blijven."
+                ),
+            ),
+            Column(
+                "waarde",
+                "decimal",
+                False,
+                gettext_lazy(
+                    "Waarde van die meting: een getal binnen de grenzen van de soort, of ja/nee "
+                    "(ook 1/0) bij een ja/nee-meting. Verplicht als meting is ingevuld."
+                ),
             ),
         ),
         DatasetKind.OCCUPANCY: (

@@ -308,8 +308,53 @@ class Referral(ClientLine):
         constraints = [*_line_constraints("referral")]
 
 
+class ValueType(models.TextChoices):
+    NUMBER = "number", _("Getal")
+    YES_NO = "yes_no", _("Ja/nee")
+
+
+class MeasurementKind(ScopedModel):
+    """A region's own outcome indicator (e.g. "Veiligheid thuis", 1-10, or "Terug naar
+    school", ja/nee), imported with the outcome measurements in the columns ``meting`` (its
+    code) and ``waarde``; a region-defined KPI can average it."""
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="measurement_kinds", verbose_name=_("regio")
+    )
+    code = models.SlugField(
+        _("code"),
+        max_length=40,
+        help_text=_("Zoals in de kolom meting van het importbestand, bijv. veiligheid."),
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    description = models.TextField(_("omschrijving"), blank=True)
+    value_type = models.CharField(
+        _("soort waarde"), max_length=8, choices=ValueType.choices, default=ValueType.NUMBER
+    )
+    minimum = models.DecimalField(
+        _("laagste waarde"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    maximum = models.DecimalField(
+        _("hoogste waarde"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["region", "code"]
+        verbose_name = _("soort meting")
+        verbose_name_plural = _("soorten metingen")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="measurement_kind_unique"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
 class OutcomeMeasurement(ClientLine):
-    """An outcome measurement (national outcome set) at a fixed moment."""
+    """An outcome measurement (national outcome set, and/or one of the region's own
+    measurement kinds) at a fixed moment."""
 
     moment = models.CharField(_("meetmoment"), max_length=5, choices=OutcomeMoment.choices)
     measured_on = models.DateField(_("gemeten op"))
@@ -330,6 +375,17 @@ class OutcomeMeasurement(ClientLine):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(10)],
         help_text=_("Rapportcijfer 1-10 van jeugdige en ouders (bijv. MCJO)."),
+    )
+    measurement_kind = models.ForeignKey(
+        MeasurementKind,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("soort meting"),
+    )
+    measurement_value = models.DecimalField(
+        _("waarde"), max_digits=12, decimal_places=2, null=True, blank=True
     )
 
     class Meta:
@@ -352,8 +408,15 @@ class OutcomeMeasurement(ClientLine):
                 name="outcome_experience_grade",
             ),
             models.CheckConstraint(
-                condition=Q(goal_realisation__isnull=False) | Q(client_experience__isnull=False),
+                condition=Q(goal_realisation__isnull=False)
+                | Q(client_experience__isnull=False)
+                | Q(measurement_kind__isnull=False),
                 name="outcome_has_a_score",
+            ),
+            models.CheckConstraint(
+                condition=Q(measurement_kind__isnull=True, measurement_value__isnull=True)
+                | Q(measurement_kind__isnull=False, measurement_value__isnull=False),
+                name="outcome_kind_with_value",
             ),
         ]
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -26,7 +26,14 @@ from contracts.models import Contract, FundingArrangement
 from contracts.terms import add_years
 from core.ui.formatting import add_months, euro, format_date
 from monitoring.imports.formats import MAX_AMOUNT, MAX_PER_MONTH, MAX_PLACES
-from monitoring.imports.models import DatasetKind, EndReason, OutcomeMoment, Referrer
+from monitoring.imports.models import (
+    DatasetKind,
+    EndReason,
+    MeasurementKind,
+    OutcomeMoment,
+    Referrer,
+    ValueType,
+)
 from monitoring.imports.pseudonym import is_valid_bsn, normalise_bsn, pseudonymise
 from segments.codes import Unit
 from segments.models import Municipality, Product
@@ -64,6 +71,8 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "measured_on",
         "goal_realisation",
         "client_experience",
+        "measurement_kind",
+        "measurement_value",
     ),
     DatasetKind.OCCUPANCY: ("month", "places", "occupied_days"),
 }
@@ -89,6 +98,8 @@ FIELD_COLUMNS = {
     "measured_on": "datum",
     "goal_realisation": "doelrealisatie",
     "client_experience": "clientervaring",
+    "measurement_kind": "meting",
+    "measurement_value": "waarde",
     "places": "plaatsen",
     "occupied_days": "bezette_dagen",
 }
@@ -157,6 +168,15 @@ class ProductInfo:
     unit: str
 
 
+@dataclass(frozen=True)
+class KindInfo:
+    id: int
+    code: str
+    yes_no: bool
+    minimum: Decimal | None
+    maximum: Decimal | None
+
+
 @dataclass
 class Lookups:
     region_name: str
@@ -165,6 +185,7 @@ class Lookups:
     products: dict[str, ProductInfo]
     products_by_id: dict[int, ProductInfo]
     municipalities: dict[str, int]
+    measurement_kinds: dict[str, KindInfo] = field(default_factory=dict)
 
     @classmethod
     def for_region(cls, region, provider_id: int | None = None) -> Lookups:
@@ -206,6 +227,12 @@ class Lookups:
             municipalities=dict(
                 Municipality.objects.filter(region=region).values_list("cbs_code", "pk")
             ),
+            measurement_kinds={
+                code: KindInfo(pk, code, value_type == ValueType.YES_NO, low, high)
+                for pk, code, value_type, low, high in MeasurementKind.objects.filter(
+                    region=region
+                ).values_list("pk", "code", "value_type", "minimum", "maximum")
+            },
         )
 
 
@@ -239,6 +266,17 @@ def mask_bsn(value: str) -> str:
 _NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
 _THOUSANDS = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?")
 _BAD = object()
+#: the answers a yes/no measurement takes
+YES_NO = {
+    "ja": Decimal(1),
+    "j": Decimal(1),
+    "1": Decimal(1),
+    "yes": Decimal(1),
+    "nee": Decimal(0),
+    "n": Decimal(0),
+    "0": Decimal(0),
+    "no": Decimal(0),
+}
 
 
 def _number_message(raw: str) -> str:
@@ -858,6 +896,9 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
         on = day(row, "datum", v[6])
         goal = number(row, "doelrealisatie", v[7], 1, required=False)
         experience = number(row, "clientervaring", v[8], 1, required=False)
+        kind_id, kind_value = measurement(
+            row, v[9] if len(v) > 9 else "", v[10] if len(v) > 10 else ""
+        )
         if on is not _BAD and contract is not None:
             ok = (
                 in_contract(
@@ -886,11 +927,14 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                 % {"value": nl_number(experience)},
             )
             experience = _BAD
-        if goal is None and experience is None:
+        if goal is None and experience is None and kind_id is None:
             add(
                 row,
                 "doelrealisatie",
-                _("Vul doelrealisatie of clientervaring in (minstens één van beide)."),
+                _(
+                    "Vul doelrealisatie of clientervaring in (minstens één van beide), of een "
+                    "eigen meting met haar waarde."
+                ),
             )
             ok = False
         if (
@@ -901,6 +945,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
             or on is _BAD
             or goal is _BAD
             or experience is _BAD
+            or kind_id is _BAD
         ):
             return _staged_bad(row, contract, reference, corrects)
         return (
@@ -915,7 +960,60 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
             on,
             goal,
             experience,
+            kind_id,
+            kind_value,
         )
+
+    def measurement(row, raw_kind, raw_value):
+        """(kind id, value) of a region's own measurement; (None, None) without one; (_BAD,
+        None) after an error."""
+        code_text = raw_kind.strip().lower()
+        value_text = raw_value.strip()
+        if not code_text:
+            if value_text:
+                add(row, "meting", _("Bij een waarde hoort een meting: vul de code in."))
+                return _BAD, None
+            return None, None
+        kind = lookups.measurement_kinds.get(code_text)
+        if kind is None:
+            known = ", ".join(sorted(lookups.measurement_kinds)) or _("(geen)")
+            add(
+                row,
+                "meting",
+                _("Meting %(code)s is geen soort meting van regio %(region)s; die kent: %(known)s.")
+                % {"code": code_text, "region": region_name, "known": known},
+            )
+            return _BAD, None
+        if not value_text:
+            empty(row, "waarde")
+            return _BAD, None
+        if kind.yes_no:
+            answer = YES_NO.get(value_text.lower())
+            if answer is None:
+                add(
+                    row,
+                    "waarde",
+                    _("Meting %(code)s is ja/nee: vul ja, nee, 1 of 0 in, niet %(value)s.")
+                    % {"code": kind.code, "value": value_text},
+                )
+                return _BAD, None
+            return kind.id, answer
+        value = number(row, "waarde", value_text, 2)
+        if value is _BAD:
+            return _BAD, None
+        if (kind.minimum is not None and value < kind.minimum) or (
+            kind.maximum is not None and value > kind.maximum
+        ):
+            low = nl_number(kind.minimum) if kind.minimum is not None else "…"
+            high = nl_number(kind.maximum) if kind.maximum is not None else "…"
+            add(
+                row,
+                "waarde",
+                _("Waarde %(value)s van meting %(code)s ligt niet tussen %(low)s en %(high)s.")
+                % {"value": nl_number(value), "code": kind.code, "low": low, "high": high},
+            )
+            return _BAD, None
+        return kind.id, value
 
     def occupancy(row, v):
         contract, reference, corrects, ok = common(row, v)

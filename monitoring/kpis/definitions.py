@@ -74,15 +74,24 @@ class Measures:
         merged = {**(data or {}), **kwargs}
         for name in MEASURES:
             setattr(self, name, merged.get(name) or 0)
+        #: region-defined KPIs: {topic: (numerator, denominator)} (monitoring.kpis.regional)
+        self.custom: dict[str, tuple] = dict(merged.get("custom") or {})
 
     @classmethod
     def total(cls, rows) -> Measures:
         """The sum of the measures of several rows (months) of one grain."""
         sums = dict.fromkeys(MEASURES, 0)
+        custom: dict[str, tuple] = {}
         for row in rows:
             for name in MEASURES:
                 sums[name] += getattr(row, name) if not isinstance(row, dict) else row.get(name, 0)
-        return cls(sums)
+            extra = getattr(row, "custom", None) or (
+                row.get("custom") if isinstance(row, dict) else None
+            )
+            for topic, (num, den) in (extra or {}).items():
+                old = custom.get(topic, (0, 0))
+                custom[topic] = (old[0] + num, old[1] + den)
+        return cls(sums, custom=custom)
 
 
 def _ratio(numerator, denominator, scale=1, places="0.1") -> Decimal | None:
@@ -104,6 +113,7 @@ class KpiDefinition:
     places: str = "0.1"
     #: the measures a drill-down shows: which lines the figure is made of
     source: str = "declarations"
+    regional: bool = False
 
     @property
     def label(self):
@@ -302,12 +312,31 @@ DEFINITIONS: dict[str, KpiDefinition] = {d.code: d for d in _DEFS}
 assert set(DEFINITIONS) == set(Kpi.values), "every KPI needs a definition"
 
 
-def definition(kpi: str) -> KpiDefinition:
-    return DEFINITIONS[kpi]
+def definition(kpi: str):
+    """A built-in KPI's definition, or a region-defined KPI's (topic ``rk<pk>``); KeyError
+    when there is none."""
+    found = DEFINITIONS.get(kpi)
+    if found is not None:
+        return found
+    from monitoring.kpis import regional  # the models' layer: only for region KPIs
+
+    if regional.is_regional(kpi):
+        found = regional.lookup(kpi)
+        if found is not None:
+            return found
+    raise KeyError(kpi)
 
 
 def value(kpi: str, measures) -> Decimal | None:
-    return DEFINITIONS[kpi].value(measures)
+    return definition(kpi).value(measures)
+
+
+def label(kpi: str) -> str:
+    """The KPI's name (built-in or the region's own); the code itself when it is unknown."""
+    try:
+        return str(definition(kpi).label)
+    except KeyError:
+        return kpi
 
 
 # --- spend against budget ------------------------------------------------------------------------
@@ -354,7 +383,10 @@ def format_figure(topic: str, value: Decimal | None, *, empty: str = "—") -> s
     if value is None:
         return empty
     value = Decimal(value)
-    unit = DEFINITIONS[topic].unit if topic in DEFINITIONS else TOPIC_UNITS.get(topic, "aantal")
+    try:
+        unit = definition(topic).unit
+    except KeyError:
+        unit = TOPIC_UNITS.get(topic, "aantal")
     if unit == "euro":
         return euro(value)
     if unit == "procent":

@@ -59,13 +59,14 @@ from monitoring.imports.models import (
     Referral,
     Trajectory,
 )
+from monitoring.kpis import regional
 from monitoring.kpis.definitions import (
     CRISIS_CATEGORIES,
     REENTRY_DAYS,
     RESIDENTIAL_CATEGORIES,
     TRANSFER_DAYS,
 )
-from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup
 from segments.models import Product, Region
 
 #: months per statement: bounds the size of the materialised facts on a full refresh
@@ -506,6 +507,7 @@ def refresh_months(region_id: int, months: Iterable[date]) -> int:
             )
             cursor.execute(_rollup_sql(dialect, region_id, chunk))
             written += max(cursor.rowcount, 0)
+        written += regional.refresh_months(region_id, months)
     return written
 
 
@@ -585,8 +587,33 @@ def refresh_for_import(
     months = months_for_import(region_id, kind, spans)
     if months:
         refresh_months(region_id, months)
-        alerts.evaluate(region_id, months)
+        earlier = _region_kpi_lookback(region_id, kind, spans, months)
+        if earlier:
+            with transaction.atomic():
+                regional.refresh_months(region_id, earlier)
+        alerts.evaluate(region_id, sorted({*months, *earlier}))
     return months
+
+
+def _region_kpi_lookback(region_id: int, kind: str, spans, months: list[date]) -> list[date]:
+    """The months before a trajectory import's months whose region KPIs can change: a
+    later-trajectory condition looks forward up to ``later_months`` from a trajectory's end, so
+    a trajectory starting in X changes the figures of months up to that far before X."""
+    if kind != DatasetKind.TRAJECTORIES:
+        return []
+    window = regional.lookback_months(region_id)
+    if not window:
+        return []
+    bounds = data_bounds(region_id)
+    if bounds is None:
+        return []
+    extra: set[date] = set()
+    for start, _end in spans:
+        if start is None:
+            continue
+        first = max(add_months(month_of(start), -window), bounds[0])
+        extra.update(month_range(first, month_of(start)))
+    return sorted(extra - set(months))
 
 
 def refresh_region(region_id: int, *, signals: bool = True) -> int:
@@ -599,9 +626,11 @@ def refresh_region(region_id: int, *, signals: bool = True) -> int:
     with transaction.atomic():
         if bounds is None:
             KpiRollup.objects.filter(region_id=region_id).delete()
+            RegionKpiRollup.objects.filter(region_id=region_id).delete()
             return 0
         months = month_range(*bounds)
         KpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
+        RegionKpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
         written = refresh_months(region_id, months)
         if signals:
             alerts.evaluate(region_id, months)

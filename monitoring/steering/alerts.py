@@ -46,8 +46,9 @@ from contracts.codes import Kpi
 from contracts.models import Budget, Contract
 from core.states import apply_transition
 from monitoring.kpis import definitions as kpis
+from monitoring.kpis import regional
 from monitoring.kpis.definitions import FINANCE_MARGIN, FINANCE_WNT, format_figure
-from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup
 from monitoring.steering.models import Level, RiskWeight, Signal, SignalSource, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge
 from providers import finance
@@ -122,9 +123,29 @@ def _reopen(signal: Signal, level: str) -> bool:
 def _judged_value(kpi: str, measures) -> Decimal | None:
     """The KPI figure, or ``None`` when its denominator is below the minimum count."""
     definition = kpis.definition(kpi)
-    if definition.denominator is not None and getattr(measures, definition.denominator) < MIN_COUNT:
+    if definition.regional:
+        if definition.counts(measures)[1] < MIN_COUNT:
+            return None
+    elif (
+        definition.denominator is not None and getattr(measures, definition.denominator) < MIN_COUNT
+    ):
         return None
     return kpis.value(kpi, measures)
+
+
+def _attach_region_kpis(region_id: int, rows, months) -> None:
+    """The region KPIs' contract-grain counts onto the contract rollup rows (``custom``)."""
+    index = {}
+    for row in rows:
+        row.custom = {}
+        index[(row.month, row.contract_id)] = row
+    found = RegionKpiRollup.objects.filter(
+        region_id=region_id, grain=Grain.CONTRACT, month__in=months
+    ).values_list("month", "contract_id", "kpi_id", "numerator", "denominator")
+    for month, contract_id, kpi_id, num, den in found:
+        row = index.get((month, contract_id))
+        if row is not None:
+            regional.add_custom(row, f"{regional.PREFIX}{kpi_id}", num, den)
 
 
 def _spend(rows_by_contract, budgets, contract_id: int, month: date) -> Decimal | None:
@@ -171,6 +192,8 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
         )
     }
     norms = contract_norms(contracts.values())
+    if any(regional.is_regional(kpi) for (_, kpi) in norms):
+        _attach_region_kpis(region_id, rows, months)
     norms_by_contract: dict[int, list[tuple[str, Norm]]] = defaultdict(list)
     for (contract_id, kpi), norm in norms.items():
         norms_by_contract[contract_id].append((kpi, norm))
@@ -345,10 +368,7 @@ def topic_label(topic: str) -> str:
         return _("Marge (jaarrekening)")
     if topic == FINANCE_WNT:
         return _("Bezoldiging topfunctionaris (WNT)")
-    try:
-        return str(Kpi(topic).label)
-    except ValueError:
-        return topic
+    return kpis.label(topic)
 
 
 def risk_level(score: Decimal) -> str:

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from contracts.codes import Direction, Kpi
+from contracts.codes import Direction
 from contracts.models import CONTRACT_EDITORS, Contract
 from core.scoping import ScopedModel
 from providers.models import Provider
@@ -23,7 +23,8 @@ class KpiNorm(ScopedModel):
     segment = models.ForeignKey(
         Segment, on_delete=models.CASCADE, related_name="kpi_norms", verbose_name=_("segment")
     )
-    kpi = models.CharField(_("KPI"), max_length=24, choices=Kpi.choices)
+    #: a built-in KPI (``contracts.codes.Kpi``) or a region KPI's topic (``rk<pk>``)
+    kpi = models.CharField(_("KPI"), max_length=24)
     direction = models.CharField(_("richting"), max_length=6, choices=Direction.choices)
     norm = models.DecimalField(_("norm"), max_digits=12, decimal_places=2)
     amber_threshold = models.DecimalField(_("drempel oranje"), max_digits=12, decimal_places=2)
@@ -53,6 +54,11 @@ class KpiNorm(ScopedModel):
 
     def __str__(self):
         return f"{self.segment}: {self.get_kpi_display()} {self.norm}"
+
+    def get_kpi_display(self) -> str:
+        from monitoring.kpis.definitions import label
+
+        return label(self.kpi)
 
 
 class SignalSource(models.TextChoices):

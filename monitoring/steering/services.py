@@ -171,6 +171,10 @@ def norm_set(
 ) -> KpiNorm:
     """Create a segment's norm for a KPI, or change ``instance``; one norm per segment and KPI,
     thresholds in the order of the direction."""
+    from monitoring.kpis.services import known_kpis
+
+    if kpi not in {code for code, _name in known_kpis(segment.region)}:
+        raise ValidationError({"kpi": _("Onbekende KPI voor deze regio: %(kpi)s.") % {"kpi": kpi}})
     message = threshold_order_error(direction, norm, amber_threshold, red_threshold)
     if message:
         raise ValidationError({"amber_threshold": message})
