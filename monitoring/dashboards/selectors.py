@@ -45,8 +45,9 @@ from contracts.models import Budget, Contract
 from core.ui.formatting import add_months, format_value, month_label
 from monitoring.imports.models import DatasetKind
 from monitoring.kpis import definitions as kpis
+from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS, Measures
-from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, SteeringKpi
 from monitoring.steering.models import Level, Signal, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge, segment_norms
 from providers.models import Provider
@@ -200,8 +201,9 @@ def drill_query(
     KPI's source (``KpiDefinition.source``) of the subject in the month (or from ``first``
     through ``last``)."""
     query: dict = {}
-    if kpi is not None:
-        kind = SOURCE_KIND[DEFINITIONS[kpi].source]
+    definition = kpis.definition(kpi) if kpi is not None else None
+    if definition is not None:
+        kind = SOURCE_KIND[definition.source]
     query["soort"] = str(kind)
     if month is not None:
         query["maand"] = month_param(month)
@@ -211,9 +213,17 @@ def drill_query(
         if last is not None:
             query["tot"] = month_param(last)
     if kind == DatasetKind.TRAJECTORIES:
-        query["telling"] = TRAJECTORY_COUNT.get(kpi, "lopend")
+        query["telling"] = (
+            definition.trajectory_count
+            if definition is not None and definition.regional
+            else TRAJECTORY_COUNT.get(kpi, "lopend")
+        )
     if kind == DatasetKind.OUTCOMES:
-        query["moment"] = "einde"
+        if definition is not None and definition.regional:
+            if definition.moment:
+                query["moment"] = definition.moment
+        else:
+            query["moment"] = "einde"
     for name, value in subject.filters if subject else ():
         query[name] = value
     return query
@@ -261,9 +271,14 @@ def small_cell(kpi: str | None, measures) -> str:
     the small-cell rule lives."""
     if kpi is None:  # an amount: identifies a youth when there are fewer than 5
         return SMALL_RATIO if _small(measures.youths) else ""
-    definition = DEFINITIONS[kpi]
+    definition = kpis.definition(kpi)
     if kpi == Kpi.SPEND_VS_BUDGET:
         return ""
+    if definition.regional and definition.denominator is None:
+        numbers = definition.small_counts(measures)
+        if _small(numbers[0]):
+            return SMALL_RATIO
+        return SMALL_RATIO if any(_small(c) for c in numbers[1:]) else ""
     if definition.denominator is None:
         return SMALL_COUNT if _small(getattr(measures, definition.numerator)) else ""
     if _small(getattr(measures, definition.denominator)):
@@ -297,7 +312,7 @@ def kpi_figure(
     suppressed: bool = False,
 ) -> Figure:
     """A KPI's figure from the measures, with the drill-down to its source lines."""
-    definition = DEFINITIONS[kpi]
+    definition = kpis.definition(kpi)
     figure = Figure(
         definition.value(measures),
         definition.unit,
@@ -318,6 +333,12 @@ def amount_figure(measures, *, subject=None, month=None, first=None, last=None, 
 
 
 # --- reading rollups -----------------------------------------------------------------------------
+
+
+def _attach(region, grain, measures_by, **kwargs) -> None:
+    """The region KPIs' counts onto the measures (``regional.attach``), when it has any."""
+    if measures_by and regional.rolled_up(region):
+        regional.attach(region.pk, grain, measures_by, **kwargs)
 
 
 def region_rollups(region, rollups=None):
@@ -354,7 +375,9 @@ def measures_by_month(region, subject: Subject, months, *, rollups=None) -> dict
         .filter(grain=subject.grain, key=subject.key, month__in=list(months))
         .values("month", *kpis.MEASURES)
     )
-    return {row["month"]: Measures(row) for row in rows}
+    result = {row["month"]: Measures(row) for row in rows}
+    _attach(region, subject.grain, result, key=subject.key, months=list(result))
+    return result
 
 
 def measures_total(region, subject: Subject, first: date, last: date, *, rollups=None) -> Measures:
@@ -364,7 +387,12 @@ def measures_total(region, subject: Subject, first: date, last: date, *, rollups
         .filter(grain=subject.grain, key=subject.key, month__gte=first, month__lte=last)
         .aggregate(**{name: Sum(name) for name in kpis.MEASURES})
     )
-    return Measures(row)
+    measures = Measures(row)
+    if regional.rolled_up(region):
+        regional.attach_total(
+            region.pk, subject.grain, subject.key, measures, first=first, last=last
+        )
+    return measures
 
 
 def kpi_series(
@@ -478,6 +506,8 @@ class Tile:
     benchmark: Figure | None = None
     benchmark_label: str = ""
     benchmark_trend: list = field(default_factory=list)
+    #: one of the KPIs the segment steers on (its tactical goals): shown first, marked
+    lead: bool = False
 
     @property
     def level_label(self) -> str:
@@ -490,7 +520,9 @@ def _field_label(name: str) -> str:
 
 def formula(kpi: str) -> str:
     """The KPI's formula in words, from the names of the rollup measures."""
-    d = DEFINITIONS[kpi]
+    d = kpis.definition(kpi)
+    if d.regional and d.denominator is None:
+        return d.formula
     if kpi == Kpi.SPEND_VS_BUDGET:
         return _(
             "gedeclareerd (€) van 1 januari t/m de maand ÷ budget of plafond van het jaar × 100"
@@ -536,6 +568,7 @@ def build_tiles(
     spend: Spend | None = None,
     suppressed: bool = False,
     kpi_codes=None,
+    lead=None,
 ) -> list[Tile]:
     """A tile per KPI: the month's value, the 12-month trend, the benchmark, the norm and the
     traffic light, the definition, and the numerator and denominator with their drill-downs.
@@ -547,8 +580,9 @@ def build_tiles(
     empty = Measures()
     current = rows.get(month, empty)
     tiles = []
+    lead = set(lead or ())
     for code in kpi_codes or TILE_KPIS:
-        d = DEFINITIONS[code]
+        d = kpis.definition(code)
         if code == Kpi.SPEND_VS_BUDGET:
             if spend is None or spend.budget is None:
                 continue
@@ -570,8 +604,18 @@ def build_tiles(
             figure=figure,
             month=month,
             trend=trend,
+            lead=code in lead,
         )
-        if d.denominator is not None and code != Kpi.AMBULANT_SHARE:
+        if d.regional and d.denominator is None:
+            num, den = d.counts(current)
+            tile.numerator = Figure(num, d.numerator_unit, query=figure.query)
+            tile.denominator = Figure(den, "aantal", query=figure.query)
+            if suppressed and figure.small:
+                tile.numerator.small = tile.denominator.small = SMALL_RATIO
+                tile.numerator.value = tile.denominator.value = None
+            tile.numerator_label = d.numerator_label
+            tile.denominator_label = d.denominator_label
+        elif d.denominator is not None and code != Kpi.AMBULANT_SHARE:
             hide = suppressed and bool(figure.small)
             tile.numerator = _measure_figure(
                 d.numerator, current, _measure_unit(d.numerator), figure.query, suppressed
@@ -838,6 +882,7 @@ def provider_rows(region, month: date, *, rollups=None, providers=None) -> list[
         .filter(grain=Grain.PROVIDER, month=month)
         .values("provider_id", *kpis.MEASURES)
     }
+    _attach(region, Grain.PROVIDER, rows, months=[month], group="provider_id")
     signals = signal_counts(region)
     scores = risk_scores(region)
     ids = set(rows) | set(signals) | {pid for pid, risk in scores.items() if risk.score > 0}
@@ -864,6 +909,7 @@ def segment_rows(region, month: date, *, rollups=None) -> list[Row]:
         .filter(grain=Grain.SEGMENT, month=month)
         .values("segment_id", *kpis.MEASURES)
     }
+    _attach(region, Grain.SEGMENT, rows, months=[month], group="segment_id")
     segments = list(Segment.objects.filter(region=region).select_related("parent__parent__parent"))
     norms = segment_norms(segments)
     result = []
@@ -886,6 +932,7 @@ def contract_rows(region, month: date, *, segment=None, provider=None, rollups=N
     if provider is not None:
         qs = qs.filter(provider=provider)
     rows = {r["contract_id"]: Measures(r) for r in qs.values("contract_id", *kpis.MEASURES)}
+    _attach(region, Grain.CONTRACT, rows, months=[month], group="contract_id")
     contracts = list(
         Contract.objects.filter(pk__in=rows).select_related(
             "provider", "segment__parent__parent__parent"
@@ -914,6 +961,14 @@ def municipality_rows(
         .filter(grain=grain, month=month, municipality=municipality)
         .values(member, *kpis.MEASURES)
     }
+    _attach(
+        region,
+        grain,
+        found,
+        months=[month],
+        group=member,
+        rows=regional.RegionKpiRollup.objects.filter(municipality=municipality),
+    )
     result = []
     if by == "segment":
         segments = _segments_with_parents(found)
@@ -1022,10 +1077,33 @@ SOURCE_LABELS = {
 }
 
 
-def definitions() -> list[dict]:
-    """Every KPI's label, unit, usual direction, definition, formula and source lines."""
+def tile_kpis(region, *, segment=None, codes=None) -> tuple[list[str], list[str]]:
+    """(the KPIs of a dashboard's tiles in order, the ones the segment steers on): the
+    segment's steering KPIs first (its own, else its nearest ancestor's), then ``codes``
+    (default the built-in tiles), then the region's own KPIs."""
+    lead: list[str] = []
+    node = segment
+    while node is not None and not lead:
+        lead = list(
+            SteeringKpi.objects.filter(segment=node)
+            .order_by("position")
+            .values_list("kpi", flat=True)
+        )
+        node = node.parent
+    base = list(codes if codes is not None else TILE_KPIS)
+    own = [d.code for d in regional.for_region(region.pk)]
+    known = set(base) | set(own) | set(DEFINITIONS)
+    lead = [k for k in lead if k in known]
+    ordered = lead + [k for k in base + own if k not in lead]
+    return ordered, lead
+
+
+def definitions(region=None) -> list[dict]:
+    """Every KPI's label, unit, usual direction, definition, formula and source lines (the
+    region's own KPIs after the built-in ones)."""
     from contracts.codes import Direction
 
+    own = regional.for_region(region.pk) if region is not None else []
     return [
         {
             "code": d.code,
@@ -1035,6 +1113,7 @@ def definitions() -> list[dict]:
             "definition": d.definition,
             "formula": formula(d.code),
             "source": SOURCE_LABELS.get(d.source, d.source),
+            "regional": d.regional,
         }
-        for d in DEFINITIONS.values()
+        for d in [*DEFINITIONS.values(), *own]
     ]

@@ -28,6 +28,8 @@ from core.ui.formatting import month_label
 from core.ui.views import RegionMixin
 from monitoring.dashboards import charts, selectors
 from monitoring.dashboards.selectors import Subject, parse_month
+from monitoring.kpis import definitions as kpis
+from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS
 from monitoring.kpis.models import KpiRollup
 from monitoring.steering.models import Signal
@@ -88,9 +90,18 @@ class DashboardMixin(RegionMixin):
             options = sorted([*options, month], reverse=True)
         return month, options
 
-    def chart_kpi(self) -> str:
+    @cached_property
+    def own_kpis(self) -> list:
+        """The region's own KPIs (definitions), after the built-in ones everywhere."""
+        return regional.for_region(self.region.pk)
+
+    def chart_codes(self, first=()) -> list[str]:
+        codes = [*first, *CHART_KPIS, *(d.code for d in self.own_kpis)]
+        return list(dict.fromkeys(k for k in codes if k != Kpi.SPEND_VS_BUDGET))
+
+    def chart_kpi(self, default=DEFAULT_CHART_KPI) -> str:
         asked = self.request.GET.get("kpi")
-        return asked if asked in CHART_KPIS else DEFAULT_CHART_KPI
+        return asked if asked in self.chart_codes() else default
 
     def month_context(self, month, options) -> dict:
         return {
@@ -210,8 +221,9 @@ class RegionDashboardView(DashboardMixin, generic.TemplateView):
             contracts=Contract.objects.visible_to(user),
             rollups=self.rollups,
         )
+        codes, _lead = selectors.tile_kpis(self.region)
         tiles = selectors.build_tiles(
-            self.region, self.subject, month, rollups=self.rollups, spend=spend
+            self.region, self.subject, month, rollups=self.rollups, spend=spend, kpi_codes=codes
         )
         context.update(
             tiles=tiles,
@@ -279,6 +291,7 @@ class ProviderDashboardView(DashboardMixin, generic.TemplateView):
             benchmark=basis.benchmark,
             benchmark_label=basis.benchmark_label,
             spend=spend,
+            kpi_codes=selectors.tile_kpis(self.region)[0],
         )
         chart_kpi = self.chart_kpi()
         chart_tile = _tile(tiles, chart_kpi)
@@ -288,7 +301,7 @@ class ProviderDashboardView(DashboardMixin, generic.TemplateView):
             spend=spend,
             spend_chart=self.spend_svg(spend, provider.name),
             chart_kpi=chart_kpi,
-            chart_kpis=[DEFINITIONS[k] for k in CHART_KPIS],
+            chart_kpis=[kpis.definition(k) for k in self.chart_codes()],
             chart_tile=chart_tile,
             trend_chart=self.trend_chart(chart_tile, provider.name),
             key=self.key_figures(self.subject, month),
@@ -335,6 +348,7 @@ class SegmentDashboardView(DashboardMixin, generic.TemplateView):
             contracts=Contract.objects.visible_to(self.request.user),
             rollups=self.rollups,
         )
+        codes, lead = selectors.tile_kpis(self.region, segment=segment)
         tiles = selectors.build_tiles(
             self.region,
             self.subject,
@@ -344,21 +358,26 @@ class SegmentDashboardView(DashboardMixin, generic.TemplateView):
             benchmark=Subject.region(self.region),
             benchmark_label=_("Regio"),
             spend=spend,
+            kpi_codes=codes,
+            lead=lead,
         )
         rows = self.label_rows(
             selectors.contract_rows(self.region, month, segment=segment, rollups=self.rollups),
             "contract",
         )
-        chart_kpi = self.chart_kpi()
+        # the segment's first steering KPI is the chart's default
+        chart_lead = [k for k in lead if k != Kpi.SPEND_VS_BUDGET]
+        chart_kpi = self.chart_kpi(chart_lead[0] if chart_lead else DEFAULT_CHART_KPI)
         chart_tile = _tile(tiles, chart_kpi)
         context.update(
             tiles=tiles,
+            lead=[kpis.definition(k) for k in lead],
             spend=spend,
             key=self.key_figures(self.subject, month),
             contracts=rows,
             table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS],
             chart_kpi=chart_kpi,
-            chart_kpis=[DEFINITIONS[k] for k in CHART_KPIS],
+            chart_kpis=[kpis.definition(k) for k in self.chart_codes(chart_lead)],
             trend_chart=self.trend_chart(chart_tile, str(segment)),
             bar_chart=self.bars(rows, chart_kpi, norms.get(chart_kpi), month),
         )
@@ -367,7 +386,7 @@ class SegmentDashboardView(DashboardMixin, generic.TemplateView):
     def bars(self, rows, kpi, norm, month):
         if not rows:
             return None
-        d = DEFINITIONS[kpi]
+        d = kpis.definition(kpi)
         values = [selectors.kpi_figure(kpi, r.measures).value for r in rows]
         return charts.bar_chart(
             [
@@ -414,9 +433,10 @@ class MunicipalityDashboardView(DashboardMixin, generic.TemplateView):
         )
         if month is None:
             return context
-        kpi_codes = [
-            k for k in selectors.TILE_KPIS if k not in (Kpi.SPEND_VS_BUDGET, Kpi.OCCUPANCY)
-        ]
+        kpi_codes = selectors.tile_kpis(
+            self.region,
+            codes=[k for k in selectors.TILE_KPIS if k not in (Kpi.SPEND_VS_BUDGET, Kpi.OCCUPANCY)],
+        )[0]
         tiles = selectors.build_tiles(
             self.region,
             self.subject,

@@ -47,7 +47,7 @@ class DefinitionsView(DashboardMixin, generic.TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("KPI-definities")
-        context["definitions"] = selectors.definitions()
+        context["definitions"] = selectors.definitions(self.region)
         return context
 
 

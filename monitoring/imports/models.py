@@ -351,6 +351,10 @@ class MeasurementKind(ScopedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        url = reverse("monitoring:regionkpi-list", args=[self.region.slug])
+        return f"{url}#soorten-metingen"
+
 
 class OutcomeMeasurement(ClientLine):
     """An outcome measurement (national outcome set, and/or one of the region's own

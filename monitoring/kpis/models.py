@@ -4,6 +4,7 @@ so dashboards read hundreds of rollup rows, never millions of lines."""
 
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from contracts.codes import Direction
@@ -212,6 +213,9 @@ class RegionKpi(ScopedModel):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("monitoring:regionkpi-detail", args=[self.region.slug, self.pk])
 
     @property
     def topic(self) -> str:

@@ -38,10 +38,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from core.ui.formatting import add_months
-from monitoring.imports.models import OutcomeMeasurement, Trajectory, ValueType
+from monitoring.imports.models import OutcomeMeasurement, OutcomeMoment, Trajectory, ValueType
 from monitoring.kpis.definitions import MEASURES, _ratio
 from monitoring.kpis.models import (
     Computation,
@@ -83,6 +85,11 @@ class RegionKpiDefinition:
     trajectory_count: str = "lopend"
     yes_no: bool = False
     regional: bool = True
+    moment: str = ""
+    formula: str = ""
+    numerator_label: str = ""
+    denominator_label: str = ""
+    numerator_unit: str = "aantal"
 
     def counts(self, m) -> tuple[Decimal, Decimal]:
         """(numerator, denominator) of the figure in ``m``."""
@@ -117,22 +124,42 @@ def build(kpi: RegionKpi) -> RegionKpiDefinition:
         "region_id": kpi.region_id,
     }
     if kpi.computation == Computation.TRAJECTORY_SHARE:
+        population = _population_text(kpi)
         return RegionKpiDefinition(
             **common,
             scale=100,
             source="trajectories",
             trajectory_count="gestart" if kpi.population == Population.STARTED else "beeindigd",
+            formula=_("%(population)s die voldoen (%(conditions)s) ÷ %(population)s × 100")
+            % {"population": population, "conditions": conditions_text(kpi)},
+            numerator_label=_("trajecten die voldoen"),
+            denominator_label=population,
         )
     if kpi.computation == Computation.MEASUREMENT_AVERAGE:
-        yes_no = bool(kpi.measurement_kind_id) and (
-            kpi.measurement_kind.value_type == ValueType.YES_NO
-        )
+        kind = kpi.measurement_kind
+        yes_no = kind is not None and kind.value_type == ValueType.YES_NO
+        where = _("metingen %(kind)s") % {"kind": kind.name if kind else "—"}
+        if kpi.moment:
+            where += " " + _("op meetmoment %(moment)s") % {
+                "moment": OutcomeMoment(kpi.moment).label
+            }
+        if yes_no:
+            formula = _("%(where)s met 'ja' ÷ %(where)s × 100") % {"where": where}
+            numerator_label = _("metingen 'ja'")
+        else:
+            formula = _("som van de waarden van de %(where)s ÷ aantal %(where)s") % {"where": where}
+            numerator_label = _("som van de waarden")
         return RegionKpiDefinition(
             **common,
             scale=100 if yes_no else 1,
             source="outcomes",
             yes_no=yes_no,
             places="0.1",
+            moment=kpi.moment,
+            formula=formula,
+            numerator_label=numerator_label,
+            denominator_label=_("metingen"),
+            numerator_unit="aantal" if yes_no else "cijfer",
         )
     return RegionKpiDefinition(
         **common,
@@ -142,6 +169,39 @@ def build(kpi: RegionKpi) -> RegionKpiDefinition:
         places="0.01" if kpi.unit == "euro" else "0.1",
         source=_ratio_source(kpi.numerator),
     )
+
+
+def _population_text(kpi: RegionKpi) -> str:
+    text = (
+        _("trajecten gestart in de maand")
+        if kpi.population == Population.STARTED
+        else _("trajecten beëindigd in de maand")
+    )
+    if kpi.population_categories:
+        text += " " + _("in zorgvorm %(codes)s") % {"codes": ", ".join(kpi.population_categories)}
+    return text
+
+
+def conditions_text(kpi: RegionKpi) -> str:
+    """The conditions of a trajectory share in words."""
+    parts = []
+    if kpi.end_reasons:
+        parts.append(_("reden einde %(codes)s") % {"codes": " of ".join(kpi.end_reasons)})
+    if kpi.max_duration_days is not None:
+        parts.append(_("duur hoogstens %(days)s dagen") % {"days": kpi.max_duration_days})
+    if kpi.later:
+        care = (
+            " " + _("in zorgvorm %(codes)s") % {"codes": ", ".join(kpi.later_categories)}
+            if kpi.later_categories
+            else ""
+        )
+        text = (
+            _("met een later traject%(care)s binnen %(months)s maanden na het einde")
+            if kpi.later == LaterTrajectory.WITH
+            else _("zonder later traject%(care)s binnen %(months)s maanden na het einde")
+        )
+        parts.append(text % {"care": care, "months": kpi.later_months})
+    return "; ".join(parts)
 
 
 def _ratio_source(measure: str) -> str:
@@ -167,11 +227,16 @@ def forget(kpi: RegionKpi | None = None) -> None:
     if kpi is None:
         _cache.clear()
     else:
-        _cache.pop(kpi.topic, None)
+        for key in [k for k in _cache if k.split(":")[0] == kpi.topic]:
+            _cache.pop(key, None)
+
+
+def _key(topic: str) -> str:
+    return f"{topic}:{get_language() or ''}"  # the texts are in the active language
 
 
 def lookup(topic: str) -> RegionKpiDefinition | None:
-    hit = _cache.get(topic)
+    hit = _cache.get(_key(topic))
     now = time.monotonic()
     if hit and now - hit[1] < CACHE_SECONDS:
         return hit[0]
@@ -181,10 +246,10 @@ def lookup(topic: str) -> RegionKpiDefinition | None:
         .first()
     )
     if kpi is None:
-        _cache.pop(topic, None)
+        _cache.pop(_key(topic), None)
         return None
     definition = build(kpi)
-    _cache[topic] = (definition, now)
+    _cache[_key(topic)] = (definition, now)
     return definition
 
 
@@ -194,12 +259,27 @@ def for_region(region_id: int) -> list[RegionKpiDefinition]:
     result = []
     for kpi in RegionKpi.objects.filter(region_id=region_id).select_related("measurement_kind"):
         definition = build(kpi)
-        _cache[kpi.topic] = (definition, now)
+        _cache[_key(kpi.topic)] = (definition, now)
         result.append(definition)
     return result
 
 
 # --- custom measures on Measures ----------------------------------------------------------------
+
+
+def rolled_up(region) -> bool:
+    """Whether the region has KPIs with rollups of their own (shares, averages); read once per
+    region object (a page loads its region once per request), so pages without them pay one
+    query, not one per table."""
+    known = getattr(region, "_region_kpis_rolled_up", None)
+    if known is None:
+        known = (
+            RegionKpi.objects.filter(region_id=region.pk)
+            .exclude(computation=Computation.RATIO)
+            .exists()
+        )
+        region._region_kpis_rolled_up = known
+    return known
 
 
 def attach(

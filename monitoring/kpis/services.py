@@ -84,10 +84,11 @@ def measurement_kind_create(
 
 @transaction.atomic
 def measurement_kind_update(*, kind: MeasurementKind, user=None, **fields) -> MeasurementKind:
+    stored = MeasurementKind.objects.get(pk=kind.pk)  # a model form has changed ``kind``
     in_use = OutcomeMeasurement.objects.filter(measurement_kind=kind).exists()
     if in_use and (
-        fields.get("code", kind.code) != kind.code
-        or fields.get("value_type", kind.value_type) != kind.value_type
+        fields.get("code", kind.code) != stored.code
+        or fields.get("value_type", kind.value_type) != stored.value_type
     ):
         raise ValidationError(
             {
@@ -320,6 +321,7 @@ def region_kpi_create(*, region, user=None, **fields) -> RegionKpi:
     _validate_kpi(kpi)
     kpi.save()
     regional.forget(kpi)
+    region.__dict__.pop("_region_kpis_rolled_up", None)
     _recompute(kpi)
     return kpi
 
@@ -329,12 +331,14 @@ def region_kpi_update(*, kpi: RegionKpi, user=None, **fields) -> RegionKpi:
     unknown = set(fields) - set(_KPI_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
-    before = {name: getattr(kpi, name) for name in _KPI_FIELDS}
+    stored = RegionKpi.objects.get(pk=kpi.pk)  # a model form has changed ``kpi`` already
+    before = {name: getattr(stored, name) for name in _KPI_FIELDS}
     for name, value in fields.items():
         setattr(kpi, name, value)
     _validate_kpi(kpi)
     kpi.save()
     regional.forget(kpi)
+    kpi.region.__dict__.pop("_region_kpis_rolled_up", None)
     changed = {name for name in _KPI_FIELDS if getattr(kpi, name) != before[name]}
     if changed - _COSMETIC:
         _recompute(kpi)
@@ -361,6 +365,7 @@ def region_kpi_delete(*, kpi: RegionKpi, user=None) -> None:
     SteeringKpi.objects.filter(segment__region=kpi.region, kpi=kpi.topic).delete()
     RiskWeight.objects.filter(region=kpi.region, topic=kpi.topic).delete()
     regional.forget(kpi)
+    kpi.region.__dict__.pop("_region_kpis_rolled_up", None)
     kpi.delete()
 
 

@@ -134,6 +134,8 @@ CONSTRAINED_NORM_FIELDS = (
 
 
 class KpiNormForm(forms.ModelForm):
+    kpi = forms.ChoiceField(label=_("KPI"))
+
     class Meta:
         model = KpiNorm
         fields = ["segment", "kpi", "direction", "norm", "amber_threshold", "red_threshold", "note"]
@@ -141,7 +143,11 @@ class KpiNormForm(forms.ModelForm):
         widgets = {"note": text_widget(2)}
 
     def __init__(self, *args, region, **kwargs):
+        from monitoring.kpis.services import known_kpis
+
         super().__init__(*args, **kwargs)
+        # the built-in KPIs and the region's own
+        self.fields["kpi"].choices = [("", "---------"), *known_kpis(region)]
         segments = Segment.objects.filter(region=region).select_related("parent")
         self.fields["segment"].queryset = segments
         self.fields["segment"].label_from_instance = lambda s: f"{s.code} {s.name}"

@@ -6,8 +6,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from contracts.codes import Direction, Kpi
+from contracts.codes import Direction
 from contracts.models import KpiAgreement
+from monitoring.kpis import definitions as kpis
+from monitoring.kpis.definitions import label as kpi_label
 from monitoring.steering import dialogues, services
 from monitoring.steering.forms import (
     KpiNormForm,
@@ -50,7 +52,20 @@ class NormsView(SteeringMixin, FormsPage):
     def make_form(self, name, data=None):
         if name == "delete":
             return NormDeleteForm(data=data, prefix="delete")
-        return KpiNormForm(data=data, prefix="norm", region=self.region, instance=self.editing())
+        initial = {}
+        asked = self.request.GET.get("kpi")
+        if asked and data is None:  # "Norm instellen" on a KPI's page
+            try:
+                initial = {"kpi": asked, "direction": kpis.definition(asked).direction}
+            except KeyError:
+                initial = {}
+        return KpiNormForm(
+            data=data,
+            prefix="norm",
+            region=self.region,
+            instance=self.editing(),
+            initial=initial,
+        )
 
     def handle_norm(self, form):
         d = form.cleaned_data
@@ -109,7 +124,7 @@ class NormsView(SteeringMixin, FormsPage):
                     )
                 rows.append(
                     {
-                        "kpi": Kpi(kpi).label,
+                        "kpi": kpi_label(kpi),
                         "direction": Direction(norm.direction).label,
                         "norm": norm.norm,
                         "amber": norm.amber,

@@ -938,3 +938,54 @@ def test_progress_is_saved_while_checking(world_a, tmp_path, monkeypatch):
     ]
     batch.refresh_from_db()
     assert batch.status == ImportStatus.SUCCEEDED and batch.progress == 100
+
+
+def test_outcomes_with_the_regions_own_measurements(world_a, tmp_path):
+    """A region's measurement kinds come in the columns meting and waarde (issue 17); a kind
+    the region does not define, a value outside the kind's range or not yes/no: rejected, and
+    nothing of the file is imported."""
+    from monitoring.kpis import services as kpi_services
+
+    w = world_a
+    safety = kpi_services.measurement_kind_create(
+        region=w.region, code="veiligheid", name="Veiligheid", minimum=1, maximum=10
+    )
+    school = kpi_services.measurement_kind_create(
+        region=w.region, code="school", name="Naar school", value_type="yes_no"
+    )
+    header = (
+        "referentie;corrigeert;contract;gemeente;bsn;moment;datum;doelrealisatie;clientervaring;"
+        "meting;waarde"
+    )
+    good = [
+        _client_line(w, "M1", "", BSN[0], "einde", "2026-03-15", "", "") + ";veiligheid;7,5",
+        _client_line(w, "M2", "", BSN[1], "einde", "2026-03-15", "", "") + ";School;ja",
+        _client_line(w, "M3", "", BSN[2], "einde", "2026-03-15", "80", "") + ";;",
+    ]
+    bad = [
+        _client_line(w, "M4", "", BSN[3], "einde", "2026-03-15", "", "") + ";welzijn;5",
+        _client_line(w, "M5", "", BSN[4], "einde", "2026-03-15", "", "") + ";veiligheid;11",
+        _client_line(w, "M6", "", BSN[5], "einde", "2026-03-15", "", "") + ";school;misschien",
+        _client_line(w, "M7", "", BSN[0], "start", "2026-03-15", "", "") + ";;4",
+        _client_line(w, "M8", "", BSN[1], "start", "2026-03-15", "", "") + ";veiligheid;",
+    ]
+    before = OutcomeMeasurement.objects.count()
+    batch = run(w, "uitkomsten", write(tmp_path, "\n".join([header, *good, *bad]) + "\n"))
+    rejected_with(batch, "meting", "Meting welzijn is geen soort meting van regio", row=5)
+    rejected_with(batch, "meting", "school, veiligheid", row=5)  # the kinds it does know
+    rejected_with(batch, "waarde", "Waarde 11 van meting veiligheid ligt niet tussen 1 en 10", 6)
+    rejected_with(batch, "waarde", "Meting school is ja/nee", row=7)
+    rejected_with(batch, "meting", "Bij een waarde hoort een meting", row=8)
+    rejected_with(batch, "waarde", "leeg", row=9)
+    assert OutcomeMeasurement.objects.count() == before
+    batch = run(w, "uitkomsten", write(tmp_path, "\n".join([header, *good]) + "\n", "ok.csv"))
+    assert batch.status == ImportStatus.SUCCEEDED, batch.errors
+    m1 = OutcomeMeasurement.objects.get(reference="M1")
+    assert (m1.measurement_kind, m1.measurement_value) == (safety, Decimal("7.5"))
+    assert m1.goal_realisation is None and m1.client_experience is None
+    m2 = OutcomeMeasurement.objects.get(reference="M2")
+    assert (m2.measurement_kind, m2.measurement_value) == (school, Decimal("1"))
+    assert OutcomeMeasurement.objects.get(reference="M3").measurement_kind is None
+    # delivered again: nothing added
+    again = run(w, "uitkomsten", write(tmp_path, "\n".join([header, *good]) + "\n", "ok2.csv"))
+    assert again.status == ImportStatus.SUCCEEDED and again.rows_added == 0

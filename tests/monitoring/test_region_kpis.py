@@ -34,9 +34,9 @@ def kw(db):
 def figure(kpi: RegionKpi, grain: str, key: str, month=MAR):
     """The KPI's value at one grain member in one month, as every page computes it."""
     m = Measures()
-    row = RegionKpiRollup.objects.filter(
-        kpi=kpi, grain=grain, key=key, month=month
-    ).values_list("numerator", "denominator")
+    row = RegionKpiRollup.objects.filter(kpi=kpi, grain=grain, key=key, month=month).values_list(
+        "numerator", "denominator"
+    )
     for num, den in row:
         regional.add_custom(m, kpi.topic, num, den)
     if kpi.computation == "ratio":

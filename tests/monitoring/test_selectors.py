@@ -20,6 +20,7 @@ from monitoring.dashboards import selectors
 from monitoring.dashboards.selectors import Subject
 from monitoring.kpis.definitions import Measures
 from monitoring.models import Grain, KpiNorm, KpiRollup, Level
+from segments.models import Region
 from tests.providers.factories import ProviderFactory
 
 pytestmark = pytest.mark.django_db
@@ -370,16 +371,17 @@ def test_suppressed_tiles_hide_small_cells(world_a):
 
 def _provider_page_queries(w):
     subject = Subject.provider(w.provider)
+    region = Region.objects.get(pk=w.region.pk)  # a request loads its region once
     with CaptureQueriesContext(connection) as ctx:
-        basis = selectors.provider_basis(w.region, w.provider, OCT)
-        spend = selectors.spend_against_budget(w.region, subject, OCT)
+        basis = selectors.provider_basis(region, w.provider, OCT)
+        spend = selectors.spend_against_budget(region, subject, OCT)
         selectors.build_tiles(
-            w.region, subject, OCT, norms=basis.norms, benchmark=basis.benchmark, spend=spend
+            region, subject, OCT, norms=basis.norms, benchmark=basis.benchmark, spend=spend
         )
-        selectors.contract_rows(w.region, OCT, provider=w.provider)
-        selectors.provider_rows(w.region, OCT)
-        selectors.segment_rows(w.region, OCT)
-        selectors.coverage(w.region, OCT)
+        selectors.contract_rows(region, OCT, provider=w.provider)
+        selectors.provider_rows(region, OCT)
+        selectors.segment_rows(region, OCT)
+        selectors.coverage(region, OCT)
     return len(ctx.captured_queries)
 
 
@@ -406,3 +408,34 @@ def test_query_counts_do_not_grow_with_months_or_providers(world_a):
     many = _provider_page_queries(w)
     assert many == few
     assert few <= 30
+
+
+def test_query_counts_with_region_kpis_stay_flat(world_a):
+    """With a region-defined KPI, each table reads its counts in one more query, whatever the
+    number of months, providers or region KPIs."""
+    from monitoring.kpis import services as kpi_services
+
+    w = world_a
+    fill(w, months=range(9, 11))
+
+    def share(code):
+        kpi_services.region_kpi_create(
+            region=w.region,
+            code=code,
+            name=code,
+            definition=code,
+            unit="procent",
+            direction="higher",
+            computation="trajectory_share",
+            population="ended",
+            end_reasons=["01"],
+        )
+
+    share("een")
+    without = 30
+    few = _provider_page_queries(w)
+    assert few <= without + 6  # the check, then subject, benchmark and three tables
+    share("twee")
+    share("drie")
+    fill(w, months=range(1, 9))
+    assert _provider_page_queries(w) == few
