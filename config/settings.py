@@ -221,7 +221,7 @@ SPECTACULAR_SETTINGS = {
         "het aanleveren van productiegegevens, de inrichting van de regio en open data (OCDS). "
         "Zie docs/api.md."
     ),
-    "VERSION": "1.1.0",
+    "VERSION": "1.2.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],

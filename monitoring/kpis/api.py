@@ -26,8 +26,9 @@ from core.api.views import ApiView, ScopedListViewSet
 from core.scoping import scope_for
 from monitoring.dashboards.selectors import kpi_figure, parse_month
 from monitoring.kpis import definitions as kpis
+from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS, Measures
-from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, RegionKpi, RegionKpiRollup
 
 #: the KPIs' codes in the API (Dutch, kebab-case); spend against budget needs a budget and is
 #: served by /budgetten with the declared amounts instead
@@ -129,12 +130,29 @@ class MonthFilter(django_filters.Filter):
     field_class = MonthField
 
 
+class KpiValueForm(forms.Form):
+    """Checks the KPI code against the built-in KPIs and the client's regions' own KPIs."""
+
+    user = None
+
+    def clean_kpi(self):
+        code = self.cleaned_data.get("kpi")
+        if code and resolve_kpi(code, self.user) is None:
+            raise forms.ValidationError(
+                _("Onbekende KPI %(code)s; de codes staan in /api/v1/kpis.") % {"code": code},
+                code="invalid_choice",
+            )
+        return code
+
+
 class KpiValueFilterSet(django_filters.FilterSet):
-    kpi = django_filters.ChoiceFilter(
-        choices=[(code, DEFINITIONS[kpi].label) for kpi, code in API_KPIS.items()],
+    kpi = django_filters.CharFilter(
         required=True,
         method="filter_nothing",
-        label="De KPI (verplicht); zie /api/v1/kpis.",
+        label=(
+            "De KPI (verplicht): de code van een standaard-KPI of van een eigen KPI van de "
+            "regio; zie /api/v1/kpis."
+        ),
     )
     niveau = django_filters.ChoiceFilter(
         choices=[(code, Grain(g).label) for g, code in API_GRAINS.items()],
@@ -152,13 +170,23 @@ class KpiValueFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = KpiRollup
+        form = KpiValueForm
         fields = ["kpi", "niveau", "gemeente", "aanbieder", "segment", "contract"]
+
+    @property
+    def form(self):
+        form = super().form
+        form.user = getattr(self.request, "user", None)
+        return form
 
     def filter_nothing(self, queryset, name, value):
         return queryset
 
     def filter_queryset(self, queryset):
         data = self.form.cleaned_data
+        self.kpi = resolve_kpi(data.get("kpi"), self.request.user)
+        if isinstance(self.kpi, list):  # region KPIs: only the rows of their regions
+            queryset = queryset.filter(region__in=[d.region_id for d in self.kpi])
         given = {name for name in FILTER_FIELDS if data.get(name) is not None}
         try:
             grain = choose_grain(data.get("niveau") or None, given, scope_for(self.request.user))
@@ -170,8 +198,26 @@ class KpiValueFilterSet(django_filters.FilterSet):
         return super().filter_queryset(queryset.filter(grain=grain))
 
 
+def resolve_kpi(code: str | None, user):
+    """A built-in KPI's internal code, or the definitions of the region KPIs with this code in
+    the regions the client sees (a list); ``None`` when there is none."""
+    if not code:
+        return None
+    if code in KPI_BY_CODE:
+        return KPI_BY_CODE[code]
+    from segments.models import Region
+
+    found = [
+        regional.build(k)
+        for k in RegionKpi.objects.filter(
+            code=code, region__in=Region.objects.visible_to(user)
+        ).select_related("measurement_kind")
+    ]
+    return found or None
+
+
 class KpiValueSerializer(serializers.Serializer):
-    kpi = serializers.ChoiceField(choices=list(API_KPIS.values()))
+    kpi = serializers.CharField(help_text="De code van de KPI, zoals gevraagd.")
     niveau = serializers.ChoiceField(choices=list(API_GRAINS.values()))
     maand = serializers.DateField(help_text="Eerste dag van de maand.")
     regio = serializers.CharField()
@@ -204,15 +250,17 @@ ROW_FIELDS = (
     "provider_id",
     "contract_id",
     "municipality_id",
+    "region_id",
+    "key",
     *kpis.MEASURES,
 )
 
 
-def kpi_value(row: dict, kpi: str, *, suppressed: bool) -> dict:
+def kpi_value(row: dict, kpi: str, *, suppressed: bool, code: str | None = None) -> dict:
     """One item of the series: the KPI of one rollup row (``values(*ROW_FIELDS)``)."""
     figure = kpi_figure(kpi, Measures(row), suppressed=suppressed)
     return {
-        "kpi": API_KPIS[kpi],
+        "kpi": code or API_KPIS[kpi],
         "niveau": API_GRAINS[row["grain"]],
         "maand": row["month"],
         "regio": row["region__slug"],
@@ -248,15 +296,46 @@ class KpiValueViewSet(ScopedListViewSet):
 
     def list(self, request, *args, **kwargs):
         queryset = self.filter_queryset(self.get_queryset()).values(*ROW_FIELDS)
-        kpi = KPI_BY_CODE[request.query_params["kpi"]]
+        kpi = KPI_BY_CODE.get(request.query_params["kpi"])
         suppressed = scope_for(request.user).is_municipal
         page = self.paginate_queryset(queryset)
-        items = [kpi_value(row, kpi, suppressed=suppressed) for row in page]
+        if kpi is not None:
+            items = [kpi_value(row, kpi, suppressed=suppressed) for row in page]
+        else:
+            items = self.region_kpi_values(page, request.query_params["kpi"], suppressed)
         return self.get_paginated_response(KpiValueSerializer(items, many=True).data)
+
+    def region_kpi_values(self, page, code: str, suppressed: bool) -> list[dict]:
+        """A region KPI on the page's rows: its counts read for those rows in one query."""
+        by_region = {d.region_id: d for d in resolve_kpi(code, self.request.user)}
+        custom: dict[tuple, dict] = {}
+        rolled = [d for d in by_region.values() if d.denominator is None]
+        if page and rolled:
+            found = RegionKpiRollup.objects.filter(
+                kpi_id__in=[int(d.code[len(regional.PREFIX) :]) for d in rolled],
+                grain__in={row["grain"] for row in page},
+                key__in={row["key"] for row in page},
+                month__in={row["month"] for row in page},
+            ).values_list(
+                "region_id", "grain", "key", "month", "kpi_id", "numerator", "denominator"
+            )
+            for region_id, grain, key, month, kpi_id, num, den in found:
+                custom[(region_id, grain, key, month)] = {f"{regional.PREFIX}{kpi_id}": (num, den)}
+        items = []
+        for row in page:
+            definition = by_region[row["region_id"]]
+            row["custom"] = custom.get(
+                (row["region_id"], row["grain"], row["key"], row["month"]), {}
+            )
+            items.append(kpi_value(row, definition.code, suppressed=suppressed, code=code))
+        return items
 
 
 class KpiDefinitionSerializer(serializers.Serializer):
     code = serializers.CharField()
+    eigen = serializers.BooleanField(
+        help_text="Waar voor een KPI die de regio zelf heeft gedefinieerd."
+    )
     naam = serializers.CharField()
     eenheid = serializers.CharField()
     richting = serializers.CharField(
@@ -283,7 +362,22 @@ class KpiDefinitionView(ApiView):
                 "eenheid": DEFINITIONS[kpi].unit,
                 "richting": DEFINITIONS[kpi].direction,
                 "definitie": str(DEFINITIONS[kpi].definition),
+                "eigen": False,
             }
             for kpi, code in API_KPIS.items()
         ]
+        from segments.models import Region
+
+        for region in Region.objects.visible_to(request.user).order_by("name"):
+            for d in regional.for_region(region.pk):
+                rows.append(
+                    {
+                        "code": d.api_code,
+                        "naam": d.label,
+                        "eenheid": d.unit,
+                        "richting": d.direction,
+                        "definitie": d.definition,
+                        "eigen": True,
+                    }
+                )
         return Response(KpiDefinitionSerializer(rows, many=True).data)

@@ -106,7 +106,7 @@ class RegionKpiDefinition:
         """The counts a municipal user may not see a figure of when one is 1-4."""
         num, den = self.counts(m)
         if self.computation == Computation.TRAJECTORY_SHARE or self.yes_no:
-            return [den, num, den - num]
+            return [den, num]  # as the built-in shares (drop-out): denominator and numerator
         if self.computation == Computation.MEASUREMENT_AVERAGE:
             return [den]
         return [den]

@@ -63,7 +63,8 @@ def generated(tmp_path_factory):
 
 def _kpi_api(package):
     module = importlib.import_module(f"{PACKAGE}.api.kpi_waarden.kpi_waarden_list")
-    kpi_enum = importlib.import_module(f"{PACKAGE}.models.kpi_waarden_list_kpi").KpiWaardenListKpi
+    # a string since API 1.2.0 (the region's own KPIs have codes of their own)
+    kpi_enum = str
     niveau_enum = importlib.import_module(
         f"{PACKAGE}.models.kpi_waarden_list_niveau"
     ).KpiWaardenListNiveau

@@ -32,7 +32,7 @@ def test_headers_on_every_answer(api, regional):
         ("/api/v1/openapi.json", None),
     ):
         response = api(token).get(path)
-        assert response["API-Version"] == "1.1.0", path
+        assert response["API-Version"] == "1.2.0", path
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"
         assert "default-src 'none'" in response["Content-Security-Policy"]
