@@ -43,10 +43,11 @@ from django.utils.translation import gettext_lazy
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
 from core.ui.formatting import add_months, format_value, month_label
-from monitoring.imports.models import DatasetKind
+from monitoring.imports.models import DatasetKind, Occupancy
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis.definitions import DEFINITIONS, Measures
 from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.steering.facilities import facility_months, occupancy_pct
 from monitoring.steering.models import Level, Signal, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge, segment_norms
 from providers.models import Provider
@@ -1057,9 +1058,6 @@ def contract_occupancy(contract) -> dict:
     name), the contract's total per month over all its occupancy lines (``totals``: month,
     occupied days, place days, figure, level against the contract's own norm, as the KPI) and
     that norm (``contract_norm``). ``contract`` has ``segment`` and its parents loaded."""
-    from monitoring.imports.models import Occupancy
-    from monitoring.steering.facilities import facility_months, occupancy_pct
-
     arrangements = list(
         contract.arrangements.filter(model="availability").order_by("facility", "valid_from")
     )

@@ -253,3 +253,27 @@ def test_occupancy_page_per_facility(client, world_a, eik, users, tmp_path):
     assert "55,6%" in page and "83,3%" in page
     assert "bezettingsdrempel van de afspraak" in page
     assert "71,4%" in page  # the contract total: 150 / 210
+
+
+def test_arrangement_form_asks_for_the_facility(client, world_a, eik, users):
+    client.force_login(users.contract_manager)
+    contract = world_a.con.contract
+    link = reverse(
+        "contracts:arrangement-create", kwargs={"region": world_a.region.slug, "pk": contract.pk}
+    )
+    assert "Voorziening (beschikbaarheid)" in client.get(link).content.decode()
+    data = {
+        "model": "availability",
+        "valid_from": "2026-06-01",
+        "output_payment": "start",
+        "facility": "De Eik",
+        "places": "2",
+        "place_fee": "1000",
+        "occupancy_threshold_pct": "50",
+    }
+    refused = client.post(link, data).content.decode()
+    assert 'id="id_facility_error"' in refused
+    assert "Voorziening &#x27;De Eik&#x27; heeft al een beschikbaarheidsafspraak" in refused
+    response = client.post(link, {**data, "facility": "De Beuk"}, follow=True)
+    assert "Voorziening De Beuk" in response.content.decode()
+    assert contract.arrangements.get(facility="De Beuk").places == 2
