@@ -60,6 +60,9 @@ ILLUSTRATIVE = "Illustratief bedrag voor de demo; niet ontleend aan de bronstukk
 ACUTE = "acuut"
 ZHZ_OVERRUN = "SOJ-2022-S1-004"  # its production runs over the 2026 ceiling
 ZHZ_LOW_OCCUPANCY = "SOJ-2022-S2-003"  # its occupancy falls under the 50% threshold in 2026
+# ... in one of its two facilities (availability per facility): the one in Dordrecht
+ZHZ_LOW_FACILITY = "Locatie Dordrecht"
+ZHZ_SECOND_FACILITY = "Locatie Gorinchem"
 AMS_STACKING = "AMS-2024-B-001"  # one family gets two ordinary profiles at once
 
 
@@ -558,12 +561,14 @@ def _zhz_segment_2(region, segment, officer, exclude: set[int]) -> list[Contract
         kept = products["44B01"] if "VERB" in forms else products["43B01"]
         fee = D("1150.00") if kept.code == "44B01" else D("850.00")
         places = SEGMENT_2_PLACES[number - 1]
+        two_facilities = contract.reference == ZHZ_LOW_OCCUPANCY
         availability = services.arrangement_create(
             contract=contract,
             model=ArrangementModel.AVAILABILITY,
             valid_from=contract.start_date,
             products=[kept],
             name=f"Beschikbaarheid {kept.name.lower()}",
+            facility=ZHZ_LOW_FACILITY if two_facilities else "",
             places=places,
             place_fee=fee,
             occupancy_threshold_pct=D("50"),
@@ -578,6 +583,28 @@ def _zhz_segment_2(region, segment, officer, exclude: set[int]) -> list[Contract
             if code != kept.code and code in products
         ]
         plan = _availability_plan(availability, kept, "0.85")
+        if two_facilities:  # a second residential group elsewhere, its own arrangement
+            second = next(
+                products[code]
+                for code in ("43B01", "44B03", "44B02")
+                if code in products and code != kept.code
+            )
+            others = [p for p in others if p != second]
+            extra = services.arrangement_create(
+                contract=contract,
+                model=ArrangementModel.AVAILABILITY,
+                valid_from=contract.start_date,
+                products=[second],
+                name=f"Beschikbaarheid {second.name.lower()}",
+                facility=ZHZ_SECOND_FACILITY,
+                places=4,
+                place_fee=D("1000.00"),
+                occupancy_threshold_pct=D("50"),
+                note="Tweede voorziening van hetzelfde contract: eigen plaatsen, eigen "
+                "vergoeding en eigen bezettingsdrempel; de bezetting wordt per voorziening "
+                "aangeleverd (kolom voorziening). Vergoeding illustratief.",
+            )
+            plan += _availability_plan(extra, second, "0.85")
         if others:
             services.arrangement_create(
                 contract=contract,

@@ -156,6 +156,16 @@ class ArrangementForm(forms.Form):
         choices=OutputPayment.choices,
         initial=OutputPayment.AT_START,
     )
+    facility = forms.CharField(
+        label=_("Voorziening (beschikbaarheid)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "De groep of locatie waar de plaatsen zijn, bijvoorbeeld 'Groep De Linde'. Per "
+            "voorziening een eigen afspraak; de bezetting wordt per voorziening aangeleverd "
+            "(kolom voorziening). Leeg: de naam van de afspraak, anders 'Hoofdlocatie'."
+        ),
+    )
     places = forms.IntegerField(label=_("Aantal plaatsen (beschikbaarheid)"), required=False)
     place_fee = forms.DecimalField(
         label=_("Vergoeding per plaats per maand in € (beschikbaarheid)"),
@@ -174,7 +184,12 @@ class ArrangementForm(forms.Form):
         ArrangementModel.PXQ: (),
         ArrangementModel.OUTPUT: ("output_payment",),
         ArrangementModel.TASK: ("lumpsum_decrease_pct",),
-        ArrangementModel.AVAILABILITY: ("places", "place_fee", "occupancy_threshold_pct"),
+        ArrangementModel.AVAILABILITY: (
+            "facility",
+            "places",
+            "place_fee",
+            "occupancy_threshold_pct",
+        ),
     }
 
     def __init__(self, *args, region, **kwargs):

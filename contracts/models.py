@@ -481,6 +481,17 @@ class FundingArrangement(ContractChild):
     occupancy_threshold_pct = models.DecimalField(
         _("bezettingsdrempel (%)"), null=True, blank=True, **PERCENT
     )
+    #: the group or location whose places this availability arrangement keeps available;
+    #: occupancy is imported per facility (column ``voorziening``)
+    facility = models.CharField(
+        _("voorziening"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Beschikbaarheid: de groep of locatie waar de plaatsen zijn; de bezetting wordt "
+            "per voorziening aangeleverd."
+        ),
+    )
     note = models.TextField(_("toelichting"), blank=True)
 
     class Meta:
@@ -495,6 +506,11 @@ class FundingArrangement(ContractChild):
                 condition=~Q(model="availability")
                 | Q(places__gte=1, place_fee__isnull=False, occupancy_threshold_pct__isnull=False),
                 name="arrangement_availability_complete",
+            ),
+            models.CheckConstraint(
+                condition=(Q(model="availability") & ~Q(facility=""))
+                | (~Q(model="availability") & Q(facility="")),
+                name="arrangement_facility_only_availability",
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__isnull=True) | Q(valid_until__gte=models.F("valid_from")),

@@ -152,6 +152,7 @@ def contract_terms(contract: Contract, on: date | None = None) -> ContractTerms:
                 places=a.places,
                 place_fee=a.place_fee,
                 occupancy_threshold_pct=a.occupancy_threshold_pct,
+                facility=a.facility,
             )
             for a in arrangements
         ),

@@ -485,6 +485,26 @@ def tariff_chain(version: TariffVersion) -> list[TariffVersion]:
 # ---------------------------------------------------------------- funding arrangements
 
 
+#: the facility of an availability arrangement that names none (one location)
+DEFAULT_FACILITY = "Hoofdlocatie"
+
+
+def _facility_clash(
+    contract: Contract, facility: str, valid_from: date, valid_until: date | None
+) -> FundingArrangement | None:
+    """An availability arrangement of the contract for the same facility (any case) whose
+    validity overlaps ``valid_from`` – ``valid_until``."""
+    return (
+        contract.arrangements.filter(
+            model=ArrangementModel.AVAILABILITY,
+            facility__iexact=facility,
+            valid_from__lte=valid_until or date.max,
+        )
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=valid_from))
+        .first()
+    )
+
+
 @transaction.atomic
 def arrangement_create(
     *,
@@ -551,6 +571,30 @@ def arrangement_create(
             errors.setdefault("occupancy_threshold_pct", []).append(
                 _("Een bezettingsdrempel ligt tussen 0% en 100%.")
             )
+    if model == ArrangementModel.AVAILABILITY:
+        facility = " ".join(str(fields.get("facility") or "").split())
+        if not facility:  # one facility: the arrangement's name, else the main location
+            facility = (fields.get("name") or "").strip()[:100] or DEFAULT_FACILITY
+        fields["facility"] = facility
+        clash = _facility_clash(contract, facility, valid_from, valid_until)
+        if clash is not None:
+            errors.setdefault("facility", []).append(
+                _(
+                    "Voorziening '%(facility)s' heeft al een beschikbaarheidsafspraak in "
+                    "dezelfde periode (%(other)s, %(start)s – %(end)s); kies een andere naam "
+                    "of laat de afspraken niet overlappen."
+                )
+                % {
+                    "facility": facility,
+                    "other": clash,
+                    "start": _d(clash.valid_from),
+                    "end": _d(clash.valid_until) if clash.valid_until else "…",
+                }
+            )
+    elif fields.get("facility"):
+        errors.setdefault("facility", []).append(
+            _("Een voorziening hoort alleen bij een beschikbaarheidsafspraak.")
+        )
     # A product is paid under one arrangement at a time (task-based arrangements excepted).
     if model != ArrangementModel.TASK and products:
         others = (

@@ -136,6 +136,8 @@ class ArrangementTerms:
     place_fee: Decimal | None = None
     occupancy_threshold_pct: Decimal | None = None
     id: int | None = None
+    #: availability: the facility (group/location) whose places the arrangement keeps
+    facility: str = ""
 
     def covers(self, day: date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
@@ -196,9 +198,21 @@ class Trajectory:
 
 @dataclass(frozen=True)
 class Occupancy:
+    """Days occupied in a month: of one facility (the arrangement it was imported for, or its
+    facility name), or of the whole contract when neither is known."""
+
     month: date
     occupied_days: Decimal
     line: int | None = None
+    facility: str = ""
+    arrangement_id: int | None = None
+
+    def belongs_to(self, arrangement: ArrangementTerms) -> bool:
+        if self.arrangement_id is not None and arrangement.id is not None:
+            return self.arrangement_id == arrangement.id
+        if self.facility and arrangement.facility:
+            return self.facility.casefold() == arrangement.facility.casefold()
+        return True  # a line of the contract as a whole (one facility)
 
 
 @dataclass(frozen=True)
@@ -614,7 +628,15 @@ def _task_lines(terms, period, flags) -> list[Line]:
 
 
 def _availability_lines(terms, period, production, flags) -> list[Line]:
+    """Per availability arrangement (one facility each): places × fee, and the occupancy of
+    that facility's own lines judged against that arrangement's threshold."""
     lines = []
+    facilities = {
+        a.facility.casefold()
+        for a in terms.arrangements
+        if a.model == ArrangementModel.AVAILABILITY and a.facility
+    }
+    several = len(facilities) > 1  # then lines and flags name their facility
     for arrangement in terms.arrangements:
         if arrangement.model != ArrangementModel.AVAILABILITY:
             continue
@@ -631,15 +653,23 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
             Line(
                 model=ArrangementModel.AVAILABILITY,
                 component="availability",
-                description=_(
-                    "Beschikbaarheid: %(places)s plaatsen × %(fee)s × %(months)s maanden "
-                    "= %(amount)s"
+                description=(
+                    _(
+                        "Beschikbaarheid %(facility)s: %(places)s plaatsen × %(fee)s × "
+                        "%(months)s maanden = %(amount)s"
+                    )
+                    if several
+                    else _(
+                        "Beschikbaarheid: %(places)s plaatsen × %(fee)s × %(months)s maanden "
+                        "= %(amount)s"
+                    )
                 )
                 % {
                     "places": places,
                     "fee": euro(fee),
                     "months": len(months),
                     "amount": euro(amount),
+                    "facility": arrangement.facility,
                 },
                 amount=amount,
                 quantity=Decimal(places * len(months)),
@@ -656,7 +686,8 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
             month_days[m] = (end - start).days + 1
         recorded: dict[date, Decimal] = defaultdict(lambda: ZERO)
         for o in production.occupancy:
-            recorded[o.month] += o.occupied_days
+            if o.belongs_to(arrangement):
+                recorded[o.month] += o.occupied_days
         occupied, capacity_days, missing = ZERO, 0, []
         for m in months:
             if m in recorded:
@@ -679,11 +710,21 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
             flags.append(
                 Flag(
                     "no_occupancy",
-                    _(
-                        "Geen bezettingsgegevens voor %(months)s; die maanden tellen niet mee "
-                        "in de bezetting."
+                    (
+                        _(
+                            "Voorziening %(facility)s: geen bezettingsgegevens voor %(months)s; "
+                            "die maanden tellen niet mee in de bezetting."
+                        )
+                        if several
+                        else _(
+                            "Geen bezettingsgegevens voor %(months)s; die maanden tellen niet "
+                            "mee in de bezetting."
+                        )
                     )
-                    % {"months": ", ".join(m.strftime("%m-%Y") for m in missing)},
+                    % {
+                        "months": ", ".join(m.strftime("%m-%Y") for m in missing),
+                        "facility": arrangement.facility,
+                    },
                 )
             )
         if not capacity_days:
@@ -692,23 +733,26 @@ def _availability_lines(terms, period, production, flags) -> list[Line]:
         rate = exact_rate.quantize(Decimal("0.1"), rounding=ROUND_FLOOR)  # never shown above
         threshold = arrangement.occupancy_threshold_pct
         if threshold is not None and exact_rate < threshold:
-            flags.append(
-                Flag(
-                    "occupancy",
-                    _(
-                        "Bezetting %(rate)s (%(occupied)s van %(capacity)s plaatsdagen) ligt "
-                        "onder de afgesproken drempel van %(threshold)s: bespreek samen het "
-                        "samenvoegen of sluiten van groepen."
-                    )
-                    % {
-                        "rate": percent(rate),
-                        "occupied": _fmt_qty(occupied),
-                        "capacity": _fmt_qty(Decimal(capacity_days)),
-                        "threshold": percent(threshold),
-                    },
-                    amount=rate,
+            values = {
+                "rate": percent(rate),
+                "occupied": _fmt_qty(occupied),
+                "capacity": _fmt_qty(Decimal(capacity_days)),
+                "threshold": percent(threshold),
+                "facility": arrangement.facility,
+            }
+            if several:
+                message = _(
+                    "Voorziening %(facility)s: bezetting %(rate)s (%(occupied)s van "
+                    "%(capacity)s plaatsdagen) ligt onder de afgesproken drempel van "
+                    "%(threshold)s: bespreek samen het samenvoegen of sluiten van groepen."
                 )
-            )
+            else:
+                message = _(
+                    "Bezetting %(rate)s (%(occupied)s van %(capacity)s plaatsdagen) ligt "
+                    "onder de afgesproken drempel van %(threshold)s: bespreek samen het "
+                    "samenvoegen of sluiten van groepen."
+                )
+            flags.append(Flag("occupancy", message % values, amount=rate))
     return lines
 
 

@@ -84,6 +84,7 @@ class ContractDetailView(ScopedDetailView):
             region_role=scope_for(user).has_role(self.region.pk, ALL_REGION_ROLES),
             tender=visible_tender(contract, user),
             task_model=ArrangementModel.TASK,
+            has_availability=any(a.model == ArrangementModel.AVAILABILITY for a in arrangements),
         )
         return context
 

@@ -240,6 +240,11 @@ def monitoring_pages(w):
         ("monitoring:provider", p, "monitoring_region"),
         ("monitoring:segment", {**r, "pk": w.segment.pk}, "monitoring_region"),
         ("monitoring:coverage", r, "monitoring_region"),
+        (
+            "monitoring:contract-occupancy",
+            {**r, "pk": w.con.contract.pk},
+            "monitoring_region",
+        ),
         ("monitoring:municipality", {**r, "pk": w.municipality.pk}, "own_municipality"),
         ("monitoring:municipality", {**r, "pk": w.other_municipality.pk}, "other_municipality"),
         ("monitoring:lines", r, "monitoring_open"),

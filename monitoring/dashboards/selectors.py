@@ -43,11 +43,12 @@ from django.utils.translation import gettext_lazy
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
 from core.ui.formatting import add_months, format_value, month_label
-from monitoring.imports.models import DatasetKind
+from monitoring.imports.models import DatasetKind, Occupancy
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS, Measures
 from monitoring.kpis.models import Grain, KpiRollup, SteeringKpi
+from monitoring.steering.facilities import facility_months, occupancy_pct
 from monitoring.steering.models import Level, Signal, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge, segment_norms
 from providers.models import Provider
@@ -1117,3 +1118,60 @@ def definitions(region=None) -> list[dict]:
         }
         for d in [*DEFINITIONS.values(), *own]
     ]
+
+
+# --- occupancy per facility ------------------------------------------------------------------
+
+
+@dataclass
+class FacilityTable:
+    """One facility of a contract: its availability arrangements and its months."""
+
+    name: str
+    arrangements: list = field(default_factory=list)
+    months: list = field(default_factory=list)
+
+
+def contract_occupancy(contract) -> dict:
+    """The occupancy of a contract per facility and month (``facilities``: FacilityTable, by
+    name), the contract's total per month over all its occupancy lines (``totals``: month,
+    occupied days, place days, figure, level against the contract's own norm, as the KPI) and
+    that norm (``contract_norm``). ``contract`` has ``segment`` and its parents loaded."""
+    arrangements = list(
+        contract.arrangements.filter(model="availability").order_by("facility", "valid_from")
+    )
+    tables: dict[str, FacilityTable] = {}
+    for a in arrangements:
+        tables.setdefault(a.facility.casefold(), FacilityTable(a.facility)).arrangements.append(a)
+    for figure in facility_months([contract]):
+        key = figure.facility.casefold()
+        tables.setdefault(key, FacilityTable(figure.facility)).months.append(figure)
+    norm = contract_norms([contract]).get((contract.pk, Kpi.OCCUPANCY))
+    totals = []
+    rows = (
+        Occupancy.objects.filter(contract=contract, active=True)
+        .values("month")
+        .annotate(occupied=Sum("occupied_days"))
+        .order_by("month")
+    )
+    place_days: dict[date, int] = defaultdict(int)
+    for month, places in Occupancy.objects.filter(contract=contract, active=True).values_list(
+        "month", "places"
+    ):
+        place_days[month] += places * kpis.days_in_month(month)
+    for row in rows:
+        value = occupancy_pct(row["occupied"], place_days[row["month"]])
+        totals.append(
+            {
+                "month": row["month"],
+                "occupied": row["occupied"],
+                "place_days": place_days[row["month"]],
+                "value": value,
+                "level": judge(value, norm),
+            }
+        )
+    return {
+        "facilities": sorted(tables.values(), key=lambda t: t.name.casefold()),
+        "totals": totals,
+        "contract_norm": norm,
+    }

@@ -32,6 +32,7 @@ from monitoring.kpis import definitions as kpis
 from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS
 from monitoring.kpis.models import KpiRollup
+from monitoring.steering import facilities
 from monitoring.steering.models import Signal
 from monitoring.steering.norms import judge, segment_norms
 from providers.models import Provider
@@ -473,5 +474,32 @@ class MunicipalityDashboardView(DashboardMixin, generic.TemplateView):
                 "provider",
             ),
             table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS if k != Kpi.OCCUPANCY],
+        )
+        return context
+
+
+class ContractOccupancyView(DashboardMixin, generic.TemplateView):
+    """Occupancy per facility of one contract (its availability arrangements), per month, with
+    each facility's norm (see ``monitoring.steering.facilities``) and the contract's total."""
+
+    template_name = "monitoring/contract_occupancy.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.contract = get_object_or_404(
+            Contract.objects.visible_to(request.user)
+            .filter(region=self.region)
+            .select_related("provider", "segment__parent__parent__parent"),
+            pk=kwargs["pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract = self.contract
+        context.update(
+            contract=contract,
+            title=_("Bezetting per voorziening"),
+            red_margin=facilities.FACILITY_RED_MARGIN,
+            **selectors.contract_occupancy(contract),
         )
         return context

@@ -13,9 +13,10 @@ Per contract, following its funding arrangements:
   output product would be priced a second time as PxQ by the settlement engine.
 
 Special cases (named in contracts.demo): one ZHZ contract runs over its 2026 ceiling, one ZHZ
-availability contract falls under its occupancy threshold in 2026, one Amsterdam family has two
-ordinary profiles at once (a stacking breach), and some Amsterdam families have an Acuut
-allocation of at most 14 days next to their profile (allowed).
+availability contract keeps places in two facilities and one of them falls under its occupancy
+threshold in 2026 (occupancy per facility), one Amsterdam family has two ordinary profiles at
+once (a stacking breach), and some Amsterdam families have an Acuut allocation of at most 14
+days next to their profile (allowed).
 
 Clients appear only as a random 64-hex pseudonym, never a BSN or a name or anything derived from
 one. Municipalities that do not take part in a contract's segment get no production.
@@ -36,7 +37,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from contracts.codes import ArrangementModel, BudgetKind, OutputPayment
-from contracts.demo import AMS_STACKING, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
+from contracts.demo import AMS_STACKING, ZHZ_LOW_FACILITY, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
 from core.ui.formatting import money
 from monitoring.demo.steering import load_monitoring
@@ -388,7 +389,11 @@ class ContractProduction:
         product = arrangement.products.all()[0]
         crisis = product.code.startswith("46")
         rate = rates[arrangement.pk]
-        if self.contract.reference == ZHZ_LOW_OCCUPANCY and month.year == 2026:
+        if (
+            self.contract.reference == ZHZ_LOW_OCCUPANCY
+            and month.year == 2026
+            and arrangement.facility in (ZHZ_LOW_FACILITY, "")
+        ):
             rate = 0.33
         rate = min(1.0, rate * rng.uniform(0.92, 1.08))
         target = arrangement.places * days * rate
@@ -427,6 +432,8 @@ class ContractProduction:
             Occupancy(
                 region_id=self.contract.region_id,
                 contract_id=self.contract.pk,
+                facility=arrangement.facility,
+                arrangement_id=arrangement.pk,
                 month=month,
                 places=arrangement.places,
                 occupied_days=D(occupied),

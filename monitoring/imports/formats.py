@@ -33,7 +33,7 @@ from segments.codes import Unit
 
 DELIMITER = ";"
 #: columns that may be left out of the header altogether
-OPTIONAL_COLUMNS = frozenset({"corrigeert", "meting", "waarde"})
+OPTIONAL_COLUMNS = frozenset({"corrigeert", "meting", "waarde", "voorziening"})
 
 # Per line per month: more than this is not a slip of the pen but an impossible number.
 MAX_PER_MONTH = {
@@ -249,6 +249,16 @@ def _column_spec() -> dict[str, tuple[Column, ...]]:
         ),
         DatasetKind.OCCUPANCY: (
             *common,
+            Column(
+                "voorziening",
+                "text",
+                False,
+                gettext_lazy(
+                    "Naam van de voorziening (groep of locatie) zoals in de "
+                    "beschikbaarheidsafspraak van het contract. Verplicht als het contract in "
+                    "die maand meer dan één voorziening heeft; anders mag de kolom ontbreken."
+                ),
+            ),
             month,
             Column(
                 "plaatsen",
@@ -262,7 +272,8 @@ def _column_spec() -> dict[str, tuple[Column, ...]]:
                 True,
                 gettext_lazy(
                     "Bezette dagen in de maand, ≥ 0, hoogstens 1 decimaal, niet meer dan "
-                    "plaatsen × dagen in de maand."
+                    "plaatsen × dagen in de maand, en niet meer dan de afgesproken plaatsen "
+                    "van de voorziening × dagen in de maand."
                 ),
             ),
         ),

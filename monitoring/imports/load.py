@@ -8,7 +8,8 @@ one column per model field plus the file's row number. Then, set-based:
   content → ``state = 'd'``, an error (a change is a correction line);
 - a correction whose target does not exist (not imported and not earlier in the file), is
   already corrected, or is corrected twice in the file;
-- occupancy: more than one valid line per contract and month.
+- occupancy: more than one valid line per contract, facility and month (a line without a
+  facility, from before facilities, counts for every facility of its contract).
 
 :meth:`Stage.write` deactivates the corrected lines and inserts the new ones with
 ``INSERT … SELECT`` (the caller holds the transaction). The table holds pseudonyms only, never
@@ -285,11 +286,15 @@ class Stage:
     def _check_occupancy(self, errors: Errors) -> None:
         S, T = self.table, self.target
         month = self.qn("month")
-        # a valid line of that month already imported and not corrected by this file
+        facility = self.qn("facility")
+        # a valid line of that facility and month already imported and not corrected by this
+        # file (a line without a facility is one of the whole contract)
         self._collect(
             errors,
-            f"SELECT s.line_no, s.contract_id, s.{month}, t.reference FROM {S} s JOIN {T} t "
+            f"SELECT s.line_no, s.contract_id, s.{month}, t.reference, s.{facility} "
+            f"FROM {S} s JOIN {T} t "
             f"ON t.contract_id = s.contract_id AND t.{month} = s.{month} AND t.active "
+            f"AND (t.{facility} = s.{facility} OR t.{facility} = '' OR s.{facility} = '') "
             "AND t.reference <> s.reference "
             "WHERE s.state <> 's' AND s.active AND NOT s.bad "
             f"AND NOT EXISTS (SELECT 1 FROM {S} c WHERE c.state <> 's' "
@@ -297,25 +302,39 @@ class Stage:
             [],
             self._occupancy_message,
         )
-        # two valid lines of the same month in the file
+        # two valid lines of the same facility and month in the file
         self._collect(
             errors,
-            f"SELECT s.line_no, s.contract_id, s.{month}, MIN(o.reference) FROM {S} s JOIN {S} o "
+            f"SELECT s.line_no, s.contract_id, s.{month}, MIN(o.reference), s.{facility} "
+            f"FROM {S} s JOIN {S} o "
             f"ON o.contract_id = s.contract_id AND o.{month} = s.{month} AND o.line_no < s.line_no "
+            f"AND o.{facility} = s.{facility} "
             "WHERE s.state <> 's' AND s.active AND NOT s.bad AND o.active AND NOT o.bad "
-            f"GROUP BY s.line_no, s.contract_id, s.{month}",
+            f"GROUP BY s.line_no, s.contract_id, s.{month}, s.{facility}",
             [],
             self._occupancy_message,
         )
 
-    def _occupancy_message(self, row, contract_id, month, other):
+    def _occupancy_message(self, row, contract_id, month, other, facility=""):
         if isinstance(month, str):
             month = date.fromisoformat(month)
+        values = {
+            "contract": self._contract(contract_id),
+            "month": f"{month:%Y-%m}",
+            "other": other,
+            "facility": facility,
+        }
+        if facility:
+            return "maand", _(
+                "Contract %(contract)s heeft voor %(month)s al een geldende bezettingsregel "
+                "(referentie %(other)s) voor voorziening %(facility)s; per voorziening per "
+                "maand geldt één regel. Corrigeer die regel met kolom corrigeert."
+            ) % values
         return "maand", _(
             "Contract %(contract)s heeft voor %(month)s al een geldende bezettingsregel "
             "(referentie %(other)s); per maand geldt één regel. Corrigeer die regel met kolom "
             "corrigeert."
-        ) % {"contract": self._contract(contract_id), "month": f"{month:%Y-%m}", "other": other}
+        ) % values
 
     # -- writing ---------------------------------------------------------------------------------
 

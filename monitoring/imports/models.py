@@ -17,7 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from contracts.models import CONTRACT_EDITORS, Contract
+from contracts.models import CONTRACT_EDITORS, Contract, FundingArrangement
 from core.scoping import ScopedModel
 from providers.models import Provider
 from segments.codes import Unit
@@ -426,8 +426,19 @@ class OutcomeMeasurement(ClientLine):
 
 
 class Occupancy(ImportedLine):
-    """Places kept available and days occupied under an availability arrangement, per month."""
+    """Places kept available and days occupied under an availability arrangement, per
+    facility (the arrangement's ``facility``) and month."""
 
+    #: the facility as the contract names it (the import resolves the file's ``voorziening``)
+    facility = models.CharField(_("voorziening"), max_length=100, blank=True)
+    arrangement = models.ForeignKey(
+        FundingArrangement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bekostigingsafspraak"),
+    )
     month = models.DateField(_("maand"))
     places = models.PositiveIntegerField(_("plaatsen"))
     occupied_days = models.DecimalField(_("bezette dagen"), max_digits=10, decimal_places=1)
@@ -439,9 +450,9 @@ class Occupancy(ImportedLine):
         constraints = [
             *_line_constraints("occupancy"),
             models.UniqueConstraint(
-                fields=["contract", "month"],
+                fields=["contract", "facility", "month"],
                 condition=Q(active=True),
-                name="occupancy_unique_active_month",
+                name="occupancy_unique_active_facility_month",
             ),
             models.CheckConstraint(
                 condition=Q(occupied_days__gte=0), name="occupancy_not_negative"

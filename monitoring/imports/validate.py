@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from contracts.codes import ArrangementModel
 from contracts.models import Contract, FundingArrangement
 from contracts.terms import add_years
 from core.ui.formatting import add_months, euro, format_date
@@ -74,7 +75,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
         "measurement_kind",
         "measurement_value",
     ),
-    DatasetKind.OCCUPANCY: ("month", "places", "occupied_days"),
+    DatasetKind.OCCUPANCY: ("facility", "arrangement", "month", "places", "occupied_days"),
 }
 
 #: the import column each model field comes from (for messages about differences)
@@ -102,6 +103,8 @@ FIELD_COLUMNS = {
     "measurement_value": "waarde",
     "places": "plaatsen",
     "occupied_days": "bezette_dagen",
+    "facility": "voorziening",
+    "arrangement": "voorziening",
 }
 
 #: the (from, until) fields of each kind that say which period a line is about
@@ -162,6 +165,21 @@ class ContractInfo:
 
 
 @dataclass(frozen=True)
+class FacilityInfo:
+    """An availability arrangement of a contract: one facility with its places."""
+
+    arrangement_id: int
+    name: str
+    places: int
+    valid_from: date
+    valid_until: date | None
+
+    def runs_in(self, month: date) -> bool:
+        last = month.replace(day=calendar.monthrange(month.year, month.month)[1])
+        return self.valid_from <= last and (self.valid_until is None or self.valid_until >= month)
+
+
+@dataclass(frozen=True)
 class ProductInfo:
     id: int
     code: str
@@ -186,6 +204,19 @@ class Lookups:
     products_by_id: dict[int, ProductInfo]
     municipalities: dict[str, int]
     measurement_kinds: dict[str, KindInfo] = field(default_factory=dict)
+    #: {contract id: its availability arrangements (facilities)}
+    facilities: dict[int, tuple[FacilityInfo, ...]] = field(default_factory=dict)
+
+    def facilities_in(self, contract_id: int, month: date) -> list[FacilityInfo]:
+        """The contract's facilities with an availability arrangement in ``month``; per
+        facility name the arrangement that starts last (as settlement picks)."""
+        found: dict[str, FacilityInfo] = {}
+        for f in self.facilities.get(contract_id, ()):
+            if f.runs_in(month):
+                key = f.name.casefold()
+                if key not in found or f.valid_from >= found[key].valid_from:
+                    found[key] = f
+        return sorted(found.values(), key=lambda f: f.name.casefold())
 
     @classmethod
     def for_region(cls, region, provider_id: int | None = None) -> Lookups:
@@ -218,7 +249,19 @@ class Lookups:
                 "pk", "code", "unit"
             )
         }
+        facilities: dict[int, list[FacilityInfo]] = {}
+        for pk, contract_id, name, places, valid_from, valid_until in (
+            FundingArrangement.objects.filter(
+                contract__in=[c.id for c in contracts.values()], model=ArrangementModel.AVAILABILITY
+            )
+            .order_by("valid_from", "pk")
+            .values_list("pk", "contract_id", "facility", "places", "valid_from", "valid_until")
+        ):
+            facilities.setdefault(contract_id, []).append(
+                FacilityInfo(pk, name, places or 0, valid_from, valid_until)
+            )
         return cls(
+            facilities={k: tuple(v) for k, v in facilities.items()},
             region_name=region.name,
             contracts=contracts,
             contracts_by_id={c.id: c for c in contracts.values()},
@@ -1015,13 +1058,67 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
             return _BAD, None
         return kind.id, value
 
+    def facility(row, raw, contract, m) -> FacilityInfo | None | object:
+        """The facility a line is about: the one named, or the only one of that month.
+        ``None``: the contract has no availability arrangement in that month (a line of the
+        contract as a whole, as before facilities); ``_BAD``: reported."""
+        text = " ".join(raw.split())
+        if contract is None or m is _BAD:
+            return _BAD
+        found = lookups.facilities_in(contract.id, m)
+        if not text:
+            if len(found) <= 1:
+                return found[0] if found else None
+            add(
+                row,
+                "voorziening",
+                _(
+                    "Contract %(contract)s heeft in %(month)s meer dan één voorziening "
+                    "(%(names)s); vul kolom voorziening in."
+                )
+                % {
+                    "contract": contract.reference,
+                    "month": _month_text(m),
+                    "names": ", ".join(f.name for f in found),
+                },
+            )
+            return _BAD
+        for f in found:
+            if f.name.casefold() == text.casefold():
+                return f
+        known = sorted({f.name for f in lookups.facilities.get(contract.id, ())}, key=str.casefold)
+        elsewhere = any(
+            f.name.casefold() == text.casefold() for f in lookups.facilities.get(contract.id, ())
+        )
+        if elsewhere:
+            message = _(
+                "Contract %(contract)s heeft voor voorziening '%(name)s' geen "
+                "beschikbaarheidsafspraak in %(month)s; wel voor: %(names)s."
+            ) % {
+                "contract": contract.reference,
+                "name": text,
+                "month": _month_text(m),
+                "names": ", ".join(f.name for f in found) or _("geen"),
+            }
+        else:
+            message = _(
+                "Contract %(contract)s heeft geen voorziening '%(name)s'; wel: %(names)s."
+            ) % {
+                "contract": contract.reference,
+                "name": text,
+                "names": ", ".join(known) or _("geen (geen beschikbaarheidsafspraak)"),
+            }
+        add(row, "voorziening", message)
+        return _BAD
+
     def occupancy(row, v):
         contract, reference, corrects, ok = common(row, v)
-        m = month(row, v[3])
-        places = number(row, "plaatsen", v[4], 0)
-        occupied = number(row, "bezette_dagen", v[5], 1)
+        m = month(row, v[4])
+        places = number(row, "plaatsen", v[5], 0)
+        occupied = number(row, "bezette_dagen", v[6], 1)
         if m is not _BAD and contract is not None:
             ok = in_contract(row, "maand", m, contract) and ok
+        where = facility(row, v[3], contract, m)
         if places is not _BAD and places > MAX_PLACES:
             add(
                 row,
@@ -1049,9 +1146,39 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                     },
                 )
                 ok = False
-        if not ok or m is _BAD or places is _BAD or occupied is _BAD:
+            elif isinstance(where, FacilityInfo) and occupied > where.places * days:
+                add(
+                    row,
+                    "bezette_dagen",
+                    _(
+                        "Bezette dagen %(value)s is meer dan de %(places)s afgesproken plaatsen "
+                        "van voorziening %(facility)s × %(days)s dagen = %(max)s in %(month)s."
+                    )
+                    % {
+                        "value": nl_number(occupied),
+                        "places": nl_number(where.places),
+                        "facility": where.name,
+                        "days": days,
+                        "max": nl_number(where.places * days),
+                        "month": _month_text(m),
+                    },
+                )
+                ok = False
+        if not ok or m is _BAD or places is _BAD or occupied is _BAD or where is _BAD:
             return _staged_bad(row, contract, reference, corrects)
-        return (row, contract.id, reference, corrects, False, m, int(places), occupied)
+        name, arrangement_id = (where.name, where.arrangement_id) if where else ("", None)
+        return (
+            row,
+            contract.id,
+            reference,
+            corrects,
+            False,
+            name,
+            arrangement_id,
+            m,
+            int(places),
+            occupied,
+        )
 
     return {
         DatasetKind.DECLARATIONS: declaration_fast,

@@ -43,8 +43,10 @@ def production_source(contract_ids, start: date, end: date) -> dict[int, Product
     occupancy = defaultdict(list)
     for row in Occupancy.objects.filter(
         contract__in=ids, active=True, month__gte=start, month__lte=end
-    ).values_list("contract", "month", "occupied_days"):
-        occupancy[row[0]].append(OccupancyFact(row[1], row[2]))
+    ).values_list("contract", "month", "occupied_days", "facility", "arrangement"):
+        occupancy[row[0]].append(
+            OccupancyFact(row[1], row[2], facility=row[3], arrangement_id=row[4])
+        )
     return {
         pk: Production(
             deliveries=tuple(deliveries[pk]),

@@ -582,7 +582,7 @@ def refresh_for_import(
     ``spans`` are (first day, last day or ``None``) of every line added *and* of every line a
     correction made inactive: declarations/occupancy (month, month), outcomes (measured_on,
     measured_on), referrals (referred_on, referred_on), trajectories (started_on, ended_on)."""
-    from monitoring.steering import alerts
+    from monitoring.steering import alerts, facilities
 
     months = months_for_import(region_id, kind, spans)
     if months:
@@ -592,6 +592,7 @@ def refresh_for_import(
             with transaction.atomic():
                 regional.refresh_months(region_id, earlier)
         alerts.evaluate(region_id, sorted({*months, *earlier}))
+        facilities.evaluate_facilities(region_id, months)
     return months
 
 
@@ -620,7 +621,7 @@ def refresh_region(region_id: int, *, signals: bool = True) -> int:
     """Recompute every month of the region from its first to its last month with data (rows of
     other months are removed); then, unless ``signals=False``, the KPI signals of all those
     months and the finance signals. Returns the rollup rows written."""
-    from monitoring.steering import alerts
+    from monitoring.steering import alerts, facilities
 
     bounds = data_bounds(region_id)
     with transaction.atomic():
@@ -634,5 +635,6 @@ def refresh_region(region_id: int, *, signals: bool = True) -> int:
         written = refresh_months(region_id, months)
         if signals:
             alerts.evaluate(region_id, months)
+            facilities.evaluate_facilities(region_id, months)
             alerts.evaluate_finance(region_id)
     return written

@@ -72,6 +72,10 @@ def _month(day: date) -> date:
     return date(day.year, day.month, 1)
 
 
+#: the part of a KPI signal key that marks a facility's occupancy signal (``facilities``)
+FACILITY_MARK = f":{Kpi.OCCUPANCY}:f"
+
+
 def kpi_key(contract_id: int, kpi: str, month: date) -> str:
     return f"kpi:c{contract_id}:{kpi}:{month:%Y-%m}"
 
@@ -212,13 +216,20 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
         s.key: s
         for s in Signal.objects.filter(
             region_id=region_id, source=SignalSource.KPI, period__in=months
-        )
+        ).exclude(key__contains=FACILITY_MARK)  # a facility's own: monitoring.steering.facilities
     }
     # unclosed signals per (contract, kpi), oldest first: a green later month closes them
     unclosed = defaultdict(list)
-    for s in Signal.objects.filter(
-        region_id=region_id, source=SignalSource.KPI, status__in=_UNCLOSED, period__lt=months[-1]
-    ).order_by("period"):
+    for s in (
+        Signal.objects.filter(
+            region_id=region_id,
+            source=SignalSource.KPI,
+            status__in=_UNCLOSED,
+            period__lt=months[-1],
+        )
+        .exclude(key__contains=FACILITY_MARK)
+        .order_by("period")
+    ):
         unclosed[(s.contract_id, s.topic)].append(s)
 
     bad_keys: set[str] = set()

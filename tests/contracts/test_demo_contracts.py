@@ -16,7 +16,13 @@ from django.db import transaction
 from django.db.models import Q
 
 from contracts.codes import ArrangementModel, BudgetKind, EventKind, Kpi, OutputPayment
-from contracts.demo import AMS_STACKING, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
+from contracts.demo import (
+    AMS_STACKING,
+    ZHZ_LOW_FACILITY,
+    ZHZ_LOW_OCCUPANCY,
+    ZHZ_OVERRUN,
+    ZHZ_SECOND_FACILITY,
+)
 from contracts.models import Contract, TariffVersion
 from contracts.selectors import arrangement_models, funding_label, settlement_for
 from contracts.settlement import Period
@@ -160,9 +166,12 @@ def test_zhz_pxq_availability_and_hybrid_crisis(demo):
     housing = zhz.filter(segment__code="2")
     assert housing.count() == 4
     for contract in housing:
-        availability = contract.arrangements.get(model=ArrangementModel.AVAILABILITY)
-        assert availability.places >= 1 and availability.place_fee > 0
-        assert availability.occupancy_threshold_pct == Decimal("50")
+        # one facility each, two for the contract with low occupancy in one of them
+        places = contract.arrangements.filter(model=ArrangementModel.AVAILABILITY)
+        assert places.count() == (2 if contract.reference == ZHZ_LOW_OCCUPANCY else 1)
+        for availability in places:
+            assert availability.places >= 1 and availability.place_fee > 0
+            assert availability.occupancy_threshold_pct == Decimal("50")
     for contract in zhz.exclude(reference="SOJ-2025-OH-S5-010"):
         years = set(contract.budgets.filter(kind=BudgetKind.CEILING).values_list("year", flat=True))
         assert 2026 in years and (contract.start_date.year > 2025 or 2025 in years)
@@ -268,7 +277,27 @@ def test_low_occupancy_in_2026_for_one_provider(demo):
                 flagged.add(contract.reference)
     assert flagged == {ZHZ_LOW_OCCUPANCY}
     months = Occupancy.objects.filter(contract__reference=ZHZ_LOW_OCCUPANCY)
-    assert months.filter(month__year=2026).count() == 10
+    for facility in (ZHZ_LOW_FACILITY, ZHZ_SECOND_FACILITY):  # a line per facility per month
+        assert months.filter(month__year=2026, facility=facility).count() == 10
+
+
+def test_two_facility_contract_flags_only_the_facility_under_its_threshold(demo):
+    contract = Contract.objects.get(reference=ZHZ_LOW_OCCUPANCY)
+    facilities = sorted(
+        contract.arrangements.filter(model=ArrangementModel.AVAILABILITY).values_list(
+            "facility", flat=True
+        )
+    )
+    assert facilities == [ZHZ_LOW_FACILITY, ZHZ_SECOND_FACILITY]
+    settlement = settlement_for(contract, Period.months(2026, 1, 3))
+    [flag] = [f for f in settlement.flags if f.kind == "occupancy"]
+    assert flag.message.startswith(f"Voorziening {ZHZ_LOW_FACILITY}: bezetting ")
+    assert flag.amount < Decimal("50")
+    fees = [line for line in settlement.lines if line.component == "availability"]
+    assert [f.description.split(":")[0] for f in fees] == [
+        f"Beschikbaarheid {ZHZ_LOW_FACILITY}",
+        f"Beschikbaarheid {ZHZ_SECOND_FACILITY}",
+    ]
 
 
 def test_ams_stacking_breach_flagged_and_acute_alongside_allowed(demo):

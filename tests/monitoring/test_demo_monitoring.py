@@ -14,8 +14,8 @@ from django.apps import apps
 from django.db import transaction
 
 from contracts.codes import Kpi
-from contracts.demo import ZHZ_LOW_OCCUPANCY, load_contracts
-from contracts.models import Contract
+from contracts.demo import ZHZ_LOW_FACILITY, ZHZ_LOW_OCCUPANCY, ZHZ_SECOND_FACILITY, load_contracts
+from contracts.models import Contract, FundingArrangement
 from core.ui.formatting import month_range
 from demo.users import load_users
 from monitoring.demo.production import load_production
@@ -114,6 +114,23 @@ def test_kpi_signals_amber_and_red(zhz):
     topics = set(kpi.values_list("topic", flat=True))
     assert {Kpi.OCCUPANCY, Kpi.DROPOUT} <= topics
     assert kpi.filter(contract__reference=ZHZ_LOW_OCCUPANCY, topic=Kpi.OCCUPANCY, level=Level.RED)
+
+
+def test_facility_signal_of_the_two_facility_contract(zhz):
+    low = FundingArrangement.objects.get(
+        contract__reference=ZHZ_LOW_OCCUPANCY, facility=ZHZ_LOW_FACILITY
+    )
+    signals = Signal.objects.filter(
+        key__startswith=f"kpi:c{low.contract_id}:occupancy:f{low.pk}:", topic=Kpi.OCCUPANCY
+    )
+    assert signals.filter(period__year=2026, level=Level.RED).exists()
+    assert all(ZHZ_LOW_FACILITY in s.message for s in signals)
+    second = FundingArrangement.objects.get(
+        contract__reference=ZHZ_LOW_OCCUPANCY, facility=ZHZ_SECOND_FACILITY
+    )
+    assert not Signal.objects.filter(
+        key__startswith=f"kpi:c{low.contract_id}:occupancy:f{second.pk}:", level=Level.RED
+    ).exists()
 
 
 def test_finance_signals_for_excessive_margin_and_wnt_breach(zhz):

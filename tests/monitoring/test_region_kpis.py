@@ -339,7 +339,7 @@ def test_measurement_kind_of_another_region_is_refused(kw):
     assert "niet bij deze regio" in str(caught.value)
 
 
-# --- norms and signals -----------------------------------------------------------------------------
+# --- norms and signals ---------------------------------------------------------------------
 
 
 def test_norm_on_a_region_kpi_gives_signals(kw):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contracts', '0005_kpi_step_up'),
-        ('monitoring', '0004_import_batch_provider'),
+        ('monitoring', '0005_occupancy_facility'),
         ('providers', '0003_screening_kind'),
         ('segments', '0002_intensity_as_data'),
     ]
