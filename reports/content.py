@@ -37,6 +37,7 @@ from contracts.models import Contract
 from core.ui.formatting import euro, format_date, format_value, month_label
 from monitoring.dashboards import selectors
 from monitoring.dashboards.selectors import Subject
+from monitoring.kpis import definitions as kpis_definitions
 from monitoring.kpis.definitions import DEFINITIONS, Measures
 from monitoring.models import (
     ActionStatus,
@@ -249,7 +250,7 @@ def _figure(fig) -> dict:
 
 def _kpi(tile) -> dict:
     """A dashboard tile as plain data, its text exactly as the tile shows it."""
-    d = DEFINITIONS[tile.kpi]
+    d = kpis_definitions.definition(tile.kpi)
     norm = tile.norm
     return {
         "code": tile.kpi,
@@ -402,7 +403,11 @@ def _lights_sentence(kpis: list[dict]) -> str:
 
 def _chart_kpis(kpis: list[dict], limit: int = 2) -> list[dict]:
     """The KPIs whose trend is drawn: red and amber ones first, else the default KPI."""
-    bad = [k for k in kpis if k["level"] in (Level.RED, Level.AMBER) and k["code"] in CHARTABLE]
+    bad = [
+        k
+        for k in kpis
+        if k["level"] in (Level.RED, Level.AMBER) and k["code"] != Kpi.SPEND_VS_BUDGET
+    ]
     bad.sort(key=lambda k: LEVEL_ORDER[k["level"]])
     chosen = bad[:limit]
     if not chosen:
@@ -410,7 +415,6 @@ def _chart_kpis(kpis: list[dict], limit: int = 2) -> list[dict]:
     return chosen
 
 
-CHARTABLE = [k for k in selectors.TILE_KPIS if k != Kpi.SPEND_VS_BUDGET]
 
 
 def _short(text: str, room: int = 34) -> str:
@@ -436,9 +440,9 @@ def _trend_charts(kpis: list[dict], subject_label: str) -> list[dict]:
     ]
 
 
-def _definitions(codes) -> list[dict]:
+def _definitions(codes, region=None) -> list[dict]:
     wanted = list(dict.fromkeys(codes))
-    by_code = {d["code"]: d for d in selectors.definitions()}
+    by_code = {d["code"]: d for d in selectors.definitions(region)}
     return [
         {key: str(value) for key, value in by_code[code].items()}
         for code in wanted
@@ -642,6 +646,7 @@ def build_provider(ctx: Ctx, snapshot: dict) -> None:
             benchmark=basis.benchmark,
             benchmark_label=basis.benchmark_label,
             spend=spend,
+            kpi_codes=selectors.tile_kpis(region)[0],
         )
         kpis = [_kpi(t) for t in tiles]
         kpi_codes = [k["code"] for k in kpis]
@@ -720,7 +725,7 @@ def build_provider(ctx: Ctx, snapshot: dict) -> None:
             )
             % {"n": actions["open"], "late": actions["overdue"]}
         )
-    snapshot["definitions"] = _definitions(kpi_codes)
+    snapshot["definitions"] = _definitions(kpi_codes, ctx.region)
 
 
 def _contracts_table(ctx: Ctx, provider, spend: dict | None) -> dict:
@@ -876,6 +881,8 @@ def build_segment(ctx: Ctx, snapshot: dict) -> None:
             benchmark=Subject.region(region),
             benchmark_label=_("Regio"),
             spend=spend,
+            kpi_codes=selectors.tile_kpis(region, segment=segment)[0],
+            lead=selectors.tile_kpis(region, segment=segment)[1],
         )
         kpis = [_kpi(t) for t in tiles]
         kpi_codes = [k["code"] for k in kpis]
@@ -936,7 +943,7 @@ def build_segment(ctx: Ctx, snapshot: dict) -> None:
     )
     snapshot["signals"] = signals
     summary.append(_signals_sentence(signals))
-    snapshot["definitions"] = _definitions(kpi_codes)
+    snapshot["definitions"] = _definitions(kpi_codes, ctx.region)
 
 
 def _bars(rows, chosen: list[dict], norms: dict, month: date) -> dict | None:
@@ -988,7 +995,10 @@ def build_municipality(ctx: Ctx, snapshot: dict) -> None:
     snapshot["budget_share"] = budget
     if month is not None:
         _set_month(snapshot, month)
-        codes = [k for k in selectors.TILE_KPIS if k not in (Kpi.SPEND_VS_BUDGET, Kpi.OCCUPANCY)]
+        codes = selectors.tile_kpis(
+            region,
+            codes=[k for k in selectors.TILE_KPIS if k not in (Kpi.SPEND_VS_BUDGET, Kpi.OCCUPANCY)],
+        )[0]
         tiles = selectors.build_tiles(
             region, subject, month, rollups=ctx.rollups, suppressed=True, kpi_codes=codes
         )
@@ -1023,7 +1033,7 @@ def build_municipality(ctx: Ctx, snapshot: dict) -> None:
     else:
         _no_data(snapshot, municipality.name)
     summary.append(budget["sentence"])
-    snapshot["definitions"] = _definitions(kpi_codes)
+    snapshot["definitions"] = _definitions(kpi_codes, ctx.region)
 
 
 def _budget_share(ctx: Ctx, municipality, year: int) -> dict:
@@ -1197,7 +1207,14 @@ def build_board(ctx: Ctx, snapshot: dict) -> None:
         spend = selectors.spend_against_budget(
             region, subject, month, contracts=ctx.contracts, rollups=ctx.rollups
         )
-        tiles = selectors.build_tiles(region, subject, month, rollups=ctx.rollups, spend=spend)
+        tiles = selectors.build_tiles(
+            region,
+            subject,
+            month,
+            rollups=ctx.rollups,
+            spend=spend,
+            kpi_codes=selectors.tile_kpis(region)[0],
+        )
         kpis = [_kpi(t) for t in tiles]
         kpi_codes = [k["code"] for k in kpis]
         snapshot["kpis"] = kpis
@@ -1273,7 +1290,7 @@ def build_board(ctx: Ctx, snapshot: dict) -> None:
             )
         )
     )
-    snapshot["definitions"] = _definitions(kpi_codes)
+    snapshot["definitions"] = _definitions(kpi_codes, ctx.region)
 
 
 def _providers_table(ctx: Ctx, month: date) -> dict:

@@ -512,6 +512,64 @@ def load_norms(region: Region) -> dict[str, int]:
     return counts
 
 
+# ---------------------------------------------------------------- a region's own KPI
+
+#: per region: a KPI of its own (issue 17), the segment that steers on it and its norm
+REGION_KPIS = {
+    "wbo": {
+        "kpi": {
+            "code": "crisis-zonder-herhaling",
+            "name": "Crisis zonder nieuwe crisis binnen 6 maanden",
+            "definition": (
+                "Aandeel van de in de maand beëindigde crisistrajecten (iJw-categorie 46) waarna "
+                "dezelfde jeugdige binnen 6 maanden geen nieuw crisistraject in de regio start. "
+                "Tactisch doel van de integrale opdracht: crisis voorkomen door op tijd de "
+                "juiste hulp."
+            ),
+            "unit": "procent",
+            "direction": Direction.HIGHER_IS_BETTER,
+            "computation": "trajectory_share",
+            "population": "ended",
+            "population_categories": ["46"],
+            "later": "without",
+            "later_months": 6,
+            "later_categories": ["46"],
+        },
+        "segment": "1",
+        "norm": ("90", "85", "75", "Illustratieve norm voor de demo."),
+        "steering": ["wait_time", "dropout"],
+    },
+}
+
+
+def load_region_kpis(region: Region) -> dict[str, int]:
+    """The region's own demo KPI, its segment norm and the segment's steering KPIs (through
+    the services); skipped when the region has it."""
+    from monitoring.kpis import services as kpi_services
+    from monitoring.kpis.models import RegionKpi
+    from monitoring.steering import services as steering_services
+
+    spec = REGION_KPIS.get(region.slug)
+    if spec is None or RegionKpi.objects.filter(region=region, code=spec["kpi"]["code"]).exists():
+        return {}
+    segment = Segment.objects.filter(region=region, code=spec["segment"]).first()
+    if segment is None:
+        return {}
+    kpi = kpi_services.region_kpi_create(region=region, **spec["kpi"])
+    norm, amber, red, note = spec["norm"]
+    steering_services.norm_set(
+        segment=segment,
+        kpi=kpi.topic,
+        direction=kpi.direction,
+        norm=D(norm),
+        amber_threshold=D(amber),
+        red_threshold=D(red),
+        note=note,
+    )
+    kpi_services.steering_kpis_set(segment=segment, kpis=[kpi.topic, *spec["steering"]])
+    return {"eigen KPI's": 1}
+
+
 # ---------------------------------------------------------------- annual accounts
 
 
@@ -761,6 +819,7 @@ def load_monitoring(region: Region) -> dict[str, int]:
     with transaction.atomic():
         counts.update(load_lines(region))
         counts.update(load_norms(region))
+        counts.update(load_region_kpis(region))
         counts.update(load_accounts(region))
         counts.update(refresh(region, force=bool(counts)))
         counts.update(load_steering(region))
