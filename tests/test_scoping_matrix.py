@@ -264,6 +264,24 @@ def monitoring_pages(w):
         ("monitoring:import-help", r, "monitoring_import"),
         ("monitoring:import-detail", {**r, "pk": w.mon.batch.pk}, "monitoring_import"),
         ("monitoring:import-errors-csv", {**r, "pk": w.mon.batch.pk}, "monitoring_import"),
+        # the region's own KPIs and measurement kinds, a segment's steering KPIs
+        ("monitoring:regionkpi-list", r, "monitoring_steering"),
+        ("monitoring:regionkpi-detail", {**r, "pk": w.own_kpi.pk}, "monitoring_steering"),
+        ("monitoring:regionkpi-create", r, "monitoring_steering_edit"),
+        ("monitoring:regionkpi-update", {**r, "pk": w.own_kpi.pk}, "monitoring_steering_edit"),
+        ("monitoring:regionkpi-delete", {**r, "pk": w.own_kpi.pk}, "monitoring_steering_edit"),
+        ("monitoring:measurementkind-create", r, "monitoring_steering_edit"),
+        (
+            "monitoring:measurementkind-update",
+            {**r, "pk": w.measurement_kind.pk},
+            "monitoring_steering_edit",
+        ),
+        (
+            "monitoring:measurementkind-delete",
+            {**r, "pk": w.measurement_kind.pk},
+            "monitoring_steering_edit",
+        ),
+        ("monitoring:segment-steering", {**r, "pk": w.segment.pk}, "monitoring_steering"),
     ]
 
 
@@ -452,7 +470,25 @@ def world_a(world_a):
     world_a.api_key = world_a.api_client.keys.get()
     world_a.profile, world_a.intensity = build_profile(world_a)
     world_a.member = build_member(world_a)
+    world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     return world_a
+
+
+def build_own_kpi(w):
+    from monitoring.kpis import services
+
+    kind = services.measurement_kind_create(region=w.region, code="veiligheid", name="Veiligheid")
+    kpi = services.region_kpi_create(
+        region=w.region,
+        code="veilig",
+        name="Veiligheid thuis",
+        definition="Gemiddelde score veiligheid.",
+        unit="cijfer",
+        direction="higher",
+        computation="measurement_average",
+        measurement_kind=kind,
+    )
+    return kpi, kind
 
 
 def build_profile(w):

@@ -264,9 +264,16 @@ class SteeringKpisView(OwnKpiMixin, generic.FormView):
             raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
         return super().post(request, *args, **kwargs)
 
+    def choices(self) -> list[tuple[str, str]]:
+        """The region's own KPIs first (most often its tactical goals), then the built-in."""
+        known = services.known_kpis(self.region)
+        return [c for c in known if regional.is_regional(c[0])] + [
+            c for c in known if not regional.is_regional(c[0])
+        ]
+
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
-        kwargs["choices"] = services.known_kpis(self.region)
+        kwargs["choices"] = self.choices()
         return kwargs
 
     def get_initial(self):
@@ -280,12 +287,9 @@ class SteeringKpisView(OwnKpiMixin, generic.FormView):
 
     def form_valid(self, form):
         chosen = form.cleaned_data["kpis"]
-        order = [code for code, _name in services.known_kpis(self.region)]
         current = self.get_initial()["kpis"]
-        # kept ones stay in their order, new ones follow in the list's order
-        ordered = [k for k in current if k in chosen] + [
-            k for k in order if k in chosen and k not in current
-        ]
+        # kept ones stay in their order, new ones follow in the order sent (the list's order)
+        ordered = [k for k in current if k in chosen] + [k for k in chosen if k not in current]
         try:
             services.steering_kpis_set(segment=self.segment, kpis=ordered, user=self.request.user)
         except ValidationError as exc:
