@@ -333,7 +333,9 @@ class KpiCreateView(KpiMixin, ContractActionView):
         return {**super().get_form_kwargs(), "contract": self.contract}
 
     def act(self, form):
-        kpi = services.kpi_agreement_create(contract=self.contract, **form.cleaned_data)
+        kpi = services.kpi_agreement_create(
+            contract=self.contract, user=self.request.user, **form.cleaned_data
+        )
         return _("KPI-afspraak '%(kpi)s' is toegevoegd.") % {"kpi": kpi.get_kpi_display()}
 
 
@@ -351,7 +353,9 @@ class KpiUpdateView(KpiMixin, ContractActionView):
         return {**super().get_form_kwargs(), "contract": self.contract, "instance": self.object}
 
     def act(self, form):
-        kpi = services.kpi_agreement_update(agreement=self.object, **form.cleaned_data)
+        kpi = services.kpi_agreement_update(
+            agreement=self.object, user=self.request.user, **form.cleaned_data
+        )
         return _("KPI-afspraak '%(kpi)s' is gewijzigd.") % {"kpi": kpi.get_kpi_display()}
 
 
@@ -374,7 +378,7 @@ class KpiDeleteView(KpiMixin, ContractActionView):
 
     def act(self, form):
         label = self.object.get_kpi_display()
-        services.kpi_agreement_delete(agreement=self.object)
+        services.kpi_agreement_delete(agreement=self.object, user=self.request.user)
         return _("KPI-afspraak '%(kpi)s' is verwijderd.") % {"kpi": label}
 
 
