@@ -295,6 +295,9 @@ def annual_account_save(
 
 #: months per call of ``alerts.evaluate`` (and per refresh of the rollups): one progress step
 RECALCULATION_CHUNK = 6
+#: a reused recalculation keeps this many reasons, then "…" (a demo or a bulk change saves many)
+MAX_REASONS = 10
+MORE_REASONS = "…"
 _UNCLOSED = (SignalStatus.OPEN, SignalStatus.ON_AGENDA)
 
 
@@ -305,7 +308,8 @@ def signal_recalculation_request(
     """Ask for the region's months to be judged again against the current norms (``kind``
     ``signals``), or for its KPI rollups to be recomputed first (``kpis``); the task starts when
     the caller's transaction commits. A recalculation of the region that is still queued (not
-    yet running) and covers this one is reused, with ``reason`` added to its reasons."""
+    yet running) and covers this one is reused, with ``reason`` added to its reasons (up to
+    ``MAX_REASONS``, then "…")."""
     if kind not in RecalculationKind.values:
         raise ValidationError({"kind": _("Kies wat er herberekend moet worden.")})
     reason = (reason or "").strip()
@@ -325,8 +329,10 @@ def signal_recalculation_request(
         .first()
     )
     if queued is not None:
-        if reason not in queued.reason.splitlines():
-            queued.reason = f"{queued.reason}\n{reason}"
+        reasons = queued.reason.splitlines()
+        if reason not in reasons and reasons[-1] != MORE_REASONS:
+            reasons.append(reason if len(reasons) < MAX_REASONS else MORE_REASONS)
+            queued.reason = "\n".join(reasons)
             queued.save(update_fields=["reason"])
         return queued
     recalculation = SignalRecalculation.objects.create(

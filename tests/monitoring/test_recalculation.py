@@ -247,6 +247,10 @@ def test_a_queued_recalculation_is_reused(kw):
     assert first.pk == again.pk == same.pk
     first.refresh_from_db()
     assert first.reason == "A\nB"
+    for n in range(20):
+        services.signal_recalculation_request(region=kw.region, reason=f"R{n}")
+    first.refresh_from_db()
+    assert first.reason.splitlines() == ["A", "B", *(f"R{n}" for n in range(8)), "…"]
     # a KPI recalculation covers the signals, not the other way round
     kpis = services.signal_recalculation_request(region=kw.region, reason="C", kind="kpis")
     assert kpis.pk != first.pk
