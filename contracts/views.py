@@ -325,6 +325,14 @@ class KpiMixin:
         )
 
 
+def recalculating() -> str:
+    """Said after a KPI agreement changes: monitoring judges every month again."""
+    return _(
+        "De signalen van alle maanden worden herberekend; de voortgang staat bij Monitoring › "
+        "Normen."
+    )
+
+
 class KpiCreateView(KpiMixin, ContractActionView):
     form_class = forms.KpiAgreementForm
     title = gettext_lazy("KPI-afspraak toevoegen")
@@ -336,7 +344,9 @@ class KpiCreateView(KpiMixin, ContractActionView):
         kpi = services.kpi_agreement_create(
             contract=self.contract, user=self.request.user, **form.cleaned_data
         )
-        return _("KPI-afspraak '%(kpi)s' is toegevoegd.") % {"kpi": kpi.get_kpi_display()}
+        return (_("KPI-afspraak '%(kpi)s' is toegevoegd.") + " " + recalculating()) % {
+            "kpi": kpi.get_kpi_display()
+        }
 
 
 class KpiUpdateView(KpiMixin, ContractActionView):
@@ -356,7 +366,9 @@ class KpiUpdateView(KpiMixin, ContractActionView):
         kpi = services.kpi_agreement_update(
             agreement=self.object, user=self.request.user, **form.cleaned_data
         )
-        return _("KPI-afspraak '%(kpi)s' is gewijzigd.") % {"kpi": kpi.get_kpi_display()}
+        return (_("KPI-afspraak '%(kpi)s' is gewijzigd.") + " " + recalculating()) % {
+            "kpi": kpi.get_kpi_display()
+        }
 
 
 class KpiDeleteView(KpiMixin, ContractActionView):
@@ -379,7 +391,7 @@ class KpiDeleteView(KpiMixin, ContractActionView):
     def act(self, form):
         label = self.object.get_kpi_display()
         services.kpi_agreement_delete(agreement=self.object, user=self.request.user)
-        return _("KPI-afspraak '%(kpi)s' is verwijderd.") % {"kpi": label}
+        return (_("KPI-afspraak '%(kpi)s' is verwijderd.") + " " + recalculating()) % {"kpi": label}
 
 
 # ---------------------------------------------------------------- funding and budgets

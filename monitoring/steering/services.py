@@ -315,8 +315,8 @@ def signal_recalculation_request(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef de aanleiding voor de herberekening.")})
-    # one request of a region at a time, so two saves cannot both decide to queue a new one
-    list(Region.objects.select_for_update().filter(pk=region.pk).values_list("pk"))
+    # No lock on the region here: an import holds it while it writes, and saving a norm must
+    # not wait for that. Two saves at the same moment may each queue one; both run, the same.
     covering = (
         [RecalculationKind.KPIS]
         if kind == RecalculationKind.KPIS

@@ -165,3 +165,24 @@ def test_the_buttons_start_a_recalculation(
     assert SignalRecalculation.objects.first().kind == "kpis"
     response = client.post(target, {"form": "start", "start-kind": "alles"})
     assert response.status_code == 200 and SignalRecalculation.objects.count() == 2
+
+
+def test_a_kpi_agreement_saved_on_the_contract_page_recalculates(
+    client, world_a, users, past, django_capture_on_commit_callbacks
+):
+    """Drop-out agreement 5 / amber from 8 / red from 10 %: January 25.0 red, February 10.0 red,
+    June 16.7 red; nothing green after them: 3 open."""
+    from tests.contracts.test_contract_pages import kpi_data
+
+    client.force_login(users.contract_manager)
+    target = reverse("contracts:kpi-create", kwargs={"region": world_a.region.slug, "pk": past.pk})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(target, kpi_data())
+    response = client.get(response.url)
+    assert any("worden herberekend" in str(m) for m in response.context["messages"])
+    r = SignalRecalculation.objects.get()
+    assert (r.requested_by, r.status, r.signals_amber_red) == (users.contract_manager, "done", 3)
+    assert r.reason == f"KPI-afspraak Uitval (%) in contract {past.reference} ingesteld"
+    assert "Klaar: 3 signalen rood of oranje over 8 maanden" in text(
+        client.get(url("norms", world_a))
+    )
