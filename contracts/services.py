@@ -37,6 +37,7 @@ from .models import (
     TariffVersion,
 )
 from .settlement import decreasing_lumpsum
+from .signals import kpi_agreement_changed
 from .tariffs import (
     BuildUp,
     TariffError,
@@ -646,8 +647,10 @@ def kpi_agreement_create(
     red_threshold: Decimal,
     direction: str | None = None,
     note: str = "",
+    user=None,
 ) -> KpiAgreement:
-    """A KPI agreed in the contract: one per KPI, thresholds on the right side of the norm."""
+    """A KPI agreed in the contract: one per KPI, thresholds on the right side of the norm.
+    Sends ``kpi_agreement_changed`` (monitoring judges the region's months again)."""
     agreement = KpiAgreement(
         contract=contract,
         kpi=kpi,
@@ -659,24 +662,37 @@ def kpi_agreement_create(
     if direction:
         agreement.direction = direction
     with transaction.atomic():
-        return _kpi_agreement_store(agreement)
+        _kpi_agreement_store(agreement)
+        kpi_agreement_changed.send(
+            sender=KpiAgreement, agreement=agreement, action="created", user=user
+        )
+        return agreement
 
 
-def kpi_agreement_update(*, agreement: KpiAgreement, **fields) -> KpiAgreement:
-    """Change the norm, thresholds, direction, KPI or note of an agreement."""
+def kpi_agreement_update(*, agreement: KpiAgreement, user=None, **fields) -> KpiAgreement:
+    """Change the norm, thresholds, direction, KPI or note of an agreement; sends
+    ``kpi_agreement_changed``."""
     unknown = set(fields) - set(KPI_AGREEMENT_FIELDS)
     if unknown:
         raise TypeError(f"kpi_agreement_update: unknown fields {sorted(unknown)}")
     for name, value in fields.items():
         setattr(agreement, name, value.strip() if name == "note" else value)
     with transaction.atomic():
-        return _kpi_agreement_store(agreement)
+        _kpi_agreement_store(agreement)
+        kpi_agreement_changed.send(
+            sender=KpiAgreement, agreement=agreement, action="updated", user=user
+        )
+        return agreement
 
 
-def kpi_agreement_delete(*, agreement: KpiAgreement) -> None:
-    """Remove an agreement; its history stays in the audit log."""
+def kpi_agreement_delete(*, agreement: KpiAgreement, user=None) -> None:
+    """Remove an agreement; its history stays in the audit log. Sends
+    ``kpi_agreement_changed``."""
     with transaction.atomic():
         agreement.delete()
+        kpi_agreement_changed.send(
+            sender=KpiAgreement, agreement=agreement, action="deleted", user=user
+        )
 
 
 # ---------------------------------------------------------------- budgets

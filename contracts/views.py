@@ -326,6 +326,14 @@ class KpiMixin:
         )
 
 
+def recalculating() -> str:
+    """Said after a KPI agreement changes: monitoring judges every month again."""
+    return _(
+        "De signalen van alle maanden worden herberekend; de voortgang staat bij Monitoring › "
+        "Normen."
+    )
+
+
 class KpiCreateView(KpiMixin, ContractActionView):
     form_class = forms.KpiAgreementForm
     title = gettext_lazy("KPI-afspraak toevoegen")
@@ -334,8 +342,12 @@ class KpiCreateView(KpiMixin, ContractActionView):
         return {**super().get_form_kwargs(), "contract": self.contract}
 
     def act(self, form):
-        kpi = services.kpi_agreement_create(contract=self.contract, **form.cleaned_data)
-        return _("KPI-afspraak '%(kpi)s' is toegevoegd.") % {"kpi": kpi.get_kpi_display()}
+        kpi = services.kpi_agreement_create(
+            contract=self.contract, user=self.request.user, **form.cleaned_data
+        )
+        return (_("KPI-afspraak '%(kpi)s' is toegevoegd.") + " " + recalculating()) % {
+            "kpi": kpi.get_kpi_display()
+        }
 
 
 class KpiUpdateView(KpiMixin, ContractActionView):
@@ -352,8 +364,12 @@ class KpiUpdateView(KpiMixin, ContractActionView):
         return {**super().get_form_kwargs(), "contract": self.contract, "instance": self.object}
 
     def act(self, form):
-        kpi = services.kpi_agreement_update(agreement=self.object, **form.cleaned_data)
-        return _("KPI-afspraak '%(kpi)s' is gewijzigd.") % {"kpi": kpi.get_kpi_display()}
+        kpi = services.kpi_agreement_update(
+            agreement=self.object, user=self.request.user, **form.cleaned_data
+        )
+        return (_("KPI-afspraak '%(kpi)s' is gewijzigd.") + " " + recalculating()) % {
+            "kpi": kpi.get_kpi_display()
+        }
 
 
 class KpiDeleteView(KpiMixin, ContractActionView):
@@ -375,8 +391,8 @@ class KpiDeleteView(KpiMixin, ContractActionView):
 
     def act(self, form):
         label = self.object.get_kpi_display()
-        services.kpi_agreement_delete(agreement=self.object)
-        return _("KPI-afspraak '%(kpi)s' is verwijderd.") % {"kpi": label}
+        services.kpi_agreement_delete(agreement=self.object, user=self.request.user)
+        return (_("KPI-afspraak '%(kpi)s' is verwijderd.") + " " + recalculating()) % {"kpi": label}
 
 
 # ---------------------------------------------------------------- funding and budgets

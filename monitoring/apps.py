@@ -8,9 +8,14 @@ class MonitoringConfig(AppConfig):
 
     def ready(self):
         from contracts.production import register_source
+        from contracts.signals import kpi_agreement_changed
         from monitoring import audit  # noqa: F401
         from monitoring.imports import states as import_states  # noqa: F401 - registers
         from monitoring.kpis.production import production_source
         from monitoring.steering import states as steering_states  # noqa: F401 - registers
+        from monitoring.steering.services import agreement_changed
 
         register_source(production_source)
+        kpi_agreement_changed.connect(
+            agreement_changed, dispatch_uid="monitoring_agreement_changed"
+        )

@@ -1,7 +1,8 @@
 """Audit trail (django-auditlog) of what people decide in monitoring: segment norms, risk
-weights, escalation steps, performance dialogues with their agenda and actions, and the annual
-accounts of providers. Imported lines, rollups and signals change by the thousand at every
-import and are not logged here (a signal's handling note is logged by
+weights, escalation steps, performance dialogues with their agenda and actions, the annual
+accounts of providers, and the recalculations of signals (who asked, why, how it ended).
+Imported lines, rollups and signals change by the thousand at every import and are not logged
+here (a signal's handling note is logged by
 ``monitoring.steering.dialogues.signal_close``). Imported from ``MonitoringConfig.ready``."""
 
 from auditlog.registry import auditlog
@@ -15,6 +16,7 @@ from monitoring.steering.models import (
     KpiNorm,
     PerformanceDialogue,
     RiskWeight,
+    SignalRecalculation,
 )
 from providers.models import AnnualAccount
 
@@ -28,3 +30,7 @@ auditlog.register(AnnualAccount)
 auditlog.register(MeasurementKind)
 auditlog.register(RegionKpi)
 auditlog.register(SteeringKpi)
+# who asked for a recalculation, why, and how it ended (its progress counter is not logged)
+auditlog.register(
+    SignalRecalculation, include_fields=["kind", "reason", "status", "signals_amber_red", "error"]
+)

@@ -22,3 +22,18 @@ def import_batch(batch_id: int, path: str) -> str:
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+
+
+@shared_task(name="monitoring.recalculate_signals")
+def recalculate_signals(recalculation_id: int) -> str:
+    """Judge the region's months again (see ``signal_recalculation_run``). A recalculation that
+    already finished is left alone (a task delivered twice); one that was running starts again."""
+    from monitoring.steering.models import SignalRecalculation
+    from monitoring.steering.services import signal_recalculation_run
+
+    recalculation = SignalRecalculation.objects.filter(pk=recalculation_id).first()
+    if recalculation is None:
+        return "missing"
+    if not recalculation.finished:
+        recalculation = signal_recalculation_run(recalculation=recalculation)
+    return recalculation.status

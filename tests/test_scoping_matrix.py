@@ -258,6 +258,12 @@ def monitoring_pages(w):
         ("monitoring:dialogue-detail", {**r, "pk": w.mon.dialogue.pk}, "monitoring_steering"),
         ("monitoring:norms", r, "monitoring_steering"),
         ("monitoring:weights", r, "monitoring_steering"),
+        ("monitoring:recalculations", r, "monitoring_steering"),
+        (
+            "monitoring:recalculation-status",
+            {**r, "pk": w.recalculation.pk},
+            "monitoring_steering",
+        ),
         ("monitoring:provider-finance", p, "monitoring_steering"),
         ("monitoring:import-list", r, "monitoring_import"),
         ("monitoring:import-create", r, "monitoring_import_edit"),
@@ -449,7 +455,7 @@ def world_a(world_a):
     """World A with a rejected import, a planned performance dialogue, and ready reports."""
     from datetime import date
 
-    from monitoring.models import ImportBatch, PerformanceDialogue
+    from monitoring.models import ImportBatch, PerformanceDialogue, SignalRecalculation
 
     batch = ImportBatch.objects.create(
         region=world_a.region,
@@ -464,6 +470,9 @@ def world_a(world_a):
         region=world_a.region, provider=world_a.provider, scheduled_on=date(2026, 11, 30)
     )
     world_a.mon = Mon(batch, dialogue)
+    world_a.recalculation = SignalRecalculation.objects.create(
+        region=world_a.region, reason="Norm Wachttijd (dagen) voor segment 1 gewijzigd"
+    )
     world_a.cond = build_conditions(world_a)
     world_a.rep = build_reports(world_a)
     world_a.api_client = build_api_client(world_a)
@@ -668,6 +677,9 @@ def test_denied_posts_change_nothing(client, world_a, users):
 @pytest.mark.django_db
 def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_b, users):
     """Region A's officer cannot reach B's objects by putting them under A's URL."""
+    from monitoring.models import SignalRecalculation
+
+    world_b_recalculation = SignalRecalculation.objects.create(region=world_b.region, reason="B")
     client.force_login(users.officer)
     r = world_a.region.slug
     for name, kwargs in [
@@ -689,6 +701,7 @@ def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_
         ("monitoring:provider-finance", {"region": r, "pk": world_b.provider.pk}),
         ("monitoring:provider-escalations", {"region": r, "pk": world_b.provider.pk}),
         ("monitoring:dialogue-create", {"region": r, "pk": world_b.provider.pk}),
+        ("monitoring:recalculation-status", {"region": r, "pk": world_b_recalculation.pk}),
         ("contracts:contract-detail", {"region": r, "pk": world_b.con.contract.pk}),
         ("contracts:contract-extend", {"region": r, "pk": world_b.con.contract.pk}),
         ("contracts:contract-settlement", {"region": r, "pk": world_b.con.contract.pk}),

@@ -17,6 +17,7 @@ from monitoring.steering.models import (
     EscalationStep,
     KpiNorm,
     Level,
+    RecalculationKind,
     Signal,
     SignalSource,
     SignalStatus,
@@ -173,6 +174,12 @@ class KpiNormForm(forms.ModelForm):
 
 class NormDeleteForm(forms.Form):
     norm = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class RecalculationStartForm(forms.Form):
+    """The "Signalen herberekenen" / "KPI's herberekenen" buttons: which kind to start."""
+
+    kind = forms.ChoiceField(choices=RecalculationKind.choices, widget=forms.HiddenInput)
 
 
 class RiskWeightsForm(forms.Form):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.codes import Direction
 from contracts.models import CONTRACT_EDITORS, Contract
+from core.roles import Role
 from core.scoping import ScopedModel
 from providers.models import Provider
 from segments.models import Region, Segment
@@ -166,6 +167,94 @@ class Signal(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(provider__in=scope.provider_ids)
+
+
+# --- recalculations ------------------------------------------------------------------------------
+
+#: who may start a recalculation by hand: the contract editors and the region administrator
+RECALCULATORS = CONTRACT_EDITORS | frozenset({Role.ADMINISTRATOR})
+
+
+class RecalculationKind(models.TextChoices):
+    SIGNALS = "signals", _("Signalen")
+    KPIS = "kpis", _("KPI's en signalen")
+
+
+class RecalculationStatus(models.TextChoices):
+    QUEUED = "queued", _("In de wachtrij")
+    RUNNING = "running", _("Bezig")
+    DONE = "done", _("Klaar")
+    FAILED = "failed", _("Mislukt")
+
+
+class SignalRecalculation(ScopedModel):
+    """A re-judgement of every month of the region with contract rollups against the current
+    norms (kind ``signals``), or first a recalculation of the monthly KPI rollups and then that
+    (kind ``kpis``). Requested when a norm or KPI agreement changes, or by hand; run in the
+    background with its progress in ``months_done`` of ``months_total`` (for ``kpis`` the
+    rollups and the signals each count every month once)."""
+
+    scope_edit_roles = RECALCULATORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("regio")
+    )
+    kind = models.CharField(
+        _("soort"),
+        max_length=8,
+        choices=RecalculationKind.choices,
+        default=RecalculationKind.SIGNALS,
+    )
+    reason = models.TextField(_("aanleiding"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aangevraagd door"),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=8,
+        choices=RecalculationStatus.choices,
+        default=RecalculationStatus.QUEUED,
+    )
+    months_total = models.PositiveIntegerField(_("maanden totaal"), default=0)
+    months_done = models.PositiveIntegerField(_("maanden klaar"), default=0)
+    signals_amber_red = models.PositiveIntegerField(
+        _("signalen rood of oranje"), null=True, blank=True
+    )
+    error = models.TextField(_("fout"), blank=True)
+    created_at = models.DateTimeField(_("aangevraagd op"), auto_now_add=True)
+    started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("herberekening")
+        verbose_name_plural = _("herberekeningen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(months_done__lte=models.F("months_total")),
+                name="recalculation_done_within_total",
+            ),
+        ]
+        indexes = [models.Index(fields=["region", "status"], name="recalculation_region_status")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.region} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (RecalculationStatus.DONE, RecalculationStatus.FAILED)
+
+    @property
+    def months(self) -> int:
+        """The number of months judged (``months_total`` counts them twice for ``kpis``)."""
+        if self.kind == RecalculationKind.KPIS:
+            return self.months_total // 2
+        return self.months_total
 
 
 class EscalationStep(models.TextChoices):

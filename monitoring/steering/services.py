@@ -1,4 +1,5 @@
-"""The writes of steering: escalation steps, segment norms, risk weights and annual accounts.
+"""The writes of steering: escalation steps, segment norms, risk weights, annual accounts and
+the recalculation of signals.
 
 Escalation steps with a provider (afwegingskader): the only way to start or close one.
 
@@ -11,25 +12,40 @@ the outcome "Opgeschaald naar <stap>". A step is never edited, only closed, once
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from core.ui.formatting import format_date
+from core.states import apply_transition, transition_rows
+from core.ui.formatting import format_date, month_range
+from monitoring.kpis import rollups
+from monitoring.kpis.models import Grain, KpiRollup
 from monitoring.steering import alerts, escalation
 from monitoring.steering.models import (
     ESCALATION_ORDER,
     Escalation,
     EscalationStep,
     KpiNorm,
+    Level,
+    RecalculationKind,
+    RecalculationStatus,
     RiskWeight,
     Signal,
+    SignalRecalculation,
+    SignalSource,
+    SignalStatus,
 )
 from monitoring.steering.norms import threshold_order_error
 from providers.models import AnnualAccount, Provider
+from segments.models import Region
+
+logger = logging.getLogger(__name__)
+_LANGUAGE = "nl"  # the reasons and errors of recalculations are stored text: Dutch
 
 _rank = escalation.rank
 
@@ -184,7 +200,8 @@ def norm_set(
         "kpi",
         _("Voor deze KPI bestaat al een norm in dit segment; wijzig die."),
     )
-    return _store(
+    new = instance is None or instance.pk is None
+    row = _store(
         instance,
         KpiNorm,
         segment=segment,
@@ -195,12 +212,29 @@ def norm_set(
         red_threshold=red_threshold,
         note=note or "",
     )
+    with translation.override(_LANGUAGE):
+        template = (
+            _("Norm %(kpi)s voor segment %(segment)s ingesteld")
+            if new
+            else _("Norm %(kpi)s voor segment %(segment)s gewijzigd")
+        )
+        reason = template % {"kpi": alerts.topic_label(kpi), "segment": segment.code}
+    signal_recalculation_request(region=segment.region, reason=reason, user=user)
+    return row
 
 
 @transaction.atomic
 def norm_delete(*, norm: KpiNorm, user=None) -> None:
-    """Remove a segment's norm (the segment inherits its parent's again)."""
+    """Remove a segment's norm (the segment inherits its parent's again); the region's months
+    are judged again."""
+    segment = norm.segment
+    with translation.override(_LANGUAGE):
+        reason = _("Norm %(kpi)s voor segment %(segment)s verwijderd") % {
+            "kpi": alerts.topic_label(norm.kpi),
+            "segment": segment.code,
+        }
     norm.delete()
+    signal_recalculation_request(region=segment.region, reason=reason, user=user)
 
 
 @transaction.atomic
@@ -259,3 +293,206 @@ def annual_account_save(
         note=note or "",
     )
     return row, alerts.finance_signals(row)
+
+
+# ---------------------------------------------------------------- recalculation of signals
+
+#: months per call of ``alerts.evaluate`` (and per refresh of the rollups): one progress step
+RECALCULATION_CHUNK = 6
+#: a reused recalculation keeps this many reasons, then "…" (a demo or a bulk change saves many)
+MAX_REASONS = 10
+MORE_REASONS = "…"
+_UNCLOSED = (SignalStatus.OPEN, SignalStatus.ON_AGENDA)
+
+
+@transaction.atomic
+def signal_recalculation_request(
+    *, region, reason: str, user=None, kind: str = RecalculationKind.SIGNALS
+) -> SignalRecalculation:
+    """Ask for the region's months to be judged again against the current norms (``kind``
+    ``signals``), or for its KPI rollups to be recomputed first (``kpis``); the task starts when
+    the caller's transaction commits. A recalculation of the region that is still queued (not
+    yet running) and covers this one is reused, with ``reason`` added to its reasons (up to
+    ``MAX_REASONS``, then "…")."""
+    if kind not in RecalculationKind.values:
+        raise ValidationError({"kind": _("Kies wat er herberekend moet worden.")})
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Geef de aanleiding voor de herberekening.")})
+    # No lock on the region here: an import holds it while it writes, and saving a norm must
+    # not wait for that. Two saves at the same moment may each queue one; both run, the same.
+    covering = (
+        [RecalculationKind.KPIS]
+        if kind == RecalculationKind.KPIS
+        else [RecalculationKind.SIGNALS, RecalculationKind.KPIS]
+    )
+    queued = (
+        SignalRecalculation.objects.select_for_update()
+        .filter(region=region, status=RecalculationStatus.QUEUED, kind__in=covering)
+        .order_by("created_at", "pk")
+        .first()
+    )
+    if queued is not None:
+        reasons = queued.reason.splitlines()
+        if reason not in reasons and reasons[-1] != MORE_REASONS:
+            reasons.append(reason if len(reasons) < MAX_REASONS else MORE_REASONS)
+            queued.reason = "\n".join(reasons)
+            queued.save(update_fields=["reason"])
+        return queued
+    recalculation = SignalRecalculation.objects.create(
+        region=region,
+        kind=kind,
+        reason=reason,
+        requested_by=user if user is not None and user.is_authenticated else None,
+    )
+    transaction.on_commit(lambda: _queue_recalculation(recalculation.pk))
+    return recalculation
+
+
+def agreement_changed(sender, *, agreement, action: str, user=None, **kwargs):
+    """Receiver of ``contracts.signals.kpi_agreement_changed``: a contract's KPI agreement was
+    created, changed or deleted; judge the region's months again."""
+    contract = agreement.contract
+    with translation.override(_LANGUAGE):
+        template = {
+            "created": _("KPI-afspraak %(kpi)s in contract %(contract)s ingesteld"),
+            "deleted": _("KPI-afspraak %(kpi)s in contract %(contract)s verwijderd"),
+        }.get(action, _("KPI-afspraak %(kpi)s in contract %(contract)s gewijzigd"))
+        reason = template % {
+            "kpi": alerts.topic_label(agreement.kpi),
+            "contract": contract.reference,
+        }
+    return signal_recalculation_request(region=contract.region, reason=reason, user=user)
+
+
+def _queue_recalculation(recalculation_id: int) -> None:
+    """Hand the recalculation to the worker (or, without a broker, run it now); if that fails,
+    say so on the recalculation."""
+    from monitoring.tasks import recalculate_signals
+
+    try:
+        recalculate_signals.delay(recalculation_id)
+    except Exception:  # noqa: BLE001 - the recalculation must not stay queued for ever
+        logger.exception("Could not queue recalculation %s", recalculation_id)
+        with translation.override(_LANGUAGE):
+            error = _("De herberekening kon niet worden ingepland; probeer het later opnieuw.")
+        transition_rows(
+            SignalRecalculation.objects.filter(pk=recalculation_id),
+            RecalculationStatus.QUEUED,
+            RecalculationStatus.FAILED,
+            finished_at=timezone.now(),
+            error=error,
+        )
+
+
+def _chunks(months: list[date]):
+    for start in range(0, len(months), RECALCULATION_CHUNK):
+        yield months[start : start + RECALCULATION_CHUNK]
+
+
+def _progress(recalculation: SignalRecalculation, done: int) -> None:
+    """Store the progress at once (outside any transaction of the run), so the status page of
+    another request sees it."""
+    recalculation.months_done = done
+    SignalRecalculation.objects.filter(pk=recalculation.pk).update(months_done=done)
+
+
+def _months_to_judge(recalculation: SignalRecalculation) -> list[date]:
+    """Signals: every month with contract rollups. KPIs: every month from the region's first to
+    its last month with data (``rollups.data_bounds``)."""
+    if recalculation.kind == RecalculationKind.KPIS:
+        bounds = rollups.data_bounds(recalculation.region_id)
+        return month_range(*bounds) if bounds else []
+    return sorted(
+        set(
+            KpiRollup.objects.filter(
+                region_id=recalculation.region_id, grain=Grain.CONTRACT
+            ).values_list("month", flat=True)
+        )
+    )
+
+
+def signal_recalculation_run(*, recalculation: SignalRecalculation) -> SignalRecalculation:
+    """Run a queued (or interrupted) recalculation: for ``kpis`` first the rollups of every
+    month, then the KPI signals of every month, oldest first, ``RECALCULATION_CHUNK`` months per
+    step, each step in its own transaction and counted in ``months_done``. Finance signals are
+    not touched. Runs again from the start when called again; a finished recalculation is left
+    alone. Any error marks it failed with the error (the steps done stay done: each leaves the
+    signals consistent)."""
+    with transaction.atomic():
+        recalculation = SignalRecalculation.objects.select_for_update().get(pk=recalculation.pk)
+        if recalculation.finished:
+            return recalculation
+        region_id = recalculation.region_id
+        months = _months_to_judge(recalculation)
+        steps = 2 if recalculation.kind == RecalculationKind.KPIS else 1
+        recalculation.save(
+            update_fields=apply_transition(
+                recalculation,
+                RecalculationStatus.RUNNING,
+                started_at=timezone.now(),
+                finished_at=None,
+                months_total=len(months) * steps,
+                months_done=0,
+                signals_amber_red=None,
+                error="",
+            )
+        )
+    try:
+        done = 0
+        if recalculation.kind == RecalculationKind.KPIS:
+            KpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
+            for chunk in _chunks(months):
+                rollups.refresh_months(region_id, chunk)
+                done += len(chunk)
+                _progress(recalculation, done)
+        for chunk in _chunks(months):
+            with transaction.atomic():
+                # after an import's refresh of the region, not during it
+                list(Region.objects.select_for_update().filter(pk=region_id).values_list("pk"))
+                alerts.evaluate(region_id, chunk)
+            done += len(chunk)
+            _progress(recalculation, done)
+        bad = Signal.objects.filter(
+            region_id=region_id,
+            source=SignalSource.KPI,
+            period__in=months,
+            status__in=_UNCLOSED,
+            level__in=(Level.AMBER, Level.RED),
+        ).count()
+        with transaction.atomic():
+            recalculation = SignalRecalculation.objects.select_for_update().get(pk=recalculation.pk)
+            recalculation.save(
+                update_fields=apply_transition(
+                    recalculation,
+                    RecalculationStatus.DONE,
+                    finished_at=timezone.now(),
+                    months_done=recalculation.months_total,
+                    signals_amber_red=bad,
+                )
+            )
+    except Exception as exc:  # noqa: BLE001 - whatever it is, the recalculation must say it failed
+        logger.exception("Recalculation %s failed", recalculation.pk)
+        with translation.override(_LANGUAGE):
+            error = _(
+                "De herberekening is mislukt door een onverwachte fout (%(error)s). Start haar "
+                "opnieuw of meld het aan de beheerder."
+            ) % {"error": f"{exc.__class__.__name__}: {exc}"[:500]}
+        recalculation = SignalRecalculation.objects.get(pk=recalculation.pk)
+        recalculation.save(
+            update_fields=apply_transition(
+                recalculation,
+                RecalculationStatus.FAILED,
+                finished_at=timezone.now(),
+                error=error,
+            )
+        )
+    logger.info(
+        "Recalculation %s of region %s: %s, %s of %s months",
+        recalculation.pk,
+        region_id,
+        recalculation.status,
+        recalculation.months_done,
+        recalculation.months_total,
+    )
+    return recalculation

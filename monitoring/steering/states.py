@@ -7,6 +7,9 @@
 - A dialogue is planned, then held when its notes are recorded; recording again amends them.
 - An action is open, done or dropped; done and dropped need a follow-up text, and a closed
   action may be opened again.
+- A recalculation is queued, then running, then done or failed; a queued one that cannot be
+  handed to the worker fails at once, a running one may start again (a task delivered twice),
+  a finished one never changes again (a new request is a new recalculation).
 """
 
 from django.utils.translation import gettext as _
@@ -17,7 +20,9 @@ from monitoring.steering.models import (
     DialogueAction,
     DialogueStatus,
     PerformanceDialogue,
+    RecalculationStatus,
     Signal,
+    SignalRecalculation,
     SignalStatus,
 )
 
@@ -73,5 +78,22 @@ ACTION = register(
             *(Transition(closed, ActionStatus.OPEN) for closed in _CLOSED),
         ],
         choices=ActionStatus,
+    ),
+)
+
+
+R = RecalculationStatus
+RECALCULATION = register(
+    SignalRecalculation,
+    StateMachine(
+        "signal recalculation",
+        [
+            Transition(R.QUEUED, R.RUNNING),
+            Transition(R.QUEUED, R.FAILED),
+            Transition(R.RUNNING, R.RUNNING),
+            Transition(R.RUNNING, R.DONE),
+            Transition(R.RUNNING, R.FAILED),
+        ],
+        choices=RecalculationStatus,
     ),
 )

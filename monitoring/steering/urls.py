@@ -1,10 +1,16 @@
 """Steering: signals, escalation steps, performance dialogues, segment norms, risk weights and
 provider finance (``views``: signals;
-``views_escalation``, ``views_dialogues``, ``views_norms``)."""
+``views_escalation``, ``views_dialogues``, ``views_norms``, ``views_recalculation``)."""
 
 from django.urls import path
 
-from monitoring.steering import views, views_dialogues, views_escalation, views_norms
+from monitoring.steering import (
+    views,
+    views_dialogues,
+    views_escalation,
+    views_norms,
+    views_recalculation,
+)
 
 urlpatterns = [
     path("signalen/", views.SignalListView.as_view(), name="signals"),
@@ -34,6 +40,16 @@ urlpatterns = [
     ),
     path("normen/", views_norms.NormsView.as_view(), name="norms"),
     path("risicoweging/", views_norms.WeightsView.as_view(), name="weights"),
+    path(
+        "herberekeningen/",
+        views_recalculation.RecalculationsView.as_view(),
+        name="recalculations",
+    ),
+    path(
+        "herberekeningen/<int:pk>/status/",
+        views_recalculation.RecalculationStatusView.as_view(),
+        name="recalculation-status",
+    ),
     path(
         "aanbieders/<int:pk>/financien/",
         views_escalation.ProviderFinanceView.as_view(),

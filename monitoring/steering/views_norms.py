@@ -25,12 +25,14 @@ from monitoring.steering.views import (
     FormsPage,
     SteeringMixin,
 )
+from monitoring.steering.views_recalculation import status_context
 from segments.models import Segment
 
 
 class NormsView(SteeringMixin, FormsPage):
     """Segment norms per segment and KPI (inherited down the tree), and the contracts' own KPI
-    agreements that override them."""
+    agreements that override them. Saving or deleting a norm judges the region's months again
+    in the background; the status box shows the latest recalculation."""
 
     model = KpiNorm
     template_name = "monitoring/norms.html"
@@ -80,7 +82,10 @@ class NormsView(SteeringMixin, FormsPage):
             instance=self.editing(),
             user=self.request.user,
         )
-        return _("De norm '%(kpi)s' voor %(segment)s is opgeslagen.") % {
+        return _(
+            "De norm '%(kpi)s' voor %(segment)s is opgeslagen; de signalen van alle maanden "
+            "worden herberekend."
+        ) % {
             "kpi": norm.get_kpi_display(),
             "segment": norm.segment,
         }
@@ -92,7 +97,13 @@ class NormsView(SteeringMixin, FormsPage):
         )
         label = {"kpi": norm.get_kpi_display(), "segment": norm.segment}
         services.norm_delete(norm=norm, user=self.request.user)
-        return _("De norm '%(kpi)s' voor %(segment)s is verwijderd.") % label
+        return (
+            _(
+                "De norm '%(kpi)s' voor %(segment)s is verwijderd; de signalen van alle maanden "
+                "worden herberekend."
+            )
+            % label
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -140,6 +151,7 @@ class NormsView(SteeringMixin, FormsPage):
             .select_related("contract__provider", "contract__segment")
             .order_by("contract__reference", "kpi")
         )
+        context.update(status_context(self.request.user, self.region))
         context.update(
             title=_("Normen"),
             blocks=blocks,
