@@ -693,6 +693,13 @@ class EffectScenario(ScopedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "contracts:effect-scenario-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
+
 
 class EffectScenarioPrice(ScopedModel):
     """One parameter row of a scenario: a price for a product (per trajectory, per unit or per

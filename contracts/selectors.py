@@ -243,6 +243,20 @@ def scenario_pairs(contracts: list[Contract], period: Period) -> list[tuple[Cont
     return [(contract_terms(c, on=period.end), production[c.pk]) for c in contracts]
 
 
+def scenario_subjects(
+    contracts: QuerySet, period: Period, *, segment=None, products: Iterable | None = None
+) -> tuple[list, list]:
+    """The products (of the covered contracts' arrangements, or the chosen ones) and the
+    providers a scenario over this scope would name: to fill its rows."""
+    from segments.models import Product
+
+    covered = scenario_contracts(contracts, period, segment=segment, products=products)
+    if products is None:
+        products = Product.objects.filter(arrangements__contract__in=covered).distinct()
+    providers = sorted({c.provider for c in covered}, key=lambda p: p.name)
+    return sorted(products, key=lambda p: p.code), providers
+
+
 def scenario_period(scenario: EffectScenario) -> Period:
     return Period.months(scenario.year, scenario.first_month, scenario.last_month)
 
