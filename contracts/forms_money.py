@@ -351,9 +351,10 @@ class ScenarioPriceForm(forms.Form):
         return data
 
     def row(self) -> dict | None:
-        """The row for the service; ``None`` for a row left empty."""
+        """The row for the service; ``None`` for a row left empty or without an amount (a
+        filled-in product that needs no price)."""
         data = self.cleaned_data
-        if not data or all(data.get(k) is None for k in ("product", "support_profile", "provider")):
+        if not data or data.get("amount") is None:
             return None
         return {
             "product": data.get("product"),
