@@ -343,3 +343,37 @@ def test_viewer_cannot_delete_and_another_regions_scenario_is_hidden(
         assert client.get(url(name, world_a, pk=other.pk)).status_code == 404, name
     response = client.post(url("effect-scenario-delete", world_a, pk=scenario.pk))
     assert response.status_code == 302 and not EffectScenario.objects.filter(pk=scenario.pk)
+
+
+def test_output_priced_per_profile_and_intensity(client, trajectories, users):
+    from segments import services as segment_services
+
+    w = trajectories
+    profile = segment_services.support_profile_create(region=w.region, number=3, name="Herstel")
+    intensity = segment_services.intensity_create(region=w.region, code="licht", name="Licht")
+    w.product.support_profile, w.product.intensity = profile, intensity
+    w.product.save(update_fields=["support_profile", "intensity"])
+    scenario = output_scenario(
+        w,
+        prices=[{"support_profile": profile, "intensity": intensity, "amount": Decimal("250.00")}],
+    )
+    client.force_login(users.officer)
+    total = client.get(url("effect-scenario-detail", w, pk=scenario.pk)).context["total"]
+    assert total["alternative"] == Decimal("5000.00")  # 20 × € 250,00
+    # A profile price belongs to output only.
+    with pytest.raises(ValidationError) as refused:
+        services.effect_scenario_update(scenario=scenario, model="pxq")
+    assert "profiel" in refused.value.message_dict["prices"][0]
+
+
+def test_a_row_with_an_amount_but_no_product_is_named(client, world_a, users):
+    w = world_a
+    client.force_login(users.officer)
+    response = client.post(
+        url("effect-scenario-create", w),
+        form_data(w, **{"prices-0-product": "", "prices-0-amount": "12"}),
+    )
+    assert response.status_code == 200
+    assert "Rij 1" in response.content.decode()
+    assert "Kies het product, profiel of de aanbieder bij dit bedrag." in response.content.decode()
+    assert not EffectScenario.objects.exists()
