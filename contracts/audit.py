@@ -5,6 +5,8 @@ from .models import (
     BudgetRevision,
     Contract,
     ContractEvent,
+    EffectScenario,
+    EffectScenarioPrice,
     FundingArrangement,
     KpiAgreement,
     TariffIndexation,
@@ -19,3 +21,5 @@ auditlog.register(TariffVersion)
 auditlog.register(FundingArrangement, m2m_fields={"products"})
 auditlog.register(Budget)
 auditlog.register(BudgetRevision)
+auditlog.register(EffectScenario, m2m_fields={"products"})
+auditlog.register(EffectScenarioPrice)

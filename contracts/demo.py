@@ -44,6 +44,7 @@ from .models import (
     Budget,
     BudgetRevision,
     Contract,
+    EffectScenario,
     FundingArrangement,
     KpiAgreement,
     TariffIndexation,
@@ -818,3 +819,38 @@ def load_contracts(region: Region) -> dict[str, int]:
         return {}
     with transaction.atomic():
         return loader(region)
+
+
+# ================================================================ procurement-effect scenario
+
+# ILLUSTRATIVE: what Zuid-Holland Zuid's crisis segment (5) would have cost in 2025 with a fixed
+# price per crisis trajectory, paid at its start, instead of availability plus PxQ.
+ZHZ_SCENARIO = "Crisisinterventies 2025 met een vaste prijs per traject"
+ZHZ_SCENARIO_PRICES = {"46A01": Decimal("1500.00"), "46A02": Decimal("9500.00")}
+
+
+def load_effect_scenarios(region: Region) -> dict[str, int]:
+    """One saved funding-model scenario (ZHZ), after the production it prices; repeatable."""
+    if region.slug != "zhz" or EffectScenario.objects.filter(region=region).exists():
+        return {}
+    segment = Segment.objects.filter(region=region, code="5").first()
+    if segment is None:
+        return {}
+    products = Product.objects.filter(region=region, code__in=list(ZHZ_SCENARIO_PRICES))
+    services.effect_scenario_create(
+        region=region,
+        name=ZHZ_SCENARIO,
+        description=(
+            "Wat had de crisiszorg van 2025 gekost met een vaste prijs per gestart traject, in "
+            f"plaats van beschikbaarheid plus PxQ? {ILLUSTRATIVE}"
+        ),
+        model="output",
+        output_payment="start",
+        year=2025,
+        first_month=1,
+        last_month=12,
+        segment=segment,
+        prices=[{"product": p, "amount": ZHZ_SCENARIO_PRICES[p.code]} for p in products],
+        user=_user("inkoper"),
+    )
+    return {"inkoopeffectscenario's": 1}

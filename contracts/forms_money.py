@@ -11,8 +11,10 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
-from segments.models import CareForm, Product, Segment
+from providers.models import Provider
+from segments.models import CareForm, Intensity, Product, Segment, SupportProfile
 
+from .codes import ArrangementModel, OutputPayment
 from .settlement import Period
 from .tariffs import BuildUp
 
@@ -232,3 +234,155 @@ class EffectForm(PeriodForm):
         if scenario == "tariff_change":
             return self.cleaned_data["percentage"]
         return None
+
+
+# ---------------------------------------------------------------- funding-model scenarios
+
+
+class EffectScenarioForm(PeriodForm):
+    """A saved scenario: name, scope, period and the alternative model (the prices are rows of
+    :class:`ScenarioPriceFormSet`)."""
+
+    name = forms.CharField(label=_("Naam"), max_length=120)
+    description = forms.CharField(
+        label=_("Omschrijving"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    segment = forms.ModelChoiceField(
+        label=_("Segment"),
+        queryset=Segment.objects.none(),
+        required=False,
+        empty_label=_("Geen: de gekozen producten"),
+        help_text=_("Met de deelsegmenten eronder."),
+    )
+    products = forms.ModelMultipleChoiceField(
+        label=_("Of: producten"),
+        queryset=Product.objects.none(),
+        required=False,
+        help_text=_("Alleen als er geen segment is gekozen."),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    model = forms.ChoiceField(
+        label=_("Alternatieve bekostigingsvorm"),
+        choices=ArrangementModel.choices,
+        widget=forms.RadioSelect,
+        initial=ArrangementModel.OUTPUT,
+    )
+    output_payment = forms.ChoiceField(
+        label=_("Betaalmoment output"),
+        choices=OutputPayment.choices,
+        initial=OutputPayment.AT_START,
+        help_text=_("Outputgericht: welke trajecten in de periode tellen."),
+    )
+    regional_amount = decimal_field(
+        _("Regionaal taakgericht budget per jaar (€)"),
+        help_text=_(
+            "Taakgericht: één bedrag voor de hele regio, verdeeld over de aanbieders naar hun "
+            "huidige kosten. Leeg: vul hieronder een lumpsum per aanbieder in."
+        ),
+    )
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["segment"].queryset = Segment.objects.filter(region=region).order_by("code")
+        self.fields["products"].queryset = Product.objects.filter(region=region).order_by("code")
+
+    def clean(self):
+        data = super().clean()
+        if data.get("segment") is None and not data.get("products"):
+            self.add_error("segment", _("Kies een segment of kies producten."))
+        return data
+
+    def scenario_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "description": data.get("description", ""),
+            "segment": data.get("segment"),
+            "model": data["model"],
+            "output_payment": data["output_payment"],
+            "regional_amount": data.get("regional_amount"),
+            "year": data["year"],
+            "first_month": data["first_month"],
+            "last_month": data["last_month"],
+        }
+
+
+class ScenarioPriceForm(forms.Form):
+    """One parameter row: a product (or a profile × intensity, or a provider) and its amount."""
+
+    product = forms.ModelChoiceField(
+        label=_("Product"), queryset=Product.objects.none(), required=False
+    )
+    support_profile = forms.ModelChoiceField(
+        label=_("Of: profiel"), queryset=SupportProfile.objects.none(), required=False
+    )
+    intensity = forms.ModelChoiceField(
+        label=_("Intensiteit"), queryset=Intensity.objects.none(), required=False
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Of: aanbieder"), queryset=Provider.objects.none(), required=False
+    )
+    amount = decimal_field(_("Bedrag (€)"))
+    places = forms.IntegerField(label=_("Plaatsen"), required=False, min_value=1)
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["product"].queryset = Product.objects.filter(region=region).order_by("code")
+        self.fields["support_profile"].queryset = SupportProfile.objects.filter(
+            region=region
+        ).order_by("number")
+        self.fields["intensity"].queryset = Intensity.objects.filter(region=region).order_by(
+            "position", "name"
+        )
+        self.fields["provider"].queryset = Provider.objects.filter(region=region).order_by("name")
+
+    def clean(self):
+        data = super().clean()
+        subjects = [data.get(k) for k in ("product", "support_profile", "provider")]
+        chosen = [s for s in subjects if s is not None]
+        if len(chosen) > 1:
+            raise forms.ValidationError(
+                _("Kies per rij één product, één profiel of één aanbieder.")
+            )
+        if not chosen and data.get("amount") is not None:
+            raise forms.ValidationError(
+                _("Kies het product, profiel of de aanbieder bij dit bedrag.")
+            )
+        return data
+
+    def row(self) -> dict | None:
+        """The row for the service; ``None`` for a row left empty or without an amount (a
+        filled-in product that needs no price)."""
+        data = self.cleaned_data
+        if not data or data.get("amount") is None:
+            return None
+        return {
+            "product": data.get("product"),
+            "support_profile": data.get("support_profile"),
+            "intensity": data.get("intensity"),
+            "provider": data.get("provider"),
+            "amount": data.get("amount"),
+            "places": data.get("places"),
+        }
+
+
+ScenarioPriceFormSet = forms.formset_factory(ScenarioPriceForm, extra=3, max_num=1000)
+
+
+class ScenarioCompareForm(forms.Form):
+    scenarios = forms.ModelMultipleChoiceField(
+        label=_("Scenario's"),
+        queryset=None,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Kies twee of drie scenario's."),
+    )
+
+    def __init__(self, *args, queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scenarios"].queryset = queryset
+
+    def clean_scenarios(self):
+        chosen = self.cleaned_data["scenarios"]
+        if not 2 <= len(chosen) <= 3:
+            raise forms.ValidationError(_("Kies twee of drie scenario's om te vergelijken."))
+        return chosen

@@ -11,14 +11,21 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel
 from procurement.models import Lot, Submission
 from providers.models import Provider
-from segments.models import Participation, Product, Region, Segment, SupportProfile
+from segments.models import (
+    Intensity,
+    Participation,
+    Product,
+    Region,
+    Segment,
+    SupportProfile,
+)
 
 from .codes import (
     ArrangementModel,
@@ -626,3 +633,152 @@ class BudgetRevision(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(budget__contract__provider__in=scope.provider_ids)
+
+
+class EffectScenario(ScopedModel):
+    """A saved procurement-effect scenario: a past period's production of a segment (with its
+    sub-segments) or of some products, priced under another funding model. The parameters are
+    rows (:class:`EffectScenarioPrice`); the result is computed when it is shown."""
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="effect_scenarios", verbose_name=_("regio")
+    )
+    name = models.CharField(_("naam"), max_length=120)
+    description = models.TextField(_("omschrijving"), blank=True)
+    segment = models.ForeignKey(
+        Segment,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="effect_scenarios",
+        verbose_name=_("segment"),
+        help_text=_("Met de deelsegmenten eronder. Leeg: de gekozen producten."),
+    )
+    products = models.ManyToManyField(
+        Product, blank=True, related_name="effect_scenarios", verbose_name=_("producten")
+    )
+    model = models.CharField(
+        _("alternatieve bekostigingsvorm"), max_length=12, choices=ArrangementModel.choices
+    )
+    output_payment = models.CharField(
+        _("betaalmoment output"),
+        max_length=8,
+        choices=OutputPayment.choices,
+        default=OutputPayment.AT_START,
+    )
+    regional_amount = models.DecimalField(
+        _("regionaal taakgericht budget per jaar"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Taakgericht: één regionaal bedrag, verdeeld over de aanbieders naar hun huidige "
+            "kosten. Leeg: een bedrag per aanbieder."
+        ),
+        **MONEY,
+    )
+    year = models.PositiveSmallIntegerField(_("jaar"))
+    first_month = models.PositiveSmallIntegerField(
+        _("van maand"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    last_month = models.PositiveSmallIntegerField(
+        _("tot en met maand"), validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    created_at = models.DateTimeField(_("gemaakt op"), auto_now_add=True)
+    created_by = _user(_("gemaakt door"))
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        verbose_name = _("inkoopeffectscenario")
+        verbose_name_plural = _("inkoopeffectscenario's")
+        constraints = [
+            models.UniqueConstraint(fields=["region", "name"], name="effect_scenario_unique_name"),
+            models.CheckConstraint(
+                condition=Q(model__in=ArrangementModel.values), name="effect_scenario_model_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    first_month__gte=1, last_month__lte=12, last_month__gte=F("first_month")
+                ),
+                name="effect_scenario_months_valid",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse(
+            "contracts:effect-scenario-detail", kwargs={"region": self.region.slug, "pk": self.pk}
+        )
+
+
+class EffectScenarioPrice(ScopedModel):
+    """One parameter row of a scenario: a price for a product (per trajectory, per unit or per
+    occupied day) or for a support profile × intensity (output), or a provider's amount (a
+    yearly lumpsum, or places × a fee per place per month)."""
+
+    scope_region_lookup = "scenario__region"
+    scope_edit_roles = CONTRACT_EDITORS
+
+    scenario = models.ForeignKey(
+        EffectScenario, on_delete=models.CASCADE, related_name="prices", verbose_name=_("scenario")
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("product"),
+    )
+    support_profile = models.ForeignKey(
+        SupportProfile,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ondersteuningsprofiel"),
+    )
+    intensity = models.ForeignKey(
+        Intensity,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("intensiteit"),
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanbieder"),
+    )
+    amount = models.DecimalField(_("bedrag"), **MONEY)
+    places = models.PositiveIntegerField(_("plaatsen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("scenarioprijs")
+        verbose_name_plural = _("scenarioprijzen")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(product__isnull=False, support_profile__isnull=True, provider__isnull=True)
+                    | Q(product__isnull=True, support_profile__isnull=False, provider__isnull=True)
+                    | Q(product__isnull=True, support_profile__isnull=True, provider__isnull=False)
+                ),
+                name="effect_price_one_subject",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="effect_price_not_negative"),
+        ]
+
+    def __str__(self):
+        subject = self.product or self.provider or self.support_profile
+        return f"{subject}: {self.amount}"

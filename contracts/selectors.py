@@ -13,8 +13,9 @@ from core.ui.formatting import add_months
 from segments.codes import ParallelRule
 
 from .codes import ArrangementModel, EventKind
-from .models import Contract, TariffVersion
+from .models import Contract, EffectScenario, TariffVersion
 from .production import production_for
+from .scenarios import Alternative, ScenarioEffect, price_alternative
 from .settlement import (
     ArrangementTerms,
     BudgetTerms,
@@ -215,6 +216,102 @@ def effect_for(
         except SettlementError as error:
             errors += [f"{contract.reference}: {problem}" for problem in error.errors]
     return effects, errors
+
+
+# ---------------------------------------------------------------- funding-model scenarios
+
+
+def scenario_contracts(
+    contracts: QuerySet, period: Period, *, segment=None, products: Iterable | None = None
+) -> list[Contract]:
+    """The contracts a scenario covers: running in ``period`` and of ``segment`` (with its
+    sub-segments) or paying one of ``products``."""
+    from segments.selectors import segment_subtree_ids
+
+    contracts = contracts.filter(start_date__lte=period.end).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=period.start)
+    )
+    if segment is not None:
+        contracts = contracts.filter(segment__in=segment_subtree_ids(segment))
+    if products is not None:
+        contracts = contracts.filter(arrangements__products__in=list(products)).distinct()
+    return list(contracts.select_related("provider", "segment").order_by("reference"))
+
+
+def scenario_pairs(contracts: list[Contract], period: Period) -> list[tuple[ContractTerms, object]]:
+    """Terms and production (of ``period``) of each contract, as the procurement effect has it."""
+    production = production_for([c.pk for c in contracts], period.start, period.end)
+    return [(contract_terms(c, on=period.end), production[c.pk]) for c in contracts]
+
+
+def scenario_subjects(
+    contracts: QuerySet, period: Period, *, segment=None, products: Iterable | None = None
+) -> tuple[list, list]:
+    """The products (of the covered contracts' arrangements, or the chosen ones) and the
+    providers a scenario over this scope would name: to fill its rows."""
+    from segments.models import Product
+
+    covered = scenario_contracts(contracts, period, segment=segment, products=products)
+    if products is None:
+        products = Product.objects.filter(arrangements__contract__in=covered).distinct()
+    providers = sorted({c.provider for c in covered}, key=lambda p: p.name)
+    return sorted(products, key=lambda p: p.code), providers
+
+
+def scenario_period(scenario: EffectScenario) -> Period:
+    return Period.months(scenario.year, scenario.first_month, scenario.last_month)
+
+
+def scenario_alternative(scenario: EffectScenario) -> Alternative:
+    """The pure engine's view of a saved scenario's parameters."""
+    prices, profile_prices, amounts, places = {}, {}, {}, {}
+    for row in scenario.prices.select_related(
+        "product", "support_profile", "intensity", "provider"
+    ):
+        if row.product_id:
+            prices[row.product.code] = row.amount
+        elif row.support_profile_id:
+            key = (row.support_profile.number, row.intensity.name if row.intensity_id else "")
+            profile_prices[key] = row.amount
+        elif row.provider_id:
+            if scenario.model == ArrangementModel.AVAILABILITY:
+                places[row.provider.name] = (row.places or 0, row.amount)
+            else:
+                amounts[row.provider.name] = row.amount
+    return Alternative(
+        model=scenario.model,
+        prices=prices,
+        profile_prices=profile_prices,
+        output_payment=scenario.output_payment,
+        provider_amounts=amounts,
+        regional_amount=scenario.regional_amount,
+        places=places,
+    )
+
+
+def scenario_result(
+    scenario: EffectScenario, contracts: QuerySet
+) -> tuple[list[ScenarioEffect], list[str]]:
+    """The saved scenario priced over ``contracts`` (the user's visible ones of the region)."""
+    period = scenario_period(scenario)
+    products = None
+    codes = None
+    if scenario.segment_id is None:
+        products = list(scenario.products.all())
+        codes = frozenset(p.code for p in products)
+    covered = scenario_contracts(contracts, period, segment=scenario.segment, products=products)
+    return price_alternative(
+        scenario_pairs(covered, period), period, scenario_alternative(scenario), codes
+    )
+
+
+def effect_scenarios(region, user) -> QuerySet:
+    return (
+        EffectScenario.objects.visible_to(user)
+        .filter(region=region)
+        .select_related("segment", "created_by")
+        .prefetch_related("products")
+    )
 
 
 def arrangement_models(contract: Contract) -> list[str]:

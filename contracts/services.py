@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from core.ui.formatting import euro, percent
 from core.ui.formatting import format_date as _d
@@ -31,6 +32,8 @@ from .models import (
     BudgetRevision,
     Contract,
     ContractEvent,
+    EffectScenario,
+    EffectScenarioPrice,
     FundingArrangement,
     KpiAgreement,
     TariffIndexation,
@@ -836,3 +839,298 @@ def lumpsum_plan(
         )
         for year, amount in sorted(amounts.items())
     ]
+
+
+# ---------------------------------------------------------------- procurement-effect scenarios
+
+SCENARIO_FIELDS = (
+    "name",
+    "description",
+    "segment",
+    "model",
+    "output_payment",
+    "regional_amount",
+    "year",
+    "first_month",
+    "last_month",
+)
+
+
+def _scenario_rows(scenario: EffectScenario, rows: Iterable[Mapping]) -> list[EffectScenarioPrice]:
+    """The parameter rows as unsaved objects; a row that names nothing or twice the same
+    subject is refused with its number."""
+    region_id = scenario.region_id
+    objects, seen, errors = [], set(), []
+    for number, row in enumerate(rows, start=1):
+        product, profile = row.get("product"), row.get("support_profile")
+        provider, intensity = row.get("provider"), row.get("intensity")
+        amount, places = row.get("amount"), row.get("places")
+        subjects = [x for x in (product, profile, provider) if x is not None]
+        if len(subjects) != 1:
+            errors.append(
+                _("Rij %(n)s: kies één product, één profiel of één aanbieder.") % {"n": number}
+            )
+            continue
+        subject = subjects[0]
+        if subject.region_id != region_id or (
+            intensity is not None and intensity.region_id != region_id
+        ):
+            errors.append(_("Rij %(n)s: hoort bij een andere regio.") % {"n": number})
+            continue
+        key = (type(subject).__name__, subject.pk, intensity.pk if intensity else None)
+        if key in seen:
+            errors.append(
+                _("Rij %(n)s: %(subject)s staat er twee keer in.")
+                % {"n": number, "subject": subject}
+            )
+            continue
+        seen.add(key)
+        if amount is None:
+            errors.append(
+                _("Rij %(n)s (%(subject)s): vul het bedrag in.") % {"n": number, "subject": subject}
+            )
+            continue
+        if amount < 0:
+            errors.append(
+                _("Rij %(n)s (%(subject)s): het bedrag is negatief.")
+                % {"n": number, "subject": subject}
+            )
+            continue
+        objects.append(
+            EffectScenarioPrice(
+                scenario=scenario,
+                product=product,
+                support_profile=profile,
+                intensity=intensity if profile is not None else None,
+                provider=provider,
+                amount=amount,
+                places=places,
+            )
+        )
+    if errors:
+        raise ValidationError({"prices": errors})
+    return objects
+
+
+def _scenario_check(
+    scenario: EffectScenario, products: list[Product], rows: list[EffectScenarioPrice]
+) -> None:
+    """The parameters the model needs, for the production the scenario covers: every product
+    with production in the period has a price (output, PxQ, availability), every provider with
+    production has an amount (task-based, unless one regional sum) or places and a fee
+    (availability). All problems at once; the messages name the products and providers."""
+    from . import selectors
+    from .scenarios import Alternative, products_with_production, providers_with_production
+    from .settlement import Period
+
+    errors: dict[str, list[str]] = {}
+    if not scenario.name.strip():
+        errors.setdefault("name", []).append(_("Geef het scenario een naam."))
+    elif (
+        EffectScenario.objects.filter(region=scenario.region, name=scenario.name.strip())
+        .exclude(pk=scenario.pk)
+        .exists()
+    ):
+        errors.setdefault("name", []).append(
+            _("Er is al een scenario met deze naam in deze regio.")
+        )
+    if (scenario.segment is None) == (not products):
+        errors.setdefault("segment", []).append(
+            _("Kies een segment of kies producten (niet allebei).")
+        )
+    if scenario.segment is not None and scenario.segment.region_id != scenario.region_id:
+        errors.setdefault("segment", []).append(_("Dit segment hoort bij een andere regio."))
+    if any(p.region_id != scenario.region_id for p in products):
+        errors.setdefault("products", []).append(_("Een product hoort bij een andere regio."))
+    if not (1 <= scenario.first_month <= scenario.last_month <= 12):
+        errors.setdefault("last_month", []).append(
+            _("De laatste maand ligt vóór de eerste; een periode valt binnen één jaar.")
+        )
+    if scenario.model not in ArrangementModel.values:
+        errors.setdefault("model", []).append(_("Kies een bekostigingsvorm."))
+    if errors:
+        raise ValidationError(errors)
+
+    model = scenario.model
+    product_rows = [r for r in rows if r.product is not None]
+    profile_rows = [r for r in rows if r.support_profile is not None]
+    provider_rows = [r for r in rows if r.provider is not None]
+    if model in (ArrangementModel.PXQ, ArrangementModel.AVAILABILITY) and profile_rows:
+        errors.setdefault("prices", []).append(
+            _("Een prijs per profiel × intensiteit hoort alleen bij outputgerichte bekostiging.")
+        )
+    if model in (ArrangementModel.PXQ, ArrangementModel.OUTPUT) and provider_rows:
+        errors.setdefault("prices", []).append(
+            _("Bedragen per aanbieder horen bij taakgerichte bekostiging of beschikbaarheid.")
+        )
+    if model == ArrangementModel.TASK and (product_rows or profile_rows):
+        errors.setdefault("prices", []).append(
+            _("Taakgerichte bekostiging heeft bedragen per aanbieder, geen prijzen per product.")
+        )
+    if model == ArrangementModel.TASK and scenario.regional_amount is not None and provider_rows:
+        errors.setdefault("regional_amount", []).append(
+            _("Kies één regionaal bedrag of bedragen per aanbieder, niet allebei.")
+        )
+    if model == ArrangementModel.AVAILABILITY:
+        for row in provider_rows:
+            if not row.places or row.places < 1:
+                errors.setdefault("prices", []).append(
+                    _("%(provider)s: vul het aantal plaatsen in (ten minste 1).")
+                    % {"provider": row.provider}
+                )
+    if errors:
+        raise ValidationError(errors)
+
+    period = Period.months(scenario.year, scenario.first_month, scenario.last_month)
+    contracts = selectors.scenario_contracts(
+        Contract.objects.filter(region=scenario.region),
+        period,
+        segment=scenario.segment,
+        products=products or None,
+    )
+    pairs = selectors.scenario_pairs(contracts, period)
+    codes = frozenset(p.code for p in products) if products else None
+    if model in (ArrangementModel.PXQ, ArrangementModel.OUTPUT, ArrangementModel.AVAILABILITY):
+        alternative = Alternative(
+            model=model,
+            prices={r.product.code: r.amount for r in product_rows},
+            profile_prices={
+                (r.support_profile.number, r.intensity.name if r.intensity else ""): r.amount
+                for r in profile_rows
+            },
+        )
+        found = products_with_production(pairs, period, codes)
+        missing = sorted(
+            code for code, product in found.items() if alternative.price_for(product) is None
+        )
+        if missing:
+            names = ", ".join(f"{code} ({found[code].name})" for code in missing)
+            errors.setdefault("prices", []).append(
+                ngettext(
+                    "Geen prijs voor het product met productie in %(period)s: %(products)s. "
+                    "Vul een prijs in; er is niets opgeslagen.",
+                    "Geen prijs voor de producten met productie in %(period)s: %(products)s. "
+                    "Vul voor elk een prijs in; er is niets opgeslagen.",
+                    len(missing),
+                )
+                % {"period": period.label(), "products": names}
+            )
+    if (
+        model == ArrangementModel.TASK
+        and scenario.regional_amount is None
+        or (model == ArrangementModel.AVAILABILITY)
+    ):
+        given = {r.provider.name for r in provider_rows}
+        missing = sorted(providers_with_production(pairs, period, codes) - given)
+        if missing:
+            message = (
+                _("Geen lumpsum voor de aanbieders met productie in %(period)s: %(providers)s.")
+                if model == ArrangementModel.TASK
+                else _(
+                    "Geen plaatsen en vergoeding voor de aanbieders met productie in "
+                    "%(period)s: %(providers)s."
+                )
+            )
+            errors.setdefault("prices", []).append(
+                message % {"period": period.label(), "providers": ", ".join(missing)}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _scenario_store(
+    scenario: EffectScenario, products: Iterable[Product], prices: Iterable[Mapping]
+) -> EffectScenario:
+    products = list(products)
+    scenario.name = scenario.name.strip()
+    scenario.description = scenario.description.strip()
+    if scenario.model != ArrangementModel.TASK:
+        scenario.regional_amount = None
+    if scenario.segment is not None:
+        products = []
+    rows = _scenario_rows(scenario, prices)
+    _scenario_check(scenario, products, rows)
+    scenario.full_clean(exclude=["products"])
+    scenario.save()
+    scenario.products.set(products)
+    scenario.prices.all().delete()
+    for row in rows:
+        row.scenario = scenario
+        row.save()
+    return scenario
+
+
+@transaction.atomic
+def effect_scenario_create(
+    *,
+    region,
+    name: str,
+    model: str,
+    year: int,
+    first_month: int = 1,
+    last_month: int = 12,
+    segment=None,
+    products: Iterable[Product] = (),
+    prices: Iterable[Mapping] = (),
+    description: str = "",
+    output_payment: str = "start",
+    regional_amount: Decimal | None = None,
+    user=None,
+) -> EffectScenario:
+    """A named procurement-effect scenario under another funding model. Refused (nothing
+    saved) when the production it covers lacks a price or amount."""
+    scenario = EffectScenario(
+        region=region,
+        name=name,
+        description=description,
+        segment=segment,
+        model=model,
+        output_payment=output_payment,
+        regional_amount=regional_amount,
+        year=year,
+        first_month=first_month,
+        last_month=last_month,
+        created_by=user,
+    )
+    return _scenario_store(scenario, products, prices)
+
+
+@transaction.atomic
+def effect_scenario_update(
+    *,
+    scenario: EffectScenario,
+    products: Iterable[Product] | None = None,
+    prices: Iterable[Mapping] | None = None,
+    **fields,
+) -> EffectScenario:
+    """Change a scenario's name, scope, model, period or parameters (the rows are replaced)."""
+    unknown = set(fields) - set(SCENARIO_FIELDS)
+    if unknown:
+        raise TypeError(f"effect_scenario_update: unknown fields {sorted(unknown)}")
+    scenario = EffectScenario.objects.select_for_update().get(pk=scenario.pk)
+    if products is None:
+        products = list(scenario.products.all())
+    if prices is None:
+        prices = [
+            {
+                "product": r.product,
+                "support_profile": r.support_profile,
+                "intensity": r.intensity,
+                "provider": r.provider,
+                "amount": r.amount,
+                "places": r.places,
+            }
+            for r in scenario.prices.select_related(
+                "product", "support_profile", "intensity", "provider"
+            )
+        ]
+    for name, value in fields.items():
+        setattr(scenario, name, value)
+    return _scenario_store(scenario, products, prices)
+
+
+@transaction.atomic
+def effect_scenario_delete(*, scenario: EffectScenario) -> None:
+    """Remove a scenario and its rows; the history stays in the audit log."""
+    scenario.prices.all().delete()
+    scenario.delete()

@@ -23,4 +23,37 @@ urlpatterns = [
         name="contract-settlement-csv",
     ),
     path("inkoopeffect/", e.EffectView.as_view(), name="effect"),
+    path(
+        "inkoopeffect/scenarios/", e.EffectScenarioListView.as_view(), name="effect-scenario-list"
+    ),
+    path(
+        "inkoopeffect/scenarios/nieuw/",
+        e.EffectScenarioEditView.as_view(),
+        name="effect-scenario-create",
+    ),
+    path(
+        "inkoopeffect/scenarios/vergelijken/",
+        e.EffectScenarioCompareView.as_view(),
+        name="effect-scenario-compare",
+    ),
+    path(
+        "inkoopeffect/scenarios/<int:pk>/",
+        e.EffectScenarioDetailView.as_view(),
+        name="effect-scenario-detail",
+    ),
+    path(
+        "inkoopeffect/scenarios/<int:pk>/wijzigen/",
+        e.EffectScenarioEditView.as_view(),
+        name="effect-scenario-update",
+    ),
+    path(
+        "inkoopeffect/scenarios/<int:pk>/verwijderen/",
+        e.EffectScenarioDeleteView.as_view(),
+        name="effect-scenario-delete",
+    ),
+    path(
+        "inkoopeffect/scenarios/<int:pk>/csv/",
+        e.EffectScenarioCsvView.as_view(),
+        name="effect-scenario-csv",
+    ),
 ]

@@ -42,6 +42,8 @@ EXPECT = {
     # settlement and procurement effect are built from every municipality's production
     "contract_money": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
     "contract_effect": (OK, OK, OK, 403, HIDDEN, OK, OK),
+    # saved funding-model scenarios: region staff read them, contract editors change them
+    "contract_effect_edit": (OK, OK, 403, 403, HIDDEN, OK, 403),
     # monitoring: dashboards and steering are built from every municipality's production;
     # a municipality has its own view and the lines of its own youths
     "monitoring_region": (OK, OK, OK, 403, HIDDEN, OK, OK),
@@ -229,6 +231,13 @@ def contract_pages(w):
         ("contracts:tariff-detail", {**r, "pk": w.con.regional_tariff.pk}, "contract_read"),
         ("contracts:tariff-detail", {**r, "pk": w.con.contract_tariff.pk}, "contract_read"),
         ("contracts:effect", r, "contract_effect"),
+        ("contracts:effect-scenario-list", r, "contract_effect"),
+        ("contracts:effect-scenario-create", r, "contract_effect_edit"),
+        ("contracts:effect-scenario-compare", r, "contract_effect"),
+        ("contracts:effect-scenario-detail", {**r, "pk": w.scenario.pk}, "contract_effect"),
+        ("contracts:effect-scenario-csv", {**r, "pk": w.scenario.pk}, "contract_effect"),
+        ("contracts:effect-scenario-update", {**r, "pk": w.scenario.pk}, "contract_effect_edit"),
+        ("contracts:effect-scenario-delete", {**r, "pk": w.scenario.pk}, "contract_effect_edit"),
     ]
 
 
@@ -480,6 +489,7 @@ def world_a(world_a):
     world_a.profile, world_a.intensity = build_profile(world_a)
     world_a.member = build_member(world_a)
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
+    world_a.scenario = build_scenario(world_a)
     return world_a
 
 
@@ -498,6 +508,24 @@ def build_own_kpi(w):
         measurement_kind=kind,
     )
     return kpi, kind
+
+
+def build_scenario(w):
+    """A saved funding-model scenario: Q1 2026 of the segment, PxQ at other tariffs."""
+    from decimal import Decimal
+
+    from contracts import services
+
+    return services.effect_scenario_create(
+        region=w.region,
+        name="Alles PxQ",
+        model="pxq",
+        year=2026,
+        first_month=1,
+        last_month=3,
+        segment=w.segment,
+        prices=[{"product": w.product, "amount": Decimal("75.00")}],
+    )
 
 
 def build_profile(w):

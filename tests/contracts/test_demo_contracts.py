@@ -368,3 +368,19 @@ def test_production_within_the_contract_and_its_window(demo):
         months = Declaration.objects.filter(contract=contract).values_list("month", flat=True)
         if months:
             assert contract.start_date <= min(months) <= max(months) <= contract.end_date
+
+
+def test_zhz_has_one_saved_funding_model_scenario_with_an_effect(demo):
+    from contracts.demo import ZHZ_SCENARIO
+    from contracts.models import EffectScenario
+    from contracts.selectors import scenario_result
+
+    scenario = EffectScenario.objects.get(region__slug="zhz")
+    assert scenario.name == ZHZ_SCENARIO and scenario.model == ArrangementModel.OUTPUT
+    assert scenario.segment.code == "5" and scenario.prices.count() == 2
+    effects, errors = scenario_result(scenario, contracts_of("zhz"))
+    assert errors == [] and effects
+    current = sum(e.current for e in effects)
+    alternative = sum(e.alternative for e in effects)
+    assert current > 0 and alternative > 0 and alternative != current
+    assert all(e.lines and not e.unpriced for e in effects)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from api.demo import load_api_clients
-from contracts.demo import load_contracts
+from contracts.demo import load_contracts, load_effect_scenarios
 from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo.production import load_production
 from procurement.demo import load_procurement
@@ -45,6 +45,7 @@ class Command(BaseCommand):
             for region in regions:  # after procurement: the WBO award creates its contracts
                 self._report(region, load_contracts(region))
                 self._report(region, load_production(region))
+                self._report(region, load_effect_scenarios(region))  # prices the production
             for region in regions:  # after production: reports are made from its figures
                 self._report(region, load_reports(region))
             clients = load_api_clients()
