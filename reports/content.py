@@ -415,8 +415,6 @@ def _chart_kpis(kpis: list[dict], limit: int = 2) -> list[dict]:
     return chosen
 
 
-
-
 def _short(text: str, room: int = 34) -> str:
     """A legend label that fits next to the others in a chart."""
     text = str(text)

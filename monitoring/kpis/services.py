@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from contracts.codes import Kpi
@@ -287,29 +288,13 @@ def _recompute(kpi: RegionKpi) -> None:
 
 
 def _rejudge(kpi: RegionKpi, user, reason: str) -> None:
-    """Signals of the KPI's norms over every month (the norms' recalculation, when present)."""
+    """The signals of the KPI's norms over every month, in the background (the norms'
+    recalculation, ``monitoring.steering.services``)."""
     from monitoring.steering.models import KpiNorm
+    from monitoring.steering.services import signal_recalculation_request
 
-    if not KpiNorm.objects.filter(kpi=kpi.topic).exists():
-        return
-    request = _recalculation_request()
-    if request is not None:
-        request(region=kpi.region, reason=reason, user=user)
-        return
-    from monitoring.kpis.rollups import data_bounds
-    from monitoring.steering import alerts
-
-    bounds = data_bounds(kpi.region_id)
-    if bounds is not None:
-        alerts.evaluate(kpi.region_id, month_range(*bounds))
-
-
-def _recalculation_request():
-    try:
-        from monitoring.steering.services import signal_recalculation_request
-    except ImportError:  # pragma: no cover - before the recalculation existed
-        return None
-    return signal_recalculation_request
+    if KpiNorm.objects.filter(kpi=kpi.topic).exists():
+        signal_recalculation_request(region=kpi.region, reason=reason, user=user)
 
 
 @transaction.atomic
@@ -340,11 +325,16 @@ def region_kpi_update(*, kpi: RegionKpi, user=None, **fields) -> RegionKpi:
     regional.forget(kpi)
     kpi.region.__dict__.pop("_region_kpis_rolled_up", None)
     changed = {name for name in _KPI_FIELDS if getattr(kpi, name) != before[name]}
+    with translation.override("nl"):  # a recalculation's reason is stored text: Dutch
+        if changed - _COSMETIC:
+            reason = _("Berekening van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name}
+        else:
+            reason = _("Richting van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name}
     if changed - _COSMETIC:
         _recompute(kpi)
-        _rejudge(kpi, user, _("Berekening van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name})
+        _rejudge(kpi, user, reason)
     elif "direction" in changed:
-        _rejudge(kpi, user, _("Richting van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name})
+        _rejudge(kpi, user, reason)
     return kpi
 
 

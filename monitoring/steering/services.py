@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from core.states import apply_transition, transition_rows
 from core.ui.formatting import format_date, month_range
 from monitoring.kpis import rollups
-from monitoring.kpis.models import Grain, KpiRollup
-from monitoring.steering import alerts, escalation
+from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup
+from monitoring.steering import alerts, escalation, facilities
 from monitoring.steering.models import (
     ESCALATION_ORDER,
     Escalation,
@@ -442,6 +442,7 @@ def signal_recalculation_run(*, recalculation: SignalRecalculation) -> SignalRec
         done = 0
         if recalculation.kind == RecalculationKind.KPIS:
             KpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
+            RegionKpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
             for chunk in _chunks(months):
                 rollups.refresh_months(region_id, chunk)
                 done += len(chunk)
@@ -451,6 +452,7 @@ def signal_recalculation_run(*, recalculation: SignalRecalculation) -> SignalRec
                 # after an import's refresh of the region, not during it
                 list(Region.objects.select_for_update().filter(pk=region_id).values_list("pk"))
                 alerts.evaluate(region_id, chunk)
+                facilities.evaluate_facilities(region_id, chunk)
             done += len(chunk)
             _progress(recalculation, done)
         bad = Signal.objects.filter(
