@@ -99,6 +99,9 @@ class RegionKpiForm(RegionBoundModelForm):
         self.fields["scale"].required = False
         for name in ("population", "later"):
             self.fields[name].required = False
+        # radio buttons without the empty "---------" choice ("" of later means: no condition)
+        for name in ("direction", "computation", "population"):
+            self.fields[name].choices = [c for c in self.fields[name].choices if c[0] != ""]
 
     def clean_scale(self):
         return self.cleaned_data.get("scale") or 1
