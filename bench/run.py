@@ -144,6 +144,7 @@ def empty_production() -> None:
                 [
                     *LINE_TABLES,
                     "monitoring_kpirollup",
+                    "monitoring_regionkpirollup",
                     "monitoring_agendaitem",
                     "monitoring_signal",
                     "monitoring_importbatch",
@@ -170,6 +171,70 @@ def analyze() -> None:
     with connection.cursor() as cursor:
         for table in (*LINE_TABLES, "monitoring_kpirollup"):
             cursor.execute(f"ANALYZE {table}")
+
+
+#: the region's own KPIs the refresh computes too (issue 17): one of each computation, the
+#: trajectory share with the heaviest condition (a later trajectory, which looks forward)
+REGION_KPIS = [
+    {
+        "code": "bench-crisis-zonder-herhaling",
+        "name": "Crisis zonder nieuwe crisis binnen 6 maanden",
+        "computation": "trajectory_share",
+        "unit": "procent",
+        "population": "ended",
+        "population_categories": ["46"],
+        "later": "without",
+        "later_months": 6,
+        "later_categories": ["46"],
+    },
+    {
+        "code": "bench-volgens-plan",
+        "name": "Volgens plan binnen een jaar",
+        "computation": "trajectory_share",
+        "unit": "procent",
+        "population": "ended",
+        "end_reasons": ["01"],
+        "max_duration_days": 365,
+    },
+    {
+        "code": "bench-veiligheid",
+        "name": "Veiligheid thuis",
+        "computation": "measurement_average",
+        "unit": "cijfer",
+    },
+    {
+        "code": "bench-bedrag-per-start",
+        "name": "Bedrag per gestart traject",
+        "computation": "ratio",
+        "unit": "euro",
+        "numerator": "amount",
+        "denominator": "trajectories_started",
+    },
+]
+
+
+def ensure_region_kpis(region, wanted: bool) -> int:
+    """The bench region's own KPIs (``REGION_KPIS``), or none (``--no-region-kpis``)."""
+    from monitoring.imports.models import MeasurementKind
+    from monitoring.kpis import services
+    from monitoring.kpis.models import RegionKpi
+
+    RegionKpi.objects.filter(region=region).delete()
+    if not wanted:
+        return 0
+    kind, _ = MeasurementKind.objects.get_or_create(
+        region=region, code="bench-veiligheid", defaults={"name": "Veiligheid thuis"}
+    )
+    for spec in REGION_KPIS:
+        extra = {"measurement_kind": kind} if spec["computation"] == "measurement_average" else {}
+        services.region_kpi_create(
+            region=region,
+            definition=spec["name"],
+            direction="higher",
+            **spec,
+            **extra,
+        )
+    return len(REGION_KPIS)
 
 
 def bench_user(region):
@@ -299,6 +364,23 @@ def refresh_diagnostics(region, months: list[date]) -> dict:
             with timer(figures, f"refresh_months_{label}_s"):
                 refresh_months(region.pk, months)
             transaction.set_rollback(True)
+    # the region's own KPIs alone (part of refresh_months above)
+    from monitoring.kpis import regional
+
+    with transaction.atomic():
+        with timer(figures, "region_kpis_s"):
+            figures["region_kpi_rows"] = regional.refresh_months(region.pk, months)
+        transaction.set_rollback(True)
+    # every month: what defining (or changing the computation of) a KPI costs at this size
+    from core.ui.formatting import month_range
+    from monitoring.kpis.rollups import data_bounds
+
+    bounds = data_bounds(region.pk)
+    if bounds is not None:
+        with transaction.atomic():
+            with timer(figures, "region_kpis_all_months_s"):
+                regional.refresh_months(region.pk, month_range(*bounds))
+            transaction.set_rollback(True)
     return figures
 
 
@@ -383,9 +465,10 @@ def human(n: float) -> str:
 def table(results: dict) -> str:
     rows = [
         "| lines in DB | setup: filler COPY | setup: refresh_region | import rows/s | COPY rows/s "
-        "| import/COPY | refresh after import | pandas (load+compute) | refresh/pandas "
-        "| same figures | dashboard median | dashboard p95 |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|",
+        "| import/COPY | refresh after import | of which region KPIs | region KPIs, all months "
+        "| pandas (load+compute) | refresh/pandas | same figures | dashboard median "
+        "| dashboard p95 |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|",
     ]
     for size in results["sizes"]:
         f, imp, cp, pd_, dash = (
@@ -401,6 +484,8 @@ def table(results: dict) -> str:
             f"| {size['declarations']:,} | {f.get('copy_s', 0):.1f} s "
             f"| {size['refresh_region_s']:.1f} s | {imp['rows_per_s']:,} | {cp['rows_per_s']:,} "
             f"| {imp['rows_per_s'] / cp['rows_per_s']:.1%} | {imp['refresh_s']:.2f} s "
+            f"| {size['diagnostics'].get('region_kpis_s', 0):.2f} s "
+            f"| {size['diagnostics'].get('region_kpis_all_months_s', 0):.1f} s "
             f"| {pd_['load_s']:.2f} + {pd_['compute_s']:.2f} s "
             f"| {imp['refresh_s'] / pd_['seconds']:.2f} "
             f"| {same} "
@@ -468,6 +553,11 @@ def main(argv=None) -> None:
     parser.add_argument("--quick", action="store_true", help="sizes 20k,100k; a 10k import")
     parser.add_argument("--fresh", action="store_true", help="drop and recreate the database")
     parser.add_argument(
+        "--no-region-kpis",
+        action="store_true",
+        help="without the region's own KPIs (the refresh as before issue 17)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL),
         help="PostgreSQL URL of the bench database (name must contain 'bench')",
@@ -492,6 +582,7 @@ def main(argv=None) -> None:
     prepare_landscape(args.region)
     empty_production()
     region = Region.objects.get(slug=args.region)
+    region_kpis = ensure_region_kpis(region, not args.no_region_kpis)
     user = bench_user(region)
     landscape = Landscape.from_db(args.region)
     # One new month per size, the last ones up to October 2026; filler before them.
@@ -507,6 +598,7 @@ def main(argv=None) -> None:
         f"{platform.python_version()}, PostgreSQL {server}",
         "region": args.region,
         "import_lines": args.import_lines,
+        "region_kpis": region_kpis,
         "targets": TARGETS,
         "sizes": [],
     }
