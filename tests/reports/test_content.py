@@ -299,3 +299,45 @@ def test_the_number_of_queries_does_not_grow_with_the_months_of_data(
     report = make_report(w, ReportKind.PROVIDER, w.provider, "2026-10")
     with django_assert_max_num_queries(40):
         content.build_snapshot(report)
+
+
+def test_segment_report_leads_with_the_segments_steering_kpis_and_has_the_regions_own(
+    client, users, red_october
+):
+    """A region KPI is a tile of the report like on the dashboard (issue 17); the segment's
+    steering KPIs come first, and its definition is in the report's definitions."""
+    from monitoring.kpis import services as kpi_services
+    from monitoring.kpis.models import RegionKpiRollup
+
+    w = red_october
+    kpi = kpi_services.region_kpi_create(
+        region=w.region,
+        code="volgens-plan",
+        name="Volgens plan afgesloten",
+        definition="Aandeel beëindigd met reden 01.",
+        unit="procent",
+        direction="higher",
+        computation="trajectory_share",
+        population="ended",
+        end_reasons=["01"],
+    )
+    RegionKpiRollup.objects.create(
+        region=w.region,
+        kpi=kpi,
+        month=date(2026, 9, 1),
+        grain=Grain.SEGMENT,
+        key=f"s{w.segment.pk}",
+        segment=w.segment,
+        numerator=7,
+        denominator=8,
+    )
+    kpi_services.steering_kpis_set(segment=w.segment, kpis=[kpi.topic, Kpi.DROPOUT])
+    snapshot = content.build_snapshot(make_report(w, ReportKind.SEGMENT, w.segment, "2026-K3"))
+    tiles = dashboard_tiles(client, users.officer, "segment", w, w.segment.pk, month="2026-09")
+    assert_same_as_tiles(snapshot, tiles)
+    codes = [k["code"] for k in snapshot["kpis"]]
+    assert codes[:2] == [kpi.topic, Kpi.DROPOUT]
+    own = by_code(snapshot)[kpi.topic]
+    assert (own["label"], own["text"]) == ("Volgens plan afgesloten", "87,5%")  # 7 of 8
+    assert own["numerator_text"] == "7" and own["denominator_text"] == "8"
+    assert "Volgens plan afgesloten" in [d["label"] for d in snapshot["definitions"]]
