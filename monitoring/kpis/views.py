@@ -163,17 +163,18 @@ class RegionKpiCreateView(OwnKpiMixin, ScopedCreateView):
         return context
 
     def write(self, form):
-        return services.region_kpi_create(
+        return self.service("create_service")(
             region=self.region, user=self.request.user, **self.service_fields(form)
         )
 
 
 class RegionKpiUpdateView(OwnKpiMixin, ScopedUpdateView):
+    update_service = services.region_kpi_update
     form_class = RegionKpiForm
     template_name = "monitoring/kpis/form.html"
 
     def write(self, form):
-        return services.region_kpi_update(
+        return self.service("update_service")(
             kpi=self.object, user=self.request.user, **self.service_fields(form)
         )
 
@@ -199,6 +200,7 @@ class MeasurementKindMixin(OwnKpiMixin):
 
 
 class MeasurementKindCreateView(MeasurementKindMixin, ScopedCreateView):
+    create_service = services.measurement_kind_create
     form_class = MeasurementKindForm
 
     def get_context_data(self, **kwargs):
@@ -211,16 +213,17 @@ class MeasurementKindCreateView(MeasurementKindMixin, ScopedCreateView):
         return context
 
     def write(self, form):
-        return services.measurement_kind_create(
+        return self.service("create_service")(
             region=self.region, user=self.request.user, **self.service_fields(form)
         )
 
 
 class MeasurementKindUpdateView(MeasurementKindMixin, ScopedUpdateView):
+    update_service = services.measurement_kind_update
     form_class = MeasurementKindForm
 
     def write(self, form):
-        return services.measurement_kind_update(
+        return self.service("update_service")(
             kind=self.object, user=self.request.user, **self.service_fields(form)
         )
 
@@ -234,7 +237,7 @@ class MeasurementKindDeleteView(MeasurementKindMixin, ScopedDeleteView):
     def form_valid(self, form):
         label = str(self.object)
         try:
-            services.measurement_kind_delete(kind=self.object, user=self.request.user)
+            self.service("delete_service")(kind=self.object, user=self.request.user)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(self.request, message)
