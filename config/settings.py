@@ -252,6 +252,9 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
         }
     }
+# A region KPI's figures are computed during the request when the region holds at most this many
+# trajectories and outcome measurements; in a larger region in the background, with progress.
+REGION_KPI_SYNC_LINES = env_int("REGION_KPI_SYNC_LINES", 200_000)
 # Production deliveries through the API up to this size are imported during the request (201);
 # larger ones are queued and answered with 202 and a status resource.
 API_SYNC_IMPORT_BYTES = env_int("API_SYNC_IMPORT_BYTES", 256 * 1024)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -17,7 +18,13 @@ from django.utils.translation import gettext as _
 
 from contracts.codes import Kpi
 from core.ui.formatting import month_range
-from monitoring.imports.models import EndReason, MeasurementKind, OutcomeMeasurement, ValueType
+from monitoring.imports.models import (
+    EndReason,
+    MeasurementKind,
+    OutcomeMeasurement,
+    Trajectory,
+    ValueType,
+)
 from monitoring.kpis import regional
 from monitoring.kpis.definitions import MEASURES
 from monitoring.kpis.models import (
@@ -26,6 +33,7 @@ from monitoring.kpis.models import (
     LaterTrajectory,
     Population,
     RegionKpi,
+    RegionKpiRollup,
     SteeringKpi,
 )
 from segments.codes import ProductCategory
@@ -278,13 +286,39 @@ def _validate_kpi(kpi: RegionKpi) -> None:
     kpi.full_clean()
 
 
-def _recompute(kpi: RegionKpi) -> None:
-    """Rollups of every month with data (after the commit the signals are re-judged)."""
-    from monitoring.kpis.rollups import data_bounds
+def computes_in_background(region) -> bool:
+    """Whether a KPI's figures are computed in the background (with progress) rather than
+    during the request: when the region holds more than ``REGION_KPI_SYNC_LINES``
+    trajectories and outcome measurements (about 3–4 s a KPI at 10M declaration lines)."""
+    limit = getattr(settings, "REGION_KPI_SYNC_LINES", 200_000)
+    lines = Trajectory.objects.filter(region=region).count()
+    if lines <= limit:
+        lines += OutcomeMeasurement.objects.filter(region=region).count()
+    return lines > limit
 
+
+def _recompute(kpi: RegionKpi, user, reason: str) -> bool:
+    """The KPI's figures of every month with data, and its norms' signals: during the request
+    in a small region (the signals then in the background recalculation, if it has norms), else
+    all in a background recalculation. True when that was left to the background."""
+    from monitoring.kpis.rollups import data_bounds
+    from monitoring.steering.models import RecalculationKind
+    from monitoring.steering.services import signal_recalculation_request
+
+    if computes_in_background(kpi.region):
+        signal_recalculation_request(
+            region=kpi.region,
+            reason=reason,
+            user=user,
+            kind=RecalculationKind.REGION_KPI,
+            region_kpi=kpi,
+        )
+        return True
     bounds = data_bounds(kpi.region_id)
     if bounds is not None:
         regional.refresh_months(kpi.region_id, month_range(*bounds), kpis=[kpi])
+    _rejudge(kpi, user, reason)
+    return False
 
 
 def _rejudge(kpi: RegionKpi, user, reason: str) -> None:
@@ -307,7 +341,10 @@ def region_kpi_create(*, region, user=None, **fields) -> RegionKpi:
     kpi.save()
     regional.forget(kpi)
     region.__dict__.pop("_region_kpis_rolled_up", None)
-    _recompute(kpi)
+    if kpi.computation != Computation.RATIO:
+        with translation.override("nl"):  # a recalculation's reason is stored text: Dutch
+            reason = _("Eigen KPI %(kpi)s gedefinieerd") % {"kpi": kpi.name}
+        kpi.in_background = _recompute(kpi, user, reason)
     return kpi
 
 
@@ -330,9 +367,13 @@ def region_kpi_update(*, kpi: RegionKpi, user=None, **fields) -> RegionKpi:
             reason = _("Berekening van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name}
         else:
             reason = _("Richting van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name}
+    kpi.in_background = False
     if changed - _COSMETIC:
-        _recompute(kpi)
-        _rejudge(kpi, user, reason)
+        if kpi.computation == Computation.RATIO:
+            RegionKpiRollup.objects.filter(kpi=kpi).delete()  # a ratio reads KpiRollup
+            _rejudge(kpi, user, reason)
+        else:
+            kpi.in_background = _recompute(kpi, user, reason)
     elif "direction" in changed:
         _rejudge(kpi, user, reason)
     return kpi

@@ -31,11 +31,17 @@ from monitoring.kpis.forms import MeasurementKindForm, RegionKpiForm, SteeringKp
 from monitoring.kpis.models import RegionKpi, SteeringKpi
 from monitoring.steering.models import KpiNorm, Signal
 from monitoring.steering.norms import segment_norms
+from monitoring.steering.views_recalculation import status_context
 from segments.models import Segment
 
 REGION_ONLY = gettext_lazy(
     "De eigen KPI's van de regio worden door medewerkers van de regio beheerd. Hun definities "
     "staan op de pagina KPI-definities."
+)
+
+
+BACKGROUND = gettext_lazy(
+    "De cijfers van de KPI worden op de achtergrond berekend; de voortgang staat hieronder."
 )
 
 
@@ -141,6 +147,7 @@ class RegionKpiDetailView(OwnKpiMixin, ScopedDetailView):
                 .order_by("segment__code")
             ),
             signals=Signal.objects.filter(region=self.region, topic=kpi.topic).count(),
+            **status_context(self.request.user, self.region, region_kpi=kpi),
             norms_url=reverse("monitoring:norms", args=[self.region.slug]) + f"?kpi={kpi.topic}",
         )
         return context
@@ -167,6 +174,12 @@ class RegionKpiCreateView(OwnKpiMixin, ScopedCreateView):
             region=self.region, user=self.request.user, **self.service_fields(form)
         )
 
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(self.object, "in_background", False):
+            messages.info(self.request, BACKGROUND)
+        return response
+
 
 class RegionKpiUpdateView(OwnKpiMixin, ScopedUpdateView):
     update_service = services.region_kpi_update
@@ -177,6 +190,12 @@ class RegionKpiUpdateView(OwnKpiMixin, ScopedUpdateView):
         return self.service("update_service")(
             kpi=self.object, user=self.request.user, **self.service_fields(form)
         )
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if getattr(self.object, "in_background", False):
+            messages.info(self.request, BACKGROUND)
+        return response
 
 
 class RegionKpiDeleteView(OwnKpiMixin, ScopedDeleteView):

@@ -179,7 +179,14 @@ class NormDeleteForm(forms.Form):
 class RecalculationStartForm(forms.Form):
     """The "Signalen herberekenen" / "KPI's herberekenen" buttons: which kind to start."""
 
-    kind = forms.ChoiceField(choices=RecalculationKind.choices, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(
+        choices=[
+            (k, label)
+            for k, label in RecalculationKind.choices
+            if k != RecalculationKind.REGION_KPI  # started by defining a KPI, not by hand
+        ],
+        widget=forms.HiddenInput,
+    )
 
 
 class RiskWeightsForm(forms.Form):

@@ -178,6 +178,13 @@ RECALCULATORS = CONTRACT_EDITORS | frozenset({Role.ADMINISTRATOR})
 class RecalculationKind(models.TextChoices):
     SIGNALS = "signals", _("Signalen")
     KPIS = "kpis", _("KPI's en signalen")
+    #: the figures of one region-defined KPI over every month (a new or changed definition in a
+    #: region too large to compute it during the request), then the signals
+    REGION_KPI = "region_kpi", _("Eigen KPI en signalen")
+
+
+#: kinds that first compute figures, then judge: each month counts twice in the progress
+COMPUTING_KINDS = ("kpis", "region_kpi")
 
 
 class RecalculationStatus(models.TextChoices):
@@ -201,9 +208,17 @@ class SignalRecalculation(ScopedModel):
     )
     kind = models.CharField(
         _("soort"),
-        max_length=8,
+        max_length=12,
         choices=RecalculationKind.choices,
         default=RecalculationKind.SIGNALS,
+    )
+    region_kpi = models.ForeignKey(
+        "monitoring.RegionKpi",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eigen KPI"),
     )
     reason = models.TextField(_("aanleiding"))
     requested_by = models.ForeignKey(
@@ -251,8 +266,9 @@ class SignalRecalculation(ScopedModel):
 
     @property
     def months(self) -> int:
-        """The number of months judged (``months_total`` counts them twice for ``kpis``)."""
-        if self.kind == RecalculationKind.KPIS:
+        """The number of months judged (``months_total`` counts them twice when the figures are
+        computed first)."""
+        if self.kind in COMPUTING_KINDS:
             return self.months_total // 2
         return self.months_total
 

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 
 from core.states import apply_transition, transition_rows
 from core.ui.formatting import format_date, month_range
-from monitoring.kpis import rollups
+from monitoring.kpis import regional, rollups
 from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup
 from monitoring.steering import alerts, escalation, facilities
 from monitoring.steering.models import (
+    COMPUTING_KINDS,
     ESCALATION_ORDER,
     Escalation,
     EscalationStep,
@@ -307,7 +308,12 @@ _UNCLOSED = (SignalStatus.OPEN, SignalStatus.ON_AGENDA)
 
 @transaction.atomic
 def signal_recalculation_request(
-    *, region, reason: str, user=None, kind: str = RecalculationKind.SIGNALS
+    *,
+    region,
+    reason: str,
+    user=None,
+    kind: str = RecalculationKind.SIGNALS,
+    region_kpi=None,
 ) -> SignalRecalculation:
     """Ask for the region's months to be judged again against the current norms (``kind``
     ``signals``), or for its KPI rollups to be recomputed first (``kpis``); the task starts when
@@ -316,6 +322,8 @@ def signal_recalculation_request(
     ``MAX_REASONS``, then "…")."""
     if kind not in RecalculationKind.values:
         raise ValidationError({"kind": _("Kies wat er herberekend moet worden.")})
+    if (kind == RecalculationKind.REGION_KPI) != (region_kpi is not None):
+        raise ValidationError({"kind": _("Noem de eigen KPI die berekend moet worden.")})
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Geef de aanleiding voor de herberekening.")})
@@ -331,6 +339,8 @@ def signal_recalculation_request(
         .filter(region=region, status=RecalculationStatus.QUEUED, kind__in=covering)
         .order_by("created_at", "pk")
         .first()
+        if kind != RecalculationKind.REGION_KPI  # its own KPI's figures: never merged
+        else None
     )
     if queued is not None:
         reasons = queued.reason.splitlines()
@@ -342,6 +352,7 @@ def signal_recalculation_request(
     recalculation = SignalRecalculation.objects.create(
         region=region,
         kind=kind,
+        region_kpi=region_kpi,
         reason=reason,
         requested_by=user if user is not None and user.is_authenticated else None,
     )
@@ -400,7 +411,7 @@ def _progress(recalculation: SignalRecalculation, done: int) -> None:
 def _months_to_judge(recalculation: SignalRecalculation) -> list[date]:
     """Signals: every month with contract rollups. KPIs: every month from the region's first to
     its last month with data (``rollups.data_bounds``)."""
-    if recalculation.kind == RecalculationKind.KPIS:
+    if recalculation.kind in COMPUTING_KINDS:
         bounds = rollups.data_bounds(recalculation.region_id)
         return month_range(*bounds) if bounds else []
     return sorted(
@@ -425,7 +436,7 @@ def signal_recalculation_run(*, recalculation: SignalRecalculation) -> SignalRec
             return recalculation
         region_id = recalculation.region_id
         months = _months_to_judge(recalculation)
-        steps = 2 if recalculation.kind == RecalculationKind.KPIS else 1
+        steps = 2 if recalculation.kind in COMPUTING_KINDS else 1
         recalculation.save(
             update_fields=apply_transition(
                 recalculation,
@@ -445,6 +456,19 @@ def signal_recalculation_run(*, recalculation: SignalRecalculation) -> SignalRec
             RegionKpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
             for chunk in _chunks(months):
                 rollups.refresh_months(region_id, chunk)
+                done += len(chunk)
+                _progress(recalculation, done)
+        elif recalculation.kind == RecalculationKind.REGION_KPI:
+            kpi = recalculation.region_kpi
+            for chunk in _chunks(months):
+                if kpi is not None:  # deleted meanwhile: nothing to compute
+                    with transaction.atomic():
+                        list(
+                            Region.objects.select_for_update()
+                            .filter(pk=region_id)
+                            .values_list("pk")
+                        )
+                        regional.refresh_months(region_id, chunk, kpis=[kpi])
                 done += len(chunk)
                 _progress(recalculation, done)
         for chunk in _chunks(months):

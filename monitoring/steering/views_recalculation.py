@@ -44,6 +44,14 @@ def progress_text(recalculation: SignalRecalculation) -> str:
                     "total": months,
                 }
             done -= months
+        if r.kind == RecalculationKind.REGION_KPI:
+            if done < months:
+                return _("KPI %(kpi)s wordt berekend: %(done)s van %(total)s maanden") % {
+                    "kpi": r.region_kpi.name if r.region_kpi else "—",
+                    "done": done,
+                    "total": months,
+                }
+            done -= months
         return _("Signalen worden herberekend: %(done)s van %(total)s maanden") % {
             "done": done,
             "total": months,
@@ -77,14 +85,13 @@ def status_payload(region, recalculation: SignalRecalculation) -> dict:
     }
 
 
-def status_context(user, region) -> dict:
-    """The status box of the region's latest recalculation (for the norms page and the list)."""
-    latest = (
-        SignalRecalculation.objects.visible_to(user)
-        .filter(region=region)
-        .select_related("requested_by")
-        .first()
-    )
+def status_context(user, region, *, region_kpi=None) -> dict:
+    """The status box of the region's latest recalculation (for the norms page and the list),
+    or of the latest one that computed ``region_kpi`` (for that KPI's page)."""
+    found = SignalRecalculation.objects.visible_to(user).filter(region=region)
+    if region_kpi is not None:
+        found = found.filter(region_kpi=region_kpi)
+    latest = found.select_related("requested_by", "region_kpi").first()
     return {
         "recalculation": latest,
         "recalculation_text": progress_text(latest) if latest else "",

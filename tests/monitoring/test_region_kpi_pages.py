@@ -167,3 +167,18 @@ def test_norm_on_the_norms_page_and_the_segment_leads_with_its_steering_kpis(kw,
     assert "Dit segment stuurt op" in page
     # C1 and C2 of S1 in March: 1 of 3 ended as planned within 90 days (33,3%) against 70%
     assert "33,3%" in first
+
+
+def test_in_a_large_region_the_kpi_page_shows_the_background_computation(
+    kw, manager, settings, django_capture_on_commit_callbacks
+):
+    settings.REGION_KPI_SYNC_LINES = 5
+    with django_capture_on_commit_callbacks(execute=True):
+        response = manager.post(url(kw, "regionkpi-create"), SHARE, follow=True)
+    page = response.content.decode()  # rendered before the commit: the task is queued
+    assert "worden op de achtergrond berekend" in page
+    assert "Berekening van de KPI" in page and "staat in de wachtrij" in page
+    kpi = RegionKpi.objects.get(region=kw.region)
+    page = manager.get(kpi.get_absolute_url()).content.decode()  # after it ran
+    assert "Klaar:" in page
+    assert "33,3%" in page  # the figures are there once it is done

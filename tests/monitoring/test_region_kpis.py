@@ -422,3 +422,45 @@ def test_delete_removes_norms_and_rollups_but_not_after_signals(kw):
     assert not KpiNorm.objects.exists()
     assert not RegionKpiRollup.objects.exists()
     assert list(kw.s1.steering_kpis.values_list("kpi", flat=True)) == ["wait_time"]
+
+
+# --- a large region: the figures in the background --------------------------------------------
+
+
+def test_in_a_large_region_the_figures_are_computed_in_the_background(
+    kw, settings, django_capture_on_commit_callbacks
+):
+    """Above REGION_KPI_SYNC_LINES the KPI's figures (and its signals) are a background
+    recalculation with progress; the figures are the same as when computed in the request."""
+    from monitoring.steering.models import SignalRecalculation
+
+    rollups.refresh_region(kw.region.pk, signals=False)
+    settings.REGION_KPI_SYNC_LINES = 5  # the world has 14 trajectories
+    with django_capture_on_commit_callbacks(execute=True):
+        kpi = share_kpi(kw)
+    assert kpi.in_background
+    recalculation = SignalRecalculation.objects.get(region=kw.region, region_kpi=kpi)
+    assert (recalculation.kind, recalculation.status) == ("region_kpi", "done")
+    months = recalculation.months
+    assert months >= 6 and recalculation.months_total == 2 * months  # figures, then signals
+    assert counts(kpi, Grain.CONTRACT, f"c{kw.c1.pk}") == (1, 3)  # as in the request
+    assert counts(kpi, Grain.REGION, "r", FEB) == (1, 2)
+    # a changed computation: again in the background
+    with django_capture_on_commit_callbacks(execute=True):
+        kpi_services.region_kpi_update(kpi=kpi, end_reasons=["01", "02"])
+    assert counts(kpi, Grain.REGION, "r", FEB) == (2, 2)
+    assert SignalRecalculation.objects.filter(region_kpi=kpi, status="done").count() == 2
+
+
+def test_a_ratio_has_no_rollups_of_its_own_after_a_change(kw):
+    rollups.refresh_region(kw.region.pk, signals=False)
+    kpi = share_kpi(kw)
+    assert RegionKpiRollup.objects.filter(kpi=kpi).exists()
+    kpi_services.region_kpi_update(
+        kpi=kpi,
+        computation="ratio",
+        unit="euro",
+        numerator="amount",
+        denominator="trajectories_started",
+    )
+    assert not RegionKpiRollup.objects.filter(kpi=kpi).exists()
