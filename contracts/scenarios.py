@@ -43,6 +43,7 @@ from .settlement import (
     HUNDRED,
     ZERO,
     ContractTerms,
+    Difference,
     Period,
     Production,
     ProductTerms,
@@ -107,7 +108,7 @@ class Unpriced:
 
 
 @dataclass(frozen=True)
-class ScenarioEffect:
+class ScenarioEffect(Difference):
     contract: str
     provider: str
     segment: str
@@ -118,16 +119,6 @@ class ScenarioEffect:
     unpriced: tuple[Unpriced, ...] = ()
     notes: tuple[str, ...] = ()
     id: int | None = None
-
-    @property
-    def difference(self) -> Decimal:
-        return self.alternative - self.current
-
-    @property
-    def difference_pct(self) -> Decimal | None:
-        if not self.current:
-            return None
-        return (self.difference * HUNDRED / self.current).quantize(Decimal("0.1"))
 
 
 # --- helpers --------------------------------------------------------------------------------

@@ -988,16 +988,9 @@ def as_pxq(terms: ContractTerms) -> ContractTerms:
     return replace(terms, arrangements=(arrangement, *output), budgets=())
 
 
-@dataclass(frozen=True)
-class Effect:
-    contract: str
-    provider: str
-    segment: str
-    current: Decimal
-    alternative: Decimal
-    # Production left unpriced (no tariff, outside every arrangement) now or in the alternative:
-    # without these the difference would look like a saving.
-    warnings: tuple[str, ...] = ()
+class Difference:
+    """Current against alternative (a dataclass's ``current`` and ``alternative``): the
+    difference and its percentage of the current."""
 
     @property
     def difference(self) -> Decimal:
@@ -1008,6 +1001,18 @@ class Effect:
         if not self.current:
             return None
         return (self.difference * HUNDRED / self.current).quantize(Decimal("0.1"))
+
+
+@dataclass(frozen=True)
+class Effect(Difference):
+    contract: str
+    provider: str
+    segment: str
+    current: Decimal
+    alternative: Decimal
+    # Production left unpriced (no tariff, outside every arrangement) now or in the alternative:
+    # without these the difference would look like a saving.
+    warnings: tuple[str, ...] = ()
 
 
 def procurement_effect(

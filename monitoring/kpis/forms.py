@@ -9,6 +9,7 @@ from core.ui.forms import RegionBoundModelForm
 from monitoring.imports.models import EndReason, MeasurementKind
 from monitoring.kpis.definitions import MEASURES
 from monitoring.kpis.models import KpiRollup, RegionKpi
+from monitoring.kpis.services import KPI_FIELDS
 from segments.codes import ProductCategory
 
 
@@ -47,26 +48,8 @@ class RegionKpiForm(RegionBoundModelForm):
 
     class Meta:
         model = RegionKpi
-        fields = [
-            "name",
-            "code",
-            "definition",
-            "unit",
-            "direction",
-            "computation",
-            "population",
-            "population_categories",
-            "end_reasons",
-            "max_duration_days",
-            "later",
-            "later_months",
-            "later_categories",
-            "measurement_kind",
-            "moment",
-            "numerator",
-            "denominator",
-            "scale",
-        ]
+        # the name first, then the code; every field the service takes
+        fields = ["name", *(f for f in KPI_FIELDS if f != "name")]
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 3}),
             "computation": forms.RadioSelect,

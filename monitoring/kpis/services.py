@@ -146,7 +146,7 @@ def measurement_kind_delete(*, kind: MeasurementKind, user=None) -> None:
 
 # --- region KPIs -------------------------------------------------------------------------------
 
-_KPI_FIELDS = (
+KPI_FIELDS = (
     "code",
     "name",
     "definition",
@@ -333,7 +333,7 @@ def _rejudge(kpi: RegionKpi, user, reason: str) -> None:
 
 @transaction.atomic
 def region_kpi_create(*, region, user=None, **fields) -> RegionKpi:
-    unknown = set(fields) - set(_KPI_FIELDS)
+    unknown = set(fields) - set(KPI_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     kpi = RegionKpi(region=region, **fields)
@@ -350,18 +350,18 @@ def region_kpi_create(*, region, user=None, **fields) -> RegionKpi:
 
 @transaction.atomic
 def region_kpi_update(*, kpi: RegionKpi, user=None, **fields) -> RegionKpi:
-    unknown = set(fields) - set(_KPI_FIELDS)
+    unknown = set(fields) - set(KPI_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields {sorted(unknown)}")
     stored = RegionKpi.objects.get(pk=kpi.pk)  # a model form has changed ``kpi`` already
-    before = {name: getattr(stored, name) for name in _KPI_FIELDS}
+    before = {name: getattr(stored, name) for name in KPI_FIELDS}
     for name, value in fields.items():
         setattr(kpi, name, value)
     _validate_kpi(kpi)
     kpi.save()
     regional.forget(kpi)
     kpi.region.__dict__.pop("_region_kpis_rolled_up", None)
-    changed = {name for name in _KPI_FIELDS if getattr(kpi, name) != before[name]}
+    changed = {name for name in KPI_FIELDS if getattr(kpi, name) != before[name]}
     with translation.override("nl"):  # a recalculation's reason is stored text: Dutch
         if changed - _COSMETIC:
             reason = _("Berekening van KPI %(kpi)s gewijzigd") % {"kpi": kpi.name}

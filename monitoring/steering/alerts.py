@@ -278,9 +278,15 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
         if signal.key not in bad_keys and signal.status in _UNCLOSED:
             apply_transition(signal, SignalStatus.CLOSED)
             dirty[signal.key] = signal
+    save_signals(dirty.values())
+    return len(bad_keys)
+
+
+def save_signals(signals) -> None:
+    """Insert the new signals and update the changed ones (two bulk statements)."""
     now = timezone.now()
-    new = [s for s in dirty.values() if s.pk is None]
-    changed = [s for s in dirty.values() if s.pk is not None]
+    new = [s for s in signals if s.pk is None]
+    changed = [s for s in signals if s.pk is not None]
     for s in changed:
         s.updated_at = now
     Signal.objects.bulk_create(new, batch_size=500)
@@ -289,7 +295,6 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
         ["level", "value", "norm", "message", "status", "updated_at", "handled_at", "handled_by"],
         batch_size=500,
     )
-    return len(bad_keys)
 
 
 # --- finance signals ---------------------------------------------------------------------------

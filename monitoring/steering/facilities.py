@@ -28,7 +28,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.utils import formats, timezone, translation
+from django.utils import formats, translation
 
 from contracts.codes import ArrangementModel, Direction, Kpi
 from contracts.models import Contract, FundingArrangement
@@ -36,7 +36,14 @@ from core.states import apply_transition
 from core.ui.formatting import format_number
 from monitoring.imports.models import Occupancy
 from monitoring.kpis.definitions import days_in_month, format_figure
-from monitoring.steering.alerts import _BAD, _LANGUAGE, _UNCLOSED, FACILITY_MARK, _reopen
+from monitoring.steering.alerts import (
+    _BAD,
+    _LANGUAGE,
+    _UNCLOSED,
+    FACILITY_MARK,
+    _reopen,
+    save_signals,
+)
 from monitoring.steering.models import Level, Signal, SignalSource, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge
 
@@ -297,15 +304,5 @@ def evaluate_facilities(region_id: int, months: Iterable[date]) -> int:
         if signal.key not in bad_keys and signal.status in _UNCLOSED:
             apply_transition(signal, SignalStatus.CLOSED)
             dirty[signal.key] = signal
-    now = timezone.now()
-    new = [s for s in dirty.values() if s.pk is None]
-    changed = [s for s in dirty.values() if s.pk is not None]
-    for s in changed:
-        s.updated_at = now
-    Signal.objects.bulk_create(new, batch_size=500)
-    Signal.objects.bulk_update(
-        changed,
-        ["level", "value", "norm", "message", "status", "updated_at", "handled_at", "handled_by"],
-        batch_size=500,
-    )
+    save_signals(dirty.values())
     return len(bad_keys)
