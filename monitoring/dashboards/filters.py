@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from contracts.models import Contract
 from core.ui.formatting import add_months
 from monitoring.dashboards.selectors import parse_month
-from monitoring.imports.models import LINE_MODELS, DatasetKind, OutcomeMoment
+from monitoring.imports.models import LINE_MODELS, DatasetKind, MeasurementKind, OutcomeMoment
 from providers.models import Provider
 from segments.models import Municipality, Segment
 
@@ -83,6 +83,12 @@ class LineFilterSet(django_filters.FilterSet):
         label=_("Trajecten"), choices=COUNTS, method="filter_nothing", empty_label=None
     )
     moment = django_filters.ChoiceFilter(label=_("Meetmoment"), choices=OutcomeMoment.choices)
+    meting = django_filters.ModelChoiceFilter(
+        label=_("Eigen meting"),
+        field_name="measurement_kind",
+        to_field_name="code",
+        queryset=MeasurementKind.objects.none(),
+    )
     contract = django_filters.ModelChoiceFilter(
         label=_("Contract"), queryset=Contract.objects.none()
     )
@@ -113,6 +119,7 @@ class LineFilterSet(django_filters.FilterSet):
             "gemeente": Municipality.objects.visible_to(user)
             .filter(region=region)
             .order_by("name"),
+            "meting": MeasurementKind.objects.filter(region=region).order_by("name"),
         }
         for name, queryset in querysets.items():
             if name in self.filters:
@@ -204,6 +211,7 @@ def line_filterset(kind: str) -> type[LineFilterSet]:
         fields.insert(4, "telling")
     if kind == DatasetKind.OUTCOMES:
         fields.insert(4, "moment")
+        fields.insert(5, "meting")
     if kind in NO_MUNICIPALITY:
         fields.remove("gemeente")
     attrs["Meta"] = type("Meta", (), {"model": model, "fields": fields})

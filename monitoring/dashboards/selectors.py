@@ -223,6 +223,8 @@ def drill_query(
         if definition is not None and definition.regional:
             if definition.moment:
                 query["moment"] = definition.moment
+            if definition.measurement_code:
+                query["meting"] = definition.measurement_code
         else:
             query["moment"] = "einde"
     for name, value in subject.filters if subject else ():

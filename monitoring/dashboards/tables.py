@@ -149,6 +149,8 @@ class OutcomeLineTable(ClientLineTable):
     measured_on = tables.DateColumn(verbose_name=_("Gemeten op"), format="d-m-Y")
     goal_realisation = tables.Column(verbose_name=_("Doelrealisatie"), attrs=NUM, default="—")
     client_experience = tables.Column(verbose_name=_("Cliëntervaring"), attrs=NUM, default="—")
+    measurement_kind = tables.Column(verbose_name=_("Eigen meting"), default="—")
+    measurement_value = tables.Column(verbose_name=_("Waarde"), attrs=NUM, default="—")
 
     class Meta(LineTable.Meta):
         model = OutcomeMeasurement
@@ -158,6 +160,8 @@ class OutcomeLineTable(ClientLineTable):
             "moment",
             "goal_realisation",
             "client_experience",
+            "measurement_kind",
+            "measurement_value",
             "contract",
             "provider",
             "municipality",
@@ -169,6 +173,11 @@ class OutcomeLineTable(ClientLineTable):
 
     def render_client_experience(self, value):
         return format_number(value, 1)
+
+    def render_measurement_value(self, value, record):
+        if record.measurement_kind is not None and record.measurement_kind.value_type == "yes_no":
+            return _("ja") if value else _("nee")
+        return format_number(value, 2)
 
 
 class OccupancyLineTable(LineTable):

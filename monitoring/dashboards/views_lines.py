@@ -80,6 +80,8 @@ class LinesView(RegionMixin, SingleTableMixin, FilterView):
             related.append("municipality")
         if hasattr(self.model, "product"):
             related.append("product")
+        if hasattr(self.model, "measurement_kind"):
+            related.append("measurement_kind")
         return (
             self.model.objects.visible_to(self.request.user)
             .filter(region=self.region, active=True)
@@ -127,6 +129,8 @@ class LinesView(RegionMixin, SingleTableMixin, FilterView):
             }[count]
         if self.kind == DatasetKind.OUTCOMES and data.get("moment"):
             kind_label += " (" + str(data["moment"]) + ")"
+        if self.kind == DatasetKind.OUTCOMES and data.get("meting"):
+            kind_label += " " + _("met meting %(kind)s") % {"kind": data["meting"].name}
         parts = [kind_label]
         if data.get("contract"):
             contract = data["contract"]

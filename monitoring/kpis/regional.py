@@ -86,6 +86,7 @@ class RegionKpiDefinition:
     yes_no: bool = False
     regional: bool = True
     moment: str = ""
+    measurement_code: str = ""
     formula: str = ""
     numerator_label: str = ""
     denominator_label: str = ""
@@ -156,6 +157,7 @@ def build(kpi: RegionKpi) -> RegionKpiDefinition:
             yes_no=yes_no,
             places="0.1",
             moment=kpi.moment,
+            measurement_code=kind.code if kind else "",
             formula=formula,
             numerator_label=numerator_label,
             denominator_label=_("metingen"),

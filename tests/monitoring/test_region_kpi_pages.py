@@ -182,3 +182,43 @@ def test_in_a_large_region_the_kpi_page_shows_the_background_computation(
     page = manager.get(kpi.get_absolute_url()).content.decode()  # after it ran
     assert "Klaar:" in page
     assert "33,3%" in page  # the figures are there once it is done
+
+
+def test_a_measurement_average_links_to_its_own_measurements(kw, manager):
+    """The figure of a measurement-average KPI links to the outcome lines of its kind only."""
+    from datetime import date
+
+    from monitoring.dashboards import selectors
+    from monitoring.models import OutcomeMeasurement
+
+    kind = kpi_services.measurement_kind_create(
+        region=kw.region, code="school", name="Naar school", value_type="yes_no"
+    )
+    for n, value in enumerate(("1", "0", "1")):
+        OutcomeMeasurement.objects.create(
+            region=kw.region,
+            contract=kw.c1,
+            municipality=kw.m1,
+            client_key=f"s{n}",
+            reference=f"S{n}",
+            moment="einde",
+            measured_on=date(2025, 3, 10 + n),
+            measurement_kind=kind,
+            measurement_value=Decimal(value),
+        )
+    kpi = kpi_services.region_kpi_create(
+        region=kw.region,
+        code="school",
+        name="Naar school",
+        definition="Aandeel ja.",
+        unit="procent",
+        direction="higher",
+        computation="measurement_average",
+        measurement_kind=kind,
+    )
+    query = selectors.drill_query(selectors.Subject.region(kw.region), month=MAR, kpi=kpi.topic)
+    assert query == {"soort": "uitkomsten", "maand": "2025-03", "meting": "school"}
+    page = manager.get(url(kw, "lines"), query).content.decode()
+    # the world's four other outcome measurements of March are not the KPI's
+    assert "3 regels" in page and "met meting Naar school" in page
+    assert page.count(">ja<") == 2 and page.count(">nee<") == 1
