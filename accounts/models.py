@@ -24,11 +24,27 @@ class User(AbstractUser):
         municipal = list(
             self.municipality_memberships.values_list("municipality_id", "municipality__region_id")
         )
+        # A provider portal user acts for their organisation and for every consortium it
+        # leads (the lead acts for the consortium); the reverse relation is the providers
+        # app's ``ProviderUser`` (accounts sits beside providers and does not import it).
+        organisations = list(
+            self.provider_memberships.values_list("provider_id", "provider__region_id", "role")
+        )
+        provider_ids = {p for p, _r, _role in organisations}
+        if provider_ids:
+            provider_ids |= set(
+                self.provider_memberships.filter(
+                    provider__consortium_memberships__is_lead=True
+                ).values_list("provider__consortium_memberships__consortium_id", flat=True)
+            )
         return Scope(
             is_superuser=self.is_superuser,
             region_roles=MappingProxyType({k: frozenset(v) for k, v in region_roles.items()}),
             municipality_ids=frozenset(m for m, _r in municipal),
             municipality_region_ids=frozenset(r for _m, r in municipal),
+            provider_ids=frozenset(provider_ids),
+            provider_region_ids=frozenset(r for _p, r, _role in organisations),
+            provider_admin_ids=frozenset(p for p, _r, role in organisations if role == "admin"),
         )
 
     @property

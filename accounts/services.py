@@ -149,6 +149,11 @@ def _has_memberships_anywhere(user: User) -> bool:
 # ---------------------------------------------------------------- the invitation mail
 
 
+def invitation_link(user: User, base_url: str | None) -> str:
+    """The one-time set-password link of an invited user."""
+    return _invitation_link(user, base_url)
+
+
 def _invitation_link(user: User, base_url: str | None) -> str:
     base = (base_url or settings.SITE_URL).rstrip("/")
     path = reverse(

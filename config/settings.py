@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "segments",
     "providers",
@@ -45,6 +47,7 @@ INSTALLED_APPS = [
     "reports",
     "api",
     "accounts",
+    "portal",
     "demo",
 ]
 
@@ -57,6 +60,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the second factor of provider portal users (TOTP), and their boundary: the portal only
+    "django_otp.middleware.OTPMiddleware",
+    "core.boundary.ProviderBoundaryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "auditlog.middleware.AuditlogMiddleware",
@@ -115,6 +121,11 @@ AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Two-factor authentication of provider portal users (django-otp, TOTP): the name the
+# authenticator app shows, and the throttle after failed codes (1 s, 2 s, 4 s, ... between
+# attempts), on top of the lockout of the password step above.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Jeugdinkoop")
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 1)
 
 # Internationalisation: Dutch first, English available.
 LANGUAGE_CODE = "nl"
@@ -142,6 +153,12 @@ WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
 MEDIA_URL = "media/"
+# Files that are not public (provider uploads, letters): outside MEDIA_ROOT, no URL; served only
+# through scoped views (core/files.py). The largest upload the provider portal accepts.
+PRIVATE_MEDIA_ROOT = Path(
+    env_str("DJANGO_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "var" / "private-media"))
+)
+PORTAL_UPLOAD_MAX_BYTES = env_int("PORTAL_UPLOAD_MAX_BYTES", 20 << 20)
 
 # E-mail: console locally; SMTP when EMAIL_HOST is set.
 EMAIL_HOST = env_str("EMAIL_HOST", "")

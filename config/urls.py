@@ -20,6 +20,11 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("installatie/", include("accounts.urls_installation")),
+    path("portaal/", include("portal.urls")),
+    path(
+        "regios/<slug:region>/aanbieders/<int:provider>/portaalgebruikers/",
+        include("portal.urls_staff"),
+    ),
     path("regios/<slug:region>/aanbieders/", include("providers.urls")),
     path("regios/<slug:region>/inkoop/", include("procurement.urls")),
     path("regios/<slug:region>/contracten/", include("contracts.urls")),

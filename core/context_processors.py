@@ -34,6 +34,8 @@ def navigation(request):
         # ...and its users; the installation administrator (a superuser) makes new regions.
         "nav_users": current is not None and scope.has_role(current.pk, USER_MANAGERS),
         "nav_installation": user.is_superuser,
+        # a provider portal user: the portal's own navigation, no region menu
+        "nav_portal": scope.is_provider and not scope.region_roles and not user.is_superuser,
         "environment_label": "" if not settings.DEBUG else "ontwikkelomgeving",
     }
 

@@ -32,9 +32,12 @@ class Scope:
     region_roles: Mapping[int, frozenset[str]] = field(default_factory=dict)
     municipality_ids: frozenset[int] = frozenset()
     municipality_region_ids: frozenset[int] = frozenset()
-    #: API clients of a provider: the provider itself and its region
+    #: a provider's API client or a provider portal user: the provider (and, for a user of a
+    #: consortium's lead, the consortium) and its region
     provider_ids: frozenset[int] = frozenset()
     provider_region_ids: frozenset[int] = frozenset()
+    #: the providers whose portal users this user manages (a provider administrator)
+    provider_admin_ids: frozenset[int] = frozenset()
 
     def region_ids(self, roles: Iterable[str] = ALL_REGION_ROLES) -> frozenset[int]:
         wanted = frozenset(roles)
@@ -56,6 +59,10 @@ class Scope:
     @property
     def is_provider(self) -> bool:
         return bool(self.provider_ids)
+
+    def acts_for(self, provider_id: int) -> bool:
+        """A provider user (or client) may act for this provider."""
+        return provider_id in self.provider_ids
 
 
 EMPTY_SCOPE = Scope(region_roles=MappingProxyType({}))

@@ -1,8 +1,9 @@
 from auditlog.registry import auditlog
 
-from .models import ConsortiumMembership, Provider, Screening, ScreeningKind
+from .models import ConsortiumMembership, Provider, ProviderUser, Screening, ScreeningKind
 
 auditlog.register(Provider, m2m_fields={"care_forms", "municipalities_served"})
 auditlog.register(ConsortiumMembership)
 auditlog.register(Screening)
 auditlog.register(ScreeningKind, m2m_fields={"segments"})
+auditlog.register(ProviderUser)

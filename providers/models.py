@@ -1,5 +1,6 @@
 """Providers of youth care, consortia and their screenings."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -473,3 +474,67 @@ class AnnualAccount(ScopedModel):
 
     def __str__(self):
         return f"{self.provider} {self.year}"
+
+
+# ---------------------------------------------------------------- the provider portal's users
+
+
+class ProviderRole(models.TextChoices):
+    """What a user of a provider organisation does in the provider portal."""
+
+    ADMINISTRATOR = "admin", _("Beheerder van de aanbieder")
+    EMPLOYEE = "employee", _("Medewerker van de aanbieder")
+
+
+class ProviderUser(ScopedModel):
+    """A user of a provider organisation (never of a consortium: the lead acts for it). The
+    user sees only what the scope gives a provider (``Scope.provider_ids``); staff roles and
+    a provider role are never held by the same user."""
+
+    scope_edit_roles = PROVIDER_EDITORS
+    scope_region_lookup = "provider__region"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="provider_memberships",
+        verbose_name=_("gebruiker"),
+    )
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="portal_users",
+        verbose_name=_("aanbieder"),
+    )
+    role = models.CharField(_("rol"), max_length=12, choices=ProviderRole.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uitgenodigd door"),
+    )
+    invited_at = models.DateTimeField(_("uitgenodigd op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["provider", "user__last_name", "user__first_name", "user__email"]
+        verbose_name = _("portaalgebruiker")
+        verbose_name_plural = _("portaalgebruikers")
+        constraints = [
+            models.UniqueConstraint(fields=["user"], name="provider_user_one_organisation"),
+            models.CheckConstraint(
+                condition=Q(role__in=ProviderRole.values), name="provider_user_role_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.provider}"
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(provider__in=scope.provider_ids)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == ProviderRole.ADMINISTRATOR

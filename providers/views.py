@@ -24,7 +24,7 @@ from core.ui.views import (
 )
 
 from . import filters, forms, selectors, services, tables
-from .models import Provider, ProviderKind, Screening, ScreeningKind
+from .models import Provider, ProviderKind, ProviderUser, Screening, ScreeningKind
 
 
 class ProviderListView(ScopedListView):
@@ -65,6 +65,11 @@ class ProviderDetailView(ScopedDetailView):
         context["screenings"] = provider.screenings.all()
         context["memberships"] = verdicts.members
         context["member_of"] = selectors.consortia_of(user=user, provider=provider)
+        context["sees_portal_users"] = context["sees_instrument"]
+        if context["sees_portal_users"]:
+            context["portal_user_count"] = (
+                ProviderUser.objects.visible_to(user).filter(provider=provider).count()
+            )
         return context
 
 

@@ -83,6 +83,10 @@ EXPECT = {
     "users": (403, 403, 403, 403, HIDDEN, OK, OK),
     "user_action": (403, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
     "installation": (403, 403, 403, 403, 403, OK, 403),
+    # a provider's portal users: region staff read the list, the officer and the region
+    # administrator invite and remove them (the provider portal itself: tests/portal)
+    "portal_users": (OK, OK, OK, 403, HIDDEN, OK, OK),
+    "portal_users_action": (NOT_ALLOWED, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
 }
 ROLES = (
     "officer",
@@ -559,6 +563,15 @@ def build_api_client(w):
     return client
 
 
+def portal_staff_pages(w):
+    r = {"region": w.region.slug, "provider": w.provider.pk}
+    return [
+        ("portal-staff:users", r, "portal_users"),
+        ("portal-staff:user-remove", {**r, "pk": 1}, "portal_users_action"),
+        ("portal-staff:user-resend", {**r, "pk": 1}, "portal_users_action"),
+    ]
+
+
 def pages(w):
     """(url name, kwargs, kind) for every page of the segments, providers, procurement and
     contracts apps."""
@@ -570,6 +583,7 @@ def pages(w):
         *report_pages(w),
         *api_client_pages(w),
         *onboarding_pages(w),
+        *portal_staff_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),

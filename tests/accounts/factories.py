@@ -28,3 +28,16 @@ def municipal_user(municipality, **kwargs):
     user = UserFactory(**kwargs)
     MunicipalityMembership.objects.create(user=user, municipality=municipality)
     return user
+
+
+def provider_user(provider, role="employee", *, with_device=True, **kwargs):
+    """A portal user of ``provider`` (with a confirmed TOTP device unless told otherwise)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from providers.models import ProviderUser
+
+    user = UserFactory(**kwargs)
+    ProviderUser.objects.create(user=user, provider=provider, role=role)
+    if with_device:
+        TOTPDevice.objects.create(user=user, name="app", confirmed=True)
+    return user

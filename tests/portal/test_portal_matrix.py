@@ -1,0 +1,142 @@
+"""The provider portal in the scoping matrix: every portal page × every kind of user, and
+every staff page for the provider roles. A portal page added without a row here fails
+``test_every_portal_page_is_in_the_matrix``."""
+
+import pytest
+from django.urls import get_resolver, reverse
+
+from tests.test_scoping_matrix import pages as staff_pages
+from tests.test_scoping_matrix import world_a  # noqa: F401, F811 - the matrix world
+
+from .conftest import portal_login
+
+OK, HIDDEN, DENIED, NOT_ALLOWED, REDIRECT = 200, 404, 403, 405, 302
+# admin and employee of world A's provider (the lead of its consortium), the administrator
+# of a consortium member that does not lead, another region's provider administrator, and a
+# procurement officer of region A (staff never open the portal)
+ROLES = ("admin", "employee", "distant_admin", "other_region_admin", "officer")
+EXPECT = {
+    # the portal's pages of the user's own organisation
+    "own": (OK, OK, HIDDEN, HIDDEN, HIDDEN),
+    # pages of the consortium world A's provider leads: its users act for it
+    "consortium": (OK, OK, HIDDEN, HIDDEN, HIDDEN),
+    # the provider administrator's pages
+    "own_admin": (OK, DENIED, HIDDEN, HIDDEN, HIDDEN),
+    # POST-only actions (a GET is "method not allowed" where the user may reach the page)
+    "own_action": (NOT_ALLOWED, NOT_ALLOWED, HIDDEN, HIDDEN, HIDDEN),
+    # the entry: straight on to one's organisation
+    "entry": (REDIRECT, REDIRECT, REDIRECT, REDIRECT, HIDDEN),
+    # verifying the second factor (a verified user is sent on) and enrolling a new app (a
+    # verified user may replace theirs)
+    "second_factor": (REDIRECT, REDIRECT, REDIRECT, REDIRECT, HIDDEN),
+    "second_factor_setup": (OK, OK, OK, OK, HIDDEN),
+}
+
+
+def portal_pages(w, portal=None):
+    """(url name, kwargs, kind) for every page of the ``portal`` namespace."""
+    own = {"provider": w.provider.pk}
+    colleague = portal.employee_membership.pk if portal else 1
+    return [
+        ("portal:home", {}, "entry"),
+        ("portal:otp-verify", {}, "second_factor"),
+        ("portal:otp-setup", {}, "second_factor_setup"),
+        ("portal:overview", own, "own"),
+        ("portal:overview", {"provider": w.consortium.pk}, "consortium"),
+        ("portal:colleagues", own, "own"),
+        ("portal:colleague-remove", {**own, "pk": colleague}, "own_action"),
+        ("portal:colleague-resend", {**own, "pk": colleague}, "own_action"),
+    ]
+
+
+@pytest.fixture
+def portal_with_ids(portal):
+    from providers.models import ProviderUser
+
+    portal.employee_membership = ProviderUser.objects.get(user=portal.employee)
+    return portal
+
+
+@pytest.mark.django_db
+def test_every_portal_page_every_user(client, world_a, world_b, users, portal_with_ids):  # noqa: F811
+    portal = portal_with_ids
+    people = {
+        "admin": portal.admin,
+        "employee": portal.employee,
+        "distant_admin": portal.distant_admin,
+        "other_region_admin": portal.other_region_admin,
+        "officer": users.officer,
+    }
+    for role, person in people.items():
+        if role == "officer":
+            client.force_login(person)
+        else:
+            portal_login(client, person)
+        for name, kwargs, kind in portal_pages(world_a, portal):
+            url = reverse(name, kwargs=kwargs)
+            status = client.get(url).status_code
+            expected = EXPECT[kind][ROLES.index(role)]
+            assert status == expected, f"{role} GET {url}: {status}, wanted {expected}"
+
+
+@pytest.mark.django_db
+def test_every_staff_page_is_denied_to_provider_users(client, world_a, world_b, portal):  # noqa: F811
+    """The staff pages of the region the provider belongs to: 403 for both provider roles,
+    whatever the page's own queryset would show."""
+    for person in (portal.admin, portal.employee):
+        portal_login(client, person)
+        for name, kwargs, _kind in staff_pages(world_a):
+            url = reverse(name, kwargs=kwargs)
+            status = client.get(url).status_code
+            assert status == 403, f"provider user GET {url}: {status}"
+        for name, kwargs, _kind in staff_portal_pages(world_a):
+            url = reverse(name, kwargs=kwargs)
+            assert client.get(url).status_code == 403, url
+
+
+@pytest.mark.django_db
+def test_portal_pages_need_the_second_factor(client, world_a, portal_with_ids):  # noqa: F811
+    client.force_login(portal_with_ids.admin)
+    for name, kwargs, kind in portal_pages(world_a, portal_with_ids):
+        if kind in ("entry", "second_factor", "second_factor_setup"):
+            continue
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 302 and reverse("portal:otp-verify") in response.url, url
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login_from_every_portal_page(client, world_a):  # noqa: F811
+    for name, kwargs, _kind in portal_pages(world_a):
+        url = reverse(name, kwargs=kwargs)
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+def staff_portal_pages(w):
+    """The region's side of the portal (also rows of the staff matrix)."""
+    r = {"region": w.region.slug, "provider": w.provider.pk}
+    return [
+        ("portal-staff:users", r, "portal_users"),
+        ("portal-staff:user-remove", {**r, "pk": 1}, "portal_users_action"),
+        ("portal-staff:user-resend", {**r, "pk": 1}, "portal_users_action"),
+    ]
+
+
+def test_every_portal_page_is_in_the_matrix():
+    resolver = get_resolver()
+    names = set()
+    for namespace in ("portal", "portal-staff"):
+        sub = resolver.namespace_dict[namespace][1]
+        names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}
+
+    class Fake:
+        def __getattr__(self, item):
+            return Fake()
+
+        pk = 1
+        slug = "x"
+
+    covered = {name for name, _k, _kind in portal_pages(Fake())}
+    covered |= {name for name, _k, _kind in staff_portal_pages(Fake())}
+    assert names - covered == set(), f"portal pages missing from the matrix: {names - covered}"
