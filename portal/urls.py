@@ -1,6 +1,6 @@
 """/portaal/: the provider portal."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views as v
 
@@ -22,4 +22,9 @@ urlpatterns = [
         v.ColleagueResendView.as_view(),
         name="colleague-resend",
     ),
+    # each part of the portal has its own URL module (same namespace, under the provider)
+    path("<int:provider>/", include("portal.urls_procedures")),
+    path("<int:provider>/", include("portal.urls_inbox")),
+    path("<int:provider>/", include("portal.urls_contracts")),
+    path("<int:provider>/", include("portal.urls_steering")),
 ]

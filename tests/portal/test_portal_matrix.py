@@ -46,7 +46,31 @@ def portal_pages(w, portal=None):
         ("portal:colleagues", own, "own"),
         ("portal:colleague-remove", {**own, "pk": colleague}, "own_action"),
         ("portal:colleague-resend", {**own, "pk": colleague}, "own_action"),
+        *procedure_pages(w, portal),
+        *inbox_pages(w, portal),
+        *contract_pages(w, portal),
+        *steering_pages(w, portal),
     ]
+
+
+def procedure_pages(w, portal=None):
+    """Procedures from the provider's side: published procedures, questions, submissions."""
+    return []
+
+
+def inbox_pages(w, portal=None):
+    """The inbox: letters, notas van inlichtingen, requests for evidence."""
+    return []
+
+
+def contract_pages(w, portal=None):
+    """After the award: contracts, tariffs, budgets, production, API keys."""
+    return []
+
+
+def steering_pages(w, portal=None):
+    """The provider's own dashboard, signals and performance dialogues."""
+    return []
 
 
 @pytest.fixture

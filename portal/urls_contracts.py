@@ -1,0 +1,3 @@
+"""/portaal/<provider>/…: the portal's contracts pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""/portaal/<provider>/…: the portal's procedures pages."""
+
+urlpatterns: list = []

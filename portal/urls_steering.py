@@ -1,0 +1,3 @@
+"""/portaal/<provider>/…: the portal's steering pages."""
+
+urlpatterns: list = []
