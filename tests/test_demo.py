@@ -112,8 +112,23 @@ def test_load_demo_is_complete_and_repeatable(settings):
         "gemeente",
         "beheerder",
         "regiobeheerder",
+        "aanbieder",
+        "aanbieder-medewerker",
+        "aanbieder-wbo",
+        "aanbieder-ams",
     }
     assert User.objects.get(username="gemeente").check_password("jeugdinkoop-demo")
+    # Provider portal users in every region; the WBO and AMS ones lead a contracted
+    # consortium and so act for it.
+    from core.scoping import scope_for
+    from providers.models import ProviderUser
+
+    portal = {m.user.username: m for m in ProviderUser.objects.select_related("user", "provider")}
+    assert {m.provider.region.slug for m in portal.values()} == {"zhz", "wbo", "ams"}
+    assert portal["aanbieder"].role == "admin" and portal["aanbieder-medewerker"].role == "employee"
+    for username in ("aanbieder-wbo", "aanbieder-ams"):
+        acts_for = scope_for(portal[username].user).provider_ids
+        assert Contract.objects.filter(provider__in=acts_for).exists(), username
     # Contracts with their funding in all three regions, and production to settle.
     for region in (zhz, wbo, ams):
         assert FundingArrangement.objects.filter(contract__region=region).exists()

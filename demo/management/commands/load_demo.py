@@ -6,6 +6,7 @@ from django.db import transaction
 
 from api.demo import load_api_clients
 from contracts.demo import load_contracts, load_effect_scenarios
+from demo.portal import load_portal_users
 from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo.production import load_production
 from procurement.demo import load_procurement
@@ -48,13 +49,15 @@ class Command(BaseCommand):
                 self._report(region, load_effect_scenarios(region))  # prices the production
             for region in regions:  # after production: reports are made from its figures
                 self._report(region, load_reports(region))
+            portal_users = load_portal_users()
+            self.stdout.write(f"  Aanbiedersportaal: {len(portal_users)} portaalgebruikers")
             clients = load_api_clients()
             if clients.get("clients"):
                 self.stdout.write(f"  API-clients: {clients['clients']} (West-Brabant Oost)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "
-                f"{len(users)} gebruikers (wachtwoord: {DEMO_PASSWORD})."
+                f"{len(users) + len(portal_users)} gebruikers (wachtwoord: {DEMO_PASSWORD})."
             )
         )
 
