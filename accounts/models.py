@@ -4,7 +4,8 @@ from types import MappingProxyType
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from core.roles import Role
@@ -18,31 +19,55 @@ class User(AbstractUser):
         verbose_name_plural = _("gebruikers")
 
     def build_scope(self) -> Scope:
-        region_roles: dict[int, set[str]] = {}
-        for region_id, role in self.region_memberships.values_list("region_id", "role"):
-            region_roles.setdefault(region_id, set()).add(role)
-        municipal = list(
-            self.municipality_memberships.values_list("municipality_id", "municipality__region_id")
-        )
-        # A provider portal user acts for their organisation and for every consortium it
-        # leads (the lead acts for the consortium); the reverse relation is the providers
-        # app's ``ProviderUser`` (accounts sits beside providers and does not import it).
-        organisations = list(
-            self.provider_memberships.values_list("provider_id", "provider__region_id", "role")
-        )
-        provider_ids = {p for p, _r, _role in organisations}
-        if provider_ids:
-            provider_ids |= set(
-                self.provider_memberships.filter(
-                    provider__consortium_memberships__is_lead=True
-                ).values_list("provider__consortium_memberships__consortium_id", flat=True)
+        """Every membership in one query: region roles, municipalities, and the provider
+        organisation of a portal user with the consortia it leads (the lead acts for the
+        consortium). ``provider_memberships`` is the reverse relation of the providers app's
+        ``ProviderUser`` (accounts sits beside providers and does not import it)."""
+        text, number = models.CharField(), models.BigIntegerField()
+
+        def row(queryset, kind, obj, role, region):
+            return queryset.order_by().values_list(
+                Value(kind, output_field=text),
+                Cast(obj, number),
+                Cast(role, text) if role else Value("", output_field=text),
+                Cast(region, number),
             )
+
+        rows = row(self.region_memberships.all(), "r", "region_id", "role", "region_id").union(
+            row(
+                self.municipality_memberships.all(),
+                "m",
+                "municipality_id",
+                "",
+                "municipality__region_id",
+            ),
+            row(self.provider_memberships.all(), "p", "provider_id", "role", "provider__region_id"),
+            row(
+                self.provider_memberships.filter(provider__consortium_memberships__is_lead=True),
+                "c",
+                "provider__consortium_memberships__consortium_id",
+                "",
+                "provider__region_id",
+            ),
+            all=True,
+        )
+        region_roles: dict[int, set[str]] = {}
+        municipal, organisations, led = [], [], []
+        for kind, obj, role, region in rows:
+            if kind == "r":
+                region_roles.setdefault(region, set()).add(role)
+            elif kind == "m":
+                municipal.append((obj, region))
+            elif kind == "p":
+                organisations.append((obj, region, role))
+            else:
+                led.append(obj)
         return Scope(
             is_superuser=self.is_superuser,
             region_roles=MappingProxyType({k: frozenset(v) for k, v in region_roles.items()}),
             municipality_ids=frozenset(m for m, _r in municipal),
             municipality_region_ids=frozenset(r for _m, r in municipal),
-            provider_ids=frozenset(provider_ids),
+            provider_ids=frozenset([p for p, _r, _role in organisations] + led),
             provider_region_ids=frozenset(r for _p, r, _role in organisations),
             provider_admin_ids=frozenset(p for p, _r, role in organisations if role == "admin"),
         )
