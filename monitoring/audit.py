@@ -12,6 +12,7 @@ from monitoring.kpis.models import RegionKpi, SteeringKpi
 from monitoring.steering.models import (
     AgendaItem,
     DialogueAction,
+    DialogueActionProgress,
     Escalation,
     KpiNorm,
     PerformanceDialogue,
@@ -26,6 +27,8 @@ auditlog.register(Escalation)
 auditlog.register(PerformanceDialogue)
 auditlog.register(AgendaItem)
 auditlog.register(DialogueAction)
+# progress a provider posts on an action in the portal (the actor is the provider user)
+auditlog.register(DialogueActionProgress)
 auditlog.register(AnnualAccount)
 auditlog.register(MeasurementKind)
 auditlog.register(RegionKpi)

@@ -269,6 +269,11 @@ def monitoring_pages(w):
         ("monitoring:provider-dialogues", p, "monitoring_steering"),
         ("monitoring:dialogue-create", p, "monitoring_steering_edit"),
         ("monitoring:dialogue-detail", {**r, "pk": w.mon.dialogue.pk}, "monitoring_steering"),
+        (
+            "monitoring:dialogue-progress-file",
+            {**r, "pk": w.mon.dialogue.pk, "progress": w.mon.progress.pk},
+            "monitoring_steering",
+        ),
         ("monitoring:norms", r, "monitoring_steering"),
         ("monitoring:weights", r, "monitoring_steering"),
         ("monitoring:recalculations", r, "monitoring_steering"),
@@ -366,6 +371,7 @@ def report_pages(w):
 class Mon:
     batch: object
     dialogue: object
+    progress: object = None  # the provider's progress (with a file) on an action of it
 
 
 @dataclass
@@ -482,7 +488,7 @@ def world_a(world_a):
     dialogue = PerformanceDialogue.objects.create(
         region=world_a.region, provider=world_a.provider, scheduled_on=date(2026, 11, 30)
     )
-    world_a.mon = Mon(batch, dialogue)
+    world_a.mon = Mon(batch, dialogue, build_progress(dialogue))
     world_a.recalculation = SignalRecalculation.objects.create(
         region=world_a.region, reason="Norm Wachttijd (dagen) voor segment 1 gewijzigd"
     )
@@ -495,6 +501,22 @@ def world_a(world_a):
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     world_a.scenario = build_scenario(world_a)
     return world_a
+
+
+def build_progress(dialogue):
+    """An action on the dialogue with a progress post and its file (as the portal stores it)."""
+    from datetime import date
+
+    from django.core.files.base import ContentFile
+
+    from monitoring.models import DialogueAction, DialogueActionProgress
+
+    action = DialogueAction.objects.create(
+        dialogue=dialogue, description="Plan", owner="Directie", due_on=date(2026, 12, 31)
+    )
+    return DialogueActionProgress.objects.create(
+        action=action, text="Voortgang", file=ContentFile(b"%PDF-1.4\n", name="plan.pdf")
+    )
 
 
 def build_own_kpi(w):

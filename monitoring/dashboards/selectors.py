@@ -23,6 +23,11 @@ Rules the pages state next to the figures:
   amounts (after revisions) of the year's budgets and ceilings of the same contracts: per
   contract the budget without a support profile, or, when it has none, the sum of its profile
   ceilings. Contracts without a budget count in the spending and are named.
+- **Benchmark for a provider itself** (the provider portal): the segment's (or region's)
+  figure of a month only when at least ``BENCHMARK_MIN_PROVIDERS`` providers have figures in it
+  that month (the benchmark less the provider's own figure is then never one other provider's
+  figure), with small cells suppressed (it counts other providers' clients);
+  :func:`benchmark_rollups`. The provider's own figures are never suppressed: its own clients.
 - **Small cells** (municipal users): a count of 1-4 shows as "< 5"; a ratio over fewer than 5
   (jeugdigen, trajecten, metingen, ...), a share of a count of 1-4 and an amount of fewer than 5
   youths are not shown (:func:`small_cell`, :func:`suppress`).
@@ -56,6 +61,8 @@ from segments.models import Municipality, Segment
 
 ZERO = Decimal(0)
 SMALL_CELL = 5
+#: a provider sees its benchmark of a month only when this many providers make it up
+BENCHMARK_MIN_PROVIDERS = 3
 TREND_MONTHS = 12
 MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 OPEN_SIGNAL_STATUSES = (SignalStatus.OPEN, SignalStatus.ON_AGENDA)
@@ -361,6 +368,27 @@ def data_months(region, subject: Subject | None = None, *, rollups=None) -> list
     )
 
 
+def benchmark_rollups(region, subject: Subject, *, min_providers: int = BENCHMARK_MIN_PROVIDERS):
+    """The rollup rows of a benchmark (a segment or the region) that a provider may compare
+    itself with: the benchmark's rows of the months in which at least ``min_providers``
+    providers have contract figures in it. Never another provider's own rows."""
+    if subject.grain not in (Grain.SEGMENT, Grain.REGION):
+        raise ValueError(f"no provider benchmark at grain {subject.grain}")
+    contract_rows = KpiRollup.objects.filter(region=region, grain=Grain.CONTRACT)
+    if subject.grain == Grain.SEGMENT:
+        contract_rows = contract_rows.filter(segment_id=dict(subject.filters)["segment"])
+    months = (
+        contract_rows.order_by()
+        .values("month")
+        .annotate(providers=Count("provider", distinct=True))
+        .filter(providers__gte=min_providers)
+        .values("month")
+    )
+    return KpiRollup.objects.filter(
+        region=region, grain=subject.grain, key=subject.key, month__in=months
+    )
+
+
 def latest_month(region, subject: Subject | None = None, *, rollups=None) -> date | None:
     """The latest month with data for the subject (default: the region), or ``None``."""
     subject = subject or Subject.region(region)
@@ -570,6 +598,7 @@ def build_tiles(
     benchmark_label: str = "",
     spend: Spend | None = None,
     suppressed: bool = False,
+    benchmark_suppressed: bool = False,
     kpi_codes=None,
     lead=None,
 ) -> list[Tile]:
@@ -636,10 +665,21 @@ def build_tiles(
             tile.norm = norm
             tile.level = judge(figure.value, norm) if figure.shown else None
         if benchmark is not None and month in bench_rows:
-            tile.benchmark = kpi_figure(code, bench_rows[month], subject=benchmark, month=month)
+            tile.benchmark = kpi_figure(
+                code,
+                bench_rows[month],
+                subject=benchmark,
+                month=month,
+                suppressed=benchmark_suppressed,
+            )
             tile.benchmark_label = benchmark_label
             tile.benchmark_trend = [
-                (m, kpi_figure(code, bench_rows[m]).value if m in bench_rows else None)
+                (
+                    m,
+                    kpi_figure(code, bench_rows[m], suppressed=benchmark_suppressed).value
+                    if m in bench_rows
+                    else None,
+                )
                 for m in window
             ]
         tiles.append(tile)

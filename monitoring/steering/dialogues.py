@@ -14,7 +14,10 @@ half-saved):
 - an action needs a description and an owner, and its due date is not before the dialogue;
 - an action is done or dropped only with a follow-up text, and gets the date it was closed;
   it can be reopened (the follow-up text stays, the closing date goes);
-- a signal is handled (closed) with a note on how; the note is kept in the audit trail.
+- a signal is handled (closed) with a note on how; the note is kept in the audit trail;
+- the provider posts progress on an action (text, optionally a file, checked by
+  ``core.files.check_upload`` and stored privately) only while the action is open and only for
+  an action of a dialogue with a provider it acts for; a post is never edited.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from contracts.codes import Kpi
+from core.files import check_upload
+from core.scoping import scope_for
 from core.states import apply_transition, transition_rows
 from core.ui.formatting import format_date
 from monitoring.kpis.definitions import format_figure
@@ -38,6 +43,7 @@ from monitoring.steering.models import (
     ActionStatus,
     AgendaItem,
     DialogueAction,
+    DialogueActionProgress,
     DialogueStatus,
     Level,
     PerformanceDialogue,
@@ -334,6 +340,54 @@ def action_update(
     fields = apply_transition(action, status, context={"follow_up": follow_up}, **changes)
     action.save(update_fields=fields)
     return action
+
+
+PROGRESS_MAX = 5000
+
+
+@transaction.atomic
+def dialogue_action_progress_post(
+    *, action: DialogueAction, user, text: str, file=None
+) -> DialogueActionProgress:
+    """The provider's progress on an agreed action: a text and optionally a file. Refused on a
+    closed (done or dropped) action, for a user who does not act for the dialogue's provider,
+    without a text, and for a file ``check_upload`` refuses; nothing is saved then."""
+    action = DialogueAction.objects.select_for_update().select_related("dialogue").get(pk=action.pk)
+    if not scope_for(user).acts_for(action.dialogue.provider_id):
+        raise ValidationError(
+            _("Alleen de aanbieder met wie dit gesprek is gevoerd, meldt voortgang op de actie.")
+        )
+    if action.status != ActionStatus.OPEN:
+        day = format_date(action.closed_on) if action.closed_on else ""
+        raise ValidationError(
+            _(
+                "Deze actie staat op '%(status)s'%(day)s; voortgang melden kan alleen bij een "
+                "open actie. Neem contact op met de contractmanager als er nog iets te melden is."
+            )
+            % {
+                "status": action.get_status_display().lower(),
+                "day": (_(" sinds %(day)s") % {"day": day}) if day else "",
+            }
+        )
+    errors = {}
+    text = (text or "").strip()
+    if not text:
+        errors["text"] = _("Beschrijf de voortgang op deze actie.")
+    elif len(text) > PROGRESS_MAX:
+        errors["text"] = _("De tekst is %(n)s tekens; het maximum is %(max)s.") % {
+            "n": len(text),
+            "max": PROGRESS_MAX,
+        }
+    if file:
+        try:
+            check_upload(file)
+        except ValidationError as exc:
+            errors["file"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    return DialogueActionProgress.objects.create(
+        action=action, text=text, file=file or "", posted_by=user
+    )
 
 
 # ---------------------------------------------------------------- signals

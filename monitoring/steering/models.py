@@ -1,6 +1,8 @@
 """Steering: segment norms, risk weights, signals, escalation steps and performance dialogues
 with their agenda and actions."""
 
+import os
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -9,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contracts.codes import Direction
 from contracts.models import CONTRACT_EDITORS, Contract
+from core.files import get_private_storage, private_path
 from core.roles import Role
 from core.scoping import ScopedModel
 from providers.models import Provider
@@ -369,6 +372,12 @@ class PerformanceDialogue(ScopedModel):
     def __str__(self):
         return f"{self.provider} {self.scheduled_on:%d-%m-%Y}"
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        """A provider reads its own dialogues, planned and held (there is no draft or internal
+        state: a planned dialogue's agenda is what the provider is invited to)."""
+        return Q(provider__in=scope.provider_ids)
+
 
 class AgendaItem(ScopedModel):
     """An agenda item: drafted from a signal or an open action, or added by hand."""
@@ -390,6 +399,10 @@ class AgendaItem(ScopedModel):
         ordering = ["dialogue", "position"]
         verbose_name = _("agendapunt")
         verbose_name_plural = _("agendapunten")
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(dialogue__provider__in=scope.provider_ids)
 
 
 class ActionStatus(models.TextChoices):
@@ -420,3 +433,63 @@ class DialogueAction(ScopedModel):
         ordering = ["due_on", "pk"]
         verbose_name = _("actiepunt")
         verbose_name_plural = _("actiepunten")
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(dialogue__provider__in=scope.provider_ids)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status != ActionStatus.OPEN
+
+
+def progress_upload_to(instance, filename: str) -> str:
+    return private_path("dialoogvoortgang", filename)
+
+
+class DialogueActionProgress(ScopedModel):
+    """Progress on an agreed action, posted by the provider in the portal (text and optionally
+    a file, stored privately). Never edited; the contract manager reads it on the dialogue."""
+
+    scope_region_lookup = "action__dialogue__region"
+    scope_edit_roles = CONTRACT_EDITORS
+
+    action = models.ForeignKey(
+        DialogueAction,
+        on_delete=models.CASCADE,
+        related_name="progress",
+        verbose_name=_("actiepunt"),
+    )
+    text = models.TextField(_("voortgang"))
+    file = models.FileField(
+        _("bestand"),
+        storage=get_private_storage,
+        upload_to=progress_upload_to,
+        max_length=300,
+        blank=True,
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("gemeld door"),
+    )
+    posted_at = models.DateTimeField(_("gemeld op"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "posted_at", "pk"]
+        verbose_name = _("voortgang op een actie")
+        verbose_name_plural = _("voortgang op acties")
+
+    def __str__(self):
+        return f"{self.action_id}: {self.text[:60]}"
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(action__dialogue__provider__in=scope.provider_ids)
+
+    @property
+    def file_name(self) -> str:
+        return os.path.basename(self.file.name) if self.file else ""

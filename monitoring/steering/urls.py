@@ -38,6 +38,11 @@ urlpatterns = [
     path(
         "dialogen/<int:pk>/", views_dialogues.DialogueDetailView.as_view(), name="dialogue-detail"
     ),
+    path(
+        "dialogen/<int:pk>/voortgang/<int:progress>/bestand/",
+        views_dialogues.DialogueProgressFileView.as_view(),
+        name="dialogue-progress-file",
+    ),
     path("normen/", views_norms.NormsView.as_view(), name="norms"),
     path("risicoweging/", views_norms.WeightsView.as_view(), name="weights"),
     path(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from auditlog.registry import auditlog
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.files import serve
 from core.ui.formatting import format_date
 from monitoring.steering import dialogues
 from monitoring.steering.forms import (
@@ -25,6 +26,7 @@ from monitoring.steering.forms import (
 from monitoring.steering.models import (
     ActionStatus,
     DialogueAction,
+    DialogueActionProgress,
     DialogueStatus,
     PerformanceDialogue,
 )
@@ -257,7 +259,10 @@ class DialogueDetailView(SteeringMixin, FormsPage):
         today = timezone.localdate()
         failed_update = (bound or {}).get("update")
         actions = []
-        for action in self.dialogue.actions.all():
+        posts = DialogueActionProgress.objects.visible_to(self.request.user).select_related(
+            "posted_by"
+        )
+        for action in self.dialogue.actions.prefetch_related(Prefetch("progress", queryset=posts)):
             form = None
             if context["forms"]:
                 if failed_update is not None and self.updating.pk == action.pk:
@@ -268,7 +273,12 @@ class DialogueDetailView(SteeringMixin, FormsPage):
                         initial={"status": action.status, "follow_up": action.follow_up},
                     )
             actions.append(
-                {"action": action, "overdue": dialogues.is_overdue(action, today), "form": form}
+                {
+                    "action": action,
+                    "overdue": dialogues.is_overdue(action, today),
+                    "form": form,
+                    "posts": action.progress.all(),
+                }
             )
         agenda = [
             {"item": item, "light": light(item.signal.level) if item.signal else None}
@@ -288,6 +298,23 @@ class DialogueDetailView(SteeringMixin, FormsPage):
             title=_("Prestatiedialoog %(day)s") % {"day": format_date(self.dialogue.scheduled_on)},
         )
         return context
+
+
+class DialogueProgressFileView(SteeringMixin, generic.View):
+    """A file a provider posted with its progress on an action, through the scope."""
+
+    def load(self, **kwargs):
+        self.progress = get_object_or_404(
+            DialogueActionProgress.objects.visible_to(self.request.user).filter(
+                action__dialogue__region=self.region, action__dialogue_id=kwargs["pk"]
+            ),
+            pk=kwargs["progress"],
+        )
+        if not self.progress.file:
+            raise Http404
+
+    def get(self, request, *args, **kwargs):
+        return serve(self.progress.file)
 
 
 # ---------------------------------------------------------------- norms and weights

@@ -28,7 +28,9 @@ def lines_url(context, query) -> str:
 
 @register.simple_tag(takes_context=True)
 def figure(context, fig, label=""):
-    """A figure as a link to the lines it is made of; suppressed figures say why, not a link."""
+    """A figure as a link to the lines it is made of; suppressed figures say why, not a link.
+    A page that sets ``no_drilldown`` (the provider portal: the lines page is staff-only)
+    shows the figure without a link."""
     if fig is None:
         return "—"
     if fig.small == "count":
@@ -44,7 +46,7 @@ def figure(context, fig, label=""):
         )
     if fig.value is None:
         return format_html('<span class="muted" title="{}">—</span>', _("Geen waarde"))
-    if not fig.query:
+    if not fig.query or context.get("no_drilldown"):
         return fig.text
     extra = format_html('<span class="visually-hidden"> {}</span>', label) if label else ""
     return format_html(

@@ -30,6 +30,10 @@ EXPECT = {
     # verified user may replace theirs)
     "second_factor": (REDIRECT, REDIRECT, REDIRECT, REDIRECT, HIDDEN),
     "second_factor_setup": (OK, OK, OK, OK, HIDDEN),
+    # steering: the page of the consortium member world A's provider does not act for (only
+    # its own administrator), and another provider's object under one's own provider: 404
+    "member_own": (HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
+    "other_object": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
 }
 
 
@@ -70,7 +74,68 @@ def contract_pages(w, portal=None):
 
 def steering_pages(w, portal=None):
     """The provider's own dashboard, signals and performance dialogues."""
-    return []
+    own = {"provider": w.provider.pk}
+    consortium = {"provider": w.consortium.pk}
+    ids = _steering_objects(w, portal)
+    dialogue = {**own, "pk": w.mon.dialogue.pk if portal else 1}
+    return [
+        ("portal:dashboard", own, "own"),
+        ("portal:dashboard", consortium, "consortium"),
+        ("portal:dashboard", {"provider": w.distant_provider.pk}, "member_own"),
+        ("portal:signals", own, "own"),
+        ("portal:signals", {"provider": w.distant_provider.pk}, "member_own"),
+        ("portal:dialogues", own, "own"),
+        ("portal:dialogues", consortium, "consortium"),
+        ("portal:dialogue", dialogue, "own"),
+        ("portal:dialogue", {**own, "pk": ids["other_dialogue"]}, "other_object"),
+        ("portal:action-progress", {**dialogue, "action": ids["action"]}, "own"),
+        ("portal:action-progress", {**dialogue, "action": ids["other_action"]}, "other_object"),
+        ("portal:progress-file", {**dialogue, "progress": ids["progress"]}, "own"),
+        ("portal:progress-file", {**dialogue, "progress": ids["other_progress"]}, "other_object"),
+    ]
+
+
+def _steering_objects(w, portal) -> dict:
+    """An action with a progress post (and a file) on world A's planned dialogue, and the same
+    for a dialogue with the consortium member; made once per test world."""
+    if portal is None:
+        return dict.fromkeys(("action", "progress", "other_dialogue", "other_action"), 1) | {
+            "other_progress": 1
+        }
+    made = getattr(w, "_portal_steering", None)
+    if made is None:
+        from datetime import date
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from monitoring.steering import dialogues
+
+        pdf = b"%PDF-1.4\n%%EOF\n"
+        made = {}
+        for prefix, provider, user in (
+            ("", w.provider, portal.admin),
+            ("other_", w.distant_provider, portal.distant_admin),
+        ):
+            dialogue = (
+                w.mon.dialogue
+                if not prefix
+                else dialogues.dialogue_create(provider=provider, scheduled_on=date(2026, 11, 30))
+            )
+            action = dialogues.action_add(
+                dialogue=dialogue, description="Plan", owner="Directie", due_on=date(2026, 12, 31)
+            )
+            post = dialogues.dialogue_action_progress_post(
+                action=action,
+                user=user,
+                text="Voortgang",
+                file=SimpleUploadedFile("plan.pdf", pdf, content_type="application/pdf"),
+            )
+            made.update(
+                {f"{prefix}action": action.pk, f"{prefix}progress": post.pk}
+                | ({"other_dialogue": dialogue.pk} if prefix else {})
+            )
+        w._portal_steering = made
+    return made
 
 
 @pytest.fixture
