@@ -488,3 +488,24 @@ def test_staff_see_which_letters_went_out_and_who_read_them(
     assert "nog niet gelezen" in page
     # staff opening nothing in the portal leave no receipt
     assert inbox.provider_message_read(message=unread, user=users.officer) is None
+
+
+def test_the_inbox_list_query_count_does_not_grow_with_messages(client, world_a, portal):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    portal_login(client, portal.admin)
+    url = reverse("portal:inbox", kwargs={"provider": world_a.provider.pk})
+
+    def queries():
+        client.get(url)  # warm the session and caches
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    for i in range(2):
+        a_letter(world_a.provider, subject=f"Brief {i}")
+    few = queries()
+    for i in range(2, 12):
+        a_letter(world_a.provider, subject=f"Brief {i}")
+    assert queries() == few
