@@ -290,3 +290,21 @@ def messages_about(user, *, provider: Provider, submission_id: int, tender_id: i
         )
         .order_by("sent_at", "pk")
     )
+
+
+def nota_delivery(user, *, tender_id: int) -> dict[int, tuple[int, int]]:
+    """Per nota number of a procedure: to how many providers it went in the portal and how
+    many of them opened it (any of their users), as ``user`` may see."""
+    prefix = f"nota:{tender_id}:"
+    rows = (
+        ProviderMessage.objects.visible_to(user)
+        .filter(kind=MessageKind.QNA, tender_id=tender_id, dedupe_key__startswith=prefix)
+        .annotate(opened=Exists(MessageReceipt.objects.filter(message=OuterRef("pk"))))
+        .values_list("dedupe_key", "opened")
+    )
+    result: dict[int, tuple[int, int]] = {}
+    for key, opened in rows:
+        number = int(key.removeprefix(prefix))
+        sent, read = result.get(number, (0, 0))
+        result[number] = (sent + 1, read + int(opened))
+    return result

@@ -509,3 +509,21 @@ def test_the_inbox_list_query_count_does_not_grow_with_messages(client, world_a,
     for i in range(2, 12):
         a_letter(world_a.provider, subject=f"Brief {i}")
     assert queries() == few
+
+
+def test_the_qna_page_shows_to_how_many_providers_a_nota_went_and_who_opened_it(
+    client, world_a, portal, users, django_capture_on_commit_callbacks
+):
+    t = services.tender_transition(tender=tender(world_a), name="publish", user=users.officer)
+    q = services.question_ask(tender=t, text="Is er een informatiebijeenkomst?")
+    services.question_answer(question=q, text="Nee.")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.answers_publish(tender=t)
+    nota = ProviderMessage.objects.get(kind=MessageKind.QNA, provider=world_a.provider)
+    inbox.provider_message_read(message=nota, user=portal.employee)
+    client.force_login(users.officer)
+    url = reverse("procurement:qna", kwargs={"region": world_a.region.slug, "tender": t.pk})
+    page = client.get(url).content.decode()
+    assert "in het postvak van 2 aanbieders, door 1 geopend" in page
+    client.force_login(users.municipal)  # not confidential: no delivery figures
+    assert "in het postvak van" not in client.get(url).content.decode()
