@@ -25,7 +25,7 @@ from segments.models import Municipality
 from .codes import SCORED_TYPES, Outcome
 from .models import AdmissionWindow, Framework, Question, Submission, Tender
 
-LETTER_KINDS = ("provisional", "definitive")
+LETTER_KINDS = ("provisional", "definitive", "admission")
 
 _SHORT_TEXT_CHARS = 1200
 
@@ -65,8 +65,9 @@ def nl_weight(value: Decimal) -> str:
 def award_letter_pdf(submission: Submission, kind: str) -> bytes:
     """The letter to one submission's provider about the provisional or definitive award.
 
-    ``kind`` is ``"provisional"`` (voorlopige gunningsbeslissing) or ``"definitive"``
-    (definitieve gunning). A submission without an outcome yet gets no letter (ValueError)."""
+    ``kind`` is ``"provisional"`` (voorlopige gunningsbeslissing), ``"definitive"``
+    (definitieve gunning) or ``"admission"`` (the decision on an application to an open house
+    or admission procedure). A submission without an outcome yet gets no letter (ValueError)."""
     if kind not in LETTER_KINDS:
         raise ValueError(f"kind is one of {', '.join(LETTER_KINDS)}, not {kind!r}")
     sub = Submission.objects.select_related("tender__region", "provider", "lot__segment").get(
@@ -77,7 +78,11 @@ def award_letter_pdf(submission: Submission, kind: str) -> bytes:
     tender, region = sub.tender, sub.tender.region
     provisional = kind == "provisional"
     with translation.override("nl"):
-        subject = _("Voorlopige gunningsbeslissing") if provisional else _("Definitieve gunning")
+        subject = {
+            "provisional": _("Voorlopige gunningsbeslissing"),
+            "definitive": _("Definitieve gunning"),
+            "admission": _("Besluit op uw aanmelding"),
+        }[kind]
         outcome_label = str(sub.get_outcome_display())
         lot_label = str(sub.lot)
         procedure_label = str(tender.get_procedure_type_display())
@@ -92,6 +97,7 @@ def award_letter_pdf(submission: Submission, kind: str) -> bytes:
         "lot_label": lot_label,
         "procedure_label": procedure_label,
         "provisional": provisional,
+        "admission": kind == "admission",
         "subject": subject,
         "outcome": sub.outcome,
         "outcome_label": outcome_label,

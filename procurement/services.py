@@ -19,7 +19,7 @@ from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
 from segments.models import CareForm
 
-from . import admission, scoring, selectors, workflow
+from . import admission, scoring, selectors, tasks, workflow
 from .codes import (
     ADMISSION_TYPES,
     SCORED_TYPES,
@@ -487,7 +487,21 @@ def tender_transition(
             Milestone.objects.update_or_create(
                 tender=tender, kind=step.milestone, defaults={"actual_on": today}
             )
+        if name in _LETTERS_AFTER:
+            _letters_after_commit(tender, _LETTERS_AFTER[name], user=user)
     return tender
+
+
+#: the transitions after which the decision letters go to the providers' inboxes (see
+#: ``procurement.letters``): sending the award decision, and the definitive award
+_LETTERS_AFTER = {"start_objection": "provisional", "award": "definitive"}
+
+
+def _letters_after_commit(tender: Tender, letter_kind: str, *, submission_ids=None, user=None):
+    """After the decision is committed, render the letters and put them in the inboxes; a
+    failure there is logged and shows on the submission page, the decision stands."""
+    args = (tender.pk, letter_kind, submission_ids, getattr(user, "pk", None))
+    transaction.on_commit(lambda: tasks.send_letters.delay(*args), robust=True)
 
 
 def _start_scoring(tender, *, today, user):
@@ -966,7 +980,7 @@ def submission_record_negotiation(*, submission: Submission, notes: str):
 
 
 def submission_decide_admission(
-    *, submission: Submission, admit: bool, reason: str, today: date | None = None
+    *, submission: Submission, admit: bool, reason: str, today: date | None = None, user=None
 ):
     """Admit or refuse one application of an open house or conditional admission."""
     _fresh(submission)
@@ -1004,6 +1018,7 @@ def submission_decide_admission(
         )
         if admit:
             award_made.send(sender=Tender, tender=tender, submissions=[submission])
+        _letters_after_commit(tender, "admission", submission_ids=[submission.pk], user=user)
     return submission
 
 
@@ -1128,4 +1143,11 @@ def answers_publish(*, tender: Tender, on: date | None = None) -> int:
             raise ValidationError(_("Er zijn geen beantwoorde vragen om te publiceren."))
         number = (tender.questions.aggregate(n=Max("published_in"))["n"] or 0) + 1
         pending.update(published_in=number, published_on=on)
+        _nota_after_commit(tender, number)
     return number
+
+
+def _nota_after_commit(tender: Tender, number: int):
+    """After publishing, the nota (anonymised) goes to the inbox of every provider of the
+    region with portal users (``procurement.letters.nota_recipients``)."""
+    transaction.on_commit(lambda: tasks.send_nota.delay(tender.pk, number), robust=True)

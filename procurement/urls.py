@@ -3,6 +3,7 @@ from django.urls import path
 from core.ui.views import crud_paths
 
 from . import views as v
+from . import views_inbox as i
 from . import views_tender as t
 from .models import Strategy, Tender
 
@@ -125,6 +126,21 @@ urlpatterns = [
         T + "inschrijvingen/<int:pk>/consensus/",
         t.ScoreView.as_view(consensus=True),
         name="submission-consensus",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/postvak/bewijsstukken-opvragen/",
+        i.EvidenceRequestView.as_view(),
+        name="submission-evidence-request",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/postvak/bestanden/<int:file>/",
+        i.EvidenceFileView.as_view(),
+        name="submission-evidence-file",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/postvak/brief-<slug:kind>/versturen/",
+        i.LetterSendView.as_view(),
+        name="submission-letter-send",
     ),
     path(
         T + "inschrijvingen/<int:pk>/<slug:action>/",

@@ -14,9 +14,10 @@ from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
 from core.ui.forms import error_messages as _errors
 from core.ui.views import RegionMixin
+from providers import inbox
 from segments.models import Segment
 
-from . import documents, forms, scoring, selectors, services
+from . import documents, forms, letters, scoring, selectors, services
 from .codes import ADMISSION_TYPES, SCORED_TYPES, Outcome, TenderState
 from .models import Question, Score, Submission, Tender, TenderDocument
 from .views import confidential, pdf_response
@@ -315,6 +316,7 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
             initial={"notes": sub.negotiation_notes}
         )
         context["letters"] = _letters(sub, tender)
+        context.update(inbox_context(sub, tender, user))
         context["contract"] = getattr(sub, "contract", None) if hasattr(sub, "contract") else None
         return context
 
@@ -338,6 +340,23 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
                 messages.success(request, _("De toets is opgeslagen."))
                 return redirect(self.object)
         return self.render_to_response(self.get_context_data(checklist=form))
+
+
+def inbox_context(sub, tender, user) -> dict:
+    """What went to the provider's inbox about this submission (letters, requests, notas of
+    the procedure) with read receipts and answers, and which letters did not go out."""
+    sent = list(
+        inbox.messages_about(user, provider=sub.provider, submission_id=sub.pk, tender_id=tender.pk)
+    )
+    keys = {m.dedupe_key for m in sent}
+    return {
+        "inbox_messages": sent,
+        "letters_unsent": [
+            kind
+            for kind in letters.expected_letters(sub, tender)
+            if letters.letter_key(kind, sub.pk) not in keys
+        ],
+    }
 
 
 def _letters(sub, tender) -> list[tuple[str, str]]:
@@ -396,6 +415,7 @@ class SubmissionActionView(TenderChildMixin, generic.View):
                 submission=sub,
                 admit=form.cleaned_data["decision"] == "admit",
                 reason=form.cleaned_data["outcome_reason"],
+                user=self.request.user,
             )
             return _("Besluit vastgelegd: %(o)s.") % {"o": sub.get_outcome_display()}
         if action == "onderhandeling":

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import get_private_storage, private_path
 from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel, ScopedQuerySet
 from segments.models import CareForm, Municipality, Region, Segment
@@ -538,3 +539,213 @@ class ProviderUser(ScopedModel):
     @property
     def is_admin(self) -> bool:
         return self.role == ProviderRole.ADMINISTRATOR
+
+
+# ---------------------------------------------------------------- the provider's inbox
+
+
+class MessageKind(models.TextChoices):
+    """What a message in a provider's inbox is (the letters follow the procurement decisions
+    that produce them; see ``procurement.letters``)."""
+
+    PROVISIONAL_AWARD = "provisional_award", _("Voorlopige gunningsbeslissing")
+    DEFINITIVE_AWARD = "definitive_award", _("Definitieve gunning")
+    REFUSAL = "refusal", _("Afwijzing")
+    ADMISSION = "admission", _("Toelating")
+    NOT_ADMITTED = "not_admitted", _("Niet toegelaten")
+    QNA = "qna", _("Nota van inlichtingen")
+    EVIDENCE_REQUEST = "evidence_request", _("Verzoek om bewijsstukken")
+    OTHER = "other", _("Overig")
+
+
+#: the kinds that are a decision letter about one submission
+LETTER_KINDS = frozenset(
+    {
+        MessageKind.PROVISIONAL_AWARD,
+        MessageKind.DEFINITIVE_AWARD,
+        MessageKind.REFUSAL,
+        MessageKind.ADMISSION,
+        MessageKind.NOT_ADMITTED,
+    }
+)
+
+
+def _inbox_letter_path(instance, filename):
+    return private_path("inbox", filename)
+
+
+def _inbox_answer_path(instance, filename):
+    return private_path("inbox-answers", filename)
+
+
+class ProviderMessage(ScopedModel):
+    """A message the region sends to a provider's inbox in the portal: a decision letter, a
+    nota van inlichtingen, a request for evidence. A message to a consortium is read by its
+    lead's portal users (their scope holds the consortium). What it is about is kept as plain
+    ids (providers sits below procurement): ``tender_id`` and ``submission_id``.
+    ``dedupe_key`` makes sending the same letter twice a no-op."""
+
+    scope_region_lookup = "provider__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    provider = models.ForeignKey(
+        Provider,
+        on_delete=models.CASCADE,
+        related_name="inbox_messages",
+        verbose_name=_("aanbieder"),
+    )
+    kind = models.CharField(_("soort"), max_length=20, choices=MessageKind.choices)
+    subject = models.CharField(_("onderwerp"), max_length=200)
+    body = models.TextField(_("bericht"), blank=True)
+    letter = models.FileField(
+        _("brief"),
+        storage=get_private_storage,
+        upload_to=_inbox_letter_path,
+        max_length=300,
+        blank=True,
+    )
+    letter_name = models.CharField(_("bestandsnaam"), max_length=150, blank=True)
+    tender_id = models.PositiveIntegerField(_("procedure"), null=True, blank=True)
+    submission_id = models.PositiveIntegerField(_("inschrijving"), null=True, blank=True)
+    due_on = models.DateField(_("uiterlijk op"), null=True, blank=True)
+    dedupe_key = models.CharField(max_length=80, blank=True, editable=False)
+    sent_at = models.DateTimeField(_("verzonden op"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verzonden door"),
+    )
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        verbose_name = _("bericht aan aanbieder")
+        verbose_name_plural = _("berichten aan aanbieders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="provider_message_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=MessageKind.values), name="provider_message_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["submission_id"]), models.Index(fields=["tender_id"])]
+
+    def __str__(self):
+        return self.subject
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(provider__in=scope.provider_ids)
+
+    @property
+    def is_letter(self) -> bool:
+        return self.kind in LETTER_KINDS
+
+    @property
+    def asks_evidence(self) -> bool:
+        return self.kind == MessageKind.EVIDENCE_REQUEST
+
+
+class MessageReceipt(ScopedModel):
+    """The first time one portal user opened a message (a read receipt)."""
+
+    scope_region_lookup = "message__provider__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    message = models.ForeignKey(
+        ProviderMessage,
+        on_delete=models.CASCADE,
+        related_name="receipts",
+        verbose_name=_("bericht"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="message_receipts",
+        verbose_name=_("gebruiker"),
+    )
+    read_at = models.DateTimeField(_("gelezen op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["read_at", "pk"]
+        verbose_name = _("leesbevestiging")
+        verbose_name_plural = _("leesbevestigingen")
+        constraints = [
+            models.UniqueConstraint(fields=["message", "user"], name="message_receipt_once")
+        ]
+
+    def __str__(self):
+        return f"{self.message} – {self.user}"
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(message__provider__in=scope.provider_ids)
+
+
+class EvidenceAnswer(ScopedModel):
+    """A provider's answer to a request for evidence: a note and the files it uploaded."""
+
+    scope_region_lookup = "message__provider__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    message = models.ForeignKey(
+        ProviderMessage,
+        on_delete=models.CASCADE,
+        related_name="answers",
+        verbose_name=_("verzoek"),
+    )
+    note = models.TextField(_("toelichting"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("beantwoord door"),
+    )
+    answered_at = models.DateTimeField(_("beantwoord op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["answered_at", "pk"]
+        verbose_name = _("antwoord op verzoek om bewijsstukken")
+        verbose_name_plural = _("antwoorden op verzoeken om bewijsstukken")
+
+    def __str__(self):
+        return f"{self.message} – {self.answered_at:%d-%m-%Y}"
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(message__provider__in=scope.provider_ids)
+
+
+class EvidenceFile(ScopedModel):
+    """One file of an answer, stored privately; served only through a scoped view."""
+
+    scope_region_lookup = "answer__message__provider__region"
+    scope_edit_roles = PROVIDER_EDITORS
+
+    answer = models.ForeignKey(
+        EvidenceAnswer, on_delete=models.CASCADE, related_name="files", verbose_name=_("antwoord")
+    )
+    file = models.FileField(
+        _("bestand"), storage=get_private_storage, upload_to=_inbox_answer_path, max_length=300
+    )
+    name = models.CharField(_("bestandsnaam"), max_length=150)
+    size = models.PositiveIntegerField(_("grootte"), default=0)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("bewijsstuk")
+        verbose_name_plural = _("bewijsstukken")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(answer__message__provider__in=scope.provider_ids)

@@ -202,6 +202,17 @@ def procurement_pages(w):
             {**sub, "kind": "definitive"},
             "procurement_confidential",
         ),
+        ("procurement:submission-evidence-request", sub, "procurement_edit"),
+        (
+            "procurement:submission-evidence-file",
+            {**sub, "file": w.inbox_file.pk if hasattr(w, "inbox_file") else 1},
+            "procurement_confidential",
+        ),
+        (
+            "procurement:submission-letter-send",
+            {**sub, "kind": "definitive"},
+            "procurement_action",
+        ),
         ("procurement:ranking", t, "procurement_confidential"),
         ("procurement:coverage", t, "procurement_public"),
         ("procurement:segment-coverage", {**r, "pk": w.segment.pk}, "procurement_public"),
@@ -500,6 +511,7 @@ def world_a(world_a):
     world_a.member = build_member(world_a)
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     world_a.scenario = build_scenario(world_a)
+    world_a.inbox_file = build_inbox_file(world_a)
     return world_a
 
 
@@ -517,6 +529,33 @@ def build_progress(dialogue):
     return DialogueActionProgress.objects.create(
         action=action, text="Voortgang", file=ContentFile(b"%PDF-1.4\n", name="plan.pdf")
     )
+
+
+def build_inbox_file(w):
+    """A request for evidence about world A's submission, answered with one file."""
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from providers import inbox
+
+    sub = w.proc.submission
+    request = inbox.evidence_request_send(
+        provider=sub.provider,
+        subject="Verzoek om bewijsstukken",
+        body="Stuur uw VOG",
+        due_on=timezone.localdate() + timedelta(days=7),
+        tender_id=sub.tender_id,
+        submission_id=sub.pk,
+    )
+    answer = inbox.evidence_answer_submit(
+        message=request,
+        note="Bijgevoegd",
+        files=[SimpleUploadedFile("vog.pdf", b"%PDF-1.4\n%%EOF\n")],
+        answered_by=None,
+    )
+    return answer.files.get()
 
 
 def build_own_kpi(w):
