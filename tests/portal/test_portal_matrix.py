@@ -30,15 +30,12 @@ EXPECT = {
     # verified user may replace theirs)
     "second_factor": (REDIRECT, REDIRECT, REDIRECT, REDIRECT, HIDDEN),
     "second_factor_setup": (OK, OK, OK, OK, HIDDEN),
-<<<<<<< HEAD
     # steering: the page of the consortium member world A's provider does not act for (only
     # its own administrator), and another provider's object under one's own provider: 404
     "member_own": (HIDDEN, HIDDEN, OK, HIDDEN, HIDDEN),
     "other_object": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
-=======
     # another provider's object under one's own provider in the URL: no one reaches it
     "other_provider": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
->>>>>>> h18-b
 }
 
 
