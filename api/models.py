@@ -106,6 +106,11 @@ class ApiClient(ScopedModel):
     def __str__(self):
         return self.name
 
+    @classmethod
+    def scope_provider_q(cls, scope):
+        """A provider (its portal users) sees its own provider's clients."""
+        return Q(kind=ClientKind.PROVIDER, provider__in=scope.provider_ids)
+
     def clean(self):
         super().clean()
         errors = {}
@@ -208,6 +213,10 @@ class ApiKey(ScopedModel):
 
     def __str__(self):
         return f"jk_{self.prefix}_…"
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(client__kind=ClientKind.PROVIDER, client__provider__in=scope.provider_ids)
 
     def is_valid(self, now=None) -> bool:
         now = now or timezone.now()

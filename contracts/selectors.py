@@ -89,6 +89,20 @@ def contract_page(contract: Contract) -> dict:
     }
 
 
+def tariff_history(by_product, today) -> list[dict]:
+    """Per product its versions, oldest first, marking the one that applies today (a contract's
+    own tariff goes before the regional one)."""
+    rows = []
+    for product, versions in by_product:
+        own = any(v.contract_id for v in versions)
+        lines = []
+        for v in versions:
+            running = v.valid_from <= today and (v.valid_until is None or v.valid_until >= today)
+            lines.append({"version": v, "in_force": running and (bool(v.contract_id) or not own)})
+        rows.append({"product": product, "has_own": own, "lines": lines})
+    return rows
+
+
 def _validities(versions) -> tuple[Validity, ...]:
     return tuple(Validity(v.valid_from, v.valid_until, v.amount) for v in versions)
 

@@ -77,7 +77,7 @@ class ContractDetailView(ScopedDetailView):
             arrangements=arrangements,
             budgets=page["budgets"],
             indexations=page["indexations"],
-            tariffs=tariff_history(page["tariffs"], today),
+            tariffs=selectors.tariff_history(page["tariffs"], today),
             funding_label=selectors.funding_label(sorted({a.model for a in arrangements})),
             next_option=next_option(contract),
             today=today,
@@ -117,20 +117,6 @@ def visible_tender(contract: Contract, user):
         .select_related("region")
         .first()
     )
-
-
-def tariff_history(by_product, today) -> list[dict]:
-    """Per product its versions, oldest first, marking the one that applies today (a contract's
-    own tariff goes before the regional one)."""
-    rows = []
-    for product, versions in by_product:
-        own = any(v.contract_id for v in versions)
-        lines = []
-        for v in versions:
-            running = v.valid_from <= today and (v.valid_until is None or v.valid_until >= today)
-            lines.append({"version": v, "in_force": running and (bool(v.contract_id) or not own)})
-        rows.append({"product": product, "has_own": own, "lines": lines})
-    return rows
 
 
 # ---------------------------------------------------------------- create

@@ -7,7 +7,7 @@ here (a signal's handling note is logged by
 
 from auditlog.registry import auditlog
 
-from monitoring.imports.models import MeasurementKind
+from monitoring.imports.models import ImportBatch, MeasurementKind
 from monitoring.kpis.models import RegionKpi, SteeringKpi
 from monitoring.steering.models import (
     AgendaItem,
@@ -36,4 +36,9 @@ auditlog.register(SteeringKpi)
 # who asked for a recalculation, why, and how it ended (its progress counter is not logged)
 auditlog.register(
     SignalRecalculation, include_fields=["kind", "reason", "status", "signals_amber_red", "error"]
+)
+# who offered which file, for which provider, and how it ended (a provider delivers through
+# its portal or its API key; progress counters and the error list are not logged)
+auditlog.register(
+    ImportBatch, include_fields=["kind", "file_name", "provider", "created_by", "status"]
 )

@@ -109,7 +109,8 @@ class ImportBatch(ScopedModel):
         related_name="+",
         verbose_name=_("aangeboden door"),
     )
-    #: set when a provider delivers through the API: only its own contracts may be named
+    #: set when a provider delivers (through the API or its portal): only its own contracts may
+    #: be named
     provider = models.ForeignKey(
         Provider,
         on_delete=models.PROTECT,
@@ -137,6 +138,11 @@ class ImportBatch(ScopedModel):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        """A provider (its portal users and API clients) sees the batches it delivered."""
+        return Q(provider__in=scope.provider_ids)
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.file_name}"

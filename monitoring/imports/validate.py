@@ -36,6 +36,7 @@ from monitoring.imports.models import (
     ValueType,
 )
 from monitoring.imports.pseudonym import is_valid_bsn, normalise_bsn, pseudonymise
+from providers.models import Provider
 from segments.codes import Unit
 from segments.models import Municipality, Product
 
@@ -141,7 +142,7 @@ class Errors:
     def add(self, row: int, column: str, message) -> None:
         self.count += 1
         if len(self.items) < self.limit:
-            self.items.append({"row": row, "column": column, "message": str(message)})
+            self.items.append({"row": row, "column": column, "message": mask_bsns(str(message))})
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -204,6 +205,9 @@ class Lookups:
     products_by_id: dict[int, ProductInfo]
     municipalities: dict[str, int]
     measurement_kinds: dict[str, KindInfo] = field(default_factory=dict)
+    #: a delivery by one provider (API client or portal): its name, for the refusal of a
+    #: contract that is not its own
+    provider_name: str = ""
     #: {contract id: its availability arrangements (facilities)}
     facilities: dict[int, tuple[FacilityInfo, ...]] = field(default_factory=dict)
 
@@ -230,8 +234,12 @@ class Lookups:
             covered.setdefault(contract_id, set()).add(product_id)
         contracts = {}
         own = Contract.objects.filter(region=region)
+        provider_name = ""
         if provider_id is not None:
             own = own.filter(provider_id=provider_id)
+            provider_name = (
+                Provider.objects.filter(pk=provider_id).values_list("name", flat=True).first() or ""
+            )
         for pk, reference, start, terminated_on, final_end, end in own.values_list(
             "pk", "reference", "start_date", "terminated_on", "final_end_date", "end_date"
         ):
@@ -263,6 +271,7 @@ class Lookups:
         return cls(
             facilities={k: tuple(v) for k, v in facilities.items()},
             region_name=region.name,
+            provider_name=provider_name,
             contracts=contracts,
             contracts_by_id={c.id: c for c in contracts.values()},
             products=products,
@@ -296,6 +305,20 @@ def nl_number(value: Decimal | int) -> str:
     else:
         text = f"{value:,}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+_BSN_LIKE = re.compile(r"(?<![\d.,])\d{8,9}(?![\d.,])")
+
+
+def mask_bsns(message: str) -> str:
+    """A message quotes values from the file; a number that is a valid BSN (a BSN in the wrong
+    column) is masked, so that no error (kept on the batch, shown and downloaded) holds one."""
+
+    def masked(match):
+        digits = match.group(0)
+        return mask_bsn(digits) if is_valid_bsn(digits.zfill(9)) else digits
+
+    return _BSN_LIKE.sub(masked, message)
 
 
 def mask_bsn(value: str) -> str:
@@ -443,6 +466,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
     products = lookups.products
     municipalities = lookups.municipalities
     region_name = lookups.region_name
+    provider_name = lookups.provider_name
     bsn_cache: dict[str, tuple[str | None, str]] = {}
     municipality_cache: dict[str, int | str] = {}
     # the fast path: only values that passed every check go in these
@@ -488,6 +512,17 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
             ok = False
             if not text:
                 empty(row, "contract")
+            elif provider_name:
+                # the same words whether the reference is another provider's or nobody's
+                add(
+                    row,
+                    "contract",
+                    _(
+                        "Onbekend contract '%(ref)s': %(provider)s heeft geen contract met dit "
+                        "kenmerk in %(region)s; lever alleen regels van uw eigen contracten aan."
+                    )
+                    % {"ref": text, "provider": provider_name, "region": region_name},
+                )
             else:
                 add(
                     row,

@@ -130,8 +130,52 @@ def _inbox_objects(w, portal) -> dict:
 
 
 def contract_pages(w, portal=None):
-    """After the award: contracts, tariffs, budgets, production, API keys."""
-    return []
+    """After the award: contracts, tariffs, budgets, production, API keys. The batch and the
+    API client are world A's provider's own (made once, when there is a database)."""
+    own = {"provider": w.provider.pk}
+    consortium = {"provider": w.consortium.pk}
+    batch, api_client = _provider_objects(w) if portal else (1, 1)
+    return [
+        ("portal:contracts", own, "own"),
+        ("portal:contracts", consortium, "consortium"),
+        ("portal:contract-detail", {**own, "pk": w.con.contract.pk}, "own"),
+        ("portal:production", own, "own"),
+        ("portal:production", consortium, "consortium"),
+        ("portal:production-upload", own, "own"),
+        ("portal:batch-detail", {**own, "pk": batch}, "own"),
+        ("portal:batch-errors", {**own, "pk": batch}, "own"),
+        # the list is for both roles; creating (POST) is the administrator's (tested apart)
+        ("portal:api-keys", own, "own"),
+        ("portal:api-client-revoke", {**own, "pk": api_client}, "own_action"),
+    ]
+
+
+def _provider_objects(w) -> tuple[int, int]:
+    """(a batch, an API client) of world A's provider."""
+    from api.models import ApiClient
+    from api.services import api_client_create
+    from monitoring.imports.models import ImportBatch
+    from monitoring.imports.services import batch_create
+
+    batch = ImportBatch.objects.filter(provider=w.provider).first() or batch_create(
+        region=w.region,
+        kind="declaraties",
+        file_format="csv",
+        file_name="matrix.csv",
+        file_size=10,
+        provider=w.provider,
+    )
+    client = (
+        ApiClient.objects.filter(provider=w.provider).first()
+        or api_client_create(
+            region=w.region,
+            name="matrix",
+            kind="aanbieder",
+            scopes=["productie-schrijven"],
+            provider=w.provider,
+        )[0]
+    )
+    return batch.pk, client.pk
 
 
 def steering_pages(w, portal=None):
