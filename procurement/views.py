@@ -506,6 +506,9 @@ class TenderSetupView(RegionMixin, generic.TemplateView):
             )
             if self.tender.procedure_type in SCORED_TYPES:
                 sets["criteria"] = forms.CriterionFormSet(data, instance=self.tender, prefix="crit")
+            sets["document_requests"] = forms.DocumentRequestFormSet(
+                data, instance=self.tender, prefix="docs"
+            )
         return sets
 
     def get_context_data(self, **kwargs):
