@@ -329,6 +329,7 @@ class SubmissionForm(forms.Form):
         self.initial.setdefault(
             "received_at", timezone.localtime().replace(second=0, microsecond=0)
         )
+        self.fields["received_at"].widget.attrs["max"] = f"{timezone.localtime():%Y-%m-%dT%H:%M}"
         self.fields["received_at"].help_text = _(
             "Het moment waarop de inschrijving op papier binnenkwam: vandaag of eerder. De "
             "inschrijving wordt gemarkeerd als ingevoerd door u."
