@@ -2,10 +2,12 @@
 
 Every queryset a user can reach is built with ``Model.objects.restrict(user, action)``
 (``visible_to(user)`` is the read shortcut). A model says how it hangs off a region
-(``scope_region_lookup``), which region roles may change it (``scope_edit_roles``) and what a
-municipal user may read (``scope_municipal_q``) and what a provider's API client may read
-(``scope_provider_q``). Superusers see everything; anonymous users see
-nothing. The user's memberships are turned into a :class:`Scope` once per request.
+(``scope_region_lookup``), which region roles may change it (``scope_edit_roles``), what a
+municipal user may read (``scope_municipal_q``), what a provider's API client or portal user
+may read (``scope_provider_q``) and which rows are sealed for everyone but their provider
+(``scope_sealed_q``: tenders before the deadline). Superusers see everything not sealed;
+anonymous users see nothing. The user's memberships are turned into a :class:`Scope` once per
+request.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from types import MappingProxyType
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from .roles import ALL_REGION_ROLES, LANDSCAPE_EDITORS
 
@@ -88,11 +91,15 @@ class ScopedQuerySet(models.QuerySet):
         if action not in ACTIONS:
             raise ValueError(f"Unknown action {action!r}")
         scope = scope_for(user)
-        if scope.is_superuser:
-            return self
         model = self.model
+        sealed = model.scope_sealed_q(timezone.now())
+        if scope.is_superuser:
+            return self if sealed is None else self.exclude(sealed)
         roles = ALL_REGION_ROLES if action == VIEW else model.scope_edit_roles
         condition = Q(**{f"{model.scope_region_lookup}__in": scope.region_ids(roles)})
+        if sealed is not None:
+            # sealed rows: no region role reads them yet (their own provider still does)
+            condition &= ~sealed
         if action == VIEW and scope.is_municipal:
             municipal = model.scope_municipal_q(scope)
             if municipal is not None:
@@ -131,6 +138,13 @@ class ScopedModel(models.Model):
     @classmethod
     def scope_provider_q(cls, scope: Scope) -> Q | None:
         """What a provider's API client may read; ``None``: nothing."""
+        return None
+
+    @classmethod
+    def scope_sealed_q(cls, now) -> Q | None:
+        """Rows that are sealed at ``now``: no region role (nor a superuser) reads them until
+        the seal is lifted, only the provider they belong to (``scope_provider_q``). A tender
+        before its deadline is sealed. ``None``: nothing is sealed."""
         return None
 
     def scope_region_id(self) -> int | None:

@@ -112,6 +112,11 @@ class AdmissionMode(models.TextChoices):
     MOMENTS = "moments", _("Open op vaste momenten")
 
 
+class SubmissionChannel(models.TextChoices):
+    PAPER = "paper", _("Op papier, ingevoerd door de regio")
+    PORTAL = "portal", _("Via het aanbiedersportaal")
+
+
 class QuestionSource(models.TextChoices):
     PROVIDER = "provider", _("Gesteld door een aanbieder")
     OFFICER = "officer", _("Ingevoerd door de inkoper")

@@ -18,6 +18,7 @@ from .codes import FundingModel, Outcome, TenderState
 from .models import (
     AdmissionCondition,
     AwardCriterion,
+    DocumentRequest,
     Framework,
     Lot,
     Milestone,
@@ -258,6 +259,13 @@ class RegionSegmentFormSet(forms.BaseInlineFormSet):
                 )
 
 
+class DocumentRequestForm(forms.ModelForm):
+    class Meta:
+        model = DocumentRequest
+        fields = ["order", "title", "description", "required"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+
 LotFormSet = inlineformset_factory(
     Tender, Lot, form=LotForm, formset=RegionSegmentFormSet, extra=1, can_delete=True
 )
@@ -271,6 +279,9 @@ CriterionFormSet = inlineformset_factory(
     formset=CriteriaFormSetBase,
     extra=2,
     can_delete=True,
+)
+DocumentRequestFormSet = inlineformset_factory(
+    Tender, DocumentRequest, form=DocumentRequestForm, extra=2, can_delete=True
 )
 MilestoneFormSet = inlineformset_factory(
     Tender, Milestone, form=MilestoneForm, extra=2, can_delete=True
@@ -317,6 +328,11 @@ class SubmissionForm(forms.Form):
         self.fields["care_forms"].queryset = CareForm.objects.filter(region=tender.region)
         self.initial.setdefault(
             "received_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        self.fields["received_at"].widget.attrs["max"] = f"{timezone.localtime():%Y-%m-%dT%H:%M}"
+        self.fields["received_at"].help_text = _(
+            "Het moment waarop de inschrijving op papier binnenkwam: vandaag of eerder. De "
+            "inschrijving wordt gemarkeerd als ingevoerd door u."
         )
 
 

@@ -11,14 +11,17 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.files import get_private_storage, private_path
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import ScopedModel
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Region, Segment
 
 from .codes import (
+    ADMISSION_TYPES,
     CLOSED_OUTCOMES,
     TERMINAL_STATES,
     AdmissionMode,
@@ -29,12 +32,21 @@ from .codes import (
     ProcedureType,
     QuestionSource,
     RequirementKind,
+    SubmissionChannel,
     TenderState,
 )
 
 
 def _region_q(scope, lookup="region"):
     return Q(**{f"{lookup}__in": scope.municipality_region_ids})
+
+
+def _sealed_q(tender_lookup: str, now) -> Q:
+    """Submissions of a procedure with a deadline still ahead: sealed until the deadline (an
+    admission procedure has no deadline: its applications are read as they come)."""
+    return Q(**{f"{tender_lookup}__submission_deadline__gt": now}) & ~Q(
+        **{f"{tender_lookup}__procedure_type__in": list(ADMISSION_TYPES)}
+    )
 
 
 class ProcurementModel(ScopedModel):
@@ -431,6 +443,15 @@ class Tender(ProcurementModel):
     def is_open(self) -> bool:
         return self.state not in TERMINAL_STATES
 
+    def is_sealed(self, now=None) -> bool:
+        """Whether its submissions are sealed (see ``Submission.scope_sealed_q``)."""
+        now = now or timezone.now()
+        return (
+            self.procedure_type not in ADMISSION_TYPES
+            and self.submission_deadline is not None
+            and self.submission_deadline > now
+        )
+
     @property
     def objection_ends_on(self) -> date | None:
         if self.objection_started_on is None:
@@ -634,6 +655,34 @@ class AwardCriterion(TenderChild):
         return f"{self.name} ({Decimal(self.weight).normalize():f}%)"
 
 
+class DocumentRequest(TenderChild):
+    """A document the procedure asks every provider to upload with its submission (e.g. the
+    signed declaration, a quality plan); a required one makes a submission without it
+    incomplete."""
+
+    tender = models.ForeignKey(
+        Tender,
+        on_delete=models.CASCADE,
+        related_name="document_requests",
+        verbose_name=_("aanbesteding"),
+    )
+    title = models.CharField(_("gevraagd document"), max_length=200)
+    description = models.TextField(_("toelichting"), blank=True)
+    required = models.BooleanField(_("verplicht"), default=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("gevraagd document")
+        verbose_name_plural = _("gevraagde documenten")
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="document_request_has_title"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
 class AdmissionCondition(ProcurementModel):
     """A condition, agreed up front, under which a conditional admission may be opened: defined
     on a strategy (and so for each of its procedures) or on one procedure."""
@@ -806,7 +855,9 @@ class Question(TenderChild):
 
     @classmethod
     def scope_provider_q(cls, scope):
-        return Q(tender__region__in=scope.provider_region_ids, published_in__isnull=False)
+        # the published ones of the region, and the provider's own questions from the start
+        published = Q(tender__region__in=scope.provider_region_ids, published_in__isnull=False)
+        return published | Q(asked_by__in=scope.provider_ids)
 
 
 # ---------------------------------------------------------------- submissions and scores
@@ -854,6 +905,26 @@ class Submission(TenderChild):
     )
     outcome_reason = models.TextField(_("motivering van de uitkomst"), blank=True)
     outcome_on = models.DateField(_("uitkomst op"), null=True, blank=True)
+    channel = models.CharField(
+        _("ontvangen via"),
+        max_length=8,
+        choices=SubmissionChannel.choices,
+        default=SubmissionChannel.PAPER,
+        editable=False,
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("ingediend of ingevoerd door"),
+    )
+    entered_at = models.DateTimeField(_("ingevoerd op"), null=True, blank=True, editable=False)
+    changed_at = models.DateTimeField(
+        _("laatst gewijzigd op"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["tender", "number"]
@@ -868,6 +939,10 @@ class Submission(TenderChild):
             ),
             models.CheckConstraint(
                 condition=Q(outcome__in=Outcome.values), name="submission_outcome_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(channel__in=SubmissionChannel.values),
+                name="submission_channel_valid",
             ),
         ]
 
@@ -889,7 +964,16 @@ class Submission(TenderChild):
 
     @classmethod
     def scope_provider_q(cls, scope):
-        return None  # competition-sensitive, also for the provider's own API client
+        # competition-sensitive: a provider (portal user or API client) reads only its own
+        return Q(provider__in=scope.provider_ids)
+
+    @classmethod
+    def scope_sealed_q(cls, now):
+        return _sealed_q("tender", now)
+
+    @property
+    def is_paper(self) -> bool:
+        return self.channel == SubmissionChannel.PAPER
 
     def sync_live(self):
         self.is_live = self.outcome not in CLOSED_OUTCOMES
@@ -901,6 +985,14 @@ class SubmissionChild(ProcurementModel):
     class Meta:
         abstract = True
 
+    @classmethod
+    def scope_sealed_q(cls, now):
+        return _sealed_q("submission__tender", now)
+
+
+def _own_submission_q(scope):
+    return Q(submission__provider__in=scope.provider_ids)
+
 
 class EligibilityCheck(SubmissionChild):
     submission = models.ForeignKey(
@@ -911,6 +1003,9 @@ class EligibilityCheck(SubmissionChild):
     )
     passed = models.BooleanField(_("voldoet"), null=True)
     evidence = models.TextField(_("onderbouwing"), blank=True)
+    # the provider's own self-declaration (the region's verdict is ``passed``)
+    declared = models.BooleanField(_("verklaart te voldoen"), null=True, blank=True)
+    declaration = models.TextField(_("toelichting van de inschrijver"), blank=True)
 
     class Meta:
         ordering = ["requirement__order", "requirement_id"]
@@ -927,6 +1022,81 @@ class EligibilityCheck(SubmissionChild):
 
     def __str__(self):
         return f"{self.requirement}: {self.passed}"
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return _own_submission_q(scope)
+
+
+def submission_file_path(instance, filename):
+    return private_path(f"inschrijvingen/{instance.submission.tender_id}", filename)
+
+
+class SubmissionFile(SubmissionChild):
+    """A file a provider uploaded with its submission: evidence for one requirement, or the
+    document one ``DocumentRequest`` asks for. Stored privately, served by scoped views."""
+
+    submission = models.ForeignKey(
+        Submission, on_delete=models.CASCADE, related_name="files", verbose_name=_("inschrijving")
+    )
+    requirement = models.ForeignKey(
+        Requirement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bewijs bij eis"),
+    )
+    request = models.ForeignKey(
+        DocumentRequest,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("gevraagd document"),
+    )
+    file = models.FileField(
+        _("bestand"), storage=get_private_storage, upload_to=submission_file_path, max_length=300
+    )
+    name = models.CharField(_("bestandsnaam"), max_length=200)
+    size = models.PositiveIntegerField(_("grootte (bytes)"), default=0)
+    uploaded_at = models.DateTimeField(_("geüpload op"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("geüpload door"),
+    )
+
+    class Meta:
+        ordering = ["request__order", "requirement__order", "pk"]
+        verbose_name = _("bestand bij inschrijving")
+        verbose_name_plural = _("bestanden bij inschrijvingen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(requirement__isnull=False, request__isnull=True)
+                | Q(requirement__isnull=True, request__isnull=False),
+                name="submission_file_one_purpose",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "requirement"],
+                condition=Q(requirement__isnull=False),
+                name="submission_file_once_per_requirement",
+            ),
+            models.UniqueConstraint(
+                fields=["submission", "request"],
+                condition=Q(request__isnull=False),
+                name="submission_file_once_per_request",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return _own_submission_q(scope)
 
 
 class Score(SubmissionChild):

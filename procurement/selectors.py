@@ -22,6 +22,7 @@ from .models import (
     ConsensusScore,
     EligibilityCheck,
     Framework,
+    Lot,
     Milestone,
     Strategy,
     Submission,
@@ -255,3 +256,43 @@ def strategy_overview(*, user, framework: Framework) -> list[StrategyRow]:
 
     walk(segment_tree(user=user, region=framework.region))
     return rows
+
+
+# ---------------------------------------------------------------- submissions: coverage, seal
+
+
+def coverage_problems_for(*, lot: Lot, provider: Provider, care_form_ids) -> list[str]:
+    """The coverage rule for ``provider`` (a consortium: its members' care forms) offering
+    ``care_form_ids`` in ``lot``: the same pure rule the submission service applies
+    (``scoring.coverage_problems``)."""
+    care_form_ids = {int(i) for i in care_form_ids}
+    in_scope = {f.pk: f.name for f in lot.scope_care_forms()}
+    delivered = {f.pk: f.name for f in provider.effective_care_forms()}
+    offered = CareForm.objects.filter(pk__in=care_form_ids, region=lot.tender.region_id)
+    return scoring.coverage_problems(
+        care_form_ids,
+        set(delivered),
+        set(in_scope),
+        lot.tender.coverage_min_care_forms,
+        {**dict(offered.values_list("pk", "name")), **delivered, **in_scope},
+    )
+
+
+@dataclass(frozen=True)
+class Receipt:
+    number: int
+    received_at: datetime
+
+
+def sealed_receipts(tender: Tender, now: datetime | None = None) -> list[Receipt] | None:
+    """While ``tender``'s submissions are sealed: only that they were received (number and
+    time of receipt, nothing of who or what), else ``None``. The submissions themselves stay
+    out of every region role's ``restrict()`` until the deadline."""
+    if not tender.is_sealed(now):
+        return None
+    rows = (
+        Submission.objects.filter(tender=tender, is_live=True)
+        .order_by("number")
+        .values_list("number", "received_at")
+    )
+    return [Receipt(n, at) for n, at in rows]

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.files import check_upload
 from core.roles import ASSESSORS
 from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
@@ -27,6 +28,7 @@ from .codes import (
     Outcome,
     ProcedureType,
     QuestionSource,
+    SubmissionChannel,
     TenderState,
 )
 from .models import (
@@ -34,6 +36,7 @@ from .models import (
     AdmissionWindow,
     AwardCriterion,
     ConsensusScore,
+    DocumentRequest,
     EligibilityCheck,
     Framework,
     Lot,
@@ -44,6 +47,7 @@ from .models import (
     Score,
     Strategy,
     Submission,
+    SubmissionFile,
     Tender,
     TenderDocument,
     TenderEvent,
@@ -390,6 +394,7 @@ def _rows_sync(*, tender: Tender, model, rows: Iterable[Mapping], fields: Iterab
 LOT_FIELDS = ("number", "segment", "title")
 REQUIREMENT_FIELDS = ("order", "kind", "text")
 MILESTONE_FIELDS = ("kind", "planned_on")
+DOCUMENT_REQUEST_FIELDS = ("order", "title", "description", "required")
 
 
 def tender_setup_save(
@@ -399,15 +404,25 @@ def tender_setup_save(
     lots: Iterable[Mapping] | None = None,
     requirements: Iterable[Mapping] | None = None,
     criteria: Iterable[Mapping] | None = None,
+    document_requests: Iterable[Mapping] | None = None,
 ) -> Tender:
     """Save the setup page of a procedure in one transaction: planned milestones always; lots,
-    requirements and award criteria only while it is a draft. Rows are the edited rows of each
+    requirements, award criteria and the documents asked of every provider only while it is a
+    draft. Rows are the edited rows of each
     kind (``id`` for an existing one, ``DELETE`` to remove it); award criteria replace the
     current ones through the same rules as ``criteria_replace``."""
-    draft_only = {"lots": lots, "requirements": requirements, "criteria": criteria}
+    draft_only = {
+        "lots": lots,
+        "requirements": requirements,
+        "criteria": criteria,
+        "document_requests": document_requests,
+    }
     if tender.state != S.DRAFT and any(rows for rows in draft_only.values() if rows is not None):
         raise ValidationError(
-            _("Percelen, eisen en gunningscriteria liggen vast zodra de procedure is gepubliceerd.")
+            _(
+                "Percelen, eisen, gunningscriteria en gevraagde documenten liggen vast zodra de "
+                "procedure is gepubliceerd."
+            )
         )
     if criteria is not None:
         kept = sorted(
@@ -439,6 +454,13 @@ def tender_setup_save(
                 )
             if criteria is not None:
                 criteria_replace(tender=tender, rows=criteria)
+            if document_requests is not None:
+                _rows_sync(
+                    tender=tender,
+                    model=DocumentRequest,
+                    rows=document_requests,
+                    fields=DOCUMENT_REQUEST_FIELDS,
+                )
     return tender
 
 
@@ -756,9 +778,31 @@ def submission_create(
     provider: Provider,
     care_form_ids: Iterable[int],
     at: datetime | None = None,
+    entered_by=None,
+    channel: str = SubmissionChannel.PAPER,
 ) -> Submission:
-    """Receive a submission (or application) in a lot, after every rule has been checked."""
-    at = at or timezone.now()
+    """Receive a submission (or application) in a lot, after every rule has been checked.
+
+    ``entered_by``: who entered it — the officer typing in a paper submission (``at`` is the
+    receipt time on the paper: today or earlier, never in the future) or the portal user who
+    submitted it (``channel`` portal: the receipt time is the server's, ``at`` is not
+    taken)."""
+    now = timezone.now()
+    if channel == SubmissionChannel.PORTAL:
+        if at is not None:
+            raise ValueError("A portal submission is received at the server's time.")
+        at = now
+    elif entered_by is not None and at is not None and at > now:
+        raise ValidationError(
+            {
+                "received_at": _(
+                    "De ontvangstdatum %(at)s ligt in de toekomst; een inschrijving op papier "
+                    "is vandaag of eerder ontvangen."
+                )
+                % {"at": f"{timezone.localtime(at):%d-%m-%Y %H:%M}"}
+            }
+        )
+    at = at or now
     care_form_ids = {int(i) for i in care_form_ids}
     with transaction.atomic():
         tender = Tender.objects.select_for_update().get(pk=lot.tender_id)
@@ -813,27 +857,256 @@ def submission_create(
                             }
                         }
                     )
-        in_scope = {f.pk: f.name for f in lot.scope_care_forms()}
-        delivered = {f.pk: f.name for f in provider.effective_care_forms()}
-        offered = CareForm.objects.filter(pk__in=care_form_ids, region=tender.region_id)
-        problems = scoring.coverage_problems(
-            care_form_ids,
-            set(delivered),
-            set(in_scope),
-            tender.coverage_min_care_forms,
-            {**dict(offered.values_list("pk", "name")), **delivered, **in_scope},
+        problems = selectors.coverage_problems_for(
+            lot=lot, provider=provider, care_form_ids=care_form_ids
         )
         if problems:
             raise ValidationError({"care_forms": problems})
         number = (Submission.objects.filter(tender=tender).aggregate(n=Max("number"))["n"] or 0) + 1
         sub = Submission.objects.create(
-            tender=tender, lot=lot, provider=provider, number=number, received_at=at
+            tender=tender,
+            lot=lot,
+            provider=provider,
+            number=number,
+            received_at=at,
+            channel=channel,
+            entered_by=entered_by,
+            entered_at=timezone.now(),
         )
         sub.care_forms.set(care_form_ids)
         EligibilityCheck.objects.bulk_create(
             [EligibilityCheck(submission=sub, requirement=r) for r in tender.requirements.all()]
         )
     return sub
+
+
+# ---------------------------------------------------------------- submissions from the portal
+
+
+def submission_change_refusal(*, submission: Submission, now: datetime | None = None) -> str | None:
+    """Why the provider can no longer change or withdraw ``submission`` itself at ``now``
+    (sealed), or ``None``: until the deadline; in an admission procedure while it is
+    undecided."""
+    now = now or timezone.now()
+    tender = submission.tender
+    if not submission.is_live:
+        return _("Deze inschrijving loopt niet meer (%(outcome)s).") % {
+            "outcome": submission.get_outcome_display()
+        }
+    if tender.procedure_type in ADMISSION_TYPES:
+        if tender.state != S.ADMISSION or submission.outcome != Outcome.PENDING:
+            return _("Over deze aanmelding is al beslist; ze wordt niet meer gewijzigd.")
+        return None
+    if tender.state not in (S.PUBLISHED, S.QNA):
+        return _("De inschrijving is gesloten en verzegeld (fase: %(state)s).") % {
+            "state": tender.get_state_display()
+        }
+    if tender.submission_deadline and now >= tender.submission_deadline:
+        return _(
+            "De sluitingstermijn (%(deadline)s) is verstreken; de inschrijving is verzegeld."
+        ) % {"deadline": f"{timezone.localtime(tender.submission_deadline):%d-%m-%Y %H:%M}"}
+    return None
+
+
+def _portal_parts_errors(
+    *,
+    tender: Tender,
+    declarations: Mapping[int, tuple[bool | None, str]],
+    evidence: Mapping[int, object],
+    documents: Mapping[int, object],
+    present_documents: Iterable[int] = (),
+) -> dict[str, list[str]]:
+    """What is wrong with the declarations and files of a portal submission, by form field:
+    every requirement declared (a "no" explained), every upload accepted
+    (``core.files.check_upload``), every required document present."""
+    errors: dict[str, list[str]] = {}
+    requirements = {r.pk: r for r in tender.requirements.all()}
+    requests = {r.pk: r for r in tender.document_requests.all()}
+    if set(declarations) - set(requirements) or set(evidence) - set(requirements):
+        raise ValidationError(_("Onbekende eis bij deze procedure."))
+    if set(documents) - set(requests):
+        raise ValidationError(_("Onbekend gevraagd document bij deze procedure."))
+    for pk, requirement in requirements.items():
+        declared, explanation = declarations.get(pk, (None, ""))
+        short = requirement.text[:60]
+        if declared is None:
+            errors[f"declared_{pk}"] = [_("Verklaar of u voldoet aan '%(req)s'.") % {"req": short}]
+        elif declared is False and not (explanation or "").strip():
+            errors[f"declaration_{pk}"] = [
+                _("Licht toe waarom u niet voldoet aan '%(req)s'.") % {"req": short}
+            ]
+    for prefix, uploads in (("evidence", evidence), ("document", documents)):
+        for pk, upload in uploads.items():
+            try:
+                check_upload(upload)
+            except ValidationError as exc:
+                errors[f"{prefix}_{pk}"] = list(exc.messages)
+    present = set(present_documents) | set(documents)
+    for pk, request in requests.items():
+        if request.required and pk not in present and f"document_{pk}" not in errors:
+            errors[f"document_{pk}"] = [
+                _("'%(title)s' ontbreekt: zonder dit document is de inschrijving onvolledig.")
+                % {"title": request.title}
+            ]
+    return errors
+
+
+def _portal_parts_save(
+    *,
+    submission: Submission,
+    user,
+    declarations: Mapping[int, tuple[bool | None, str]],
+    evidence: Mapping[int, object],
+    documents: Mapping[int, object],
+    now: datetime,
+) -> None:
+    checks = {c.requirement_id: c for c in submission.checks.all()}
+    for pk, (declared, explanation) in declarations.items():
+        check = checks.get(pk) or EligibilityCheck(submission=submission, requirement_id=pk)
+        check.declared, check.declaration = declared, (explanation or "").strip()
+        check.save()
+    for key, uploads in (("requirement_id", evidence), ("request_id", documents)):
+        for pk, upload in uploads.items():
+            row = SubmissionFile.objects.filter(submission=submission, **{key: pk}).first()
+            replaced = row.file.name if row else None
+            row = row or SubmissionFile(submission=submission, **{key: pk})
+            row.name = upload.name[:200]
+            row.size = upload.size
+            row.uploaded_at, row.uploaded_by = now, user
+            row.file.save(upload.name, upload, save=False)
+            row.save()
+            if replaced:
+                storage = row.file.storage
+                transaction.on_commit(lambda n=replaced, st=storage: st.delete(n))
+
+
+def _acting_check(*, user, provider: Provider) -> None:
+    if not scope_for(user).acts_for(provider.pk):
+        raise PermissionDenied(_("U handelt niet namens deze aanbieder."))
+
+
+def submission_submit(
+    *,
+    lot: Lot,
+    provider: Provider,
+    user,
+    care_form_ids: Iterable[int],
+    declarations: Mapping[int, tuple[bool | None, str]],
+    evidence: Mapping[int, object] | None = None,
+    documents: Mapping[int, object] | None = None,
+) -> Submission:
+    """A provider's own submission (or application) through the portal, received at the
+    server's time: the care forms (coverage rule), the self-declaration per requirement with
+    evidence, and the documents the procedure asks for. Every rule of ``submission_create``
+    applies; all or nothing is saved."""
+    evidence, documents = evidence or {}, documents or {}
+    _acting_check(user=user, provider=provider)
+    now = timezone.now()
+    tender = Tender.objects.get(pk=lot.tender_id)
+    lot.tender = tender
+    closed = tender_submission_refusal(tender=tender, at=now)
+    if closed:
+        raise ValidationError(closed)
+    errors = _portal_parts_errors(
+        tender=tender, declarations=declarations, evidence=evidence, documents=documents
+    )
+    problems = selectors.coverage_problems_for(
+        lot=lot, provider=provider, care_form_ids=care_form_ids
+    )
+    if problems:
+        errors["care_forms"] = problems
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        sub = submission_create(
+            lot=lot,
+            provider=provider,
+            care_form_ids=care_form_ids,
+            entered_by=user,
+            channel=SubmissionChannel.PORTAL,
+        )
+        _portal_parts_save(
+            submission=sub,
+            user=user,
+            declarations=declarations,
+            evidence=evidence,
+            documents=documents,
+            now=sub.received_at,
+        )
+    return sub
+
+
+def submission_change(
+    *,
+    submission: Submission,
+    user,
+    care_form_ids: Iterable[int],
+    declarations: Mapping[int, tuple[bool | None, str]],
+    evidence: Mapping[int, object] | None = None,
+    documents: Mapping[int, object] | None = None,
+) -> Submission:
+    """The provider changes its own submission (care forms, declarations, files) until the
+    deadline (admission: while undecided); after that it is sealed. The receipt time stays:
+    ``changed_at`` records the change."""
+    evidence, documents = evidence or {}, documents or {}
+    _acting_check(user=user, provider=submission.provider)
+    care_form_ids = {int(i) for i in care_form_ids}
+    now = timezone.now()
+    with transaction.atomic():
+        tender = Tender.objects.select_for_update().get(pk=submission.tender_id)
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        submission.tender = tender
+        refusal = submission_change_refusal(submission=submission, now=now)
+        if refusal:
+            raise ValidationError(refusal)
+        errors = _portal_parts_errors(
+            tender=tender,
+            declarations=declarations,
+            evidence=evidence,
+            documents=documents,
+            present_documents=submission.files.filter(request__isnull=False).values_list(
+                "request_id", flat=True
+            ),
+        )
+        problems = selectors.coverage_problems_for(
+            lot=submission.lot, provider=submission.provider, care_form_ids=care_form_ids
+        )
+        if problems:
+            errors["care_forms"] = problems
+        if errors:
+            raise ValidationError(errors)
+        submission.care_forms.set(care_form_ids)
+        _portal_parts_save(
+            submission=submission,
+            user=user,
+            declarations=declarations,
+            evidence=evidence,
+            documents=documents,
+            now=now,
+        )
+        submission.changed_at = now
+        submission.save(update_fields=["changed_at"])
+    return submission
+
+
+def submission_withdraw_by_provider(*, submission: Submission, user) -> Submission:
+    """The provider withdraws its own submission, as long as it may still change it."""
+    _acting_check(user=user, provider=submission.provider)
+    now = timezone.now()
+    with transaction.atomic():
+        tender = Tender.objects.select_for_update().get(pk=submission.tender_id)
+        submission = Submission.objects.select_for_update().get(pk=submission.pk)
+        submission.tender = tender
+        refusal = submission_change_refusal(submission=submission, now=now)
+        if refusal:
+            raise ValidationError(refusal)
+        _decide(
+            submission,
+            Outcome.WITHDRAWN,
+            _("Ingetrokken door de inschrijver via het aanbiedersportaal."),
+            timezone.localdate(now),
+        )
+    return submission
 
 
 def submission_withdraw(*, submission: Submission, reason: str, today: date | None = None):

@@ -123,6 +123,11 @@ urlpatterns = [
     ),
     path(T + "inschrijvingen/<int:pk>/scoren/", t.ScoreView.as_view(), name="submission-score"),
     path(
+        T + "inschrijvingen/<int:pk>/bestanden/<int:file>/",
+        t.SubmissionFileView.as_view(),
+        name="submission-file",
+    ),
+    path(
         T + "inschrijvingen/<int:pk>/consensus/",
         t.ScoreView.as_view(consensus=True),
         name="submission-consensus",

@@ -415,6 +415,7 @@ class TenderDetailView(ScopedDetailView):
         context["lots"] = tender.lots.select_related("segment")
         context["criteria"] = tender.criteria.all()
         context["requirements"] = tender.requirements.all()
+        context["document_requests"] = tender.document_requests.all()
         context["documents"] = tender.documents.all()
         context["is_scored"] = tender.procedure_type in SCORED_TYPES
         context["is_admission"] = tender.procedure_type in ADMISSION_TYPES
@@ -422,6 +423,7 @@ class TenderDetailView(ScopedDetailView):
         if context["can_edit"]:
             context["options"] = selectors.transition_options(tender)
         if context["confidential"]:
+            context["sealed"] = selectors.sealed_receipts(tender)
             subs = Submission.objects.visible_to(user).filter(tender=tender)
             context["counts"] = {
                 "total": subs.count(),
@@ -506,6 +508,9 @@ class TenderSetupView(RegionMixin, generic.TemplateView):
             )
             if self.tender.procedure_type in SCORED_TYPES:
                 sets["criteria"] = forms.CriterionFormSet(data, instance=self.tender, prefix="crit")
+            sets["document_requests"] = forms.DocumentRequestFormSet(
+                data, instance=self.tender, prefix="docs"
+            )
         return sets
 
     def get_context_data(self, **kwargs):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.files import serve
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
 from core.ui.forms import error_messages as _errors
@@ -19,7 +20,7 @@ from segments.models import Segment
 
 from . import documents, forms, letters, scoring, selectors, services
 from .codes import ADMISSION_TYPES, SCORED_TYPES, Outcome, TenderState
-from .models import Question, Score, Submission, Tender, TenderDocument
+from .models import Question, Score, Submission, SubmissionFile, Tender, TenderDocument
 from .views import confidential, pdf_response
 
 
@@ -201,6 +202,8 @@ class SubmissionListView(TenderChildMixin, generic.TemplateView):
         context["accepting"] = services.tender_submission_refusal(
             tender=self.tender, at=timezone.now()
         )
+        # before the deadline: only that submissions were received (restrict() hides them)
+        context["sealed"] = selectors.sealed_receipts(self.tender)
         return context
 
 
@@ -225,6 +228,7 @@ class SubmissionCreateView(TenderChildMixin, generic.FormView):
                 provider=d["provider"],
                 care_form_ids=[f.pk for f in d["care_forms"]],
                 at=d["received_at"],
+                entered_by=self.request.user,
             )
         except ValidationError as exc:
             if hasattr(exc, "error_dict"):
@@ -234,6 +238,17 @@ class SubmissionCreateView(TenderChildMixin, generic.FormView):
             else:
                 form.add_error(None, exc)
             return self.form_invalid(form)
+        if self.tender.is_sealed():
+            # sealed until the deadline, also for the officer who typed it in
+            deadline = timezone.localtime(self.tender.submission_deadline)
+            messages.success(
+                self.request,
+                _("Inschrijving nr. %(n)s is ontvangen en verzegeld tot %(deadline)s.")
+                % {"n": sub.number, "deadline": f"{deadline:%d-%m-%Y %H:%M}"},
+            )
+            return redirect(
+                "procurement:submission-list", region=self.region.slug, tender=self.tender.pk
+            )
         messages.success(self.request, _("%(s)s is ontvangen.") % {"s": sub})
         return redirect(sub)
 
@@ -253,6 +268,12 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
         context["object"] = sub
         context["title"] = str(sub)
         context["checks"] = sub.checks.select_related("requirement")
+        context["files"] = (
+            SubmissionFile.objects.restrict(user)
+            .filter(submission=sub)
+            .select_related("requirement", "request")
+        )
+        context["entered_by"] = sub.entered_by
         context["is_scored"] = tender.procedure_type in SCORED_TYPES
         context["is_admission"] = tender.procedure_type in ADMISSION_TYPES
         context["judgement"] = sub.provider.admissibility(
@@ -357,6 +378,21 @@ def inbox_context(sub, tender, user) -> dict:
             if letters.letter_key(kind, sub.pk) not in keys
         ],
     }
+
+
+class SubmissionFileView(TenderChildMixin, generic.View):
+    """A file of a submission, found through ``restrict()``: sealed until the deadline."""
+
+    needs = "confidential"
+
+    def get(self, request, *args, **kwargs):
+        row = get_object_or_404(
+            SubmissionFile.objects.restrict(request.user).filter(
+                submission__tender=self.tender, submission_id=kwargs["pk"]
+            ),
+            pk=kwargs["file"],
+        )
+        return serve(row.file, filename=row.name)
 
 
 def _letters(sub, tender) -> list[tuple[str, str]]:

@@ -195,6 +195,11 @@ def procurement_pages(w):
         ("procurement:submission-create", t, "procurement_edit"),
         ("procurement:submission-detail", sub, "procurement_confidential"),
         ("procurement:submission-score", sub, "procurement_assess"),
+        (
+            "procurement:submission-file",
+            {**sub, "file": w.submission_file.pk},
+            "procurement_confidential",
+        ),
         ("procurement:submission-consensus", sub, "procurement_edit"),
         ("procurement:submission-action", {**sub, "action": "uitkomst"}, "procurement_action"),
         (
@@ -512,6 +517,7 @@ def world_a(world_a):
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     world_a.scenario = build_scenario(world_a)
     world_a.inbox_file = build_inbox_file(world_a)
+    world_a.submission_file = build_submission_file(world_a)
     return world_a
 
 
@@ -556,6 +562,26 @@ def build_inbox_file(w):
         answered_by=None,
     )
     return answer.files.get()
+
+
+def build_submission_file(w):
+    """Evidence the provider uploaded with the world's (awarded, past-deadline) submission."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from procurement.models import SubmissionFile
+
+    sub = w.proc.submission
+    row = SubmissionFile(
+        submission=sub,
+        requirement=sub.tender.requirements.first(),
+        name="referenties.pdf",
+        size=15,
+        uploaded_at=timezone.now(),
+    )
+    row.file.save("referenties.pdf", ContentFile(b"%PDF-1.4 matrix"), save=False)
+    row.save()
+    return row
 
 
 def build_own_kpi(w):

@@ -36,6 +36,10 @@ EXPECT = {
     "other_object": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
     # another provider's object under one's own provider in the URL: no one reaches it
     "other_provider": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    # the provider's own submission after its deadline: sealed, the change page sends back
+    "own_sealed": (REDIRECT, REDIRECT, HIDDEN, HIDDEN, HIDDEN),
+    # another provider's submission through a provider the user acts for (or not): never
+    "other_submission": (HIDDEN, HIDDEN, HIDDEN, HIDDEN, HIDDEN),
 }
 
 
@@ -61,7 +65,34 @@ def portal_pages(w, portal=None):
 
 def procedure_pages(w, portal=None):
     """Procedures from the provider's side: published procedures, questions, submissions."""
-    return []
+    own = {"provider": w.provider.pk}
+    t = {**own, "tender": w.proc.tender.pk}
+    lot = {**t, "lot": w.proc.submission.lot_id}
+    sub = {**own, "pk": w.proc.submission.pk}
+    return [
+        ("portal:procedure-list", own, "own"),
+        ("portal:procedure-list", {"provider": w.consortium.pk}, "consortium"),
+        ("portal:procedure-detail", t, "own"),
+        ("portal:procedure-document", {**t, "pk": w.proc.document.pk}, "own"),
+        ("portal:procedure-nota", {**t, "number": 1}, "own"),
+        ("portal:procedure-question", t, "own"),
+        ("portal:procedure-submit", lot, "own"),
+        ("portal:procedure-coverage", lot, "own"),
+        ("portal:procedure-submission", sub, "own"),
+        ("portal:procedure-submission-update", sub, "own_sealed"),
+        ("portal:procedure-submission-withdraw", sub, "own_action"),
+        ("portal:procedure-submission-file", {**sub, "file": w.submission_file.pk}, "own"),
+        (
+            "portal:procedure-submission",
+            {"provider": w.distant_provider.pk, "pk": w.proc.submission.pk},
+            "other_submission",
+        ),
+        (
+            "portal:procedure-submission",
+            {"provider": w.consortium.pk, "pk": w.proc.submission.pk},
+            "other_submission",
+        ),
+    ]
 
 
 def inbox_pages(w, portal=None):

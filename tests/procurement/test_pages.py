@@ -151,7 +151,7 @@ def test_submission_after_the_deadline_is_refused(client, world_a, users):
     assert not Submission.objects.filter(tender=t).exists()
 
 
-def test_score_outside_the_scale_is_refused(client, world_a, users):
+def test_score_outside_the_scale_is_refused(client, world_a, users, time_machine):
     t = make_tender(world_a, weights=(100,))
     services.tender_transition(tender=t, name="publish", user=users.officer)
     sub = services.submission_create(
@@ -164,6 +164,7 @@ def test_score_outside_the_scale_is_refused(client, world_a, users):
         submission=sub, rows={c.requirement_id: (True, "") for c in sub.checks.all()}
     )
     services.tender_transition(tender=t, name="start_scoring", user=users.officer, now=later)
+    time_machine.move_to(later)  # the submissions are sealed until the deadline
     client.force_login(users.contract_manager)  # assessor
     crit = t.criteria.get()
     target = url("submission-score", world_a, tender=t.pk, pk=sub.pk)
