@@ -47,6 +47,12 @@ def decided(world_a, users, django_capture_on_commit_callbacks):
     """An SAS tender at provisional award: Alfa not preselected, Beta and Gamma awarded; each
     provider has one portal user."""
     t, subs, now = sas_to_provisional_award(world_a, users.officer)
+    # the services ran at a simulated moment after the deadline; the staff pages read the
+    # real clock, so the deadline moves into the past too (the tender is unsealed)
+    type(t).objects.filter(pk=t.pk).update(
+        submission_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    t.refresh_from_db()
     readers = {s.provider.name: provider_user(s.provider, "admin") for s in subs}
     return t, {s.provider.name: s for s in subs}, now, readers
 
