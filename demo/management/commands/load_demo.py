@@ -6,7 +6,7 @@ from django.db import transaction
 
 from api.demo import load_api_clients
 from contracts.demo import load_contracts, load_effect_scenarios
-from demo.portal import load_portal_users
+from demo.portal import load_portal_tender, load_portal_users
 from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo.production import load_production
 from procurement.demo import load_procurement
@@ -50,7 +50,11 @@ class Command(BaseCommand):
             for region in regions:  # after production: reports are made from its figures
                 self._report(region, load_reports(region))
             portal_users = load_portal_users()
-            self.stdout.write(f"  Aanbiedersportaal: {len(portal_users)} portaalgebruikers")
+            live = load_portal_tender()
+            self.stdout.write(
+                f"  Aanbiedersportaal: {len(portal_users)} portaalgebruikers"
+                + (", een inschrijving via het portaal (SOJ-2027-AB-01)" if live else "")
+            )
             clients = load_api_clients()
             if clients.get("clients"):
                 self.stdout.write(f"  API-clients: {clients['clients']} (West-Brabant Oost)")
