@@ -2,7 +2,6 @@
 award, and downloads the award letter. Time passing (the deadline, the objection period) is
 simulated by moving the recorded dates back, as a clock would."""
 
-import re
 from datetime import timedelta
 
 import pytest
