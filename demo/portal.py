@@ -147,7 +147,7 @@ def load_portal_tender() -> dict[str, int]:
             "Aanvullende inkoop van kortdurende ambulante jeugdhulp voor wachtlijstverkorting. "
             "Inschrijven via het aanbiedersportaal."
         ),
-        submission_deadline=(now + timedelta(days=21)).replace(
+        submission_deadline=timezone.localtime(now + timedelta(days=21)).replace(
             hour=12, minute=0, second=0, microsecond=0
         ),
         coverage_min_care_forms=1,
@@ -181,8 +181,9 @@ def load_portal_tender() -> dict[str, int]:
             {"order": 1, "title": "Plan van aanpak", "description": "", "required": True},
         ],
     )
-    tender = services.tender_transition(tender=tender, name="publish", user=None)
-    tender = services.tender_transition(tender=tender, name="open_qna", user=None)
+    officer = User.objects.filter(username="inkoper").first()
+    tender = services.tender_transition(tender=tender, name="publish", user=officer)
+    tender = services.tender_transition(tender=tender, name="open_qna", user=officer)
     services.question_ask(
         tender=tender,
         provider=provider,
