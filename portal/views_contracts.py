@@ -17,6 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -84,6 +85,10 @@ class ProductionListView(PortalMixin, generic.ListView):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Productie")
         context["refresh"] = any(not b.is_finished for b in context["batches"])
+        for batch in context["batches"]:
+            batch.href = reverse(
+                "portal:batch-detail", kwargs={"provider": self.provider.pk, "pk": batch.pk}
+            )
         return context
 
 
