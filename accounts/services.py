@@ -149,11 +149,6 @@ def _has_memberships_anywhere(user: User) -> bool:
 # ---------------------------------------------------------------- the invitation mail
 
 
-def invitation_link(user: User, base_url: str | None) -> str:
-    """The one-time set-password link of an invited user."""
-    return _invitation_link(user, base_url)
-
-
 def _invitation_link(user: User, base_url: str | None) -> str:
     base = (base_url or settings.SITE_URL).rstrip("/")
     path = reverse(
@@ -166,20 +161,23 @@ def _invitation_link(user: User, base_url: str | None) -> str:
     return base + path
 
 
-def _send_invitation(*, user: User, region: Region, invited_by, base_url: str | None) -> None:
-    """Mail the set-password link. A mail server that refuses is a refusal at the e-mail
-    field: the caller's transaction rolls back."""
+def invitation_mail_send(
+    *, user: User, invited_by, base_url: str | None, templates: str, **context
+) -> None:
+    """Mail the set-password link, from ``<templates>_subject.txt`` and ``_email.txt`` (with
+    ``user``, ``invited_by``, ``link``, ``login_url``, ``valid_days`` and ``context``). A mail
+    server that refuses is a refusal at the e-mail field: the caller's transaction rolls back.
+    The provider portal's invitations use it too."""
     with translation.override(settings.LANGUAGE_CODE):
-        context = {
-            "user": user,
-            "region": region,
-            "invited_by": (invited_by.get_full_name() or invited_by.email) if invited_by else "",
-            "link": _invitation_link(user, base_url),
-            "login_url": (base_url or settings.SITE_URL).rstrip("/") + reverse("login"),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        }
-        subject = render_to_string("registration/invitation_subject.txt", context)
-        body = render_to_string("registration/invitation_email.txt", context)
+        context.update(
+            user=user,
+            invited_by=(invited_by.get_full_name() or invited_by.email) if invited_by else "",
+            link=_invitation_link(user, base_url),
+            login_url=(base_url or settings.SITE_URL).rstrip("/") + reverse("login"),
+            valid_days=max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        )
+        subject = render_to_string(f"{templates}_subject.txt", context)
+        body = render_to_string(f"{templates}_email.txt", context)
     try:
         send_mail(" ".join(subject.split()), body, None, [user.email])
     except (smtplib.SMTPException, OSError) as exc:
@@ -192,6 +190,16 @@ def _send_invitation(*, user: User, region: Region, invited_by, base_url: str | 
                 )
             }
         ) from exc
+
+
+def _send_invitation(*, user: User, region: Region, invited_by, base_url: str | None) -> None:
+    invitation_mail_send(
+        user=user,
+        invited_by=invited_by,
+        base_url=base_url,
+        templates="registration/invitation",
+        region=region,
+    )
 
 
 # ---------------------------------------------------------------- use cases

@@ -11,21 +11,16 @@ sent last, inside the transaction: a mail server that refuses leaves nothing beh
 from __future__ import annotations
 
 import logging
-import smtplib
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
-from accounts.services import email_in_use, invitation_link
+from accounts.services import email_in_use, invitation_mail_send
 from core.roles import Role
 from core.scoping import scope_for
 from providers.models import Provider, ProviderRole, ProviderUser
@@ -52,31 +47,14 @@ def _check_manager(user, provider: Provider) -> None:
 
 
 def _send_invitation(*, user: User, provider: Provider, invited_by, base_url: str | None):
-    with translation.override(settings.LANGUAGE_CODE):
-        base = (base_url or settings.SITE_URL).rstrip("/")
-        context = {
-            "user": user,
-            "provider": provider,
-            "region": provider.region,
-            "invited_by": (invited_by.get_full_name() or invited_by.email) if invited_by else "",
-            "link": invitation_link(user, base_url),
-            "login_url": base + reverse("login"),
-            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
-        }
-        subject = render_to_string("portal/email/invitation_subject.txt", context)
-        body = render_to_string("portal/email/invitation_email.txt", context)
-    try:
-        send_mail(" ".join(subject.split()), body, None, [user.email])
-    except (smtplib.SMTPException, OSError) as exc:
-        log.warning("portal invitation mail to user %s failed: %s", user.pk, exc)
-        raise ValidationError(
-            {
-                "email": _(
-                    "De uitnodiging kon niet worden verstuurd (de mailserver weigerde). "
-                    "Probeer het later opnieuw."
-                )
-            }
-        ) from exc
+    invitation_mail_send(
+        user=user,
+        invited_by=invited_by,
+        base_url=base_url,
+        templates="portal/email/invitation",
+        provider=provider,
+        region=provider.region,
+    )
 
 
 @transaction.atomic

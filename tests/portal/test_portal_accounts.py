@@ -260,7 +260,7 @@ def test_a_failing_mail_server_leaves_no_user(world_a, users, monkeypatch):
     def refuse(*args, **kwargs):
         raise smtplib.SMTPException("nee")
 
-    monkeypatch.setattr("portal.services.send_mail", refuse)
+    monkeypatch.setattr("accounts.services.send_mail", refuse)
     with pytest.raises(ValidationError, match="mailserver"):
         services.provider_user_invite(
             provider=world_a.provider,
