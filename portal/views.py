@@ -90,10 +90,72 @@ class OverviewView(PortalMixin, generic.TemplateView):
 # ---------------------------------------------------------------- colleagues
 
 
-class ColleaguesView(PortalMixin, generic.FormView):
-    template_name = "portal/colleagues.html"
+class InviteMixin:
+    """The invitation form of a provider's portal users: the colleagues page here and the
+    region's page of a provider (``views_staff``). ``users_url()`` is where both go back to."""
+
     form_class = forms.ProviderUserInviteForm
+
+    def form_valid(self, form):
+        try:
+            membership = services.provider_user_invite(
+                provider=self.provider,
+                invited_by=self.request.user,
+                base_url=base_url(self.request),
+                **form.cleaned_data,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            _("%(email)s is uitgenodigd; de uitnodiging is per e-mail verstuurd.")
+            % {"email": membership.user.email},
+        )
+        return redirect(self.users_url())
+
+
+class MembershipActionMixin(PostOnlyMixin):
+    """POST-only: remove a portal user or send the invitation again, then back to the list.
+    The membership comes through the scope, within ``self.provider``."""
+
+    def post(self, request, *args, **kwargs):
+        membership = get_object_or_404(
+            ProviderUser.objects.visible_to(request.user).filter(provider=self.provider),
+            pk=kwargs["pk"],
+        )
+        try:
+            self.act(membership)
+        except ValidationError as exc:
+            for message in error_messages(exc):
+                messages.error(request, message)
+        return redirect(self.users_url())
+
+
+class RemoveAction:
+    def act(self, membership):
+        name = membership.user.get_full_name() or membership.user.email
+        services.provider_user_remove(provider_user=membership, removed_by=self.request.user)
+        messages.success(self.request, _("%(name)s is verwijderd.") % {"name": name})
+
+
+class ResendAction:
+    def act(self, membership):
+        services.provider_user_invitation_resend(
+            provider_user=membership, sent_by=self.request.user, base_url=base_url(self.request)
+        )
+        messages.success(self.request, _("De uitnodiging is opnieuw verstuurd."))
+
+
+class ColleaguesMixin(PortalMixin):
     portal_section = "colleagues"
+
+    def users_url(self) -> str:
+        return reverse("portal:colleagues", kwargs={"provider": self.provider.pk})
+
+
+class ColleaguesView(InviteMixin, ColleaguesMixin, generic.FormView):
+    template_name = "portal/colleagues.html"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -112,52 +174,13 @@ class ColleaguesView(PortalMixin, generic.FormView):
             raise PermissionDenied(_("Alleen een beheerder van de aanbieder nodigt collega's uit."))
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            membership = services.provider_user_invite(
-                provider=self.provider,
-                invited_by=self.request.user,
-                base_url=base_url(self.request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("%(email)s is uitgenodigd; de uitnodiging is per e-mail verstuurd.")
-            % {"email": membership.user.email},
-        )
-        return redirect("portal:colleagues", provider=self.provider.pk)
+
+class ColleagueRemoveView(RemoveAction, MembershipActionMixin, ColleaguesMixin, generic.View):
+    pass
 
 
-class ColleagueActionView(PostOnlyMixin, PortalMixin, generic.View):
-    def post(self, request, *args, **kwargs):
-        membership = get_object_or_404(
-            ProviderUser.objects.visible_to(request.user).filter(provider=self.provider),
-            pk=kwargs["pk"],
-        )
-        try:
-            self.act(membership)
-        except ValidationError as exc:
-            for message in error_messages(exc):
-                messages.error(request, message)
-        return redirect("portal:colleagues", provider=self.provider.pk)
-
-
-class ColleagueRemoveView(ColleagueActionView):
-    def act(self, membership):
-        name = membership.user.get_full_name() or membership.user.email
-        services.provider_user_remove(provider_user=membership, removed_by=self.request.user)
-        messages.success(self.request, _("%(name)s is verwijderd.") % {"name": name})
-
-
-class ColleagueResendView(ColleagueActionView):
-    def act(self, membership):
-        services.provider_user_invitation_resend(
-            provider_user=membership, sent_by=self.request.user, base_url=base_url(self.request)
-        )
-        messages.success(self.request, _("De uitnodiging is opnieuw verstuurd."))
+class ColleagueResendView(ResendAction, MembershipActionMixin, ColleaguesMixin, generic.View):
+    pass
 
 
 # ---------------------------------------------------------------- the second factor

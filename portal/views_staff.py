@@ -2,20 +2,19 @@
 (``/regios/<region>/aanbieders/<provider>/portaalgebruikers/``). The region's procurement
 officer and administrator invite and remove them; other region roles read the list."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from accounts.views import base_url
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
-from core.ui.forms import add_service_errors, error_messages
-from core.ui.views import PostOnlyMixin, RegionMixin
+from core.ui.views import RegionMixin
 from providers.models import Provider, ProviderUser
 
-from . import forms, services
+from . import services
+from .views import InviteMixin, MembershipActionMixin, RemoveAction, ResendAction
 
 
 class StaffPortalUsersMixin(RegionMixin):
@@ -49,10 +48,14 @@ class StaffPortalUsersMixin(RegionMixin):
         context["provider"] = self.provider
         return context
 
+    def users_url(self) -> str:
+        return reverse(
+            "portal-staff:users", kwargs={"region": self.region.slug, "provider": self.provider.pk}
+        )
 
-class PortalUsersView(StaffPortalUsersMixin, generic.FormView):
+
+class PortalUsersView(InviteMixin, StaffPortalUsersMixin, generic.FormView):
     template_name = "portal/staff_users.html"
-    form_class = forms.ProviderUserInviteForm
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -73,53 +76,14 @@ class PortalUsersView(StaffPortalUsersMixin, generic.FormView):
             )
         return super().post(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            membership = services.provider_user_invite(
-                provider=self.provider,
-                invited_by=self.request.user,
-                base_url=base_url(self.request),
-                **form.cleaned_data,
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            _("%(email)s is uitgenodigd voor het aanbiedersportaal.")
-            % {"email": membership.user.email},
-        )
-        return redirect("portal-staff:users", region=self.region.slug, provider=self.provider.pk)
 
-
-class PortalUserActionView(PostOnlyMixin, StaffPortalUsersMixin, generic.View):
+class PortalUserActionView(MembershipActionMixin, StaffPortalUsersMixin, generic.View):
     needs_edit = True
 
-    def post(self, request, *args, **kwargs):
-        membership = get_object_or_404(
-            ProviderUser.objects.visible_to(request.user).filter(provider=self.provider),
-            pk=kwargs["pk"],
-        )
-        try:
-            self.act(membership)
-        except ValidationError as exc:
-            for message in error_messages(exc):
-                messages.error(request, message)
-        return redirect("portal-staff:users", region=self.region.slug, provider=self.provider.pk)
+
+class PortalUserRemoveView(RemoveAction, PortalUserActionView):
+    pass
 
 
-class PortalUserRemoveView(PortalUserActionView):
-    def act(self, membership):
-        name = membership.user.get_full_name() or membership.user.email
-        services.provider_user_remove(provider_user=membership, removed_by=self.request.user)
-        messages.success(
-            self.request, _("%(name)s is uit het portaal verwijderd.") % {"name": name}
-        )
-
-
-class PortalUserResendView(PortalUserActionView):
-    def act(self, membership):
-        services.provider_user_invitation_resend(
-            provider_user=membership, sent_by=self.request.user, base_url=base_url(self.request)
-        )
-        messages.success(self.request, _("De uitnodiging is opnieuw verstuurd."))
+class PortalUserResendView(ResendAction, PortalUserActionView):
+    pass
