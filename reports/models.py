@@ -437,8 +437,10 @@ class Subscription(ScopedModel):
 
 
 class ReportNotification(models.Model):
-    """One e-mail about one ready version to one user: claimed before it is sent, so a
-    worker that restarts never sends it twice."""
+    """One e-mail about one ready version to one user. A worker claims it for a lease before
+    sending and records ``sent_at`` after: two workers never send it at the same time, a sent
+    mail is never sent again, and a worker killed between claim and send leaves a claim that
+    runs out, after which the mail is sent by another (``reports.requeue_stale``)."""
 
     version = models.ForeignKey(
         ReportVersion, on_delete=models.CASCADE, related_name="notifications"
@@ -448,6 +450,8 @@ class ReportNotification(models.Model):
     )
     email = models.EmailField()
     created_at = models.DateTimeField(auto_now_add=True)
+    #: when a worker took it to send (a lease of REPORT_LEASE_SECONDS)
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -378,7 +378,9 @@ def report_versions_requeue_stale(*, now=None) -> int:
     from .tasks import send_notifications
 
     cutoff = (now or timezone.now()) - timedelta(seconds=settings.REPORT_LEASE_SECONDS)
-    unsent = ReportNotification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff)
+    unsent = ReportNotification.objects.filter(sent_at__isnull=True, created_at__lt=cutoff).filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=cutoff)
+    )
     for version_id in sorted(set(unsent.values_list("version_id", flat=True))):
         transaction.on_commit(lambda v=version_id: send_notifications.delay(v))
     return len(ids)
@@ -419,14 +421,21 @@ def report_notifications_queue(*, version: ReportVersion) -> None:
 
 
 def report_notifications_send(*, version_id: int, base_url: str | None = None) -> int:
-    """Send the version's unsent mails. Each is claimed before it is sent: at most once."""
+    """Send the version's unsent mails. Each is claimed for a lease before it is sent and
+    recorded as sent after: a sent mail is never sent again, two workers never send one at
+    once, and the claim of a worker killed before sending runs out (then it goes again)."""
     version = ReportVersion.objects.select_related("report__region").get(pk=version_id)
     report = version.report
     base = (base_url or settings.SITE_URL).rstrip("/")
     sent = 0
     for note in version.notifications.filter(sent_at__isnull=True).select_related("user"):
-        if not ReportNotification.objects.filter(pk=note.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now()
+        now = timezone.now()
+        expired = now - timedelta(seconds=settings.REPORT_LEASE_SECONDS)
+        claimable = Q(claimed_at__isnull=True) | Q(claimed_at__lt=expired)
+        if not (
+            ReportNotification.objects.filter(claimable, pk=note.pk, sent_at__isnull=True).update(
+                claimed_at=now
+            )
         ):
             continue
         with translation.override("nl"):
@@ -451,6 +460,7 @@ def report_notifications_send(*, version_id: int, base_url: str | None = None) -
             }
             body = render_to_string("reports/email/ready.txt", context)
         send_mail(subject, body, None, [note.email])
+        ReportNotification.objects.filter(pk=note.pk).update(sent_at=timezone.now())
         sent += 1
     return sent
 

@@ -288,6 +288,44 @@ def test_subscribers_get_one_mail_and_only_for_reports_they_may_read(
     assert ReportNotification.objects.filter(sent_at__isnull=False).count() == 1
 
 
+def test_a_mail_claimed_by_a_worker_that_died_goes_once_its_claim_runs_out(
+    world_a, users, fake_document, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    """Claim for a lease, send, then record as sent: a live claim of another worker is left
+    alone, an expired one is taken over, a mail whose sending failed is not recorded as sent,
+    and a sent one never goes again."""
+    users.contract_manager.email = "cm@example.nl"
+    users.contract_manager.save()
+    Subscription.objects.create(
+        user=users.contract_manager, region=world_a.region, kind=ReportKind.PROVIDER
+    )
+    report = services.report_ensure(
+        region=world_a.region, kind=ReportKind.PROVIDER, subject=world_a.provider, period=FEBRUARY
+    )
+    monkeypatch.setattr(services, "send_mail", lambda *a, **k: (_ for _ in ()).throw(OSError()))
+    with pytest.raises(OSError), django_capture_on_commit_callbacks(execute=True):
+        version, _ = services.report_version_request(report=report)
+    version = report.versions.get()
+    note = ReportNotification.objects.get(version=version)
+    assert note.claimed_at is not None and note.sent_at is None  # claimed, not sent
+    monkeypatch.undo()
+    # another worker within the claim's lease leaves it alone
+    assert services.report_notifications_send(version_id=version.pk) == 0
+    assert mail.outbox == []
+    # once the lease has run out the mail goes, and is recorded as sent
+    ReportNotification.objects.filter(pk=note.pk).update(
+        claimed_at=timezone.now() - timedelta(seconds=settings.REPORT_LEASE_SECONDS + 1)
+    )
+    assert services.report_notifications_send(version_id=version.pk) == 1
+    assert [m.to for m in mail.outbox] == [["cm@example.nl"]]
+    note.refresh_from_db()
+    assert note.sent_at is not None
+    # a sent mail never goes again, whatever its claim
+    ReportNotification.objects.filter(pk=note.pk).update(claimed_at=None)
+    assert services.report_notifications_send(version_id=version.pk) == 0
+    assert len(mail.outbox) == 1
+
+
 def test_a_subscription_to_one_subject_ignores_the_others(
     world_a, users, fake_document, django_capture_on_commit_callbacks
 ):
