@@ -101,6 +101,47 @@ def _notify(message: ProviderMessage) -> int:
     return sent
 
 
+def _notify_requester(answer: EvidenceAnswer) -> bool:
+    """E-mail the staff member who asked for evidence that the provider answered, with a link
+    to the submission page (where the answer and its files are). A mail server that refuses is
+    logged: the answer is stored all the same."""
+    message = answer.message
+    requester = message.sent_by
+    if requester is None or not requester.is_active or not requester.email:
+        return False
+    provider = message.provider
+    with translation.override(settings.LANGUAGE_CODE):
+        base = settings.SITE_URL.rstrip("/")
+        if message.tender_id and message.submission_id:
+            # providers sits below procurement: its page is named, never imported
+            link = base + reverse(
+                "procurement:submission-detail",
+                kwargs={
+                    "region": provider.region.slug,
+                    "tender": message.tender_id,
+                    "pk": message.submission_id,
+                },
+            )
+        else:
+            link = base + provider.get_absolute_url()
+        context = {
+            "user": requester,
+            "provider": provider,
+            "message": message,
+            "answer": answer,
+            "file_count": answer.files.count(),
+            "link": link,
+        }
+        subject = render_to_string("portal/inbox/email/evidence_answered_subject.txt", context)
+        body = render_to_string("portal/inbox/email/evidence_answered.txt", context)
+    try:
+        send_mail(" ".join(subject.split()), body, None, [requester.email])
+    except (smtplib.SMTPException, OSError) as exc:
+        log.warning("evidence answer notification to user %s failed: %s", requester.pk, exc)
+        return False
+    return True
+
+
 # ---------------------------------------------------------------- services
 
 
@@ -216,7 +257,8 @@ def evidence_answer_submit(
     today: date | None = None,
 ) -> EvidenceAnswer:
     """A provider's answer to a request for evidence: a note and files (each checked by
-    ``core.files.check_upload``). Refused after the request's deadline; all or nothing."""
+    ``core.files.check_upload``). Refused after the request's deadline; all or nothing. After
+    the commit the staff member who asked gets an e-mail with a link to the submission."""
     today = today or timezone.localdate()
     files = [f for f in files if f]
     if message.kind != MessageKind.EVIDENCE_REQUEST:
@@ -246,6 +288,7 @@ def evidence_answer_submit(
             )
             stored.file.save(upload.name, upload, save=False)
             stored.save()
+        transaction.on_commit(lambda: _notify_requester(answer))
     return answer
 
 

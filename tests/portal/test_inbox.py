@@ -390,7 +390,7 @@ def request_url(sub, name="procurement:submission-evidence-request", **extra):
 
 
 def test_evidence_is_requested_answered_and_read_by_the_officer(
-    client, world_a, portal, users, submission
+    client, world_a, portal, users, submission, django_capture_on_commit_callbacks
 ):
     sub = submission
     due = timezone.localdate() + timedelta(days=7)
@@ -428,8 +428,18 @@ def test_evidence_is_requested_answered_and_read_by_the_officer(
     assert not EvidenceFile.objects.exists() and not request.answers.exists()
     good = SimpleUploadedFile("vog.pdf", PDF, content_type="application/pdf")
     also = SimpleUploadedFile("kvk.pdf", PDF, content_type="application/pdf")
-    response = client.post(answer_url, {"note": "Zie bijlagen", "files": [good, also]})
+    users.officer.email = "inkoper@regio.example"
+    users.officer.save()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(answer_url, {"note": "Zie bijlagen", "files": [good, also]})
     assert response.status_code == 302
+    # the officer who asked is told, with a link to the submission page
+    (told,) = mail.outbox
+    assert told.to == ["inkoper@regio.example"]
+    assert told.subject == f"Bewijsstukken ontvangen van {world_a.provider.name}"
+    assert "met 2 bestanden" in told.body
+    assert sub.get_absolute_url() in told.body
     (answer,) = request.answers.all()
     assert (answer.note, answer.answered_by) == ("Zie bijlagen", portal.employee)
     assert sorted(answer.files.values_list("name", flat=True)) == ["kvk.pdf", "vog.pdf"]
@@ -451,6 +461,32 @@ def test_evidence_is_requested_answered_and_read_by_the_officer(
     assert b"".join(client.get(file_url).streaming_content) == PDF
     client.force_login(users.other_region_officer)
     assert client.get(file_url).status_code == 404
+
+
+def test_a_refusing_mail_server_keeps_the_answer(
+    world_a, portal, users, submission, django_capture_on_commit_callbacks, monkeypatch
+):
+    users.officer.email = "inkoper@regio.example"
+    users.officer.save()
+    request = inbox.evidence_request_send(
+        provider=world_a.provider,
+        subject="Verzoek",
+        body="Stuur de VOG",
+        due_on=timezone.localdate(),
+        submission_id=submission.pk,
+        tender_id=submission.tender_id,
+        sent_by=users.officer,
+    )
+
+    def refuse(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr(inbox, "send_mail", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        answer = inbox.evidence_answer_submit(
+            message=request, note="Zie bijlage", files=[], answered_by=portal.admin
+        )
+    assert request.answers.get() == answer  # stored; the notification is only logged
 
 
 def test_no_answer_after_the_deadline(world_a, portal, submission):
