@@ -24,6 +24,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.spreadsheet import safe_row
 from core.ui.views import RegionMixin
 from monitoring.imports import services
 from monitoring.imports.formats import COLUMNS, human_size
@@ -179,14 +180,15 @@ class ImportErrorsCsvView(ImportMixin, generic.detail.SingleObjectMixin, generic
 def errors_csv(batch: ImportBatch) -> HttpResponse:
     """The errors of ``batch`` as a CSV download (also the provider portal's). The messages
     are the batch's own: a BSN in them is already masked at the door (``validate.mask_bsn``,
-    ``services._scrub``)."""
+    ``services._scrub``). Cells that a spreadsheet would run as a formula are made text."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="importfouten-{batch.pk}.csv"'
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow([_("regel"), _("kolom"), _("melding")])
     for error in batch.errors or []:
-        writer.writerow([error["row"] or "", error["column"], error["message"]])
+        # column names and quoted values come from the uploaded file (a provider's, too)
+        writer.writerow(safe_row([error["row"] or "", error["column"], error["message"]]))
     hidden = batch.error_count - len(batch.errors or [])
     if hidden > 0:
         writer.writerow(

@@ -82,3 +82,19 @@ def test_two_uploads_with_the_same_name_get_different_unguessable_paths():
     first = files.private_path("bewijs", "plan.pdf")
     second = files.private_path("bewijs", "plan.pdf")
     assert first != second and len(first.split("/")[1]) == 32
+
+
+def test_spreadsheet_cells_that_would_run_as_a_formula_become_text():
+    from core.spreadsheet import safe_row
+
+    assert safe_row(["=1+1", "+31", "-5", "@SUM(A1)", "\tx", "tekst", 3, None, ""]) == [
+        "'=1+1",
+        "'+31",
+        "'-5",
+        "'@SUM(A1)",
+        "'\tx",
+        "tekst",
+        3,
+        None,
+        "",
+    ]

@@ -95,6 +95,28 @@ def test_errors_are_shown_per_row_and_column_and_downloadable(
     assert BAD_BSN not in body
 
 
+def test_the_error_csv_never_holds_a_live_formula(client, world_a, users):
+    """Error cells that would start with a formula character (a column name or value taken from
+    the uploaded file, a provider's too) are text in the downloaded error report."""
+    batch = ImportBatch.objects.create(
+        region=world_a.region,
+        kind="declaraties",
+        file_format="csv",
+        file_name="x.csv",
+        status="rejected",
+        errors=[
+            {"row": 2, "column": '=HYPERLINK("http://x.example")', "message": "-2+3"},
+            {"row": 3, "column": "product", "message": "Onbekende productcode =X."},
+        ],
+        error_count=2,
+    )
+    client.force_login(users.officer)
+    body = client.get(url("import-errors-csv", world_a, pk=batch.pk)).content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(body), delimiter=";"))
+    assert rows[1] == ["2", '\'=HYPERLINK("http://x.example")', "'-2+3"]
+    assert rows[2] == ["3", "product", "Onbekende productcode =X."]  # unchanged
+
+
 def test_error_table_is_paginated(client, world_a, users, tmp_path):
     batch = run(
         world_a, "declaraties", write(tmp_path, declaration_csv(world_a, [{"product": "X"}] * 250))
