@@ -15,6 +15,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 
+from core.api.enums import MonthField
 from core.api.scopes import ApiScope
 from core.api.views import Conflict, ScopedReadViewSet
 from monitoring.models import DatasetKind, ImportFormat, ImportStatus
@@ -73,8 +74,8 @@ class SubmissionSerializer(serializers.ModelSerializer):
     melding = serializers.CharField(source="batch.message")
     maanden = serializers.ListField(
         source="batch.months",
-        child=serializers.DateField(),
-        help_text="De maanden waarvan de KPI's zijn bijgewerkt.",
+        child=MonthField(),
+        help_text="De maanden (JJJJ-MM) waarvan de KPI's zijn bijgewerkt.",
     )
 
     class Meta:

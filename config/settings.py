@@ -238,17 +238,18 @@ SPECTACULAR_SETTINGS = {
         "het aanleveren van productiegegevens, de inrichting van de regio en open data (OCDS). "
         "Zie docs/api.md."
     ),
-    "VERSION": "1.2.0",
+    "VERSION": "1.3.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "RapportageSoortEnum": "reports.models.ReportKind",
-        "BudgetSoortEnum": "contracts.codes.BudgetKind",
+        # the API's Dutch values of the code lists (core.api.enums)
+        "RapportageSoortEnum": "core.api.enums.SchemaEnums.report_kind",
+        "BudgetSoortEnum": "core.api.enums.SchemaEnums.budget_kind",
         "GegevensSoortEnum": "monitoring.models.DatasetKind",
-        "AanbiederSoortEnum": "providers.models.ProviderKind",
+        "AanbiederSoortEnum": "core.api.enums.SchemaEnums.provider_kind",
     },
     "SERVERS": [{"url": "/", "description": "Deze installatie"}],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",

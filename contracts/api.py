@@ -9,11 +9,12 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.enums import DutchChoiceField, DutchChoiceFilter, to_api
 from core.api.filters import api_filterset, ordering
 from core.api.scopes import ApiScope
 from core.api.views import ScopedReadViewSet
 
-from .codes import ArrangementModel, BudgetKind, ContractStatus, TariffOrigin
+from .codes import ArrangementModel, BudgetKind, ContractStatus, ReportingFrequency, TariffOrigin
 from .filters import ContractFilterSet
 from .filters_money import TariffFilterSet
 from .models import Budget, BudgetRevision, Contract, FundingArrangement, TariffVersion
@@ -22,7 +23,7 @@ MONEY = {"max_digits": 12, "decimal_places": 2, "coerce_to_string": True}
 
 
 class ArrangementSerializer(serializers.ModelSerializer):
-    bekostigingsvorm = serializers.ChoiceField(source="model", choices=ArrangementModel.choices)
+    bekostigingsvorm = DutchChoiceField(ArrangementModel, source="model")
     naam = serializers.CharField(source="name")
     geldigVanaf = serializers.DateField(source="valid_from")
     geldigTotEnMet = serializers.DateField(source="valid_until", allow_null=True)
@@ -54,7 +55,7 @@ class ContractSerializer(serializers.ModelSerializer):
     status = serializers.SerializerMethodField(help_text="Volgt uit de datums en gebeurtenissen.")
     strategischPartner = serializers.BooleanField(source="is_strategic_partner")
     acceptatieplicht = serializers.BooleanField(source="acceptance_obligation")
-    rapportagefrequentie = serializers.CharField(source="reporting_frequency")
+    rapportagefrequentie = DutchChoiceField(ReportingFrequency, source="reporting_frequency")
     bekostiging = ArrangementSerializer(source="arrangements", many=True, read_only=True)
 
     class Meta:
@@ -81,9 +82,9 @@ class ContractSerializer(serializers.ModelSerializer):
             "bekostiging",
         ]
 
-    @extend_schema_field(serializers.ChoiceField(choices=ContractStatus.choices))
+    @extend_schema_field(DutchChoiceField(ContractStatus))
     def get_status(self, obj) -> str:
-        return obj.status
+        return to_api(ContractStatus, obj.status)
 
 
 class ContractViewSet(ScopedReadViewSet):
@@ -128,7 +129,7 @@ class TariffSerializer(serializers.ModelSerializer):
     )
     bedrag = serializers.DecimalField(source="amount", **MONEY, help_text="Euro per eenheid.")
     eenheid = serializers.CharField(source="product.unit", read_only=True)
-    herkomst = serializers.ChoiceField(source="origin", choices=TariffOrigin.choices)
+    herkomst = DutchChoiceField(TariffOrigin, source="origin")
     vorigeVersie = serializers.PrimaryKeyRelatedField(
         source="previous", read_only=True, allow_null=True
     )
@@ -190,7 +191,7 @@ class BudgetSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True)
     contract = serializers.PrimaryKeyRelatedField(read_only=True)
     jaar = serializers.IntegerField(source="year")
-    soort = serializers.ChoiceField(source="kind", choices=BudgetKind.choices)
+    soort = DutchChoiceField(BudgetKind, source="kind")
     ondersteuningsprofiel = serializers.IntegerField(
         source="support_profile.number", read_only=True, allow_null=True, default=None
     )
@@ -219,7 +220,7 @@ class BudgetFilterSet(django_filters.FilterSet):
     aanbieder = django_filters.NumberFilter(field_name="contract__provider")
     segment = django_filters.NumberFilter(field_name="contract__segment")
     jaar = django_filters.NumberFilter(field_name="year")
-    soort = django_filters.ChoiceFilter(field_name="kind", choices=BudgetKind.choices)
+    soort = DutchChoiceFilter(field_name="kind", enum=BudgetKind)
     sorteer = ordering(("year", "jaar"), ("contract__reference", "contract"))
 
     class Meta:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.enums import DutchChoiceField
 from core.api.filters import api_filterset, ordering
 from core.api.views import RegionRelatedField, ScopedReadViewSet, ScopedWriteViewSet
 
@@ -59,8 +60,8 @@ class TenderSerializer(serializers.ModelSerializer):
     regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
     kenmerk = serializers.CharField(source="reference")
     titel = serializers.CharField(source="title")
-    procedure = serializers.ChoiceField(source="procedure_type", choices=ProcedureType.choices)
-    fase = serializers.ChoiceField(source="state", choices=TenderState.choices)
+    procedure = DutchChoiceField(ProcedureType, source="procedure_type")
+    fase = DutchChoiceField(TenderState, source="state")
     omschrijving = serializers.CharField(source="description")
     tenderNedKenmerk = serializers.CharField(source="tenderned_reference")
     sluitingstermijn = serializers.DateTimeField(source="submission_deadline", allow_null=True)

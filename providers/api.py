@@ -6,13 +6,15 @@ import django_filters
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from core.api.enums import DutchChoiceField
 from core.api.filters import api_filterset, ordering
 from core.api.views import RegionRelatedField, ScopedReadViewSet, ScopedWriteViewSet
 from segments.models import Segment
 
 from . import selectors, services
+from .admissibility import Requirement
 from .filters import ProviderFilterSet, ScreeningKindFilterSet
-from .models import Provider, ScreeningKind
+from .models import Provider, ProviderKind, ProviderReach, ScreeningKind
 
 
 @extend_schema_field(
@@ -30,12 +32,10 @@ class ProviderSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True)
     regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
     naam = serializers.CharField(source="name")
-    soort = serializers.CharField(
-        source="kind", help_text="instelling, zzp, samenwerkingsverband …"
-    )
+    soort = DutchChoiceField(ProviderKind, source="kind", read_only=True)
     kvkNummer = serializers.CharField(source="kvk_number")
     agbCode = serializers.CharField(source="agb_code")
-    reikwijdte = serializers.CharField(source="reach")
+    reikwijdte = DutchChoiceField(ProviderReach, source="reach", read_only=True)
     identiteitsgebonden = serializers.BooleanField(source="identity_bound")
     vestigingsplaats = serializers.CharField(source="city")
     website = serializers.CharField()
@@ -119,12 +119,12 @@ class ScreeningKindSerializer(serializers.ModelSerializer):
         min_value=1,
         help_text="Hoe lang een voldoende screening geldig blijft; leeg: onbeperkt.",
     )
-    vereist = serializers.ChoiceField(
+    vereist = DutchChoiceField(
+        Requirement,
         source="requirement",
-        choices=ScreeningKind._meta.get_field("requirement").choices,
         required=False,
-        default="all",
-        help_text="none: niet vereist; all: voor elke aanbieder; segments: alleen voor de "
+        default=Requirement.ALL,
+        help_text="geen: niet vereist; alle: voor elke aanbieder; segmenten: alleen voor de "
         "genoemde segmenten (en hun deelsegmenten).",
     )
     segmenten = RegionRelatedField(
@@ -132,7 +132,7 @@ class ScreeningKindSerializer(serializers.ModelSerializer):
         source="segments",
         many=True,
         required=False,
-        help_text="Ids van de segmenten waarvoor de screening vereist is (bij vereist=segments).",
+        help_text="Ids van de segmenten waarvoor de screening vereist is (bij vereist=segmenten).",
     )
     inGebruik = serializers.BooleanField(
         source="active",

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.renderers import BaseRenderer
 
+from core.api.enums import DutchChoiceField
 from core.api.filters import api_filterset, ordering
 from core.api.scopes import ApiScope
 from core.api.views import ScopedReadViewSet
@@ -33,7 +34,7 @@ class PdfRenderer(BaseRenderer):
 class ReportSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True)
     regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
-    soort = serializers.ChoiceField(source="kind", choices=ReportKind.choices)
+    soort = DutchChoiceField(ReportKind, source="kind")
     onderwerp = serializers.CharField(source="subject_name")
     aanbieder = serializers.PrimaryKeyRelatedField(
         source="provider", read_only=True, allow_null=True
@@ -45,7 +46,7 @@ class ReportSerializer(serializers.ModelSerializer):
     periode = serializers.CharField(source="period", help_text="2026-10, 2026-K3 of 2026.")
     eersteDag = serializers.DateField(source="period_start")
     laatsteDag = serializers.DateField(source="period_end")
-    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    status = DutchChoiceField(ReportStatus)
     versie = serializers.IntegerField(source="current.number", allow_null=True, default=None)
     gemaaktOp = serializers.DateTimeField(
         source="current.generated_at", allow_null=True, default=None

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
+from core.api.enums import DutchChoiceField
 from core.api.filters import api_filterset, ordering
 from core.api.scopes import ApiScope
 from core.api.views import ScopedReadViewSet, ScopedWriteViewSet
@@ -275,9 +276,9 @@ class IntensitySerializer(serializers.ModelSerializer):
     volgorde = serializers.IntegerField(
         source="position", required=False, default=1, min_value=0, max_value=32767
     )
-    naastAnderProfiel = serializers.ChoiceField(
+    naastAnderProfiel = DutchChoiceField(
+        ParallelRule,
         source="parallel",
-        choices=ParallelRule.choices,
         required=False,
         default=ParallelRule.EXCLUSIVE,
         help_text="Of een product van deze intensiteit naast een ander profiel van hetzelfde "

@@ -2,4 +2,4 @@
 errors, CSV, headers. The resources live in each app's ``api`` module; the clients in ``api``."""
 
 #: the full version of the API; the path carries only the major version (API-20, API-57)
-API_VERSION = "1.2.0"
+API_VERSION = "1.3.0"

@@ -2,7 +2,8 @@
 
 ``api_filterset(ContractFilterSet, {"provider": "aanbieder"})`` is the same FilterSet (same
 filters, same methods, same selectors) with its query keys renamed; the list page and the API
-filter with one class. The backend limits every choice of a related object to what the client
+filter with one class. A filter over a registered code list (``core.api.enums``) takes the
+Dutch API values (``?status=actief``) and hands the stored value to the filter. The backend limits every choice of a related object to what the client
 may see, so a filter value never reveals another region's objects."""
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 import django_filters
 from django_filters.rest_framework import DjangoFilterBackend
 
+from .enums import dutch_filter
+
 
 def api_filterset(base: type[django_filters.FilterSet], names: dict[str, str | None], **extra):
-    """``base`` with its filters renamed by ``names`` (``None`` drops one) plus ``extra``."""
+    """``base`` with its filters renamed by ``names`` (``None`` drops one) plus ``extra``; the
+    choices of a code list in Dutch."""
     attrs = {"Meta": type("Meta", (base.Meta,), {}), **extra}
     cls = type(f"Api{base.__name__}", (base,), attrs)
     renamed = {}
@@ -20,7 +24,7 @@ def api_filterset(base: type[django_filters.FilterSet], names: dict[str, str | N
         new = names.get(key, key)
         if new is None:
             continue
-        renamed[new] = filter_
+        renamed[new] = dutch_filter(filter_)
     cls.base_filters = renamed
     return cls
 

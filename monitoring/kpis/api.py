@@ -20,7 +20,9 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from contracts.codes import Kpi
+from contracts.codes import Direction, Kpi
+from core.api.enums import DutchChoiceField
+from core.api.enums import MonthField as MonthSerializerField
 from core.api.scopes import ApiScope
 from core.api.views import ApiView, ScopedListViewSet
 from core.scoping import scope_for
@@ -219,7 +221,7 @@ def resolve_kpi(code: str | None, user):
 class KpiValueSerializer(serializers.Serializer):
     kpi = serializers.CharField(help_text="De code van de KPI, zoals gevraagd.")
     niveau = serializers.ChoiceField(choices=list(API_GRAINS.values()))
-    maand = serializers.DateField(help_text="Eerste dag van de maand.")
+    maand = MonthSerializerField(help_text="De maand (JJJJ-MM).")
     regio = serializers.CharField()
     segment = serializers.IntegerField(allow_null=True)
     aanbieder = serializers.IntegerField(allow_null=True)
@@ -338,8 +340,8 @@ class KpiDefinitionSerializer(serializers.Serializer):
     )
     naam = serializers.CharField()
     eenheid = serializers.CharField()
-    richting = serializers.CharField(
-        allow_null=True, help_text="higher: hoger is beter; lower: lager is beter."
+    richting = DutchChoiceField(
+        Direction, allow_null=True, help_text="hoger: hoger is beter; lager: lager is beter."
     )
     definitie = serializers.CharField()
 

@@ -6,11 +6,23 @@ from __future__ import annotations
 import django_filters
 from rest_framework import serializers
 
+from contracts.codes import Kpi
+from core.api.enums import DutchChoiceField, DutchChoiceFilter, MonthField
 from core.api.filters import ordering
 from core.api.scopes import ApiScope
 from core.api.views import ScopedReadViewSet
 from monitoring.kpis.api import API_KPIS, MonthFilter
+from monitoring.kpis.definitions import FINANCE_MARGIN, FINANCE_WNT
 from monitoring.steering.models import Level, Signal, SignalSource, SignalStatus
+
+
+#: the topic of a signal in the API: the KPI's API code, or the finance check's
+TOPICS = {
+    **API_KPIS,
+    Kpi.SPEND_VS_BUDGET: "besteding-budget",
+    FINANCE_MARGIN: "jaarrekening-marge",
+    FINANCE_WNT: "jaarrekening-wnt",
+}
 
 
 class SignalSerializer(serializers.ModelSerializer):
@@ -18,16 +30,18 @@ class SignalSerializer(serializers.ModelSerializer):
     regio = serializers.SlugRelatedField(source="region", slug_field="slug", read_only=True)
     aanbieder = serializers.PrimaryKeyRelatedField(source="provider", read_only=True)
     contract = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
-    bron = serializers.ChoiceField(source="source", choices=SignalSource.choices)
+    bron = DutchChoiceField(SignalSource, source="source")
     onderwerp = serializers.SerializerMethodField(help_text="De KPI (code) of de financiële toets.")
-    periode = serializers.DateField(source="period")
-    niveau = serializers.ChoiceField(source="level", choices=Level.choices)
+    periode = MonthField(
+        source="period", help_text="De maand (KPI) of januari van het jaar (jaarrekening)."
+    )
+    niveau = DutchChoiceField(Level, source="level")
     waarde = serializers.DecimalField(
         source="value", max_digits=14, decimal_places=2, allow_null=True
     )
     norm = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
     melding = serializers.CharField(source="message")
-    status = serializers.ChoiceField(choices=SignalStatus.choices)
+    status = DutchChoiceField(SignalStatus)
     ontstaanOp = serializers.DateTimeField(source="created_at")
     bijgewerktOp = serializers.DateTimeField(source="updated_at")
 
@@ -51,15 +65,15 @@ class SignalSerializer(serializers.ModelSerializer):
         ]
 
     def get_onderwerp(self, obj) -> str:
-        return API_KPIS.get(obj.topic, obj.topic)
+        return TOPICS.get(obj.topic, obj.topic)
 
 
 class SignalFilterSet(django_filters.FilterSet):
     aanbieder = django_filters.NumberFilter(field_name="provider")
     contract = django_filters.NumberFilter(field_name="contract")
-    niveau = django_filters.ChoiceFilter(field_name="level", choices=Level.choices)
-    status = django_filters.ChoiceFilter(field_name="status", choices=SignalStatus.choices)
-    bron = django_filters.ChoiceFilter(field_name="source", choices=SignalSource.choices)
+    niveau = DutchChoiceFilter(field_name="level", enum=Level)
+    status = DutchChoiceFilter(field_name="status", enum=SignalStatus)
+    bron = DutchChoiceFilter(field_name="source", enum=SignalSource)
     periodeVan = MonthFilter(
         field_name="period", lookup_expr="gte", label="Eerste maand (JJJJ-MM)."
     )
