@@ -46,13 +46,13 @@ def test_regional_system_creates_changes_and_deletes_an_intensity(world_a, syste
     created = system.post(
         INTENSITIES,
         body(
-            code="crisis", naam="Crisis", naastAnderProfiel="limited", maxDagenNaastAnderProfiel=7
+            code="crisis", naam="Crisis", naastAnderProfiel="beperkt", maxDagenNaastAnderProfiel=7
         ),
     )
     assert created.status_code == 201, created.content
     data = created.json()
     assert data["regio"] == world_a.region.slug
-    assert (data["naastAnderProfiel"], data["maxDagenNaastAnderProfiel"]) == ("limited", 7)
+    assert (data["naastAnderProfiel"], data["maxDagenNaastAnderProfiel"]) == ("beperkt", 7)
     crisis = Intensity.objects.get(pk=data["id"])
     assert crisis.region == world_a.region and crisis.parallel_max_days == 7
 
@@ -70,7 +70,7 @@ def test_regional_system_creates_changes_and_deletes_an_intensity(world_a, syste
 
 def test_refusals_name_the_api_field_and_save_nothing(world_a, system):
     errors = invalid(
-        system.post(INTENSITIES, body(code="crisis", naam="Crisis", naastAnderProfiel="limited"))
+        system.post(INTENSITIES, body(code="crisis", naam="Crisis", naastAnderProfiel="beperkt"))
     )
     assert "maxDagenNaastAnderProfiel" in errors
     assert "Noem hoeveel dagen" in errors["maxDagenNaastAnderProfiel"]
@@ -196,7 +196,7 @@ def test_screening_instrument_over_the_api(world_a, world_b, system):
             code="bezoek",
             naam="Kwaliteitsbezoek op locatie",
             geldigheidMaanden=24,
-            vereist="segments",
+            vereist="segmenten",
             segmenten=[world_a.segment.pk],
         ),
     )
@@ -206,10 +206,10 @@ def test_screening_instrument_over_the_api(world_a, world_b, system):
     assert visit.region == world_a.region and visit.active
 
     # a per-segment requirement without segments, or with another region's, is refused
-    assert "segmenten" in invalid(system.post(KINDS, body(code="x", naam="X", vereist="segments")))
+    assert "segmenten" in invalid(system.post(KINDS, body(code="x", naam="X", vereist="segmenten")))
     assert "segmenten" in invalid(
         system.post(
-            KINDS, body(code="x", naam="X", vereist="segments", segmenten=[world_b.segment.pk])
+            KINDS, body(code="x", naam="X", vereist="segmenten", segmenten=[world_b.segment.pk])
         )
     )
     assert "code" in invalid(system.post(KINDS, body(code="bezoek", naam="Nog een")))

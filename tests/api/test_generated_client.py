@@ -1,6 +1,7 @@
 """A client generated from the committed openapi.yaml by openapi-python-client reads a
 municipality's KPI values from the running app: the same values as monitoring.dashboards.selectors
-computes, and none of another municipality."""
+computes, and none of another municipality; since API 1.3.0 with months as JJJJ-MM and the code
+lists' values in Dutch."""
 
 from __future__ import annotations
 
@@ -143,7 +144,10 @@ def test_generated_client_lists_the_municipality_kpi_values(
             )
             got = [(r.maand, None if r.waarde is None else Decimal(r.waarde)) for r in results]
             want = [
-                (m, None if value is None else Decimal(value).quantize(Decimal("0.01")))
+                (
+                    m.strftime("%Y-%m"),
+                    None if value is None else Decimal(value).quantize(Decimal("0.01")),
+                )
                 for m, value in expected
             ]
             assert sorted(got) == want, code
@@ -180,4 +184,41 @@ def test_generated_client_filters_on_a_period(generated, municipal_token, figure
             client=client, kpi=KpiEnum("unieke-jeugdigen"), periode_van=first, periode_tot=last
         )
     assert response.status_code == 200, response.content[:500]
-    assert [r.maand for r in response.parsed.resultaten] == [month(3), month(4), month(5)]
+    assert [r.maand for r in response.parsed.resultaten] == ["2026-03", "2026-04", "2026-05"]
+
+
+def test_generated_client_reads_and_filters_dutch_values(generated, world_a, live_server):
+    """The code lists of the generated client are the Dutch values: a contract's status reads
+    ``verlengd`` and the status filter takes it; the old English value is no member."""
+    client_row = ApiClient(
+        region=world_a.region,
+        name="Regionaal systeem",
+        kind=ClientKind.REGIONAL,
+        scopes=[ApiScope.READ_CONTRACTS],
+    )
+    client_row.full_clean()
+    client_row.save()
+    token = services.api_key_issue(client=client_row)
+    contracten_list = importlib.import_module(f"{PACKAGE}.api.contracten.contracten_list")
+    status_filter = importlib.import_module(
+        f"{PACKAGE}.models.contracten_list_status"
+    ).ContractenListStatus
+    status_enum = importlib.import_module(f"{PACKAGE}.models.contract_status_enum").ContractStatusEnum
+    assert {s.value for s in status_enum} == {
+        "gepland", "actief", "verlengd", "afgelopen", "beeindigd"
+    }  # fmt: skip
+    with pytest.raises(ValueError):
+        status_filter("extended")
+    client = generated.AuthenticatedClient(base_url=live_server.url, token=token)
+    with client:
+        response = contracten_list.sync_detailed(client=client, status=status_filter("verlengd"))
+        assert response.status_code == 200, response.content[:500]
+        rows = response.parsed.resultaten
+        assert [r.id for r in rows] == [world_a.con.contract.pk]
+        assert rows[0].status == status_enum.VERLENGD
+        assert {b.bekostigingsvorm.value for b in rows[0].bekostiging} == {
+            "inspanningsgericht",
+            "beschikbaarheid",
+        }
+        ended = contracten_list.sync_detailed(client=client, status=status_filter("afgelopen"))
+        assert ended.parsed.resultaten == []

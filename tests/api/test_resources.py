@@ -32,7 +32,7 @@ def test_headers_on_every_answer(api, regional):
         ("/api/v1/openapi.json", None),
     ):
         response = api(token).get(path)
-        assert response["API-Version"] == "1.2.0", path
+        assert response["API-Version"] == "1.3.0", path
         assert response["X-Content-Type-Options"] == "nosniff"
         assert response["X-Frame-Options"] == "DENY"
         assert "default-src 'none'" in response["Content-Security-Policy"]
@@ -47,8 +47,12 @@ def test_dutch_fields_and_values(api, world_a, regional):
     assert data["kenmerk"] == contract.reference
     assert data["aanbieder"] == world_a.provider.pk
     assert data["ingangsdatum"] == contract.start_date.isoformat()
-    assert data["status"] == contract.status
-    assert {b["bekostigingsvorm"] for b in data["bekostiging"]} == {"pxq", "availability"}
+    assert contract.status == "extended"  # world_a's contract used an extension option
+    assert data["status"] == "verlengd"
+    assert {b["bekostigingsvorm"] for b in data["bekostiging"]} == {
+        "inspanningsgericht",
+        "beschikbaarheid",
+    }
     budget = api(regional).get(f"/api/v1/budgetten/{world_a.con.ceiling.pk}").json()
     assert Decimal(budget["huidigBedrag"]) == world_a.con.ceiling.current_amount
     assert len(budget["herijkingen"]) == 1
@@ -124,7 +128,7 @@ def test_the_screening_instrument_and_admissibility_per_segment(api, world_a, re
         "naam": "Kwaliteitsbezoek",
         "omschrijving": "",
         "geldigheidMaanden": None,
-        "vereist": "segments",
+        "vereist": "segmenten",
         "segmenten": [world_a.segment.pk],
         "inGebruik": True,
     }
@@ -207,7 +211,7 @@ def test_kpi_values_equal_the_dashboards(api, world_a, world_b):
     )
     rows = response.json()["resultaten"]
     assert [(r["maand"], Decimal(r["waarde"])) for r in rows] == [
-        (m.isoformat(), v) for m, v in expected
+        (m.strftime("%Y-%m"), v) for m, v in expected
     ]
     assert {r["niveau"] for r in rows} == {"aanbieder"}
     # a period and a grain; the filters must fit the grain
@@ -220,7 +224,7 @@ def test_kpi_values_equal_the_dashboards(api, world_a, world_b):
             "periodeTot": "2026-04",
         },
     )
-    assert [r["maand"] for r in response.json()["resultaten"]] == ["2026-03-01", "2026-04-01"]
+    assert [r["maand"] for r in response.json()["resultaten"]] == ["2026-03", "2026-04"]
     bad = api(token).get("/api/v1/kpi-waarden", {"kpi": "uitval", "niveau": "regio", "gemeente": 1})
     assert bad.status_code == 400 and bad.json()["invalidParams"][0]["name"] == "niveau"
 
