@@ -3,8 +3,9 @@
 ``api_filterset(ContractFilterSet, {"provider": "aanbieder"})`` is the same FilterSet (same
 filters, same methods, same selectors) with its query keys renamed; the list page and the API
 filter with one class. A filter over a registered code list (``core.api.enums``) takes the
-Dutch API values (``?status=actief``) and hands the stored value to the filter. The backend limits every choice of a related object to what the client
-may see, so a filter value never reveals another region's objects."""
+Dutch API values (``?status=actief``) and hands the stored value to the filter. The backend
+limits every choice of a related object to what the client may see, so a filter value never
+reveals another region's objects."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from monitoring.kpis.api import API_KPIS, MonthFilter
 from monitoring.kpis.definitions import FINANCE_MARGIN, FINANCE_WNT
 from monitoring.steering.models import Level, Signal, SignalSource, SignalStatus
 
-
 #: the topic of a signal in the API: the KPI's API code, or the finance check's
 TOPICS = {
     **API_KPIS,

@@ -203,7 +203,9 @@ def test_generated_client_reads_and_filters_dutch_values(generated, world_a, liv
     status_filter = importlib.import_module(
         f"{PACKAGE}.models.contracten_list_status"
     ).ContractenListStatus
-    status_enum = importlib.import_module(f"{PACKAGE}.models.contract_status_enum").ContractStatusEnum
+    status_enum = importlib.import_module(
+        f"{PACKAGE}.models.contract_status_enum"
+    ).ContractStatusEnum
     assert {s.value for s in status_enum} == {
         "gepland", "actief", "verlengd", "afgelopen", "beeindigd"
     }  # fmt: skip
