@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 
 from api.models import ClientKind
 from core.api import enums
+from monitoring.models import Signal
 from segments.models import Intensity
 from tests.monitoring.test_selectors import fill
 
@@ -253,6 +254,23 @@ def test_the_values_read_as_the_objects_hold_them(api, world_a, objects):
     assert (signal["bron"], signal["niveau"], signal["status"]) == ("kpi", "rood", "open")
     assert signal["onderwerp"] == "wachttijd"
     assert signal["periode"] == "2026-10"
+    finance = Signal.objects.create(
+        region=world_a.region,
+        provider=world_a.provider,
+        source="finance",
+        topic="finance_margin",
+        key="test-jaarrekening",
+        period=date(2025, 1, 1),
+        level="amber",
+        message="Marge negatief",
+    )
+    row = caller.get(f"/api/v1/signalen/{finance.pk}").json()
+    assert (row["bron"], row["onderwerp"], row["niveau"], row["periode"]) == (
+        "jaarrekening",
+        "jaarrekening-marge",
+        "oranje",
+        "2025-01",
+    )
     report = caller.get(f"/api/v1/rapportages/{own.municipal_report.pk}").json()
     assert report["soort"] == "gemeente"
     assert caller.get(f"/api/v1/rapportages/{own.board_report.pk}").json()["soort"] == (
