@@ -6,8 +6,8 @@ class (``core`` imports no app, so the classes are named, not imported), with th
 value of each stored value. The serializers use ``DutchChoiceField``, the FilterSets
 ``DutchChoiceFilter`` (``core.api.filters.api_filterset`` converts a UI filter over a registered
 code list by itself), so responses, query parameters, request bodies, the CSV and the OpenAPI
-document (enum components: ``api_values`` in ``SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]``)
-all show the Dutch values.
+document (named enum components: ``SchemaEnums`` in
+``SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]``) all show the Dutch values.
 
 An old English value as input (``?status=active``) is refused since API 1.3.0 with a 400 that
 names the Dutch value to use and the valid ones (docs/api.md, changelog).
@@ -22,6 +22,7 @@ import re
 import django_filters
 from django import forms
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters.fields import ChoiceField as FilterChoiceField
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -171,11 +172,6 @@ def key_for_values(values) -> str | None:
     return _BY_VALUES.get(frozenset(str(v) for v in values))
 
 
-def api_values(enum) -> list[str]:
-    """The Dutch API values of a code list, in its order (for ``ENUM_NAME_OVERRIDES``)."""
-    return list(mapping(enum).values())
-
-
 def to_api(enum, value):
     """The Dutch API value of a stored value (``None`` and ``""`` stay as they are)."""
     if value is None or value == "":
@@ -313,7 +309,7 @@ class MonthField(serializers.Field):
     """A calendar month as ``JJJJ-MM`` (inside: the first-of-month ``date``)."""
 
     default_error_messages = {
-        "invalid": "Geef een maand als JJJJ-MM, bijvoorbeeld 2026-10.",
+        "invalid": gettext_lazy("Geef een maand als JJJJ-MM, bijvoorbeeld 2026-10."),
     }
 
     def to_representation(self, value):
