@@ -330,8 +330,8 @@ def format_for(file_name: str, explicit: str | None = None) -> str:
         return suffix
     raise FileProblem(
         _(
-            "Het formaat van '%(name)s' is niet te bepalen: gebruik de extensie .csv, .json, "
-            ".xml of .zip (iJw-berichten), of kies het formaat."
+            "Het formaat van '%(name)s' is niet te bepalen: gebruik de extensie .csv of .json, "
+            "of kies het formaat. iJw-berichten: de extensie .xml of .zip."
         )
         % {"name": Path(file_name).name}
     )

@@ -108,6 +108,35 @@ def spool(upload, suffix: str) -> Path:
     return path
 
 
+def spool_messages(uploads) -> Path:
+    """Several uploaded iJw messages as one zip in the spool directory (owner-only), so that
+    they are imported as one delivery; member names are the files' own names."""
+    import zipfile
+
+    directory = Path(settings.IMPORT_SPOOL_DIR)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / f"{secrets.token_hex(16)}.zip"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    used: set[str] = set()
+    with os.fdopen(descriptor, "wb") as out, zipfile.ZipFile(out, "w") as archive:
+        for number, upload in enumerate(uploads, start=1):
+            name = Path(upload.name).name or f"bericht-{number}.xml"
+            if name in used:
+                name = f"{number}-{name}"
+            used.add(name)
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in upload.chunks():
+                    member.write(chunk)
+    return path
+
+
+def spool_upload(uploads, file_format: str) -> tuple[Path, str]:
+    """``(spooled path, file name)`` of an upload of one file or several iJw messages."""
+    if len(uploads) > 1:
+        return spool_messages(uploads), _("%(count)s berichten.zip") % {"count": len(uploads)}
+    return spool(uploads[0], file_format), uploads[0].name
+
+
 def _unlink(path) -> None:
     with contextlib.suppress(FileNotFoundError):
         os.unlink(path)
