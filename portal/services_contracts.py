@@ -58,7 +58,8 @@ def provider_production_offer(
     the import) and imported by the import service with the batch bound to the provider. With
     a worker it is queued; without one (the embedded mode) it runs when the transaction
     commits. Size and format are the import form's checks (``IMPORT_MAX_BYTES``, CSV, JSON
-    or iJw messages: one .xml, several at once (``uploads``) or a .zip); the rows are the import's: whole or nothing, a repeat adds nothing, the BSN
+    or iJw messages: one .xml, several at once (``uploads``) or a .zip); the rows are the
+    import's: whole or nothing, a repeat adds nothing, the BSN
     pseudonymised at the door, a contract that is not the provider's refused per row."""
     _check_acts_for(user, provider)
     uploads = uploads or [upload]  # several iJw messages are imported as one delivery

@@ -12,7 +12,7 @@ from monitoring.models import Declaration, ImportBatch, ImportStatus
 from providers.models import Provider
 from tests.monitoring import ijw_xml as x
 from tests.monitoring.test_ijw_import import AGB, declaration_message
-from tests.portal.conftest import portal, portal_login  # noqa: F401 - the fixture
+from tests.portal.conftest import portal_login, provider_user
 
 pytestmark = pytest.mark.django_db
 
@@ -21,6 +21,11 @@ pytestmark = pytest.mark.django_db
 def spool_dir(settings, tmp_path):
     settings.IMPORT_SPOOL_DIR = tmp_path / "spool"
     return settings.IMPORT_SPOOL_DIR
+
+
+@pytest.fixture
+def employee(world):
+    return provider_user(world.provider, "employee")
 
 
 @pytest.fixture
@@ -77,9 +82,9 @@ def test_the_form_explains_the_messages(client, world, users):
 
 
 def test_the_provider_delivers_a_zip_in_its_portal(
-    client, world, portal, django_capture_on_commit_callbacks
+    client, world, employee, django_capture_on_commit_callbacks
 ):
-    portal_login(client, portal.employee)
+    portal_login(client, employee)
     content = x.zip_of({"d.xml": declaration_message(world)})
     url = reverse("portal:production-upload", kwargs={"provider": world.provider.pk})
     with django_capture_on_commit_callbacks(execute=True):
@@ -92,10 +97,10 @@ def test_the_provider_delivers_a_zip_in_its_portal(
 
 
 def test_the_portal_refuses_another_providers_messages(
-    client, world, portal, django_capture_on_commit_callbacks
+    client, world, employee, django_capture_on_commit_callbacks
 ):
     Provider.objects.filter(pk=world.distant_provider.pk).update(agb_code="22223333")
-    portal_login(client, portal.employee)
+    portal_login(client, employee)
     text = declaration_message(world).replace(f"<Afzender>{AGB}", "<Afzender>22223333")
     url = reverse("portal:production-upload", kwargs={"provider": world.provider.pk})
     with django_capture_on_commit_callbacks(execute=True):
