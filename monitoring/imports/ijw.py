@@ -165,25 +165,38 @@ def zip_max_ratio() -> int:
     return getattr(settings, "IJW_ZIP_MAX_RATIO", 200)
 
 
+_LOCAL_NAMES: dict[str, str] = {}
+
+
 def _local(tag) -> str:
-    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
+    """``{namespace}Name`` → ``Name`` (memoised: a delivery has a few dozen distinct tags);
+    "" for a comment or processing instruction."""
+    name = _LOCAL_NAMES.get(tag)
+    if name is None:
+        name = tag.rpartition("}")[2] if isinstance(tag, str) else ""
+        if isinstance(tag, str) and len(_LOCAL_NAMES) < 10_000:
+            _LOCAL_NAMES[tag] = name
+    return name
 
 
 def _flat(element) -> dict[str, str]:
     """Texts of the children and grandchildren by local name (``"A"``, ``"A/B"``): the
     common types (``CDT_…``) put their own elements in the basisschema namespace."""
     out: dict[str, str] = {}
+    local = _LOCAL_NAMES.get
     for child in element:
-        name = _local(child.tag)
+        name = local(child.tag) or _local(child.tag)
         if not name:
             continue
         if len(child):
             for sub in child:
-                sub_name = _local(sub.tag)
+                sub_name = local(sub.tag) or _local(sub.tag)
                 if sub_name:
-                    out[f"{name}/{sub_name}"] = (sub.text or "").strip()
+                    text = sub.text
+                    out[f"{name}/{sub_name}"] = text.strip() if text else ""
         else:
-            out[name] = (child.text or "").strip()
+            text = child.text
+            out[name] = text.strip() if text else ""
     return out
 
 
@@ -398,10 +411,12 @@ class IjwRows:
             self._zip.close()
             self._zip = None
 
-    def _parse(self, member: Member, events=("end",)):
-        """The parse events of a file, read in chunks through lxml's pull parser; on a syntax
-        error the events before it come first (so the message id is known), then the error."""
-        parser = etree.XMLPullParser(events=events, **PARSER_OPTIONS)
+    def _parse(self, member: Member, events=("end",), names=()):
+        """The parse events of a file (of the elements with these local ``names``, or of
+        all), read in chunks through lxml's pull parser; on a syntax error the events before
+        it come first (so the message id is known), then the error."""
+        tags = tuple(f"{{*}}{name}" for name in names) or None
+        parser = etree.XMLPullParser(events=events, tag=tags, **PARSER_OPTIONS)
         source = member.opener()
         try:
             while chunk := source.read(CHUNK):
@@ -550,7 +565,7 @@ class IjwRows:
     def _answers(self, member: Member) -> None:
         sender = ""
         try:
-            for _event, element in self._parse(member):
+            for _event, element in self._parse(member, names=("Header", "Prestatie")):
                 name = _local(element.tag)
                 if name == "Header":
                     sender = _flat(element).get("Ontvanger", "")
@@ -589,8 +604,9 @@ class IjwRows:
         bsn = ""
         total = 0
         declared = None
+        names = (line_name, "Bsn", "Header", "TotaalIngediendBedrag", "Client")
         try:
-            for _event, element in self._parse(member):
+            for _event, element in self._parse(member, names=names):
                 name = _local(element.tag)
                 if name == line_name:
                     row += 1
