@@ -252,6 +252,15 @@ def test_other_release_is_refused(world, tmp_path):
     assert error["column"] == "oud.xml · /Bericht"
 
 
+def test_not_an_ijw_namespace(world, tmp_path):
+    text = declaration_message(world).replace(
+        "http://www.istandaarden.nl/ijw/3_2/jw323/schema", "urn:iets-anders"
+    )
+    batch = rejected(world, tmp_path, {"x.xml": text})
+    error = one_error(batch, "is geen iJw-bericht")
+    assert "urn:iets-anders" in error["message"] and error["column"] == "x.xml · /Bericht"
+
+
 def test_version_in_header_other_than_3_2(world, tmp_path):
     batch = rejected(world, tmp_path, {"v.xml": declaration_message(world, version=("3", "1"))})
     error = one_error(batch, "BerichtVersie 3.1")
