@@ -855,7 +855,8 @@ class IjwRows:
                 0,
             )
         if when is None:
-            return values, "", 0  # the checker reports the date
+            column = "ingang" if mtype == "jw301" else "start"
+            return None, (column, _bad_date(values[6])), 0
         contract, why = self._contract(context, code, when)
         if why:
             return None, ("product", why), 0
@@ -937,7 +938,7 @@ class IjwRows:
         if not code:
             return None, ("product", _("ProductCode ontbreekt.")), signed
         if when is None:
-            return values, "", signed
+            return None, ("maand", _bad_date(begin)), signed
         contract, why = self._contract(context, code, when)
         if why:
             return None, ("product", why), signed
@@ -967,6 +968,10 @@ class IjwRows:
                 }
             )
         return " ".join(parts)
+
+
+def _bad_date(text: str) -> str:
+    return _("'%(value)s' is geen geldige datum; iJw schrijft JJJJ-MM-DD.") % {"value": text}
 
 
 def _signed_euros(cents: int):

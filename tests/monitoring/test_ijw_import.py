@@ -298,6 +298,14 @@ def test_product_without_a_contract_on_that_date(world, tmp_path):
     assert "01-06-2024" in error["message"] or "1 juni 2024" in error["message"]
 
 
+def test_a_date_that_is_no_date(world, tmp_path):
+    p = world.product.code
+    lines = [(BSN[0], [x.prestatie("R1", p, 100, begin="2026-13-01")])]
+    batch = rejected(world, tmp_path, {"d.xml": declaration_message(world, "D-1", lines)})
+    error = one_error(batch, "'2026-13-01' is geen geldige datum")
+    assert error["column"].endswith("/Prestatie[1]/ProductPeriode/Begindatum")
+
+
 def test_municipality_outside_the_region(world, world_b, tmp_path):
     text = declaration_message(world).replace(
         f"<Ontvanger>{gm(world)}", f"<Ontvanger>{world_b.municipality.cbs_code[2:]}"
