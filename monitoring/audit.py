@@ -7,7 +7,7 @@ here (a signal's handling note is logged by
 
 from auditlog.registry import auditlog
 
-from monitoring.imports.models import ImportBatch, MeasurementKind
+from monitoring.imports.models import IjwMessage, ImportBatch, MeasurementKind
 from monitoring.kpis.models import RegionKpi, SteeringKpi
 from monitoring.steering.models import (
     AgendaItem,
@@ -42,3 +42,5 @@ auditlog.register(
 auditlog.register(
     ImportBatch, include_fields=["kind", "file_name", "provider", "created_by", "status"]
 )
+# the iJw messages a successful import read (the key of a repeat delivery)
+auditlog.register(IjwMessage)

@@ -45,22 +45,32 @@ def _check_admin(user, provider: Provider) -> None:
 
 
 def provider_production_offer(
-    *, provider: Provider, user, kind: str, file_format: str, upload, run: str = "queue"
+    *,
+    provider: Provider,
+    user,
+    kind: str,
+    file_format: str,
+    upload,
+    run: str = "queue",
+    uploads: list | None = None,
 ) -> ImportBatch:
     """Offer an uploaded production file for ``provider``: spooled (owner-only, deleted after
     the import) and imported by the import service with the batch bound to the provider. With
     a worker it is queued; without one (the embedded mode) it runs when the transaction
-    commits. Size and format are the import form's checks (``IMPORT_MAX_BYTES``, CSV or
-    JSON); the rows are the import's: whole or nothing, a repeat adds nothing, the BSN
+    commits. Size and format are the import form's checks (``IMPORT_MAX_BYTES``, CSV, JSON
+    or iJw messages: one .xml, several at once (``uploads``) or a .zip); the rows are the
+    import's: whole or nothing, a repeat adds nothing, the BSN
     pseudonymised at the door, a contract that is not the provider's refused per row."""
     _check_acts_for(user, provider)
+    uploads = uploads or [upload]  # several iJw messages are imported as one delivery
+    path, file_name = imports.spool_upload(uploads, file_format)
     return imports.import_offer(
         region=provider.region,
         kind=kind,
         file_format=file_format,
-        path=imports.spool(upload, file_format),
-        file_name=upload.name,
-        file_size=upload.size,
+        path=path,
+        file_name=file_name,
+        file_size=sum(u.size for u in uploads),
         user=user,
         provider=provider,
         run=run,

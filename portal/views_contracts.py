@@ -113,6 +113,7 @@ class ProductionUploadView(PortalMixin, generic.FormView):
                 kind=data["kind"],
                 file_format=data["file_format"],
                 upload=data["file"],
+                uploads=data["files"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)

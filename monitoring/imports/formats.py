@@ -324,12 +324,14 @@ def format_for(file_name: str, explicit: str | None = None) -> str:
             raise FileProblem(_("Onbekend formaat '%(format)s'.") % {"format": explicit})
         return explicit
     suffix = Path(file_name).suffix.lower().lstrip(".")
+    if suffix in ("xml", "zip"):
+        return ImportFormat.IJW  # iJw messages, one file or a zip of them
     if suffix in ImportFormat.values:
         return suffix
     raise FileProblem(
         _(
             "Het formaat van '%(name)s' is niet te bepalen: gebruik de extensie .csv of .json, "
-            "of kies het formaat."
+            "of kies het formaat. iJw-berichten: de extensie .xml of .zip."
         )
         % {"name": Path(file_name).name}
     )

@@ -1,4 +1,6 @@
-"""The upload form of a production import."""
+"""The upload form of a production import (the staff page and the provider portal)."""
+
+from pathlib import Path
 
 from django import forms
 from django.conf import settings
@@ -8,42 +10,97 @@ from monitoring.imports.formats import FileProblem, check_size, format_for, huma
 from monitoring.imports.models import DatasetKind, ImportFormat
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One file, or several iJw messages at once (they are imported as one delivery)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            if not data:
+                return [single(None, initial)]
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
 class ImportForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Soort gegevens"),
         choices=[("", _("Kies de soort gegevens")), *DatasetKind.choices],
-        help_text=_("Eén soort gegevens per bestand; de kolommen staan hieronder."),
+        required=False,
+        help_text=_(
+            "Eén soort gegevens per bestand; de kolommen staan hieronder. Bij iJw-berichten "
+            "volgt de soort uit de berichten."
+        ),
     )
-    file = forms.FileField(
+    file = MultipleFileField(
         label=_("Bestand"),
         allow_empty_file=True,  # the message for an empty file is ours
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.json,text/csv,application/json"}),
+        widget=MultipleFileInput(
+            attrs={
+                "accept": ".csv,.json,.xml,.zip,text/csv,application/json,application/xml,"
+                "text/xml,application/zip"
+            }
+        ),
     )
     file_format = forms.ChoiceField(
         label=_("Formaat"),
-        choices=[("", _("Uit de extensie (.csv of .json)")), *ImportFormat.choices],
+        choices=[
+            ("", _("Uit de extensie (.csv, .json, of .xml/.zip voor iJw-berichten)")),
+            *ImportFormat.choices,
+        ],
         required=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = _(
-            "CSV (UTF-8, puntkomma als scheidingsteken) of JSON; hoogstens %(max)s. Het "
-            "bestand wordt alleen gebruikt voor deze import en daarna verwijderd."
+            "CSV (UTF-8, puntkomma als scheidingsteken), JSON, of iJw 3.2-berichten: één .xml, "
+            "meerdere .xml-bestanden tegelijk of een .zip; hoogstens %(max)s. Het bestand wordt "
+            "alleen gebruikt voor deze import en daarna verwijderd."
         ) % {"max": human_size(settings.IMPORT_MAX_BYTES)}
 
     def clean(self):
         cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload is None:
+        uploads = cleaned.get("file")
+        if not uploads:
             return cleaned
+        cleaned["files"] = uploads
+        cleaned["file"] = upload = uploads[0]
+        if len(uploads) > 1:
+            others = [u.name for u in uploads if Path(u.name).suffix.lower() != ".xml"]
+            if others:
+                self.add_error(
+                    "file",
+                    _(
+                        "Meerdere bestanden tegelijk kan alleen met iJw-berichten (.xml); niet: "
+                        "%(names)s."
+                    )
+                    % {"names": ", ".join(others)},
+                )
+                return cleaned
+            cleaned["file_format"] = ImportFormat.IJW
         try:
-            check_size(upload.size, settings.IMPORT_MAX_BYTES)
+            check_size(sum(u.size for u in uploads), settings.IMPORT_MAX_BYTES)
         except FileProblem as problem:
             self.add_error("file", problem.message)
             return cleaned
-        try:
-            cleaned["file_format"] = format_for(upload.name, cleaned.get("file_format") or None)
-        except FileProblem as problem:
-            self.add_error("file_format", problem.message)
+        if len(uploads) == 1:
+            try:
+                cleaned["file_format"] = format_for(upload.name, cleaned.get("file_format") or None)
+            except FileProblem as problem:
+                self.add_error("file_format", problem.message)
+                return cleaned
+        if cleaned["file_format"] == ImportFormat.IJW:
+            # the messages say which kind they hold; the import sets it on the batch
+            cleaned["kind"] = cleaned.get("kind") or DatasetKind.DECLARATIONS
+        elif not cleaned.get("kind"):
+            self.add_error("kind", _("Kies de soort gegevens."))
         return cleaned

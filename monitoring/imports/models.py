@@ -74,6 +74,7 @@ class DatasetKind(models.TextChoices):
 class ImportFormat(models.TextChoices):
     CSV = "csv", "CSV"
     JSON = "json", "JSON"
+    IJW = "ijw", _("iJw 3.2 (XML)")
 
 
 class ImportStatus(models.TextChoices):
@@ -464,6 +465,43 @@ class Occupancy(ImportedLine):
                 condition=Q(occupied_days__gte=0), name="occupancy_not_negative"
             ),
         ]
+
+
+class IjwMessage(ScopedModel):
+    """An iJw message read by a successful import: its natural key (sender, message type,
+    ``BerichtIdentificatie``), so that the import page can say a repeat delivery was read
+    before. The message itself is never kept (it holds BSNs)."""
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("regio")
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.PROTECT, related_name="ijw_messages", verbose_name=_("import")
+    )
+    message_type = models.CharField(_("berichttype"), max_length=5)
+    sender = models.CharField(_("afzender"), max_length=8)
+    identification = models.CharField(_("identificatie"), max_length=64)
+    dated = models.DateField(_("dagtekening"))
+
+    class Meta:
+        ordering = ["-dated", "pk"]
+        verbose_name = _("iJw-bericht")
+        verbose_name_plural = _("iJw-berichten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "message_type", "sender", "identification", "dated"],
+                name="ijw_message_unique",
+            ),
+        ]
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(batch__provider__in=scope.provider_ids)
+
+    def __str__(self):
+        return f"{self.message_type.upper()} {self.sender} {self.identification}"
 
 
 LINE_MODELS = {

@@ -36,8 +36,9 @@ from django.utils.translation import ngettext
 
 from core.states import apply_transition, transition_rows
 from monitoring.imports.formats import FileProblem, check_size, column_names, open_rows, scan
+from monitoring.imports.ijw import IjwRows
 from monitoring.imports.load import Stage
-from monitoring.imports.models import ImportBatch, ImportFormat, ImportStatus
+from monitoring.imports.models import IjwMessage, ImportBatch, ImportFormat, ImportStatus
 from monitoring.imports.validate import ERROR_LIMIT, Errors, Lookups, make_checker
 
 logger = logging.getLogger(__name__)
@@ -105,6 +106,35 @@ def spool(upload, suffix: str) -> Path:
         for chunk in upload.chunks():
             out.write(chunk)
     return path
+
+
+def spool_messages(uploads) -> Path:
+    """Several uploaded iJw messages as one zip in the spool directory (owner-only), so that
+    they are imported as one delivery; member names are the files' own names."""
+    import zipfile
+
+    directory = Path(settings.IMPORT_SPOOL_DIR)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / f"{secrets.token_hex(16)}.zip"
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    used: set[str] = set()
+    with os.fdopen(descriptor, "wb") as out, zipfile.ZipFile(out, "w") as archive:
+        for number, upload in enumerate(uploads, start=1):
+            name = Path(upload.name).name or f"bericht-{number}.xml"
+            if name in used:
+                name = f"{number}-{name}"
+            used.add(name)
+            with archive.open(name, "w", force_zip64=True) as member:
+                for chunk in upload.chunks():
+                    member.write(chunk)
+    return path
+
+
+def spool_upload(uploads, file_format: str) -> tuple[Path, str]:
+    """``(spooled path, file name)`` of an upload of one file or several iJw messages."""
+    if len(uploads) > 1:
+        return spool_messages(uploads), _("%(count)s berichten.zip") % {"count": len(uploads)}
+    return spool(uploads[0], file_format), uploads[0].name
 
 
 def _unlink(path) -> None:
@@ -261,13 +291,20 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         facts = scan(path)
         total = facts.lines - 1 if batch.file_format == ImportFormat.CSV else 0
         _save(batch, sha256=facts.sha256, rows_total=max(total, 0))
-        source = open_rows(path, batch.kind, batch.file_format)
+        lookups = Lookups.for_region(batch.region, batch.provider_id)
+        if batch.file_format == ImportFormat.IJW:
+            # the messages say what they hold; their lines are located by file and element
+            source = IjwRows(path, lookups, file_name=batch.file_name)
+            source.bind(errors)
+            if source.kind != batch.kind:
+                _save(batch, kind=source.kind)
+        else:
+            source = open_rows(path, batch.kind, batch.file_format)
         if batch.file_format == ImportFormat.JSON:
             total = len(source.records)
             _save(batch, rows_total=total)
         if on_progress:
             on_progress(0, total)
-        lookups = Lookups.for_region(batch.region, batch.provider_id)
         check = make_checker(batch.kind, lookups, errors)
         stage = Stage(
             kind=batch.kind, batch_id=batch.pk, region_id=batch.region_id, lookups=lookups
@@ -278,7 +315,8 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         for row, values, problem in source.rows():
             done += 1
             if values is None:
-                errors.add(row, "", problem)
+                column, problem = problem if isinstance(problem, tuple) else ("", problem)
+                errors.add(row, column, problem)
             else:
                 record = check(row, values)
                 if record is not None:
@@ -291,7 +329,12 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                     on_progress(done, total)
         stage.flush()
         clock.lap("read")
-        if not done:
+        if not done and not errors:
+            if batch.file_format == ImportFormat.IJW:
+                raise FileProblem(
+                    _("De berichten bevatten geen regels om in te lezen.")
+                    + (" " + source.summary(0)).rstrip()
+                )
             raise FileProblem(_("Het bestand bevat alleen een kopregel en geen gegevens."))
         _save(batch, rows_done=done, rows_total=done)
         if on_progress:
@@ -308,6 +351,10 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
             clock.lap("write")
             months = _refresh(batch.region_id, batch.kind, spans)
             clock.lap("refresh")
+            message = _success_message(counts)
+            if batch.file_format == ImportFormat.IJW:
+                repeated = ijw_messages_record(batch=batch, messages=source.messages)
+                message = f"{message} {source.summary(repeated)}".strip()
             _move(
                 batch,
                 ImportStatus.SUCCEEDED,
@@ -316,7 +363,7 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                 rows_corrected=counts["corrected"],
                 rows_unchanged=counts["unchanged"],
                 months=months,
-                message=_success_message(counts),
+                message=message,
             )
     except FileProblem as problem:
         errors.add(problem.row, problem.column, problem.message)
@@ -345,6 +392,40 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
             except Exception:  # noqa: BLE001 - the table vanishes with the session anyway
                 logger.warning("Could not drop the staging table of import %s", batch.pk)
     return batch
+
+
+def ijw_messages_record(*, batch: ImportBatch, messages) -> int:
+    """Record the iJw messages an import read, ``(type, sender, identification, dated)``
+    each, in the caller's transaction; returns how many had been read before (a repeat
+    delivery). Each new message is saved on its own, so that the audit log has it."""
+    seen: set[tuple] = set()
+    repeated = 0
+    wanted = {(t, s, i, d) for t, s, i, d in messages}
+    identifications = sorted({i for _t, _s, i, _d in wanted})
+    known: set[tuple] = set()
+    for start in range(0, len(identifications), 500):
+        known.update(
+            IjwMessage.objects.filter(
+                region=batch.region_id, identification__in=identifications[start : start + 500]
+            ).values_list("message_type", "sender", "identification", "dated")
+        )
+    for key in messages:
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in known:
+            repeated += 1
+            continue
+        message_type, sender, identification, dated = key
+        IjwMessage.objects.create(
+            region_id=batch.region_id,
+            batch=batch,
+            message_type=message_type,
+            sender=sender,
+            identification=identification[:64],
+            dated=dated,
+        )
+    return repeated
 
 
 class _Clock:

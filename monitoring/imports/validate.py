@@ -138,10 +138,15 @@ class Errors:
         self.limit = limit
         self.items: list[dict] = []
         self.count = 0
+        #: ``locate(row, column) -> column``: a source whose rows are not lines of a file (iJw
+        #: messages) says where a row's value is (file · message · element path)
+        self.locate = None
 
     def add(self, row: int, column: str, message) -> None:
         self.count += 1
         if len(self.items) < self.limit:
+            if self.locate is not None and row:
+                column = mask_bsns(self.locate(row, column))
             self.items.append({"row": row, "column": column, "message": mask_bsns(str(message))})
 
     def __bool__(self) -> bool:
@@ -158,6 +163,7 @@ class ContractInfo:
     start: date
     last: date | None  # terminated_on, else the end after all options
     products: frozenset[int] | None  # None: the arrangements name no products
+    provider_id: int | None = None
 
     @property
     def period(self) -> str:
@@ -210,6 +216,20 @@ class Lookups:
     provider_name: str = ""
     #: {contract id: its availability arrangements (facilities)}
     facilities: dict[int, tuple[FacilityInfo, ...]] = field(default_factory=dict)
+    #: {AGB code: (provider id, name)} of the providers with a contract here (iJw messages
+    #: name the provider by its AGB code, not the contract)
+    agb_codes: dict[str, tuple[int, str]] = field(default_factory=dict)
+    region_id: int | None = None
+
+    def contracts_of(self, provider_id: int) -> list[ContractInfo]:
+        """The contracts of one provider (for iJw messages, which name no contract)."""
+        by_provider = self.__dict__.get("_by_provider")
+        if by_provider is None:
+            by_provider = {}
+            for info in self.contracts.values():
+                by_provider.setdefault(info.provider_id, []).append(info)
+            self.__dict__["_by_provider"] = by_provider
+        return by_provider.get(provider_id, [])
 
     def facilities_in(self, contract_id: int, month: date) -> list[FacilityInfo]:
         """The contract's facilities with an availability arrangement in ``month``; per
@@ -240,8 +260,27 @@ class Lookups:
             provider_name = (
                 Provider.objects.filter(pk=provider_id).values_list("name", flat=True).first() or ""
             )
-        for pk, reference, start, terminated_on, final_end, end in own.values_list(
-            "pk", "reference", "start_date", "terminated_on", "final_end_date", "end_date"
+        agb_codes: dict[str, tuple[int, str]] = {}
+        for (
+            pk,
+            reference,
+            start,
+            terminated_on,
+            final_end,
+            end,
+            contract_provider,
+            agb,
+            name,
+        ) in own.values_list(
+            "pk",
+            "reference",
+            "start_date",
+            "terminated_on",
+            "final_end_date",
+            "end_date",
+            "provider_id",
+            "provider__agb_code",
+            "provider__name",
         ):
             products = covered.get(pk)
             contracts[reference] = ContractInfo(
@@ -250,7 +289,10 @@ class Lookups:
                 start=start,
                 last=terminated_on or final_end or end,
                 products=frozenset(products) if products else None,
+                provider_id=contract_provider,
             )
+            if agb:
+                agb_codes[agb] = (contract_provider, name)
         products = {
             code: ProductInfo(pk, code, unit)
             for pk, code, unit in Product.objects.filter(region=region).values_list(
@@ -269,6 +311,8 @@ class Lookups:
                 FacilityInfo(pk, name, places or 0, valid_from, valid_until)
             )
         return cls(
+            agb_codes=agb_codes,
+            region_id=region.pk,
             facilities={k: tuple(v) for k, v in facilities.items()},
             region_name=region.name,
             provider_name=provider_name,

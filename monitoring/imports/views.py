@@ -107,14 +107,15 @@ class ImportCreateView(ImportMixin, generic.FormView):
 
     def form_valid(self, form):
         data = form.cleaned_data
-        upload = data["file"]
+        uploads = data["files"]
+        path, file_name = services.spool_upload(uploads, data["file_format"])
         batch = services.import_offer(
             region=self.region,
             kind=data["kind"],
             file_format=data["file_format"],
-            path=services.spool(upload, data["file_format"]),
-            file_name=upload.name,
-            file_size=upload.size,
+            path=path,
+            file_name=file_name,
+            file_size=sum(u.size for u in uploads),
             user=self.request.user,
             run="queue",
         )

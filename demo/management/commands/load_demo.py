@@ -8,6 +8,7 @@ from api.demo import load_api_clients
 from contracts.demo import load_contracts, load_effect_scenarios
 from demo.portal import load_portal_tender, load_portal_users
 from demo.users import DEMO_PASSWORD, load_users
+from monitoring.demo.ijw import write_samples
 from monitoring.demo.production import load_production
 from procurement.demo import load_procurement
 from providers.demo import load_providers
@@ -58,6 +59,11 @@ class Command(BaseCommand):
             clients = load_api_clients()
             if clients.get("clients"):
                 self.stdout.write(f"  API-clients: {clients['clients']} (West-Brabant Oost)")
+            for region in regions:  # iJw sample messages to import on the import page
+                paths = write_samples(region)
+                if paths:
+                    folder = paths[0].parent.relative_to(settings.BASE_DIR)
+                    self.stdout.write(f"  {region.name}: iJw-voorbeeldberichten in {folder}/")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo geladen in {time.monotonic() - started:.1f} s: {len(regions)} regio's, "
