@@ -32,7 +32,14 @@ STATUS = {
     ImportStatus.REJECTED: SubmissionStatus.REJECTED,
     ImportStatus.FAILED: SubmissionStatus.FAILED,
 }
-FORMATS = {"application/json": ImportFormat.JSON, "text/csv": ImportFormat.CSV}
+FORMATS = {
+    "application/json": ImportFormat.JSON,
+    "text/csv": ImportFormat.CSV,
+    # iJw 3.2 messages as they are: one XML message, or a zip of messages (docs/import.md)
+    "application/xml": ImportFormat.IJW,
+    "text/xml": ImportFormat.IJW,
+    "application/zip": ImportFormat.IJW,
+}
 
 
 class RawParser(BaseParser):
@@ -50,6 +57,18 @@ class CsvBodyParser(RawParser):
     media_type = "text/csv"
 
 
+class XmlBodyParser(RawParser):
+    media_type = "application/xml"
+
+
+class TextXmlBodyParser(RawParser):
+    media_type = "text/xml"
+
+
+class ZipBodyParser(RawParser):
+    media_type = "application/zip"
+
+
 class ErrorSerializer(serializers.Serializer):
     regel = serializers.IntegerField(help_text="Regelnummer (CSV: de kopregel is 1).")
     kolom = serializers.CharField()
@@ -59,7 +78,8 @@ class ErrorSerializer(serializers.Serializer):
 class SubmissionSerializer(serializers.ModelSerializer):
     id = serializers.IntegerField(read_only=True)
     idempotentieSleutel = serializers.CharField(source="idempotency_key")
-    soort = serializers.ChoiceField(source="kind", choices=DatasetKind.choices)
+    # the batch's kind: for iJw messages the messages say what they hold
+    soort = serializers.ChoiceField(source="batch.kind", choices=DatasetKind.choices)
     status = serializers.SerializerMethodField()
     aangebodenOp = serializers.DateTimeField(source="created_at")
     gestartOp = serializers.DateTimeField(source="batch.started_at", allow_null=True)
@@ -122,7 +142,13 @@ class SubmissionViewSet(ScopedReadViewSet):
     serializer_class = SubmissionSerializer
     read_scope = ApiScope.WRITE_PRODUCTION
     write_scope = ApiScope.WRITE_PRODUCTION
-    parser_classes = [JsonBodyParser, CsvBodyParser]
+    parser_classes = [
+        JsonBodyParser,
+        CsvBodyParser,
+        XmlBodyParser,
+        TextXmlBodyParser,
+        ZipBodyParser,
+    ]
     filterset_class = None
 
     def base_queryset(self):
@@ -136,8 +162,11 @@ class SubmissionViewSet(ScopedReadViewSet):
         summary="Productiegegevens aanleveren",
         description=(
             'Levert één soort productiegegevens aan, als JSON (`{"soort": …, "regels": '
-            "[{kolom: waarde, …}]}`) of CSV (`;`, kopregel), in dezelfde formaten als het "
-            "importscherm (zie docs/import.md). Alles of niets: bij één fout wordt niets "
+            "[{kolom: waarde, …}]}`), CSV (`;`, kopregel) of als iJw 3.2-berichten zoals ze "
+            "zijn (JW301, JW305/JW307, JW323 met eventueel JW325: één bericht als "
+            "`application/xml` of een zip van berichten als `application/zip`; de berichten "
+            "bepalen de soort), in dezelfde formaten als het importscherm (zie docs/import.md). "
+            "Alles of niets: bij één fout wordt niets "
             "geïmporteerd en staan de fouten per regel en kolom in het antwoord. Een kleine "
             "aanlevering wordt meteen verwerkt (201); een grote komt in de wachtrij (202) en "
             "de status is te volgen via de `Location`. Dezelfde `Idempotency-Key` met dezelfde "
@@ -157,9 +186,12 @@ class SubmissionViewSet(ScopedReadViewSet):
                 "soort",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
-                required=True,
+                required=False,
                 enum=DatasetKind.values,
-                description="Wat de aanlevering bevat.",
+                description=(
+                    "Wat de aanlevering bevat; verplicht bij JSON en CSV. Bij iJw-berichten "
+                    "bepalen de berichten de soort (een andere opgegeven soort wordt genegeerd)."
+                ),
             ),
         ],
         request={
@@ -171,6 +203,8 @@ class SubmissionViewSet(ScopedReadViewSet):
                 },
             ),
             "text/csv": OpenApiTypes.STR,
+            "application/xml": OpenApiTypes.BINARY,
+            "application/zip": OpenApiTypes.BINARY,
         },
         responses={
             200: OpenApiResponse(SubmissionSerializer, description="Eerder aangeleverd."),
@@ -183,12 +217,19 @@ class SubmissionViewSet(ScopedReadViewSet):
                 PROBLEM, description="De aanlevering is te groot."
             ),
             (415, "application/problem+json"): OpenApiResponse(
-                PROBLEM, description="Alleen application/json en text/csv."
+                PROBLEM,
+                description="Alleen application/json, text/csv, application/xml en application/zip.",
             ),
         },
     )
     def create(self, request, *args, **kwargs):
+        media_type = (request.content_type or "").split(";")[0].strip().lower()
+        file_format = FORMATS.get(media_type)
+        if file_format is None:
+            raise exceptions.UnsupportedMediaType(media_type or "-")
         kind = request.query_params.get("soort", "")
+        if file_format == ImportFormat.IJW and not kind:
+            kind = DatasetKind.DECLARATIONS  # the import takes the kind from the messages
         if kind not in DatasetKind.values:
             raise exceptions.ValidationError(
                 {
@@ -197,10 +238,6 @@ class SubmissionViewSet(ScopedReadViewSet):
                     ]
                 }
             )
-        media_type = (request.content_type or "").split(";")[0].strip().lower()
-        file_format = FORMATS.get(media_type)
-        if file_format is None:
-            raise exceptions.UnsupportedMediaType(media_type or "-")
         try:
             outcome = production.submit(
                 client=request.user,
@@ -208,6 +245,7 @@ class SubmissionViewSet(ScopedReadViewSet):
                 kind=kind,
                 file_format=file_format,
                 stream=request.stream or _Empty(),
+                suffix="zip" if media_type == "application/zip" else None,
             )
         except production.KeyConflict as conflict:
             raise Conflict(conflict.message) from conflict

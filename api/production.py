@@ -95,7 +95,9 @@ def _existing(client: ApiClient, key: str, sha256: str) -> ProductionSubmission 
     return found
 
 
-def submit(*, client: ApiClient, key: str, kind: str, file_format: str, stream) -> Outcome:
+def submit(
+    *, client: ApiClient, key: str, kind: str, file_format: str, stream, suffix: str | None = None
+) -> Outcome:
     """Store one delivery (see the module's docstring). The spooled file is always removed:
     by the import, by the task, or here when nothing is imported."""
     if not KEY_PATTERN.match(key or ""):
@@ -106,7 +108,8 @@ def submit(*, client: ApiClient, key: str, kind: str, file_format: str, stream) 
         )
     if client.kind not in (ClientKind.PROVIDER, ClientKind.REGIONAL):
         raise SubmissionError(403, "Alleen aanbieders en regionale systemen leveren productie aan.")
-    suffix = "json" if file_format == ImportFormat.JSON else "csv"
+    if suffix is None:
+        suffix = {ImportFormat.JSON: "json", ImportFormat.IJW: "xml"}.get(file_format, "csv")
     path, size, sha256 = spool_stream(stream, suffix, settings.IMPORT_MAX_BYTES)
     keep_file = False
     try:

@@ -135,7 +135,7 @@ def test_bad_requests_are_400_problems(api, world_a, regional, query, headers, c
 def test_other_media_type_is_415(api, world_a, regional):
     _client, token = regional
     response = api(token).post(
-        f"{URL}?soort=declaraties", b"x", content_type="application/xml", **{"Idempotency-Key": "k"}
+        f"{URL}?soort=declaraties", b"x", content_type="application/pdf", **{"Idempotency-Key": "k"}
     )
     assert response.status_code == 415
     assert response["Content-Type"] == "application/problem+json"
@@ -177,3 +177,62 @@ def test_large_delivery_is_queued_with_202(
     import os
 
     assert not os.path.exists(path)
+
+
+# --- iJw messages as they are --------------------------------------------------------------------
+
+
+@pytest.fixture
+def ijw_world(world_a):
+    from providers.models import Provider
+    from tests.monitoring.test_ijw_import import AGB
+
+    Provider.objects.filter(pk=world_a.provider.pk).update(agb_code=AGB)
+    return world_a
+
+
+@pytest.mark.parametrize("content_type", ["application/xml", "text/xml", "application/zip"])
+def test_ijw_messages_are_delivered_as_they_are(api, ijw_world, content_type):
+    from tests.monitoring import ijw_xml as x
+    from tests.monitoring.test_ijw_import import declaration_message
+
+    _client, token = make_client(ijw_world, ClientKind.PROVIDER, {W})
+    message = declaration_message(ijw_world)
+    body = x.zip_of({"bericht.xml": message}) if content_type.endswith("zip") else message.encode()
+    before = Declaration.objects.count()
+    # no soort: the messages say they are declarations
+    response = api(token).post(URL, body, content_type=content_type, **{"Idempotency-Key": "jw1"})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["status"], data["soort"], data["regelsToegevoegd"]) == (
+        "geimporteerd",
+        "declaraties",
+        3,
+    )
+    assert Declaration.objects.count() == before + 3
+    batch = ImportBatch.objects.get()
+    assert batch.file_format == "ijw"
+    assert batch.file_name.endswith(".zip" if content_type.endswith("zip") else ".xml")
+    # the same messages under another key: the message ids make it add nothing
+    again = api(token).post(URL, body, content_type=content_type, **{"Idempotency-Key": "jw2"})
+    assert again.status_code == 201
+    assert again.json()["regelsToegevoegd"] == 0
+    assert Declaration.objects.count() == before + 3
+
+
+def test_a_broken_ijw_message_is_refused_whole_and_named(api, ijw_world):
+    from tests.monitoring.test_ijw_import import declaration_message
+
+    _client, token = make_client(ijw_world, ClientKind.PROVIDER, {W})
+    body = declaration_message(ijw_world).replace("</Bericht>", "").encode()
+    before = Declaration.objects.count()
+    response = api(token).post(
+        URL, body, content_type="application/xml", **{"Idempotency-Key": "kapot"}
+    )
+    assert response.status_code == 201
+    data = response.json()
+    assert data["status"] == "afgewezen"
+    error = data["fouten"][0]
+    assert error["kolom"].endswith("-kapot.xml · bericht 2026-000123 · regel 2")
+    assert "is geen goedgevormde XML" in error["melding"]
+    assert Declaration.objects.count() == before
