@@ -151,9 +151,12 @@ class ExportMixin:
         """The page's table over all its rows (no pages), sorted as the page asks."""
         from django_tables2 import RequestConfig
 
-        table = self.get_table_class()(data=self.get_table_data(), **self.get_table_kwargs())
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_export_table_kwargs())
         RequestConfig(self.request, paginate=False).configure(table)
         return table
+
+    def get_export_table_kwargs(self) -> dict:
+        return self.get_table_kwargs()
 
     def get_export_name(self) -> str:
         if self.export_name:
