@@ -159,6 +159,7 @@ def xlsx_file(sheet: Sheet):
     ws.append([_xlsx_cell(ws, h) for h in sheet.header])
     for written, row in enumerate(sheet.rows, start=1):
         if written > XLSX_MAX_ROWS:
+            ws.close()  # ends openpyxl's temporary sheet file; the workbook is dropped
             raise TooManyRows(written)
         ws.append([_xlsx_cell(ws, v) for v in row])
     for note in sheet.notes:
