@@ -249,8 +249,9 @@ def table_count(table) -> int:
     return data.count() if isinstance(data, QuerySet) else len(data)
 
 
-def table_sheet(table, title: str) -> Sheet:
-    """A django-tables2 table (unpaginated, ordered as the page) as a sheet."""
+def table_sheet(table, title: str, *, counted: bool = False) -> Sheet:
+    """A django-tables2 table (unpaginated, ordered as the page) as a sheet; ``counted``: with
+    its number of rows (one COUNT, for the Excel limit; a CSV does not need it)."""
     from django_tables2.rows import BoundRow
 
     columns = export_columns(table)
@@ -264,5 +265,5 @@ def table_sheet(table, title: str) -> Sheet:
         title=title,
         header=[force_str(column.header) for column in columns],
         rows=rows(),
-        count=table_count(table),
+        count=table_count(table) if counted else None,
     )

@@ -143,9 +143,8 @@ class ExportMixin:
             self.object_list = self.filterset.queryset.none()
         title = self.get_export_name()
         table = self.get_export_table()
-        return send_sheet(
-            request, export.table_sheet(table, title), fmt, self.export_filename(title, fmt)
-        )
+        sheet = export.table_sheet(table, title, counted=fmt == export.XLSX)
+        return send_sheet(request, sheet, fmt, self.export_filename(title, fmt))
 
     def get_export_table(self):
         """The page's table over all its rows (no pages), sorted as the page asks."""
