@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from core.api.renderers import _cell
+from core.spreadsheet import safe_cell
 from core.ui.forms import add_service_errors
 from core.ui.views import RegionMixin
 from segments.selectors import segment_subtree_ids as _with_sub_segments
@@ -279,21 +279,16 @@ class EffectScenarioCsvView(ScenarioMixin, generic.View):
         )
 
         def row(effect, kind, current="", alternative="", difference="", text=""):
+            # texts (names a user typed) are neutralised, the amounts (formatted here) are
+            # numbers and stay numbers, also when negative
+            texts = (scenario.name, period.label(), effect.contract, effect.provider)
             writer.writerow(
                 [
-                    _cell(value)
-                    for value in (
-                        scenario.name,
-                        period.label(),
-                        effect.contract,
-                        effect.provider,
-                        effect.segment,
-                        kind,
-                        current,
-                        alternative,
-                        difference,
-                        text,
-                    )
+                    *(safe_cell(str(value)) for value in (*texts, effect.segment, kind)),
+                    current,
+                    alternative,
+                    difference,
+                    safe_cell(str(text)),
                 ]
             )
 

@@ -28,6 +28,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.spreadsheet import safe_cell
 from core.ui.formatting import euro, percent
 from core.ui.formatting import format_date as _d
 from core.ui.forms import add_service_errors as _add_errors
@@ -510,19 +511,24 @@ class ContractSettlementCsvView(ContractSettlementView):
             ]
         )
         for line in settlement.lines:
+            # texts (names and codes a user typed) are neutralised against formulas; the
+            # numbers are formatted here and stay numbers, a negative amount too
+            texts = [
+                self.contract.reference,
+                period.label(),
+                line.arrangement,
+                ArrangementModel(line.model).label,
+                COMPONENT_LABELS.get(line.component, line.component),
+                line.product_code,
+                line.profile or "",
+            ]
             writer.writerow(
                 [
-                    self.contract.reference,
-                    period.label(),
-                    line.arrangement,
-                    ArrangementModel(line.model).label,
-                    COMPONENT_LABELS.get(line.component, line.component),
-                    line.product_code,
-                    line.profile or "",
+                    *(safe_cell(str(text)) for text in texts),
                     _csv_number(line.quantity),
                     _csv_money(line.unit_price) if line.unit_price is not None else "",
                     _csv_money(line.amount),
-                    line.description,
+                    safe_cell(str(line.description)),
                 ]
             )
         return response

@@ -52,6 +52,7 @@ class ReportTable(tables.Table):
         accessor="pk",
         orderable=False,
         attrs={"td": {"class": "row-actions"}},
+        exclude_from_export=True,
     )
 
     class Meta:

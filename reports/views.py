@@ -33,7 +33,7 @@ from django_tables2 import SingleTableMixin
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
-from core.ui.views import PostOnlyMixin, RegionMixin
+from core.ui.views import ExportMixin, PostOnlyMixin, RegionMixin
 
 from . import services
 from .filters import ReportFilterSet
@@ -124,7 +124,8 @@ class ReportsMixin(RegionMixin):
 # ---------------------------------------------------------------- archive and reports
 
 
-class ReportListView(ReportsMixin, SingleTableMixin, FilterView):
+class ReportListView(ExportMixin, ReportsMixin, SingleTableMixin, FilterView):
+    export_name = gettext_lazy("Rapportages")
     template_name = "reports/report_list.html"
     table_class = ReportTable
     filterset_class = ReportFilterSet

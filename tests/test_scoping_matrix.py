@@ -928,3 +928,31 @@ def test_every_page_is_in_the_matrix():
 
     covered = {name for name, _kwargs, _kind in pages(Fake())}
     assert names - covered == set(), f"pages missing from the scoping matrix: {names - covered}"
+
+
+@pytest.mark.django_db
+def test_downloads_follow_the_matrix(client, world_a, world_b, users):
+    """A page's download (``?export=csv``, ``?export=xlsx``) is the page's own URL: who may not
+    see the page may not download it either; who may, gets the file (or, on a dashboard
+    without that table, a 404)."""
+    from django.urls import resolve
+
+    from core.ui.views import ExportMixin, SheetExportMixin
+
+    for role in ROLES:
+        client.force_login(getattr(users, role))
+        for name, kwargs, kind in pages(world_a):
+            url = reverse(name, kwargs=kwargs)
+            view = getattr(resolve(url).func, "view_class", None)
+            if view is None or not issubclass(view, ExportMixin | SheetExportMixin):
+                continue
+            expected = EXPECT[kind][ROLES.index(role)]
+            for fmt in ("csv", "xlsx"):
+                response = client.get(url, {"export": fmt, "tabel": "x"})
+                if expected == OK:
+                    wanted = 200 if issubclass(view, ExportMixin) else HIDDEN
+                    assert response.status_code == wanted, f"{role} {url} {fmt}"
+                    if wanted == 200:
+                        assert "attachment" in response["Content-Disposition"]
+                else:
+                    check(response, expected, url, role)

@@ -2,9 +2,10 @@
 
 import csv
 import io
-import re
 
 from rest_framework.renderers import BaseRenderer, JSONRenderer
+
+from core.spreadsheet import safe_cell
 
 
 class ProblemJSONRenderer(JSONRenderer):
@@ -12,17 +13,11 @@ class ProblemJSONRenderer(JSONRenderer):
     format = "problem"
 
 
-#: what a spreadsheet reads as the start of a formula (OWASP "CSV injection")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?(?:[eE][+-]?\d+)?$")
-
-
 def _cell(value):
     """A text that a spreadsheet would run as a formula (a name like ``=HYPERLINK(…)``, written
-    over the API) starts with an apostrophe, so it stays text; numbers stay numbers."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not NUMBER.match(value):
-        return "'" + value
-    return value
+    over the API) starts with an apostrophe, so it stays text; numbers stay numbers (the
+    serializers write decimals as texts): ``core.spreadsheet``, the product's one guard."""
+    return safe_cell(value, numeric_text=True)
 
 
 def _flatten(row, prefix=""):

@@ -10,6 +10,9 @@ scope but without an editing role it is a 403.
   object comes through the scope, ``act()`` runs one service call, a refusal is shown (as
   messages, or next to the form's fields), then a redirect.
 - ``PostOnlyMixin``: any method but POST is a 405.
+- ``ExportMixin`` (list pages) and ``SheetExportMixin`` (pages with tables of their own): the
+  page's table as CSV or Excel at the page's own URL with ``?export=csv|xlsx`` (``core.export``),
+  so the download has the page's filters, sorting and scope.
 
 core is the lowest layer: the region model is looked up by name (``segments.Region``), never
 imported."""
@@ -20,7 +23,7 @@ from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db.models import ProtectedError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,6 +32,7 @@ from django.views import generic
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
+from core import export
 from core.errors import Refused
 from core.scoping import scope_for
 
@@ -66,7 +70,144 @@ class RegionMixin:
         return self.model.objects.restrict(self.request.user, action).filter(**self.region_filter())
 
 
-class ScopedListView(RegionMixin, SingleTableMixin, FilterView):
+def export_links(request, **extra) -> list[dict]:
+    """The page's download links (CSV, Excel): its own URL and querystring (its filters and
+    sorting, not its page number) plus ``export=`` and ``extra``."""
+    links = []
+    for fmt, label in ((export.CSV, _("Download CSV")), (export.XLSX, _("Download Excel"))):
+        query = request.GET.copy()
+        query.pop("page", None)
+        query[export.EXPORT_PARAM] = fmt
+        for key, value in extra.items():
+            query[key] = value
+        links.append({"url": f"{request.path}?{query.urlencode()}", "label": label, "format": fmt})
+    return links
+
+
+def _thousands(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def export_refused(request, count: int):
+    """Too many rows for Excel: back to the page (its filters kept) with the reason."""
+    messages.error(
+        request,
+        _(
+            "Deze tabel heeft %(count)s regels; een Excel-bestand kan er ten hoogste %(max)s "
+            "bevatten. Download CSV (zonder grens) of verfijn de filters."
+        )
+        % {"count": _thousands(count), "max": _thousands(export.XLSX_MAX_ROWS)},
+    )
+    query = request.GET.copy()
+    query.pop(export.EXPORT_PARAM, None)
+    return HttpResponseRedirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+
+
+def export_format(request) -> str | None:
+    fmt = request.GET.get(export.EXPORT_PARAM)
+    return fmt if fmt in export.FORMATS else None
+
+
+def send_sheet(request, sheet, fmt: str, name: str):
+    try:
+        return export.sheet_response(sheet, fmt, name)
+    except export.TooManyRows as exc:
+        return export_refused(request, exc.count)
+
+
+class ExportMixin:
+    """A list page (django-tables2 ``SingleTableMixin`` + django-filter ``FilterView``) that
+    downloads its table as CSV or Excel: ``?export=csv|xlsx`` on the page's URL gives every row
+    of the page's own queryset (its scope), filtered and sorted as the page, unpaginated.
+    ``export_name`` is the first part of the file name (default: the page's title)."""
+
+    export_name = None
+
+    def get_filterset_kwargs(self, filterset_class):
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        data = kwargs.get("data")
+        if data is not None and export.EXPORT_PARAM in data:
+            data = data.copy()
+            data.pop(export.EXPORT_PARAM)
+            kwargs["data"] = data or None
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        fmt = export_format(request)
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        self.filterset = self.get_filterset(self.get_filterset_class())
+        if not self.filterset.is_bound or self.filterset.is_valid() or not self.get_strict():
+            self.object_list = self.filterset.qs
+        else:
+            self.object_list = self.filterset.queryset.none()
+        title = self.get_export_name()
+        table = self.get_export_table()
+        sheet = export.table_sheet(table, title, counted=fmt == export.XLSX)
+        return send_sheet(request, sheet, fmt, self.export_filename(title, fmt))
+
+    def get_export_table(self):
+        """The page's table over all its rows (no pages), sorted as the page asks."""
+        from django_tables2 import RequestConfig
+
+        table = self.get_table_class()(data=self.get_table_data(), **self.get_export_table_kwargs())
+        RequestConfig(self.request, paginate=False).configure(table)
+        return table
+
+    def get_export_table_kwargs(self) -> dict:
+        return self.get_table_kwargs()
+
+    def get_export_name(self) -> str:
+        if self.export_name:
+            return str(self.export_name)
+        title = getattr(self, "title", None)
+        return str(title or self.model._meta.verbose_name_plural)
+
+    def export_filename(self, title: str, fmt: str) -> str:
+        region = getattr(self, "region", None)
+        return export.filename(title, region.slug if region else "", fmt)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["export_links"] = export_links(self.request)
+        return context
+
+
+class SheetExportMixin:
+    """A page with tables of its own (a dashboard): ``export_sheets(context)`` gives
+    ``{name: Sheet}``; ``?export=csv|xlsx&tabel=<name>`` downloads one, with the page's month
+    and scope (the sheets are built from the page's own context, small cells as suppressed
+    there). The context gets ``exports``: ``{name: links}``."""
+
+    TABLE_PARAM = "tabel"
+
+    def export_sheets(self, context) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        fmt = export_format(request)
+        if fmt is None:
+            return super().get(request, *args, **kwargs)
+        context = self.get_context_data(**kwargs)
+        name = request.GET.get(self.TABLE_PARAM, "")
+        sheets = self.export_sheets(context)
+        if name not in sheets:
+            raise Http404(_("Deze pagina heeft geen tabel met die naam."))
+        sheet = sheets[name]
+        region = getattr(self, "region", None)
+        file_name = export.filename(sheet.title, region.slug if region else "", fmt)
+        return send_sheet(request, sheet, fmt, file_name)
+
+    def render_to_response(self, context, **response_kwargs):
+        # after the page's own get_context_data: its tables are in the context by now
+        context["exports"] = {
+            name: export_links(self.request, **{self.TABLE_PARAM: name})
+            for name in self.export_sheets(context)
+        }
+        return super().render_to_response(context, **response_kwargs)
+
+
+class ScopedListView(ExportMixin, RegionMixin, SingleTableMixin, FilterView):
     template_name = "generic/list.html"
     paginate_by = 25
     create_url_name: str | None = None

@@ -174,6 +174,11 @@ class OutcomeLineTable(ClientLineTable):
     def render_client_experience(self, value):
         return format_number(value, 1)
 
+    def value_measurement_value(self, value, record):
+        if record.measurement_kind is not None and record.measurement_kind.value_type == "yes_no":
+            return _("ja") if value else _("nee")
+        return value
+
     def render_measurement_value(self, value, record):
         if record.measurement_kind is not None and record.measurement_kind.value_type == "yes_no":
             return _("ja") if value else _("nee")

@@ -22,10 +22,11 @@ from django.views import generic
 
 from contracts.codes import Kpi
 from contracts.models import Contract
+from core.export import Sheet
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import month_label
-from core.ui.views import RegionMixin
+from core.ui.views import RegionMixin, SheetExportMixin
 from monitoring.dashboards import charts, selectors
 from monitoring.dashboards.selectors import Subject, parse_month
 from monitoring.kpis import definitions as kpis
@@ -53,9 +54,37 @@ def lines_url(region, query: dict) -> str:
     return f"{url}?{urlencode(query)}" if query else url
 
 
-class DashboardMixin(RegionMixin):
+def figure_cell(fig):
+    """A figure as a spreadsheet cell: its number, or the page's text when the small-cell rule
+    hides it (``< 5``, ``—``): a suppressed figure stays suppressed in a download."""
+    if fig is None:
+        return None
+    if fig.small:
+        return fig.text
+    return fig.value
+
+
+def figures_sheet(title: str, first_header: str, rows, table_kpis, *, before=()) -> Sheet:
+    """A table of figures (``dashboard_rows.html``) as a sheet: the row's name, the declared
+    amount and a column per KPI; ``before`` adds columns ``(header, function of the row)``
+    after the name."""
+    header = [first_header, *(h for h, _f in before), _("Gedeclareerd")]
+    header += [str(d.label) for d in table_kpis]
+
+    def line(row):
+        cells = [row.extra.get("name", str(row.obj)), *(f(row) for _h, f in before)]
+        if row.extra.get("empty"):
+            return [*cells, _("geen productie in deze maand")]
+        cells.append(figure_cell(row.amount))
+        return cells + [figure_cell(row.figures.get(d.code)) for d in table_kpis]
+
+    return Sheet(title=title, header=header, rows=[line(r) for r in rows])
+
+
+class DashboardMixin(SheetExportMixin, RegionMixin):
     """Region from the URL, the month asked for (``?maand=YYYY-MM``, default the latest with
-    data) and, unless ``region_roles_only`` is off, a 403 for users without a region role."""
+    data) and, unless ``region_roles_only`` is off, a 403 for users without a region role.
+    Its tables download as CSV and Excel (``export_sheets``)."""
 
     model = KpiRollup
     region_roles_only = True
@@ -249,6 +278,33 @@ class RegionDashboardView(DashboardMixin, generic.TemplateView):
         )
         return context
 
+    def export_sheets(self, context) -> dict:
+        if not context.get("month"):
+            return {}
+        month = context["month"]
+
+        def risk(row):
+            return row.extra["risk"].score if row.extra.get("risk") else None
+
+        def signals(row):
+            return row.extra["signals"]["open"] if row.extra.get("signals") else 0
+
+        return {
+            "aanbieders": figures_sheet(
+                f"{_('Aanbieders')} {month:%Y-%m}",
+                _("Aanbieder"),
+                context["providers"],
+                context["provider_kpis"],
+                before=((_("Risicoscore"), risk), (_("Open signalen"), signals)),
+            ),
+            "segmenten": figures_sheet(
+                f"{_('Segmenten')} {month:%Y-%m}",
+                _("Segment"),
+                context["segments"],
+                context["table_kpis"],
+            ),
+        }
+
 
 class ProviderDashboardView(DashboardMixin, generic.TemplateView):
     template_name = "monitoring/dashboard_provider.html"
@@ -315,6 +371,18 @@ class ProviderDashboardView(DashboardMixin, generic.TemplateView):
             table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS],
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        if not context.get("month"):
+            return {}
+        return {
+            "contracten": figures_sheet(
+                f"{_('Contracten')} {self.provider.name} {context['month']:%Y-%m}",
+                _("Contract"),
+                context["contracts"],
+                context["table_kpis"],
+            )
+        }
 
 
 class SegmentDashboardView(DashboardMixin, generic.TemplateView):
@@ -403,6 +471,18 @@ class SegmentDashboardView(DashboardMixin, generic.TemplateView):
             links=[self.href(selectors.drill_query(r.subject, month=month, kpi=kpi)) for r in rows],
         )
 
+    def export_sheets(self, context) -> dict:
+        if not context.get("month"):
+            return {}
+        return {
+            "contracten": figures_sheet(
+                f"{_('Contracten')} {self.segment.code} {context['month']:%Y-%m}",
+                _("Aanbieder · contract"),
+                context["contracts"],
+                context["table_kpis"],
+            )
+        }
+
 
 class MunicipalityDashboardView(DashboardMixin, generic.TemplateView):
     """A municipality's figures by segment and provider. Municipal users: their own only,
@@ -476,6 +556,25 @@ class MunicipalityDashboardView(DashboardMixin, generic.TemplateView):
             table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS if k != Kpi.OCCUPANCY],
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        if not context.get("month"):
+            return {}
+        label = f"{self.municipality.name} {context['month']:%Y-%m}"
+        return {
+            "segmenten": figures_sheet(
+                f"{_('Per segment')} {label}",
+                _("Segment"),
+                context["by_segment"],
+                context["table_kpis"],
+            ),
+            "aanbieders": figures_sheet(
+                f"{_('Per aanbieder')} {label}",
+                _("Aanbieder"),
+                context["by_provider"],
+                context["table_kpis"],
+            ),
+        }
 
 
 class ContractOccupancyView(DashboardMixin, generic.TemplateView):

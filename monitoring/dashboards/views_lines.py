@@ -10,13 +10,15 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from contracts.codes import Kpi
+from core.export import Sheet
 from core.ui.formatting import format_value, month_label
-from core.ui.views import RegionMixin
+from core.ui.views import ExportMixin, RegionMixin
 from monitoring.dashboards import selectors
 from monitoring.dashboards.filters import kind_of, line_filterset
 from monitoring.dashboards.tables import TABLES
 from monitoring.dashboards.views import (
     DashboardMixin,
+    figure_cell,
     is_region_staff,
 )
 from monitoring.imports.models import LINE_MODELS, DatasetKind
@@ -39,6 +41,41 @@ class CoverageView(DashboardMixin, generic.TemplateView):
             context["wait_definition"] = DEFINITIONS[Kpi.WAIT_TIME].definition
         return context
 
+    def export_sheets(self, context) -> dict:
+        """The matrix as a list: a row per segment and municipality."""
+        coverage = context.get("coverage")
+        if coverage is None:
+            return {}
+
+        def rows():
+            for segment, cells, norm in coverage.rows:
+                for municipality, cell in zip(coverage.municipalities, cells, strict=True):
+                    if cell is None:
+                        continue
+                    yield [
+                        str(segment),
+                        municipality.name,
+                        figure_cell(cell.youths),
+                        figure_cell(cell.wait),
+                        norm.norm if norm else None,
+                        str(cell.level or ""),
+                    ]
+
+        return {
+            "dekking": Sheet(
+                title=f"{_('Dekking')} {coverage.month:%Y-%m}",
+                header=[
+                    _("Segment"),
+                    _("Gemeente"),
+                    _("Unieke jeugdigen"),
+                    _("Gemiddelde wachttijd (dagen)"),
+                    _("Norm wachttijd"),
+                    _("Niveau"),
+                ],
+                rows=list(rows()),
+            )
+        }
+
 
 class DefinitionsView(DashboardMixin, generic.TemplateView):
     template_name = "monitoring/definitions.html"
@@ -54,12 +91,20 @@ class DefinitionsView(DashboardMixin, generic.TemplateView):
 # --- drill-down --------------------------------------------------------------------------------
 
 
-class LinesView(RegionMixin, SingleTableMixin, FilterView):
+class LinesView(ExportMixin, RegionMixin, SingleTableMixin, FilterView):
     """The production lines a figure is made of: active lines only, filtered as the figure's
     link says, with the totals computed in the database."""
 
     template_name = "monitoring/lines.html"
     paginate_by = 50
+
+    def get_export_table_kwargs(self) -> dict:
+        """Every column: a download stands on its own, without the sentence that names the
+        filter (the page leaves out the columns the filter pins down)."""
+        return {}
+
+    def get_export_name(self) -> str:
+        return f"{_('productieregels')}-{DatasetKind(self.kind).label}"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
