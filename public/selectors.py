@@ -80,9 +80,8 @@ def landscape(scope: Scope, region: Region, today: date) -> list[SegmentRow]:
         if contract.status_on(today) not in RUNNING or contract.segment_id not in rows:
             continue
         provider = contract.provider
-        forms = [
-            c.name for c in provider.care_forms.all() if c.pk in segment_forms[contract.segment_id]
-        ]
+        wanted = segment_forms[contract.segment_id]  # none named: every form of the provider
+        forms = [c.name for c in provider.care_forms.all() if not wanted or c.pk in wanted]
         municipalities = [
             m.name
             for m in provider.municipalities_served.all()
