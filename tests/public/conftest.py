@@ -58,6 +58,12 @@ def _youths(world, contract, provider, count: int, prefix: str) -> None:
 
 @pytest.fixture
 def public_world(world_a):
+    return make_public_world(world_a)
+
+
+def make_public_world(world_a) -> PublicWorld:
+    """Turn the world's public page on (threshold 10) and give its two providers 10 and 9
+    youths in March 2026."""
     region = region_public_page_set(region=world_a.region, enabled=True, min_cell=10)
     far_contract = contract_services.contract_create(
         region=world_a.region,

@@ -35,7 +35,8 @@ def test_a_count_below_the_threshold_is_not_shown():
     ],
 )
 def test_a_share_is_shown_only_when_no_part_is_a_small_cell(dropouts, ended, youths, shown):
-    cell = ratio_cell(Kpi.DROPOUT, Measures(dropouts=dropouts, trajectories_ended=ended), youths, 10)
+    measures = Measures(dropouts=dropouts, trajectories_ended=ended)
+    cell = ratio_cell(Kpi.DROPOUT, measures, youths, 10)
     assert cell.text == (shown or "te weinig jeugdigen")
 
 
