@@ -24,6 +24,8 @@ def public_region_q(scope, lookup: str = "region") -> Q:
 
 class Region(ScopedModel):
     scope_region_lookup = "pk"
+    # The public page's columns have database defaults: a migration test that goes back to an
+    # earlier state of another app writes regions without them.
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
     slug = models.SlugField(_("korte naam"), max_length=40, unique=True)
@@ -33,6 +35,7 @@ class Region(ScopedModel):
     public_page_enabled = models.BooleanField(
         _("openbare pagina aan"),
         default=False,
+        db_default=False,
         help_text=_(
             "Aan: iedereen leest zonder inloggen het zorglandschap, de open procedures, de "
             "gegunde contracten en de resultaten per aanbieder van deze regio."
@@ -41,6 +44,7 @@ class Region(ScopedModel):
     public_min_cell = models.PositiveSmallIntegerField(
         _("minimum aantal jeugdigen per cijfer"),
         default=PUBLIC_MIN_CELL_DEFAULT,
+        db_default=PUBLIC_MIN_CELL_DEFAULT,
         validators=[MinValueValidator(PUBLIC_MIN_CELL_FLOOR), MaxValueValidator(1000)],
         help_text=_(
             "Een cijfer over minder jeugdigen staat niet op de openbare pagina (minimaal 5)."
@@ -49,6 +53,8 @@ class Region(ScopedModel):
     public_intro = models.TextField(
         _("inleiding op de openbare pagina"),
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Een korte tekst voor ouders, raadsleden en aanbieders (optioneel)."),
     )
 
