@@ -38,6 +38,19 @@ def test_a_parent_reads_the_public_page_without_logging_in(live_server, page, sh
     no_violations(page)
     shot("public-landscape")
 
+    # the open procedures with their public documents, and the awarded contracts
+    page.get_by_role("link", name="Procedures", exact=True).click()
+    page.get_by_role("heading", name="Open procedures en toelatingsmomenten", level=1).wait_for()
+    expect(page.get_by_role("link", name="Inkoopleidraad")).to_be_visible()
+    expect(page.get_by_text("Concept", exact=True)).to_have_count(0)
+    no_violations(page)
+    page.get_by_role("link", name="Contracten", exact=True).click()
+    contracts = page.get_by_role("table", name=re.compile("Gegunde contracten"))
+    expect(contracts.get_by_role("row", name=re.compile("C-regio-p-001"))).to_contain_text(
+        "€ 110.000,00"
+    )
+    no_violations(page)
+
     page.get_by_role("link", name="Resultaten", exact=True).click()
     page.get_by_role("heading", name="Resultaten per aanbieder", level=1).wait_for()
     page.get_by_label("Periode").select_option(label="maart 2026")

@@ -67,7 +67,7 @@ def make_public_world(world_a) -> PublicWorld:
     region = region_public_page_set(region=world_a.region, enabled=True, min_cell=10)
     far_contract = contract_services.contract_create(
         region=world_a.region,
-        reference="C-regio-a-002",
+        reference=f"C-{world_a.region.slug}-002",
         provider=world_a.distant_provider,
         segment=world_a.segment,
         start_date=date(2025, 1, 1),
