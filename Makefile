@@ -68,7 +68,7 @@ format: $(STAMP)
 
 check-deploy: $(STAMP)  ## production settings pass Django's deployment checks
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets;print(secrets.token_urlsafe(50))') \
-	  PSEUDONYM_KEY=check DJANGO_ALLOWED_HOSTS=jeugdinkoop.example.nl \
+	  PSEUDONYM_KEY=check DJANGO_ALLOWED_HOSTS=jeugdinkoop.example.nl OCDS_OCID_PREFIX=ocds-check1 \
 	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 bench: $(STAMP)  ## the monitoring benchmark on PostgreSQL (docs/bench.md); BENCH_ARGS=--quick for a short run

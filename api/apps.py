@@ -8,4 +8,7 @@ class ApiConfig(AppConfig):
     verbose_name = _("REST API")
 
     def ready(self):
-        from . import audit  # noqa: F401  (registers the clients and keys with the audit log)
+        from . import (
+            audit,  # noqa: F401  (registers the clients and keys with the audit log)
+            checks,  # noqa: F401  (the OCDS ocid prefix: api.E001, api.W001 --deploy)
+        )

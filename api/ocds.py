@@ -22,9 +22,10 @@ What is published, and what is not (docs/api.md, "Open data (OCDS)"):
   the current yearly budgets/ceilings, EUR) and, with the metrics extension, the agreed KPIs
   (norm, amber and red threshold) and the yearly budgets as agreed metrics.
 
-The ocid prefix ``ocds-jk0000`` is a placeholder in the format OCDS uses: it MUST be replaced
-by a prefix registered with the Open Contracting Partnership before real publication
-(setting ``OCDS_OCID_PREFIX``).
+The ocid prefix is set per installation (setting ``OCDS_OCID_PREFIX``, from the environment;
+``api.checks`` validates it). The default ``ocds-jk0000`` is a placeholder in the format OCDS
+uses: it MUST be replaced by a prefix registered with the Open Contracting Partnership before
+real publication (``manage.py check --deploy`` warns while it is the placeholder).
 """
 
 from __future__ import annotations
@@ -379,6 +380,10 @@ def _contract_value(budgets) -> Decimal | None:
         chosen = overall or ceilings
         total += sum((b.current_amount for b in chosen), Decimal(0))
     return total
+
+
+#: the value the public pages show next to a contract: the same as in the package
+contract_value = _contract_value
 
 
 def _contract(contract, award_id: str, today: date) -> dict:

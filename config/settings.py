@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "api",
     "accounts",
     "portal",
+    "public",
     "demo",
 ]
 
@@ -276,6 +277,14 @@ REGION_KPI_SYNC_LINES = env_int("REGION_KPI_SYNC_LINES", 200_000)
 # Production deliveries through the API up to this size are imported during the request (201);
 # larger ones are queued and answered with 202 and a status resource.
 API_SYNC_IMPORT_BYTES = env_int("API_SYNC_IMPORT_BYTES", 256 * 1024)
+# Open data: the ocid prefix of this installation's OCDS package, registered with the Open
+# Contracting Partnership ("ocds-" + 6 lowercase letters or digits; checked by api.checks, and
+# `check --deploy` warns while it is the placeholder).
+OCDS_OCID_PREFIX = env_str("OCDS_OCID_PREFIX", "ocds-jk0000")
+# A region's public pages (/openbaar/) are rendered once per region, page, language and period
+# and kept this many seconds in the cache (docs/public.md); changing the region's public
+# settings takes effect at once.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 300)
 
 # Security. Production (DEBUG off) gets HTTPS-only cookies, HSTS and redirects;
 # DJANGO_SECURE_SSL_REDIRECT=0 turns the redirect off behind a TLS-terminating proxy.

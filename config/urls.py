@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/v1/", include("api.urls")),
     path("installatie/", include("accounts.urls_installation")),
     path("portaal/", include("portal.urls")),
+    path("openbaar/", include("public.urls")),
     path(
         "regios/<slug:region>/aanbieders/<int:provider>/portaalgebruikers/",
         include("portal.urls_staff"),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel
+from procurement.codes import TenderState
 from procurement.models import Lot, Submission
 from providers.models import Provider
 from segments.models import (
@@ -25,6 +26,7 @@ from segments.models import (
     Region,
     Segment,
     SupportProfile,
+    public_region_q,
 )
 
 from .codes import (
@@ -132,6 +134,15 @@ class Contract(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(provider__in=scope.provider_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        # As in the OCDS package: every contract but one of a procedure still in draft.
+        return (
+            public_region_q(scope)
+            & ~Q(lot__tender__state=TenderState.DRAFT)
+            & ~Q(submission__tender__state=TenderState.DRAFT)
+        )
 
     @property
     def term_label(self) -> str:

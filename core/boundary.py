@@ -18,8 +18,9 @@ from django.urls import reverse
 from core.scoping import scope_for
 
 PORTAL_PREFIX = "/portaal/"
-#: pages a provider user may open besides the portal: sign-in and password, language, health
-OPEN_PREFIXES = ("/account/", "/i18n/", "/healthz", "/static/", "/api/")
+#: pages a provider user may open besides the portal: sign-in and password, language, health,
+#: the API and the regions' public pages
+OPEN_PREFIXES = ("/account/", "/i18n/", "/healthz", "/static/", "/api/", "/openbaar/")
 #: portal pages reachable before the second factor: enrolling and verifying it
 SECOND_FACTOR_PREFIX = "/portaal/tweestapsverificatie/"
 

@@ -29,3 +29,6 @@ USER_MANAGERS = frozenset({Role.ADMINISTRATOR})
 MUNICIPALITY_ADDERS = LANDSCAPE_EDITORS | frozenset({Role.ADMINISTRATOR})
 # The roles a region administrator gives (the staff roles of a region).
 STAFF_ROLES = (Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.VIEWER, Role.ADMINISTRATOR)
+# The region's public pages (/openbaar/<code>/): the region administrator turns them on and sets
+# the small-cell threshold.
+PUBLIC_PAGE_MANAGERS = frozenset({Role.ADMINISTRATOR})

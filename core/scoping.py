@@ -5,9 +5,10 @@ Every queryset a user can reach is built with ``Model.objects.restrict(user, act
 (``scope_region_lookup``), which region roles may change it (``scope_edit_roles``), what a
 municipal user may read (``scope_municipal_q``), what a provider's API client or portal user
 may read (``scope_provider_q``) and which rows are sealed for everyone but their provider
-(``scope_sealed_q``: tenders before the deadline). Superusers see everything not sealed;
-anonymous users see nothing. The user's memberships are turned into a :class:`Scope` once per
-request.
+(``scope_sealed_q``: tenders before the deadline) and what anyone may read on a region's
+public pages (``scope_public_q``, read with ``Scope.public(region)`` in place of a user).
+Superusers see everything not sealed; anonymous users see nothing. The user's memberships are
+turned into a :class:`Scope` once per request.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ class Scope:
     provider_region_ids: frozenset[int] = frozenset()
     #: the providers whose portal users this user manages (a provider administrator)
     provider_admin_ids: frozenset[int] = frozenset()
+    #: the regions whose public pages are read (``Scope.public``): anyone, without a login
+    public_region_ids: frozenset[int] = frozenset()
+
+    @classmethod
+    def public(cls, region) -> Scope:
+        """The scope of a reader of ``region``'s public pages (no login): what each model's
+        ``scope_public_q`` allows, nothing else, never sealed rows."""
+        return cls(region_roles=MappingProxyType({}), public_region_ids=frozenset({region.pk}))
 
     def region_ids(self, roles: Iterable[str] = ALL_REGION_ROLES) -> frozenset[int]:
         wanted = frozenset(roles)
@@ -88,9 +97,11 @@ def scope_for(user) -> Scope:
 
 class ScopedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = VIEW) -> ScopedQuerySet:
+        """The rows ``user`` may reach for ``action``; ``user`` may be a :class:`Scope` (the
+        public pages pass ``Scope.public(region)``)."""
         if action not in ACTIONS:
             raise ValueError(f"Unknown action {action!r}")
-        scope = scope_for(user)
+        scope = user if isinstance(user, Scope) else scope_for(user)
         model = self.model
         sealed = model.scope_sealed_q(timezone.now())
         if scope.is_superuser:
@@ -108,6 +119,10 @@ class ScopedQuerySet(models.QuerySet):
             own = model.scope_provider_q(scope)
             if own is not None:
                 condition |= own
+        if action == VIEW and scope.public_region_ids:
+            public = model.scope_public_q(scope)
+            if public is not None:
+                condition |= public if sealed is None else public & ~sealed
         return self.filter(condition)
 
     def visible_to(self, user) -> ScopedQuerySet:
@@ -138,6 +153,12 @@ class ScopedModel(models.Model):
     @classmethod
     def scope_provider_q(cls, scope: Scope) -> Q | None:
         """What a provider's API client may read; ``None``: nothing."""
+        return None
+
+    @classmethod
+    def scope_public_q(cls, scope: Scope) -> Q | None:
+        """What anyone may read on the public pages of ``scope.public_region_ids``; ``None``:
+        nothing (the default: a model is public only where it says so)."""
         return None
 
     @classmethod

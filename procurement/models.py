@@ -18,7 +18,7 @@ from core.files import get_private_storage, private_path
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import ScopedModel
 from providers.models import Provider
-from segments.models import CareForm, Municipality, Region, Segment
+from segments.models import CareForm, Municipality, Region, Segment, public_region_q
 
 from .codes import (
     ADMISSION_TYPES,
@@ -434,6 +434,11 @@ class Tender(ProcurementModel):
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids) & ~Q(state=TenderState.DRAFT)
 
+    @classmethod
+    def scope_public_q(cls, scope):
+        # The public pages: every procedure once published, as in the OCDS package.
+        return public_region_q(scope) & ~Q(state=TenderState.DRAFT)
+
     def get_absolute_url(self):
         return reverse(
             "procurement:tender-detail", kwargs={"region": self.region.slug, "pk": self.pk}
@@ -489,7 +494,16 @@ class TenderChild(ProcurementModel):
         return Q(tender__region__in=scope.provider_region_ids) & ~Q(tender__state=TenderState.DRAFT)
 
 
-class Lot(TenderChild):
+class PublicTenderPart:
+    """A part of a published procedure that the public pages show (lots, milestones, its
+    documents, admission windows); never submissions, scores or questions."""
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope, "tender__region") & ~Q(tender__state=TenderState.DRAFT)
+
+
+class Lot(PublicTenderPart, TenderChild):
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="lots", verbose_name=_("aanbesteding")
     )
@@ -531,7 +545,7 @@ class Lot(TenderChild):
             raise ValidationError({"segment": _("Dit segment hoort bij een andere regio.")})
 
 
-class Milestone(TenderChild):
+class Milestone(PublicTenderPart, TenderChild):
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="milestones", verbose_name=_("aanbesteding")
     )
@@ -561,7 +575,7 @@ def tender_document_path(instance, filename):
     return f"aanbestedingen/{instance.tender_id}/{filename}"
 
 
-class TenderDocument(TenderChild):
+class TenderDocument(PublicTenderPart, TenderChild):
     tender = models.ForeignKey(
         Tender, on_delete=models.CASCADE, related_name="documents", verbose_name=_("aanbesteding")
     )
@@ -760,7 +774,7 @@ class AdmissionCondition(ProcurementModel):
             raise ValidationError(_("Deze voorwaarde hoort bij een andere regio."))
 
 
-class AdmissionWindow(TenderChild):
+class AdmissionWindow(PublicTenderPart, TenderChild):
     """A recorded decision to open a conditional admission, naming the condition that holds."""
 
     tender = models.ForeignKey(

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from core.ui.forms import RegionBoundModelForm
 
 from .models import (
+    PUBLIC_MIN_CELL_FLOOR,
     CareForm,
     Intensity,
     Municipality,
@@ -99,3 +100,31 @@ class ParticipationForm(forms.ModelForm):
         fields = ["level", "note"]
         widgets = {"level": forms.RadioSelect, "note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {"note": _("Verplicht bij gedeeltelijke deelname.")}
+
+
+class PublicPageForm(forms.Form):
+    """The region administrator's settings of the region's public pages (docs/public.md)."""
+
+    public_page_enabled = forms.BooleanField(
+        label=_("Openbare pagina aan"),
+        required=False,
+        help_text=_(
+            "Iedereen leest dan zonder inloggen het zorglandschap, de open procedures met hun "
+            "documenten, de gegunde contracten en de resultaten per aanbieder."
+        ),
+    )
+    public_min_cell = forms.IntegerField(
+        label=_("Minimum aantal jeugdigen per cijfer"),
+        min_value=PUBLIC_MIN_CELL_FLOOR,
+        max_value=1000,
+        help_text=_(
+            "Een cijfer over minder jeugdigen staat niet op de openbare pagina. Minimaal 5; "
+            "gebruikelijk is 10."
+        ),
+    )
+    public_intro = forms.CharField(
+        label=_("Inleiding"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Een korte tekst voor ouders, raadsleden en aanbieders (optioneel)."),
+    )

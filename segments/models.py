@@ -1,7 +1,7 @@
 """The care landscape of a region: municipalities, segments, participation, care forms, products."""
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,19 +12,62 @@ from core.scoping import ScopedModel, ScopedQuerySet
 from .codes import ParallelRule, ParticipationLevel, ProductCategory, Unit
 from .validators import CBS_CODE_REGEX, validate_cbs_code
 
+#: a figure about fewer youths than the region's threshold is not published; never below 5
+PUBLIC_MIN_CELL_DEFAULT = 10
+PUBLIC_MIN_CELL_FLOOR = 5
+
+
+def public_region_q(scope, lookup: str = "region") -> Q:
+    """Rows of a region whose public pages are on, for ``Scope.public`` (core.scoping)."""
+    return Q(**{f"{lookup}__in": scope.public_region_ids, f"{lookup}__public_page_enabled": True})
+
 
 class Region(ScopedModel):
     scope_region_lookup = "pk"
+    # The public page's columns have database defaults: a migration test that goes back to an
+    # earlier state of another app writes regions without them.
 
     name = models.CharField(_("naam"), max_length=200, unique=True)
     slug = models.SlugField(_("korte naam"), max_length=40, unique=True)
     contracting_authority = models.CharField(_("aanbestedende dienst"), max_length=250)
     description = models.TextField(_("toelichting"), blank=True)
+    # The public pages (/openbaar/<code>/), opt-in by the region administrator (docs/public.md)
+    public_page_enabled = models.BooleanField(
+        _("openbare pagina aan"),
+        default=False,
+        db_default=False,
+        help_text=_(
+            "Aan: iedereen leest zonder inloggen het zorglandschap, de open procedures, de "
+            "gegunde contracten en de resultaten per aanbieder van deze regio."
+        ),
+    )
+    public_min_cell = models.PositiveSmallIntegerField(
+        _("minimum aantal jeugdigen per cijfer"),
+        default=PUBLIC_MIN_CELL_DEFAULT,
+        db_default=PUBLIC_MIN_CELL_DEFAULT,
+        validators=[MinValueValidator(PUBLIC_MIN_CELL_FLOOR), MaxValueValidator(1000)],
+        help_text=_(
+            "Een cijfer over minder jeugdigen staat niet op de openbare pagina (minimaal 5)."
+        ),
+    )
+    public_intro = models.TextField(
+        _("inleiding op de openbare pagina"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Een korte tekst voor ouders, raadsleden en aanbieders (optioneel)."),
+    )
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("regio")
         verbose_name_plural = _("regio's")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(public_min_cell__gte=PUBLIC_MIN_CELL_FLOOR),
+                name="region_public_min_cell_floor",
+            ),
+        ]
 
     def __str__(self):
         return self.name
@@ -32,6 +75,10 @@ class Region(ScopedModel):
     @classmethod
     def scope_municipal_q(cls, scope):
         return Q(pk__in=scope.municipality_region_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        return Q(pk__in=scope.public_region_ids, public_page_enabled=True)
 
     @classmethod
     def scope_provider_q(cls, scope):
@@ -75,6 +122,10 @@ class Municipality(ScopedModel):
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids)
 
+    @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope)
+
     def get_absolute_url(self):
         return reverse(
             "segments:municipality-detail",
@@ -108,6 +159,10 @@ class CareForm(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope)
 
     def get_absolute_url(self):
         return reverse(
@@ -172,6 +227,10 @@ class Segment(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope)
 
     def clean(self):
         super().clean()
@@ -248,6 +307,10 @@ class Participation(ScopedModel):
         return f"{self.municipality.name} – {self.segment}: {self.get_level_display()}"
 
     @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope, "municipality__region")
+
+    @classmethod
     def scope_municipal_q(cls, scope):
         return Q(municipality__in=scope.municipality_ids)
 
@@ -304,6 +367,10 @@ class SupportProfile(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope)
 
     def get_absolute_url(self):
         return reverse(
@@ -374,6 +441,10 @@ class Intensity(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(region__in=scope.provider_region_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        return public_region_q(scope)
 
     def clean(self):
         super().clean()

@@ -72,6 +72,21 @@ def region_update(
     )
 
 
+@transaction.atomic
+def region_public_page_set(
+    *, region: Region, enabled: bool, min_cell: int, intro: str = ""
+) -> Region:
+    """Turn the region's public pages on or off, with the small-cell threshold (at least 5:
+    a figure about fewer youths is not published) and an introduction. A threshold below 5 is
+    an error at that field; nothing is saved. django-auditlog records the change."""
+    return _save(
+        region,
+        public_page_enabled=bool(enabled),
+        public_min_cell=min_cell,
+        public_intro=intro.strip(),
+    )
+
+
 # ---------------------------------------------------------------- municipalities
 
 

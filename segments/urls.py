@@ -8,6 +8,7 @@ app_name = "segments"
 
 urlpatterns = [
     path("", v.RegionDetailView.as_view(), name="region-detail"),
+    path("openbare-pagina/", v.RegionPublicPageView.as_view(), name="public-page"),
     *crud_paths(
         "gemeenten",
         "municipality",

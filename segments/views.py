@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from core.roles import ALL_REGION_ROLES, MUNICIPALITY_ADDERS
+from core.roles import ALL_REGION_ROLES, MUNICIPALITY_ADDERS, PUBLIC_PAGE_MANAGERS
 from core.scoping import ScopedModel, scope_for
 from core.ui.forms import add_service_errors
 from core.ui.views import (
@@ -57,6 +57,9 @@ class RegionDetailView(generic.DetailView):
         context.update(selectors.region_counts(user=user, region=region))
         context["tree"] = selectors.segment_tree(user=user, region=region)
         context["panels"] = overview.panels_for(user=user, region=region)
+        context["can_manage_public_page"] = scope_for(user).has_role(
+            region.pk, PUBLIC_PAGE_MANAGERS
+        )
         return context
 
 
@@ -136,6 +139,54 @@ class MunicipalityAddView(RegionMixin, generic.FormView):
             % {"region": self.region.name, "names": ", ".join(m.name for m in added)},
         )
         return redirect("segments:municipality-list", region=self.region.slug)
+
+
+class RegionPublicPageView(RegionMixin, generic.FormView):
+    """The region's public pages: on or off, the small-cell threshold and an introduction. For
+    the region administrator (and a superuser); anyone else who reads the region gets a 403."""
+
+    model = Region
+    form_class = forms.PublicPageForm
+    template_name = "segments/region_public_page.html"
+
+    def user_can_edit(self) -> bool:
+        return scope_for(self.request.user).has_role(self.region.pk, PUBLIC_PAGE_MANAGERS)
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.user_can_edit():
+            raise PermissionDenied(_("Alleen de regiobeheerder stelt de openbare pagina in."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        region = self.region
+        return {
+            "public_page_enabled": region.public_page_enabled,
+            "public_min_cell": region.public_min_cell,
+            "public_intro": region.public_intro,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Openbare pagina")
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.region_public_page_set(
+                region=self.region,
+                enabled=data["public_page_enabled"],
+                min_cell=data["public_min_cell"],
+                intro=data["public_intro"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        if self.region.public_page_enabled:
+            messages.success(self.request, _("De openbare pagina staat aan."))
+        else:
+            messages.success(self.request, _("De openbare pagina staat uit."))
+        return redirect("segments:public-page", region=self.region.slug)
 
 
 class MunicipalityUpdateView(ScopedUpdateView):

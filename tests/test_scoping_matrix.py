@@ -87,6 +87,8 @@ EXPECT = {
     # administrator invite and remove them (the provider portal itself: tests/portal)
     "portal_users": (OK, OK, OK, 403, HIDDEN, OK, OK),
     "portal_users_action": (NOT_ALLOWED, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
+    # the region's public pages: turned on and set by its administrator only
+    "public_page_settings": (403, 403, 403, 403, HIDDEN, OK, OK),
 }
 ROLES = (
     "officer",
@@ -672,6 +674,7 @@ def pages(w):
         *onboarding_pages(w),
         *portal_staff_pages(w),
         ("segments:region-detail", r, "region"),
+        ("segments:public-page", r, "public_page_settings"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
         ("segments:municipality-detail", {**r, "pk": w.municipality.pk}, "own_municipality"),
@@ -761,6 +764,20 @@ def pages(w):
     ]
 
 
+def public_pages(w):
+    """(url name, kwargs) of the public pages (/openbaar/): no login, for everyone, only for a
+    region that turned them on (docs/public.md)."""
+    r = {"region": w.region.slug}
+    return [
+        ("public:index", {}),
+        ("public:region", r),
+        ("public:procedures", r),
+        ("public:contracts", r),
+        ("public:outcomes", r),
+        ("public:document", {**r, "pk": w.proc.document.pk}),
+    ]
+
+
 def check(response, expected, url, role):
     where = f"{role} GET {url}"
     if expected == DENIED:
@@ -786,6 +803,26 @@ def test_anonymous_is_sent_to_login_everywhere(client, world_a):
         url = reverse(name, kwargs=kwargs)
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+@pytest.mark.django_db
+def test_public_pages_are_for_everyone_of_a_region_that_turned_them_on(
+    client, world_a, world_b, users
+):
+    from segments.services import region_public_page_set
+
+    region_public_page_set(region=world_a.region, enabled=True, min_cell=10)
+    for role in (None, *ROLES):
+        client.logout()
+        if role:
+            client.force_login(getattr(users, role))
+        for name, kwargs in public_pages(world_a):
+            url = reverse(name, kwargs=kwargs)
+            assert client.get(url).status_code == 200, f"{role} GET {url}"
+        # region B did not turn them on: 404 for everyone, its superuser included
+        for name, kwargs in public_pages(world_b)[1:]:
+            url = reverse(name, kwargs=kwargs)
+            assert client.get(url).status_code == 404, f"{role} GET {url}"
 
 
 @pytest.mark.django_db
@@ -928,6 +965,13 @@ def test_every_page_is_in_the_matrix():
 
     covered = {name for name, _kwargs, _kind in pages(Fake())}
     assert names - covered == set(), f"pages missing from the scoping matrix: {names - covered}"
+    public = {
+        f"public:{n}"
+        for n in resolver.namespace_dict["public"][1].reverse_dict
+        if isinstance(n, str)
+    }
+    covered = {name for name, _kwargs in public_pages(Fake())}
+    assert public - covered == set(), f"public pages missing from the matrix: {public - covered}"
 
 
 @pytest.mark.django_db

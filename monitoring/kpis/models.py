@@ -12,7 +12,7 @@ from contracts.models import CONTRACT_EDITORS, Contract
 from core.scoping import ScopedModel
 from monitoring.imports.models import MONEY, MeasurementKind, OutcomeMoment
 from providers.models import Provider
-from segments.models import Municipality, Region, Segment
+from segments.models import Municipality, Region, Segment, public_region_q
 
 
 class Grain(models.TextChoices):
@@ -107,6 +107,12 @@ class KpiRollup(ScopedModel):
     @classmethod
     def scope_provider_q(cls, scope):
         return Q(provider__in=scope.provider_ids)
+
+    @classmethod
+    def scope_public_q(cls, scope):
+        # The public pages read a provider's monthly measures, and publish them only through
+        # monitoring.dashboards.public, which suppresses small cells.
+        return public_region_q(scope) & Q(grain=Grain.PROVIDER)
 
 
 # --- region-defined KPIs ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.db import transaction
 from api.demo import load_api_clients
 from contracts.demo import load_contracts, load_effect_scenarios
 from demo.portal import load_portal_tender, load_portal_users
+from demo.public import load_public_page
 from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo.ijw import write_samples
 from monitoring.demo.production import load_production
@@ -56,6 +57,9 @@ class Command(BaseCommand):
                 f"  Aanbiedersportaal: {len(portal_users)} portaalgebruikers"
                 + (", een inschrijving via het portaal (SOJ-2027-AB-01)" if live else "")
             )
+            public = load_public_page()
+            if public is not None:
+                self.stdout.write(f"  {public.name}: openbare pagina op /openbaar/{public.slug}/")
             clients = load_api_clients()
             if clients.get("clients"):
                 self.stdout.write(f"  API-clients: {clients['clients']} (West-Brabant Oost)")
