@@ -218,7 +218,9 @@ class SubmissionViewSet(ScopedReadViewSet):
             ),
             (415, "application/problem+json"): OpenApiResponse(
                 PROBLEM,
-                description="Alleen application/json, text/csv, application/xml en application/zip.",
+                description=(
+                    "Alleen application/json, text/csv, application/xml en application/zip."
+                ),
             ),
         },
     )

@@ -20,8 +20,9 @@ DESCRIPTION = (
     "de uitsplitsing van gunningscriteria (award criteria breakdown) en metrics (de KPI-"
     "afspraken en budgetten van een contract). Openbaar: geen sleutel nodig, wel een limiet "
     "per adres. Er staan geen concepten in, geen namen van afgewezen inschrijvers en geen "
-    "scores. Bedragen zijn getallen in euro's; datums in UTC. De ocid-prefix 'ocds-jk0000' is "
-    "een voorlopige prefix die vóór echte publicatie geregistreerd moet worden."
+    "scores. Bedragen zijn getallen in euro's; datums in UTC. De ocid-prefix is die van de "
+    "installatie (instelling OCDS_OCID_PREFIX, bij het Open Contracting Partnership "
+    "geregistreerd); zolang die niet is ingesteld staat er de plaatshouder 'ocds-jk0000'."
 )
 
 
