@@ -37,6 +37,9 @@ ODT = _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml
         ("begroting.xlsx", XLSX, "xlsx"),
         ("plan.odt", ODT, "odt"),
     ],
+    # ids by file name: the zips carry their creation time, and pytest-xdist needs every
+    # worker to collect the same ids
+    ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_accepted_kinds_are_recognised_by_content(name, content, kind):
     assert files.check_upload(SimpleUploadedFile(name, content)) == kind
@@ -53,6 +56,7 @@ def test_accepted_kinds_are_recognised_by_content(name, content, kind):
         ("plan.exe", PDF, "past niet bij de inhoud"),
         ("plan.docx", PDF, "past niet bij de inhoud"),
     ],
+    ids=lambda value: value if isinstance(value, str) else "",
 )
 def test_refused_files_get_a_reason(name, content, reason):
     with pytest.raises(ValidationError, match=reason):
