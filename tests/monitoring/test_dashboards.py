@@ -147,7 +147,10 @@ def test_provider_dashboard_tiles_chart_and_links(client, data, users):
     assert tiles[Kpi.SPEND_VS_BUDGET].figure.value == D("90.9")
     assert "Groen" in page and "Segment 1 Hoog specialistisch A" in page
     assert "november 2026" in page  # the budget runs out in November
-    assert body.count('role="img"') >= 3  # sparklines, the trend chart, the spend chart
+    # sparklines, the trend chart, the spend chart: images, or groups when their points link
+    assert body.count('role="img"') + body.count('role="group"') >= 3
+    for svg in re.findall(r"<svg.*?</svg>", body, re.S):
+        assert ('role="group"' in svg) == ("<a href" in svg), svg[:200]
     assert "Norm 28 dagen" in body  # the norm line of the trend chart
     # every figure links to the drill-down with the provider's filters
     lines_links = [h for h in links(response) if "/productie/" in h]
