@@ -310,6 +310,7 @@ class IjwRows:
         self.limit = settings.IMPORT_MAX_BYTES if limit is None else limit
         self.file_name = Path(file_name).name or self.path.name
         self._zip = None
+        self._budget: _Budget | None = None
         self.report = None  # errors.add, set by bind()
         self.messages: list[tuple[str, str, str, date]] = []  # (type, sender, id, dated)
         self.left_out_rejected = 0
@@ -417,7 +418,7 @@ class IjwRows:
                 % {"size": declared, "max": self.limit},
                 column=self.file_name,
             )
-        budget = _Budget(self.limit)
+        budget = self._budget = _Budget(self.limit)
         return [
             Member(
                 info.filename,
@@ -488,6 +489,8 @@ class IjwRows:
         else:
             names = ("Header",)
         dated = newest = day = ""
+        # this look ahead is bounded by the zip's limit too, but not counted against the reading
+        used = self._budget.used if self._budget is not None else 0
         events = self._parse(member, names=names)
         try:
             for _event, element in events:
@@ -505,6 +508,8 @@ class IjwRows:
             return ("", "")
         finally:
             events.close()
+            if self._budget is not None:
+                self._budget.used = used
         return (newest, dated) if member.message == "jw301" else (dated, "")
 
     def _message_type(self, member: Member, tag: str) -> str:
