@@ -34,6 +34,7 @@ actually decompressed are counted against the same limit.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from array import array
 from bisect import bisect_right
@@ -44,11 +45,12 @@ from pathlib import Path, PurePosixPath
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from lxml import etree
 
 from core.ui.formatting import euro, format_date
 from monitoring.imports.formats import FileProblem
-from monitoring.imports.models import DatasetKind, EndReason
+from monitoring.imports.models import Allocation, DatasetKind, EndReason, IjwMessage, Trajectory
 
 NAMESPACE_PREFIX = "http://www.istandaarden.nl/ijw/"
 RELEASE = "3_2"
@@ -94,6 +96,8 @@ COLUMN_ELEMENTS = {
         "product": "Product/Code",
         "ingang": "Ingangsdatum",
         "einde": "Einddatum",
+        "reden_wijziging": "RedenWijziging",
+        "toewijzingsdatum": "Toewijzingsdatum",
     },
     "jw305": {
         "referentie": "ToewijzingNummer",
@@ -102,6 +106,7 @@ COLUMN_ELEMENTS = {
         "bsn": "@Bsn",
         "product": "Product/Code",
         "start": "Begindatum",
+        "status": "StatusAanlevering",
     },
     "jw307": {
         "referentie": "ToewijzingNummer",
@@ -113,6 +118,7 @@ COLUMN_ELEMENTS = {
         "start": "Begindatum",
         "einde": "Einddatum",
         "reden_einde": "RedenBeeindiging",
+        "status": "StatusAanlevering",
     },
     "jw323": {
         "referentie": "ProductReferentie/ReferentieNummer",
@@ -268,6 +274,8 @@ class _Message:
     first_row: int
     identification: str = "?"
     clients: array = field(default_factory=lambda: array("q"))
+    #: read before by a successful import of this region (a repeat of the message)
+    known: bool = False
 
 
 def check_zip_name(name: str) -> str | None:
@@ -302,6 +310,7 @@ class IjwRows:
         self.limit = settings.IMPORT_MAX_BYTES if limit is None else limit
         self.file_name = Path(file_name).name or self.path.name
         self._zip = None
+        self._budget: _Budget | None = None
         self.report = None  # errors.add, set by bind()
         self.messages: list[tuple[str, str, str, date]] = []  # (type, sender, id, dated)
         self.left_out_rejected = 0
@@ -339,7 +348,19 @@ class IjwRows:
                 _("Antwoordberichten (JW325) horen bij declaraties (JW323), niet bij %(kind)s.")
                 % {"kind": str(DatasetKind(self.kind).label).lower()}
             )
-        self.members.sort(key=lambda m: (ORDER[m.message], m.name))
+        #: changes to earlier messages: the rows stored per chain (an allocation number, a
+        #: trajectory's number + begin date), the newest line of this delivery per chain, the
+        #: JW301 lines read (an unchanged allocation is repeated in every later JW301, OP087)
+        self._stored_chains: dict[tuple, dict[str, tuple[str, bool]]] = {}
+        self._newest: dict[tuple, str] = {}
+        self._read_allocations: dict[tuple, tuple] = {}
+        self.left_out_superseded = 0
+        self.left_out_repeated = 0
+        if self.kind == DatasetKind.DECLARATIONS:
+            self.members.sort(key=lambda m: (ORDER[m.message], m.name))
+        else:
+            keys = {id(m): self._order_key(m) for m in self.members}
+            self.members.sort(key=lambda m: (ORDER[m.message], keys[id(m)], m.name))
         self.accepted: set[tuple[str, str]] = set()
         self.rejected: set[tuple[str, str]] = set()
 
@@ -397,7 +418,7 @@ class IjwRows:
                 % {"size": declared, "max": self.limit},
                 column=self.file_name,
             )
-        budget = _Budget(self.limit)
+        budget = self._budget = _Budget(self.limit)
         return [
             Member(
                 info.filename,
@@ -457,6 +478,39 @@ class IjwRows:
         finally:
             events.close()
         raise FileProblem(_("%(name)s is leeg.") % {"name": member.name}, column=member.name)
+
+    def _order_key(self, member: Member) -> tuple[str, str]:
+        """Where a message of changes goes in the reading: JW301 by its newest
+        ``Toewijzingsdatum``/``Toewijzingstijd``, then ``Dagtekening``; JW305/JW307 by
+        ``Dagtekening`` (a removal before the new start it makes room for). A file that cannot
+        be read sorts first; the reading reports why."""
+        if member.message == "jw301":
+            names = ("Header", "Toewijzingsdatum", "Toewijzingstijd")
+        else:
+            names = ("Header",)
+        dated = newest = day = ""
+        # this look ahead is bounded by the zip's limit too, but not counted against the reading
+        used = self._budget.used if self._budget is not None else 0
+        events = self._parse(member, names=names)
+        try:
+            for _event, element in events:
+                name = _local(element.tag)
+                if name == "Header":
+                    dated = _flat(element).get("BerichtIdentificatie/Dagtekening", "")
+                    if member.message != "jw301":
+                        break
+                elif name == "Toewijzingsdatum":
+                    day = (element.text or "").strip()
+                elif name == "Toewijzingstijd":
+                    newest = max(newest, f"{day}T{(element.text or '').strip()}")
+                element.clear()
+        except (etree.XMLSyntaxError, FileProblem):
+            return ("", "")
+        finally:
+            events.close()
+            if self._budget is not None:
+                self._budget.used = used
+        return (newest, dated) if member.message == "jw301" else (dated, "")
 
     def _message_type(self, member: Member, tag: str) -> str:
         namespace, _sep, name = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
@@ -611,7 +665,9 @@ class IjwRows:
                 if name == line_name:
                     row += 1
                     if context is not None:
-                        values, problem, signed = self._line(mtype, _flat(element), context, bsn)
+                        values, problem, signed = self._line(
+                            mtype, _flat(element), context, bsn, message
+                        )
                         total += signed
                         if values is not None or problem:
                             yield row, values, problem
@@ -716,9 +772,16 @@ class IjwRows:
             ok = False
         if not ok:
             return None
-        self.messages.append(
-            (mtype, agb if mtype != "jw301" else municipality, identification, dated)
-        )
+        sender = agb if mtype != "jw301" else municipality
+        self.messages.append((mtype, sender, identification, dated))
+        if mtype in ("jw305", "jw307"):
+            message.known = IjwMessage.objects.filter(
+                region_id=self.lookups.region_id,
+                message_type=mtype,
+                sender=sender,
+                identification=identification[:64],
+                dated=dated,
+            ).exists()
         return {"agb": agb, "provider": provider, "gm": gm}
 
     def _contract(self, context, code: str, day: date) -> tuple[str, str]:
@@ -779,36 +842,26 @@ class IjwRows:
         self._contract_cache[key] = hit
         return hit
 
-    def _line(self, mtype: str, v: dict, context, bsn: str):
-        """(values, problem, signed cents)."""
+    def _line(self, mtype: str, v: dict, context, bsn: str, message: _Message):
+        """(values, problem, signed cents); (None, "", 0) for a line left out."""
         if mtype == "jw323":
             return self._declaration(v, context, bsn)
+        number = v.get("ToewijzingNummer", "")
+        code = v.get("Product/Code", "")
         if mtype == "jw301":
-            number = v.get("ToewijzingNummer", "")
-            code = v.get("Product/Code", "")
             start = v.get("Ingangsdatum", "")
             values = [number, "", "", context["gm"], bsn, code, start, v.get("Einddatum", "")]
             when = _day(start)
+            date_column = "ingang"
         else:
-            number = v.get("ToewijzingNummer", "")
-            code = v.get("Product/Code", "")
             begin = v.get("Begindatum", "")
             when = _day(begin)
+            date_column = "start"
             status = v.get("StatusAanlevering", "1")
-            if status != "1":
-                return (
-                    None,
-                    (
-                        "",
-                        _(
-                            "StatusAanlevering %(status)s (correctie of verwijdering van een "
-                            "eerder bericht) lezen wij nog niet in; lever alleen eerste "
-                            "aanleveringen (1)."
-                        )
-                        % {"status": status},
-                    ),
-                    0,
-                )
+            if status not in ("1", "2", "3"):
+                return None, ("status", _("StatusAanlevering moet 1, 2 of 3 zijn.")), 0
+            if status == "3" and mtype == "jw305":
+                return None, ("status", _removed_start()), 0
             if not number:
                 return (
                     None,
@@ -819,7 +872,7 @@ class IjwRows:
                     0,
                 )
             start_reference = f"{number}-{begin}"
-            if mtype == "jw305":
+            if mtype == "jw305" or status == "3":
                 values = [start_reference, "", "", context["gm"], bsn, code, begin, "", ""]
             else:
                 reason = v.get("RedenBeeindiging", "")
@@ -855,13 +908,159 @@ class IjwRows:
                 0,
             )
         if when is None:
-            column = "ingang" if mtype == "jw301" else "start"
-            return None, (column, _bad_date(values[6])), 0
+            return None, (date_column, _bad_date(values[6])), 0
         contract, why = self._contract(context, code, when)
         if why:
             return None, ("product", why), 0
         values[2] = contract
+        contract_id = self.lookups.contracts[contract].id
+        if mtype == "jw301":
+            problem = self._allocation_change(v, values, contract_id)
+        elif status == "1" and mtype == "jw305":
+            self._newest[(contract_id, values[0])] = values[0]
+            problem = ""
+        else:
+            problem = self._trajectory_change(mtype, status, values, contract_id, message)
+        if problem is None:
+            return None, "", 0
+        if problem:
+            return None, problem, 0
         return values, "", 0
+
+    # -- changes to earlier messages ---------------------------------------------------------------
+
+    def _stored(self, model, contract_id: int, key: str, separators: str):
+        """{reference: (corrects, active)} of the rows of one chain already imported: the
+        reference ``key`` itself and those that continue it with one of ``separators``."""
+        cache_key = (model.__name__, contract_id, key)
+        hit = self._stored_chains.get(cache_key)
+        if hit is None:
+            if len(self._stored_chains) > 100_000:
+                self._stored_chains.clear()
+            size = len(key)
+            hit = {
+                reference: (corrects, active)
+                for reference, corrects, active in model.objects.filter(
+                    contract_id=contract_id, reference__startswith=key
+                ).values_list("reference", "corrects", "active")
+                if len(reference) == size or reference[size] in separators
+            }
+            self._stored_chains[cache_key] = hit
+        return hit
+
+    def _head(self, chain: tuple, stored: dict) -> str:
+        """The reference a change corrects: the newest line of the chain in this delivery
+        when that one is new, else the chain's line that holds now ("" when none)."""
+        newest = self._newest.get(chain)
+        if newest and newest not in stored:
+            return newest
+        active = sorted(reference for reference, (_c, on) in stored.items() if on)
+        if active:
+            return active[-1]
+        return newest or ""
+
+    def _allocation_change(self, v: dict, values: list, contract_id: int):
+        """Fill ``corrigeert`` of a JW301 line; "" when fine, None to leave the line out, or
+        (column, message). A changed allocation (``RedenWijziging``) is a correction of the
+        allocation's line that holds, under its own reference ``<nummer>~<datum>T<tijd>``."""
+        number = values[0]
+        chain = (contract_id, number)
+        reason = v.get("RedenWijziging", "")
+        if reason:
+            stamp = _stamp(v.get("Toewijzingsdatum", ""), v.get("Toewijzingstijd", ""))
+            if not stamp:
+                return (
+                    "toewijzingsdatum",
+                    _(
+                        "Een gewijzigde toewijzing (RedenWijziging %(reason)s) heeft een geldige "
+                        "Toewijzingsdatum en Toewijzingstijd nodig: de nieuwste geldt."
+                    )
+                    % {"reason": reason},
+                )
+            values[0] = f"{number}~{stamp}"
+        read = (contract_id, values[0])
+        content = tuple(values[2:])
+        earlier = self._read_allocations.get(read)
+        if earlier is not None:
+            if earlier == content:
+                self.left_out_repeated += 1  # the same allocation in a later message (OP087)
+                return None
+            return ""  # the staging table names the reference twice with other content
+        self._read_allocations[read] = content
+        if not reason:
+            self._newest.setdefault(chain, number)
+            return ""
+        stored = self._stored(Allocation, contract_id, number, "~")
+        if values[0] in stored:
+            values[1] = stored[values[0]][0]  # read before: the same correction again
+            return ""
+        head = self._head(chain, stored)
+        if not head:
+            return (
+                "referentie",
+                _(
+                    "Toewijzing %(number)s wordt gewijzigd (RedenWijziging %(reason)s), maar is "
+                    "niet eerder ingelezen bij contract %(contract)s (niet in een eerdere import "
+                    "en niet eerder in deze levering). Lees eerst de oorspronkelijke toewijzing "
+                    "in."
+                )
+                % {"number": number, "reason": reason, "contract": values[2]},
+            )
+        if values[0].partition("~")[2] < head.partition("~")[2]:
+            self.left_out_superseded += 1  # a newer version holds already (OP033x1)
+            return None
+        values[1] = head
+        self._newest[chain] = values[0]
+        return ""
+
+    def _trajectory_change(self, mtype, status, values, contract_id, message: _Message):
+        """Reference and ``corrigeert`` of a JW307 line or a JW305/JW307 correction or removal
+        (StatusAanlevering 2, 3); "" when fine, or (column, message)."""
+        key = values[0] if mtype == "jw305" else values[0].removesuffix("-stop")
+        start_reference = key
+        chain = (contract_id, key)
+        stored = self._stored(Trajectory, contract_id, key, "-~")
+        mark = re.sub(r"[^0-9A-Za-z]", "", message.identification)[-20:] or "x"
+        if mtype == "jw305":
+            candidates = [f"{key}~{mark}"]
+        elif status == "3":
+            candidates = [f"{key}-open~{mark}"]
+        elif status == "2":
+            candidates = [f"{key}-stop~{mark}"]
+        elif message.known:
+            candidates = [f"{key}-stop~{mark}", f"{key}-stop"]
+        else:
+            first = f"{key}-stop"
+            seen = first in stored or self._newest.get(chain, "") == first
+            candidates = [f"{key}-stop~{mark}" if seen else first]
+        for reference in candidates:
+            if reference in stored:  # read before: the same line again
+                values[0], values[1] = reference, stored[reference][0]
+                self._newest[chain] = reference
+                return ""
+        values[0] = candidates[0]
+        head = self._head(chain, stored)
+        stopped = "-stop" in head
+        if mtype == "jw305" and not head:
+            return "status", _("Er is geen start %(ref)s om te corrigeren.") % {"ref": key}
+        if mtype == "jw305" and stopped:
+            return (
+                "status",
+                _(
+                    "Traject %(ref)s is al beëindigd (JW307); de start kan dan niet meer "
+                    "gecorrigeerd worden (iJw OP033). Verwijder eerst de stop (JW307 met "
+                    "StatusAanlevering 3)."
+                )
+                % {"ref": key},
+            )
+        if status == "3" and not stopped:
+            return (
+                "status",
+                _("Traject %(ref)s heeft geen stop (JW307) om te verwijderen.") % {"ref": key},
+            )
+        values[1] = head or start_reference
+        self._newest[chain] = values[0]
+        return ""
 
     def _declaration(self, v: dict, context, bsn: str):
         reference = v.get("ProductReferentie/ReferentieNummer", "")
@@ -954,6 +1153,28 @@ class IjwRows:
                 _("%(count)s van de %(total)s berichten waren al eerder ingelezen.")
                 % {"count": repeated, "total": len(self.messages)}
             )
+        if self.left_out_repeated:
+            parts.append(
+                ngettext(
+                    "%(count)s toewijzingsregel stond ongewijzigd in een later bericht en is "
+                    "één keer ingelezen.",
+                    "%(count)s toewijzingsregels stonden ongewijzigd in een later bericht en zijn "
+                    "één keer ingelezen.",
+                    self.left_out_repeated,
+                )
+                % {"count": self.left_out_repeated}
+            )
+        if self.left_out_superseded:
+            parts.append(
+                ngettext(
+                    "%(count)s gewijzigde toewijzing niet ingelezen: er geldt al een nieuwere "
+                    "versie (latere Toewijzingsdatum/-tijd).",
+                    "%(count)s gewijzigde toewijzingen niet ingelezen: er geldt al een nieuwere "
+                    "versie (latere Toewijzingsdatum/-tijd).",
+                    self.left_out_superseded,
+                )
+                % {"count": self.left_out_superseded}
+            )
         left_out = self.left_out_rejected + self.left_out_unanswered
         if self.has_answers and left_out:
             parts.append(
@@ -968,6 +1189,22 @@ class IjwRows:
                 }
             )
         return " ".join(parts)
+
+
+def _stamp(day: str, time: str) -> str:
+    """``2026-03-01`` + ``10:15:00`` → ``20260301T101500`` ("" when either is no date/time)."""
+    day, time = day.strip(), time.strip()
+    if _day(day) is None or not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", time[:8]):
+        return ""
+    return day[:10].replace("-", "") + "T" + time[:8].replace(":", "").ljust(6, "0")
+
+
+def _removed_start() -> str:
+    return _(
+        "StatusAanlevering 3 (verwijdering) van een start (JW305) lezen wij niet in: een "
+        "import kan een traject niet ongedaan maken. Meld de verwijdering aan de regio, die haar "
+        "buiten de import afhandelt; lever deze levering daarna opnieuw aan zonder die regel."
+    )
 
 
 def _bad_date(text: str) -> str:

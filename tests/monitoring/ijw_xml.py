@@ -103,15 +103,28 @@ def _client(bsn, inner):
     )
 
 
-def toegewezen(number, product, start="2026-02-01", end="", category="45"):
+def toegewezen(
+    number,
+    product,
+    start="2026-02-01",
+    end="",
+    category="45",
+    *,
+    decided="2026-01-20",
+    at="10:00:00",
+    reason="",
+):
+    """``reason``: RedenWijziging of a change to an earlier allocation (``decided``/``at``
+    then say when the change was decided)."""
     end_xml = f"<Einddatum>{end}</Einddatum>" if end else ""
+    reason_xml = f"<RedenWijziging>{reason}</RedenWijziging>" if reason else ""
     return (
         "<ToegewezenProduct>"
         f"<ToewijzingNummer>{number}</ToewijzingNummer>"
         f"<Product><ijw:Categorie>{category}</ijw:Categorie><ijw:Code>{product}</ijw:Code>"
         "</Product>"
-        "<Toewijzingsdatum>2026-01-20</Toewijzingsdatum><Toewijzingstijd>10:00:00"
-        f"</Toewijzingstijd><Ingangsdatum>{start}</Ingangsdatum>{end_xml}"
+        f"<Toewijzingsdatum>{decided}</Toewijzingsdatum><Toewijzingstijd>{at}"
+        f"</Toewijzingstijd><Ingangsdatum>{start}</Ingangsdatum>{end_xml}{reason_xml}"
         "</ToegewezenProduct>"
     )
 
@@ -135,13 +148,14 @@ def start_product(number, product, begin="2026-02-03", status="1", category="45"
     )
 
 
-def stop_product(number, product, begin="2026-02-03", end="2026-04-30", reason="31"):
+def stop_product(number, product, begin="2026-02-03", end="2026-04-30", reason="31", status="1"):
     return (
         "<StopProduct>"
         f"<ToewijzingNummer>{number}</ToewijzingNummer>"
         f"<Product><ijw:Categorie>45</ijw:Categorie><ijw:Code>{product}</ijw:Code></Product>"
         f"<Begindatum>{begin}</Begindatum><RedenBeeindiging>{reason}</RedenBeeindiging>"
-        f"<Einddatum>{end}</Einddatum><StatusAanlevering>1</StatusAanlevering></StopProduct>"
+        f"<Einddatum>{end}</Einddatum><StatusAanlevering>{status}</StatusAanlevering>"
+        "</StopProduct>"
     )
 
 
