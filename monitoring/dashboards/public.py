@@ -236,8 +236,9 @@ class ProviderOutcome:
 
 def _trajectories(region, period: Period):
     """The region's trajectories running in the period. Read for aggregates only (counts of
-    distinct pseudonyms), never as rows: every figure made of them passes the small-cell rule
-    of this module before it leaves it, so they have no public scope of their own."""
+    distinct pseudonyms, the link of a measurement to its product), never as rows: every figure
+    made of them passes the small-cell rule of this module before it leaves it, so they have
+    no public scope of their own (nor have the outcome measurements)."""
     return Trajectory.objects.filter(region=region, started_on__lte=period.end_day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.first)
     )
