@@ -9,8 +9,12 @@ with a published contract in the region:
 - **doelrealisatie** and **cliëntervaring**: the mean of the outcome measurements at the moment
   'einde' made in the period (from the monthly rollups);
 
-and, where the region works with support profiles and intensities, the youths and the drop-out
-share per provider × profile × intensity (from the trajectories and their products).
+and, where the region works with support profiles and intensities, the same four figures per
+provider × profile × intensity: youths and drop-out from the trajectories and their products,
+goal realisation and client experience from the measurements linked to those trajectories
+(``linked_measurements``: same client pseudonym, same contract, the trajectory covering the
+measurement date; a measurement that matches none, or trajectories of different products, counts
+for the provider only).
 
 **Small cells** (``min_cell``, the region's threshold, at least 5): no figure about fewer
 youths is shown. A provider (or profile × intensity cell) with fewer youths shows no figure at
@@ -19,7 +23,10 @@ reaches the threshold and, for a share of a count (drop-outs), when neither the 
 rest of the denominator is 1 .. threshold-1 (3 drop-outs of 40 would give the 3 away). No totals
 are published (a total less the shown rows would give a hidden row away), and where exactly one
 profile × intensity cell of a provider is hidden, its smallest shown neighbour's count is hidden
-too (the provider's count less the shown cells would give it away).
+too (the provider's count less the shown cells would give it away). The same holds per mean
+(goal realisation, client experience): a mean of a cell needs as many measured youths as the
+threshold, and where exactly one cell's mean of a provider is hidden while the provider's own is
+shown, the mean of the cell with the fewest measurements that is shown is hidden too.
 """
 
 from __future__ import annotations
@@ -28,13 +35,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, DateField, Func, Min, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext_lazy as _
 
 from contracts.codes import Kpi
 from contracts.models import Contract
 from core.ui.formatting import add_months, format_value, month_label
-from monitoring.imports.models import DROPOUT_REASONS, Trajectory
+from monitoring.imports.models import (
+    DROPOUT_REASONS,
+    OutcomeMeasurement,
+    OutcomeMoment,
+    Trajectory,
+)
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis.definitions import Measures
 from monitoring.kpis.models import Grain, KpiRollup
@@ -49,6 +61,14 @@ _PARTS = {
     Kpi.CLIENT_EXPERIENCE: ("experience_sum", "experience_count", False),
 }
 TOO_FEW = _("te weinig jeugdigen")
+#: the means shown per profile × intensity: (KPI, sum, count) of the linked measurements
+_MEANS = (
+    (Kpi.GOAL_REALISATION, "goal_realisation", "goal"),
+    (Kpi.CLIENT_EXPERIENCE, "client_experience", "experience"),
+)
+#: an end measurement is made at or shortly after the end of a trajectory: a trajectory covers
+#: the dates from its start up to this many days after its end (an open one: every later date)
+END_MEASUREMENT_DAYS = 31
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -183,6 +203,15 @@ def ratio_cell(kpi: str, measures: Measures, youths: int, min_cell: int) -> Cell
 # --- figures -------------------------------------------------------------------------------------
 
 
+def mean_cell(kpi: str, measures: Measures, youths: int, measured: int, min_cell: int) -> Cell:
+    """A mean of a profile × intensity cell: as ``ratio_cell``, and hidden too when fewer than
+    ``min_cell`` distinct youths were ``measured`` (two measurements of one youth are one)."""
+    cell = ratio_cell(kpi, measures, youths, min_cell)
+    if not cell.hidden and _few(measured, min_cell):
+        return Cell(None, cell.unit, hidden=True)
+    return cell
+
+
 @dataclass
 class ProfileRow:
     profile: str
@@ -190,6 +219,10 @@ class ProfileRow:
     youths: Cell
     dropout: Cell
     count: int = 0  # not published: the basis of the secondary suppression
+    goal: Cell = field(default_factory=lambda: Cell(None, "procent"))
+    experience: Cell = field(default_factory=lambda: Cell(None, "cijfer"))
+    #: not published: the number of measurements behind each mean (secondary suppression)
+    measured: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -203,16 +236,85 @@ class ProviderOutcome:
 
 def _trajectories(region, period: Period):
     """The region's trajectories running in the period. Read for aggregates only (counts of
-    distinct pseudonyms), never as rows: every figure made of them passes the small-cell rule
-    of this module before it leaves it, so they have no public scope of their own."""
+    distinct pseudonyms, the link of a measurement to its product), never as rows: every figure
+    made of them passes the small-cell rule of this module before it leaves it, so they have
+    no public scope of their own (nor have the outcome measurements)."""
     return Trajectory.objects.filter(region=region, started_on__lte=period.end_day).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=period.first)
     )
 
 
+class _MinusDays(Func):
+    """``date - days`` as a date, on SQLite and PostgreSQL."""
+
+    output_field = DateField()
+
+    def __init__(self, expression, days: int):
+        self.days = int(days)
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):  # PostgreSQL: date - integer is a date
+        return super().as_sql(compiler, connection, template=f"(%(expressions)s - {self.days})")
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return super().as_sql(
+            compiler, connection, template=f"date(%(expressions)s, '-{self.days} days')"
+        )
+
+
+def linked_measurements(region, period: Period):
+    """The outcome measurements at the moment 'einde' made in the period (those of the provider
+    figures), each linked to the product of the trajectory it belongs to, summed per provider ×
+    product: rows of ``contract__provider``, ``product``, ``goal_sum``, ``goal_count``,
+    ``goal_youths``, ``experience_sum``, ``experience_count``, ``experience_youths``. One query.
+
+    A measurement belongs to the active trajectory of the same client pseudonym and the same
+    contract that covers the measurement date (from its start up to ``END_MEASUREMENT_DAYS``
+    after its end) and runs in the period (so it is one the cell's youths are counted from).
+    A measurement that matches no such trajectory, or trajectories of more than one product
+    (a step-down started before the end measurement), is left out: it counts in the
+    provider's own figure only, never in a profile × intensity cell."""
+    day = OuterRef("measured_on")
+    matches = (
+        _trajectories(region, period)
+        .filter(
+            active=True,
+            contract=OuterRef("contract"),
+            client_key=OuterRef("client_key"),
+            started_on__lte=day,
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=_MinusDays(day, END_MEASUREMENT_DAYS)))
+        .order_by()
+        .values("contract")
+        .annotate(products=Count("product", distinct=True), one=Min("product"))
+        .filter(products=1)
+        .values("one")
+    )
+    sums = {}
+    for _kpi, column, mean in _MEANS:
+        given = Q(**{f"{column}__isnull": False})
+        sums[f"{mean}_sum"] = Sum(column)
+        sums[f"{mean}_count"] = Count(column)
+        sums[f"{mean}_youths"] = Count("client_key", distinct=True, filter=given)
+    return (
+        OutcomeMeasurement.objects.filter(
+            region=region,
+            active=True,
+            moment=OutcomeMoment.END,
+            measured_on__gte=period.first,
+            measured_on__lte=period.end_day,
+        )
+        .annotate(product=Subquery(matches))
+        .filter(product__isnull=False)
+        .order_by()
+        .values("contract__provider", "product")
+        .annotate(**sums)
+    )
+
+
 def public_outcomes(scope, region, period: Period) -> list[ProviderOutcome]:
     """The outcome figures per provider (with a published contract) for the period, small cells
-    suppressed at the region's threshold. Six queries, whatever the number of providers."""
+    suppressed at the region's threshold. Seven queries, whatever the number of providers."""
     min_cell = region.public_min_cell
     providers = dict(
         Contract.objects.visible_to(scope)
@@ -240,7 +342,8 @@ def public_outcomes(scope, region, period: Period) -> list[ProviderOutcome]:
     cells = (
         lines.filter(product__support_profile__isnull=False)
         .order_by()
-        .values("contract__provider", "product__support_profile", "product__intensity")
+        # a product is one profile × intensity (segments.Product): grouping by it splits nothing
+        .values("contract__provider", "product", "product__support_profile", "product__intensity")
         .annotate(
             youths=Count("client_key", distinct=True),
             ended=Count("pk", filter=ended),
@@ -248,8 +351,12 @@ def public_outcomes(scope, region, period: Period) -> list[ProviderOutcome]:
         )
     )
     cells = list(cells)
-    profile_names, intensity_names = {}, {}
+    profile_names, intensity_names, means = {}, {}, {}
     if cells:
+        means = {
+            (row["contract__provider"], row["product"]): row
+            for row in linked_measurements(region, period)
+        }
         profile_names = {
             p.pk: str(p) for p in SupportProfile.objects.visible_to(scope).filter(region=region)
         }
@@ -259,15 +366,23 @@ def public_outcomes(scope, region, period: Period) -> list[ProviderOutcome]:
     profile_rows: dict[int, list[ProfileRow]] = {}
     for cell in cells:
         measures = Measures(dropouts=cell["dropouts"], trajectories_ended=cell["ended"])
-        profile_rows.setdefault(cell["contract__provider"], []).append(
-            ProfileRow(
-                profile_names.get(cell["product__support_profile"], ""),
-                intensity_names.get(cell["product__intensity"], "—"),
-                count_cell(cell["youths"], min_cell),
-                ratio_cell(Kpi.DROPOUT, measures, cell["youths"], min_cell),
-                count=cell["youths"],
-            )
+        measured = means.get((cell["contract__provider"], cell["product"]), {})
+        row = ProfileRow(
+            profile_names.get(cell["product__support_profile"], ""),
+            intensity_names.get(cell["product__intensity"], "—"),
+            count_cell(cell["youths"], min_cell),
+            ratio_cell(Kpi.DROPOUT, measures, cell["youths"], min_cell),
+            count=cell["youths"],
         )
+        for kpi, _column, mean in _MEANS:
+            count = measured.get(f"{mean}_count", 0)
+            parts = Measures(
+                **{f"{mean}_sum": measured.get(f"{mean}_sum", 0), f"{mean}_count": count}
+            )
+            row.measured[mean] = count
+            youths_measured = measured.get(f"{mean}_youths", 0)
+            setattr(row, mean, mean_cell(kpi, parts, cell["youths"], youths_measured, min_cell))
+        profile_rows.setdefault(cell["contract__provider"], []).append(row)
     result = []
     for provider_id, name in sorted(providers.items(), key=lambda item: item[1].lower()):
         n = youths.get(provider_id, 0)
@@ -275,12 +390,16 @@ def public_outcomes(scope, region, period: Period) -> list[ProviderOutcome]:
         rows = sorted(profile_rows.get(provider_id, []), key=lambda r: (r.profile, r.intensity))
         if n >= min_cell:
             _hide_one_more(rows)
+        figures = [ratio_cell(kpi, measures, n, min_cell) for kpi in PUBLIC_KPIS]
+        for kpi, _column, mean in _MEANS:
+            if figures[PUBLIC_KPIS.index(kpi)].value is not None:
+                _hide_one_more_mean(rows, mean)
         result.append(
             ProviderOutcome(
                 provider_id=provider_id,
                 name=name,
                 youths=count_cell(n, min_cell),
-                figures=[ratio_cell(kpi, measures, n, min_cell) for kpi in PUBLIC_KPIS],
+                figures=figures,
                 profiles=rows,
             )
         )
@@ -295,6 +414,18 @@ def _hide_one_more(rows: list[ProfileRow]) -> None:
     if len(hidden) == 1 and shown:
         smallest = min(shown, key=lambda r: r.count)
         smallest.youths = Cell(None, "aantal", hidden=True)
+
+
+def _hide_one_more_mean(rows: list[ProfileRow], name: str) -> None:
+    """Secondary suppression of a mean (``goal`` or ``experience``): where the provider's own
+    mean is shown and exactly one cell's mean is hidden although it has measurements, the shown
+    mean with the fewest measurements is hidden too (the provider's mean and the other cells'
+    would otherwise bound the hidden one)."""
+    hidden = [r for r in rows if getattr(r, name).hidden and r.measured.get(name, 0) > 0]
+    shown = [r for r in rows if getattr(r, name).value is not None]
+    if len(hidden) == 1 and shown:
+        smallest = min(shown, key=lambda r: r.measured.get(name, 0))
+        setattr(smallest, name, Cell(None, getattr(smallest, name).unit, hidden=True))
 
 
 def public_kpi_labels() -> list[tuple[str, str]]:

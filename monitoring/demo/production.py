@@ -97,6 +97,8 @@ END_REASONS = [
     (EndReason.BY_PROVIDER, 5),
     (EndReason.EXTERNAL, 5),
 ]
+#: how much more often an Amsterdam provider's main profile is chosen than the others
+MAIN_PROFILE_WEIGHT = 30
 PART_TIME_STAYS = {"43A02", "44A02", "44B02", "44C01", "44P02"}
 INTENSIVE_HOURS = {"45C01"}
 CRISIS_HOURS = {"46A01"}
@@ -461,8 +463,16 @@ class ContractProduction:
             INTENSIVE: 25,
             LASTING: 12,
         }
+        # Each provider mostly serves the families of one of the common profiles (1-5), the
+        # one it is known for; so the public page has profile × intensity cells of ten youths
+        # and more (docs/public.md).
+        numbers = sorted({p.support_profile.number for p in ordinary})
+        main = rng.choice([n for n in numbers if n <= 5] or numbers)
         weights = [
-            intensity_weight[p.intensity.code] * (16 - p.support_profile.number) for p in ordinary
+            intensity_weight[p.intensity.code]
+            * (16 - p.support_profile.number)
+            * (MAIN_PROFILE_WEIGHT if p.support_profile.number == main else 1)
+            for p in ordinary
         ]
         if self.contract.reference == AMS_STACKING:
             # The stacking breach: one family, two ordinary profiles at the same time.
@@ -476,7 +486,7 @@ class ContractProduction:
         for year, last in ((2025, date(2025, 12, 31)), (2026, LAST_DAY)):
             first = max(date(year, 1, 15), self.contract.start_date)
             span = (last - first).days
-            count = rng.randint(20, 60) * span // 365
+            count = rng.randint(40, 58) * span // 365
             for _ in range(count):
                 start = first + timedelta(days=rng.randint(0, span))
                 for _try in range(6):

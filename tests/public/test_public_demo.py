@@ -19,7 +19,8 @@ def test_the_demo_publishes_amsterdam_only(client, demo_data, django_assert_max_
     )
     assert list(Region.objects.filter(public_page_enabled=True)) == [ams]
     page = reverse("public:outcomes", kwargs={"region": "ams"})
-    with django_assert_max_num_queries(8):
+    # 9: the 8 of a page without profiles and the outcome measurements linked to trajectories
+    with django_assert_max_num_queries(9):
         body = client.get(page, {"periode": "2025"}).content.decode()
     assert "Per ondersteuningsprofiel en intensiteit" in body
     # every count of youths shown (per provider, per profile × intensity) reaches the threshold
@@ -27,4 +28,15 @@ def test_the_demo_publishes_amsterdam_only(client, demo_data, django_assert_max_
     counts = [int(c) for c in cells if c.isdigit()]
     assert len(counts) >= 6 and min(counts) >= 10
     assert "te weinig jeugdigen" in cells
+    # the scores per provider per profile per intensity: in the latest year, a goal realisation
+    # and a client experience of several providers' main profiles, each of 10 youths or more
+    body = client.get(page, {"periode": "2026"}).content.decode()
+    scored = re.findall(
+        r'<tr data-profile="[^"]*"><th scope="row">[^<]*</th><td>[^<]*</td>\s*'
+        r'<td class="num" data-youths>(\d+)</td><td class="num">[^<]*</td>'
+        r'<td class="num">(\d[^<]*%)</td><td class="num">(\d[^<]*)</td></tr>',
+        body,
+    )
+    assert len(scored) >= 3, scored
+    assert min(int(youths) for youths, _goal, _grade in scored) >= 10
     assert client.get(reverse("public:region", kwargs={"region": "wbo"})).status_code == 404
