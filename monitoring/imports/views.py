@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -62,33 +61,29 @@ class ImportListView(SheetExportMixin, ImportMixin, generic.ListView):
 
     def export_sheets(self, context) -> dict:
         """Every batch of the list (not only the page's 25), as the table shows them."""
+        return {"imports": batches_sheet(_("Imports"), self.get_queryset(), _("opdrachtregel"))}
 
-        def by(batch):
-            user = batch.created_by
-            return (user.get_full_name() or user.username) if user else _("opdrachtregel")
 
-        columns = [
-            (_("Aangeboden"), "created_at"),
-            (_("Soort"), "get_kind_display"),
-            (_("Bestand"), "file_name"),
-            (_("Status"), "get_status_display"),
-            (_("Regels"), "rows_total"),
-            (_("Toegevoegd"), "rows_added"),
-            (_("Correcties"), "rows_corrected"),
-            (_("Al aanwezig"), "rows_unchanged"),
-            (_("Fouten"), "error_count"),
-            (_("Door"), by),
-        ]
-        return {"imports": records_sheet(_("Imports"), columns, self.get_queryset())}
+def batches_sheet(title: str, batches, without_user: str):
+    """Batches as the import table shows them (the import list, the portal's deliveries)."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Imports van productiegegevens")
-        for batch in context["batches"]:
-            batch.href = reverse(
-                "monitoring:import-detail", kwargs={"region": self.region.slug, "pk": batch.pk}
-            )
-        return context
+    def by(batch):
+        user = batch.created_by
+        return (user.get_full_name() or user.username) if user else without_user
+
+    columns = [
+        (_("Aangeboden"), "created_at"),
+        (_("Soort"), "get_kind_display"),
+        (_("Bestand"), "file_name"),
+        (_("Status"), "get_status_display"),
+        (_("Regels"), "rows_total"),
+        (_("Toegevoegd"), "rows_added"),
+        (_("Correcties"), "rows_corrected"),
+        (_("Al aanwezig"), "rows_unchanged"),
+        (_("Fouten"), "error_count"),
+        (_("Door"), by),
+    ]
+    return records_sheet(title, columns, batches)
 
 
 def column_help() -> list[dict]:
