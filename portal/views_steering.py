@@ -39,6 +39,7 @@ from core.ui.forms import add_service_errors
 from core.ui.views import SheetExportMixin
 from monitoring.dashboards import charts, selectors
 from monitoring.dashboards.selectors import Subject, parse_month
+from monitoring.dashboards.views import figures_sheet
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis.definitions import DEFINITIONS, format_figure
 from monitoring.kpis.models import KpiRollup
@@ -124,7 +125,7 @@ def headline(user, provider) -> dict:
 # ---------------------------------------------------------------- the dashboard
 
 
-class DashboardView(PortalMixin, generic.TemplateView):
+class DashboardView(SheetExportMixin, PortalMixin, generic.TemplateView):
     """The provider's own KPI tiles, trend chart, spend against budget and figures per
     contract, with its segment benchmark and the month selector."""
 
@@ -209,6 +210,19 @@ class DashboardView(PortalMixin, generic.TemplateView):
             table_kpis=[DEFINITIONS[k] for k in selectors.TABLE_KPIS],
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The table per contract, as the staff's provider dashboard downloads it."""
+        if not context.get("contracts"):
+            return {}
+        return {
+            "contracten": figures_sheet(
+                f"{_('Contracten')} {self.provider.name} {context['month']:%Y-%m}",
+                _("Contract"),
+                context["contracts"],
+                context["table_kpis"],
+            )
+        }
 
     def trend_chart(self, tile, subject_label: str):
         if tile is None:
