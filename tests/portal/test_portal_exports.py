@@ -34,6 +34,20 @@ def portal_urls(w, portal, role):
             yield name, reverse(name, kwargs=kwargs)
 
 
+def test_every_portal_page_with_downloads_is_in_the_portal_matrix():
+    from tests.test_exports import exporting_pages
+
+    class Fake:
+        def __getattr__(self, item):
+            return Fake()
+
+        pk = 1
+
+    covered = {name for name, _kwargs, _kind in portal_pages(Fake())}
+    portal = {name for name in exporting_pages() if name.startswith("portal:")}
+    assert portal and portal - covered == set()
+
+
 def test_every_portal_page_with_a_table_of_records_offers_downloads(client, evil, portal_ids):  # noqa: F811
     for role, person in (("admin", portal_ids.admin), ("distant_admin", portal_ids.distant_admin)):
         portal_login(client, person)
