@@ -93,7 +93,7 @@ class DialogueListView(SheetExportMixin, SteeringMixin, generic.TemplateView):
     def export_sheets(self, context) -> dict:
         """Every dialogue (planned first, the earlier ones not paged) and the overdue actions."""
         dialogues = (d for rows in self.all_dialogues for d in rows.iterator())
-        return {
+        sheets = {
             "gesprekken": records_sheet(
                 _("Prestatiedialogen"),
                 [
@@ -117,6 +117,9 @@ class DialogueListView(SheetExportMixin, SteeringMixin, generic.TemplateView):
                 context["overdue"],
             ),
         }
+        if not context["overdue"]:  # the page shows no table of them (nor a button)
+            del sheets["acties"]
+        return sheets
 
 
 class ProviderDialoguesView(ProviderMixin, generic.TemplateView):
