@@ -454,7 +454,6 @@ NOT_YET = {
     "contracts:effect-scenario-list",
     "installation:region-list",
     "monitoring:provider-dialogues",
-    "monitoring:regionkpi-list",
     "procurement:ranking",
     "procurement:submission-list",
     "reports:schedule-list",

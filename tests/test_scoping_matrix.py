@@ -981,6 +981,7 @@ DOWNLOAD_TABLES = {
     "monitoring:definitions": "kpis",
     "monitoring:contract-occupancy": "voorzieningen",
     "monitoring:dialogue-list": "gesprekken",
+    "monitoring:regionkpi-list": "kpis",
     "segments:supportprofile-list": "profielen",
     "apiclients:client-list": "clients",
     "users:user-list": "gebruikers",
