@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.export import records_sheet
 from core.roles import USER_MANAGERS
 from core.scoping import scope_for
 from core.ui.forms import add_service_errors, error_messages
-from core.ui.views import PostOnlyMixin, RegionMixin
+from core.ui.views import PostOnlyMixin, RegionMixin, SheetExportMixin
 
 from . import selectors, services
 from .forms import InviteForm, RolesForm
@@ -91,7 +92,7 @@ def decorate(row):
 # ---------------------------------------------------------------- list and detail
 
 
-class UserListView(UsersMixin, generic.TemplateView):
+class UserListView(SheetExportMixin, UsersMixin, generic.TemplateView):
     template_name = "accounts/user_list.html"
 
     def get_context_data(self, **kwargs):
@@ -109,6 +110,23 @@ class UserListView(UsersMixin, generic.TemplateView):
         )
         context.pop("section_url")
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The users of the status filter, as the table shows them."""
+
+        def roles(row):
+            if row.municipality:
+                return _("Gemeente %(name)s") % {"name": row.municipality.name}
+            return ", ".join(str(label) for label in row.role_labels)
+
+        columns = [
+            (_("Naam"), lambda r: r.user.get_full_name() or r.user.username),
+            (_("E-mailadres"), "user.email"),
+            (_("Rollen"), roles),
+            (_("Status"), lambda r: str(r.status_label)),
+            (_("Laatst ingelogd"), "user.last_login"),
+        ]
+        return {"gebruikers": records_sheet(_("Gebruikers"), columns, context["rows"])}
 
 
 class UserDetailView(UserObjectMixin, generic.TemplateView):

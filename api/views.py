@@ -24,8 +24,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.export import records_sheet
 from core.scoping import scope_for
-from core.ui.views import PostOnlyMixin, RegionMixin
+from core.ui.views import PostOnlyMixin, RegionMixin, SheetExportMixin
 
 from . import services
 from .forms import ApiClientCreateForm, ApiClientEditForm, RotateForm
@@ -85,7 +86,7 @@ def person(user) -> str:
 # ---------------------------------------------------------------- list
 
 
-class ClientListView(ClientsMixin, generic.TemplateView):
+class ClientListView(SheetExportMixin, ClientsMixin, generic.TemplateView):
     template_name = "apiclients/client_list.html"
 
     def get_context_data(self, **kwargs):
@@ -104,6 +105,26 @@ class ClientListView(ClientsMixin, generic.TemplateView):
         )
         context.update(title=_("API-clients"), clients=clients, now=now)
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The clients as the table shows them: never a key, its prefix or its hash."""
+
+        def organisation(client):
+            if client.municipality:
+                return client.municipality.name
+            return client.provider.name if client.provider else _("de regio")
+
+        columns = [
+            (_("Naam"), "name"),
+            (_("Soort"), "get_kind_display"),
+            (_("Organisatie"), organisation),
+            (_("Scopes"), lambda c: ", ".join(str(s) for s in c.scope_labels)),
+            (_("Actief"), "is_active"),
+            (_("Geldige sleutels"), "valid_keys"),
+            (_("Eerstvolgende verloopdatum"), "nearest_expiry"),
+            (_("Laatst gebruikt"), "last_used"),
+        ]
+        return {"clients": records_sheet(_("API-clients"), columns, context["clients"])}
 
 
 # ---------------------------------------------------------------- create and edit

@@ -267,3 +267,40 @@ def table_sheet(table, title: str, *, counted: bool = False) -> Sheet:
         rows=rows(),
         count=table_count(table) if counted else None,
     )
+
+
+# --- pages without a django-tables2 table ------------------------------------------------------
+
+
+def _attribute(record, path: str):
+    value = record
+    for part in path.split("."):
+        if value is None:
+            return None
+        value = value.get(part) if isinstance(value, dict) else getattr(value, part)
+        if callable(value):
+            value = value()
+    return value
+
+
+def records_sheet(title: str, columns, records, *, counted: bool = False) -> Sheet:
+    """A page's own table as a sheet, for a page without a django-tables2 table: ``columns``
+    are ``(header, value)`` pairs, ``value`` an attribute path (``"provider.name"``, a dict key,
+    a method without arguments: ``"get_kind_display"``) or a function of the record; ``records``
+    the page's own (scoped, filtered) rows, a queryset read in chunks."""
+    from django.db.models import QuerySet
+
+    columns = list(columns)
+
+    def value(record, getter):
+        return getter(record) if callable(getter) else _attribute(record, getter)
+
+    def rows():
+        source = records.iterator(chunk_size=CHUNK) if isinstance(records, QuerySet) else records
+        for record in source:
+            yield [value(record, getter) for _header, getter in columns]
+
+    count = None
+    if counted:
+        count = records.count() if isinstance(records, QuerySet) else len(records)
+    return Sheet(title=title, header=[force_str(h) for h, _g in columns], rows=rows(), count=count)

@@ -22,9 +22,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.views import base_url
 from core.boundary import is_portal_user, second_factor_passed
+from core.export import records_sheet
 from core.scoping import scope_for
 from core.ui.forms import add_service_errors, error_messages
-from core.ui.views import PostOnlyMixin
+from core.ui.views import PostOnlyMixin, SheetExportMixin
 from providers.models import Provider, ProviderUser
 
 from . import forms, services
@@ -154,7 +155,23 @@ class ColleaguesMixin(PortalMixin):
         return reverse("portal:colleagues", kwargs={"provider": self.provider.pk})
 
 
-class ColleaguesView(InviteMixin, ColleaguesMixin, generic.FormView):
+def users_sheet(title: str, memberships):
+    """A provider's portal users as the users table shows them (never a password or a second
+    factor: they are not on the page either)."""
+    return records_sheet(
+        title,
+        [
+            (_("Naam"), lambda m: m.user.get_full_name() or None),
+            (_("E-mailadres"), "user.email"),
+            (_("Rol"), "get_role_display"),
+            (_("Status"), lambda m: _("Actief") if m.user.last_login else _("Uitgenodigd")),
+            (_("Uitgenodigd op"), "invited_at"),
+        ],
+        memberships,
+    )
+
+
+class ColleaguesView(SheetExportMixin, InviteMixin, ColleaguesMixin, generic.FormView):
     template_name = "portal/colleagues.html"
 
     def get_context_data(self, **kwargs):
@@ -168,6 +185,9 @@ class ColleaguesView(InviteMixin, ColleaguesMixin, generic.FormView):
         if not self.is_admin:
             context.pop("form", None)
         return context
+
+    def export_sheets(self, context) -> dict:
+        return {"gebruikers": users_sheet(_("Collega's"), context["colleagues"])}
 
     def post(self, request, *args, **kwargs):
         if not self.is_admin:

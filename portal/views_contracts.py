@@ -22,11 +22,18 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.ui.forms import add_service_errors, error_messages
-from core.ui.views import PostOnlyMixin
+from core.ui.views import PostOnlyMixin, SheetExportMixin, export_format
 from monitoring.imports.formats import human_size
 from monitoring.imports.forms import ImportForm
-from monitoring.imports.views import ERRORS_PER_PAGE, STATUS_CLASS, column_help, errors_csv
+from monitoring.imports.views import (
+    ERRORS_PER_PAGE,
+    STATUS_CLASS,
+    batches_sheet,
+    column_help,
+    errors_csv,
+)
 
 from . import selectors_contracts as selectors
 from . import services_contracts as services
@@ -40,7 +47,7 @@ SESSION_TOKEN = "portal_new_api_token"
 # ---------------------------------------------------------------- contracts
 
 
-class ContractListView(PortalMixin, generic.TemplateView):
+class ContractListView(SheetExportMixin, PortalMixin, generic.TemplateView):
     template_name = "portal/contracts/contract_list.html"
     portal_section = "contracts"
 
@@ -52,8 +59,20 @@ class ContractListView(PortalMixin, generic.TemplateView):
         )
         return context
 
+    def export_sheets(self, context) -> dict:
+        columns = [
+            (_("Kenmerk"), "reference"),
+            (_("Contractpartij"), "provider.name"),
+            (_("Segment"), lambda c: str(c.segment)),
+            (_("Perceel"), lambda c: str(c.lot) if c.lot else None),
+            (_("Ingangsdatum"), "start_date"),
+            (_("Einde huidige looptijd"), "end_date"),
+            (_("Status"), "get_status_display"),
+        ]
+        return {"contracten": records_sheet(_("Contracten"), columns, context["contracts"])}
 
-class ContractDetailView(PortalMixin, generic.TemplateView):
+
+class ContractDetailView(SheetExportMixin, PortalMixin, generic.TemplateView):
     template_name = "portal/contracts/contract_detail.html"
     portal_section = "contracts"
 
@@ -68,11 +87,59 @@ class ContractDetailView(PortalMixin, generic.TemplateView):
         )
         return context
 
+    def export_sheets(self, context) -> dict:
+        """The contract's tariffs (every version of every product) and its budgets."""
+        reference = context["contract"].reference
+        tariffs = [
+            {"product": row["product"], "version": line["version"], "in_force": line["in_force"]}
+            for row in context["tariffs"]
+            for line in row["lines"]
+        ]
+        return {
+            "tarieven": records_sheet(
+                f"{_('Tarieven')} {reference}",
+                [
+                    (_("Productcode"), "product.code"),
+                    (_("Product"), "product.name"),
+                    (_("Eenheid"), "product.get_unit_display"),
+                    (_("Geldig vanaf"), "version.valid_from"),
+                    (_("Geldig tot en met"), "version.valid_until"),
+                    (_("Tarief"), "version.amount"),
+                    (_("Geldt nu"), "in_force"),
+                    (_("Herkomst"), "version.get_origin_display"),
+                    (
+                        _("Tarief van"),
+                        lambda r: _("Contract") if r["version"].contract_id else _("Regionaal"),
+                    ),
+                    (_("Indexatie (%)"), "version.indexation.percentage"),
+                ],
+                tariffs,
+            ),
+            "budgetten": records_sheet(
+                f"{_('Budgetten')} {reference}",
+                [
+                    (_("Jaar"), "year"),
+                    (_("Soort"), "get_kind_display"),
+                    (_("Profiel"), lambda b: str(b.support_profile) if b.support_profile else None),
+                    (_("Oorspronkelijk"), "amount"),
+                    (_("Huidig"), "current_amount"),
+                    (
+                        _("Herijkingen"),
+                        lambda b: "; ".join(
+                            f"{r.effective_on.isoformat()}: {r.amount} – {r.reason}"
+                            for r in b.revisions.all()
+                        ),
+                    ),
+                ],
+                context["budgets"],
+            ),
+        }
+
 
 # ---------------------------------------------------------------- production
 
 
-class ProductionListView(PortalMixin, generic.ListView):
+class ProductionListView(SheetExportMixin, PortalMixin, generic.ListView):
     template_name = "portal/contracts/production_list.html"
     portal_section = "production"
     paginate_by = 25
@@ -90,6 +157,10 @@ class ProductionListView(PortalMixin, generic.ListView):
                 "portal:batch-detail", kwargs={"provider": self.provider.pk, "pk": batch.pk}
             )
         return context
+
+    def export_sheets(self, context) -> dict:
+        """Every delivery (not only the page's 25)."""
+        return {"aanleveringen": batches_sheet(_("Aanleveringen"), self.get_queryset(), _("API"))}
 
 
 class ProductionUploadView(PortalMixin, generic.FormView):
@@ -167,7 +238,7 @@ class BatchErrorsCsvView(BatchMixin, generic.View):
 # ---------------------------------------------------------------- API keys
 
 
-class ApiKeysView(PortalMixin, generic.FormView):
+class ApiKeysView(SheetExportMixin, PortalMixin, generic.FormView):
     """The provider's API clients; its administrator creates one here (the key is shown
     once, on the next page view) — an employee sees the list and gets a 403 on a POST."""
 
@@ -181,6 +252,8 @@ class ApiKeysView(PortalMixin, generic.FormView):
         return super().post(request, *args, **kwargs)
 
     def new_token(self) -> dict | None:
+        if export_format(self.request):
+            return None  # a download neither holds nor uses up the key shown once
         handed = self.request.session.pop(SESSION_TOKEN, None)
         if isinstance(handed, dict) and handed.get("provider") == self.provider.pk:
             return handed
@@ -197,6 +270,37 @@ class ApiKeysView(PortalMixin, generic.FormView):
         if not self.is_admin:
             context.pop("form", None)
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The keys as the table shows them: names, rights and dates, never key material (the
+        token is not in the database; its hash and prefix are not exported either)."""
+
+        def status(client):
+            if not client.is_active:
+                return _("ingetrokken")
+            return _("geldig") if client.valid_keys else _("verlopen")
+
+        def valid_until(client):
+            if not (client.is_active and client.valid_keys):
+                return None
+            return ", ".join(k.expires_at.date().isoformat() for k in client.valid_keys)
+
+        columns = [
+            (_("Naam"), "own_name"),
+            (_("Contact"), "contact_email"),
+            (_("Wat de sleutel mag"), lambda c: ", ".join(str(s) for s in c.scope_labels)),
+            (_("Status"), status),
+            (_("Geldig tot"), valid_until),
+            (_("Laatst gebruikt"), "last_used"),
+            (_("Aangemaakt"), "created_at"),
+            (
+                _("Aangemaakt door"),
+                lambda c: (
+                    (c.created_by.get_full_name() or c.created_by.email) if c.created_by else None
+                ),
+            ),
+        ]
+        return {"sleutels": records_sheet(_("API-sleutels"), columns, context["clients"])}
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)

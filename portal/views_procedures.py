@@ -13,14 +13,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.files import serve
 from core.ui.forms import add_service_errors, error_messages
-from core.ui.views import PostOnlyMixin
+from core.ui.views import PostOnlyMixin, SheetExportMixin
 from procurement import admission, documents, selectors, services
 from procurement.codes import ADMISSION_TYPES, AdmissionMode, ProcedureType, TenderState
 from procurement.models import (
@@ -89,7 +91,7 @@ def own_submissions(*, user, provider):
     )
 
 
-class ProcedureListView(PortalMixin, generic.TemplateView):
+class ProcedureListView(SheetExportMixin, PortalMixin, generic.TemplateView):
     template_name = "portal/procedures/list.html"
     portal_section = "procedures"
 
@@ -100,6 +102,29 @@ class ProcedureListView(PortalMixin, generic.TemplateView):
         context["title"] = _("Procedures")
         context["rows"] = [(t, procedure_timing(t, now)) for t in tenders]
         return context
+
+    def export_sheets(self, context) -> dict:
+        def timing(row):
+            tender, when = row
+            return render_to_string(
+                "portal/procedures/_timing.html", {"tender": tender, "timing": when}
+            ).strip()
+
+        def lots(row):
+            return "; ".join(
+                f"{lot.number}. {lot.title or lot.segment.name}" for lot in row[0].lots.all()
+            )
+
+        columns = [
+            (_("Kenmerk"), lambda r: r[0].reference),
+            (_("Procedure"), lambda r: r[0].title),
+            (_("Soort"), lambda r: r[0].get_procedure_type_display()),
+            (_("Fase"), lambda r: r[0].get_state_display()),
+            (_("Open voor inschrijving"), lambda r: bool(r[1].open)),
+            (_("Termijn of toelating"), timing),
+            (_("Percelen"), lots),
+        ]
+        return {"procedures": records_sheet(_("Procedures"), columns, context["rows"])}
 
 
 class ProcedureMixin(PortalMixin):

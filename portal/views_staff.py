@@ -10,11 +10,11 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
-from core.ui.views import RegionMixin
+from core.ui.views import RegionMixin, SheetExportMixin
 from providers.models import Provider, ProviderUser
 
 from . import services
-from .views import InviteMixin, MembershipActionMixin, RemoveAction, ResendAction
+from .views import InviteMixin, MembershipActionMixin, RemoveAction, ResendAction, users_sheet
 
 
 class StaffPortalUsersMixin(RegionMixin):
@@ -54,7 +54,7 @@ class StaffPortalUsersMixin(RegionMixin):
         )
 
 
-class PortalUsersView(InviteMixin, StaffPortalUsersMixin, generic.FormView):
+class PortalUsersView(SheetExportMixin, InviteMixin, StaffPortalUsersMixin, generic.FormView):
     template_name = "portal/staff_users.html"
 
     def get_context_data(self, **kwargs):
@@ -68,6 +68,9 @@ class PortalUsersView(InviteMixin, StaffPortalUsersMixin, generic.FormView):
         if not context["can_edit"] or self.provider.is_consortium:
             context.pop("form", None)
         return context
+
+    def export_sheets(self, context) -> dict:
+        return {"gebruikers": users_sheet(context["title"], context["portal_users"])}
 
     def post(self, request, *args, **kwargs):
         if not self.user_can_edit():

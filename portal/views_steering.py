@@ -32,11 +32,14 @@ from django.views import generic
 
 from contracts.codes import Kpi
 from contracts.models import Contract
+from core.export import records_sheet
 from core.files import DOCUMENT_KINDS, human_size, max_upload_bytes, serve
 from core.ui.formatting import format_date, month_label
 from core.ui.forms import add_service_errors
+from core.ui.views import SheetExportMixin
 from monitoring.dashboards import charts, selectors
 from monitoring.dashboards.selectors import Subject, parse_month
+from monitoring.dashboards.views import figures_sheet
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis.definitions import DEFINITIONS, format_figure
 from monitoring.kpis.models import KpiRollup
@@ -46,6 +49,7 @@ from monitoring.steering.models import (
     DialogueAction,
     DialogueActionProgress,
     DialogueStatus,
+    Level,
     PerformanceDialogue,
     Signal,
     SignalSource,
@@ -121,7 +125,7 @@ def headline(user, provider) -> dict:
 # ---------------------------------------------------------------- the dashboard
 
 
-class DashboardView(PortalMixin, generic.TemplateView):
+class DashboardView(SheetExportMixin, PortalMixin, generic.TemplateView):
     """The provider's own KPI tiles, trend chart, spend against budget and figures per
     contract, with its segment benchmark and the month selector."""
 
@@ -207,6 +211,19 @@ class DashboardView(PortalMixin, generic.TemplateView):
         )
         return context
 
+    def export_sheets(self, context) -> dict:
+        """The table per contract, as the staff's provider dashboard downloads it."""
+        if not context.get("contracts"):
+            return {}
+        return {
+            "contracten": figures_sheet(
+                f"{_('Contracten')} {self.provider.name} {context['month']:%Y-%m}",
+                _("Contract"),
+                context["contracts"],
+                context["table_kpis"],
+            )
+        }
+
     def trend_chart(self, tile, subject_label: str):
         if tile is None:
             return None
@@ -248,7 +265,7 @@ def signal_row(signal) -> dict:
     }
 
 
-class SignalListView(PortalMixin, generic.TemplateView):
+class SignalListView(SheetExportMixin, PortalMixin, generic.TemplateView):
     """The provider's signals: the open and scheduled ones, then the handled ones (paged)."""
 
     template_name = "portal/steering/signals.html"
@@ -266,13 +283,32 @@ class SignalListView(PortalMixin, generic.TemplateView):
             closed_rows=[signal_row(s) for s in page.object_list],
             page_obj=page,
         )
+        self.signal_lists = (open_signals, closed)
         return context
+
+    def export_sheets(self, context) -> dict:
+        """Every signal, open ones first (the handled ones not paged)."""
+        columns = [
+            (_("Niveau"), lambda r: Level(r["signal"].level).label if r["signal"].level else None),
+            (_("KPI of toets"), "topic"),
+            (
+                _("Contract"),
+                lambda r: r["signal"].contract.reference if r["signal"].contract else None,
+            ),
+            (_("Periode"), "period"),
+            (_("Waarde"), "value"),
+            (_("Norm"), "norm"),
+            (_("Melding"), lambda r: r["signal"].message),
+            (_("Status"), lambda r: r["signal"].get_status_display()),
+        ]
+        rows = (signal_row(s) for signals in self.signal_lists for s in signals.iterator())
+        return {"signalen": records_sheet(_("Signalen"), columns, rows)}
 
 
 # ---------------------------------------------------------------- dialogues
 
 
-class DialogueListView(PortalMixin, generic.TemplateView):
+class DialogueListView(SheetExportMixin, PortalMixin, generic.TemplateView):
     template_name = "portal/steering/dialogues.html"
     portal_section = "dialogues"
 
@@ -303,6 +339,31 @@ class DialogueListView(PortalMixin, generic.TemplateView):
             ],
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        return {
+            "acties": records_sheet(
+                _("Open acties"),
+                [
+                    (_("Afspraak"), "action.description"),
+                    (_("Eigenaar"), "action.owner"),
+                    (_("Uiterlijk"), "action.due_on"),
+                    (_("Verlopen"), "overdue"),
+                    (_("Gesprek"), "action.dialogue.scheduled_on"),
+                ],
+                context["open_actions"],
+            ),
+            "gesprekken": records_sheet(
+                _("Prestatiedialogen"),
+                [
+                    (_("Datum"), "scheduled_on"),
+                    (_("Status"), "get_status_display"),
+                    (_("Open acties"), "open_actions"),
+                    (_("Verlopen"), "overdue_actions"),
+                ],
+                context["dialogues"],
+            ),
+        }
 
 
 class DialogueObjectMixin(PortalMixin):

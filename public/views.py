@@ -11,6 +11,7 @@ it (with the language switch and its CSRF token) is rendered per request, withou
 from __future__ import annotations
 
 import hashlib
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -24,7 +25,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core import export
+from core.export import records_sheet
 from core.scoping import Scope
+from core.ui.views import export_format, send_sheet
 from monitoring.dashboards import public as outcomes
 
 from . import selectors
@@ -53,10 +57,14 @@ class PublicView(generic.View):
         self.scope = Scope.public(self.region)
         self.today = timezone.localdate()
         variant = self.variant()
+        fmt = export_format(request)
+        if fmt is not None:
+            return self.download(request, fmt)
         key = cache_key(self.region, self.page, variant)
         content = cache.get(key)
         if content is None:
             context = {"region": self.region, **self.content_context()}
+            context["exports"] = self.export_links(request, context)
             content = render_to_string(self.template_name, context)
             cache.set(key, content, settings.PUBLIC_PAGE_CACHE_SECONDS)
         return render(
@@ -76,6 +84,41 @@ class PublicView(generic.View):
     def content_context(self) -> dict:
         return {}
 
+    # downloads: ``?export=csv|xlsx&tabel=<name>`` gives one of the page's tables, built from the
+    # same content (small cells suppressed as on the page); never read from or put in the cache
+
+    def export_sheets(self, context) -> dict:
+        return {}
+
+    def export_query(self) -> dict:
+        """The parameters that choose the page's content (never the request's own query: the
+        links are part of the cached content)."""
+        return {}
+
+    def export_links(self, request, context) -> dict:
+        links = {}
+        formats = ((export.CSV, _("Download CSV")), (export.XLSX, _("Download Excel")))
+        for name in self.export_sheets(context):
+            links[name] = [
+                {
+                    "url": f"{request.path}?"
+                    + urlencode({**self.export_query(), "export": fmt, "tabel": name}),
+                    "label": label,
+                    "format": fmt,
+                }
+                for fmt, label in formats
+            ]
+        return links
+
+    def download(self, request, fmt: str):
+        context = {"region": self.region, **self.content_context()}
+        sheets = self.export_sheets(context)
+        name = request.GET.get("tabel", "")
+        if name not in sheets:
+            raise Http404(_("Deze pagina heeft geen tabel met die naam."))
+        sheet = sheets[name]
+        return send_sheet(request, sheet, fmt, export.filename(sheet.title, self.region.slug, fmt))
+
 
 class LandscapeView(PublicView):
     page = "region"
@@ -84,6 +127,33 @@ class LandscapeView(PublicView):
 
     def content_context(self):
         return {"rows": selectors.landscape(self.scope, self.region, self.today)}
+
+    def export_sheets(self, context) -> dict:
+        offers = [
+            {"segment": row.segment, "offer": offer}
+            for row in context["rows"]
+            for offer in row.offers
+        ]
+        if not offers:
+            return {}
+
+        def joined(attribute):
+            return lambda r: ", ".join(getattr(r["offer"], attribute))
+
+        return {
+            "aanbieders": records_sheet(
+                _("Zorglandschap"),
+                [
+                    (_("Segment"), lambda r: f"{r['segment'].code} {r['segment'].name}"),
+                    (_("Aanbieder"), lambda r: r["offer"].provider),
+                    (_("Plaats"), lambda r: r["offer"].city or None),
+                    (_("Jeugdhulpvormen"), joined("care_forms")),
+                    (_("Gemeenten"), joined("municipalities")),
+                    (_("Contract"), lambda r: r["offer"].contract),
+                ],
+                offers,
+            )
+        }
 
 
 class ProceduresView(PublicView):
@@ -102,6 +172,35 @@ class ContractsView(PublicView):
 
     def content_context(self):
         return {"contracts": selectors.awarded_contracts(self.scope, self.region, self.today)}
+
+    def export_sheets(self, context) -> dict:
+        if not context["contracts"]:
+            return {}
+
+        def segment(item):
+            c = item.contract
+            lot = f" · {_('perceel')} {c.lot.number}" if c.lot else ""
+            return f"{c.segment.code} {c.segment.name}{lot}"
+
+        return {
+            "contracten": records_sheet(
+                _("Gegunde contracten"),
+                [
+                    (_("Aanbieder"), lambda i: i.contract.provider.name),
+                    (_("Kenmerk"), lambda i: i.contract.reference),
+                    (_("Segment / perceel"), segment),
+                    (_("Ingangsdatum"), lambda i: i.contract.start_date),
+                    (
+                        _("Einddatum"),
+                        lambda i: i.contract.terminated_on or i.contract.end_date,
+                    ),
+                    (_("Uiterlijke einddatum"), lambda i: i.contract.final_end_date),
+                    (_("Status"), lambda i: str(i.status)),
+                    (_("Waarde"), lambda i: i.value),
+                ],
+                context["contracts"],
+            )
+        }
 
 
 class OutcomesView(PublicView):
@@ -131,6 +230,52 @@ class OutcomesView(PublicView):
             "with_profiles": any(r.profiles for r in rows),
             "min_cell": self.region.public_min_cell,
         }
+
+    def export_query(self) -> dict:
+        return {"periode": self.period.param} if self.period else {}
+
+    def export_sheets(self, context) -> dict:
+        """The page's tables as the page shows them: a hidden cell is „te weinig jeugdigen”
+        here too, and no totals are added."""
+        period = context["period"]
+        if period is None or not context["rows"]:
+            return {}
+        sheets = {
+            "aanbieders": records_sheet(
+                f"{_('Resultaten per aanbieder')} {period.label}",
+                [
+                    (_("Aanbieder"), "name"),
+                    (_("Jeugdigen"), lambda r: public_cell(r.youths)),
+                    *(
+                        (label, lambda r, i=i: public_cell(r.figures[i]))
+                        for i, (label, _definition) in enumerate(context["kpis"])
+                    ),
+                ],
+                context["rows"],
+            )
+        }
+        if context["with_profiles"]:
+            cells = [(row, cell) for row in context["rows"] for cell in row.profiles]
+            sheets["profielen"] = records_sheet(
+                f"{_('Per profiel en intensiteit')} {period.label}",
+                [
+                    (_("Aanbieder"), lambda r: r[0].name),
+                    (_("Ondersteuningsprofiel"), lambda r: r[1].profile),
+                    (_("Intensiteit"), lambda r: r[1].intensity),
+                    (_("Jeugdigen"), lambda r: public_cell(r[1].youths)),
+                    (_("Uitval"), lambda r: public_cell(r[1].dropout)),
+                ],
+                cells,
+            )
+        return sheets
+
+
+def public_cell(cell):
+    """A published figure as a spreadsheet cell: its value, or the page's text where the
+    small-cell rule hides it (a hidden figure stays hidden in a download)."""
+    if cell.hidden:
+        return cell.text
+    return cell.value
 
 
 @method_decorator(login_not_required, name="dispatch")

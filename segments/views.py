@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.roles import ALL_REGION_ROLES, MUNICIPALITY_ADDERS, PUBLIC_PAGE_MANAGERS
 from core.scoping import ScopedModel, scope_for
 from core.ui.forms import add_service_errors
@@ -20,6 +21,7 @@ from core.ui.views import (
     ScopedDetailView,
     ScopedListView,
     ScopedUpdateView,
+    SheetExportMixin,
 )
 
 from . import cbs, filters, forms, overview, selectors, services, tables
@@ -424,8 +426,9 @@ class ProductDeleteView(ScopedDeleteView):
     delete_service = services.product_delete
 
 
-class SupportProfileListView(RegionMixin, generic.ListView):
-    """The region's support profiles and intensities, with one product per combination."""
+class SupportProfileListView(SheetExportMixin, RegionMixin, generic.ListView):
+    """The region's support profiles and intensities, with one product per combination; both
+    tables download (``?export=csv&tabel=profielen|intensiteiten``)."""
 
     model = SupportProfile
     template_name = "segments/supportprofile_list.html"
@@ -440,6 +443,40 @@ class SupportProfileListView(RegionMixin, generic.ListView):
         )
         context["can_edit"] = self.user_can_edit()
         return context
+
+    def export_sheets(self, context) -> dict:
+        def products(profile):
+            return ", ".join(p.intensity.name for p in profile.products.all())
+
+        def parallel(intensity):
+            if intensity.parallel == "limited":
+                return _("Ten hoogste %(days)s dagen") % {"days": intensity.parallel_max_days}
+            return intensity.get_parallel_display()
+
+        return {
+            "profielen": records_sheet(
+                _("Ondersteuningsprofielen"),
+                [
+                    (_("Nr."), "number"),
+                    (_("Profiel"), "name"),
+                    (_("Omschrijving"), "description"),
+                    (_("Producten (profiel × intensiteit)"), products),
+                    (_("Niet meer in gebruik"), "retired"),
+                ],
+                context["object_list"],
+            ),
+            "intensiteiten": records_sheet(
+                _("Intensiteiten"),
+                [
+                    (_("Intensiteit"), "name"),
+                    (_("Code"), "code"),
+                    (_("Naast een ander profiel"), parallel),
+                    (_("Producten"), "product_count"),
+                    (_("Niet meer in gebruik"), "retired"),
+                ],
+                context["intensities"],
+            ),
+        }
 
 
 class SupportProfileDetailView(ScopedDetailView):

@@ -188,6 +188,8 @@ class SheetExportMixin:
         fmt = export_format(request)
         if fmt is None:
             return super().get(request, *args, **kwargs)
+        if isinstance(self, generic.list.MultipleObjectMixin):
+            self.object_list = self.get_queryset()  # as ListView.get (a list page's sheets)
         context = self.get_context_data(**kwargs)
         name = request.GET.get(self.TABLE_PARAM, "")
         sheets = self.export_sheets(context)

@@ -22,7 +22,7 @@ from django.views import generic
 
 from contracts.codes import Kpi
 from contracts.models import Contract
-from core.export import Sheet
+from core.export import Sheet, records_sheet
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import month_label
@@ -34,7 +34,7 @@ from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS
 from monitoring.kpis.models import KpiRollup
 from monitoring.steering import facilities
-from monitoring.steering.models import Signal
+from monitoring.steering.models import Level, Signal
 from monitoring.steering.norms import judge, segment_norms
 from providers.models import Provider
 from segments.models import Municipality, Segment
@@ -602,3 +602,40 @@ class ContractOccupancyView(DashboardMixin, generic.TemplateView):
             **selectors.contract_occupancy(contract),
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        """Every facility's months in one sheet (a column names the facility), and the
+        contract's total."""
+
+        def level(row):
+            value = row["level"] if isinstance(row, dict) else row.level
+            return Level(value).label if value else None
+
+        months = [(table.name, m) for table in context["facilities"] for m in table.months]
+        return {
+            "voorzieningen": records_sheet(
+                f"{_('Bezetting per voorziening')} {self.contract.reference}",
+                [
+                    (_("Voorziening"), lambda row: row[0]),
+                    (_("Maand"), lambda row: row[1].month),
+                    (_("Plaatsen"), lambda row: row[1].places),
+                    (_("Bezette dagen"), lambda row: row[1].occupied_days),
+                    (_("Plaatsdagen"), lambda row: row[1].place_days),
+                    (_("Bezettingsgraad"), lambda row: row[1].value),
+                    (_("Norm"), lambda row: row[1].norm.amber if row[1].norm else None),
+                    (_("Oordeel"), lambda row: level(row[1])),
+                ],
+                months,
+            ),
+            "totaal": records_sheet(
+                f"{_('Bezetting contract totaal')} {self.contract.reference}",
+                [
+                    (_("Maand"), "month"),
+                    (_("Bezette dagen"), "occupied"),
+                    (_("Plaatsdagen"), "place_days"),
+                    (_("Bezettingsgraad"), "value"),
+                    (_("Oordeel"), level),
+                ],
+                context["totals"],
+            ),
+        }

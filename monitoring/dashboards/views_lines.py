@@ -10,7 +10,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from contracts.codes import Kpi
-from core.export import Sheet
+from core.export import Sheet, records_sheet
 from core.ui.formatting import format_value, month_label
 from core.ui.views import ExportMixin, RegionMixin
 from monitoring.dashboards import selectors
@@ -86,6 +86,18 @@ class DefinitionsView(DashboardMixin, generic.TemplateView):
         context["title"] = _("KPI-definities")
         context["definitions"] = selectors.definitions(self.region)
         return context
+
+    def export_sheets(self, context) -> dict:
+        columns = [
+            (_("KPI"), "label"),
+            (_("Eenheid"), "unit"),
+            (_("Gebruikelijke richting"), "direction"),
+            (_("Definitie"), "definition"),
+            (_("Formule"), "formula"),
+            (_("Regels"), "source"),
+            (_("Eigen KPI van de regio"), "regional"),
+        ]
+        return {"kpis": records_sheet(_("KPI-definities"), columns, context["definitions"])}
 
 
 # --- drill-down --------------------------------------------------------------------------------

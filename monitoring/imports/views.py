@@ -18,14 +18,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.spreadsheet import safe_row
-from core.ui.views import RegionMixin
+from core.ui.views import RegionMixin, SheetExportMixin
 from monitoring.imports import services
 from monitoring.imports.formats import COLUMNS, human_size
 from monitoring.imports.forms import ImportForm
@@ -51,7 +51,7 @@ class ImportMixin(RegionMixin):
         return ImportBatch.objects.visible_to(self.request.user).filter(region=self.region)
 
 
-class ImportListView(ImportMixin, generic.ListView):
+class ImportListView(SheetExportMixin, ImportMixin, generic.ListView):
     template_name = "monitoring/import_list.html"
     paginate_by = 25
     context_object_name = "batches"
@@ -59,14 +59,31 @@ class ImportListView(ImportMixin, generic.ListView):
     def get_queryset(self):
         return self.batches().select_related("created_by").order_by("-created_at", "-pk")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["title"] = _("Imports van productiegegevens")
-        for batch in context["batches"]:
-            batch.href = reverse(
-                "monitoring:import-detail", kwargs={"region": self.region.slug, "pk": batch.pk}
-            )
-        return context
+    def export_sheets(self, context) -> dict:
+        """Every batch of the list (not only the page's 25), as the table shows them."""
+        return {"imports": batches_sheet(_("Imports"), self.get_queryset(), _("opdrachtregel"))}
+
+
+def batches_sheet(title: str, batches, without_user: str):
+    """Batches as the import table shows them (the import list, the portal's deliveries)."""
+
+    def by(batch):
+        user = batch.created_by
+        return (user.get_full_name() or user.username) if user else without_user
+
+    columns = [
+        (_("Aangeboden"), "created_at"),
+        (_("Soort"), "get_kind_display"),
+        (_("Bestand"), "file_name"),
+        (_("Status"), "get_status_display"),
+        (_("Regels"), "rows_total"),
+        (_("Toegevoegd"), "rows_added"),
+        (_("Correcties"), "rows_corrected"),
+        (_("Al aanwezig"), "rows_unchanged"),
+        (_("Fouten"), "error_count"),
+        (_("Door"), by),
+    ]
+    return records_sheet(title, columns, batches)
 
 
 def column_help() -> list[dict]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.export import records_sheet
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.forms import add_service_errors
@@ -23,6 +24,7 @@ from core.ui.views import (
     ScopedDeleteView,
     ScopedDetailView,
     ScopedUpdateView,
+    SheetExportMixin,
 )
 from monitoring.dashboards import selectors as dashboards
 from monitoring.imports.models import MeasurementKind
@@ -66,7 +68,7 @@ class OwnKpiMixin(RegionMixin):
         return context
 
 
-class RegionKpiListView(OwnKpiMixin, generic.TemplateView):
+class RegionKpiListView(SheetExportMixin, OwnKpiMixin, generic.TemplateView):
     template_name = "monitoring/kpis/list.html"
 
     def get_context_data(self, **kwargs):
@@ -94,6 +96,47 @@ class RegionKpiListView(OwnKpiMixin, generic.TemplateView):
             ),
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        def formula(row):
+            kpi, definition, _norms = row
+            if definition.formula:
+                return definition.formula
+            scale = f" × {kpi.scale}" if kpi.scale != 1 else ""
+            return f"{kpi.numerator} ÷ {kpi.denominator}{scale}"
+
+        def value_type(kind):
+            text = kind.get_value_type_display()
+            if kind.minimum is None and kind.maximum is None:
+                return text
+            low = "…" if kind.minimum is None else kind.minimum
+            high = "…" if kind.maximum is None else kind.maximum
+            return f"{text} ({low} – {high})"
+
+        return {
+            "kpis": records_sheet(
+                _("Eigen KPI's"),
+                [
+                    (_("KPI"), lambda r: r[0].name),
+                    (_("Code (API)"), lambda r: r[0].code),
+                    (_("Berekening"), lambda r: r[0].get_computation_display()),
+                    (_("Formule"), formula),
+                    (_("Richting"), lambda r: r[0].get_direction_display()),
+                    (_("Normen"), lambda r: r[2]),
+                ],
+                context["kpis"],
+            ),
+            "metingen": records_sheet(
+                _("Eigen soorten metingen"),
+                [
+                    (_("Soort meting"), "name"),
+                    (_("Code"), "code"),
+                    (_("Waarde"), value_type),
+                    (_("Omschrijving"), "description"),
+                ],
+                context["kinds"],
+            ),
+        }
 
 
 class RegionKpiDetailView(OwnKpiMixin, ScopedDetailView):

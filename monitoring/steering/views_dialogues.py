@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.files import serve
 from core.ui.formatting import format_date
+from core.ui.views import SheetExportMixin
 from monitoring.steering import dialogues
 from monitoring.steering.forms import (
     ActionForm,
@@ -51,7 +53,7 @@ def with_action_counts(queryset, today):
     )
 
 
-class DialogueListView(SteeringMixin, generic.TemplateView):
+class DialogueListView(SheetExportMixin, SteeringMixin, generic.TemplateView):
     """All dialogues of the region: upcoming first, then the earlier ones, newest first."""
 
     model = PerformanceDialogue
@@ -85,7 +87,39 @@ class DialogueListView(SteeringMixin, generic.TemplateView):
             earlier=page.object_list,
             overdue=overdue,
         )
+        self.all_dialogues = (context["upcoming"], earlier)
         return context
+
+    def export_sheets(self, context) -> dict:
+        """Every dialogue (planned first, the earlier ones not paged) and the overdue actions."""
+        dialogues = (d for rows in self.all_dialogues for d in rows.iterator())
+        sheets = {
+            "gesprekken": records_sheet(
+                _("Prestatiedialogen"),
+                [
+                    (_("Datum"), "scheduled_on"),
+                    (_("Aanbieder"), "provider.name"),
+                    (_("Status"), "get_status_display"),
+                    (_("Open acties"), "open_actions"),
+                    (_("Verlopen"), "overdue_actions"),
+                ],
+                dialogues,
+            ),
+            "acties": records_sheet(
+                _("Verlopen acties"),
+                [
+                    (_("Uiterlijk"), "due_on"),
+                    (_("Aanbieder"), "dialogue.provider.name"),
+                    (_("Afspraak"), "description"),
+                    (_("Eigenaar"), "owner"),
+                    (_("Gesprek"), "dialogue.scheduled_on"),
+                ],
+                context["overdue"],
+            ),
+        }
+        if not context["overdue"]:  # the page shows no table of them (nor a button)
+            del sheets["acties"]
+        return sheets
 
 
 class ProviderDialoguesView(ProviderMixin, generic.TemplateView):

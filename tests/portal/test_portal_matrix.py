@@ -305,6 +305,51 @@ def test_every_portal_page_every_user(client, world_a, world_b, users, portal_wi
             assert status == expected, f"{role} GET {url}: {status}, wanted {expected}"
 
 
+#: a table of each portal page that downloads (``?export=csv|xlsx&tabel=<name>``)
+PORTAL_DOWNLOADS = {
+    "portal:colleagues": "gebruikers",
+    "portal:procedure-list": "procedures",
+    "portal:inbox": "berichten",
+    "portal:contracts": "contracten",
+    "portal:contract-detail": "tarieven",
+    "portal:production": "aanleveringen",
+    "portal:api-keys": "sleutels",
+    "portal:signals": "signalen",
+    "portal:dialogues": "gesprekken",
+}
+
+
+@pytest.mark.django_db
+def test_portal_downloads_follow_the_matrix(client, world_a, world_b, users, portal_with_ids):  # noqa: F811
+    """A portal page's download is the page's own URL: who may see the page gets the file (only
+    the provider's own rows: tests/portal/test_portal_exports.py), anyone else what the page
+    gives them (another provider's page: 404)."""
+    portal = portal_with_ids
+    people = {
+        "admin": portal.admin,
+        "employee": portal.employee,
+        "distant_admin": portal.distant_admin,
+        "other_region_admin": portal.other_region_admin,
+        "officer": users.officer,
+    }
+    pages = [p for p in portal_pages(world_a, portal) if p[0] in PORTAL_DOWNLOADS]
+    assert {p[0] for p in pages} == set(PORTAL_DOWNLOADS)
+    for role, person in people.items():
+        if role == "officer":
+            client.force_login(person)
+        else:
+            portal_login(client, person)
+        for name, kwargs, kind in pages:
+            url = reverse(name, kwargs=kwargs)
+            expected = EXPECT[kind][ROLES.index(role)]
+            for fmt in ("csv", "xlsx"):
+                response = client.get(url, {"export": fmt, "tabel": PORTAL_DOWNLOADS[name]})
+                status = response.status_code
+                assert status == expected, f"{role} {url} {fmt}: {status}, wanted {expected}"
+                if status == OK:
+                    assert "attachment" in response["Content-Disposition"]
+
+
 @pytest.mark.django_db
 def test_every_staff_page_is_denied_to_provider_users(client, world_a, world_b, portal):  # noqa: F811
     """The staff pages of the region the provider belongs to: 403 for both provider roles,
