@@ -263,7 +263,13 @@ class OutcomesView(PublicView):
                     (_("Ondersteuningsprofiel"), lambda r: r[1].profile),
                     (_("Intensiteit"), lambda r: r[1].intensity),
                     (_("Jeugdigen"), lambda r: public_cell(r[1].youths)),
-                    (_("Uitval"), lambda r: public_cell(r[1].dropout)),
+                    # the page's columns: drop-out, goal realisation, client experience
+                    *(
+                        (label, lambda r, name=name: public_cell(getattr(r[1], name)))
+                        for (label, _definition), name in zip(
+                            context["kpis"], ("dropout", "goal", "experience"), strict=True
+                        )
+                    ),
                 ],
                 cells,
             )

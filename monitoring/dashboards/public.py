@@ -239,9 +239,10 @@ def _trajectories(region, period: Period):
     distinct pseudonyms, the link of a measurement to its product), never as rows: every figure
     made of them passes the small-cell rule of this module before it leaves it, so they have
     no public scope of their own (nor have the outcome measurements)."""
-    return Trajectory.objects.filter(region=region, started_on__lte=period.end_day).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=period.first)
-    )
+    # active lines only, as the KPIs read them: a corrected line is replaced by its correction
+    return Trajectory.objects.filter(
+        region=region, active=True, started_on__lte=period.end_day
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=period.first))
 
 
 class _MinusDays(Func):

@@ -150,6 +150,33 @@ def test_a_cell_of_ten_youths_shows_the_exact_means_and_one_of_nine_nothing(
 
 
 @pytest.mark.django_db
+def test_the_profile_download_holds_the_scores_as_the_page(client, public_world, world_a, products):
+    from tests.test_exports import csv_rows
+
+    near = world_a.con.contract
+    cell_of(
+        world_a, near, products["A"], "a", 10, [50 + 2 * n for n in range(10)], [7] * 5 + [8] * 5
+    )
+    cell_of(world_a, public_world.far_contract, products["A"], "f", 9, [90] * 9, [9] * 9)
+    page = reverse("public:outcomes", kwargs={"region": world_a.region.slug})
+    header, *lines = csv_rows(
+        client.get(page, {"periode": "2026-03", "export": "csv", "tabel": "profielen"})
+    )
+    assert header == [
+        "Aanbieder",
+        "Ondersteuningsprofiel",
+        "Intensiteit",
+        "Jeugdigen",
+        "Uitval (%)",
+        "Doelrealisatie (%)",
+        "Cliëntervaring (rapportcijfer)",
+    ]
+    by_provider = {line[0]: line for line in lines if line[1:3] == ["1. Licht", "Perspectief"]}
+    assert by_provider["Zorg A Dichtbij"][3:] == ["10", "0,0", "59,0", "7,5"]
+    assert by_provider["Zorg A Veraf"][3:] == [HIDDEN] * 4
+
+
+@pytest.mark.django_db
 def test_one_hidden_mean_of_a_provider_hides_the_shown_mean_with_fewest_measurements(
     client, public_world, world_a, products
 ):
@@ -268,3 +295,17 @@ def test_the_profile_scores_cost_one_query(
     # intensities: one more than without profiles (tests/public/test_public_pages.py)
     with django_assert_max_num_queries(9):
         assert client.get(page, {"periode": "2026-03"}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_corrected_trajectory_counts_once(client, public_world, world_a, products):
+    """A correction replaces its line (the old one is inactive): the youths and the ended
+    trajectories behind drop-out count the active lines only, as the KPIs do."""
+    near = world_a.con.contract
+    cell_of(world_a, near, products["A"], "a", 10, [60] * 10, [7] * 10)
+    # one youth's trajectory was corrected: its old line (ended early, a drop-out) is inactive
+    old = trajectory(world_a, near, products["A"], "a0", date(2026, 1, 2), date(2026, 3, 5), "03")
+    Trajectory.objects.filter(pk=old.pk).update(active=False)
+    body = outcomes_page(client, world_a)
+    cells = profile_row(body, "Zorg A Dichtbij", "1. Licht", "Perspectief")
+    assert cells[2:4] == ["10", "0%"]  # 10 youths, none dropped out: the inactive line is gone
