@@ -16,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.export import records_sheet
 from core.roles import Role
 from core.ui.forms import add_service_errors
+from core.ui.views import SheetExportMixin
 from segments import services as region_services
 from segments.models import Region
 
@@ -59,7 +61,7 @@ class InstallationRegionMixin(InstallationMixin):
         return reverse("installation:region-detail", kwargs={"region": self.region.slug})
 
 
-class RegionListView(InstallationMixin, generic.TemplateView):
+class RegionListView(SheetExportMixin, InstallationMixin, generic.TemplateView):
     template_name = "installation/region_list.html"
 
     def get_context_data(self, **kwargs):
@@ -75,6 +77,16 @@ class RegionListView(InstallationMixin, generic.TemplateView):
         context.update(title=_("Regio's van deze installatie"), regions=regions)
         context.pop("section_url")
         return context
+
+    def export_sheets(self, context) -> dict:
+        columns = [
+            (_("Naam"), "name"),
+            (_("Code"), "slug"),
+            (_("Aanbestedende dienst"), "contracting_authority"),
+            (_("Gemeenten"), "municipality_count"),
+            (_("Regiobeheerders"), "administrator_count"),
+        ]
+        return {"regios": records_sheet(_("Regio's"), columns, context["regions"])}
 
 
 class RegionCreateView(InstallationMixin, generic.FormView):

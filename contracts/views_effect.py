@@ -16,9 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.spreadsheet import safe_cell
 from core.ui.forms import add_service_errors
-from core.ui.views import RegionMixin
+from core.ui.views import RegionMixin, SheetExportMixin
 from segments.selectors import segment_subtree_ids as _with_sub_segments
 
 from . import selectors, services
@@ -184,7 +185,7 @@ class ScenarioMixin(RegionMixin):
         return reverse("contracts:effect-scenario-list", kwargs={"region": self.region.slug})
 
 
-class EffectScenarioListView(ScenarioMixin, generic.TemplateView):
+class EffectScenarioListView(SheetExportMixin, ScenarioMixin, generic.TemplateView):
     template_name = "contracts/effect_scenario_list.html"
 
     def get_context_data(self, **kwargs):
@@ -194,6 +195,23 @@ class EffectScenarioListView(ScenarioMixin, generic.TemplateView):
         context["scenarios"] = scenarios
         context["compare_form"] = ScenarioCompareForm(queryset=self.scenarios())
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The saved scenarios as the table shows them (the results: each scenario's export)."""
+
+        def reach(scenario):
+            if scenario.segment:
+                return str(scenario.segment)
+            return ", ".join(p.code for p in scenario.products.all())
+
+        columns = [
+            (_("Naam"), "name"),
+            (_("Bekostigingsvorm"), "get_model_display"),
+            (_("Bereik"), reach),
+            (_("Periode"), lambda s: f"{s.first_month}–{s.last_month} {s.year}"),
+            (_("Gemaakt door"), "created_by"),
+        ]
+        return {"scenarios": records_sheet(_("Bewaarde scenario's"), columns, context["scenarios"])}
 
 
 def _scenario_result(scenario, contracts) -> dict:

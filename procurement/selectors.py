@@ -131,12 +131,14 @@ def ranking_entries(tender: Tender, submissions) -> list[scoring.Entry]:
     return [scoring.Entry(s.pk, scores[s.pk], s.received_at, s.number) for s in submissions]
 
 
-def ranking_table(tender: Tender):
+def ranking_table(tender: Tender, user=None):
     """Eligible submissions with their consensus scores per criterion, in ranking order when a
-    ranking exists, else by provisional total."""
+    ranking exists, else by provisional total. With ``user``: only the submissions ``user``
+    reads through ``restrict()`` (none of a sealed tender before its deadline)."""
     criteria = list(AwardCriterion.objects.filter(tender=tender))
+    submissions = Submission.objects.all() if user is None else Submission.objects.restrict(user)
     subs = list(
-        Submission.objects.filter(tender=tender, eligible=True)
+        submissions.filter(tender=tender, eligible=True)
         .exclude(outcome=Outcome.WITHDRAWN)
         .select_related("provider", "lot")
     )

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.files import serve
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
 from core.ui.forms import error_messages as _errors
-from core.ui.views import RegionMixin
+from core.ui.views import RegionMixin, SheetExportMixin
 from providers import inbox
 from segments.models import Segment
 
@@ -181,7 +182,21 @@ class QnaPdfView(TenderChildMixin, generic.View):
         )
 
 
-class SubmissionListView(TenderChildMixin, generic.TemplateView):
+def eligibility_text(eligible) -> str:
+    """A submission's eligibility as the pages show it: open, yes or no."""
+    if eligible is None:
+        return _("open")
+    return _("ja") if eligible else _("nee")
+
+
+def weight_text(weight) -> str:
+    """A criterion's weight as the page's header: 25, or 12,50."""
+    if weight == weight.to_integral_value():
+        return f"{weight:.0f}"
+    return f"{weight:.2f}".replace(".", ",")
+
+
+class SubmissionListView(SheetExportMixin, TenderChildMixin, generic.TemplateView):
     needs = "confidential"
     template_name = "procurement/submission_list.html"
 
@@ -205,6 +220,26 @@ class SubmissionListView(TenderChildMixin, generic.TemplateView):
         # before the deadline: only that submissions were received (restrict() hides them)
         context["sealed"] = selectors.sealed_receipts(self.tender)
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The page's table: while sealed only the receipts (number, time), as the page."""
+        title = _("Inschrijvingen %(tender)s") % {"tender": self.tender.reference}
+        if context["sealed"] is not None:
+            columns = [(_("Nr."), "number"), (_("Ontvangen"), "received_at")]
+            return {"inschrijvingen": records_sheet(title, columns, context["sealed"])}
+        columns = [
+            (_("Nr."), "number"),
+            (_("Inschrijver"), "provider.name"),
+            (_("Samenwerkingsverband"), "provider.is_consortium"),
+            (_("Perceel"), "lot.number"),
+            (_("Ontvangen"), "received_at"),
+            (_("Geschikt"), lambda s: eligibility_text(s.eligible)),
+            (_("Score"), "total_score"),
+            (_("Rang"), "rank"),
+            (_("Gepreselecteerd"), "preselected"),
+            (_("Uitkomst"), "get_outcome_display"),
+        ]
+        return {"inschrijvingen": records_sheet(title, columns, context["submissions"])}
 
 
 class SubmissionCreateView(TenderChildMixin, generic.FormView):
@@ -551,7 +586,7 @@ class LetterView(TenderChildMixin, generic.View):
         )
 
 
-class RankingView(TenderChildMixin, generic.TemplateView):
+class RankingView(SheetExportMixin, TenderChildMixin, generic.TemplateView):
     needs = "confidential"
     template_name = "procurement/ranking.html"
 
@@ -559,10 +594,33 @@ class RankingView(TenderChildMixin, generic.TemplateView):
         context = super().get_context_data(**kwargs)
         if self.tender.procedure_type not in SCORED_TYPES:
             raise Http404
-        criteria, rows = selectors.ranking_table(self.tender)
+        # through restrict(): a sealed tender's submissions are not ranked before its deadline
+        criteria, rows = selectors.ranking_table(self.tender, user=self.request.user)
         context.update(criteria=criteria, rows=rows, title=_("Rangschikking"))
         context["cutoff"] = self.tender.preselection_count
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The page's table: the consensus score per criterion (empty where the page shows a
+        dash), the total, the tie note and the outcome."""
+
+        def score(index):
+            return lambda row: row["scores"][index]
+
+        columns = [
+            (_("Rang"), "submission.rank"),
+            (_("Inschrijver"), "submission.provider.name"),
+            *(
+                (f"{c.name} ({weight_text(c.weight)}%)", score(i))
+                for i, c in enumerate(context["criteria"])
+            ),
+            (_("Totaal (van 100)"), "total"),
+            (_("Gelijke stand"), "submission.tie_note"),
+            (_("Gepreselecteerd"), "submission.preselected"),
+            (_("Uitkomst"), "submission.get_outcome_display"),
+        ]
+        title = _("Rangschikking %(tender)s") % {"tender": self.tender.reference}
+        return {"rangschikking": records_sheet(title, columns, context["rows"])}
 
 
 class CoverageView(TenderChildMixin, generic.TemplateView):

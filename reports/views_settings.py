@@ -10,7 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import generic
 
-from core.ui.views import PostOnlyMixin
+from core.export import records_sheet
+from core.ui.formatting import format_date
+from core.ui.views import PostOnlyMixin, SheetExportMixin
 from segments.models import Municipality
 
 from . import periods, schedules, services
@@ -111,7 +113,7 @@ class SubscriptionDeleteView(PostOnlyMixin, ReportsMixin, generic.View):
 # ---------------------------------------------------------------- schedule
 
 
-class ScheduleListView(ReportsMixin, generic.TemplateView):
+class ScheduleListView(SheetExportMixin, ReportsMixin, generic.TemplateView):
     template_name = "reports/schedule_list.html"
     region_staff_only = True
     tab = "schedule"
@@ -140,6 +142,25 @@ class ScheduleListView(ReportsMixin, generic.TemplateView):
             )
         context.update(title=_("Schema van de rapportages"), rows=rows, can_schedule=can_schedule)
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The schedule per kind of report, in Dutch time, as the table shows it."""
+
+        def moments(row):
+            return ", ".join(
+                f"{format_date(timezone.localtime(m))} {timezone.localtime(m):%H:%M}"
+                for m in row["next_runs"]
+            )
+
+        columns = [
+            (_("Soort"), "schedule.get_kind_display"),
+            (_("Periode"), "cadence"),
+            (_("Actief"), "schedule.enabled"),
+            (_("Cron"), "schedule.crontab_text"),
+            (_("Volgende keren"), moments),
+            (_("Laatst uitgevoerd"), "last_run"),
+        ]
+        return {"schema": records_sheet(context["title"], columns, context["rows"])}
 
 
 def cadence_text(cadence: str) -> str:

@@ -449,15 +449,6 @@ NO_DOWNLOAD = {
     "monitoring:import-create": "an upload form; its tables describe the file's columns (help)",
     "portal:production-upload": "an upload form; its tables describe the file's columns (help)",
 }
-#: lists that do not download yet (issue 19, follow-up): take a page off when it does
-NOT_YET = {
-    "contracts:effect-scenario-list",
-    "installation:region-list",
-    "monitoring:provider-dialogues",
-    "procurement:ranking",
-    "procurement:submission-list",
-    "reports:schedule-list",
-}
 
 
 def record_tables(html: str) -> int:
@@ -500,15 +491,11 @@ def tables_without_downloads(client, urls) -> dict:
         if not links:
             missing.setdefault(name, url)
             continue
-        if name in NO_DOWNLOAD or name in NOT_YET:
-            raise AssertionError(f"{name} offers downloads: take it off NO_DOWNLOAD/NOT_YET")
+        if name in NO_DOWNLOAD:
+            raise AssertionError(f"{name} offers downloads: take it off NO_DOWNLOAD")
         for link in links:
             check_download(client, link)
-    return {
-        name: url
-        for name, url in missing.items()
-        if name not in NO_DOWNLOAD and name not in NOT_YET
-    }
+    return {name: url for name, url in missing.items() if name not in NO_DOWNLOAD}
 
 
 def staff_urls(w):

@@ -986,6 +986,12 @@ DOWNLOAD_TABLES = {
     "apiclients:client-list": "clients",
     "users:user-list": "gebruikers",
     "portal-staff:users": "gebruikers",
+    "contracts:effect-scenario-list": "scenarios",
+    "installation:region-list": "regios",
+    "monitoring:provider-dialogues": "gesprekken",
+    "procurement:ranking": "rangschikking",
+    "procurement:submission-list": "inschrijvingen",
+    "reports:schedule-list": "schema",
 }
 
 

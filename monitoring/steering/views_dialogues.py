@@ -122,7 +122,7 @@ class DialogueListView(SheetExportMixin, SteeringMixin, generic.TemplateView):
         return sheets
 
 
-class ProviderDialoguesView(ProviderMixin, generic.TemplateView):
+class ProviderDialoguesView(SheetExportMixin, ProviderMixin, generic.TemplateView):
     """The provider's dialogues, newest first, with agenda size, notes and actions."""
 
     model = PerformanceDialogue
@@ -154,6 +154,49 @@ class ProviderDialoguesView(ProviderMixin, generic.TemplateView):
             today=today,
         )
         return context
+
+    def export_sheets(self, context) -> dict:
+        """The open actions, the dialogues (newest first) and every action of each, as the
+        page shows them."""
+        name = self.provider.name
+        action_columns = [
+            (_("Afspraak"), "action.description"),
+            (_("Eigenaar"), "action.owner"),
+            (_("Uiterlijk"), "action.due_on"),
+            (_("Verlopen"), "overdue"),
+            (_("Status"), "action.get_status_display"),
+            (_("Afgerond op"), "action.closed_on"),
+            (_("Opvolging"), "action.follow_up"),
+        ]
+        return {
+            "openstaand": records_sheet(
+                _("Openstaande acties %(provider)s") % {"provider": name},
+                [(_("Gesprek"), "action.dialogue.scheduled_on"), *action_columns],
+                context["open_actions"],
+            ),
+            "gesprekken": records_sheet(
+                _("Prestatiedialogen %(provider)s") % {"provider": name},
+                [
+                    (_("Datum"), "dialogue.scheduled_on"),
+                    (_("Status"), "dialogue.get_status_display"),
+                    (_("Agendapunten"), "dialogue.agenda_count"),
+                    (_("Open acties"), "dialogue.open_actions"),
+                    (_("Verlopen acties"), "dialogue.overdue_actions"),
+                    (_("Deelnemers"), "dialogue.participants"),
+                    (_("Verslag"), "dialogue.notes"),
+                ],
+                context["dialogues"],
+            ),
+            "acties": records_sheet(
+                _("Acties uit de gesprekken met %(provider)s") % {"provider": name},
+                [(_("Gesprek"), "dialogue.scheduled_on"), *action_columns],
+                (
+                    {**action, "dialogue": row["dialogue"]}
+                    for row in context["dialogues"]
+                    for action in row["actions"]
+                ),
+            ),
+        }
 
 
 class DialogueCreateView(ProviderMixin, FormsPage):

@@ -228,3 +228,129 @@ def test_the_officer_lists_the_documents_a_procedure_asks_for(client, world_a, u
             tender=t, milestones=[], document_requests=[{"title": "Nog een", "order": 2}]
         )
     assert "gevraagde documenten liggen vast" in refused.value.messages[0]
+
+
+# ---------------------------------------------------------------- downloads
+
+
+def download(client, page, fmt="csv", **query):
+    """The page's download (``?export=<fmt>&tabel=<table>``) as CSV rows, or the xlsx bytes."""
+    import csv
+    import io
+
+    response = client.get(page, {"export": fmt, **query})
+    assert response.status_code == 200, page
+    assert "attachment" in response["Content-Disposition"]
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    if fmt == "xlsx":
+        return body
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig")), delimiter=";"))
+
+
+def xlsx_text(body: bytes) -> str:
+    """Every cell of an .xlsx file, as one text."""
+    import io
+
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(io.BytesIO(body))
+    return " ".join(
+        str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
+    )
+
+
+def test_a_sealed_tenders_submission_download_holds_only_the_receipts(
+    client, world_a, users, sealed
+):
+    t, sub, row, person = sealed
+    client.force_login(users.officer)
+    page = url("submission-list", world_a, tender=t.pk)
+    links = client.get(page).context["exports"]
+    assert list(links) == ["inschrijvingen"]
+    received = timezone.localtime(sub.received_at)
+    rows = download(client, page, tabel="inschrijvingen")
+    assert rows == [["Nr.", "Ontvangen"], [str(sub.number), f"{received:%Y-%m-%d %H:%M}"]]
+    secrets = (world_a.provider.name, world_a.care_form.name, "bewijs.pdf", person.username)
+    text = " ".join(c for r in rows for c in r)
+    workbook = xlsx_text(download(client, page, "xlsx", tabel="inschrijvingen"))
+    for secret in secrets:
+        assert secret not in text and secret not in workbook, secret
+    assert str(sub.number) in workbook
+    # the outcome filter does not open the seal
+    assert download(client, page, tabel="inschrijvingen", uitkomst="pending") == rows
+    with time_machine.travel(t.submission_deadline + timedelta(minutes=1)):
+        client.force_login(users.officer)
+        header, *lines = download(client, page, tabel="inschrijvingen")
+        assert header == [
+            "Nr.",
+            "Inschrijver",
+            "Samenwerkingsverband",
+            "Perceel",
+            "Ontvangen",
+            "Geschikt",
+            "Score",
+            "Rang",
+            "Gepreselecteerd",
+            "Uitkomst",
+        ]
+        assert lines == [
+            [
+                str(sub.number),
+                world_a.provider.name,
+                "nee",
+                "1",
+                f"{received:%Y-%m-%d %H:%M}",
+                "open",
+                "",
+                "",
+                "nee",
+                "In behandeling",
+            ]
+        ]
+        assert world_a.provider.name in xlsx_text(
+            download(client, page, "xlsx", tabel="inschrijvingen")
+        )
+        # the page's outcome filter applies
+        assert download(client, page, tabel="inschrijvingen", uitkomst="awarded") == [header]
+
+
+def test_a_sealed_tenders_ranking_download_has_no_rows_until_the_deadline(client, world_a, users):
+    """Scored submissions of a tender whose deadline is still ahead (the factory walks the
+    procedure with a clock past the deadline): neither the ranking page nor its download shows
+    them until the deadline; from then on the download is the page's table, hand-computed:
+    weights 60/40 on a scale of 10, Beta 8/8 = 80, Gamma 8/5 = 48 + 20 = 68, Alfa 6/8 = 36 +
+    32 = 68 (Gamma before Alfa on the heaviest criterion); the best two are preselected."""
+    from tests.procurement.factories import sas_to_provisional_award
+
+    t, subs, now = sas_to_provisional_award(world_a, users.officer)
+    assert t.is_sealed()
+    client.force_login(users.officer)
+    page = url("ranking", world_a, tender=t.pk)
+    html = client.get(page).content.decode()
+    rows = download(client, page, tabel="rangschikking")
+    workbook = xlsx_text(download(client, page, "xlsx", tabel="rangschikking"))
+    for name in ("Alfa", "Beta", "Gamma"):
+        assert name not in html and name not in workbook
+    assert rows == [
+        [
+            "Rang",
+            "Inschrijver",
+            "Criterium 1 (60%)",
+            "Criterium 2 (40%)",
+            "Totaal (van 100)",
+            "Gelijke stand",
+            "Gepreselecteerd",
+            "Uitkomst",
+        ]
+    ]
+    with time_machine.travel(now):
+        client.force_login(users.officer)
+        header, *lines = download(client, page, tabel="rangschikking")
+        assert header == rows[0]
+        assert [line[:5] + line[6:7] for line in lines] == [
+            ["1", "Beta", "8,0", "8,0", "80,00", "ja"],
+            ["2", "Gamma", "8,0", "5,0", "68,00", "ja"],
+            ["3", "Alfa", "6,0", "8,0", "68,00", "nee"],
+        ]
+        assert "Beta" in client.get(page).content.decode()
+        assert "Beta" in xlsx_text(download(client, page, "xlsx", tabel="rangschikking"))
