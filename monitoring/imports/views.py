@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
 
@@ -58,6 +59,15 @@ class ImportListView(SheetExportMixin, ImportMixin, generic.ListView):
 
     def get_queryset(self):
         return self.batches().select_related("created_by").order_by("-created_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Imports van productiegegevens")
+        for batch in context["batches"]:
+            batch.href = reverse(
+                "monitoring:import-detail", kwargs={"region": self.region.slug, "pk": batch.pk}
+            )
+        return context
 
     def export_sheets(self, context) -> dict:
         """Every batch of the list (not only the page's 25), as the table shows them."""

@@ -60,9 +60,11 @@ def test_provider_dashboard_figure_leads_to_its_lines(live_server, page, shot):
     # the definition is one click away
     wait_tile.get_by_text("Definitie").click()
     assert "verwijzing" in wait_tile.locator("details").inner_text()
-    # the charts are inline SVG with an accessible name
-    spend_chart = page.get_by_role("img", name=re.compile("Besteding 2026"))
+    # the charts are inline SVG with an accessible name; one whose points link to their lines
+    # is a group of links (an image holds no links), each point a named link
+    spend_chart = page.get_by_role("group", name=re.compile("Besteding 2026"))
     expect(spend_chart).to_have_count(1)
+    expect(spend_chart.get_by_role("link", name=re.compile("m januari 2026: €"))).to_have_count(1)
     expect(page.get_by_role("img", name=re.compile("12 maanden")).first).to_be_visible()
     shot("monitoring-01-provider-dashboard")
 

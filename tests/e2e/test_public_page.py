@@ -68,7 +68,7 @@ def test_a_parent_reads_the_public_page_without_logging_in(live_server, page, sh
     no_violations(page)
     shot("public-outcomes")
 
-    page.get_by_role("button", name="English", exact=True).click()
+    page.get_by_role("button", name="EN (English)", exact=True).click()
     page.get_by_role("heading", level=1).wait_for()
     expect(page.locator("html")).to_have_attribute("lang", "en")
     assert "periode=2026-03" in page.url  # the same page and period

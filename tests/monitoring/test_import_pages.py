@@ -64,6 +64,9 @@ def test_a_contract_manager_uploads_a_file(
     listing = client.get(url("import-list", world_a)).content.decode()
     assert "prod.csv" in listing and "Geïmporteerd" in listing
     assert url("import-create", world_a) in listing
+    # the page's title, and each batch links to its page
+    assert "<h1>Imports van productiegegevens</h1>" in listing
+    assert f'href="{url("import-detail", world_a, pk=batch.pk)}"' in listing
 
 
 def test_errors_are_shown_per_row_and_column_and_downloadable(
