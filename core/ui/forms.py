@@ -4,6 +4,29 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input (``<input type=file multiple>``); ``clean`` gives the list of
+    files, each cleaned as a single file field would. No file: the field's "required" error,
+    or ``[]`` when it is optional."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = list(data) if isinstance(data, list | tuple) else [data]
+        items = [item for item in items if item]
+        if not items:
+            single(None, initial)  # raises "required" when the field is
+            return []
+        return [single(item, initial) for item in items]
+
+
 class RegionBoundModelForm(forms.ModelForm):
     """A model form for an object that belongs to the region in the URL.
 

@@ -6,28 +6,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import MultipleFileField, MultipleFileInput
 from monitoring.imports.formats import FileProblem, check_size, format_for, human_size
 from monitoring.imports.models import DatasetKind, ImportFormat
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """One file, or several iJw messages at once (they are imported as one delivery)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            if not data:
-                return [single(None, initial)]
-            return [single(item, initial) for item in data]
-        return [single(data, initial)]
 
 
 class ImportForm(forms.Form):
