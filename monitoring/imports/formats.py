@@ -20,6 +20,7 @@ import csv
 import hashlib
 import json
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -48,6 +49,62 @@ MAX_PER_MONTH = {
 }
 MAX_AMOUNT = Decimal("250000")
 MAX_PLACES = 10_000
+
+
+# --- what a value may not hold -------------------------------------------------------------------
+
+#: characters no value, header or key of an import may hold: the C0 controls (tab included: no
+#: column of ours is prose, and a tab is a TSV or copy-paste accident), DEL and the C1
+#: controls, the Unicode line and paragraph separators, invisible direction and zero-width
+#: marks, a byte order mark inside the text and lone surrogates (from a JSON ``\ud800``).
+#: CR and LF only end lines: inside a (quoted) value they are refused too. PostgreSQL refuses
+#: U+0000 in text and jsonb, so such a character must never reach a stored message either
+#: (:func:`clean_text`).
+CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb\ud800-\udfff]"
+)
+
+
+def codepoint(char: str) -> str:
+    """``"\x00"`` → ``U+0000``."""
+    return f"U+{ord(char):04X}"
+
+
+def clean_text(text: str) -> str:
+    """``text`` with every character of :data:`CONTROL` written as ``[U+0000]``: safe to store
+    (PostgreSQL), show and download, and it still says what was there."""
+    if CONTROL.search(text) is None:
+        return text
+    return CONTROL.sub(lambda m: f"[{codepoint(m.group(0))}]", text)
+
+
+def control_message(char: str, file_format: str = "csv") -> str:
+    """Why a value with ``char`` in it is refused."""
+    if char in "\r\n":
+        return _(
+            "Deze waarde bevat een regeleinde (%(code)s); een waarde mag niet over meer dan "
+            "één regel lopen. Haal het regeleinde uit de cel."
+        ) % {"code": codepoint(char)}
+    if file_format == "xml":
+        return _(
+            "Het bericht bevat hier een onzichtbaar stuurteken (%(code)s); haal het weg uit het "
+            "bericht."
+        ) % {"code": codepoint(char)}
+    if file_format == "json":
+        return _(
+            "Het bestand bevat hier een onzichtbaar stuurteken (%(code)s); haal het weg en sla "
+            "het bestand op als UTF-8 JSON."
+        ) % {"code": codepoint(char)}
+    return _(
+        "Het bestand bevat hier een onzichtbaar stuurteken (%(code)s); haal het weg en sla het "
+        "bestand op als 'CSV UTF-8' (in Excel: Opslaan als → CSV UTF-8)."
+    ) % {"code": codepoint(char)}
+
+
+def ascii_digits(text: str) -> bool:
+    """Only the digits 0-9 (``str.isdigit`` also takes fullwidth, Arabic-Indic, superscript
+    and other digits, which ``int`` and ``Decimal`` then read as numbers)."""
+    return text.isascii() and text.isdigit()
 
 
 class FileProblem(Exception):
@@ -379,17 +436,29 @@ def _first_bad_utf8_line(path) -> int:
     return 0
 
 
+def looks_like_utf16(start: bytes) -> bool:
+    """Whether the first bytes of a file are UTF-16 without a byte order mark: text in the Latin
+    script then has a zero byte at every other position (valid UTF-8, so it would otherwise be
+    read as values full of U+0000)."""
+    if len(start) < 4 or b"\x00" not in start:
+        return False
+    half = len(start) // 2
+    even = start[0::2].count(0)
+    odd = start[1::2].count(0)
+    return max(even, odd) >= 0.4 * half and min(even, odd) <= 0.1 * half
+
+
+UTF16 = gettext_lazy(
+    "Het bestand is UTF-16, niet UTF-8. Sla het op als 'CSV UTF-8' (in Excel: "
+    "Opslaan als → CSV UTF-8) en probeer het opnieuw."
+)
+
+
 def _check_bom(path) -> None:
     with open(path, "rb") as f:
-        start = f.read(4)
-    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise FileProblem(
-            _(
-                "Het bestand is UTF-16, niet UTF-8. Sla het op als 'CSV UTF-8' (in Excel: "
-                "Opslaan als → CSV UTF-8) en probeer het opnieuw."
-            ),
-            row=1,
-        )
+        start = f.read(4096)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or looks_like_utf16(start):
+        raise FileProblem(str(UTF16), row=1)
 
 
 def _header_problem(kind: str, names: list[str]) -> FileProblem | None:
@@ -466,6 +535,16 @@ class CsvRows:
             raise FileProblem(
                 _("De kopregel is geen geldige CSV: %(error)s") % {"error": exc}, row=1
             ) from None
+        for position, name in enumerate(header, start=1):
+            found = CONTROL.search(name)
+            if found and not (len(header) == 1 and CONTROL.search(name.replace("\t", "")) is None):
+                # (a tab in a header of one field: tabs as delimiter, said below)
+                self.close()
+                raise FileProblem(
+                    _("Kolom %(position)s van de kopregel: %(why)s")
+                    % {"position": position, "why": control_message(found.group(0))},
+                    row=1,
+                )
         header = [name.strip().lower() for name in header]
         self.width = len(header)
         while len(header) > 1 and not header[-1]:
@@ -492,11 +571,21 @@ class CsvRows:
         identity = self.identity
         width = self.width
         named = self.named
+        search = CONTROL.search
+        header = [self.names[index.index(i)] if i in index else "" for i in range(width)]
+        last = reader.line_num
         try:
             for values in reader:
+                first, last = last + 1, reader.line_num
                 if named <= len(values) <= width and not any(values[named:]):
                     if not values[0] and not any(v.strip() for v in values):
                         continue  # only delimiters (spreadsheets add those)
+                    if search(";".join(values)):
+                        # the line a value with a line break starts on, the column it is in
+                        at = next(i for i, v in enumerate(values) if search(v))
+                        char = search(values[at]).group(0)
+                        yield first, None, (header[at], control_message(char))
+                        continue
                     if identity:
                         yield reader.line_num, values, ""
                     else:
@@ -544,6 +633,10 @@ class JsonRows:
         self.names = column_names(kind)
         with open(path, "rb") as f:
             raw = f.read()
+        if looks_like_utf16(raw[:4096]):
+            raise FileProblem(
+                _("Het bestand is UTF-16, niet UTF-8. Sla het op als UTF-8 en probeer het opnieuw.")
+            )
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -561,6 +654,15 @@ class JsonRows:
             raise FileProblem(
                 _("Het bestand is geen geldige JSON: %(error)s (regel %(line)s, kolom %(col)s).")
                 % {"error": exc.msg, "line": exc.lineno, "col": exc.colno}
+            ) from None
+        except RecursionError:
+            # lists or objects nested thousands deep: the reader stops at its depth limit
+            raise FileProblem(
+                _(
+                    "De JSON is te diep genest (lijsten of objecten in elkaar tot voorbij de "
+                    'grens van de lezer). Verwacht: een object met "soort" en "regels", of '
+                    "een lijst met regels, elk een object met kolommen en tekst of getallen."
+                )
             ) from None
         if isinstance(data, dict):
             soort = data.get("soort")
@@ -608,6 +710,19 @@ class JsonRows:
         for position, record in enumerate(self.records, start=1):
             if not isinstance(record, dict):
                 yield position, None, _("Deze regel is geen object met kolommen en waarden.")
+                continue
+            bad = next(
+                (
+                    (key, found.group(0))
+                    for key, value in record.items()
+                    if (found := CONTROL.search(key))
+                    or (isinstance(value, str) and (found := CONTROL.search(value)))
+                ),
+                None,
+            )
+            if bad is not None:
+                key, char = bad
+                yield position, None, (key, control_message(char, "json"))
                 continue
             unknown = [key for key in record if key not in known]
             missing = [n for n in required if n not in record]

@@ -49,7 +49,14 @@ from django.utils.translation import ngettext
 from lxml import etree
 
 from core.ui.formatting import euro, format_date
-from monitoring.imports.formats import FileProblem
+from monitoring.imports.formats import (
+    CONTROL,
+    FileProblem,
+    ascii_digits,
+    clean_text,
+    column_names,
+    control_message,
+)
 from monitoring.imports.models import Allocation, DatasetKind, EndReason, IjwMessage, Trajectory
 
 NAMESPACE_PREFIX = "http://www.istandaarden.nl/ijw/"
@@ -206,9 +213,12 @@ def _flat(element) -> dict[str, str]:
     return out
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _cents(text: str) -> int | None:
     text = text.strip()
-    if text.isdigit():
+    if ascii_digits(text):
         return int(text)
     return None
 
@@ -218,8 +228,11 @@ def _euros(cents: int) -> str:
 
 
 def _day(text: str) -> date | None:
+    text = text.strip()[:10]
+    if not _ISO_DAY.fullmatch(text):
+        return None  # fromisoformat also reads week dates (2026-W10-1)
     try:
-        return date.fromisoformat(text.strip()[:10])
+        return date.fromisoformat(text)
     except ValueError:
         return None
 
@@ -669,6 +682,12 @@ class IjwRows:
                             mtype, _flat(element), context, bsn, message
                         )
                         total += signed
+                        if values is not None and CONTROL.search(";".join(values)):
+                            # a character reference (``&#10;``) in a value: like CSV and JSON
+                            at = next(i for i, v in enumerate(values) if CONTROL.search(v))
+                            char = CONTROL.search(values[at]).group(0)
+                            column = column_names(self.kind)[at]
+                            values, problem = None, (column, control_message(char, "xml"))
                         if values is not None or problem:
                             yield row, values, problem
                     element.clear()
@@ -679,7 +698,13 @@ class IjwRows:
                     message.clients.append(row + 1)
                 elif name == "Header":
                     header = _flat(element)
-                    message.identification = header.get("BerichtIdentificatie/Identificatie") or "?"
+                    identification = header.get("BerichtIdentificatie/Identificatie") or "?"
+                    message.identification = clean_text(identification)
+                    if identification != message.identification:
+                        self._problem(
+                            self._where(message, "/Bericht/Header/BerichtIdentificatie"),
+                            control_message(CONTROL.search(identification).group(0), "xml"),
+                        )
                     context = self._header(member, mtype, header, message)
                     element.clear()
                 elif name == "TotaalIngediendBedrag" and mtype == "jw323":
@@ -762,7 +787,7 @@ class IjwRows:
                 ) % {"agb": agb or _("(leeg)"), "region": self.lookups.region_name}
             self._problem(self._where(message, f"/Bericht/Header/{agb_path}"), text)
             ok = False
-        gm = "GM" + municipality.zfill(4) if municipality.isdigit() else municipality
+        gm = "GM" + municipality.zfill(4) if ascii_digits(municipality) else municipality
         if gm not in self.lookups.municipalities:
             self._problem(
                 self._where(message, f"/Bericht/Header/{municipality_path}"),
@@ -1194,7 +1219,7 @@ class IjwRows:
 def _stamp(day: str, time: str) -> str:
     """``2026-03-01`` + ``10:15:00`` → ``20260301T101500`` ("" when either is no date/time)."""
     day, time = day.strip(), time.strip()
-    if _day(day) is None or not re.fullmatch(r"\d{2}:\d{2}(:\d{2})?", time[:8]):
+    if _day(day) is None or not re.fullmatch(r"[0-9]{2}:[0-9]{2}(:[0-9]{2})?", time[:8]):
         return ""
     return day[:10].replace("-", "") + "T" + time[:8].replace(":", "").ljust(6, "0")
 

@@ -18,7 +18,9 @@ from django.core.exceptions import ImproperlyConfigured
 def is_valid_bsn(bsn: str) -> bool:
     """The eleven-test (elfproef) of a citizen service number: nine digits d1..d9 with
     9·d1 + 8·d2 + … + 2·d8 − 1·d9 divisible by 11, and not all zeros."""
-    if len(bsn) != 9 or not bsn.isdigit() or bsn == "000000000":
+    # only 0-9: ``isdigit`` and ``int`` also take fullwidth and Arabic-Indic digits, and the
+    # HMAC of those would be another client
+    if len(bsn) != 9 or not bsn.isascii() or not bsn.isdigit() or bsn == "000000000":
         return False
     total = sum(int(d) * w for d, w in zip(bsn[:8], range(9, 1, -1), strict=True))
     return (total - int(bsn[8])) % 11 == 0
@@ -27,7 +29,7 @@ def is_valid_bsn(bsn: str) -> bool:
 def normalise_bsn(raw: str) -> str:
     """Strip spaces and dots; restore a leading zero dropped by a spreadsheet (8 digits)."""
     bsn = raw.strip().replace(" ", "").replace(".", "")
-    if len(bsn) == 8 and bsn.isdigit():
+    if len(bsn) == 8 and bsn.isascii() and bsn.isdigit():
         bsn = "0" + bsn
     return bsn
 

@@ -25,6 +25,7 @@ import os
 import re
 import secrets
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,11 +36,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.states import apply_transition, transition_rows
-from monitoring.imports.formats import FileProblem, check_size, column_names, open_rows, scan
+from monitoring.imports.formats import (
+    FileProblem,
+    check_size,
+    clean_text,
+    column_names,
+    open_rows,
+    scan,
+)
 from monitoring.imports.ijw import IjwRows
 from monitoring.imports.load import Stage
 from monitoring.imports.models import IjwMessage, ImportBatch, ImportFormat, ImportStatus
-from monitoring.imports.validate import ERROR_LIMIT, Errors, Lookups, make_checker
+from monitoring.imports.validate import ERROR_LIMIT, Errors, Lookups, make_checker, safe_text
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +68,8 @@ def batch_create(
         region=region,
         kind=kind,
         file_format=file_format,
-        file_name=Path(file_name).name[:255],
+        # a file name is shown and answered like a message: no BSN, no control character
+        file_name=safe_text(Path(file_name).name, limit=255),
         file_size=file_size,
         created_by=user if user is not None and user.is_authenticated else None,
     )
@@ -223,12 +232,15 @@ def _refresh(region_id: int, kind: str, spans) -> list[str]:
     return sorted({m.isoformat() for m in months})
 
 
-_LONG_NUMBER = re.compile(r"\d{8,}")
+#: eight or more digits of any script, perhaps grouped with spaces or dots
+_LONG_NUMBER = re.compile(r"\d(?:[ .]?\d){7,}")
 
 
 def _scrub(text: str) -> str:
-    """An exception's text may quote a value from the file: never a BSN in the batch."""
-    return _LONG_NUMBER.sub("…", text)[:500]
+    """An exception's text (or traceback) may quote a value from the file: never a BSN (in any
+    digit script) in the batch or the log, nor a control character (PostgreSQL refuses U+0000,
+    and then the batch could not even say it failed)."""
+    return clean_text(_LONG_NUMBER.sub("…", text))
 
 
 def _sorted_errors(kind: str, items: list[dict]) -> list[dict]:
@@ -371,7 +383,12 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
     except Rejected:
         _reject(batch, errors)
     except Exception as exc:  # noqa: BLE001 - whatever it is, the batch must say it failed
-        logger.exception("Import %s failed", batch.pk)
+        # the traceback, scrubbed: an exception's text may quote a BSN from the file
+        logger.error(
+            "Import %s failed: %s",
+            batch.pk,
+            _scrub("".join(traceback.format_exception(exc))),
+        )
         _move(
             batch,
             ImportStatus.FAILED,
@@ -380,7 +397,7 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                 "De import is mislukt door een onverwachte fout (%(error)s); er is niets "
                 "geïmporteerd. Probeer het opnieuw of meld het aan de beheerder."
             )
-            % {"error": _scrub(f"{exc.__class__.__name__}: {exc}")},
+            % {"error": _scrub(f"{exc.__class__.__name__}: {exc}")[:500]},
         )
     finally:
         logger.info("Import %s (%s rows): %s", batch.pk, batch.rows_total, clock)
@@ -445,11 +462,32 @@ class _Clock:
 
 
 def _reject(batch: ImportBatch, errors: Errors) -> None:
-    _move(
-        batch,
-        ImportStatus.REJECTED,
-        finished_at=timezone.now(),
-        error_count=errors.count,
-        errors=_sorted_errors(batch.kind, errors.items),
-        message=_rejection_message(errors),
-    )
+    """Mark the batch rejected with its errors (made safe to store by ``Errors.add``); should
+    saving them fail all the same, the batch is marked failed rather than left running."""
+    try:
+        with transaction.atomic():
+            _move(
+                batch,
+                ImportStatus.REJECTED,
+                finished_at=timezone.now(),
+                error_count=errors.count,
+                errors=_sorted_errors(batch.kind, errors.items),
+                message=_rejection_message(errors),
+            )
+    except Exception as exc:  # noqa: BLE001 - the batch must not stay "Bezig"
+        logger.error(
+            "Import %s: the error report could not be saved: %s",
+            batch.pk,
+            _scrub(f"{exc.__class__.__name__}: {exc}")[:500],
+        )
+        _move(
+            batch,
+            ImportStatus.FAILED,
+            finished_at=timezone.now(),
+            error_count=errors.count,
+            message=_(
+                "Het bestand is afgewezen (%(count)s fouten), maar het foutenrapport kon niet "
+                "worden opgeslagen; er is niets geïmporteerd. Meld het aan de beheerder."
+            )
+            % {"count": errors.count},
+        )

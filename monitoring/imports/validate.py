@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import calendar
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -26,7 +27,13 @@ from contracts.codes import ArrangementModel
 from contracts.models import Contract, FundingArrangement
 from contracts.terms import add_years
 from core.ui.formatting import add_months, euro, format_date
-from monitoring.imports.formats import MAX_AMOUNT, MAX_PER_MONTH, MAX_PLACES
+from monitoring.imports.formats import (
+    MAX_AMOUNT,
+    MAX_PER_MONTH,
+    MAX_PLACES,
+    ascii_digits,
+    clean_text,
+)
 from monitoring.imports.models import (
     DatasetKind,
     EndReason,
@@ -42,6 +49,8 @@ from segments.models import Municipality, Product
 
 MAX_REFERENCE = 64
 ERROR_LIMIT = 1000
+#: a stored message is cut here (a message quotes values, and a value may be a megabyte)
+MAX_MESSAGE = 1000
 _CACHE_LIMIT = 500_000
 
 #: the model fields of each kind, in the order a checked record carries them after the common
@@ -143,11 +152,16 @@ class Errors:
         self.locate = None
 
     def add(self, row: int, column: str, message) -> None:
+        """The one place an error is recorded: its column and message never hold a BSN
+        (:func:`mask_bsns`) nor a control character (:func:`~.formats.clean_text`; PostgreSQL
+        refuses U+0000 in jsonb, and the batch must always be able to save its report)."""
         self.count += 1
         if len(self.items) < self.limit:
             if self.locate is not None and row:
-                column = mask_bsns(self.locate(row, column))
-            self.items.append({"row": row, "column": column, "message": mask_bsns(str(message))})
+                column = self.locate(row, column)
+            self.items.append(
+                {"row": row, "column": safe_text(column), "message": safe_text(message)}
+            )
 
     def __bool__(self) -> bool:
         return self.count > 0
@@ -351,30 +365,57 @@ def nl_number(value: Decimal | int) -> str:
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 
-_BSN_LIKE = re.compile(r"(?<![\d.,])\d{8,9}(?![\d.,])")
+#: 8 or 9 digits of any script (fullwidth, Arabic-Indic, …), perhaps grouped with single spaces
+#: or dots as people write a BSN (``123 456 782``, ``123.456.782``); not part of a longer run of
+#: digits (a comma before or after does not protect it: a file without header quotes whole lines)
+_BSN_LIKE = re.compile(r"(?<!\d)\d(?:[ .]?\d){7,8}(?!\d)")
+
+
+def _as_ascii(digits: str) -> str:
+    return "".join(str(unicodedata.digit(c)) for c in digits if c.isdigit())
+
+
+def looks_like_bsn(text: str) -> bool:
+    """Nine digits (any script), or eight that pass the eleven-test with the leading zero a
+    spreadsheet drops. Nine digits that fail it may still be a BSN with a typing error; eight
+    that fail it are not a BSN (and are often an AGB code, which a message must name)."""
+    digits = _as_ascii(text)
+    return len(digits) == 9 or (len(digits) == 8 and is_valid_bsn("0" + digits))
 
 
 def mask_bsns(message: str) -> str:
-    """A message quotes values from the file; a number that is a valid BSN (a BSN in the wrong
-    column) is masked, so that no error (kept on the batch, shown and downloaded) holds one."""
+    """A message quotes values from the file; a number that looks like a BSN (a BSN in the
+    wrong column, a file without header, a fullwidth BSN) is masked to its last four digits, so
+    that no error (kept on the batch, shown, downloaded, answered by the API) holds one."""
 
     def masked(match):
-        digits = match.group(0)
-        return mask_bsn(digits) if is_valid_bsn(digits.zfill(9)) else digits
+        text = match.group(0)
+        return mask_bsn(text) if looks_like_bsn(text) else text
 
     return _BSN_LIKE.sub(masked, message)
 
 
+def safe_text(message, limit: int = MAX_MESSAGE) -> str:
+    """A message or column as it may be stored, shown and downloaded: no BSN, no control
+    character, not longer than ``limit``."""
+    text = clean_text(mask_bsns(str(message)))
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
 def mask_bsn(value: str) -> str:
     """Never the whole number in a message: ``123456782`` → ``****6782``."""
-    digits = value.strip()
-    if len(digits) >= 4 and digits[-4:].isdigit():
-        return "****" + digits[-4:]
+    digits = [c for c in value.strip() if c.isdigit()]
+    if len(digits) >= 4:
+        return "****" + "".join(digits[-4:])
     return "****"
 
 
-_NUMBER = re.compile(r"-?\d+(?:[.,]\d+)?")
-_THOUSANDS = re.compile(r"-?\d{1,3}(?:[.,]\d{3})+(?:[.,]\d+)?")
+#: only the digits 0-9: ``\d`` and ``Decimal`` also take fullwidth and Arabic-Indic digits
+_NUMBER = re.compile(r"-?[0-9]+(?:[.,][0-9]+)?")
+_THOUSANDS = re.compile(r"-?[0-9]{1,3}(?:[.,][0-9]{3})+(?:[.,][0-9]+)?")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _BAD = object()
 #: the answers a yes/no measurement takes
 YES_NO = {
@@ -419,7 +460,7 @@ class Parser:
     @staticmethod
     def _parse_date(raw: str) -> date | str:
         text = raw.strip()
-        if len(text) == 10 and text[4] == "-" and text[7] == "-":
+        if _DATE.fullmatch(text):  # fromisoformat alone also reads week dates (2026-W10-1)
             try:
                 return date.fromisoformat(text)
             except ValueError:
@@ -439,7 +480,7 @@ class Parser:
         text = raw.strip()
         if len(text) == 10 and text.endswith("-01"):
             text = text[:7]
-        if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit():
+        if len(text) == 7 and text[4] == "-" and ascii_digits(text[:4]) and ascii_digits(text[5:]):
             year, month = int(text[:4]), int(text[5:])
             if 1 <= month <= 12 and year >= 1900:
                 return date(year, month, 1)
@@ -479,16 +520,28 @@ class Parser:
 def _code(raw: str) -> str:
     """A code as the lists write it: a spreadsheet's ``4`` is ``04``."""
     text = raw.strip()
-    if len(text) == 1 and text.isdigit():
+    if len(text) == 1 and ascii_digits(text):
         return "0" + text
     return text
 
 
 def _municipality_code(raw: str) -> str:
     text = raw.strip().upper()
-    if text.isdigit() and len(text) <= 4:
+    if ascii_digits(text) and len(text) <= 4:
         return "GM" + text.zfill(4)
     return text
+
+
+def _is_the_bsn(raw_bsn: str, reference: str, corrects: str) -> bool:
+    """Whether the reference or the corrected reference is the line's own BSN (columns
+    swapped, or a BSN used as the line's id). Cheap for the usual reference: a BSN has at most
+    eleven characters (``123.456.782``)."""
+    for text in (reference, corrects):
+        if text and len(text) <= 13 and text[-1:].isdigit():
+            bsn = normalise_bsn(raw_bsn)
+            if bsn and normalise_bsn(text) == bsn:
+                return True
+    return False
 
 
 def _codes(values) -> str:
@@ -520,6 +573,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
     # eenheid) → (contract_id, municipality_id, product_id, month, unit, maximum quantity)
     width = len(KIND_FIELDS[kind])
     nothing = (None,) * width
+    has_bsn = "client_key" in KIND_FIELDS[kind]
 
     def empty(row, column):
         add(row, column, _("Kolom %(column)s is leeg; die is verplicht.") % {"column": column})
@@ -550,6 +604,17 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                     _("De referentie is langer dan %(max)s tekens.") % {"max": MAX_REFERENCE},
                 )
                 ok = False
+        if has_bsn and (reference or corrects) and _is_the_bsn(v[4], reference, corrects):
+            # the reference is kept with the line: it must not be the youth's BSN
+            add(
+                row,
+                "corrigeert" if normalise_bsn(reference) != normalise_bsn(v[4]) else "referentie",
+                _(
+                    "De referentie is het BSN van deze regel; gebruik uw eigen kenmerk van de "
+                    "regel (een BSN wordt nooit opgeslagen). Staan de kolommen verwisseld?"
+                ),
+            )
+            ok = False
         text = v[2].strip()
         contract = contracts.get(text)
         if contract is None:
@@ -604,7 +669,17 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
             bsn = normalise_bsn(raw)
             if not bsn:
                 hit = (None, "")
-            elif len(bsn) != 9 or not bsn.isdigit():
+            elif any(c.isdigit() and not c.isascii() for c in bsn):
+                # ``int`` reads a fullwidth or Arabic-Indic digit, and its HMAC would make
+                # another client of the same youth; nothing of the number is shown
+                hit = (
+                    None,
+                    _(
+                        "Het BSN bevat tekens die geen cijfers 0-9 zijn (bijvoorbeeld "
+                        "volbreedte- of Arabisch-Indische cijfers); gebruik alleen 0-9."
+                    ),
+                )
+            elif len(bsn) != 9 or not ascii_digits(bsn):
                 hit = (
                     None,
                     _("BSN %(bsn)s heeft geen 9 cijfers.") % {"bsn": mask_bsn(bsn)},
@@ -864,6 +939,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                     and len(reference) <= MAX_REFERENCE
                     and len(corrects) <= MAX_REFERENCE
                     and corrects != reference
+                    and not _is_the_bsn(v[4], reference, corrects)
                 ):
                     return (
                         row,

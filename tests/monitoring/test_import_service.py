@@ -857,7 +857,8 @@ def test_copy_path_leaves_no_staging_table(world_a, tmp_path):
 
 @postgres_only
 def test_copy_path_escapes_awkward_references(world_a, tmp_path):
-    references = ["R\\1", "R\t2", 'R"3', "R;4", "R é 5"]
+    # (a tab is refused at the door since issue 20: a control character; see test_corpus.py)
+    references = ["R\\1", 'R"3', "R;4", "R é 5"]
     rows = [{"referentie": f'"{r.replace(chr(34), chr(34) * 2)}"'} for r in references]
     batch = run(world_a, "declaraties", write(tmp_path, declaration_csv(world_a, rows)))
     assert batch.status == ImportStatus.SUCCEEDED, batch.errors
