@@ -141,6 +141,12 @@ COLUMN_ELEMENTS = {
     },
 }
 
+#: per message type: element (relative to the line) → import column
+ELEMENT_COLUMNS = {
+    mtype: {e: c for c, e in columns.items() if not e.startswith(("/", "@"))}
+    for mtype, columns in COLUMN_ELEMENTS.items()
+}
+
 #: iJw JZ588 (reden beëindiging) → CBS reason for ending (the KPIs read the CBS list; the
 #: iJw code itself is not kept)
 END_REASONS = {
@@ -677,10 +683,18 @@ class IjwRows:
                 name = _local(element.tag)
                 if name == line_name:
                     row += 1
-                    if context is not None:
-                        values, problem, signed = self._line(
-                            mtype, _flat(element), context, bsn, message
-                        )
+                    flat = _flat(element) if context is not None else None
+                    bad = flat and next(
+                        ((k, m) for k, t in flat.items() if (m := CONTROL.search(t))), None
+                    )
+                    if bad:
+                        # a character reference (``&#10;``, ``&#9;``) in an element of the line
+                        key, found = bad
+                        column = ELEMENT_COLUMNS[mtype].get(key, "")
+                        why = control_message(found.group(0), "xml")
+                        yield row, None, (column, why if column else f"{key}: {why}")
+                    elif context is not None:
+                        values, problem, signed = self._line(mtype, flat, context, bsn, message)
                         total += signed
                         if values is not None and CONTROL.search(";".join(values)):
                             # a character reference (``&#10;``) in a value: like CSV and JSON
