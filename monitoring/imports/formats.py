@@ -101,6 +101,34 @@ def control_message(char: str, file_format: str = "csv") -> str:
     ) % {"code": codepoint(char)}
 
 
+#: every byte but the C0 controls other than CR and LF (tab included), and DEL
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if not (b < 32 or b == 127) or b in (10, 13))
+
+
+def may_hold_controls(path) -> bool:
+    """Whether a UTF-8 file may hold a character of :data:`CONTROL` other than a line end:
+    one fast pass over the bytes (a C0 control or DEL; a lead byte of the C1 controls or of the
+    separators and invisible marks, ``\xc2``/``\xe2``/``\xef``, past a leading BOM; a CR that
+    does not end a line). False: no record needs the per-value check (a line break inside a
+    quoted value is seen from the line count of the record)."""
+    with open(path, "rb") as f:
+        first = True
+        tail = b""
+        while chunk := f.read(1 << 20):
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                chunk = chunk[3:]
+            first = False
+            if chunk.translate(None, _NOT_CONTROL_BYTES):
+                return True
+            if b"\xc2" in chunk or b"\xe2" in chunk or b"\xef" in chunk:
+                return True
+            joined = tail + chunk
+            if joined.count(b"\r") != joined.count(b"\r\n") + joined.endswith(b"\r"):
+                return True
+            tail = chunk[-1:]
+    return False
+
+
 def ascii_digits(text: str) -> bool:
     """Only the digits 0-9 (``str.isdigit`` also takes fullwidth, Arabic-Indic, superscript
     and other digits, which ``int`` and ``Decimal`` then read as numbers)."""
@@ -572,6 +600,8 @@ class CsvRows:
         width = self.width
         named = self.named
         search = CONTROL.search
+        # values are searched only when the bytes say they may hold a control character
+        check_values = may_hold_controls(self.path)
         header = [self.names[index.index(i)] if i in index else "" for i in range(width)]
         last = reader.line_num
         try:
@@ -580,7 +610,7 @@ class CsvRows:
                 if named <= len(values) <= width and not any(values[named:]):
                     if not values[0] and not any(v.strip() for v in values):
                         continue  # only delimiters (spreadsheets add those)
-                    if search(";".join(values)):
+                    if (check_values or last > first) and search(";".join(values)):
                         # the line a value with a line break starts on, the column it is in
                         at = next(i for i, v in enumerate(values) if search(v))
                         char = search(values[at]).group(0)
