@@ -1,0 +1,153 @@
+"""The database unreachable (a PostgreSQL restart, a failover, a full connection table): a clean
+503 with ``Retry-After`` — a short Dutch page for the browser, a problem+json for the API — and
+one log line, never a 500 with a stack trace. The app recovers by itself: the next request opens
+a new connection (``CONN_HEALTH_CHECKS``, config/settings.py).
+
+Only connection-level errors count: no connection could be made, the server closed it or is
+shutting down or starting up, or it has no connection slot left. A failing query (a constraint,
+a lock timeout, a cancelled statement) stays the error it is.
+
+Three places catch them, because Django turns an exception into a 500 at every middleware layer:
+
+- ``DatabaseOutageMiddleware.__call__``: before the rest of the request, the connection is
+  checked (the health check Django does at the first query anyway) and opened. A GET or HEAD
+  that finds the database unreachable waits ``DATABASE_OUTAGE_RECONNECT_MS`` and tries once
+  more (a restart takes about a second); then the 503.
+- ``DatabaseOutageMiddleware.process_exception``: the connection is lost during the view or its
+  template.
+- ``server_error`` (``handler500``) for the rest (a middleware's own query), and
+  ``core.api.errors.exception_handler`` for the API views (DRF catches their exceptions first).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.views import defaults
+
+logger = logging.getLogger("jeugdinkoop.outage")
+
+#: SQLSTATEs of a connection that cannot be used: class 08 (connection exception) and these
+CONNECTION_SQLSTATES = {
+    "57P01",  # admin_shutdown: the server is stopping (pg_ctl stop/restart -m fast)
+    "57P02",  # crash_shutdown
+    "57P03",  # cannot_connect_now: the server is starting up or shutting down
+    "53300",  # too_many_connections
+}
+
+
+def is_connection_error(exc: BaseException | None) -> bool:
+    """True for Django's OperationalError/InterfaceError raised by the PostgreSQL driver because
+    the connection is missing or lost; False for every other error (SQLite's included)."""
+    if not isinstance(exc, OperationalError | InterfaceError):
+        return False
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - psycopg is a runtime dependency
+        return False
+    cause = exc.__cause__
+    if not isinstance(cause, psycopg.OperationalError | psycopg.InterfaceError):
+        return False
+    sqlstate = getattr(cause, "sqlstate", None)
+    if sqlstate is None:
+        # refused or broken connections carry no SQLSTATE; a failing statement always has one
+        return True
+    return sqlstate.startswith("08") or sqlstate in CONNECTION_SQLSTATES
+
+
+def retry_after() -> int:
+    return settings.DATABASE_OUTAGE_RETRY_AFTER
+
+
+def log_outage(request, exc: BaseException) -> None:
+    """One line: method, path (no query string), the driver's first line. No traceback."""
+    first_line = str(exc.__cause__ or exc).strip().splitlines()[:1]
+    method, path = (request.method, request.path) if request is not None else ("-", "-")
+    logger.warning(
+        "Database unreachable: 503 for %s %s (%s: %s)",
+        method,
+        path,
+        type(exc.__cause__ or exc).__name__,
+        first_line[0] if first_line else "",
+    )
+
+
+def unavailable_response(request, exc: BaseException) -> HttpResponse:
+    """The 503 for ``request``; renders without the database (no context processors)."""
+    log_outage(request, exc)
+    if request.path.startswith(getattr(settings, "API_PATH_PREFIX", "/api/")):
+        from core.api.errors import problem
+
+        response = JsonResponse(
+            problem(503, outage_detail(), request=request),
+            status=503,
+            content_type="application/problem+json",
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": retry_after()}), status=503
+        )
+    response["Retry-After"] = str(retry_after())
+    response["Cache-Control"] = "no-store"
+    # logged above in one line: Django's request logger must not add a traceback
+    response._has_been_logged = True
+    return response
+
+
+def outage_detail() -> str:
+    return _(
+        "De database is tijdelijk niet bereikbaar. Probeer het over %(seconds)s seconden opnieuw."
+    ) % {"seconds": retry_after()}
+
+
+class DatabaseOutageMiddleware:
+    """See the module docstring. Placed right after WhiteNoise: static files need no database."""
+
+    SAFE_METHODS = ("GET", "HEAD")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            self.connect(request)
+        except (OperationalError, InterfaceError) as exc:
+            if not is_connection_error(exc):
+                raise
+            return unavailable_response(request, exc)
+        return self.get_response(request)
+
+    def connect(self, request) -> None:
+        connection = connections[DEFAULT_DB_ALIAS]
+        try:
+            connection.close_if_health_check_failed()
+            connection.ensure_connection()
+        except (OperationalError, InterfaceError) as exc:
+            delay = settings.DATABASE_OUTAGE_RECONNECT_MS
+            if not (is_connection_error(exc) and delay > 0 and request.method in self.SAFE_METHODS):
+                raise
+            time.sleep(delay / 1000)
+            connection.close()
+            connection.ensure_connection()
+
+    def process_exception(self, request, exception):
+        if is_connection_error(exception):
+            return unavailable_response(request, exception)
+        return None
+
+
+def server_error(request, template_name: str = "500.html"):
+    """``handler500``: a connection error raised outside a view (by a middleware) is a 503 too;
+    anything else is Django's own 500 page."""
+    exc = sys.exc_info()[1]
+    if is_connection_error(exc):
+        return unavailable_response(request, exc)
+    return defaults.server_error(request, template_name=template_name)
