@@ -44,8 +44,11 @@ REGION = "zhz"
 USER = "inkoper"
 #: the API clients the bench makes in the demo's API region (wbo), one key each
 API_REGION = "wbo"
+#: the dev server of /tmp/pgdev.sh; -l keeps its log in the file it was started with (without
+#: it the restarted server would write to this process's output)
 PG_RESTART = (
-    "runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pgdev/data -m fast -w restart"
+    "runuser -u postgres -- /usr/lib/postgresql/15/bin/pg_ctl -D /tmp/pgdev/data "
+    "-l /tmp/pgdev/server.log -m fast -w restart"
 )
 
 #: the mix: (name, weight). Pages are read by browser users, the API calls by three clients.
@@ -273,6 +276,10 @@ class Run:
         weights = [w for _n, w in MIX]
         session = requests.Session()
         session.cookies.update(self.cookies)
+        # A new connection per request: a browser retries a GET whose idle keep-alive
+        # connection the server has just closed (gunicorn's keepalive, 5 s, is within the think
+        # time); requests would count that as an error. On loopback a connect costs ~0.1 ms.
+        session.headers["Connection"] = "close"
         # users arrive spread over the first think-time interval, not all at once
         time.sleep(rng.uniform(0, self.think[1]))
         while time.monotonic() - self.t0 < self.duration:
@@ -290,7 +297,7 @@ class Run:
                 if status >= 400:
                     error = response.text[:200]
             except requests.RequestException as exc:
-                error = type(exc).__name__
+                error = f"{type(exc).__name__}: {exc}"
             elapsed = time.monotonic() - started
             with self.lock:
                 self.samples.append(
@@ -343,13 +350,14 @@ def error_kinds(samples: list[Sample]) -> dict[str, int]:
         elif s.status:
             kinds[f"HTTP {s.status}"] += 1
         else:
-            kinds[f"no answer ({s.error})"] += 1
+            kinds[f"no answer ({s.error.split(':')[0]})"] += 1
     return dict(kinds)
 
 
 def write_report(result: dict) -> Path:
     RESULTS.mkdir(parents=True, exist_ok=True)
-    stem = RESULTS / f"{result['started']:%Y%m%d-%H%M%S}-load{'-restart' if result['restart'] else ''}"
+    suffix = "-restart" if result["restart"] else ""
+    stem = RESULTS / f"{result['started']:%Y%m%d-%H%M%S}-load{suffix}"
     lines = [
         f"# Load test {result['started']:%Y-%m-%d %H:%M} UTC"
         + (" — PostgreSQL restarted during the run" if result["restart"] else ""),
@@ -361,12 +369,18 @@ def write_report(result: dict) -> Path:
         f"{result['cpus']} CPUs, load average before/after {result['load_before']} / "
         f"{result['load_after']}.",
         "",
-        "| request | count | errors | p50 ms | p95 ms | p99 ms | max ms |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "Alone: the median of 3 requests one at a time before the load (same server, same run).",
+        "",
+        "| request | alone ms | count | errors | p50 ms | p95 ms | p99 ms | max ms |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    alone = result["alone"]
+    weights = dict(MIX)
+    mean_alone = sum(alone[n] * weights[n] for n in alone) / sum(weights.values())
     for name, row in [*result["per_request"].items(), ("**all**", result["overall"])]:
+        lone = f"{alone[name]:.0f}" if name in alone else f"{mean_alone:.0f} (mix mean)"
         lines.append(
-            f"| {name} | {row['count']} | {row['errors']} | {row['p50']:.0f} | "
+            f"| {name} | {lone} | {row['count']} | {row['errors']} | {row['p50']:.0f} | "
             f"{row['p95']:.0f} | {row['p99']:.0f} | {row['max']:.0f} |"
         )
     overall = result["overall"]
@@ -380,10 +394,14 @@ def write_report(result: dict) -> Path:
     share = overall["errors"] / overall["count"] if overall["count"] else 0.0
     if result["restart"]:
         rs = result["restart"]
+        took = (
+            f"`pg_ctl` took {rs['seconds']:.2f} s (exit {rs['returncode']})"
+            if "seconds" in rs
+            else "`pg_ctl` had not finished when the run ended"
+        )
         lines += [
             "",
-            f"PostgreSQL restart at {rs['at']:.1f} s, `pg_ctl` took {rs['seconds']:.2f} s "
-            f"(exit {rs['returncode']}).",
+            f"PostgreSQL restart at {rs['at']:.1f} s; {took}.",
             f"Errors: {overall['errors']} of {overall['count']} ({share:.2%}); target < 1 %, "
             f"every error a 503 with Retry-After: **"
             + (
@@ -395,6 +413,12 @@ def write_report(result: dict) -> Path:
         ]
     else:
         lines.append(f"Target 0 errors: **{'met' if overall['errors'] == 0 else 'not met'}**.")
+    log = result["server_log"]
+    lines += [
+        "",
+        f"Server log: {log['tracebacks']} tracebacks, {log['outage_lines']} one-line "
+        "'Database unreachable: 503' entries.",
+    ]
     if result["error_kinds"]:
         lines += ["", "Errors by kind:", ""]
         lines += [f"- {kind}: {n}" for kind, n in sorted(result["error_kinds"].items())]
@@ -454,6 +478,17 @@ def main(argv=None) -> None:
             response = session.get(server.base + url, headers=headers, timeout=60)
             if response.status_code != 200:
                 raise SystemExit(f"warm-up: {name} {url} answered {response.status_code}")
+        # alone: each request 3 times in a row, one at a time (the server time without load,
+        # the baseline of this run)
+        alone = {}
+        for name, url in urls.items():
+            headers = {"Authorization": f"Bearer {api['token']}"} if name.startswith("api-") else {}
+            times = []
+            for _ in range(3):
+                t = time.monotonic()
+                session.get(server.base + url, headers=headers, timeout=60)
+                times.append((time.monotonic() - t) * 1000)
+            alone[name] = statistics.median(times)
         run = Run(
             base=server.base,
             urls=urls,
@@ -470,7 +505,13 @@ def main(argv=None) -> None:
                 time.sleep(args.duration / 2)
                 restart["at"] = time.monotonic() - run.t0
                 t = time.monotonic()
-                done = subprocess.run(shlex.split(args.restart_command), capture_output=True)
+                # no pipes: the restarted server inherits them and would hold them open
+                done = subprocess.run(
+                    shlex.split(args.restart_command),
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
                 restart["seconds"] = time.monotonic() - t
                 restart["returncode"] = done.returncode
                 log(f"PostgreSQL restarted in {restart['seconds']:.2f} s (exit {done.returncode})")
@@ -483,10 +524,9 @@ def main(argv=None) -> None:
     finally:
         server.stop()
 
+    server_log = log_path.read_text(errors="replace")
     samples = sorted(run.samples, key=lambda s: s.start)
-    per_request = {
-        name: summary([s for s in samples if s.name == name]) for name, _w in MIX
-    }
+    per_request = {name: summary([s for s in samples if s.name == name]) for name, _w in MIX}
     config = {**{k: v for k, v in env.items() if k.startswith("GUNICORN_")}, **overrides}
     result = {
         "started": started,
@@ -494,13 +534,16 @@ def main(argv=None) -> None:
         "users": args.users,
         "duration": args.duration,
         "think": think,
-        "server": ", ".join(f"{k}={v}" for k, v in sorted(config.items()) if k != "GUNICORN_ACCESS_LOG")
+        "server": ", ".join(
+            f"{k}={v}" for k, v in sorted(config.items()) if k != "GUNICORN_ACCESS_LOG"
+        )
         or "defaults of config/gunicorn.conf.py",
         "cpus": os.cpu_count(),
         "load_before": load_before,
         "load_after": load_after,
         "urls": urls,
         "per_request": per_request,
+        "alone": alone,
         "overall": summary(samples),
         "error_kinds": error_kinds(samples),
         "first_errors": [
@@ -509,6 +552,10 @@ def main(argv=None) -> None:
             if not 200 <= s.status < 400
         ][:5],
         "restart": restart or None,
+        "server_log": {
+            "tracebacks": server_log.count("Traceback"),
+            "outage_lines": server_log.count("Database unreachable: 503"),
+        },
     }
     path = write_report(result)
     print(path.read_text())

@@ -2,12 +2,14 @@
 "Load test"). Gunicorn reads this file itself: ``gunicorn -c config/gunicorn.conf.py
 config.wsgi:application``. Every value can be overridden from the environment.
 
-The pages are CPU-bound Python (template rendering, SVG charts) with short database waits, so
-the GIL rules out many threads per process: the default is ``2 × cores + 1`` sync-style workers
-of one process each, with a couple of threads (``gthread``) so that one slow request (a PDF, an
-export) does not hold a whole worker while others queue behind it. Each thread keeps its own
-database connection (Django's ``CONN_MAX_AGE`` with health checks, config/settings.py), so the
-database sees at most ``workers × threads`` connections from the web app.
+The pages are CPU-bound Python (template rendering, tables, SVG charts) with short database
+waits, and one process runs one thread of Python at a time: the default is one sync worker
+process per CPU plus one, one request at a time each; more requests wait in the listen queue and
+are taken in arrival order. Measured on 2 CPUs with 50 users (docs/bench.md, "Load test"),
+``2 × CPUs + 1`` workers with 2 threads each (10 requests at once) gave a p95 two to three times
+longer than 3 sync workers and fewer requests per second: ten requests sharing two CPUs all get
+slow together. Each worker keeps one database connection (Django's ``CONN_MAX_AGE`` with health
+checks, config/settings.py): the database sees ``workers × threads`` connections from the app.
 """
 
 import multiprocessing
@@ -20,15 +22,16 @@ def _int(name: str, default: int) -> int:
 
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-workers = _int("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1)
-threads = _int("GUNICORN_THREADS", 2)
+workers = _int("GUNICORN_WORKERS", multiprocessing.cpu_count() + 1)
+threads = _int("GUNICORN_THREADS", 1)
 # gthread when there is more than one thread; the plain sync worker otherwise.
 worker_class = "gthread" if threads > 1 else "sync"
-# A request running longer than this is killed (its worker restarted): the slowest pages and
-# exports take seconds, not minutes; long work runs in Celery.
-timeout = _int("GUNICORN_TIMEOUT", 60)
+# A worker silent for longer than this is killed and restarted. The upload of a large
+# production file (up to IMPORT_MAX_BYTES, 1 GiB) may take minutes on a slow line: 300 s, as
+# docker-compose.yml had.
+timeout = _int("GUNICORN_TIMEOUT", 300)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
-# Keep-alive behind a reverse proxy on the same network.
+# Keep-alive behind a reverse proxy on the same network (gthread only; sync workers close).
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # Recycle a worker after about this many requests (the jitter keeps them from restarting at the
 # same moment): bounds the growth of a long-lived process's memory.
@@ -46,3 +49,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(D)sµs'
 # X-Forwarded-* are trusted only from the proxy in front (DJANGO_BEHIND_PROXY, settings.py).
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+
+def when_ready(server):
+    """In the master after the app was preloaded, before the first fork: no database connection
+    may be inherited by the workers (two processes on one socket)."""
+    from django.db import connections
+
+    for connection in connections.all(initialized_only=True):
+        connection.close()

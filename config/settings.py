@@ -107,10 +107,10 @@ DATABASES = {
     )
 }
 # The database is unreachable (core/outage.py): the seconds a client is told to wait
-# (Retry-After of the 503), and how long a GET waits before it tries to connect once more
-# (0: no retry).
+# (Retry-After of the 503), and how long a GET keeps trying to connect (every 250 ms) before it
+# gets that 503 (0: at once).
 DATABASE_OUTAGE_RETRY_AFTER = env_int("DATABASE_OUTAGE_RETRY_AFTER", 5)
-DATABASE_OUTAGE_RECONNECT_MS = env_int("DATABASE_OUTAGE_RECONNECT_MS", 500)
+DATABASE_OUTAGE_RECONNECT_MS = env_int("DATABASE_OUTAGE_RECONNECT_MS", 2000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -11,10 +11,11 @@ Three places catch them, because Django turns an exception into a 500 at every m
 
 - ``DatabaseOutageMiddleware.__call__``: before the rest of the request, the connection is
   checked (the health check Django does at the first query anyway) and opened. A GET or HEAD
-  that finds the database unreachable waits ``DATABASE_OUTAGE_RECONNECT_MS`` and tries once
-  more (a restart takes about a second); then the 503.
+  that finds the database unreachable tries again every 250 ms for up to
+  ``DATABASE_OUTAGE_RECONNECT_MS`` (a restart takes about a second); then the 503.
 - ``DatabaseOutageMiddleware.process_exception``: the connection is lost during the view or its
-  template.
+  template. A GET or HEAD reads: its view runs once more on a new connection (with the same
+  wait); anything else gets the 503 at once.
 - ``server_error`` (``handler500``) for the rest (a middleware's own query), and
   ``core.api.errors.exception_handler`` for the API views (DRF catches their exceptions first).
 """
@@ -112,6 +113,8 @@ class DatabaseOutageMiddleware:
     """See the module docstring. Placed right after WhiteNoise: static files need no database."""
 
     SAFE_METHODS = ("GET", "HEAD")
+    #: the pause between two connection attempts of a GET while the database is away
+    STEP_MS = 250
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -131,17 +134,57 @@ class DatabaseOutageMiddleware:
             connection.close_if_health_check_failed()
             connection.ensure_connection()
         except (OperationalError, InterfaceError) as exc:
-            delay = settings.DATABASE_OUTAGE_RECONNECT_MS
-            if not (is_connection_error(exc) and delay > 0 and request.method in self.SAFE_METHODS):
+            if not (is_connection_error(exc) and request.method in self.SAFE_METHODS):
                 raise
-            time.sleep(delay / 1000)
+            self.reconnect(exc)
+
+    def reconnect(self, exc: BaseException) -> None:
+        """Connect again every STEP_MS until DATABASE_OUTAGE_RECONNECT_MS have passed (a
+        restart takes about a second); the last error if the database is still away."""
+        connection = connections[DEFAULT_DB_ALIAS]
+        budget = settings.DATABASE_OUTAGE_RECONNECT_MS
+        waited = 0
+        while waited < budget:
+            step = min(self.STEP_MS, budget - waited)
+            time.sleep(step / 1000)
+            waited += step
             connection.close()
-            connection.ensure_connection()
+            try:
+                connection.ensure_connection()
+                return
+            except (OperationalError, InterfaceError) as again:
+                if not is_connection_error(again):
+                    raise
+                exc = again
+        raise exc
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        request._outage_view = (view_func, view_args, view_kwargs)
 
     def process_exception(self, request, exception):
-        if is_connection_error(exception):
+        if not is_connection_error(exception):
+            return None
+        view = getattr(request, "_outage_view", None)
+        if (
+            request.method not in self.SAFE_METHODS
+            or view is None
+            or request.__dict__.get("_outage_rerun")
+        ):
             return unavailable_response(request, exception)
-        return None
+        # A GET lost its connection in the view (the server went away during a query): it
+        # reads, so it runs once more on a new connection.
+        request._outage_rerun = True
+        view_func, view_args, view_kwargs = view
+        try:
+            self.reconnect(exception)
+            response = view_func(request, *view_args, **view_kwargs)
+            if callable(getattr(response, "render", None)):
+                response = response.render()
+        except (OperationalError, InterfaceError) as again:
+            if not is_connection_error(again):
+                raise
+            return unavailable_response(request, again)
+        return response
 
 
 def server_error(request, template_name: str = "500.html"):
