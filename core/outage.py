@@ -9,10 +9,11 @@ a lock timeout, a cancelled statement) stays the error it is.
 
 Three places catch them, because Django turns an exception into a 500 at every middleware layer:
 
-- ``DatabaseOutageMiddleware.__call__``: before the rest of the request, the connection is
-  checked (the health check Django does at the first query anyway) and opened. A GET or HEAD
-  that finds the database unreachable tries again every 250 ms for up to
-  ``DATABASE_OUTAGE_RECONNECT_MS`` (a restart takes about a second); then the 503.
+- ``DatabaseOutageMiddleware.__call__``: before the rest of a request with a session cookie or
+  an API key, the connection is checked (the health check Django does at the first query
+  anyway) and opened. A GET or HEAD that finds the database unreachable tries again every
+  250 ms for up to ``DATABASE_OUTAGE_RECONNECT_MS`` (a restart takes about a second); then the
+  503.
 - ``DatabaseOutageMiddleware.process_exception``: the connection is lost during the view or its
   template. A GET or HEAD reads: its view runs once more on a new connection (with the same
   wait); anything else gets the 503 at once.
@@ -120,6 +121,8 @@ class DatabaseOutageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if not self.uses_database(request):
+            return self.get_response(request)
         try:
             self.connect(request)
         except (OperationalError, InterfaceError) as exc:
@@ -127,6 +130,13 @@ class DatabaseOutageMiddleware:
                 raise
             return unavailable_response(request, exc)
         return self.get_response(request)
+
+    @staticmethod
+    def uses_database(request) -> bool:
+        """A request with a session cookie or an API key reads them from the database first:
+        connect up front. Others (a public page, the OpenAPI document) may need no database;
+        a failure there is caught when it happens (process_exception, server_error)."""
+        return settings.SESSION_COOKIE_NAME in request.COOKIES or "Authorization" in request.headers
 
     def connect(self, request) -> None:
         connection = connections[DEFAULT_DB_ALIAS]

@@ -56,6 +56,9 @@ def gunicorn(tmp_path):
             "GUNICORN_THREADS": "2",
             "GUNICORN_ACCESS_LOG": str(tmp_path / "access.log"),
             "DATABASE_OUTAGE_RECONNECT_MS": "100",
+            # the production default: kept, health-checked connections (the tests' is 0)
+            "DATABASE_CONN_MAX_AGE": "60",
+            "DATABASE_CONN_HEALTH_CHECKS": "1",
         }
         log = open(tmp_path / "gunicorn.log", "ab")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
@@ -129,7 +132,9 @@ def test_no_database_is_a_503_with_retry_after(gunicorn):
     need_postgres()
     # a port nothing listens on: every connect is refused by the operating system
     base = gunicorn(f"postgres://jeugdinkoop:x@127.0.0.1:{free_port()}/nothing")
-    page = requests.get(base + "/regios/zhz/", timeout=10, allow_redirects=False)
+    page = requests.get(
+        base + "/regios/zhz/", cookies={"sessionid": "a-session"}, timeout=10, allow_redirects=False
+    )
     assert page.status_code == 503
     assert page.headers["Retry-After"] == "5"
     assert "Tijdelijk niet beschikbaar" in page.text
