@@ -37,4 +37,5 @@ RUN useradd --system --uid 1000 --home-dir /app --no-create-home app \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+# Workers, threads, timeouts and the access log: config/gunicorn.conf.py (GUNICORN_* variables).
+CMD ["gunicorn", "-c", "config/gunicorn.conf.py", "config.wsgi:application"]

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "core.api.middleware.ApiHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # the database unreachable: a 503 with Retry-After, not a stack trace (after static files)
+    "core.outage.DatabaseOutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -93,12 +95,22 @@ TEMPLATES = [
     },
 ]
 
+# A connection is kept open between requests for DATABASE_CONN_MAX_AGE seconds (one per worker
+# thread) and checked at the start of each request that uses it (health checks): after a database
+# restart the stale connection is replaced instead of failing the request. A request that still
+# finds the database unreachable gets a 503 with Retry-After (core/outage.py).
 DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
+# The database is unreachable (core/outage.py): the seconds a client is told to wait
+# (Retry-After of the 503), and how long a GET keeps trying to connect (every 250 ms) before it
+# gets that 503 (0: at once).
+DATABASE_OUTAGE_RETRY_AFTER = env_int("DATABASE_OUTAGE_RETRY_AFTER", 5)
+DATABASE_OUTAGE_RECONNECT_MS = env_int("DATABASE_OUTAGE_RECONNECT_MS", 2000)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -12,6 +12,9 @@ admin.site.site_header = _("Jeugdinkoop – beheer")
 admin.site.site_title = _("Jeugdinkoop beheer")
 admin.site.index_title = _("Beheer van gegevens")
 
+# A database that cannot be reached is a 503, not a 500 (core/outage.py).
+handler500 = "core.outage.server_error"
+
 urlpatterns = [
     path("", home, name="home"),
     path("account/", include("django.contrib.auth.urls")),

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from core.outage import is_connection_error, log_outage, outage_detail, retry_after
+
 from .renderers import ProblemJSONRenderer
 
 logger = logging.getLogger("jeugdinkoop.api")
@@ -26,6 +28,7 @@ TITLES = {
     422: gettext_lazy("Niet te verwerken"),
     429: gettext_lazy("Te veel verzoeken"),
     500: gettext_lazy("Interne fout"),
+    503: gettext_lazy("Tijdelijk niet beschikbaar"),
 }
 
 
@@ -97,6 +100,12 @@ def exception_handler(exc, context):
             if isinstance(detail, list | dict):
                 detail = "; ".join(str(p["reason"]) for p in _invalid_params(detail))
             body = problem(code, str(detail), request=request)
+    elif is_connection_error(exc):
+        # the database is unreachable (core/outage.py): one log line, the client may retry
+        log_outage(request, exc)
+        code = status.HTTP_503_SERVICE_UNAVAILABLE
+        headers["Retry-After"] = str(retry_after())
+        body = problem(code, outage_detail(), request=request)
     else:
         logger.exception("Unhandled error in the API", exc_info=exc)
         code = status.HTTP_500_INTERNAL_SERVER_ERROR
