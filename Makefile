@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} \
 	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-dev-only-pseudonym-key} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
 
-.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api bench-ijw \
+.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api bench-pages bench-ijw \
 	openapi api-fuzz vendor
 
 $(STAMP): pyproject.toml
@@ -80,6 +80,9 @@ bench-reports: $(STAMP)  ## all WBO provider reports with one and two Celery wor
 
 bench-api: $(STAMP)  ## p95 of the API's KPI time series at 100k and 10M declaration lines on PostgreSQL (docs/bench.md); BENCH_ARGS=--quick
 	$(BIN)/python bench/api.py $(BENCH_ARGS)
+
+bench-pages: $(STAMP)  ## server time of every page behind a dashboard link on the bench database, read-only (docs/bench.md); BENCH_ARGS="--requests 5"
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 bench-ijw: $(STAMP)  ## a 1M-line iJw JW323 delivery next to the CSV import of the same lines (docs/bench.md); BENCH_ARGS="--lines 200000"
 	$(BIN)/python bench/ijw.py $(BENCH_ARGS)
