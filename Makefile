@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} \
 	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-dev-only-pseudonym-key} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
 
-.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api bench-ijw bench-load \
+.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api bench-pages bench-ijw bench-load \
 	openapi api-fuzz vendor
 
 $(STAMP): pyproject.toml
@@ -84,6 +84,9 @@ bench-api: $(STAMP)  ## p95 of the API's KPI time series at 100k and 10M declara
 bench-load: $(STAMP)  ## 50 users for 60 s on gunicorn's production setup, pages and API (docs/bench.md); BENCH_ARGS=--restart-db
 	$(BIN)/pip install --quiet -e ".[bench]"
 	$(BIN)/python bench/load.py $(BENCH_ARGS)
+
+bench-pages: $(STAMP)  ## server time of every page behind a dashboard link on the bench database, read-only (docs/bench.md); BENCH_ARGS="--requests 5"
+	$(BIN)/python bench/pages.py $(BENCH_ARGS)
 
 bench-ijw: $(STAMP)  ## a 1M-line iJw JW323 delivery next to the CSV import of the same lines (docs/bench.md); BENCH_ARGS="--lines 200000"
 	$(BIN)/python bench/ijw.py $(BENCH_ARGS)

@@ -349,7 +349,9 @@ def contract_summary(*, user, region) -> dict:
     """The contracts panel of the region overview: what runs, and what ends soon."""
     today = timezone.localdate()
     contracts = Contract.objects.visible_to(user).filter(region=region)
-    soon = expiring(contracts, EXPIRING_MONTHS, today).select_related("provider", "segment")
+    soon = expiring(contracts, EXPIRING_MONTHS, today).select_related(
+        "provider", "segment", "region"
+    )
     return {
         "region": region,
         "running": with_status(contracts, "active", today).count()

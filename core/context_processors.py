@@ -6,7 +6,19 @@ from core.scoping import scope_for
 
 
 def navigation(request):
-    """The current region (from the URL) and the regions the user may switch to."""
+    """The current region (from the URL) and the regions the user may switch to.
+
+    Computed once per request: every template rendered with the request (a table's template
+    columns render one per cell) would otherwise run its queries again."""
+    cached = getattr(request, "_navigation_context", None)
+    if cached is not None:
+        return cached
+    context = _navigation(request)
+    request._navigation_context = context
+    return context
+
+
+def _navigation(request):
     match = getattr(request, "resolver_match", None)
     slug = match.kwargs.get("region") if match else None
     user = getattr(request, "user", None)

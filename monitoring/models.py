@@ -27,7 +27,7 @@ from monitoring.imports.models import (
     Referrer,
     Trajectory,
 )
-from monitoring.kpis.models import Grain, KpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, SettlementRollup
 from monitoring.steering.models import (
     ESCALATION_ORDER,
     ActionStatus,
@@ -73,6 +73,7 @@ __all__ = [
     "ImportedLine",
     "KpiNorm",
     "KpiRollup",
+    "SettlementRollup",
     "Level",
     "Occupancy",
     "OutcomeMeasurement",

@@ -43,7 +43,8 @@ def tender_list(*, user, region):
     return (
         Tender.objects.visible_to(user)
         .filter(region=region)
-        .select_related("strategy")
+        # the region: each row links to its tender (get_absolute_url)
+        .select_related("strategy", "region")
         .annotate(
             lot_count=Count("lots", distinct=True),
             submission_count=Count(
@@ -140,7 +141,8 @@ def ranking_table(tender: Tender, user=None):
     subs = list(
         submissions.filter(tender=tender, eligible=True)
         .exclude(outcome=Outcome.WITHDRAWN)
-        .select_related("provider", "lot")
+        # the tender and its region: each row links to its submission (get_absolute_url)
+        .select_related("provider", "lot", "tender__region")
     )
     scores = defaultdict(dict)
     for c in ConsensusScore.objects.filter(submission__in=subs):

@@ -182,7 +182,7 @@ def provider_summary(*, user, region: Region, today: date | None = None) -> dict
             valid_until__gte=today,
             valid_until__lte=today + timedelta(days=60),
         )
-        .select_related("provider", "kind")
+        .select_related("provider__region", "kind")
         .order_by("valid_until")
     )
     return {

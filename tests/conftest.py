@@ -331,6 +331,10 @@ def build_contracts(w) -> Con:
             places=4,
             occupied_days=Decimal("60"),
         )
+    # settlement reads the settlement rollup, which an import refreshes
+    from monitoring.kpis.rollups import refresh_settlement
+
+    refresh_settlement(w.region.pk, [date(2026, month, 1) for month in (1, 2, 3)])
     return Con(contract, stay, regional, own, pxq, availability, ceiling, kpi, extension)
 
 

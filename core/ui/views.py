@@ -216,7 +216,11 @@ class ScopedListView(ExportMixin, RegionMixin, SingleTableMixin, FilterView):
     title = None
 
     def get_queryset(self):
-        return self.scoped_queryset()
+        queryset = self.scoped_queryset()
+        if any(f.name == "region" and f.is_relation for f in self.model._meta.fields):
+            # each row's link names its region (get_absolute_url): one join, not a query a row
+            queryset = queryset.select_related("region")
+        return queryset
 
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)

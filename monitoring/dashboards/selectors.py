@@ -1217,3 +1217,76 @@ def contract_occupancy(contract) -> dict:
         "totals": totals,
         "contract_norm": norm,
     }
+
+
+# --- drill-down totals ---------------------------------------------------------------------------
+
+#: the drill-down's filters (``monitoring.dashboards.filters``) → the rollup grain they add up to
+_LINE_GRAINS = {
+    frozenset(): Grain.REGION,
+    frozenset({"contract"}): Grain.CONTRACT,
+    frozenset({"aanbieder"}): Grain.PROVIDER,
+    frozenset({"segment"}): Grain.SEGMENT,
+    frozenset({"gemeente"}): Grain.MUNICIPALITY,
+    frozenset({"segment", "gemeente"}): Grain.SEGMENT_MUNICIPALITY,
+    frozenset({"aanbieder", "gemeente"}): Grain.PROVIDER_MUNICIPALITY,
+}
+_GRAIN_FILTERS = {
+    "contract": "contract",
+    "aanbieder": "provider",
+    "segment": "segment",
+    "gemeente": "municipality",
+}
+
+
+def line_totals_from_rollups(
+    region, kind: str, data: dict, first: date | None, last: date | None
+) -> dict | None:
+    """The drill-down's totals (lines, and the amount of declarations) read from the KPI
+    rollups, or ``None`` when no rollup holds them — the caller then counts the lines.
+
+    A rollup holds them when the filter is one of a grain's (region; contract; provider;
+    segment; municipality; segment × municipality; provider × municipality — a contract
+    filter with its own provider or segment is still the contract grain) over any range of
+    months, for declarations (lines, amount: additive over months) and for trajectories
+    started or ended in the period (additive) or running in one month. The caller makes sure
+    the reader sees every line of the region (region staff): the rollups count them all."""
+    data = {k: v for k, v in data.items() if v not in (None, "")}
+    if kind == DatasetKind.DECLARATIONS:
+        measures = {"lines": "declaration_lines", "amount": "amount"}
+    elif kind == DatasetKind.TRAJECTORIES:
+        count = data.get("telling") or "lopend"
+        if count == "lopend" and (first is None or first != last):
+            return None  # running in several months: not a sum of months
+        column = {
+            "lopend": "trajectories_active",
+            "gestart": "trajectories_started",
+            "beeindigd": "trajectories_ended",
+        }[count]
+        measures = {"lines": column}
+    else:
+        return None
+    filters = {name for name in _GRAIN_FILTERS if data.get(name)}
+    contract = data.get("contract")
+    if contract is not None:
+        # the contract's own provider and segment add nothing to the contract's filter
+        if data.get("aanbieder") and data["aanbieder"].pk != contract.provider_id:
+            return None
+        if data.get("segment") and data["segment"].pk != contract.segment_id:
+            return None
+        filters -= {"aanbieder", "segment"}
+    grain = _LINE_GRAINS.get(frozenset(filters))
+    if grain is None:
+        return None
+    rows = KpiRollup.objects.filter(region=region, grain=grain)
+    for name in filters:
+        rows = rows.filter(**{_GRAIN_FILTERS[name]: data[name]})
+    if first is not None:
+        rows = rows.filter(month__gte=first)
+    if last is not None:
+        rows = rows.filter(month__lte=last)
+    totals = rows.aggregate(**{name: Sum(column) for name, column in measures.items()})
+    totals["lines"] = totals["lines"] or 0
+    if "amount" in totals:
+        totals["amount"] = totals["amount"] or Decimal("0.00")
+    return totals

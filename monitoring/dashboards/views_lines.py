@@ -7,7 +7,7 @@ from django.db.models import Count, Sum
 from django.utils.translation import gettext as _
 from django.views import generic
 from django_filters.views import FilterView
-from django_tables2 import SingleTableMixin
+from django_tables2 import RequestConfig, SingleTableMixin
 
 from contracts.codes import Kpi
 from core.export import Sheet, records_sheet
@@ -100,6 +100,11 @@ class DefinitionsView(DashboardMixin, generic.TemplateView):
         return {"kpis": records_sheet(_("KPI-definities"), columns, context["definitions"])}
 
 
+#: the most lines whose unique clients the drill-down counts when its totals come from the
+#: rollups (a month of a provider, contract or municipality; not a whole region's month)
+CLIENTS_MAX_LINES = 25_000
+
+
 # --- drill-down --------------------------------------------------------------------------------
 
 
@@ -108,7 +113,9 @@ class LinesView(ExportMixin, RegionMixin, SingleTableMixin, FilterView):
     link says, with the totals computed in the database."""
 
     template_name = "monitoring/lines.html"
-    paginate_by = 50
+    # the table paginates (with the count of ``totals``); the ListView does not count again
+    paginate_by = None
+    table_pagination = {"per_page": 50}
 
     def get_export_table_kwargs(self) -> dict:
         """Every column: a download stands on its own, without the sentence that names the
@@ -162,17 +169,52 @@ class LinesView(ExportMixin, RegionMixin, SingleTableMixin, FilterView):
             exclude.append("municipality")
         return {"exclude": exclude}
 
+    def get_table(self, **kwargs):
+        """The table, paginated with the count of :meth:`totals` (no COUNT of its own)."""
+        table = self.get_table_class()(data=self.get_table_data(), **kwargs)
+        table.data._length = self.totals()["lines"]
+        return RequestConfig(self.request, paginate=self.get_table_pagination(table)).configure(
+            table
+        )
+
     def totals(self) -> dict:
-        qs = self.object_list
-        aggregates = {"lines": Count("pk")}
-        if self.kind == DatasetKind.DECLARATIONS:
-            aggregates["amount"] = Sum("amount")
-        if self.kind == DatasetKind.OCCUPANCY:
-            aggregates["occupied_days"] = Sum("occupied_days")
-            aggregates["places"] = Sum("places")
-        else:
+        """The figures of the sentence, computed once per request.
+
+        - lines and amount: from the KPI rollups when the filter is one of a rollup grain's
+          and the reader sees the whole region (:func:`selectors.line_totals_from_rollups`),
+          so they equal the dashboard figure that links here; otherwise one aggregate query
+          over the matching lines, whose count also paginates the table;
+        - unique clients: only for one month (a dashboard's youths figure is a month's; over
+          a range they would need a count of every matching line), and with totals from the
+          rollups only up to ``CLIENTS_MAX_LINES`` lines — ``None`` otherwise."""
+        if hasattr(self, "_totals"):
+            return self._totals
+        form = self.filterset.form
+        valid = not form.is_bound or form.is_valid()  # unbound: no filter at all
+        data = form.cleaned_data if form.is_bound and valid else {}
+        first, last = self.filterset.period() if data else (None, None)
+        one_month = first is not None and first == last
+        qs = self.object_list.order_by()
+        totals = None
+        if valid and is_region_staff(self.request.user, self.region):
+            totals = selectors.line_totals_from_rollups(self.region, self.kind, data, first, last)
+        aggregates = {}
+        if totals is None:
+            aggregates["lines"] = Count("pk")
+            if self.kind == DatasetKind.DECLARATIONS:
+                aggregates["amount"] = Sum("amount")
+            if self.kind == DatasetKind.OCCUPANCY:
+                aggregates["occupied_days"] = Sum("occupied_days")
+                aggregates["places"] = Sum("places")
+        # a month's lines of the filter; from the rollups only up to a bound, so the page's
+        # cost does not grow with the region (its youths are on the dashboard)
+        bounded = totals is None or totals["lines"] <= CLIENTS_MAX_LINES
+        if self.kind != DatasetKind.OCCUPANCY and one_month and bounded:
             aggregates["clients"] = Count("client_key", distinct=True)
-        return qs.order_by().aggregate(**aggregates)
+        computed = qs.aggregate(**aggregates) if aggregates else {}
+        self._totals = {**(totals or {}), **computed}
+        self._totals.setdefault("clients", None)
+        return self._totals
 
     def sentence(self, totals: dict) -> str:
         data = self.filterset.form.cleaned_data if self.filterset.form.is_valid() else {}

@@ -115,6 +115,48 @@ class KpiRollup(ScopedModel):
         return public_region_q(scope) & Q(grain=Grain.PROVIDER)
 
 
+class SettlementRollup(ScopedModel):
+    """The declared quantity (and amount, lines) of one contract, product, month and unit:
+    the active declaration lines added up, which is all settlement reads of declarations
+    (``monitoring.kpis.production``). Refreshed with the KPI rollups, by the same functions
+    (``rollups.refresh_months``), so settlement reads a contract's few hundred rows instead
+    of grouping its declaration lines."""
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.CASCADE, related_name="+", verbose_name=_("regio")
+    )
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="+", verbose_name=_("contract")
+    )
+    product = models.ForeignKey(
+        "segments.Product", on_delete=models.CASCADE, related_name="+", verbose_name=_("product")
+    )
+    month = models.DateField(_("maand"))
+    unit = models.CharField(_("eenheid (iJw)"), max_length=2)
+    quantity = models.DecimalField(_("aantal"), max_digits=16, decimal_places=2)
+    amount = models.DecimalField(_("gedeclareerd (€)"), default=0, **MONEY)
+    lines = models.PositiveIntegerField(_("declaratieregels"), default=0)
+
+    class Meta:
+        ordering = ["contract", "month", "product", "unit"]
+        verbose_name = _("afrekeningstelling")
+        verbose_name_plural = _("afrekeningstellingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "month", "product", "unit"], name="settlement_rollup_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["region", "month"], name="settlement_rollup_region"),
+        ]
+
+    @classmethod
+    def scope_provider_q(cls, scope):
+        return Q(contract__provider__in=scope.provider_ids)
+
+
 # --- region-defined KPIs ------------------------------------------------------------------------
 
 

@@ -1,4 +1,9 @@
-"""The production source that settlement asks (registered in MonitoringConfig.ready)."""
+"""The production source that settlement asks (registered in MonitoringConfig.ready).
+
+Declarations come from the settlement rollup (``SettlementRollup``: per contract, product,
+month and unit, refreshed with the KPI rollups), not from the lines: a big contract's
+settlement reads a few hundred rows whatever its number of lines. Trajectories, allocations
+and occupancy are read as lines (settlement needs each one)."""
 
 from collections import defaultdict
 from datetime import date
@@ -9,14 +14,15 @@ from contracts.settlement import Allocation as AllocationFact
 from contracts.settlement import Delivery, Production
 from contracts.settlement import Occupancy as OccupancyFact
 from contracts.settlement import Trajectory as TrajectoryFact
-from monitoring.imports.models import Allocation, Declaration, Occupancy, Trajectory
+from monitoring.imports.models import Allocation, Occupancy, Trajectory
+from monitoring.kpis.models import SettlementRollup
 
 
 def production_source(contract_ids, start: date, end: date) -> dict[int, Production]:
     ids = list(contract_ids)
     deliveries = defaultdict(list)
     rows = (
-        Declaration.objects.filter(contract__in=ids, active=True, month__gte=start, month__lte=end)
+        SettlementRollup.objects.filter(contract__in=ids, month__gte=start, month__lte=end)
         .values("contract", "product__code", "month", "unit")
         .annotate(quantity=Sum("quantity"))
         .order_by("contract", "product__code", "month", "unit")

@@ -66,7 +66,7 @@ from monitoring.kpis.definitions import (
     RESIDENTIAL_CATEGORIES,
     TRANSFER_DAYS,
 )
-from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup, SettlementRollup
 from segments.models import Product, Region
 
 #: months per statement: bounds the size of the materialised facts on a full refresh
@@ -507,8 +507,46 @@ def refresh_months(region_id: int, months: Iterable[date]) -> int:
             )
             cursor.execute(_rollup_sql(dialect, region_id, chunk))
             written += max(cursor.rowcount, 0)
+            _refresh_settlement(cursor, region_id, month_list)
         written += regional.refresh_months(region_id, months)
     return written
+
+
+def _settlement_sql(region_id: int, month_list: str) -> str:
+    """The settlement rollup of the months (``month_list``: SQL dates of this module): the
+    active declaration lines per contract, product, month and unit."""
+    rollup = SettlementRollup._meta.db_table
+    decl = Declaration._meta.db_table
+    # Only an int and ISO dates of ``date`` objects enter the text.
+    return f"""
+INSERT INTO {rollup} (region_id, contract_id, product_id, month, unit, quantity, amount, lines)
+SELECT region_id, contract_id, product_id, month, unit,
+    ROUND(SUM(quantity), 2), ROUND(SUM(amount), 2), COUNT(*)
+FROM {decl}
+WHERE region_id = {int(region_id)} AND active AND month IN ({month_list})
+GROUP BY region_id, contract_id, product_id, month, unit
+"""  # noqa: S608
+
+
+def _refresh_settlement(cursor, region_id: int, month_list: str) -> None:
+    cursor.execute(
+        f"DELETE FROM {SettlementRollup._meta.db_table} "  # noqa: S608
+        f"WHERE region_id = {int(region_id)} AND month IN ({month_list})"
+    )
+    cursor.execute(_settlement_sql(region_id, month_list))
+
+
+def refresh_settlement(region_id: int, months: Iterable[date]) -> None:
+    """Only the settlement rollup of ``months`` (the KPI rollups stay as they are): for data
+    written without an import, e.g. a test's lines."""
+    months = _normalise(months)
+    if not months:
+        return
+    dialect = _Dialect(connection.vendor)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for start in range(0, len(months), CHUNK_MONTHS):
+            chunk = months[start : start + CHUNK_MONTHS]
+            _refresh_settlement(cursor, region_id, ", ".join(dialect.date(m) for m in chunk))
 
 
 def data_bounds(region_id: int) -> tuple[date, date] | None:
@@ -628,10 +666,12 @@ def refresh_region(region_id: int, *, signals: bool = True) -> int:
         if bounds is None:
             KpiRollup.objects.filter(region_id=region_id).delete()
             RegionKpiRollup.objects.filter(region_id=region_id).delete()
+            SettlementRollup.objects.filter(region_id=region_id).delete()
             return 0
         months = month_range(*bounds)
         KpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
         RegionKpiRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
+        SettlementRollup.objects.filter(region_id=region_id).exclude(month__in=months).delete()
         written = refresh_months(region_id, months)
         if signals:
             alerts.evaluate(region_id, months)

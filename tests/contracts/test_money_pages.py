@@ -20,6 +20,7 @@ from django.urls import reverse
 
 from contracts import services
 from contracts.models import TariffIndexation, TariffVersion
+from monitoring.kpis.rollups import refresh_settlement
 from monitoring.models import Declaration, Occupancy
 from tests.segments.factories import CareFormFactory, ProductFactory
 
@@ -350,6 +351,7 @@ def test_settlement_with_a_unit_that_does_not_fit_shows_the_error(client, world_
         unit="01",
         amount=Decimal("108.15"),
     )
+    refresh_settlement(world_a.region.pk, [date(2026, 1, 1), date(2026, 2, 1)])  # as an import does
     client.force_login(users.officer)
     response = client.get(url("contract-settlement", world_a, pk=world_a.con.contract.pk), Q1_2026)
     page = text(response)
@@ -488,6 +490,7 @@ def test_effect_per_segment_includes_sub_segments(client, world_a, users):
         unit="04",
         amount=Decimal("360.50"),
     )
+    refresh_settlement(world_a.region.pk, [date(2026, 1, 1), date(2026, 2, 1)])  # as an import does
     client.force_login(users.officer)
     whole = effect(
         client, world_a, scenario="tariff_change", percentage="10", segment=world_a.segment.pk
@@ -528,6 +531,7 @@ def test_effect_leaves_out_a_contract_whose_production_cannot_be_settled(client,
         unit="01",
         amount=Decimal("1.20"),
     )
+    refresh_settlement(world_a.region.pk, [date(2026, 1, 1), date(2026, 2, 1)])  # as an import does
     client.force_login(users.officer)
     response = effect(client, world_a, scenario="pxq")
     page = text(response)

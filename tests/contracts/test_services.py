@@ -31,6 +31,7 @@ from contracts.models import (
 )
 from contracts.settlement import Period
 from contracts.tariffs import BuildUp
+from monitoring.kpis.rollups import refresh_settlement
 from monitoring.models import Declaration
 from procurement.codes import MilestoneKind
 from procurement.models import Milestone, Tender
@@ -1504,6 +1505,7 @@ def declare(world, month: date, quantity: str):
         unit="04",
         amount=hours * D("72.10"),
     )
+    refresh_settlement(world.region.pk, [month])  # as an import does
 
 
 def test_settlement_q1_2026(world_a):

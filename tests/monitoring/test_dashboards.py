@@ -248,6 +248,7 @@ def test_lines_page_filters_totals_and_pseudonyms(client, world_a, users):
     declare(w, "R2", amount="234.56", municipality=w.other_municipality)
     declare(w, "R3", amount="999.99", active=False)  # corrected away
     declare(w, "R4", amount="5.00", month=date(2026, 9, 1))
+    rollups.refresh_region(w.region.pk, signals=False)  # as an import does
     client.force_login(users.officer)
     response = client.get(
         url("lines", w, soort="declaraties", maand="2026-10", aanbieder=w.provider.pk)
@@ -289,6 +290,7 @@ def test_trajectory_counts(client, world_a, users):
     traject("T2", date(2026, 8, 1), date(2026, 10, 20), "03")
     traject("T3", date(2026, 8, 1))
     traject("T4", date(2026, 8, 1), date(2026, 9, 30), "01")
+    rollups.refresh_region(w.region.pk, signals=False)  # as an import does
     client.force_login(users.viewer)
     counts = {}
     for telling in ("lopend", "gestart", "beeindigd"):
