@@ -19,6 +19,13 @@ def _is_signed_in(request) -> bool:
     return bool(getattr(user, "is_authenticated", False))
 
 
+def _private_no_store(response) -> bool:
+    directives = {
+        d.strip().split("=")[0].lower() for d in response.get("Cache-Control", "").split(",")
+    }
+    return {"private", "no-store"} <= directives
+
+
 class PrivateCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -28,7 +35,8 @@ class PrivateCacheMiddleware:
         # (``None`` on the open endpoints), so a session user is only seen here
         signed_in = _is_signed_in(request)
         response = self.get_response(request)
-        if signed_in or _is_signed_in(request):
-            # replaces whatever a view said (a max-age, never_cache's longer form): one value
+        if (signed_in or _is_signed_in(request)) and not _private_no_store(response):
+            # replaces what a view said (a max-age, ``public``); a header that already says
+            # private and no-store (never_cache's longer form) is kept
             response["Cache-Control"] = PRIVATE_NO_STORE
         return response

@@ -83,7 +83,9 @@ def body_of(response) -> str:
 
 def assert_page_headers(response, where, *, signed_in):
     if signed_in:
-        assert response["Cache-Control"] == "private, no-store", where
+        # exactly that, or never_cache's longer form (which says both)
+        cache = {d.strip().split("=")[0] for d in response["Cache-Control"].split(",")}
+        assert {"private", "no-store"} <= cache and "public" not in cache, where
     if not response.get("Content-Type", "").startswith("text/html"):
         return
     csp = directives(response["Content-Security-Policy"])

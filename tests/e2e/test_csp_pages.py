@@ -125,3 +125,24 @@ def test_the_fixture_sees_a_violation(browser):
     assert probe.title() != "ran"
     context.close()
     assert any(is_csp_violation(m) for m in messages), messages
+
+
+def test_admin_under_the_policy(live_server, page):
+    """Django's admin (its scripts are static files): the index, a list and a change form with
+    its widgets draw without a violation."""
+    from accounts.models import User
+
+    w = build_world("s")
+    root = User.objects.create_superuser("wortel", "wortel@example.nl", "geheim-wachtwoord-123")
+    base = live_server.url
+    sign_in_with_cookie(page, base, root)
+    for path in (
+        "/beheer/",
+        "/beheer/segments/region/",
+        f"/beheer/segments/region/{w.region.pk}/change/",
+        f"/beheer/procurement/tender/{w.proc.tender.pk}/change/",
+    ):
+        response = page.goto(base + path)
+        assert response.status == 200, path
+        expect(page.locator("#content h1, #content h2").first).to_be_visible()
+        page.wait_for_load_state("load")
