@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "auditlog",
     "axes",
+    "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "core",
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # the Content-Security-Policy of every page (django-csp; CONTENT_SECURITY_POLICY below)
+    "csp.middleware.CSPMiddleware",
     "core.api.middleware.ApiHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # the database unreachable: a 503 with Retry-After, not a stack trace (after static files)
@@ -63,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Cache-Control: private, no-store on every response to a signed-in user or API client
+    "core.middleware.PrivateCacheMiddleware",
     # the second factor of provider portal users (TOTP), and their boundary: the portal only
     "django_otp.middleware.OTPMiddleware",
     "core.boundary.ProviderBoundaryMiddleware",
@@ -152,7 +157,7 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "core.files.UnservedStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -165,6 +170,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("DJANGO_PLAIN_STATIC", False)
 WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media")))
+# No URL serves MEDIA_ROOT, in any mode: its files (tender documents, report PDFs) reach a browser
+# only through scoped views, and the default storage (core.files.UnservedStorage) has no URL.
 MEDIA_URL = "media/"
 # Files that are not public (provider uploads, letters): outside MEDIA_ROOT, no URL; served only
 # through scoped views (core/files.py). The largest upload the provider portal accepts.
@@ -306,6 +313,22 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp) on every page: scripts and styles only from our own static
+# files (no inline <script>, no on*= handler, no style= attribute: docs/security.md). The API
+# (/api/) sets its own, stricter policy (core.api.middleware), the docs pages included.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/api/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+    },
+}
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
@@ -325,8 +348,14 @@ DJANGO_TABLES2_TABLE_ATTRS = {"class": "data-table"}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    # an expected 403/404 (scoping at work) is one line, not a traceback; a 500 keeps its own
+    "filters": {"one_line_refusals": {"()": "core.logfilters.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # WeasyPrint reports every rendering step at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "django.request": {"filters": ["one_line_refusals"]},
+    },
 }

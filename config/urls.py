@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -39,7 +38,5 @@ urlpatterns = [
     path("regios/<slug:region>/", include("segments.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# No /media/ route, not even with DEBUG: uploaded files and report PDFs are served only by
+# scoped views (core/files.py, docs/security.md).

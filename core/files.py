@@ -28,22 +28,27 @@ from django.utils.translation import gettext as _
 
 
 @deconstructible
-class PrivateStorage(FileSystemStorage):
-    """A file system storage outside MEDIA_ROOT with no URL."""
+class UnservedStorage(FileSystemStorage):
+    """The default storage (``MEDIA_ROOT``: tender documents, report PDFs) without a URL.
 
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-
-    @property
-    def base_location(self):
-        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
+    No URL maps to ``MEDIA_ROOT`` in any mode (``config/urls.py`` has no ``/media/`` route), and
+    ``file.url`` raises, so no page can link a file past the scoped view that serves it."""
 
     @property
     def base_url(self):
         return None
 
     def url(self, name):
-        raise ValueError("Private files have no URL; serve them through a scoped view.")
+        raise ValueError("Stored files have no URL; serve them through a scoped view.")
+
+
+@deconstructible
+class PrivateStorage(UnservedStorage):
+    """A file system storage outside MEDIA_ROOT with no URL."""
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.PRIVATE_MEDIA_ROOT)
 
 
 class _LazyPrivateStorage(LazyObject):

@@ -37,7 +37,8 @@ def test_headers_on_every_answer(api, regional):
         assert response["X-Frame-Options"] == "DENY"
         assert "default-src 'none'" in response["Content-Security-Policy"]
         assert response["Referrer-Policy"] == "no-referrer"
-    assert api(regional).get("/api/v1/gemeenten")["Cache-Control"] == "no-store"
+    # a client's data: no shared cache may keep it (core.middleware, docs/security.md)
+    assert api(regional).get("/api/v1/gemeenten")["Cache-Control"] == "private, no-store"
 
 
 def test_dutch_fields_and_values(api, world_a, regional):

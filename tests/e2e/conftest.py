@@ -37,12 +37,25 @@ def browser():
         browser.close()
 
 
+def is_csp_violation(text: str) -> bool:
+    return "Content Security Policy" in text or "Content-Security-Policy" in text
+
+
 @pytest.fixture
 def page(browser):
+    """A fresh page; a test fails if the browser reported a Content-Security-Policy violation
+    (an inline script or handler that the policy blocked, docs/security.md) or a script error."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="nl-NL")
     page = context.new_page()
+    problems = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"{m.type}: {m.text}") if is_csp_violation(m.text) else None,
+    )
+    page.on("pageerror", lambda exc: problems.append(f"script error: {exc}"))
     yield page
     context.close()
+    assert problems == [], problems
 
 
 @pytest.fixture
