@@ -492,6 +492,7 @@ class CsvRows:
         identity = self.identity
         width = self.width
         named = self.named
+        shape = self.shape
         try:
             for values in reader:
                 if named <= len(values) <= width and not any(values[named:]):
@@ -505,10 +506,10 @@ class CsvRows:
                             [values[i] if i is not None else "" for i in index],
                             "",
                         )
-                elif not values or not any(v.strip() for v in values):
-                    continue  # a blank line, or only delimiters (spreadsheets add those)
                 else:
-                    yield reader.line_num, None, _width_message(len(values), named)
+                    shaped = shape(reader.line_num, values)
+                    if shaped is not None:
+                        yield shaped
         except UnicodeDecodeError:
             row = _first_bad_utf8_line(self.path)
             raise FileProblem(str(NOT_UTF8) % {"row": row}, row=row) from None
@@ -518,6 +519,18 @@ class CsvRows:
                 % {"row": reader.line_num, "error": exc},
                 row=reader.line_num,
             ) from None
+
+
+    def shape(self, row: int, values: list[str]) -> tuple[int, list[str] | None, str] | None:
+        """What :meth:`rows` yields for the fields of one record (``None``: skipped); the
+        set-based reader (:mod:`.vectorised`) hands it the lines it does not read itself."""
+        if self.named <= len(values) <= self.width and not any(values[self.named :]):
+            if not values[0] and not any(v.strip() for v in values):
+                return None  # only delimiters (spreadsheets add those)
+            return row, [values[i] if i is not None else "" for i in self.index], ""
+        if not values or not any(v.strip() for v in values):
+            return None  # a blank line, or only delimiters (spreadsheets add those)
+        return row, None, _width_message(len(values), self.named)
 
 
 def _width_message(found: int, expected: int) -> str:

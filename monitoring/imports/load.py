@@ -59,6 +59,7 @@ class Stage:
         self.staged = 0
         self.corrections = 0
         self.same_op = "IS NOT DISTINCT FROM" if self.postgres else "IS"
+        self.locked = False
 
     # -- filling ---------------------------------------------------------------------------------
 
@@ -112,6 +113,34 @@ class Stage:
         self.staged += len(self.buffer)
         self.buffer = []
 
+    def copy_frame(self, accepted) -> None:
+        """The rows the set-based check accepted (a polars frame in the staging columns, see
+        :mod:`.vectorised`) with one ``COPY … (FORMAT csv)``; on SQLite ``executemany``."""
+        if not accepted.height:
+            return
+        self.flush()
+        self.corrections += accepted.filter(accepted["corrects"] != "").height
+        with connection.cursor() as cursor:
+            if self.postgres:
+                import io
+
+                buffer = io.BytesIO()
+                # strings quoted: an empty text ("") is not NULL in CSV
+                accepted.write_csv(buffer, include_header=False, quote_style="non_numeric")
+                sql = f"COPY {self.table} ({self._insert_columns()}) FROM STDIN (FORMAT csv)"
+                with cursor.copy(sql) as copy:
+                    copy.write(buffer.getbuffer())
+            else:
+                marks = ", ".join(["%s"] * accepted.width)
+                cursor.executemany(
+                    f"INSERT INTO {self.table} ({self._insert_columns()}) VALUES ({marks})",
+                    [
+                        tuple(v.isoformat() if isinstance(v, date) else v for v in record)
+                        for record in accepted.iter_rows()
+                    ],
+                )
+        self.staged += accepted.height
+
     def drop(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
@@ -129,10 +158,51 @@ class Stage:
                 cursor.execute(f"CREATE INDEX {name} ON {self.table} (contract_id, corrects)")
 
     def lock(self) -> None:
-        """One import at a time writes in a region (checks and write see the same lines)."""
-        if self.postgres:
+        """One import at a time checks, writes and refreshes in a region: checks and write see
+        the same lines, and the refresh after the write's commit is not interleaved with
+        another import's write. A session lock (the write and the refresh are two
+        transactions); :meth:`unlock` releases it."""
+        if self.postgres and not self.locked:
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_CLASS, self.region_id])
+                cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOCK_CLASS, self.region_id])
+            self.locked = True
+
+    def unlock(self) -> None:
+        if self.locked:
+            self.locked = False
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, self.region_id])
+
+    def undo(self) -> list[tuple[date, date | None]]:
+        """Take back a committed :meth:`write` (its refresh failed), in the caller's
+        transaction: the lines it deactivated active again, the lines it inserted deleted
+        (found through the staging table: index probes, no scan). Returns the spans."""
+        S, T = self.table, self.target
+        batch = int(self.batch_id)
+        spans = self._spans()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {T} SET active = true WHERE NOT active "
+                f"AND ({T}.batch_id IS NULL OR {T}.batch_id <> {batch}) AND EXISTS (SELECT 1 "
+                f"FROM {S} c WHERE c.state = 'n' AND c.corrects <> '' "
+                f"AND c.contract_id = {T}.contract_id AND c.corrects = {T}.reference)"
+            )
+            cursor.execute(
+                f"DELETE FROM {T} WHERE {T}.batch_id = {batch} AND EXISTS (SELECT 1 FROM {S} s "
+                f"WHERE s.state = 'n' AND s.contract_id = {T}.contract_id "
+                f"AND s.reference = {T}.reference)"
+            )
+        return spans
+
+    def _spans(self) -> list[tuple[date, date | None]]:
+        span_from, span_until = (
+            self.qn(self.model._meta.get_field(f).column) for f in SPAN_FIELDS[self.kind]
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT DISTINCT {span_from}, {span_until} FROM {self.table} WHERE state = 'n'"
+            )
+            return [(_as_date(a), _as_date(b)) for a, b in cursor.fetchall()]
 
     def _collect(self, errors: Errors, sql: str, params, make) -> None:
         """Run a check query (selecting the line number first); every result is an error."""
@@ -403,3 +473,22 @@ def _as_date(value) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(str(value))
+
+
+def undo_batch(kind: str, batch_id: int) -> None:
+    """Take back the lines a batch wrote when its import was cut off between the write's
+    commit and the refresh (a worker lost; the task runs the batch again): the lines it
+    deactivated active again, its own lines deleted. Without its staging table this scans
+    the line table by batch (no index on ``batch``: only this rare path needs it)."""
+    model = LINE_MODELS[kind]
+    qn = connection.ops.quote_name
+    T = qn(model._meta.db_table)
+    batch = int(batch_id)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {T} SET active = true WHERE NOT active "
+            f"AND ({T}.batch_id IS NULL OR {T}.batch_id <> {batch}) AND EXISTS (SELECT 1 "
+            f"FROM {T} c WHERE c.batch_id = {batch} AND c.corrects <> '' "
+            f"AND c.contract_id = {T}.contract_id AND c.corrects = {T}.reference)"
+        )
+        cursor.execute(f"DELETE FROM {T} WHERE batch_id = {batch}")
