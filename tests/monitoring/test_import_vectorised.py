@@ -68,7 +68,7 @@ ODD = {
     "referentie": [" R-pad", "R-pad2 ", "", "R" * 65, "Rü", "R\x01x", "R met spatie", "R\u00a0"],
     "corrigeert": ["SELF", "C" * 65, " X", "R-unknown-target"],
     "contract": ["C-onbekend", "", " {contract}", "{contract} ", "{contract_lower}"],
-    "gemeente": ["505", "gm0505", "GM9999", "", " {gemeente}", "{gemeente_fw}", "X\x00"],
+    "gemeente": ["505", "gm0505", "GM9999", "", " {gemeente}", "{gemeente_fw}", "X\x1f"],
     "bsn": [
         "{bsn8}",
         "{bsn_dots}",
