@@ -520,7 +520,6 @@ class CsvRows:
                 row=reader.line_num,
             ) from None
 
-
     def shape(self, row: int, values: list[str]) -> tuple[int, list[str] | None, str] | None:
         """What :meth:`rows` yields for the fields of one record (``None``: skipped); the
         set-based reader (:mod:`.vectorised`) hands it the lines it does not read itself."""

@@ -113,10 +113,10 @@ def _read_json(path, kind: str) -> Frame:
         rows.append(row)
         for column, value in zip(columns, values, strict=True):
             column.append(value)
-    frame = pl.DataFrame(
-        {"row": pl.Series(rows, dtype=pl.Int64)}
-        | {name: pl.Series(column, dtype=pl.String) for name, column in zip(names, columns)},
-    )
+    data = {"row": pl.Series(rows, dtype=pl.Int64)}
+    for name, column in zip(names, columns, strict=True):
+        data[name] = pl.Series(column, dtype=pl.String)
+    frame = pl.DataFrame(data)
     return Frame(frame, odd)
 
 
@@ -163,9 +163,7 @@ def _read_csv(path, kind: str) -> Frame | None:
     frame = plain.select(
         "row",
         *(
-            (pl.col("f").list.get(i, null_on_oob=True) if i is not None else pl.lit("")).alias(
-                name
-            )
+            (pl.col("f").list.get(i, null_on_oob=True) if i is not None else pl.lit("")).alias(name)
             for name, i in zip(names, index, strict=True)
         ),
     )

@@ -28,7 +28,8 @@ from tests.monitoring.test_import_service import BSN, run, valid_bsn, write
 pytestmark = pytest.mark.django_db
 
 NAMES = {
-    "declaraties": "referentie;corrigeert;contract;gemeente;bsn;product;maand;aantal;eenheid;bedrag",
+    "declaraties": "referentie;corrigeert;contract;gemeente;bsn;product;maand;aantal;eenheid;"
+    "bedrag",
     "trajecten": "referentie;corrigeert;contract;gemeente;bsn;product;start;einde;reden_einde",
     "toewijzingen": "referentie;corrigeert;contract;gemeente;bsn;product;ingang;einde",
     "verwijzingen": "referentie;corrigeert;contract;gemeente;bsn;datum;verwijzer",
@@ -48,19 +49,32 @@ def defaults(world, kind: str) -> dict[str, str]:
         "gemeente": world.municipality.cbs_code,
         "product": world.product.code,
     }
-    return common | {
-        "declaraties": {"maand": "2026-04", "aantal": "10", "eenheid": "04", "bedrag": "721,00"},
-        "trajecten": {"start": "2026-01-05", "einde": "2026-03-31", "reden_einde": "03"},
-        "toewijzingen": {"ingang": "2026-01-01", "einde": ""},
-        "verwijzingen": {"datum": "2025-06-01", "verwijzer": "2"},
-        "uitkomsten": {
-            "moment": "einde",
-            "datum": "2026-03-15",
-            "doelrealisatie": "80",
-            "clientervaring": "7,5",
-        },
-        "bezetting": {"voorziening": "", "maand": "2026-05", "plaatsen": "4", "bezette_dagen": "9"},
-    }[kind]
+    return (
+        common
+        | {
+            "declaraties": {
+                "maand": "2026-04",
+                "aantal": "10",
+                "eenheid": "04",
+                "bedrag": "721,00",
+            },
+            "trajecten": {"start": "2026-01-05", "einde": "2026-03-31", "reden_einde": "03"},
+            "toewijzingen": {"ingang": "2026-01-01", "einde": ""},
+            "verwijzingen": {"datum": "2025-06-01", "verwijzer": "2"},
+            "uitkomsten": {
+                "moment": "einde",
+                "datum": "2026-03-15",
+                "doelrealisatie": "80",
+                "clientervaring": "7,5",
+            },
+            "bezetting": {
+                "voorziening": "",
+                "maand": "2026-05",
+                "plaatsen": "4",
+                "bezette_dagen": "9",
+            },
+        }[kind]
+    )
 
 
 #: odd values for a column of any kind (applied where the kind has that column)
@@ -149,7 +163,7 @@ def rows_for(world, kind: str) -> list[dict[str, str]]:
             row = base | {"referentie": f"O{n}", "bsn": BSN[n % len(BSN)]}
             if kind == "bezetting":
                 row |= {"maand": f"2028-{n % 12 + 1:02d}"}
-            row[column] = "O%s" % n if value == "SELF" else value
+            row[column] = f"O{n}" if value == "SELF" else value
             if value == "SELF":
                 row["referentie"] = row[column]
             out.append(row)
@@ -307,7 +321,8 @@ def test_set_based_pseudonyms_are_the_stored_keys(world_a, tmp_path, settings):
         hmac.new(key, bsns[0].encode(), hashlib.sha256).hexdigest()
     ]
     rows = rows_for(world_a, "declaraties")[:12]
-    batch = run(world_a, "declaraties", write(tmp_path, csv_text("declaraties", rows, extra_lines=False), "k.csv"))
+    text = csv_text("declaraties", rows, extra_lines=False)
+    batch = run(world_a, "declaraties", write(tmp_path, text, "k.csv"))
     assert batch.status == ImportStatus.SUCCEEDED, batch.errors
     stored = dict(Declaration.objects.filter(batch=batch).values_list("reference", "client_key"))
     assert stored == {r["referentie"]: pseudonymise(r["bsn"]) for r in rows}
