@@ -313,8 +313,18 @@ def test_the_filter_accepts_plain_declarations_and_flags_the_rest(world_a, tmp_p
 
 
 def test_set_based_pseudonyms_are_the_stored_keys(world_a, tmp_path, settings):
+    key_text = settings.PSEUDONYM_KEY
     bsns = [valid_bsn(1_000 + 13 * i).zfill(9) for i in range(50)]
     assert pseudonymise_many(bsns) == [pseudonymise(b) for b in bsns]
+    # also with a key longer than SHA-256's block (hashed first, as HMAC does)
+    settings.PSEUDONYM_KEY = "k" * 100
+    from monitoring.imports.pseudonym import _keyed
+
+    _keyed.cache_clear()
+    assert pseudonymise_many(bsns[:3]) == [
+        hmac.new(b"k" * 100, b.encode(), hashlib.sha256).hexdigest() for b in bsns[:3]
+    ]
+    settings.PSEUDONYM_KEY = key_text
     # the key is the HMAC-SHA256 of the BSN under PSEUDONYM_KEY, as stored so far
     key = settings.PSEUDONYM_KEY.encode()
     assert pseudonymise_many(bsns[:1]) == [
