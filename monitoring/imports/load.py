@@ -12,8 +12,10 @@ one column per model field plus the file's row number. Then, set-based:
   facility, from before facilities, counts for every facility of its contract).
 
 :meth:`Stage.write` deactivates the corrected lines and inserts the new ones with
-``INSERT … SELECT`` (the caller holds the transaction). The table holds pseudonyms only, never
-a BSN, and is dropped afterwards (and would vanish with the session anyway).
+``INSERT … SELECT`` (the caller holds the transaction); :meth:`Stage.undo` takes that back when
+the refresh after it fails. Checks against the line table probe its ``(contract, reference)``
+index (``Stage.check`` forbids hash and merge joins for them). The table holds pseudonyms
+only, never a BSN, and is dropped afterwards (and would vanish with the session anyway).
 """
 
 # The SQL here is composed of identifiers from model metadata (quoted) and integers; every

@@ -7,14 +7,20 @@ synchronously; the batch's status changes only through its state machine
 (:mod:`.states`):
 
 1. the size is checked before anything is read (empty, over ``IMPORT_MAX_BYTES``);
-2. every record is read and checked (:mod:`.validate`), the BSN replaced by its pseudonym, and
-   the record staged (:mod:`.load`); every ~5,000 records the progress is saved, outside any
-   transaction, so that the import page shows it;
-3. in ONE transaction: the checks across lines, then, if nothing at all was wrong, the corrected
-   lines deactivated, the new lines inserted, the KPI rollups of the touched months refreshed
-   (``monitoring.kpis.rollups.refresh_for_import``) and the batch marked succeeded. Any error:
-   nothing is written and the batch is rejected with every error by row and column. An unexpected
-   exception: the transaction is rolled back and the batch marked failed.
+2. every record is read and checked, the BSN replaced by its pseudonym, and the record staged
+   (:mod:`.load`): CSV and JSON set-based (:mod:`.vectorised`: the rows it accepts go to the
+   staging table with one COPY, the rows it flags are re-checked with the per-row rules of
+   :mod:`.validate`, which give the exact errors), iJw messages and unusual CSV files per row;
+   the progress is saved as it goes, outside any transaction, so that the import page shows it;
+3. under the region's advisory lock (PostgreSQL), in ONE transaction: the checks across lines,
+   then, if nothing at all was wrong, the corrected lines deactivated and the new lines inserted;
+   committed with the batch still running;
+4. in a second transaction the KPI rollups of the touched months refreshed
+   (``monitoring.kpis.rollups.refresh_for_import``) and the batch marked succeeded. If that
+   fails, a compensating transaction takes the lines back and the batch fails.
+
+Any error in the file: nothing is written and the batch is rejected with every error by row and
+column. An unexpected exception: the transaction is rolled back and the batch marked failed.
 """
 
 from __future__ import annotations

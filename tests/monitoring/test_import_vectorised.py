@@ -13,6 +13,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -20,10 +22,11 @@ from django.db import connection
 from monitoring.imports import load
 from monitoring.imports.models import ImportStatus
 from monitoring.imports.pseudonym import pseudonymise, pseudonymise_many
+from monitoring.imports.services import import_file
 from monitoring.imports.validate import Lookups
 from monitoring.imports.vectorised import read_frame, vet
-from monitoring.models import Declaration
-from tests.monitoring.test_import_service import BSN, run, valid_bsn, write
+from monitoring.models import Declaration, ImportBatch, KpiRollup
+from tests.monitoring.test_import_service import BSN, declaration_csv, run, valid_bsn, write
 
 pytestmark = pytest.mark.django_db
 
@@ -336,3 +339,102 @@ def test_set_based_pseudonyms_are_the_stored_keys(world_a, tmp_path, settings):
     assert batch.status == ImportStatus.SUCCEEDED, batch.errors
     stored = dict(Declaration.objects.filter(batch=batch).values_list("reference", "client_key"))
     assert stored == {r["referentie"]: pseudonymise(r["bsn"]) for r in rows}
+
+
+# --- the refresh after the write's commit -------------------------------------------------------
+
+
+def test_the_refresh_runs_after_the_write_with_the_batch_still_running(
+    world_a, tmp_path, monkeypatch
+):
+    from monitoring.kpis import rollups
+
+    original = rollups.refresh_for_import
+    seen = {}
+
+    def watched(region_id, kind, spans):
+        batch = ImportBatch.objects.get(region_id=region_id, status=ImportStatus.RUNNING)
+        seen["status"] = batch.status
+        seen["lines"] = Declaration.objects.filter(batch=batch).count()
+        return original(region_id, kind, spans)
+
+    monkeypatch.setattr(rollups, "refresh_for_import", watched)
+    rows = rows_for(world_a, "declaraties")[:3]
+    text = csv_text("declaraties", rows, extra_lines=False)
+    batch = run(world_a, "declaraties", write(tmp_path, text))
+    assert batch.status == ImportStatus.SUCCEEDED, batch.errors
+    # the lines were written before the refresh, and the batch was not yet "Geïmporteerd"
+    assert seen == {"status": ImportStatus.RUNNING, "lines": 3}
+    assert KpiRollup.objects.filter(region=world_a.region, month=date(2026, 4, 1)).exists()
+
+
+def test_a_failing_refresh_takes_the_write_back(world_a, tmp_path, monkeypatch):
+    """A correction and a new line are written and committed; the refresh fails: the
+    corrected line is active again, the new lines are gone, the figures are as before."""
+    contract = world_a.con.contract
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("rollups kapot")
+
+    monkeypatch.setattr("monitoring.kpis.rollups.refresh_for_import", broken)
+    figures = sorted(
+        KpiRollup.objects.values_list("grain", "key", "month", "amount", "declaration_lines")
+    )
+    before = {(d.reference, d.active) for d in Declaration.objects.filter(contract=contract)}
+    rows = [
+        {"referentie": "D1-C", "corrigeert": "D1", "maand": "2026-01", "aantal": "6"},
+        {"referentie": "NEW-1", "maand": "2026-04"},
+    ]
+    batch = run(world_a, "declaraties", write(tmp_path, declaration_csv(world_a, rows)))
+    assert batch.status == ImportStatus.FAILED
+    assert "rollups kapot" in batch.message and "niets geïmporteerd" in batch.message
+    after = {(d.reference, d.active) for d in Declaration.objects.filter(contract=contract)}
+    assert after == before and ("D1", True) in after
+    assert (
+        sorted(
+            KpiRollup.objects.values_list("grain", "key", "month", "amount", "declaration_lines")
+        )
+        == figures
+    )
+
+
+def test_a_batch_run_again_after_a_lost_worker_starts_over(world_a, tmp_path):
+    """A worker died between the write's commit and the refresh: the batch is still running
+    with its lines written. Run again, it takes them back first and imports them anew."""
+    from monitoring.imports.services import batch_create
+
+    rows = [{"referentie": "L1", "corrigeert": "D2", "maand": "2026-02"}, {"referentie": "L2"}]
+    path = write(tmp_path, declaration_csv(world_a, rows))
+    batch = batch_create(
+        region=world_a.region,
+        kind="declaraties",
+        file_format="csv",
+        file_name=path.name,
+        file_size=path.stat().st_size,
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING)
+    batch.refresh_from_db()
+    d2 = Declaration.objects.get(contract=world_a.con.contract, reference="D2")
+    Declaration.objects.filter(pk=d2.pk).update(active=False)
+    for reference, corrects in (("L1", "D2"), ("L2", "")):
+        Declaration.objects.create(
+            region=world_a.region,
+            contract=world_a.con.contract,
+            batch=batch,
+            reference=reference,
+            corrects=corrects,
+            municipality=world_a.municipality,
+            client_key="x" * 64,
+            product=world_a.product,
+            month=date(2026, 2, 1),
+            quantity=Decimal("1"),
+            unit="04",
+            amount=Decimal("1"),
+        )
+    batch = import_file(batch=batch, path=path)
+    assert batch.status == ImportStatus.SUCCEEDED, batch.errors
+    assert (batch.rows_added, batch.rows_corrected, batch.rows_unchanged) == (1, 1, 0)
+    assert Declaration.objects.filter(batch=batch).count() == 2
+    assert not Declaration.objects.filter(client_key="x" * 64).exists()
+    d2.refresh_from_db()
+    assert not d2.active
