@@ -407,7 +407,6 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                 stage.drop()
             except Exception:  # noqa: BLE001 - the table vanishes with the session anyway
                 logger.warning("Could not drop the staging table of import %s", batch.pk)
-        batch.timings = clock.laps
     return batch
 
 
