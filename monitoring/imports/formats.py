@@ -129,6 +129,18 @@ def may_hold_controls(path) -> bool:
     return False
 
 
+def control_problem(values, names, file_format: str = "csv") -> tuple[str, str] | None:
+    """``(column, reason)`` for the first value of a record holding a character of
+    :data:`CONTROL` (``names``: the column of each value), or ``None``."""
+    search = CONTROL.search
+    for at, value in enumerate(values):
+        found = search(value) if value else None
+        if found is not None:
+            column = names[at] if at < len(names) else ""
+            return column, control_message(found.group(0), file_format)
+    return None
+
+
 def ascii_digits(text: str) -> bool:
     """Only the digits 0-9 (``str.isdigit`` also takes fullwidth, Arabic-Indic, superscript
     and other digits, which ``int`` and ``Decimal`` then read as numbers)."""
@@ -587,6 +599,10 @@ class CsvRows:
         #: for each column of the kind, its index in a record (None: left out)
         self.index = [position.get(name) for name in self.names]
         self.identity = self.index == list(range(len(self.names)))
+        #: for each field of a record, the name of its column ("" for a column not read)
+        self.positions = [
+            self.names[self.index.index(i)] if i in self.index else "" for i in range(self.width)
+        ]
 
     def close(self):
         self._file.close()
@@ -599,10 +615,11 @@ class CsvRows:
         identity = self.identity
         width = self.width
         named = self.named
+        shape = self.shape
         search = CONTROL.search
         # values are searched only when the bytes say they may hold a control character
         check_values = may_hold_controls(self.path)
-        header = [self.names[index.index(i)] if i in index else "" for i in range(width)]
+        header = self.positions
         last = reader.line_num
         try:
             for values in reader:
@@ -624,10 +641,10 @@ class CsvRows:
                             [values[i] if i is not None else "" for i in index],
                             "",
                         )
-                elif not values or not any(v.strip() for v in values):
-                    continue  # a blank line, or only delimiters (spreadsheets add those)
                 else:
-                    yield reader.line_num, None, _width_message(len(values), named)
+                    shaped = shape(reader.line_num, values)
+                    if shaped is not None:
+                        yield shaped
         except UnicodeDecodeError:
             row = _first_bad_utf8_line(self.path)
             raise FileProblem(str(NOT_UTF8) % {"row": row}, row=row) from None
@@ -637,6 +654,20 @@ class CsvRows:
                 % {"row": reader.line_num, "error": exc},
                 row=reader.line_num,
             ) from None
+
+    def shape(self, row: int, values: list[str]) -> tuple[int, list[str] | None, str] | None:
+        """What :meth:`rows` yields for the fields of one record (``None``: skipped); the
+        set-based reader (:mod:`.vectorised`) hands it the lines it does not read itself."""
+        if self.named <= len(values) <= self.width and not any(values[self.named :]):
+            if not values[0] and not any(v.strip() for v in values):
+                return None  # only delimiters (spreadsheets add those)
+            problem = control_problem(values, self.positions)
+            if problem is not None:
+                return row, None, problem
+            return row, [values[i] if i is not None else "" for i in self.index], ""
+        if not values or not any(v.strip() for v in values):
+            return None  # a blank line, or only delimiters (spreadsheets add those)
+        return row, None, _width_message(len(values), self.named)
 
 
 def _width_message(found: int, expected: int) -> str:

@@ -221,8 +221,57 @@ def _line_constraints(name: str) -> list:
 
 
 class Declaration(ProductionLine):
-    """Units of a product delivered in a month (iJw JW323 declaration line)."""
+    """Units of a product delivered in a month (iJw JW323 declaration line).
 
+    The biggest table (tens of millions of lines), written only by the import's one
+    ``INSERT … SELECT`` of lines whose region, contract, municipality and product were looked
+    up in the region's own reference data: it keeps only the indexes its queries use and one
+    foreign key in the database (the contract). Region, municipality, product and batch are
+    foreign keys for the ORM only (joins, ``PROTECT`` — Django's collector still refuses to
+    delete a referenced row), with no single-column index; see docs/import.md, "Indexes and
+    keys of the line tables"."""
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("regio"),
+        db_index=False,  # (region, month) serves every query by region
+        db_constraint=False,
+    )
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("contract"),
+        db_index=False,  # (contract, month) and (contract, reference) start with it
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("gemeente"),
+        db_index=False,
+        db_constraint=False,
+    )
+    product = models.ForeignKey(
+        Product,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("product"),
+        db_index=False,
+        db_constraint=False,
+    )
+    batch = models.ForeignKey(
+        ImportBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("import"),
+        db_index=False,
+        db_constraint=False,
+    )
     month = models.DateField(_("maand"))
     quantity = models.DecimalField(
         _("aantal"), max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]

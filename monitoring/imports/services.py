@@ -7,14 +7,20 @@ synchronously; the batch's status changes only through its state machine
 (:mod:`.states`):
 
 1. the size is checked before anything is read (empty, over ``IMPORT_MAX_BYTES``);
-2. every record is read and checked (:mod:`.validate`), the BSN replaced by its pseudonym, and
-   the record staged (:mod:`.load`); every ~5,000 records the progress is saved, outside any
-   transaction, so that the import page shows it;
-3. in ONE transaction: the checks across lines, then, if nothing at all was wrong, the corrected
-   lines deactivated, the new lines inserted, the KPI rollups of the touched months refreshed
-   (``monitoring.kpis.rollups.refresh_for_import``) and the batch marked succeeded. Any error:
-   nothing is written and the batch is rejected with every error by row and column. An unexpected
-   exception: the transaction is rolled back and the batch marked failed.
+2. every record is read and checked, the BSN replaced by its pseudonym, and the record staged
+   (:mod:`.load`): CSV and JSON set-based (:mod:`.vectorised`: the rows it accepts go to the
+   staging table with one COPY, the rows it flags are re-checked with the per-row rules of
+   :mod:`.validate`, which give the exact errors), iJw messages and unusual CSV files per row;
+   the progress is saved as it goes, outside any transaction, so that the import page shows it;
+3. under the region's advisory lock (PostgreSQL), in ONE transaction: the checks across lines,
+   then, if nothing at all was wrong, the corrected lines deactivated and the new lines inserted;
+   committed with the batch still running;
+4. in a second transaction the KPI rollups of the touched months refreshed
+   (``monitoring.kpis.rollups.refresh_for_import``) and the batch marked succeeded. If that
+   fails, a compensating transaction takes the lines back and the batch fails.
+
+Any error in the file: nothing is written and the batch is rejected with every error by row and
+column. An unexpected exception: the transaction is rolled back and the batch marked failed.
 """
 
 from __future__ import annotations
@@ -41,17 +47,21 @@ from monitoring.imports.formats import (
     check_size,
     clean_text,
     column_names,
+    control_problem,
     open_rows,
     scan,
 )
 from monitoring.imports.ijw import IjwRows
-from monitoring.imports.load import Stage
+from monitoring.imports.load import Stage, undo_batch
 from monitoring.imports.models import IjwMessage, ImportBatch, ImportFormat, ImportStatus
 from monitoring.imports.validate import ERROR_LIMIT, Errors, Lookups, make_checker, safe_text
+from monitoring.imports.vectorised import read_frame, vet
 
 logger = logging.getLogger(__name__)
 
 PROGRESS_EVERY = 5_000
+#: the set-based path checks and stages this many rows at a time, then saves the progress
+FRAME_PROGRESS_EVERY = 100_000
 
 Progress = Callable[[int, int], None]
 
@@ -277,6 +287,10 @@ def _success_message(counts: dict[str, int]) -> str:
 def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None) -> ImportBatch:
     """Import the file at ``path`` into ``batch``'s region; whole or nothing. Returns the batch
     with its outcome (succeeded, rejected or failed). The file is not deleted here."""
+    if batch.status == ImportStatus.RUNNING:
+        # run again after a lost worker: take back what a former run may have written
+        with transaction.atomic():
+            undo_batch(batch.kind, batch.pk)
     _move(
         batch,
         ImportStatus.RUNNING,
@@ -304,16 +318,19 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         total = facts.lines - 1 if batch.file_format == ImportFormat.CSV else 0
         _save(batch, sha256=facts.sha256, rows_total=max(total, 0))
         lookups = Lookups.for_region(batch.region, batch.provider_id)
+        frame = None
         if batch.file_format == ImportFormat.IJW:
             # the messages say what they hold; their lines are located by file and element
             source = IjwRows(path, lookups, file_name=batch.file_name)
             source.bind(errors)
             if source.kind != batch.kind:
                 _save(batch, kind=source.kind)
-        else:
+        elif getattr(settings, "IMPORT_VECTORISED", True):
+            frame = read_frame(path, batch.kind, batch.file_format)
+        if frame is None and batch.file_format != ImportFormat.IJW:
             source = open_rows(path, batch.kind, batch.file_format)
         if batch.file_format == ImportFormat.JSON:
-            total = len(source.records)
+            total = frame.total if frame is not None else len(source.records)
             _save(batch, rows_total=total)
         if on_progress:
             on_progress(0, total)
@@ -322,25 +339,13 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
             kind=batch.kind, batch_id=batch.pk, region_id=batch.region_id, lookups=lookups
         )
         stage.create()
-        done = 0
-        add = stage.add
-        for row, values, problem in source.rows():
-            done += 1
-            if values is None:
-                column, problem = problem if isinstance(problem, tuple) else ("", problem)
-                errors.add(row, column, problem)
-            else:
-                record = check(row, values)
-                if record is not None:
-                    add(record)
-            if done % PROGRESS_EVERY == 0:
-                stage.flush()
-                total = max(total, done)
-                ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
-                if on_progress:
-                    on_progress(done, total)
-        stage.flush()
         clock.lap("read")
+        if frame is not None:
+            done = _check_frame(frame, batch, lookups, check, errors, stage, on_progress)
+        else:
+            done = _check_rows(source, batch, check, errors, stage, total, on_progress)
+        stage.flush()
+        clock.lap("check rows")
         if not done and not errors:
             if batch.file_format == ImportFormat.IJW:
                 raise FileProblem(
@@ -351,32 +356,43 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         _save(batch, rows_done=done, rows_total=done)
         if on_progress:
             on_progress(done, done)
+        # the region's lock covers checks, write and refresh (two transactions)
+        stage.lock()
         with transaction.atomic():
-            stage.lock()
             stage.prepare()
             stage.check(errors)
-            clock.lap("check")
+            clock.lap("check lines")
             if errors:
                 raise Rejected
             counts = stage.counts()
             spans = stage.write()
-            clock.lap("write")
-            months = _refresh(batch.region_id, batch.kind, spans)
-            clock.lap("refresh")
             message = _success_message(counts)
             if batch.file_format == ImportFormat.IJW:
                 repeated = ijw_messages_record(batch=batch, messages=source.messages)
                 message = f"{message} {source.summary(repeated)}".strip()
-            _move(
-                batch,
-                ImportStatus.SUCCEEDED,
-                finished_at=timezone.now(),
-                rows_added=counts["added"],
-                rows_corrected=counts["corrected"],
-                rows_unchanged=counts["unchanged"],
-                months=months,
-                message=message,
-            )
+            # the lines are in, the figures not yet: the batch stays running (not
+            # "Geïmporteerd") until the refresh below has committed too
+        clock.lap("write")
+        try:
+            with transaction.atomic():
+                months = _refresh(batch.region_id, batch.kind, spans)
+                _move(
+                    batch,
+                    ImportStatus.SUCCEEDED,
+                    finished_at=timezone.now(),
+                    rows_added=counts["added"],
+                    rows_corrected=counts["corrected"],
+                    rows_unchanged=counts["unchanged"],
+                    months=months,
+                    message=message,
+                )
+        except Exception:
+            # no half import: the written lines are taken back before the batch fails
+            logger.exception("Refreshing the figures of import %s failed", batch.pk)
+            with transaction.atomic():
+                stage.undo()
+            raise
+        clock.lap("refresh")
     except FileProblem as problem:
         errors.add(problem.row, problem.column, problem.message)
         _reject(batch, errors)
@@ -405,10 +421,80 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
             source.close()
         if stage is not None:
             try:
+                stage.unlock()
                 stage.drop()
             except Exception:  # noqa: BLE001 - the table vanishes with the session anyway
                 logger.warning("Could not drop the staging table of import %s", batch.pk)
     return batch
+
+
+def _check_rows(source, batch, check, errors, stage, total, on_progress) -> int:
+    """The per-row path: every record checked by ``check``; returns how many were read."""
+    done = 0
+    add = stage.add
+    for row, values, problem in source.rows():
+        done += 1
+        if values is None:
+            column, problem = problem if isinstance(problem, tuple) else ("", problem)
+            errors.add(row, column, problem)
+        else:
+            record = check(row, values)
+            if record is not None:
+                add(record)
+        if done % PROGRESS_EVERY == 0:
+            stage.flush()
+            total = max(total, done)
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+            if on_progress:
+                on_progress(done, total)
+    return done
+
+
+def _check_frame(frame, batch, lookups, check, errors, stage, on_progress) -> int:
+    """The set-based path (:mod:`.vectorised`), in chunks of ``FRAME_PROGRESS_EVERY`` rows
+    (one chunk for a file of up to 100,000 lines): the rows the filter accepts go to the
+    staging table with one COPY per chunk; the flagged and odd rows are checked per row, in
+    row order, so the errors are the per-row path's, in its order. The progress is saved
+    after each chunk. Returns how many records were read."""
+    odd = sorted(frame.odd, key=lambda item: item[0])
+    names = column_names(batch.kind)
+    total = frame.total
+    height = frame.frame.height
+    chunk = max(FRAME_PROGRESS_EVERY, 1)
+    done = taken = 0
+    add = stage.add
+    for offset in range(0, max(height, 1), chunk):
+        part = frame.frame.slice(offset, chunk)
+        last = offset + chunk >= height
+        vetted = vet(batch.kind, part, lookups)
+        stage.copy_frame(vetted.accepted)
+        # a flagged row with an invisible control character is refused as the readers do
+        again = [
+            (row, None, problem)
+            if (problem := control_problem(values, names))
+            else (row, list(values), "")
+            for row, *values in vetted.flagged.iter_rows()
+        ]
+        upto = part["row"].max() if part.height else None
+        while taken < len(odd) and (last or (upto is not None and odd[taken][0] < upto)):
+            again.append(odd[taken])
+            taken += 1
+        again.sort(key=lambda item: item[0])
+        for row, values, problem in again:
+            if values is None:
+                column, problem = problem if isinstance(problem, tuple) else ("", problem)
+                errors.add(row, column, problem)
+            else:
+                record = check(row, values)
+                if record is not None:
+                    add(record)
+        done = min(offset + chunk, height) + taken
+        if not last:
+            stage.flush()
+            ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+            if on_progress:
+                on_progress(done, total)
+    return total
 
 
 def ijw_messages_record(*, batch: ImportBatch, messages) -> int:

@@ -18,7 +18,7 @@ GROUP BY region_id, contract_id, product_id, month, unit
 class Migration(migrations.Migration):
     dependencies = [
         ("contracts", "0007_effect_scenario"),
-        ("monitoring", "0010_ijw_messages"),
+        ("monitoring", "0011_line_indexes"),
         ("segments", "0003_public_page"),
     ]
 

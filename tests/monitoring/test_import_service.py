@@ -913,6 +913,7 @@ def test_trailing_delimiters_of_a_spreadsheet_are_ignored(world_a, tmp_path):
 
 def test_progress_is_saved_while_checking(world_a, tmp_path, monkeypatch):
     monkeypatch.setattr("monitoring.imports.services.PROGRESS_EVERY", 2)
+    monkeypatch.setattr("monitoring.imports.services.FRAME_PROGRESS_EVERY", 2)
     path = write(
         tmp_path, declaration_csv(world_a, [{"maand": f"2026-{m:02d}"} for m in range(4, 9)])
     )
