@@ -43,7 +43,13 @@ from django.utils.translation import gettext as _
 
 from contracts.models import Contract
 from core.ui.formatting import add_months
-from monitoring.imports.models import OutcomeMeasurement, OutcomeMoment, Trajectory, ValueType
+from monitoring.imports.models import (
+    DatasetKind,
+    OutcomeMeasurement,
+    OutcomeMoment,
+    Trajectory,
+    ValueType,
+)
 from monitoring.kpis.definitions import MEASURES, _ratio
 from monitoring.kpis.models import (
     Computation,
@@ -507,6 +513,25 @@ def refresh_months(region_id: int, months: list[date], *, kpis=None) -> int:
     return written
 
 
+#: the import kinds each computation reads lines of (``_trajectory_fact``, ``_measurement_fact``);
+#: a ratio reads the built-in measures and has no rollup of its own
+READS = {
+    Computation.TRAJECTORY_SHARE: frozenset({DatasetKind.TRAJECTORIES}),
+    Computation.MEASUREMENT_AVERAGE: frozenset({DatasetKind.OUTCOMES}),
+    Computation.RATIO: frozenset(),
+}
+assert set(READS) == set(Computation.values)
+
+
+def reading(region_id: int, kind: str) -> list[RegionKpi]:
+    """The region's KPIs whose rollups an import of ``kind`` can change: those whose
+    computation reads lines of that kind (a declaration import changes none)."""
+    computations = [c for c, kinds in READS.items() if kind in kinds]
+    if not computations:
+        return []
+    return list(RegionKpi.objects.filter(region_id=region_id, computation__in=computations))
+
+
 def lookback_months(region_id: int) -> int:
     """How many months before a new trajectory a region KPI's figure can change (its longest
     later-trajectory window)."""
@@ -530,5 +555,6 @@ __all__ = [
     "is_regional",
     "lookback_months",
     "lookup",
+    "reading",
     "refresh_months",
 ]

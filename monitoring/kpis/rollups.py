@@ -483,8 +483,11 @@ def _normalise(months: Iterable[date]) -> list[date]:
     return sorted({month_of(m) for m in months})
 
 
-def refresh_months(region_id: int, months: Iterable[date]) -> int:
-    """Recompute all grains of ``months`` for the region (delete + insert); rows written."""
+def refresh_months(region_id: int, months: Iterable[date], *, kind: str | None = None) -> int:
+    """Recompute all grains of ``months`` for the region (delete + insert); rows written.
+
+    ``kind``: the import kind whose lines changed; the region's own KPIs are then recomputed
+    only where their computation reads that kind (``regional.reading``; none for declarations)."""
     months = _normalise(months)
     if not months:
         return 0
@@ -508,7 +511,9 @@ def refresh_months(region_id: int, months: Iterable[date]) -> int:
             cursor.execute(_rollup_sql(dialect, region_id, chunk))
             written += max(cursor.rowcount, 0)
             _refresh_settlement(cursor, region_id, month_list)
-        written += regional.refresh_months(region_id, months)
+        kpis = None if kind is None else regional.reading(region_id, kind)
+        if kpis is None or kpis:
+            written += regional.refresh_months(region_id, months, kpis=kpis)
     return written
 
 
@@ -624,7 +629,7 @@ def refresh_for_import(
 
     months = months_for_import(region_id, kind, spans)
     if months:
-        refresh_months(region_id, months)
+        refresh_months(region_id, months, kind=kind)
         earlier = _region_kpi_lookback(region_id, kind, spans, months)
         if earlier:
             with transaction.atomic():

@@ -18,7 +18,7 @@ from monitoring.kpis import definitions as kpis
 from monitoring.kpis import regional, rollups
 from monitoring.kpis import services as kpi_services
 from monitoring.kpis.definitions import Measures
-from monitoring.kpis.models import Grain, RegionKpi, RegionKpiRollup
+from monitoring.kpis.models import Grain, KpiRollup, RegionKpi, RegionKpiRollup
 from monitoring.steering import services as steering_services
 from monitoring.steering.models import KpiNorm, Level, Signal
 from tests.monitoring.test_rollups import FEB, MAR, build_kpi_world, traj
@@ -464,3 +464,125 @@ def test_a_ratio_has_no_rollups_of_its_own_after_a_change(kw):
         denominator="trajectories_started",
     )
     assert not RegionKpiRollup.objects.filter(kpi=kpi).exists()
+
+
+# --- the import's refresh: only the region KPIs that read the imported kind ---------------------
+
+
+def _all_rollups(region):
+    """Every rollup row of the region (KPI, region KPI, settlement), without ids."""
+    from monitoring.kpis.models import SettlementRollup
+
+    def rows(model, exclude=("id",)):
+        names = [f.attname for f in model._meta.concrete_fields if f.attname not in exclude]
+        return sorted(
+            tuple(str(v) for v in r)
+            for r in model.objects.filter(region=region).values_list(*names)
+        )
+
+    return rows(KpiRollup), rows(RegionKpiRollup), rows(SettlementRollup)
+
+
+def _import_world(kw):
+    """Both region KPI computations that have rollups, on the rollup world, fully refreshed."""
+    rollups.refresh_region(kw.region.pk, signals=False)
+    safety = kpi_services.measurement_kind_create(
+        region=kw.region, code="veiligheid", name="Veiligheid thuis", minimum=1, maximum=10
+    )
+    measure(kw, kw.c1, kw.m1, "y10", "einde", date(2025, 3, 31), safety, "6")
+    rollups.refresh_region(kw.region.pk, signals=False)
+    share = share_kpi(kw)
+    average = kpi_services.region_kpi_create(
+        region=kw.region,
+        code="veiligheid",
+        name="Veiligheid thuis",
+        definition="Gemiddelde score veiligheid thuis.",
+        unit="cijfer",
+        direction="higher",
+        computation="measurement_average",
+        measurement_kind=safety,
+    )
+    return safety, share, average
+
+
+@pytest.mark.parametrize(
+    "kind", ["declaraties", "trajecten", "verwijzingen", "uitkomsten", "bezetting"]
+)
+def test_the_import_refresh_equals_a_full_refresh_for_every_kind(kw, kind):
+    """After a line of each kind, ``refresh_for_import`` leaves every rollup (KPI, region KPI,
+    settlement) as a full ``refresh_region`` makes it, although it recomputes the region KPIs
+    only for the kinds they read; for trajectories and outcomes the new line does change a
+    region KPI's figure, so skipping them there would fail."""
+    from tests.monitoring.test_rollups import decl, occupancy, referral
+
+    safety, share, average = _import_world(kw)
+    before = _all_rollups(kw.region)
+    if kind == "declaraties":
+        decl(kw, kw.c1, kw.m1, "y10", kw.amb, MAR, "120.50")
+        spans = [(MAR, MAR)]
+    elif kind == "trajecten":
+        # ended in March with reason 01 within 90 days: the share's numerator and denominator
+        traj(kw, kw.c1, kw.m2, "y30", kw.amb, date(2025, 2, 1), date(2025, 3, 20), "01")
+        spans = [(date(2025, 2, 1), date(2025, 3, 20))]
+    elif kind == "verwijzingen":
+        referral(kw, kw.c1, kw.m1, "y10", date(2025, 1, 20))
+        spans = [(date(2025, 1, 20), date(2025, 1, 20))]
+    elif kind == "uitkomsten":
+        measure(kw, kw.c1, kw.m1, "y11", "einde", date(2025, 3, 15), safety, "9")
+        spans = [(date(2025, 3, 15), date(2025, 3, 15))]
+    else:
+        occupancy(kw, kw.c2, MAR, 4, "100")
+        spans = [(MAR, MAR)]
+    share_before = counts(share, Grain.REGION, "r")
+    average_before = counts(average, Grain.REGION, "r")
+    rollups.refresh_for_import(kw.region.pk, kind, spans)
+    after_import = _all_rollups(kw.region)
+    share_after = counts(share, Grain.REGION, "r")
+    average_after = counts(average, Grain.REGION, "r")
+    rollups.refresh_region(kw.region.pk, signals=False)
+    assert after_import == _all_rollups(kw.region)
+    assert after_import != before
+    # the line reaches the region KPI of its kind, and only that one
+    assert (share_after != share_before) == (kind == "trajecten")
+    assert (average_after != average_before) == (kind == "uitkomsten")
+
+
+@pytest.mark.parametrize(
+    ("kind", "reads"),
+    [
+        ("declaraties", set()),
+        ("trajecten", {"share"}),
+        ("verwijzingen", set()),
+        ("uitkomsten", {"average"}),
+        ("bezetting", set()),
+    ],
+)
+def test_the_import_refresh_recomputes_only_the_region_kpis_of_its_kind(
+    kw, kind, reads, monkeypatch
+):
+    """A declaration import (the large, frequent one) runs no region-KPI statement at all."""
+    _safety, share, average = _import_world(kw)
+    ratio = kpi_services.region_kpi_create(
+        region=kw.region,
+        code="bedrag-per-start",
+        name="Bedrag per gestart traject",
+        definition="Bedrag gedeeld door gestarte trajecten.",
+        unit="euro",
+        direction="lower",
+        computation="ratio",
+        numerator="amount",
+        denominator="trajectories_started",
+    )
+    names = {share.pk: "share", average.pk: "average", ratio.pk: "ratio"}
+    computed: list[set[str]] = []
+    original = regional.refresh_months
+
+    def spy(region_id, months, *, kpis=None):
+        chosen = kpis if kpis is not None else RegionKpi.objects.filter(region_id=region_id)
+        computed.append({names[k.pk] for k in chosen})
+        return original(region_id, months, kpis=kpis)
+
+    monkeypatch.setattr(regional, "refresh_months", spy)
+    rollups.refresh_for_import(kw.region.pk, kind, [(MAR, MAR)])
+    assert set().union(*computed) == reads
+    assert {names[k.pk] for k in regional.reading(kw.region.pk, kind)} == reads
