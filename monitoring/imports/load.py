@@ -150,11 +150,15 @@ class Stage:
     # -- checks across lines ---------------------------------------------------------------------
 
     def prepare(self) -> None:
-        """Indexes for the joins. (No ANALYZE: it costs more than it saves here; without
-        statistics PostgreSQL estimates the table's size from its pages, which is enough.)"""
+        """Indexes for the joins of the staging table with itself: only a file with
+        corrections (and occupancy) has those; the checks against the line table probe *its*
+        index, and the duplicate check hashes. (No ANALYZE: it costs more than it saves here;
+        without statistics PostgreSQL estimates the table's size from its pages, which is
+        enough.)"""
         with connection.cursor() as cursor:
-            name = self.qn(f"import_stage_{self.batch_id}_ref")
-            cursor.execute(f"CREATE INDEX {name} ON {self.table} (contract_id, reference)")
+            if self.corrections or self.kind == DatasetKind.OCCUPANCY:
+                name = self.qn(f"import_stage_{self.batch_id}_ref")
+                cursor.execute(f"CREATE INDEX {name} ON {self.table} (contract_id, reference)")
             if self.corrections:
                 name = self.qn(f"import_stage_{self.batch_id}_cor")
                 cursor.execute(f"CREATE INDEX {name} ON {self.table} (contract_id, corrects)")
@@ -256,7 +260,11 @@ class Stage:
                 f"WHERE t.contract_id = {S}.contract_id AND t.reference = {S}.reference "
                 f"AND NOT {S}.bad"
             )
-        # a reference twice in the file
+        # a reference twice in the file: the staging table with itself, hashed (nothing
+        # probes the line table here, and the staging table has no index without corrections)
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_hashjoin = on")
         self._collect(
             errors,
             f"SELECT s.line_no, s.reference, s.contract_id, d.first FROM {S} s JOIN "
@@ -271,6 +279,9 @@ class Stage:
                 % {"ref": ref, "contract": self._contract(contract_id), "first": first},
             ),
         )
+        if self.postgres:
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_hashjoin = off")
         # a reference already imported with other content
         content = ["corrects", *self.columns]
         picked = ", ".join(f"s.{self.qn(c)}, t.{self.qn(c)}" for c in content)
