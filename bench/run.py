@@ -442,12 +442,20 @@ def refresh_diagnostics(region, months: list[date]) -> dict:
             with timer(figures, f"refresh_months_{label}_s"):
                 refresh_months(region.pk, months)
             transaction.set_rollback(True)
-    # the region's own KPIs alone (part of refresh_months above)
+    # the region's own KPIs alone: those the import's refresh recomputes (the ones reading
+    # declarations: none since issue 20, A2) and, for comparison, all of them
     from monitoring.kpis import regional
+    from monitoring.models import DatasetKind
 
     with transaction.atomic():
         with timer(figures, "region_kpis_s"):
-            figures["region_kpi_rows"] = regional.refresh_months(region.pk, months)
+            figures["region_kpi_rows"] = regional.refresh_months(
+                region.pk, months, kpis=regional.reading(region.pk, DatasetKind.DECLARATIONS)
+            )
+        transaction.set_rollback(True)
+    with transaction.atomic():
+        with timer(figures, "region_kpis_every_kind_s"):
+            regional.refresh_months(region.pk, months)
         transaction.set_rollback(True)
     # every month: what defining (or changing the computation of) a KPI costs at this size
     from core.ui.formatting import month_range
@@ -543,11 +551,13 @@ def human(n: float) -> str:
 def table(results: dict) -> str:
     rows = [
         "| lines in DB | setup: filler COPY | setup: refresh_region | import rows/s | COPY rows/s "
-        "| import/COPY | indexed COPY rows/s | import/indexed COPY | visible on dashboard "
+        "| import/COPY | indexed COPY rows/s | import/indexed COPY | write path rows/s "
+        "| write path/indexed COPY | visible on dashboard "
         "| refresh after import | of which region KPIs | region KPIs, all months "
         "| pandas (load+compute) | refresh/pandas | same figures | dashboard median "
         "| dashboard p95 |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|---:|---:|",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:"
+        "|---:|---:|",
     ]
     for size in results["sizes"]:
         f, imp, cp, pd_, dash = (
@@ -565,6 +575,8 @@ def table(results: dict) -> str:
             f"| {imp['rows_per_s'] / cp['rows_per_s']:.1%} "
             f"| {size['indexed_copy']['rows_per_s']:,} "
             f"| {imp['rows_per_s'] / size['indexed_copy']['rows_per_s']:.1%} "
+            f"| {imp['rows_per_s_without_refresh']:,} "
+            f"| {imp['rows_per_s_without_refresh'] / size['indexed_copy']['rows_per_s']:.1%} "
             f"| {imp['visible_s']:.2f} s | {imp['refresh_s']:.2f} s "
             f"| {size['diagnostics'].get('region_kpis_s', 0):.2f} s "
             f"| {size['diagnostics'].get('region_kpis_all_months_s', 0):.1f} s "
@@ -582,12 +594,17 @@ def verdicts(results: dict) -> list[str]:
     ratio = min(s["import"]["rows_per_s"] / s["copy"]["rows_per_s"] for s in sizes)
     medians = [s["dashboard"]["median_ms"] for s in sizes]
     indexed = min(s["import"]["rows_per_s"] / s["indexed_copy"]["rows_per_s"] for s in sizes)
+    write_path = min(
+        s["import"]["rows_per_s_without_refresh"] / s["indexed_copy"]["rows_per_s"] for s in sizes
+    )
     visible = largest["import"]["visible_s"]
     lines = [
         f"- import ≥ 50% of COPY speed (unindexed text table): lowest ratio {ratio:.1%} → "
         f"{'met' if ratio >= TARGETS['import_vs_copy'] else 'NOT met'}",
-        f"- import ≥ 50% of COPY into the indexed monitoring_declaration: lowest ratio "
-        f"{indexed:.1%} → {'met' if indexed >= TARGETS['import_vs_indexed_copy'] else 'NOT met'}",
+        f"- import ≥ 50% of COPY into the indexed monitoring_declaration, judged on the whole "
+        f"call (the batch is not imported until its figures are in): lowest ratio "
+        f"{indexed:.1%} → {'met' if indexed >= TARGETS['import_vs_indexed_copy'] else 'NOT met'}"
+        f" (write path alone, until the lines are committed: {write_path:.1%}; not the target)",
         f"- new month visible on the dashboard < 3 s after the import's call with "
         f"{largest['declarations']:,} lines: {visible:.2f} s → "
         f"{'met' if visible < TARGETS['visible_seconds'] else 'NOT met'}",
