@@ -2,13 +2,17 @@
 
 Declarations come from the settlement rollup (``SettlementRollup``: per contract, product,
 month and unit, refreshed with the KPI rollups), not from the lines: a big contract's
-settlement reads a few hundred rows whatever its number of lines. Trajectories, allocations
-and occupancy are read as lines (settlement needs each one)."""
+settlement reads a few hundred rows whatever its number of lines. Trajectories are counted in
+the database per product, start day and month of the end (what settlement and the scenarios
+price them by: a tariff on the start day, a payment in the month of the start or the end), so a
+contract with 60,000 trajectories in its year is a few thousand facts, not 60,000 instances.
+Allocations and occupancy are read as lines (the anti-stacking rule needs each allocation)."""
 
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Q, Sum
+from django.db.models import Count, Max, Q, Sum
+from django.db.models.functions import TruncMonth
 
 from contracts.settlement import Allocation as AllocationFact
 from contracts.settlement import Delivery, Production
@@ -36,9 +40,14 @@ def production_source(contract_ids, start: date, end: date) -> dict[int, Product
     for row in (
         Trajectory.objects.filter(touching, started_on__lte=end)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .values_list("contract", "pk", "product__code", "started_on", "ended_on")
+        .values("contract", "product__code", "started_on", end_month=TruncMonth("ended_on"))
+        .annotate(n=Count("*"), last_end=Max("ended_on"))  # "*": no heap fetch for the id
+        .order_by("contract", "started_on", "product__code", "end_month")
+        .values_list("contract", "product__code", "started_on", "last_end", "n")
     ):
-        trajectories[row[0]].append(TrajectoryFact(str(row[1]), row[2], row[3], row[4]))
+        contract, code, started_on, ended_on, n = row
+        key = f"{code}:{started_on:%Y-%m-%d}:{ended_on or ''}"
+        trajectories[contract].append(TrajectoryFact(key, code, started_on, ended_on, count=n))
     allocations = defaultdict(list)
     for row in (
         Allocation.objects.filter(touching, start__lte=end)
