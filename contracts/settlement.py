@@ -189,9 +189,12 @@ class Delivery:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """A trajectory, or ``count`` trajectories of one product that started on the same day and
-    ended in the same month (``ended_on`` the last of their ends): settlement pays per trajectory
-    by its start day and the month of its end, so a group settles exactly as its members."""
+    """A trajectory, or ``count`` trajectories of one product that ended in the same month
+    (``ended_on`` the last of their ends, or open) and started on the same day, or, for a product
+    no output arrangement of the contract pays, in the same month (``started_on`` the first of
+    their starts). Settlement pays a trajectory by its start day and the months of its start
+    and end, and never pays one of those other products per trajectory, so a group settles (and
+    a scenario prices it) exactly as its members one by one."""
 
     key: str
     product_code: str

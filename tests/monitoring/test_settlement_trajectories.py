@@ -90,6 +90,7 @@ def output_world(world_a):
     t(w, contract, out1, "T1", date(2026, 1, 10), date(2026, 2, 20))
     t(w, contract, out1, "T2", date(2026, 1, 10), date(2026, 2, 5))  # T1's group
     t(w, contract, out1, "T3", date(2026, 2, 14))  # the last day at 1,000.00
+    t(w, contract, out1, "T9", date(2026, 2, 10), date(2026, 3, 15))  # months of T4, 1,000.00
     t(w, contract, out1, "T4", date(2026, 2, 15), date(2026, 3, 1))  # 1,100.00
     t(w, contract, out1, "T5", date(2026, 2, 15), date(2026, 3, 31), active=False)
     t(w, contract, out1, "T6", date(2026, 2, 15), date(2026, 4, 10), corrects="T5")
@@ -99,22 +100,34 @@ def output_world(world_a):
     t(w, contract, out2, "U2", date(2026, 3, 3))
     # trajectories of the PxQ contract: no output lines there, but priced by an output scenario
     t(w, w.con.contract, w.product, "P1", date(2026, 1, 5), date(2026, 3, 20))
-    t(w, w.con.contract, w.product, "P2", date(2026, 1, 5), date(2026, 3, 2))
+    t(w, w.con.contract, w.product, "P2", date(2026, 1, 12), date(2026, 3, 2))
     t(w, w.con.contract, w.product, "P3", date(2026, 2, 1), active=False)
+    t(w, w.con.contract, w.product, "P4", date(2025, 12, 20), date(2026, 2, 10))
     return contract
 
 
-def test_output_settlement_equals_the_trajectories_one_by_one(output_world):
+def test_output_settlement_equals_the_trajectories_one_by_one(output_world, world_a):
     contract = output_world
     production = production_source([contract.pk], date(2026, 1, 1), Q1.end)[contract.pk]
     # T1 and T2 (same product, start day and end month) are one fact of two
     assert sorted((t.product_code, t.started_on, t.count) for t in production.trajectories) == [
         ("OUT1", date(2025, 11, 3), 1),
         ("OUT1", date(2026, 1, 10), 2),
+        ("OUT1", date(2026, 2, 10), 1),
         ("OUT1", date(2026, 2, 14), 1),
         ("OUT1", date(2026, 2, 15), 1),
         ("OUT1", date(2026, 2, 15), 1),
         ("OUT2", date(2026, 3, 3), 2),
+    ]
+    # the PxQ contract's product is not paid per trajectory: counted by start month
+    pxq = world_a.con.contract
+    code = world_a.product.code
+    assert [
+        (t.product_code, t.started_on, t.ended_on, t.count)
+        for t in production_source([pxq.pk], date(2026, 1, 1), Q1.end)[pxq.pk].trajectories
+    ] == [
+        (code, date(2025, 12, 20), date(2026, 2, 10), 1),
+        (code, date(2026, 1, 5), date(2026, 3, 20), 2),  # P1 and P2, P3 corrected away
     ]
     terms = selectors.contract_terms(contract, on=Q1.end)
     for period in (Q1, FEB_MAR):
@@ -126,15 +139,16 @@ def test_output_settlement_equals_the_trajectories_one_by_one(output_world):
 
     settlement = selectors.settlement_for(contract, Q1)
     lines = {(line.component, line.unit_price): line.quantity for line in settlement.lines}
-    # starts: T1, T2 (10 Jan) and T3 (14 Feb) at 500.00, T4 and T6 (15 Feb) at 550.00;
-    # ends: T1, T2 (Feb) and T7 (31 Jan) at 500.00, T4 (1 Mar) at 550.00; T5 is corrected away
+    # starts: T1, T2 (10 Jan), T9 (10 Feb) and T3 (14 Feb) at 500.00, T4 and T6 (15 Feb) at
+    # 550.00; ends: T1, T2 (Feb), T7 (31 Jan) and T9 (15 Mar) at 500.00, T4 (1 Mar) at 550.00;
+    # T5 is corrected away
     assert lines == {
-        ("output_start", D("500.00")): 3,
+        ("output_start", D("500.00")): 4,
         ("output_start", D("550.00")): 2,
-        ("output_end", D("500.00")): 3,
+        ("output_end", D("500.00")): 4,
         ("output_end", D("550.00")): 1,
     }
-    assert settlement.total_due == D("4650.00")  # 1,500 + 1,100 + 1,500 + 550
+    assert settlement.total_due == D("5650.00")  # 2,000 + 1,100 + 2,000 + 550
     # one flag per trajectory without a tariff, as before
     assert [f.message for f in settlement.flags_of("no_tariff")] == [
         "Geen tarief voor OUT2 op 03-03-2026; traject niet verrekend."
@@ -155,7 +169,7 @@ def test_settlement_page_shows_the_same_figures(client, output_world, users):
     terms = selectors.contract_terms(contract, on=Q1.end)
     expected = settle_year_to_date(terms, one_by_one(contract, date(2026, 1, 1), Q1.end), Q1)
     assert response.context["settlement"] == expected
-    assert "4.650,00" in response.content.decode()
+    assert "5.650,00" in response.content.decode()
 
 
 def test_effect_and_scenarios_equal_the_trajectories_one_by_one(output_world, world_a):
@@ -175,19 +189,21 @@ def test_effect_and_scenarios_equal_the_trajectories_one_by_one(output_world, wo
     assert effects == expected
     output = next(e for e in effects if e.contract == "C-OUTPUT")
     # T4 and T6 (start) and T4 (end) at 500.00 instead of 550.00
-    assert (output.current, output.alternative) == (D("4650.00"), D("4500.00"))
+    assert (output.current, output.alternative) == (D("5650.00"), D("5500.00"))
 
-    # an output scenario prices the PxQ contract's trajectories too: 300.00 at the start
+    # an output scenario prices the PxQ contract's trajectories too: half at the start and
+    # half at the end
     alternative = Alternative(
         model="output",
         prices={world_a.product.code: D("300.00"), "OUT1": D("1000.00")},
-        output_payment="start",
+        output_payment="split",
     )
     new = price_alternative(selectors.scenario_pairs(contracts, Q1), Q1, alternative)
     old = price_alternative(old_pairs, Q1, alternative)
     assert new == old
     by_contract = {e.contract: e for e in new[0]}
-    # P1 and P2 start in January (P3 is corrected away): 2 × 300.00
-    assert by_contract[world_a.con.contract.reference].alternative == D("600.00")
-    # OUT1: T1, T2, T3, T4, T6 start in Q1: 5 × 1,000.00; OUT2 has no price
-    assert by_contract["C-OUTPUT"].alternative == D("5000.00")
+    # P1 and P2 start in January (P3 is corrected away), P1, P2 and P4 end in Q1: 5 × 150.00
+    assert by_contract[world_a.con.contract.reference].alternative == D("750.00")
+    # OUT1: T1, T2, T3, T4, T6, T9 start in Q1, T1, T2, T4, T7, T9 end in it: 11 × 500.00;
+    # OUT2 has no price
+    assert by_contract["C-OUTPUT"].alternative == D("5500.00")
