@@ -259,10 +259,10 @@ def _output(work: _Work, period: Period, alternative: Alternative) -> None:
         if not moments:
             continue
         if alternative.price_for(product) is None:
-            unpriced[t.product_code] += 1
+            unpriced[t.product_code] += t.count
             continue
         for moment in moments:
-            counts[(t.product_code, moment)] += 1
+            counts[(t.product_code, moment)] += t.count
     for (code, moment), count in sorted(counts.items()):
         product = work.terms.products[code]
         price = alternative.price_for(product)

@@ -189,11 +189,19 @@ class Delivery:
 
 @dataclass(frozen=True)
 class Trajectory:
+    """A trajectory, or ``count`` trajectories of one product that ended in the same month
+    (``ended_on`` the last of their ends, or open) and started on the same day, or, for a product
+    no output arrangement of the contract pays, in the same month (``started_on`` the first of
+    their starts). Settlement pays a trajectory by its start day and the months of its start
+    and end, and never pays one of those other products per trajectory, so a group settles (and
+    a scenario prices it) exactly as its members one by one."""
+
     key: str
     product_code: str
     started_on: date
     ended_on: date | None = None
     line: int | None = None
+    count: int = 1
 
 
 @dataclass(frozen=True)
@@ -525,13 +533,12 @@ def _output_lines(terms, period, production, flags) -> list[Line]:
         price = terms.products[t.product_code].price_on(t.started_on)
         if price is None:
             if period.contains(t.started_on) or period.contains(t.ended_on):
-                flags.append(
-                    Flag(
-                        "no_tariff",
-                        _("Geen tarief voor %(code)s op %(day)s; traject niet verrekend.")
-                        % {"code": t.product_code, "day": _d(t.started_on)},
-                    )
+                flag = Flag(
+                    "no_tariff",
+                    _("Geen tarief voor %(code)s op %(day)s; traject niet verrekend.")
+                    % {"code": t.product_code, "day": _d(t.started_on)},
                 )
+                flags.extend([flag] * t.count)  # one per trajectory, as before grouping
             continue
         payment = arrangement.output_payment
         if payment == OutputPayment.SPLIT:
@@ -542,9 +549,9 @@ def _output_lines(terms, period, production, flags) -> list[Line]:
         else:
             shares = {"start": price}
         if "start" in shares and period.contains(t.started_on):
-            groups[(arrangement, t.product_code, "start", shares["start"])] += 1
+            groups[(arrangement, t.product_code, "start", shares["start"])] += t.count
         if "end" in shares and period.contains(t.ended_on):
-            groups[(arrangement, t.product_code, "end", shares["end"])] += 1
+            groups[(arrangement, t.product_code, "end", shares["end"])] += t.count
     lines = []
     for (arrangement, code, moment, share), count in sorted(
         groups.items(), key=lambda item: (item[0][1], item[0][2], item[0][3])

@@ -3,9 +3,9 @@
 again per cell — makes the count grow with the rows and fails here).
 
 Each case: the page as a region officer with world A's data, then ``grow`` adds rows the page
-lists, then the page again: the two counts are equal and at most the pinned ``MAX``. The
-drill-down's counts are in tests/monitoring/test_drilldown.py, the dashboards' also in
-tests/monitoring/test_dashboards.py."""
+lists, then the page again: the two counts are equal and at most the pinned ``MAX``. Lists that
+may skip a query while empty get a row first (``setup``). The drill-down's counts are in
+tests/monitoring/test_drilldown.py, the dashboards' also in tests/monitoring/test_dashboards.py."""
 
 from datetime import date
 from decimal import Decimal
@@ -161,6 +161,115 @@ def more_dashboard_data(w, users):
     more_declarations(w, users)
 
 
+def more_dialogues(w, users, count=4):
+    from monitoring.models import DialogueAction, PerformanceDialogue
+
+    for n in range(count):
+        provider = ProviderFactory(region=w.region, municipalities=[w.municipality])
+        dialogue = PerformanceDialogue.objects.create(
+            region=w.region, provider=provider, scheduled_on=date(2026, 11, n + 1)
+        )
+        DialogueAction.objects.create(
+            dialogue=dialogue, description="Plan", owner="Directie", due_on=date(2026, 12, 31)
+        )
+
+
+def more_imports(w, users, statuses=("rejected", "imported", "pending", "imported")):
+    from monitoring.models import ImportBatch
+
+    for n, status in enumerate(statuses):
+        ImportBatch.objects.create(
+            region=w.region,
+            kind=("declaraties", "trajecten")[n % 2],
+            file_format="csv",
+            file_name=f"bestand-{next(_serial)}.csv",
+            status=status,
+            created_by=users.officer,
+            errors=[{"row": 2, "column": "product", "message": "Onbekende productcode X."}]
+            if status == "rejected"
+            else [],
+            error_count=1 if status == "rejected" else 0,
+        )
+
+
+def more_reports(w, users, months=range(1, 5)):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reports import services as report_services
+    from reports.models import ReportKind, ReportVersion
+    from reports.periods import parse_period
+
+    for month in months:
+        provider = ProviderFactory(region=w.region, municipalities=[w.municipality])
+        report = report_services.report_ensure(
+            region=w.region,
+            kind=ReportKind.PROVIDER,
+            subject=provider,
+            period=parse_period("month", f"2026-{month:02d}"),
+        )
+        version = ReportVersion(
+            report=report,
+            number=1,
+            status="ready",
+            trigger="demand",
+            generated_at=timezone.now(),
+            snapshot={},
+            pages=1,
+        )
+        version.file.save("rapport.pdf", ContentFile(b"%PDF-1.7 test"), save=False)
+        version.save()
+        report.current = version
+        report.status = "ready"
+        report.save()
+
+
+def more_region_kpis(w, users, count=4):
+    from monitoring.kpis import services as kpi_services
+
+    for _ in range(count):
+        n = next(_serial)
+        kind = kpi_services.measurement_kind_create(
+            region=w.region, code=f"soort-{n}", name=f"Soort {n}"
+        )
+        kpi_services.region_kpi_create(
+            region=w.region,
+            code=f"eigen-{n}",
+            name=f"Eigen KPI {n}",
+            definition="Gemiddelde score.",
+            unit="cijfer",
+            direction="higher",
+            computation="measurement_average",
+            measurement_kind=kind,
+            user=users.officer,
+        )
+
+
+def more_scenarios(w, users, count=4):
+    for _ in range(count):
+        n = next(_serial)
+        contract_services.effect_scenario_create(
+            region=w.region,
+            name=f"Scenario {n}",
+            model="pxq",
+            year=2026,
+            first_month=1,
+            last_month=3,
+            segment=w.segment,
+            prices=[{"product": w.product, "amount": Decimal("75.00")}],
+            user=users.officer,
+        )
+
+
+def one_of_each(w, users):
+    """A row of every list below before the first count (an empty list may skip a query)."""
+    more_dialogues(w, users, count=1)
+    more_imports(w, users, statuses=("imported",))
+    more_reports(w, users, months=[12])
+    more_region_kpis(w, users, count=1)
+    more_scenarios(w, users, count=2)  # two: the comparison form (its own query) shows
+
+
 # (name, url of world A, grow, pinned maximum[, setup before the first count])
 PAGES = [
     ("providers", lambda w: region_url(w, "providers:provider-list"), more_providers, 20),
@@ -205,6 +314,43 @@ PAGES = [
         more_dashboard_data,
         40,
         with_rollups,
+    ),
+    (
+        "segment dashboard",
+        lambda w: region_url(w, "monitoring:segment", pk=w.segment.pk),
+        more_dashboard_data,
+        30,
+        with_rollups,
+    ),
+    (
+        "municipality dashboard",
+        lambda w: region_url(w, "monitoring:municipality", pk=w.municipality.pk),
+        more_dashboard_data,
+        20,
+        with_rollups,
+    ),
+    (
+        "dialogues",
+        lambda w: region_url(w, "monitoring:dialogue-list"),
+        more_dialogues,
+        12,
+        one_of_each,
+    ),
+    ("imports", lambda w: region_url(w, "monitoring:import-list"), more_imports, 10, one_of_each),
+    ("reports", lambda w: region_url(w, "reports:report-list"), more_reports, 10, one_of_each),
+    (
+        "region's own KPIs",
+        lambda w: region_url(w, "monitoring:regionkpi-list"),
+        more_region_kpis,
+        10,
+        one_of_each,
+    ),
+    (
+        "effect scenarios",
+        lambda w: region_url(w, "contracts:effect-scenario-list"),
+        more_scenarios,
+        12,
+        one_of_each,
     ),
 ]
 

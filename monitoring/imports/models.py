@@ -316,7 +316,13 @@ class Trajectory(ProductionLine):
         verbose_name = _("traject")
         verbose_name_plural = _("trajecten")
         indexes = [
-            models.Index(fields=["contract", "started_on"], name="trajectory_contract_start"),
+            # Covering (PostgreSQL): settlement counts a contract's trajectories per product,
+            # start day and end month with an index-only scan (monitoring/kpis/production.py).
+            models.Index(
+                fields=["contract", "started_on"],
+                include=["product", "ended_on", "active"],
+                name="trajectory_contract_start",
+            ),
             models.Index(fields=["region", "client_key"], name="trajectory_region_client"),
         ]
         constraints = [

@@ -207,6 +207,13 @@ def _cents(column: str) -> pl.Expr:
     return whole * 100 + fraction
 
 
+def _as_bsn(column: str) -> pl.Expr:
+    """A value read as a BSN the way ``pseudonym.normalise_bsn`` does (spaces and dots out,
+    a dropped leading zero restored)."""
+    text = pl.col(column).str.replace_all(r"[ .]", "")
+    return pl.when(text.str.contains(r"^[0-9]{8}$")).then("0" + text).otherwise(text)
+
+
 def _vet_declarations(frame: pl.DataFrame, lookups: Lookups) -> Vetted:
     parser = Parser()
     contracts = pl.DataFrame(
@@ -280,6 +287,9 @@ def _vet_declarations(frame: pl.DataFrame, lookups: Lookups) -> Vetted:
         & pl.col("aantal").str.contains(_AMOUNT)
         & pl.col("bedrag").str.contains(_AMOUNT)
         & bsn.str.contains(_BSN)
+        # a reference that is the line's own BSN (columns swapped): the per-row rule says so
+        & (_as_bsn("referentie") != digits)
+        & (_as_bsn("corrigeert") != digits)
     )
     work = frame.with_row_index("_i").with_columns(_plain=plain)
     candidates = work.filter(pl.col("_plain"))

@@ -77,7 +77,7 @@ class RegionKpiListView(SheetExportMixin, OwnKpiMixin, generic.TemplateView):
         kpis = list(
             RegionKpi.objects.visible_to(user)
             .filter(region=self.region)
-            .select_related("measurement_kind")
+            .select_related("region", "measurement_kind")
             .order_by("name")
         )
         norms = {}
