@@ -32,7 +32,6 @@ import os
 import platform
 import statistics
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
@@ -40,6 +39,7 @@ from urllib.parse import urlencode, urlparse
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.generate import setup_django  # noqa: E402
+from bench.timing import p95, timed_gets  # noqa: E402
 
 DEFAULT_URL = "postgres://jeugdinkoop:dev-only-password@127.0.0.1:55432/jeugdinkoop_bench"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -159,22 +159,12 @@ def measure(client, url: str, requests: int, warmup: int) -> dict:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    times = []
-    for n in range(warmup + requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        took = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url}: HTTP {response.status_code}")
-        if n >= warmup:
-            times.append(took)
+    times, _response = timed_gets(client, url, requests, warmup)
     with CaptureQueriesContext(connection) as ctx:
         client.get(url)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
     return {
         "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(p95, 1),
+        "p95_ms": round(p95(times), 1),
         "queries": len(ctx.captured_queries),
     }
 

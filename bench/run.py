@@ -55,6 +55,7 @@ from bench.generate import (  # noqa: E402
     generate,
     setup_django,
 )
+from bench.timing import p95, timed_gets  # noqa: E402
 
 DEFAULT_URL = "postgres://jeugdinkoop:dev-only-password@127.0.0.1:55432/jeugdinkoop_bench"
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -500,22 +501,12 @@ def dashboard(region, provider, user, requests: int, warmup: int = 3) -> dict:
     client = Client()
     client.force_login(user)
     url = reverse("monitoring:provider", kwargs={"region": region.slug, "pk": provider.pk})
-    times = []
-    for n in range(warmup + requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        took = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            raise SystemExit(f"GET {url}: HTTP {response.status_code}")
-        if n >= warmup:
-            times.append(took)
-    times.sort()
-    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    times, response = timed_gets(client, url, requests, warmup)
     return {
         "url": url,
         "requests": requests,
         "median_ms": round(statistics.median(times), 1),
-        "p95_ms": round(p95, 1),
+        "p95_ms": round(p95(times), 1),
         "max_ms": round(times[-1], 1),
         "bytes": len(response.content),
     }
