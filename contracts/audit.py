@@ -23,3 +23,8 @@ auditlog.register(Budget)
 auditlog.register(BudgetRevision)
 auditlog.register(EffectScenario, m2m_fields={"products"})
 auditlog.register(EffectScenarioPrice)
+
+from .models_development import DevelopmentAssignment, DevelopmentUpdate  # noqa: E402
+
+auditlog.register(DevelopmentAssignment)
+auditlog.register(DevelopmentUpdate)

@@ -793,3 +793,12 @@ class EffectScenarioPrice(ScopedModel):
     def __str__(self):
         subject = self.product or self.provider or self.support_profile
         return f"{subject}: {self.amount}"
+
+
+# Development assignments with status and progress (their own module; imported so Django
+# finds them).
+from .models_development import (  # noqa: E402, F401
+    AssignmentStatus,
+    DevelopmentAssignment,
+    DevelopmentUpdate,
+)

@@ -15,13 +15,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.ui.formatting import euro, percent
 from core.ui.formatting import format_date as _d
-from procurement.codes import MilestoneKind, ProcedureType
+from procurement.codes import ProcedureType
+from procurement.negotiation import contract_term_for
 from segments.codes import Unit
 from segments.models import Product
 
@@ -50,7 +50,7 @@ from .tariffs import (
     indexed,
 )
 
-DEFAULT_TERM_YEARS = 1
+DEFAULT_TERM_YEARS = 1  # as procurement.negotiation.DEFAULT_TERM_YEARS
 STRATEGIC_TYPES = {ProcedureType.SAS, ProcedureType.PARTNERSHIP}
 
 # Units a product may have under each funding model (iJw WJ756).
@@ -131,14 +131,10 @@ def contract_create(*, user=None, **fields) -> Contract:
 def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contract]:
     """One contract per awarded or admitted submission; repeating an award adds nothing."""
     strategy = tender.strategy
-    planned_start = (
-        tender.milestones.filter(kind=MilestoneKind.CONTRACT_START)
-        .values_list("planned_on", flat=True)
-        .first()
-    )
-    start = tender.contract_start or planned_start or timezone.localdate()
     created = []
     for sub in submissions:
+        # One rule for the term (procurement.negotiation), so negotiated budgets fit in it.
+        term = contract_term_for(tender, sub)
         contract, new = Contract.objects.get_or_create(
             submission=sub,
             defaults={
@@ -148,11 +144,9 @@ def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contr
                 "segment": sub.lot.segment,
                 "lot": sub.lot,
                 # An admission starts the day it is granted; an award on the planned start.
-                "start_date": max(start, sub.outcome_on or start),
-                "initial_term_years": strategy.contract_term_years
-                if strategy
-                else DEFAULT_TERM_YEARS,
-                "extension_options": list(strategy.extension_options) if strategy else [],
+                "start_date": term.start,
+                "initial_term_years": term.initial_years,
+                "extension_options": list(term.extension_options),
                 "is_strategic_partner": tender.procedure_type in STRATEGIC_TYPES,
                 "development_assignments": strategy.development_assignments if strategy else "",
             },
@@ -165,6 +159,10 @@ def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contr
                 reason=_("Gegund in %(tender)s.") % {"tender": tender.reference},
             )
             contract_recompute(contract)
+            # The negotiated budgets and agreements become the contract's (contracts.development)
+            from .development import contract_take_negotiation
+
+            contract_take_negotiation(contract=contract, submission=sub)
         created.append(contract)
     return created
 

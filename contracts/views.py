@@ -33,6 +33,7 @@ from procurement.models import Tender
 from . import filters, forms, selectors, services, tables
 from .codes import ArrangementModel
 from .models import Budget, Contract, FundingArrangement, KpiAgreement
+from .selectors_development import development_panel
 from .terms import term_end
 
 # ---------------------------------------------------------------- list and detail
@@ -86,6 +87,7 @@ class ContractDetailView(ScopedDetailView):
             task_model=ArrangementModel.TASK,
             has_availability=any(a.model == ArrangementModel.AVAILABILITY for a in arrangements),
         )
+        context["panel"] = development_panel(user=user, owner=contract, region=self.region)
         return context
 
 

@@ -1179,3 +1179,11 @@ class ConsensusScore(SubmissionChild):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.value}"
+
+
+# The structured negotiation outcome per partner (its own module; imported so Django finds it).
+from .models_negotiation import (  # noqa: E402, F401
+    NegotiatedAssignment,
+    NegotiatedBudget,
+    NegotiationOutcome,
+)

@@ -4,6 +4,7 @@ from core.ui.views import crud_paths
 
 from . import views as v
 from . import views_inbox as i
+from . import views_negotiation as n
 from . import views_tender as t
 from .models import Strategy, Tender
 
@@ -146,6 +147,11 @@ urlpatterns = [
         T + "inschrijvingen/<int:pk>/postvak/brief-<slug:kind>/versturen/",
         i.LetterSendView.as_view(),
         name="submission-letter-send",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/onderhandelingsresultaat/",
+        n.NegotiationOutcomeView.as_view(),
+        name="submission-negotiation-outcome",
     ),
     path(
         T + "inschrijvingen/<int:pk>/<slug:action>/",

@@ -45,6 +45,7 @@ from .models import (
     Submission,
     Tender,
 )
+from .strategy_panels import strategy_panels
 
 
 def pdf_response(content: bytes, filename: str) -> HttpResponse:
@@ -221,6 +222,9 @@ class StrategyDetailView(ScopedDetailView):
         )
         context["start_form"] = forms.StartTenderForm()
         context["conditions"] = self.object.conditions.all()
+        context["strategy_panels"] = strategy_panels(
+            user=self.request.user, strategy=self.object, region=self.region
+        )
         return context
 
 
