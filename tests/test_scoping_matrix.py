@@ -203,6 +203,7 @@ def procurement_pages(w):
             "procurement_confidential",
         ),
         ("procurement:submission-consensus", sub, "procurement_edit"),
+        ("procurement:submission-negotiation-outcome", sub, "procurement_edit"),
         ("procurement:submission-action", {**sub, "action": "uitkomst"}, "procurement_action"),
         (
             "procurement:submission-letter",
@@ -260,6 +261,10 @@ def contract_pages(w):
         ("contracts:effect-scenario-csv", {**r, "pk": w.scenario.pk}, "contract_effect"),
         ("contracts:effect-scenario-update", {**r, "pk": w.scenario.pk}, "contract_effect_edit"),
         ("contracts:effect-scenario-delete", {**r, "pk": w.scenario.pk}, "contract_effect_edit"),
+        ("contracts:contract-assignment-create", c, "contract_edit"),
+        ("contracts:strategy-assignment-create", {**r, "pk": w.proc.strategy.pk}, "contract_edit"),
+        ("contracts:assignment-progress", {**r, "pk": w.assignment.pk}, "contract_edit"),
+        ("contracts:assignment-transition", {**r, "pk": w.assignment.pk}, "contract_edit"),
     ]
 
 
@@ -518,6 +523,7 @@ def world_a(world_a):
     world_a.member = build_member(world_a)
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     world_a.scenario = build_scenario(world_a)
+    world_a.assignment = build_assignment(world_a)
     world_a.inbox_file = build_inbox_file(world_a)
     world_a.submission_file = build_submission_file(world_a)
     return world_a
@@ -619,6 +625,13 @@ def build_scenario(w):
         segment=w.segment,
         prices=[{"product": w.product, "amount": Decimal("75.00")}],
     )
+
+
+def build_assignment(w):
+    """A development assignment on the world's contract."""
+    from contracts.development import development_assignment_create
+
+    return development_assignment_create(contract=w.con.contract, title="Zo thuis mogelijk")
 
 
 def build_profile(w):

@@ -10,6 +10,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 
 from contracts.codes import BudgetKind
 from contracts.models import Budget, Contract, DevelopmentAssignment
@@ -266,3 +267,69 @@ def test_an_award_that_moves_the_start_past_a_budget_year_is_refused_whole(world
     assert "Onderhandelingsresultaat van Zorg A Dichtbij" in text
     assert "een budget voor 2027 valt daarbuiten" in text
     assert (Contract.objects.count(), Budget.objects.count()) == before
+
+
+# ---------------------------------------------------------------- the page
+
+
+def _form_data(budgets, assignments, task="Ambulante jeugdhulp"):
+    data = {
+        "task": task,
+        "budget-TOTAL_FORMS": str(len(budgets)),
+        "budget-INITIAL_FORMS": "0",
+        "afspraak-TOTAL_FORMS": str(len(assignments)),
+        "afspraak-INITIAL_FORMS": "0",
+    }
+    for i, (year, kind, amount) in enumerate(budgets):
+        data.update(
+            {f"budget-{i}-year": year, f"budget-{i}-kind": kind, f"budget-{i}-amount": amount}
+        )
+    for i, (title, due_on) in enumerate(assignments):
+        data.update({f"afspraak-{i}-title": title, f"afspraak-{i}-due_on": due_on})
+    return data
+
+
+def test_the_page_records_the_outcome_and_the_submission_shows_it(client, world_a, users):
+    sub = negotiating(world_a)
+    client.force_login(users.officer)
+    page = reverse(
+        "procurement:submission-negotiation-outcome",
+        kwargs={"region": world_a.region.slug, "tender": sub.tender_id, "pk": sub.pk},
+    )
+    html = client.get(page).content.decode()
+    assert "tot en met 2033" in html and "01-01-2027" in html
+    response = client.post(
+        page,
+        _form_data(
+            [("2027", "lumpsum", "1250000.00"), ("", "", "")],
+            [("Zo thuis mogelijk", "2028-06-30"), ("", "")],
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert list(NegotiatedBudget.objects.values_list("year", "amount")) == [
+        (2027, Decimal("1250000.00"))
+    ]
+    detail = client.get(sub.get_absolute_url()).content.decode()
+    assert "Onderhandelingsresultaat" in detail and "Zo thuis mogelijk" in detail
+    assert "1.250.000,00" in detail
+    # a year outside the term: the reason on the page, nothing changed
+    before = rows()
+    response = client.post(page, _form_data([("2035", "lumpsum", "1")], [], task="Andere taak"))
+    assert response.status_code == 200
+    assert "een budget voor 2035 valt daarbuiten" in response.content.decode()
+    assert rows() == before
+
+
+def test_the_page_is_the_officers(client, world_a, users):
+    sub = negotiating(world_a)
+    page = reverse(
+        "procurement:submission-negotiation-outcome",
+        kwargs={"region": world_a.region.slug, "tender": sub.tender_id, "pk": sub.pk},
+    )
+    for role in ("contract_manager", "viewer"):
+        client.force_login(getattr(users, role))
+        response = client.post(page, _form_data([("2027", "lumpsum", "1")], []))
+        assert response.status_code == 403, role
+    client.force_login(users.municipal)
+    assert client.post(page, _form_data([("2027", "lumpsum", "1")], [])).status_code == 404
+    assert not NegotiationOutcome.objects.exists()
