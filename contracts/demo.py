@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
+from core.ui.formatting import money
 from procurement import services as procurement_services
 from procurement.codes import TenderState
 from procurement.models import Tender
@@ -40,6 +41,7 @@ from segments.models import Product, Region, Segment, SupportProfile
 
 from . import services
 from .codes import ArrangementModel, BudgetKind, Direction, Kpi, OutputPayment, ReportingFrequency
+from .demo_development import wbo_development_progress
 from .models import (
     Budget,
     BudgetRevision,
@@ -292,15 +294,21 @@ def _load_wbo(region) -> dict[str, int]:
         )
         # ILLUSTRATIVE: the total split in proportion to the number of care forms covered.
         base = _thousands(WBO_LUMPSUM_TOTAL * len(offered) / total_forms)
-        budgets = services.lumpsum_plan(
+        # A partner whose lumpsum came from its negotiation outcome (on award): the plan
+        # continues after the negotiated years (procurement.demo_negotiation).
+        negotiated = list(contract.budgets.filter(kind=BudgetKind.LUMPSUM).order_by("year"))
+        if negotiated:
+            base = money(negotiated[-1].amount * (100 - WBO_DECREASE_PCT) / 100)
+        budgets = negotiated + services.lumpsum_plan(
             arrangement=arrangement,
             base_amount=base,
-            base_year=2023,
+            base_year=negotiated[-1].year + 1 if negotiated else 2023,
             decrease_pct=WBO_DECREASE_PCT,
         )
         by_contract[contract.pk] = {b.year: b for b in budgets}
         _kpis(contract, OUTCOME_KPIS)
 
+    wbo_development_progress(contracts, manager)  # progress on negotiated assignments
     # 2024: an addendum adds a development assignment for one partner.
     amended = contracts[4]
     services.contract_amend(

@@ -35,6 +35,7 @@ from .codes import (
     ProcedureType,
     RequirementKind,
 )
+from .demo_negotiation import wbo_negotiation_outcome
 from .models import Framework, Milestone, MunicipalView, Requirement, Strategy, Tender
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -1420,6 +1421,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         services.submission_record_negotiation(
             submission=sub, notes=_negotiation_note(sub, scope_names)
         )
+    wbo_negotiation_outcome(tender, officer)  # the structured outcome (demo_negotiation)
     return tender, {
         "inschrijvingen": len(subs),
         "uitgesloten": len(subs) - len(eligible),

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
@@ -134,6 +136,26 @@ def test_load_demo_is_complete_and_repeatable(settings):
         assert FundingArrangement.objects.filter(contract__region=region).exists()
         assert TariffVersion.objects.filter(region=region, indexation__isnull=False).exists()
     assert Contract.objects.filter(region=wbo, is_strategic_partner=True).count() == 20
+    # One WBO partner's budget 2023 and 2024 came from its negotiation outcome through the
+    # award (not written directly), with two development assignments with dated progress.
+    from contracts.models import DevelopmentAssignment
+    from procurement.models import NegotiationOutcome
+
+    (outcome,) = NegotiationOutcome.objects.filter(submission__tender__region=wbo)
+    partner = Contract.objects.get(submission=outcome.submission)
+    negotiated = {b.year: b.amount for b in outcome.budgets.filter(kind="lumpsum")}
+    on_contract = partner.budgets.filter(note="uit onderhandelingsresultaat", kind="lumpsum")
+    assert {b.year: b.amount for b in on_contract} == negotiated
+    assert sorted(negotiated) == [2023, 2024]
+    assert negotiated[2024] == (negotiated[2023] * Decimal("0.98")).quantize(Decimal("0.01"))
+    items = list(DevelopmentAssignment.objects.filter(contract=partner).order_by("pk"))
+    assert [a.negotiated_id for a in items] == list(
+        outcome.assignments.order_by("order").values_list("pk", flat=True)
+    )
+    assert [(a.status, a.progress_pct, a.updates.count()) for a in items] == [
+        ("done", 100, 3),
+        ("running", 60, 2),
+    ]
     assert Declaration.objects.filter(region=zhz).exists()
     assert Trajectory.objects.filter(region=ams).exists()
     # Reports: a schedule per kind everywhere, a verdeelsleutel adding up to 100% per year
