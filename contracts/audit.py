@@ -9,6 +9,7 @@ from .models import (
     EffectScenarioPrice,
     FundingArrangement,
     KpiAgreement,
+    ProfileConsent,
     TariffIndexation,
     TariffVersion,
 )
@@ -23,3 +24,4 @@ auditlog.register(Budget)
 auditlog.register(BudgetRevision)
 auditlog.register(EffectScenario, m2m_fields={"products"})
 auditlog.register(EffectScenarioPrice)
+auditlog.register(ProfileConsent, m2m_fields={"products"})

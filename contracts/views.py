@@ -32,6 +32,7 @@ from procurement.models import Tender
 
 from . import filters, forms, selectors, services, tables
 from .codes import ArrangementModel
+from .consent import consents_on
 from .models import Budget, Contract, FundingArrangement, KpiAgreement
 from .terms import term_end
 
@@ -85,6 +86,7 @@ class ContractDetailView(ScopedDetailView):
             tender=visible_tender(contract, user),
             task_model=ArrangementModel.TASK,
             has_availability=any(a.model == ArrangementModel.AVAILABILITY for a in arrangements),
+            profile_consents=consents_on(contract, user),
         )
         return context
 
