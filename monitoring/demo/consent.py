@@ -28,7 +28,7 @@ from segments.models import Product, Region
 
 AMS_CONSENT = "AMS-2024-B-002"  # one family with a consented stacked profile
 FAMILY = hashlib.sha256(b"jeugdinkoop-demo-gezin-met-instemming").hexdigest()
-CASE_DIRECTOR = "R. Bakker, regisseur lokaal team (Ouder- en Kindteam)"
+CASE_DIRECTOR = "R. Bakker, regisseur Ouder- en Kindteam Amsterdam-Noord"
 CONSENT_GIVEN_ON = date(2026, 1, 28)
 # product, start, end of the trajectory (None: still open), planned end of the allocation
 LINES = (
