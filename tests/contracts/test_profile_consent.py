@@ -283,9 +283,12 @@ FAMILY = KEY[:12]  # the family as settlement shows it
 
 @pytest.fixture
 def ams(world_a):
-    """World A with an output contract over three profile products (paid at the start) and
+    return build_ams(world_a)
+
+
+def build_ams(w):
+    """World ``w`` with an output contract over three profile products (paid at the start) and
     family FAMILY holding P03-PER from 10-01-2026 to 31-03-2026 and P06-INT from 01-03-2026."""
-    w = world_a
     per = Intensity.objects.create(region=w.region, code="perspectief", name="Perspectief")
     intensive = Intensity.objects.create(region=w.region, code="intensief", name="Intensief")
     acute = Intensity.objects.create(
