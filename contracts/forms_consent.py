@@ -26,7 +26,7 @@ class ProfileConsentForm(forms.Form):
         required=False,
         help_text=_(
             "Bij stapeling beide profielen die naast elkaar lopen; bij een profielwissel het "
-            "nieuwe profiel (en desgewenst het oude)."
+            "nieuwe profiel."
         ),
     )
     given_on = forms.DateField(label=_("Datum instemming"), widget=date_widget())

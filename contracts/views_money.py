@@ -467,10 +467,12 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
             self._can_edit = self.contract.can_change(self.request.user)
         if not self._can_edit:
             return ""
+        # a stacking names both profiles; a switch the profile the family switches to
+        codes = flag.product_codes if flag.kind == "stacking" else flag.product_codes[-1:]
         query = {
             "family": flag.family,
             "kind": CONSENT_FLAGS[flag.kind],
-            "products": ",".join(flag.product_codes),
+            "products": ",".join(codes),
         }
         if flag.start:
             query["valid_from"] = flag.start.isoformat()

@@ -643,3 +643,40 @@ def test_a_municipality_outside_the_segment_does_not_see_the_consents(client, am
     assert ProfileConsent.objects.visible_to(outside).count() == 0
     client.force_login(outside)
     assert client.get(ams.ams_contract.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_switch_signal_prefills_the_new_profile_and_the_consent_is_accepted(client, ams, users):
+    other = "88" * 32
+    line(ams, "P03-PER", date(2026, 1, 2), date(2026, 1, 20), n=6, key=other)
+    line(ams, "P06-INT", date(2026, 2, 1), date(2026, 6, 30), n=7, key=other)
+    client.force_login(users.officer)
+    page = client.get(
+        url(ams, "contracts:contract-settlement"), {"year": 2026, "first_month": 1, "last_month": 3}
+    )
+    [switch] = [f for f in page.context["flags"] if f["kind"] == "switch"]
+    assert switch["label"] == "Profielwissel zonder instemming"
+    create = url(ams, "contracts:profile-consent-create")
+    assert switch["consent_url"] == (
+        f"{create}?family=888888888888&kind=profielwissel&products=P06-INT"
+        "&valid_from=2026-02-01&valid_until=2026-06-30"
+    )
+    response = client.post(
+        switch["consent_url"],
+        {
+            "family": "888888888888",
+            "kind": SWITCH,
+            "products": [ams.ams_products["P06-INT"].pk],
+            "given_on": "2026-01-25",
+            "case_director": "A. Jansen, jeugdbeschermer GI",
+            "reason": "Verkeerd ingeschaald; de aanbieder toonde de zwaardere zorgvraag aan.",
+            "valid_from": "2026-02-01",
+            "valid_until": "2026-06-30",
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(
+        url(ams, "contracts:contract-settlement"), {"year": 2026, "first_month": 1, "last_month": 3}
+    )
+    assert [f["kind"] for f in page.context["flags"]] == ["stacking"]  # the other family
+    assert [n["kind"] for n in page.context["notes"]] == ["switch_consented"]
