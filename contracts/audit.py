@@ -9,6 +9,7 @@ from .models import (
     EffectScenarioPrice,
     FundingArrangement,
     KpiAgreement,
+    ProfileConsent,
     TariffIndexation,
     TariffVersion,
 )
@@ -28,3 +29,5 @@ from .models_development import DevelopmentAssignment, DevelopmentUpdate  # noqa
 
 auditlog.register(DevelopmentAssignment)
 auditlog.register(DevelopmentUpdate)
+
+auditlog.register(ProfileConsent, m2m_fields={"products"})

@@ -79,3 +79,10 @@ class Kpi(models.TextChoices):
 class Direction(models.TextChoices):
     HIGHER_IS_BETTER = "higher", _("Hoger is beter")
     LOWER_IS_BETTER = "lower", _("Lager is beter")
+
+
+class ConsentKind(models.TextChoices):
+    """What a case director (regisseur) consented to for a family (seed 004, §3.3)."""
+
+    STACKING = "stapeling", _("Stapeling (twee profielen tegelijk)")
+    SWITCH = "profielwissel", _("Profielwissel (overstap naar een ander profiel)")

@@ -32,6 +32,7 @@ from segments.models import (
 from .codes import (
     ArrangementModel,
     BudgetKind,
+    ConsentKind,
     ContractStatus,
     Direction,
     EventKind,
@@ -793,6 +794,63 @@ class EffectScenarioPrice(ScopedModel):
     def __str__(self):
         subject = self.product or self.provider or self.support_profile
         return f"{subject}: {self.amount}"
+
+
+class ProfileConsent(ContractChild):
+    """A case director's (regisseur's) consent for a family's stacked profile or profile switch
+    (seed 004, §3.3): after it, settlement reports the stacking or switch as a note and pays it.
+
+    The family is its pseudonym as settlement shows it (the first 12 characters of the client
+    key of its allocations): never a BSN or a name. Revoking keeps the row (history)."""
+
+    scope_region_lookup = "region"
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="+", verbose_name=_("regio")
+    )
+    contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        related_name="profile_consents",
+        verbose_name=_("contract"),
+    )
+    family = models.CharField(_("gezin (pseudoniem)"), max_length=12)
+    kind = models.CharField(_("soort"), max_length=16, choices=ConsentKind.choices)
+    products = models.ManyToManyField(Product, related_name="+", verbose_name=_("producten"))
+    given_on = models.DateField(_("datum instemming"))
+    case_director = models.CharField(_("regisseur (naam en functie)"), max_length=200)
+    reason = models.TextField(_("reden"))
+    valid_from = models.DateField(_("geldt vanaf"))
+    valid_until = models.DateField(_("geldt tot en met"), null=True, blank=True)
+    recorded_by = _user(_("vastgelegd door"))
+    recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("ingetrokken op"), null=True, blank=True)
+    revoked_by = _user(_("ingetrokken door"))
+    revoke_reason = models.TextField(_("reden intrekking"), blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-pk"]
+        verbose_name = _("instemming regisseur")
+        verbose_name_plural = _("instemmingen regisseur")
+        indexes = [models.Index(fields=["contract", "family"], name="consent_contract_family")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gte=F("valid_from")),
+                name="consent_until_after_from",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="consent_has_reason"),
+        ]
+
+    def __str__(self):
+        return _("Instemming %(kind)s gezin %(family)s d.d. %(day)s") % {
+            "kind": self.get_kind_display().split(" (")[0].lower(),
+            "family": self.family,
+            "day": self.given_on.strftime("%d-%m-%Y"),
+        }
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
 
 
 # Development assignments with status and progress (their own module; imported so Django

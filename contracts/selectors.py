@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -13,6 +14,7 @@ from core.ui.formatting import add_months
 from segments.codes import ParallelRule
 
 from .codes import ArrangementModel, EventKind
+from .consent import consent_facts
 from .models import Contract, EffectScenario, TariffVersion
 from .production import production_for
 from .scenarios import Alternative, ScenarioEffect, price_alternative
@@ -198,7 +200,9 @@ def settlement_for(contract: Contract, period: Period) -> Settlement:
     Raises ``SettlementError`` for production that cannot be settled."""
     terms = contract_terms(contract, on=period.end)
     production = production_for([contract.pk], date(period.start.year, 1, 1), period.end)
-    return settle_year_to_date(terms, production[contract.pk], period)
+    # the case director's consents for stacked profiles and switches: facts next to production
+    production = replace(production[contract.pk], consents=consent_facts(contract))
+    return settle_year_to_date(terms, production, period)
 
 
 SCENARIOS: dict[str, Callable] = {

@@ -44,6 +44,10 @@ from .codes import ArrangementModel, BudgetKind, OutputPayment
 from .tariffs import HUNDRED, Validity, price_on
 
 ZERO = Decimal("0")
+#: the kinds of a case director's consent (``contracts.codes.ConsentKind`` holds their labels)
+CONSENT_STACKING, CONSENT_SWITCH = "stapeling", "profielwissel"
+#: a profile allocation that starts at most this many days after another ended is a switch
+SWITCH_WINDOW_DAYS = 31
 
 UNIT_WORDS = {
     Unit.MINUTE: ("minuut", "minuten"),
@@ -235,11 +239,30 @@ class Allocation:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """A case director's consent (seed 004) for a family's stacked profile ('stapeling') or
+    profile switch ('profielwissel'): the products it concerns and the days it covers."""
+
+    family: str
+    kind: str  # ConsentKind: stapeling | profielwissel
+    product_codes: frozenset[str]
+    valid_from: date
+    valid_until: date | None = None
+    given_on: date | None = None
+    case_director: str = ""
+
+    def covers(self, start: date, end: date) -> bool:
+        return self.valid_from <= start and (self.valid_until is None or end <= self.valid_until)
+
+
+@dataclass(frozen=True)
 class Production:
     deliveries: tuple[Delivery, ...] = ()
     trajectories: tuple[Trajectory, ...] = ()
     occupancy: tuple[Occupancy, ...] = ()
     allocations: tuple[Allocation, ...] = ()
+    #: the case director's consents for the contract's families (facts, like allocations)
+    consents: tuple[Consent, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -276,11 +299,17 @@ class Line:
 
 @dataclass(frozen=True)
 class Flag:
-    kind: (
-        str  # ceiling | profile_ceiling | stacking | occupancy | no_tariff | no_budget | unmatched
-    )
+    # ceiling | profile_ceiling | stacking | occupancy | no_tariff | no_budget | unmatched |
+    # stacking_consented | switch | switch_consented (the ones ending in _consented are notes)
+    kind: str
     message: str
     amount: Decimal | None = None
+    #: stacking and switch flags: the family and products concerned and their days (so that a
+    #: page can offer to record the case director's consent for exactly these)
+    family: str = ""
+    product_codes: tuple[str, ...] = ()
+    start: date | None = None
+    end: date | None = None
 
 
 @dataclass(frozen=True)
@@ -768,11 +797,42 @@ def _days(allocation: Allocation, period: Period) -> int:
     return ((allocation.end or period.end) - allocation.start).days + 1
 
 
+def _consent_for(
+    consents: Iterable[Consent], kind: str, family: str, codes: set[str], start: date, end: date
+) -> Consent | None:
+    """The (earliest given) consent of ``kind`` for ``family`` that names every product in
+    ``codes`` and covers ``start`` … ``end``."""
+    found = [
+        c
+        for c in consents
+        if c.kind == kind
+        and c.family == family
+        and codes <= c.product_codes
+        and c.covers(start, end)
+    ]
+    return min(found, key=lambda c: (c.given_on or c.valid_from, c.valid_from), default=None)
+
+
+def _consent_words(consent: Consent) -> dict[str, str]:
+    return {
+        "given_on": _d(consent.given_on or consent.valid_from),
+        "case_director": consent.case_director,
+    }
+
+
 def stacking_breaches(
-    terms: ContractTerms, allocations: Iterable[Allocation], period: Period
+    terms: ContractTerms,
+    allocations: Iterable[Allocation],
+    period: Period,
+    consents: Iterable[Consent] = (),
 ) -> list[Flag]:
     """One profile tariff per family at a time (seed 004, 'Stapeling'), except where the
-    region lets an intensity run alongside another profile: always, or for at most N days."""
+    region lets an intensity run alongside another profile: always, or for at most N days.
+
+    A stacking the case director agreed to (a consent of kind 'stapeling' for the family that
+    names both products and covers the overlap's days in the period) becomes a note
+    (``stacking_consented``) instead of a breach."""
+    consents = tuple(c for c in consents if c.kind == CONSENT_STACKING)
     by_family: dict[str, list[Allocation]] = defaultdict(list)
     for allocation in allocations:
         product = terms.products.get(allocation.product_code)
@@ -795,6 +855,38 @@ def stacking_breaches(
                     continue
                 limited = [(a, rule) for a, rule in pair if rule.parallel == ParallelRule.LIMITED]
                 if any(_days(a, period) <= rule.parallel_max_days for a, rule in limited):
+                    continue
+                seen_from, seen_until = max(start, period.start), min(end, period.end)
+                consent = _consent_for(
+                    consents,
+                    CONSENT_STACKING,
+                    family,
+                    {first.product_code, second.product_code},
+                    seen_from,
+                    seen_until,
+                )
+                facts = {
+                    "family": family,
+                    "product_codes": (first.product_code, second.product_code),
+                    "start": seen_from,
+                    "end": seen_until,
+                }
+                if consent is not None:
+                    days = (seen_until - seen_from).days + 1
+                    message = _(
+                        "Gezin %(family)s: %(first)s en %(second)s lopen %(days)s dagen naast "
+                        "elkaar (%(start)s tot en met %(until)s), met instemming regisseur d.d. "
+                        "%(given_on)s (%(case_director)s); betaald."
+                    ) % {
+                        "family": family,
+                        "first": first.product_code,
+                        "second": second.product_code,
+                        "days": days,
+                        "start": _d(seen_from),
+                        "until": _d(seen_until),
+                        **_consent_words(consent),
+                    }
+                    flags.append(Flag("stacking_consented", message, **facts))
                     continue
                 if limited:
                     short, rule = limited[0]
@@ -827,7 +919,88 @@ def stacking_breaches(
                         "second_start": _d(second.start),
                         "days": days,
                     }
-                flags.append(Flag("stacking", message))
+                flags.append(Flag("stacking", message, **facts))
+    return flags
+
+
+def profile_switches(
+    terms: ContractTerms,
+    allocations: Iterable[Allocation],
+    period: Period,
+    consents: Iterable[Consent] = (),
+) -> list[Flag]:
+    """A switch to another profile-intensity combination (seed 004, 'De overstap maken naar een
+    ander profiel') needs the consent of the family's case director; the burden of proof lies
+    with the provider.
+
+    A switch: a family's profile allocation that ends, and one of another product of the same
+    contract that starts after it, at most ``SWITCH_WINDOW_DAYS`` days after its end. A product
+    of an intensity that may run alongside for a limited number of days (Amsterdam: Acuut, the
+    emergency procedure) neither makes nor ends a switch. Reported while the new allocation runs
+    in the period: as a switch without consent (``switch``) until a consent of kind
+    'profielwissel' for the family names the new product and covers the new allocation's start,
+    then as a note (``switch_consented``)."""
+    consents = tuple(c for c in consents if c.kind == CONSENT_SWITCH)
+    by_family: dict[str, list[Allocation]] = defaultdict(list)
+    for allocation in allocations:
+        product = terms.products.get(allocation.product_code)
+        if (
+            product is not None
+            and product.profile is not None
+            and product.parallel != ParallelRule.LIMITED
+        ):
+            by_family[allocation.family].append(allocation)
+    flags = []
+    for family, items in sorted(by_family.items()):
+        items.sort(key=lambda a: (a.start, a.product_code))
+        for new in items:
+            if (new.end is not None and new.end < period.start) or new.start > period.end:
+                continue  # the new profile does not run in this period
+            earlier = [
+                old
+                for old in items
+                if old.product_code != new.product_code
+                and old.end is not None
+                and old.start < new.start
+                and old.end < new.start
+                and (new.start - old.end).days <= SWITCH_WINDOW_DAYS
+            ]
+            if not earlier:
+                continue
+            old = max(earlier, key=lambda a: (a.end, a.start))
+            facts = {
+                "family": family,
+                "product_codes": (old.product_code, new.product_code),
+                "start": new.start,
+                "end": new.end,
+            }
+            values = {
+                "family": family,
+                "old": old.product_code,
+                "old_end": _d(old.end),
+                "new": new.product_code,
+                "new_start": _d(new.start),
+            }
+            consent = _consent_for(
+                consents, CONSENT_SWITCH, family, {new.product_code}, new.start, new.start
+            )
+            if consent is not None:
+                message = _(
+                    "Gezin %(family)s: profielwissel van %(old)s (tot en met %(old_end)s) naar "
+                    "%(new)s (vanaf %(new_start)s), met instemming regisseur d.d. %(given_on)s "
+                    "(%(case_director)s)."
+                ) % {**values, **_consent_words(consent)}
+                flags.append(Flag("switch_consented", message, **facts))
+            else:
+                message = (
+                    _(
+                        "Gezin %(family)s: profielwissel van %(old)s (tot en met %(old_end)s) naar "
+                        "%(new)s (vanaf %(new_start)s) zonder vastgelegde instemming van de "
+                        "regisseur; de aanbieder moet de wissel aantonen."
+                    )
+                    % values
+                )
+                flags.append(Flag("switch", message, **facts))
     return flags
 
 
@@ -915,7 +1088,8 @@ def settle(
         *_pxq_lines(terms, period, production, flags),
         *_output_lines(terms, period, production, flags),
     ]
-    flags.extend(stacking_breaches(terms, production.allocations, period))
+    flags.extend(stacking_breaches(terms, production.allocations, period, production.consents))
+    flags.extend(profile_switches(terms, production.allocations, period, production.consents))
     withheld, payable_by_profile = _apply_ceilings(terms, period, lines, prior or Prior(), flags)
     return Settlement(
         contract=terms.reference,

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views as v
+from . import views_consent as vc
 
 C = "<int:pk>/"
 
@@ -25,5 +26,15 @@ urlpatterns = [
     path(C + "budgetten/nieuw/", v.BudgetCreateView.as_view(), name="budget-create"),
     path(
         C + "budgetten/<int:budget>/herijken/", v.BudgetReviseView.as_view(), name="budget-revise"
+    ),
+    path(
+        C + "instemmingen/nieuw/",
+        vc.ProfileConsentCreateView.as_view(),
+        name="profile-consent-create",
+    ),
+    path(
+        C + "instemmingen/<int:consent>/intrekken/",
+        vc.ProfileConsentRevokeView.as_view(),
+        name="profile-consent-revoke",
     ),
 ]

@@ -32,6 +32,7 @@ from procurement.models import Tender
 
 from . import filters, forms, selectors, services, tables
 from .codes import ArrangementModel
+from .consent import consents_on
 from .models import Budget, Contract, FundingArrangement, KpiAgreement
 from .selectors_development import development_panel
 from .terms import term_end
@@ -86,6 +87,7 @@ class ContractDetailView(ScopedDetailView):
             tender=visible_tender(contract, user),
             task_model=ArrangementModel.TASK,
             has_availability=any(a.model == ArrangementModel.AVAILABILITY for a in arrangements),
+            profile_consents=consents_on(contract, user),
         )
         context["panel"] = development_panel(user=user, owner=contract, region=self.region)
         return context

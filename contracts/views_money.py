@@ -51,7 +51,12 @@ FLAG_LABELS = {
     "no_tariff": gettext_lazy("Geen tarief"),
     "no_budget": gettext_lazy("Geen budget"),
     "unmatched": gettext_lazy("Niet verrekend"),
+    "switch": gettext_lazy("Profielwissel zonder instemming"),
+    "stacking_consented": gettext_lazy("Stapeling met instemming regisseur"),
+    "switch_consented": gettext_lazy("Profielwissel met instemming regisseur"),
 }
+#: signals a case director's consent settles (contracts.consent), and the consent's kind
+CONSENT_FLAGS = {"stacking": "stapeling", "switch": "profielwissel"}
 COMPONENT_LABELS = {
     "pxq": gettext_lazy("PxQ"),
     "occupied": gettext_lazy("Bezette plaatsen (PxQ)"),
@@ -436,11 +441,48 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
                     for model, amount in sorted(settlement.by_model().items())
                 ]
                 context["flags"] = [
+                    {
+                        "kind": f.kind,
+                        "label": FLAG_LABELS.get(f.kind, f.kind),
+                        "message": f.message,
+                        "consent_url": self.consent_url(f),
+                    }
+                    for f in settlement.flags
+                    if not f.kind.endswith("_consented")
+                ]
+                context["notes"] = [
                     {"kind": f.kind, "label": FLAG_LABELS.get(f.kind, f.kind), "message": f.message}
                     for f in settlement.flags
+                    if f.kind.endswith("_consented")
                 ]
                 context["csv_query"] = urlencode(form.cleaned_data)
         return context
+
+    def consent_url(self, flag) -> str:
+        """'Instemming vastleggen' for a stacking or switch signal, prefilled with the family,
+        products and days (for the contract editors only)."""
+        if flag.kind not in CONSENT_FLAGS or not flag.family:
+            return ""
+        if not hasattr(self, "_can_edit"):
+            self._can_edit = self.contract.can_change(self.request.user)
+        if not self._can_edit:
+            return ""
+        # a stacking names both profiles; a switch the profile the family switches to
+        codes = flag.product_codes if flag.kind == "stacking" else flag.product_codes[-1:]
+        query = {
+            "family": flag.family,
+            "kind": CONSENT_FLAGS[flag.kind],
+            "products": ",".join(codes),
+        }
+        if flag.start:
+            query["valid_from"] = flag.start.isoformat()
+        if flag.end:
+            query["valid_until"] = flag.end.isoformat()
+        url = reverse(
+            "contracts:profile-consent-create",
+            kwargs={"region": self.region.slug, "pk": self.contract.pk},
+        )
+        return f"{url}?{urlencode(query)}"
 
     @staticmethod
     def groups(settlement) -> list[dict]:

@@ -14,6 +14,7 @@ from contracts.models import (
     ContractEvent,
     FundingArrangement,
     KpiAgreement,
+    ProfileConsent,
     TariffIndexation,
     TariffVersion,
 )
@@ -63,6 +64,7 @@ def counts():
         ApiClient,
         ApiKey,
         LogEntry,
+        ProfileConsent,
     )
     return {m.__name__: m.objects.count() for m in models}
 
@@ -158,6 +160,27 @@ def test_load_demo_is_complete_and_repeatable(settings):
     ]
     assert Declaration.objects.filter(region=zhz).exists()
     assert Trajectory.objects.filter(region=ams).exists()
+    # Amsterdam: a family with a stacked profile its case director consented to (seed 004):
+    # the settlement shows the note and pays both profiles (half of each price at the start:
+    # P02-PER 973,42 / 2 = 486,71; P05-INT 4.542,57 / 2 = 2.271,29 rounded)
+    from contracts.selectors import settlement_for
+    from contracts.settlement import Period
+    from monitoring.demo.consent import AMS_CONSENT, FAMILY
+
+    consented = Contract.objects.get(region=ams, reference=AMS_CONSENT)
+    given = ProfileConsent.objects.get(contract=consented)
+    assert given.family == FAMILY[:12] and given.kind == "stapeling" and given.reason
+    settlement = settlement_for(consented, Period.months(2026, 1, 3))
+    [note] = settlement.flags_of("stacking_consented")
+    assert note.message == (
+        f"Gezin {FAMILY[:12]}: P02-PER en P05-INT lopen 58 dagen naast elkaar (02-02-2026 tot "
+        "en met 31-03-2026), met instemming regisseur d.d. 28-01-2026 (R. Bakker, regisseur "
+        "Ouder- en Kindteam Amsterdam-Noord); betaald."
+    )
+    assert settlement.flags_of("stacking") == [] and settlement.withheld == 0
+    paid = {line.product_code: line for line in settlement.lines}
+    assert paid["P02-PER"].description.endswith("1 traject gestart × € 486,71 = € 486,71")
+    assert paid["P05-INT"].description.endswith("1 traject gestart × € 2.271,29 = € 2.271,29")
     # Reports: a schedule per kind everywhere, a verdeelsleutel adding up to 100% per year
     # (from declared amounts, which Amsterdam's demo has none of), and in WBO a few reports,
     # ready, one of each kind.

@@ -156,6 +156,29 @@ def more_declarations(w, users):
     rollups.refresh_region(w.region.pk, signals=False)
 
 
+def more_consents(w, users, count=3):
+    """Case directors' consents on world A's contract, each with its products."""
+    from contracts.models import ProfileConsent
+
+    for _n in range(count):
+        consent = ProfileConsent.objects.create(
+            region=w.region,
+            contract=w.con.contract,
+            family=f"{next(_serial):012d}",
+            kind="stapeling",
+            given_on=date(2026, 2, 20),
+            case_director="J. de Vries, regisseur",
+            reason="Afgestemd in het perspectiefplan.",
+            valid_from=date(2026, 3, 1),
+            recorded_by=users.officer,
+        )
+        consent.products.set([w.product, w.con.stay_product])
+
+
+def one_consent(w, users):
+    more_consents(w, users, count=1)
+
+
 def more_dashboard_data(w, users):
     more_contracts(w, users)
     more_declarations(w, users)
@@ -300,6 +323,23 @@ PAGES = [
         ),
         more_declarations,
         20,
+    ),
+    (
+        "settlement with consents",
+        lambda w: (
+            region_url(w, "contracts:contract-settlement", pk=w.con.contract.pk)
+            + "?year=2026&first_month=1&last_month=3"
+        ),
+        more_consents,
+        20,
+        one_consent,
+    ),
+    (
+        "contract page with consents",
+        lambda w: region_url(w, "contracts:contract-detail", pk=w.con.contract.pk),
+        more_consents,
+        16,
+        one_consent,
     ),
     (
         "region dashboard",

@@ -248,6 +248,12 @@ def contract_pages(w):
         ("contracts:contract-tariff-index", c, "contract_edit"),
         ("contracts:contract-settlement", c, "contract_money"),
         ("contracts:contract-settlement-csv", c, "contract_money"),
+        ("contracts:profile-consent-create", c, "contract_edit"),
+        (
+            "contracts:profile-consent-revoke",
+            {**c, "consent": w.profile_consent.pk},
+            "contract_edit",
+        ),
         ("contracts:tariff-list", r, "contract_read"),
         ("contracts:tariff-create", r, "contract_edit"),
         ("contracts:tariff-index", r, "contract_edit"),
@@ -526,7 +532,26 @@ def world_a(world_a):
     world_a.assignment = build_assignment(world_a)
     world_a.inbox_file = build_inbox_file(world_a)
     world_a.submission_file = build_submission_file(world_a)
+    world_a.profile_consent = build_profile_consent(world_a)
     return world_a
+
+
+def build_profile_consent(w):
+    """A case director's consent on world A's contract (stored as the service leaves it)."""
+    from datetime import date
+
+    from contracts.models import ProfileConsent
+
+    return ProfileConsent.objects.create(
+        region=w.region,
+        contract=w.con.contract,
+        family="ab12cd34ef56",
+        kind="stapeling",
+        given_on=date(2026, 2, 20),
+        case_director="J. de Vries, regisseur",
+        reason="Afgestemd in het perspectiefplan.",
+        valid_from=date(2026, 3, 1),
+    )
 
 
 def build_progress(dialogue):

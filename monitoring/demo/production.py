@@ -40,6 +40,7 @@ from contracts.codes import ArrangementModel, BudgetKind, OutputPayment
 from contracts.demo import AMS_STACKING, ZHZ_LOW_FACILITY, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
 from core.ui.formatting import money
+from monitoring.demo.consent import load_consented_stacking
 from monitoring.demo.steering import load_monitoring
 from monitoring.imports.models import Allocation, Declaration, EndReason, Occupancy, Trajectory
 from segments.codes import ParticipationLevel, Unit
@@ -581,6 +582,7 @@ def load_production(region: Region) -> dict[str, int]:
     rollups, signals, dialogues). Each part is skipped when the region already has it."""
     counts = _load_production(region)
     counts.update(load_monitoring(region))
+    counts.update(load_consented_stacking(region))  # Amsterdam: a consented stacked profile
     return counts
 
 

@@ -10,15 +10,15 @@ trajectories touching its year is a few hundred facts, not 67,000 instances.
 Allocations and occupancy are read as lines (the anti-stacking rule needs each allocation)."""
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Case, Count, F, Max, Min, Q, Sum, When
 from django.db.models.functions import TruncMonth
 
 from contracts.codes import ArrangementModel
 from contracts.models import FundingArrangement
+from contracts.settlement import SWITCH_WINDOW_DAYS, Delivery, Production
 from contracts.settlement import Allocation as AllocationFact
-from contracts.settlement import Delivery, Production
 from contracts.settlement import Occupancy as OccupancyFact
 from contracts.settlement import Trajectory as TrajectoryFact
 from monitoring.imports.models import Allocation, Occupancy, Trajectory
@@ -67,7 +67,8 @@ def production_source(contract_ids, start: date, end: date) -> dict[int, Product
     allocations = defaultdict(list)
     for row in (
         Allocation.objects.filter(touching, start__lte=end)
-        .filter(Q(end__isnull=True) | Q(end__gte=start))
+        # from a little before the period: a profile switch needs the allocation it follows
+        .filter(Q(end__isnull=True) | Q(end__gte=start - timedelta(days=SWITCH_WINDOW_DAYS)))
         .values_list("contract", "client_key", "product__code", "start", "end")
     ):
         allocations[row[0]].append(AllocationFact(row[1][:12], row[2], row[3], row[4]))
