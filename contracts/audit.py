@@ -9,11 +9,12 @@ from .models import (
     EffectScenarioPrice,
     FundingArrangement,
     KpiAgreement,
+    SegmentBudget,
     TariffIndexation,
     TariffVersion,
 )
 
-auditlog.register(Contract)
+auditlog.register(Contract, m2m_fields={"municipalities"})
 auditlog.register(ContractEvent)
 auditlog.register(KpiAgreement)
 auditlog.register(TariffIndexation)
@@ -23,3 +24,4 @@ auditlog.register(Budget)
 auditlog.register(BudgetRevision)
 auditlog.register(EffectScenario, m2m_fields={"products"})
 auditlog.register(EffectScenarioPrice)
+auditlog.register(SegmentBudget)

@@ -79,3 +79,10 @@ class Kpi(models.TextChoices):
 class Direction(models.TextChoices):
     HIGHER_IS_BETTER = "higher", _("Hoger is beter")
     LOWER_IS_BETTER = "lower", _("Lager is beter")
+
+
+class SegmentBudgetKind(models.TextChoices):
+    """Budget of a segment outside its contracts (seed 004, DOMAIN §6)."""
+
+    FREE = "free", _("Vrij budget (uitzonderlijke gezinnen)")
+    RESERVED = "reserved", _("Gereserveerd voor nieuwe aanbieders")

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views as v
+from . import views_scope as vs
 
 C = "<int:pk>/"
 
@@ -25,5 +26,20 @@ urlpatterns = [
     path(C + "budgetten/nieuw/", v.BudgetCreateView.as_view(), name="budget-create"),
     path(
         C + "budgetten/<int:budget>/herijken/", v.BudgetReviseView.as_view(), name="budget-revise"
+    ),
+    path(C + "gemeenten/", vs.ContractScopeView.as_view(), name="contract-municipalities"),
+    path("segmentbudgetten/", vs.SegmentBudgetListView.as_view(), name="segment-budgets"),
+    path(
+        "segmentbudgetten/nieuw/", vs.SegmentBudgetEditView.as_view(), name="segment-budget-create"
+    ),
+    path(
+        "segmentbudgetten/<int:pk>/wijzigen/",
+        vs.SegmentBudgetEditView.as_view(),
+        name="segment-budget-update",
+    ),
+    path(
+        "segmentbudgetten/<int:pk>/verwijderen/",
+        vs.SegmentBudgetDeleteView.as_view(),
+        name="segment-budget-delete",
     ),
 ]

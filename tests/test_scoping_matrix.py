@@ -260,6 +260,19 @@ def contract_pages(w):
         ("contracts:effect-scenario-csv", {**r, "pk": w.scenario.pk}, "contract_effect"),
         ("contracts:effect-scenario-update", {**r, "pk": w.scenario.pk}, "contract_effect_edit"),
         ("contracts:effect-scenario-delete", {**r, "pk": w.scenario.pk}, "contract_effect_edit"),
+        ("contracts:contract-municipalities", c, "contract_edit"),
+        ("contracts:segment-budgets", r, "contract_effect"),
+        ("contracts:segment-budget-create", r, "contract_effect_edit"),
+        (
+            "contracts:segment-budget-update",
+            {**r, "pk": w.segment_budget.pk},
+            "contract_effect_edit",
+        ),
+        (
+            "contracts:segment-budget-delete",
+            {**r, "pk": w.segment_budget.pk},
+            "contract_effect_edit",
+        ),
     ]
 
 
@@ -518,6 +531,7 @@ def world_a(world_a):
     world_a.member = build_member(world_a)
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     world_a.scenario = build_scenario(world_a)
+    world_a.segment_budget = build_segment_budget(world_a)
     world_a.inbox_file = build_inbox_file(world_a)
     world_a.submission_file = build_submission_file(world_a)
     return world_a
@@ -601,6 +615,17 @@ def build_own_kpi(w):
         measurement_kind=kind,
     )
     return kpi, kind
+
+
+def build_segment_budget(w):
+    """A free budget of the segment in 2026 (contracts.segment_budgets)."""
+    from decimal import Decimal
+
+    from contracts.segment_budgets import segment_budget_create
+
+    return segment_budget_create(
+        region=w.region, segment=w.segment, year=2026, kind="free", amount=Decimal("1000.00")
+    )
 
 
 def build_scenario(w):
