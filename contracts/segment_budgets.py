@@ -148,12 +148,15 @@ def segment_budget_overview(region, year: int, user) -> dict:
     own = list(
         SegmentBudget.objects.visible_to(user)
         .filter(region=region, year=year)
-        .select_related("created_by")
+        .select_related("segment")
     )
     wanted |= {b.segment_id for b in own}
     if wanted:
         segments = {
-            s.pk: s for s in Segment.objects.visible_to(user).filter(region=region, pk__in=wanted)
+            s.pk: s
+            for s in Segment.objects.visible_to(user)
+            .filter(region=region, pk__in=wanted)
+            .select_related("region")
         }
     for (segment_id, _contract), budgets in by_contract.items():
         if segment_id not in segments:
