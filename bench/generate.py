@@ -193,7 +193,10 @@ class Landscape:
             .distinct()
             .select_related("segment__parent__parent")
             .prefetch_related(
-                "arrangements__products", "budgets", "provider__municipalities_served"
+                "arrangements__products",
+                "budgets",
+                "provider__municipalities_served",
+                "municipalities",
             )
             .order_by("reference")
         )
@@ -210,6 +213,9 @@ class Landscape:
             served = {m.pk for m in c.provider.municipalities_served.all()}
             full = area_of(c.segment)
             area = [(m, w) for m, w in full if m.pk in served] or full
+            scope = {m.pk for m in c.municipalities.all()}  # a contract for some only
+            if scope:
+                area = [(m, w) for m, w in full if m.pk in scope]
             if not area:
                 continue
             last_day = min(

@@ -10,11 +10,12 @@ from .models import (
     FundingArrangement,
     KpiAgreement,
     ProfileConsent,
+    SegmentBudget,
     TariffIndexation,
     TariffVersion,
 )
 
-auditlog.register(Contract)
+auditlog.register(Contract, m2m_fields={"municipalities"})
 auditlog.register(ContractEvent)
 auditlog.register(KpiAgreement)
 auditlog.register(TariffIndexation)
@@ -31,3 +32,4 @@ auditlog.register(DevelopmentAssignment)
 auditlog.register(DevelopmentUpdate)
 
 auditlog.register(ProfileConsent, m2m_fields={"products"})
+auditlog.register(SegmentBudget)

@@ -86,3 +86,10 @@ class ConsentKind(models.TextChoices):
 
     STACKING = "stapeling", _("Stapeling (twee profielen tegelijk)")
     SWITCH = "profielwissel", _("Profielwissel (overstap naar een ander profiel)")
+
+
+class SegmentBudgetKind(models.TextChoices):
+    """Budget of a segment outside its contracts (seed 004, DOMAIN §6)."""
+
+    FREE = "free", _("Vrij budget (uitzonderlijke gezinnen)")
+    RESERVED = "reserved", _("Gereserveerd voor nieuwe aanbieders")

@@ -42,6 +42,7 @@ from segments.models import Product, Region, Segment, SupportProfile
 from . import services
 from .codes import ArrangementModel, BudgetKind, Direction, Kpi, OutputPayment, ReportingFrequency
 from .demo_development import wbo_development_progress
+from .demo_scope import load_zhz_scope
 from .models import (
     Budget,
     BudgetRevision,
@@ -718,6 +719,7 @@ def _load_zhz(region) -> dict[str, int]:
     _zhz_segment_2(region, segments["2"], officer, {c.provider_id for c in first})
     _zhz_crisis(region, officer)
     _zhz_gi(region)
+    load_zhz_scope(region)  # a pilot for two municipalities, free and reserved budgets
     return _summary(region)
 
 

@@ -21,6 +21,7 @@ from procurement.models import Lot, Submission
 from providers.models import Provider
 from segments.models import (
     Intensity,
+    Municipality,
     Participation,
     Product,
     Region,
@@ -39,6 +40,7 @@ from .codes import (
     Kpi,
     OutputPayment,
     ReportingFrequency,
+    SegmentBudgetKind,
     TariffOrigin,
 )
 
@@ -104,6 +106,16 @@ class Contract(ScopedModel):
         choices=ReportingFrequency.choices,
         default=ReportingFrequency.QUARTERLY,
     )
+    #: the municipalities the contract applies to (a pilot "in 1 à 2 gemeenten"); none: every
+    #: municipality of the region. Only ``contracts.scope.contract_set_municipality_scope``
+    #: changes it (docs/contracts.md).
+    municipalities = models.ManyToManyField(
+        Municipality,
+        blank=True,
+        related_name="scoped_contracts",
+        verbose_name=_("geldt voor gemeenten"),
+        help_text=_("Leeg: alle gemeenten van de regio."),
+    )
     # Derived from the start date, the term and the events (contracts.terms); stored so that
     # lists can filter and sort on them. Only contracts.services writes them.
     end_date = models.DateField(_("einddatum huidige looptijd"), null=True, editable=False)
@@ -130,7 +142,11 @@ class Contract(ScopedModel):
         excluded = Participation.objects.filter(
             municipality__in=scope.municipality_ids, level="none"
         ).values("segment")
-        return Q(region__in=scope.municipality_region_ids) & ~Q(segment__in=excluded)
+        return (
+            Q(region__in=scope.municipality_region_ids)
+            & ~Q(segment__in=excluded)
+            & contract_scope_q(scope.municipality_ids)
+        )
 
     @classmethod
     def scope_provider_q(cls, scope):
@@ -180,6 +196,15 @@ class Contract(ScopedModel):
         super().clean()
         if self.provider_id and self.region_id and self.provider.region_id != self.region_id:
             raise ValidationError({"provider": _("Deze aanbieder hoort bij een andere regio.")})
+
+
+def contract_scope_q(municipality_ids, prefix: str = "") -> Q:
+    """Contracts that apply to one of ``municipality_ids``: every contract without a
+    municipality scope, and the scoped ones that name one of them (subqueries, no join)."""
+    through = Contract.municipalities.through
+    scoped = through.objects.values("contract_id")
+    named = through.objects.filter(municipality__in=municipality_ids).values("contract_id")
+    return ~Q(**{f"{prefix}pk__in": scoped}) | Q(**{f"{prefix}pk__in": named})
 
 
 class ContractChild(ScopedModel):
@@ -851,6 +876,54 @@ class ProfileConsent(ContractChild):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+
+class SegmentBudget(ScopedModel):
+    """A segment's budget in a year outside its contracts: a free budget for exceptional
+    families, or an amount reserved for new providers (seed 004, DOMAIN §6). The segment's
+    budget of the year is what its contracts have plus these (docs/contracts.md)."""
+
+    scope_edit_roles = CONTRACT_EDITORS
+
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="segment_budgets", verbose_name=_("regio")
+    )
+    segment = models.ForeignKey(
+        Segment, on_delete=models.PROTECT, related_name="segment_budgets", verbose_name=_("segment")
+    )
+    year = models.PositiveSmallIntegerField(
+        _("jaar"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    kind = models.CharField(_("soort"), max_length=8, choices=SegmentBudgetKind.choices)
+    amount = models.DecimalField(_("bedrag (€)"), **MONEY)
+    note = models.TextField(_("toelichting"), blank=True)
+    created_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
+    created_by = _user(_("vastgelegd door"))
+
+    class Meta:
+        ordering = ["year", "segment__code", "kind"]
+        verbose_name = _("segmentbudget")
+        verbose_name_plural = _("segmentbudgetten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["segment", "year", "kind"], name="segment_budget_unique_kind_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="segment_budget_amount_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=SegmentBudgetKind.values), name="segment_budget_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.segment} {self.year}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        url = reverse("contracts:segment-budgets", kwargs={"region": self.region.slug})
+        return f"{url}?jaar={self.year}"
 
 
 # Development assignments with status and progress (their own module; imported so Django

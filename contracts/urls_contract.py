@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views as v
 from . import views_consent as vc
+from . import views_scope as vs
 
 C = "<int:pk>/"
 
@@ -36,5 +37,20 @@ urlpatterns = [
         C + "instemmingen/<int:consent>/intrekken/",
         vc.ProfileConsentRevokeView.as_view(),
         name="profile-consent-revoke",
+    ),
+    path(C + "gemeenten/", vs.ContractScopeView.as_view(), name="contract-municipalities"),
+    path("segmentbudgetten/", vs.SegmentBudgetListView.as_view(), name="segment-budgets"),
+    path(
+        "segmentbudgetten/nieuw/", vs.SegmentBudgetEditView.as_view(), name="segment-budget-create"
+    ),
+    path(
+        "segmentbudgetten/<int:pk>/wijzigen/",
+        vs.SegmentBudgetEditView.as_view(),
+        name="segment-budget-update",
+    ),
+    path(
+        "segmentbudgetten/<int:pk>/verwijderen/",
+        vs.SegmentBudgetDeleteView.as_view(),
+        name="segment-budget-delete",
     ),
 ]

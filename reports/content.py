@@ -53,6 +53,7 @@ from monitoring.models import (
 from monitoring.steering.norms import judge, segment_norms
 from monitoring.templatetags.monitoring_tags import norm_text
 
+from .budget_scope import municipal_budget
 from .models import CADENCE, BudgetShare, ReportKind
 from .periods import Period, parse_period
 
@@ -1102,7 +1103,17 @@ def _budget_share(ctx: Ctx, municipality, year: int) -> dict:
             % {"name": municipality.name, "share": result["share_text"], "year": year}
         )
         return result
-    budget = (region_budget * share.percentage / 100).quantize(Decimal("0.01"))
+    # a contract for some municipalities only is split over those (reports.budget_scope)
+    parts = municipal_budget(
+        [(row.contract, row.budget) for row in region_spend.contracts],
+        municipality.pk,
+        lambda: dict(
+            BudgetShare.objects.filter(region=ctx.region, year=year).values_list(
+                "municipality_id", "percentage"
+            )
+        ),
+    )
+    budget = parts.amount(share.percentage).quantize(Decimal("0.01"))
     result["budget"] = _num(budget)
     result["budget_text"] = format_value(budget, "euro")
     if not hidden and budget:
@@ -1114,9 +1125,13 @@ def _budget_share(ctx: Ctx, municipality, year: int) -> dict:
     result["sentence"] = (
         spent_words
         + " "
-        + _(
-            "Het aandeel van %(name)s in het regionale budget %(year)s is %(share)s van "
-            "%(region_budget)s = %(budget)s."
+        + (
+            _(
+                "Het aandeel van %(name)s in het regionale budget %(year)s is %(share)s van "
+                "%(region_budget)s = %(budget)s."
+            )
+            if not parts.scoped_in and not parts.scoped_out
+            else _scoped_budget_words(municipality, year, result, parts)
         )
         % {
             "name": municipality.name,
@@ -1135,6 +1150,30 @@ def _budget_share(ctx: Ctx, municipality, year: int) -> dict:
             "expected": result["expected_pct_text"],
         }
     return result
+
+
+def _scoped_budget_words(municipality, year: int, result: dict, parts) -> str:
+    """The budget sentence when some contracts apply to some municipalities only (a format
+    string for the caller's ``%``: the amounts are filled in here, escaped)."""
+    words = _(
+        "Het aandeel van %(name)s in het budget %(year)s van de contracten voor alle "
+        "gemeenten is %(share)s van %(general)s."
+    ).replace("%(general)s", _euro(parts.general).replace("%", "%%"))
+    if parts.scoped_in:
+        words += " " + _(
+            "Daarbij komt %(part)s uit contracten die alleen voor enkele gemeenten gelden "
+            "(%(contracts)s), verdeeld over die gemeenten naar hun aandeel."
+        ).replace("%(part)s", _euro(parts.scoped_part).replace("%", "%%")).replace(
+            "%(contracts)s",
+            ", ".join(c.reference for c, _b, _p in parts.scoped_in).replace("%", "%%"),
+        )
+    words += " " + _("Samen: %(budget)s.")
+    if parts.scoped_out:
+        words += " " + _("Niet meegeteld: %(contracts)s, dat geldt niet voor %(name)s.").replace(
+            "%(contracts)s",
+            ", ".join(c.reference for c, _b in parts.scoped_out).replace("%", "%%"),
+        )
+    return words
 
 
 def _municipality_by(ctx: Ctx, municipality, by: str, title: str, first: str, month: date) -> dict:

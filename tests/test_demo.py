@@ -217,3 +217,29 @@ def test_load_demo_refuses_production_without_force(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("load_demo", verbosity=0)
+
+
+def test_demo_has_a_pilot_for_two_municipalities_and_free_and_reserved_budgets(demo_data):
+    """Zuid-Holland Zuid: the pilot of segment 6 (seed 000) applies to Dordrecht and
+    Zwijndrecht only, and its production stays there; segment 1 has a free and a reserved
+    budget in 2026 (seed 004), on the budget page next to its contracts."""
+    from contracts.demo_scope import PILOT_REFERENCE
+    from contracts.models import SegmentBudget
+    from contracts.segment_budgets import segment_budget_overview
+
+    pilot = Contract.objects.get(reference=PILOT_REFERENCE)
+    assert pilot.region.slug == "zhz" and pilot.segment.code == "6"
+    assert {m.name for m in pilot.municipalities.all()} == {"Dordrecht", "Zwijndrecht"}
+    assert pilot.events.filter(kind="amendment", reason__contains="Geldt voor").exists()
+    for model in (Declaration, Trajectory, Allocation):
+        places = set(model.objects.filter(contract=pilot).values_list("municipality__name"))
+        assert places == {("Dordrecht",), ("Zwijndrecht",)}, model.__name__
+    zhz = pilot.region
+    budgets = SegmentBudget.objects.filter(region=zhz, segment__code="1", year=2026)
+    assert set(budgets.values_list("kind", flat=True)) == {"free", "reserved"}
+    officer = User.objects.get(username="inkoper")
+    row = next(
+        r for r in segment_budget_overview(zhz, 2026, officer)["rows"] if r.segment.code == "1"
+    )
+    assert row.contracted > 0
+    assert row.total == row.contracted + row.free.amount + row.reserved.amount

@@ -92,6 +92,42 @@ def more_contracts(w, users):
         )
 
 
+def one_segment_budget(w, users):
+    from contracts.segment_budgets import segment_budget_create
+
+    segment_budget_create(
+        region=w.region, segment=w.segment, year=2026, kind="free", amount=Decimal("1000")
+    )
+
+
+def more_segment_budgets(w, users):
+    """Four more segments, each with a contract with a budget (and a revision) and a free and
+    a reserved budget in 2026."""
+    from contracts.segment_budgets import segment_budget_create
+    from tests.segments.factories import SegmentFactory
+
+    for n in range(4):
+        segment = SegmentFactory(region=w.region, code=f"9{n}", name=f"Extra {n}")
+        contract = contract_services.contract_create(
+            region=w.region,
+            reference=f"C-seg-{n}",
+            provider=w.provider,
+            segment=segment,
+            start_date=date(2026, 1, 1),
+            initial_term_years=1,
+        )
+        budget = contract_services.budget_set(
+            contract=contract, year=2026, kind="ceiling", amount=Decimal("1000")
+        )
+        contract_services.budget_revise(
+            budget=budget, effective_on=date(2026, 6, 1), amount=Decimal("1200"), reason="Meer"
+        )
+        for kind in ("free", "reserved"):
+            segment_budget_create(
+                region=w.region, segment=segment, year=2026, kind=kind, amount=Decimal("500")
+            )
+
+
 def more_tariffs(w, users):
     for n in range(4):
         product = ProductFactory(region=w.region, care_form=w.care_form, name=f"Tarief {n}")
@@ -391,6 +427,13 @@ PAGES = [
         more_scenarios,
         12,
         one_of_each,
+    ),
+    (
+        "budget per segment",
+        lambda w: region_url(w, "contracts:segment-budgets") + "?jaar=2026",
+        more_segment_budgets,
+        12,
+        one_segment_budget,
     ),
 ]
 

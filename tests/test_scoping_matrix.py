@@ -271,6 +271,19 @@ def contract_pages(w):
         ("contracts:strategy-assignment-create", {**r, "pk": w.proc.strategy.pk}, "contract_edit"),
         ("contracts:assignment-progress", {**r, "pk": w.assignment.pk}, "contract_edit"),
         ("contracts:assignment-transition", {**r, "pk": w.assignment.pk}, "contract_edit"),
+        ("contracts:contract-municipalities", c, "contract_edit"),
+        ("contracts:segment-budgets", r, "contract_effect"),
+        ("contracts:segment-budget-create", r, "contract_effect_edit"),
+        (
+            "contracts:segment-budget-update",
+            {**r, "pk": w.segment_budget.pk},
+            "contract_effect_edit",
+        ),
+        (
+            "contracts:segment-budget-delete",
+            {**r, "pk": w.segment_budget.pk},
+            "contract_effect_edit",
+        ),
     ]
 
 
@@ -530,6 +543,7 @@ def world_a(world_a):
     world_a.own_kpi, world_a.measurement_kind = build_own_kpi(world_a)
     world_a.scenario = build_scenario(world_a)
     world_a.assignment = build_assignment(world_a)
+    world_a.segment_budget = build_segment_budget(world_a)
     world_a.inbox_file = build_inbox_file(world_a)
     world_a.submission_file = build_submission_file(world_a)
     world_a.profile_consent = build_profile_consent(world_a)
@@ -632,6 +646,17 @@ def build_own_kpi(w):
         measurement_kind=kind,
     )
     return kpi, kind
+
+
+def build_segment_budget(w):
+    """A free budget of the segment in 2026 (contracts.segment_budgets)."""
+    from decimal import Decimal
+
+    from contracts.segment_budgets import segment_budget_create
+
+    return segment_budget_create(
+        region=w.region, segment=w.segment, year=2026, kind="free", amount=Decimal("1000.00")
+    )
 
 
 def build_scenario(w):

@@ -54,7 +54,7 @@ def _pick(region: Region):
     for agb, (provider_id, _name) in sorted(lookups.agb_codes.items()):
         contracts = lookups.contracts_of(provider_id)
         for contract in sorted(contracts, key=lambda c: c.reference):
-            if not contract.products:
+            if not contract.products or contract.municipalities is not None:
                 continue
             month = max(contract.start.replace(day=1), date(2026, 1, 1))
             if contract.start > month:

@@ -188,6 +188,10 @@ class ContractProduction:
         full = area(contract.segment)
         local = [(m, w) for m, w in full if m.pk in served]
         self.area = local or full
+        # a contract for some municipalities only (a pilot) delivers in those, all of them
+        scope = list(contract.municipalities.all())
+        if scope:
+            self.area = [(m, float(INHABITANTS.get(m.cbs_code, 10))) for m in scope]
         self.budgets = list(contract.budgets.all())
 
     # -------------------------------------------------------------- helpers
@@ -598,6 +602,7 @@ def _load_production(region: Region) -> dict[str, int]:
             "budgets__revisions",
             "budgets__support_profile",
             "provider__municipalities_served",
+            "municipalities",
         )
         .order_by("reference")
     )

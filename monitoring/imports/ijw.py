@@ -826,7 +826,7 @@ class IjwRows:
     def _contract(self, context, code: str, day: date) -> tuple[str, str]:
         """(contract reference, "") or ("", why not)."""
         provider_id, provider_name = context["provider"]
-        key = (provider_id, code, day)
+        key = (provider_id, code, day, context["gm"])
         hit = self._contract_cache.get(key)
         if hit is not None:
             return hit
@@ -845,6 +845,12 @@ class IjwRows:
                 and (c.last is None or day <= c.last)
                 and (c.products is None or product.id in c.products)
             ]
+            # a contract for some municipalities only counts in those; when that leaves none,
+            # the one contract found stays, and the line's check names its municipalities
+            municipality_id = self.lookups.municipalities.get(context["gm"])
+            local = [c for c in found if c.applies_in(municipality_id)]
+            if local or len(found) > 1:
+                found = local
             if len(found) == 1:
                 hit = (found[0].reference, "")
             elif not found:

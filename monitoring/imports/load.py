@@ -29,6 +29,7 @@ from datetime import date
 from django.db import connection
 from django.utils.translation import gettext as _
 
+from contracts.models import Contract
 from monitoring.imports.models import LINE_MODELS, DatasetKind
 from monitoring.imports.validate import (
     ERROR_LIMIT,
@@ -37,7 +38,9 @@ from monitoring.imports.validate import (
     SPAN_FIELDS,
     Errors,
     Lookups,
+    scope_message,
 )
+from segments.models import Municipality
 
 #: advisory lock class for "an import is writing in this region" (PostgreSQL)
 LOCK_CLASS = 5_240_517
@@ -297,8 +300,47 @@ class Stage:
         )
         if self.corrections:
             self._check_corrections(errors)
+        if "municipality" in self.fields:
+            self._check_scope(errors)
         if self.kind == DatasetKind.OCCUPANCY:
             self._check_occupancy(errors)
+
+    def _check_scope(self, errors: Errors) -> None:
+        """A line for a municipality outside its contract's municipalities, against the scopes
+        as they are now, under the region's lock (the per-row check read them before it, and
+        narrowing a scope takes the same lock, ``monitoring.imports.scope``). Nothing to do in
+        a region without a scoped contract (one probe)."""
+        S = self.table
+        through = Contract.municipalities.through
+        M = self.qn(through._meta.db_table)
+        if not through.objects.filter(contract__region_id=self.region_id).exists():
+            return
+        municipality = self.qn(self.model._meta.get_field("municipality").column)
+        names = dict(
+            Municipality.objects.filter(region_id=self.region_id).values_list("pk", "name")
+        )
+        scopes: dict[int, list[str]] = {}
+        for contract_id, municipality_id in through.objects.filter(
+            contract__region_id=self.region_id
+        ).values_list("contract_id", "municipality_id"):
+            scopes.setdefault(contract_id, []).append(names.get(municipality_id, "?"))
+        self._collect(
+            errors,
+            f"SELECT s.line_no, s.contract_id, s.{municipality} FROM {S} s "
+            "WHERE NOT s.bad AND s.state <> 's' "
+            f"AND EXISTS (SELECT 1 FROM {M} m WHERE m.contract_id = s.contract_id) "
+            f"AND NOT EXISTS (SELECT 1 FROM {M} m WHERE m.contract_id = s.contract_id "
+            f"AND m.municipality_id = s.{municipality})",
+            [],
+            lambda row, contract_id, municipality_id: (
+                "gemeente",
+                scope_message(
+                    self._contract(contract_id),
+                    names.get(municipality_id, str(municipality_id)),
+                    sorted(scopes.get(contract_id, [])),
+                ),
+            ),
+        )
 
     def _differs_message(self, reference: str, pairs) -> str:
         names = ["corrects", *self.fields]

@@ -178,6 +178,11 @@ class ContractInfo:
     last: date | None  # terminated_on, else the end after all options
     products: frozenset[int] | None  # None: the arrangements name no products
     provider_id: int | None = None
+    #: the municipalities the contract applies to; None: every municipality of the region
+    municipalities: frozenset[int] | None = None
+
+    def applies_in(self, municipality_id: int) -> bool:
+        return self.municipalities is None or municipality_id in self.municipalities
 
     @property
     def period(self) -> str:
@@ -234,6 +239,17 @@ class Lookups:
     #: name the provider by its AGB code, not the contract)
     agb_codes: dict[str, tuple[int, str]] = field(default_factory=dict)
     region_id: int | None = None
+    #: {municipality id: name}, for the refusal of a line outside a contract's municipalities
+    municipality_names: dict[int, str] = field(default_factory=dict)
+
+    def scope_message(self, contract: ContractInfo, municipality_id: int) -> str:
+        """Why a line of ``municipality_id`` does not belong to ``contract``."""
+        names = self.municipality_names
+        return scope_message(
+            contract.reference,
+            names.get(municipality_id, str(municipality_id)),
+            sorted(names.get(m, str(m)) for m in contract.municipalities or ()),
+        )
 
     def contracts_of(self, provider_id: int) -> list[ContractInfo]:
         """The contracts of one provider (for iJw messages, which name no contract)."""
@@ -268,6 +284,11 @@ class Lookups:
             covered.setdefault(contract_id, set()).add(product_id)
         contracts = {}
         own = Contract.objects.filter(region=region)
+        scopes: dict[int, set[int]] = {}
+        for contract_id, municipality_id in Contract.municipalities.through.objects.filter(
+            contract__region=region
+        ).values_list("contract_id", "municipality_id"):
+            scopes.setdefault(contract_id, set()).add(municipality_id)
         provider_name = ""
         if provider_id is not None:
             own = own.filter(provider_id=provider_id)
@@ -304,6 +325,7 @@ class Lookups:
                 last=terminated_on or final_end or end,
                 products=frozenset(products) if products else None,
                 provider_id=contract_provider,
+                municipalities=frozenset(scopes[pk]) if pk in scopes else None,
             )
             if agb:
                 agb_codes[agb] = (contract_provider, name)
@@ -337,6 +359,11 @@ class Lookups:
             municipalities=dict(
                 Municipality.objects.filter(region=region).values_list("cbs_code", "pk")
             ),
+            municipality_names=dict(
+                Municipality.objects.filter(region=region).values_list("pk", "name")
+            )
+            if scopes
+            else {},
             measurement_kinds={
                 code: KindInfo(pk, code, value_type == ValueType.YES_NO, low, high)
                 for pk, code, value_type, low, high in MeasurementKind.objects.filter(
@@ -344,6 +371,15 @@ class Lookups:
                 ).values_list("pk", "code", "value_type", "minimum", "maximum")
             },
         )
+
+
+def scope_message(contract: str, municipality: str, scope: list[str]) -> str:
+    """The refusal of a line for a municipality outside the contract's municipalities (the
+    per-row check and the check after the import's lock say the same)."""
+    return _(
+        "Gemeente %(name)s valt buiten contract %(contract)s: dat contract geldt alleen voor "
+        "%(scope)s."
+    ) % {"name": municipality, "contract": contract, "scope": ", ".join(scope)}
 
 
 # --- parsing ------------------------------------------------------------------------------------
@@ -641,7 +677,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                 )
         return contract, reference, corrects, ok
 
-    def municipality(row, raw):
+    def municipality(row, raw, contract=None):
         hit = municipality_cache.get(raw)
         if hit is None:
             code = _municipality_code(raw)
@@ -656,7 +692,10 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
                     }
             municipality_cache[raw] = hit
         if isinstance(hit, int):
-            return hit
+            if contract is None or contract.applies_in(hit):
+                return hit
+            add(row, "gemeente", lookups.scope_message(contract, hit))
+            return None
         if hit == "":
             empty(row, "gemeente")
         else:
@@ -835,7 +874,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
 
     def declaration(row, v):
         contract, reference, corrects, ok = common(row, v)
-        municipality_id = municipality(row, v[3])
+        municipality_id = municipality(row, v[3], contract)
         key = client_key(row, v[4])
         info = product(row, v[5], contract)
         m = month(row, v[6])
@@ -964,7 +1003,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
 
     def trajectory(row, v):
         contract, reference, corrects, ok = common(row, v)
-        municipality_id = municipality(row, v[3])
+        municipality_id = municipality(row, v[3], contract)
         key = client_key(row, v[4])
         info = product(row, v[5], contract)
         start = day(row, "start", v[6])
@@ -1020,7 +1059,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
 
     def allocation(row, v):
         contract, reference, corrects, ok = common(row, v)
-        municipality_id = municipality(row, v[3])
+        municipality_id = municipality(row, v[3], contract)
         key = client_key(row, v[4])
         info = product(row, v[5], contract)
         start = day(row, "ingang", v[6])
@@ -1064,7 +1103,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
 
     def referral(row, v):
         contract, reference, corrects, ok = common(row, v)
-        municipality_id = municipality(row, v[3])
+        municipality_id = municipality(row, v[3], contract)
         key = client_key(row, v[4])
         on = day(row, "datum", v[5])
         referrer = code(row, "verwijzer", v[6], Referrer.values)
@@ -1088,7 +1127,7 @@ def make_checker(kind: str, lookups: Lookups, errors: Errors):
 
     def outcome(row, v):
         contract, reference, corrects, ok = common(row, v)
-        municipality_id = municipality(row, v[3])
+        municipality_id = municipality(row, v[3], contract)
         key = client_key(row, v[4])
         moment = code(row, "moment", v[5].strip().lower(), OutcomeMoment.values)
         on = day(row, "datum", v[6])

@@ -223,6 +223,7 @@ def _vet_declarations(frame: pl.DataFrame, lookups: Lookups) -> Vetted:
             "first": [c.start.replace(day=1) for c in lookups.contracts.values()],
             "last": [c.last for c in lookups.contracts.values()],
             "any_products": [c.products is not None for c in lookups.contracts.values()],
+            "scoped": [c.municipalities is not None for c in lookups.contracts.values()],
         },
         schema={
             "contract": pl.String,
@@ -230,8 +231,16 @@ def _vet_declarations(frame: pl.DataFrame, lookups: Lookups) -> Vetted:
             "first": pl.Date,
             "last": pl.Date,
             "any_products": pl.Boolean,
+            "scoped": pl.Boolean,
         },
     )
+    # a contract for some municipalities only: a line of another one is flagged, and the
+    # per-row check names the contract and its municipalities
+    in_scope = pl.DataFrame(
+        [(c.id, m) for c in lookups.contracts.values() for m in (c.municipalities or ())],
+        schema={"contract_id": pl.Int64, "municipality_id": pl.Int64},
+        orient="row",
+    ).with_columns(in_scope=pl.lit(True))
     covered = pl.DataFrame(
         [(c.id, p) for c in lookups.contracts.values() for p in (c.products or ())],
         schema={"contract_id": pl.Int64, "product_id": pl.Int64},
@@ -306,6 +315,7 @@ def _vet_declarations(frame: pl.DataFrame, lookups: Lookups) -> Vetted:
         .rename({"out": "unit"})
         .join(products, on="product", how="inner")
         .join(covered, on=["contract_id", "product_id"], how="left")
+        .join(in_scope, on=["contract_id", "municipality_id"], how="left")
         .join(maximum, on="unit", how="inner")
         .with_columns(_q=_cents("aantal"), _a=_cents("bedrag"))
         .filter(
@@ -313,6 +323,7 @@ def _vet_declarations(frame: pl.DataFrame, lookups: Lookups) -> Vetted:
             & pl.col("month").is_not_null()
             & pl.col("unit").is_not_null()
             & (~pl.col("any_products") | pl.col("covered").fill_null(False))
+            & (~pl.col("scoped") | pl.col("in_scope").fill_null(False))
             & (pl.col("month") >= pl.col("first"))
             & (pl.col("last").is_null() | (pl.col("month") <= pl.col("last")))
             & (pl.col("unit") == pl.col("product_unit"))

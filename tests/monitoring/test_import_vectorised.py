@@ -451,3 +451,42 @@ def test_a_batch_run_again_after_a_lost_worker_starts_over(world_a, tmp_path):
     assert not Declaration.objects.filter(client_key="x" * 64).exists()
     d2.refresh_from_db()
     assert not d2.active
+
+
+@pytest.mark.parametrize("kind", [k for k in KINDS if "gemeente" in NAMES[k]])
+@pytest.mark.parametrize("variant", ["csv", "json"])
+def test_set_based_and_per_row_agree_on_a_contract_for_some_municipalities(
+    world_a, tmp_path, settings, staged, kind, variant
+):
+    """The contract applies to Gemeente A1 only (contracts.scope): lines of Gemeente A2 are
+    refused the same way per row and set-based (the filter flags them, the per-row check names
+    the contract and its municipalities), among all the odd rows."""
+    from contracts.scope import contract_set_municipality_scope
+
+    contract_set_municipality_scope(
+        contract=world_a.con.contract,
+        municipalities=[world_a.municipality],
+        effective_on=date(2026, 1, 1),
+    )
+    other = world_a.other_municipality.cbs_code
+    base = defaults(world_a, kind)
+    outside = [
+        base | {"referentie": f"S{i}", "bsn": BSN[i % len(BSN)], "gemeente": gemeente}
+        for i, gemeente in enumerate([other, other, f" {other}", other.lower()])
+    ]
+    rows = rows_for(world_a, kind)
+    rows = [*rows[:12], *outside, *rows[12:]]
+    if variant == "json":
+        path, fmt = write(tmp_path, json_text(kind, rows), "s.json"), "json"
+    else:
+        path, fmt = write(tmp_path, csv_text(kind, rows), "s.csv"), "csv"
+    fast, slow = both_ways(world_a, kind, path, fmt, settings, staged)
+    assert slow[0] == ImportStatus.REJECTED
+    assert fast[:4] == slow[:4]
+    assert fast[4] == slow[4]
+    refused = [e for e in slow[2] if "valt buiten contract" in e["message"]]
+    assert len(refused) == 4 and {e["column"] for e in refused} == {"gemeente"}
+    assert refused[0]["message"] == (
+        "Gemeente Gemeente A2 valt buiten contract C-regio-a-001: dat contract geldt alleen "
+        "voor Gemeente A1."
+    )
