@@ -374,7 +374,8 @@ PAGES = [
         "contract page with consents",
         lambda w: region_url(w, "contracts:contract-detail", pk=w.con.contract.pk),
         more_consents,
-        16,
+        # consents, development assignments and the municipality scope: one query each
+        18,
         one_consent,
     ),
     (
