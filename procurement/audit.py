@@ -3,7 +3,7 @@ from auditlog.registry import auditlog
 from . import models as m
 
 auditlog.register(m.Framework)
-auditlog.register(m.MunicipalView)
+auditlog.register(m.MunicipalView, m2m_fields={"themes"})
 auditlog.register(m.Strategy, m2m_fields={"care_forms"})
 auditlog.register(m.Tender)
 auditlog.register(m.Lot)
@@ -20,3 +20,7 @@ auditlog.register(m.DocumentRequest)
 auditlog.register(m.SubmissionFile)
 auditlog.register(m.Score)
 auditlog.register(m.ConsensusScore)
+# issue 21: themes, the decision to adopt without every view, market consultations
+auditlog.register(m.Theme)
+auditlog.register(m.AdoptionDecision, m2m_fields={"missing_municipalities"})
+auditlog.register(m.MarketConsultation, m2m_fields={"providers", "themes"})

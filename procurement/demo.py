@@ -26,7 +26,7 @@ from providers.models import ConsortiumMembership, Provider, ProviderKind, Provi
 from providers.services import consortium_set_members
 from segments.models import Municipality, Region, Segment
 
-from . import services
+from . import demo_kader, services
 from .codes import (
     AdmissionMode,
     FrameworkStatus,
@@ -1442,6 +1442,7 @@ def _load_wbo(region) -> dict:
     services.framework_advance(
         framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2022, 3, 1)
     )
+    demo_kader.wbo_adoption_decision(framework)  # adopted without council views (issue 21)
     services.framework_advance(
         framework=framework, status=FrameworkStatus.ADOPTED, on=date(2022, 4, 12)
     )
@@ -1466,4 +1467,4 @@ def load_procurement(region: Region) -> dict:
     if Framework.objects.filter(region=region, title=title).exists():
         return {}
     with transaction.atomic():
-        return loader(region)
+        return {**loader(region), **demo_kader.load_kader(region)}
