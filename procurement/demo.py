@@ -878,6 +878,7 @@ def _load_zhz(region) -> dict:
         _t, a, r = _zhz_conditional(region, strategies["6"], officer)
         tenders, admitted, refused = tenders + 1, admitted + a, refused + r
     counts.update({"procedures": tenders, "toegelaten": admitted, "afgewezen": refused})
+    counts.update(demo_kader.load_kader(region))  # themes and consultations (issue 21)
     return counts
 
 
@@ -1467,4 +1468,4 @@ def load_procurement(region: Region) -> dict:
     if Framework.objects.filter(region=region, title=title).exists():
         return {}
     with transaction.atomic():
-        return {**loader(region), **demo_kader.load_kader(region)}
+        return loader(region)

@@ -93,9 +93,9 @@ def _zhz_themes(region) -> dict[str, Theme]:
 
 
 def load_kader(region) -> dict:
-    """The ZHZ themes on the views and the consultations on the segment-1 strategy; nothing
-    for another region (WBO's decision is recorded while its framework is adopted)."""
-    if region.slug != "zhz" or Theme.objects.filter(region=region).exists():
+    """The ZHZ themes on the views and the consultations on the segment-1 strategy (called by
+    ``demo._load_zhz``; WBO's decision is recorded while its framework is adopted)."""
+    if Theme.objects.filter(region=region).exists():
         return {}
     from .demo import ZHZ_FRAMEWORK, ZHZ_VIEWS
 
