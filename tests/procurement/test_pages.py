@@ -318,6 +318,8 @@ def test_frameworks_strategies_and_procedures_are_written_through_their_services
     framework.refresh_from_db()
     assert framework.title == "Kader 2027-2030"
 
+    # a strategy's care forms in scope are its segment's (issue 21)
+    world_a.segment.care_forms.add(world_a.care_form)
     strategy_data = {
         "title": "Strategie dagbesteding",
         "framework": framework.pk,
