@@ -3,7 +3,7 @@ from auditlog.registry import auditlog
 from . import models as m
 
 auditlog.register(m.Framework)
-auditlog.register(m.MunicipalView)
+auditlog.register(m.MunicipalView, m2m_fields={"themes"})
 auditlog.register(m.Strategy, m2m_fields={"care_forms"})
 auditlog.register(m.Tender)
 auditlog.register(m.Lot)
@@ -23,3 +23,7 @@ auditlog.register(m.ConsensusScore)
 auditlog.register(m.NegotiationOutcome)
 auditlog.register(m.NegotiatedBudget)
 auditlog.register(m.NegotiatedAssignment)
+# issue 21: themes, the decision to adopt without every view, market consultations
+auditlog.register(m.Theme)
+auditlog.register(m.AdoptionDecision, m2m_fields={"missing_municipalities"})
+auditlog.register(m.MarketConsultation, m2m_fields={"providers", "themes"})

@@ -26,7 +26,7 @@ from providers.models import ConsortiumMembership, Provider, ProviderKind, Provi
 from providers.services import consortium_set_members
 from segments.models import Municipality, Region, Segment
 
-from . import services
+from . import demo_kader, services
 from .codes import (
     AdmissionMode,
     FrameworkStatus,
@@ -879,6 +879,7 @@ def _load_zhz(region) -> dict:
         _t, a, r = _zhz_conditional(region, strategies["6"], officer)
         tenders, admitted, refused = tenders + 1, admitted + a, refused + r
     counts.update({"procedures": tenders, "toegelaten": admitted, "afgewezen": refused})
+    counts.update(demo_kader.load_kader(region))  # themes and consultations (issue 21)
     return counts
 
 
@@ -1444,6 +1445,7 @@ def _load_wbo(region) -> dict:
     services.framework_advance(
         framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2022, 3, 1)
     )
+    demo_kader.wbo_adoption_decision(framework)  # adopted without council views (issue 21)
     services.framework_advance(
         framework=framework, status=FrameworkStatus.ADOPTED, on=date(2022, 4, 12)
     )

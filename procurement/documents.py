@@ -22,7 +22,7 @@ from weasyprint.urls import URLFetcher
 
 from segments.models import Municipality
 
-from .codes import SCORED_TYPES, Outcome
+from .codes import SCORED_TYPES, FrameworkStatus, Outcome
 from .models import AdmissionWindow, Framework, Question, Submission, Tender
 
 LETTER_KINDS = ("provisional", "definitive", "admission")
@@ -223,7 +223,10 @@ def response_note_pdf(framework: Framework) -> bytes:
             for v in views
         ],
         "silent_municipalities": [m.name for m in silent.order_by("name")],
-        "document_date": timezone.localdate(),
+        # Dated on the adoption (the decision), never on the day it is printed; before the
+        # adoption it is a draft without a date (issue 21).
+        "document_date": framework.adopted_on,
+        "is_draft": framework.status != FrameworkStatus.ADOPTED,
         "our_reference": f"{framework.region.slug}/kader-{framework.pk}",
     }
     return render_pdf("procurement/pdf/response_note.html", context)

@@ -45,3 +45,13 @@ class TenderFilterSet(RegionFilterSet):
     class Meta:
         model = Tender
         fields = ["q", "procedure_type", "state", "segment"]
+
+
+class ThemeFilterSet(RegionFilterSet):
+    search_fields = ("name", "description")
+
+    class Meta:
+        from .models import Theme
+
+        model = Theme
+        fields = ["q"]

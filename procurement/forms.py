@@ -13,7 +13,7 @@ from core.ui.forms import RegionBoundModelForm
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Segment
 
-from . import selectors, services
+from . import kader, selectors, services
 from .codes import FundingModel, Outcome, TenderState
 from .models import (
     AdmissionCondition,
@@ -27,6 +27,7 @@ from .models import (
     Strategy,
     Tender,
     TenderDocument,
+    Theme,
 )
 
 
@@ -69,10 +70,11 @@ class FrameworkAdvanceForm(forms.Form):
 class MunicipalViewForm(forms.ModelForm):
     class Meta:
         model = MunicipalView
-        fields = ["municipality", "received_on", "view", "response", "responded_on"]
+        fields = ["municipality", "received_on", "view", "themes", "response", "responded_on"]
         widgets = {
             "received_on": forms.DateInput(attrs={"type": "date"}),
             "responded_on": forms.DateInput(attrs={"type": "date"}),
+            "themes": forms.CheckboxSelectMultiple,
         }
 
     def __init__(self, *args, framework, **kwargs):
@@ -80,6 +82,10 @@ class MunicipalViewForm(forms.ModelForm):
         self.instance.framework = framework
         self.fields["municipality"].queryset = Municipality.objects.filter(
             region=framework.region_id
+        )
+        self.fields["themes"].queryset = Theme.objects.filter(region=framework.region_id)
+        self.fields["themes"].help_text = _(
+            "De aandachtspunten die de gemeente inbrengt, uit de themalijst van de regio."
         )
 
 
@@ -127,9 +133,26 @@ class StrategyForm(RegionBoundModelForm):
             "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the forms of the strategy's segment (and its sub-segments) are offered; a bound
+        # form accepts the region's forms so another segment's is refused by name in clean().
+        segment = self.instance.segment if self.instance.segment_id else None
+        if segment is not None and not self.is_bound:
+            self.fields["care_forms"].queryset = kader.segment_care_forms(segment)
+        self.fields["care_forms"].help_text = _(
+            "Alleen jeugdhulpvormen van het gekozen segment of zijn deelsegmenten."
+        )
+
     def clean(self):
         data = super().clean()
         forms_in_scope = data.get("care_forms")
+        segment = data.get("segment")
+        if segment is not None and forms_in_scope:
+            allowed = set(kader.segment_care_forms(segment).values_list("pk", flat=True))
+            outside = [f for f in forms_in_scope if f.pk not in allowed]
+            if outside:
+                self.add_error("care_forms", kader.care_forms_outside_message(segment, outside))
         minimum = data.get("coverage_min_care_forms")
         if (
             minimum

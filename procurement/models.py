@@ -139,6 +139,9 @@ class MunicipalView(ProcurementModel):
     view = models.TextField(_("zienswijze"))
     response = models.TextField(_("reactie van de regio"), blank=True)
     responded_on = models.DateField(_("gereageerd op"), null=True, blank=True)
+    themes = models.ManyToManyField(
+        "procurement.Theme", blank=True, related_name="views", verbose_name=_("thema's")
+    )
 
     class Meta:
         ordering = ["municipality__name"]
@@ -529,15 +532,19 @@ class Lot(PublicTenderPart, TenderChild):
         }
 
     def scope_care_forms(self):
-        """Care forms in scope: the strategy's selection, else the segment's and its children's."""
+        """Care forms in scope: the strategy's selection, else the segment's and its
+        sub-segments'; never a form outside the segment's subtree (issue 21)."""
+        from segments.selectors import segment_subtree_ids
+
+        in_segment = CareForm.objects.filter(
+            segments__in=segment_subtree_ids(self.segment)
+        ).distinct()
         strategy = self.tender.strategy
         if strategy is not None and strategy.segment_id == self.segment_id:
-            chosen = strategy.care_forms.all()
+            chosen = strategy.care_forms.filter(pk__in=in_segment.values("pk"))
             if chosen.exists():
                 return chosen
-        return CareForm.objects.filter(
-            Q(segments=self.segment) | Q(segments__parent=self.segment)
-        ).distinct()
+        return in_segment
 
     def clean(self):
         super().clean()
@@ -1186,4 +1193,12 @@ from .models_negotiation import (  # noqa: E402, F401
     NegotiatedAssignment,
     NegotiatedBudget,
     NegotiationOutcome,
+)
+
+# Themes, the adoption decision and market consultations (issue 21) live in their own module.
+from .models_kader import (  # noqa: E402, F401
+    AdoptionDecision,
+    ConsultationKind,
+    MarketConsultation,
+    Theme,
 )

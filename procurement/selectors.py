@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Participation, Segment
-from segments.selectors import segment_tree
+from segments.selectors import segment_subtree_ids, segment_tree
 
 from . import scoring, workflow
 from .codes import MilestoneKind, Outcome, ProcedureType, TenderState
@@ -169,9 +169,29 @@ def ranking_table(tender: Tender, user=None):
     return criteria, rows
 
 
+def coverage_forms(*, segment: Segment, awarded) -> list[CareForm]:
+    """The columns of the coverage matrix: the care forms in scope of the lots that awarded
+    (or admitted) in ``segment`` — a strategy that puts only some of the segment's forms in
+    scope leaves the others out, so a complete award shows no gaps (issue 21) — else every
+    form of the segment and its sub-segments."""
+    lots = Lot.objects.filter(pk__in=awarded.values("lot")).select_related(
+        "segment", "tender__strategy"
+    )
+    ids: set[int] = set()
+    for lot in lots:
+        ids.update(lot.scope_care_forms().values_list("pk", flat=True))
+    if not ids:
+        ids = set(
+            CareForm.objects.filter(segments__in=segment_subtree_ids(segment)).values_list(
+                "pk", flat=True
+            )
+        )
+    return list(CareForm.objects.filter(pk__in=ids).order_by("name"))
+
+
 def coverage_matrix(*, user, region, segment: Segment, tender: Tender | None = None):
-    """Municipality × care form (or sub-segment when the segment has no care forms): how many
-    contracted or admitted providers cover each cell. Gaps are cells with 0."""
+    """Municipality × care form in scope: how many contracted or admitted providers cover each
+    cell. Gaps are cells with 0."""
     awarded = Submission.objects.filter(
         lot__segment=segment, outcome__in=[Outcome.AWARDED, Outcome.ADMITTED]
     )
@@ -182,11 +202,7 @@ def coverage_matrix(*, user, region, segment: Segment, tender: Tender | None = N
         .filter(region=region, pk__in=awarded.values("provider"))
         .prefetch_related("municipalities_served", "care_forms", "members__member__care_forms")
     )
-    forms = list(
-        CareForm.objects.filter(Q(segments=segment) | Q(segments__parent=segment))
-        .distinct()
-        .order_by("name")
-    )
+    forms = coverage_forms(segment=segment, awarded=awarded)
     excluded = Participation.objects.filter(segment=segment, level="none").values("municipality")
     municipalities = list(
         Municipality.objects.visible_to(user).filter(region=region).exclude(pk__in=excluded)

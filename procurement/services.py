@@ -20,7 +20,7 @@ from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
 from segments.models import CareForm
 
-from . import admission, scoring, selectors, tasks, workflow
+from . import admission, kader, scoring, selectors, tasks, workflow
 from .codes import (
     ADMISSION_TYPES,
     SCORED_TYPES,
@@ -88,6 +88,9 @@ def framework_advance(*, framework: Framework, status: str, on: date) -> Framewo
             raise ValidationError(
                 _("De vaststelling ligt voor de datum waarop zienswijzen zijn gevraagd.")
             )
+        refused = kader.adoption_refusal(framework, on)
+        if refused:
+            raise ValidationError(refused)
         framework.adopted_on = on
     framework.status = status
     framework.save()
@@ -125,14 +128,19 @@ def framework_delete(*, framework: Framework) -> None:
 
 
 @transaction.atomic
-def municipal_view_create(*, framework: Framework, **fields) -> MunicipalView:
-    """A municipality's view (zienswijze) on ``framework``, at most one per municipality."""
-    return _model_save(MunicipalView(framework=framework), **fields)
+def municipal_view_create(*, framework: Framework, themes=None, **fields) -> MunicipalView:
+    """A municipality's view (zienswijze) on ``framework``, at most one per municipality;
+    ``themes``: the region's themes it raises."""
+    kader.themes_check(region_id=framework.region_id, themes=themes)
+    m2m = {"themes": themes} if themes is not None else None
+    return _model_save(MunicipalView(framework=framework), many_to_many=m2m, **fields)
 
 
 @transaction.atomic
-def municipal_view_update(*, municipal_view: MunicipalView, **fields) -> MunicipalView:
-    return _model_save(municipal_view, **fields)
+def municipal_view_update(*, municipal_view: MunicipalView, themes=None, **fields) -> MunicipalView:
+    kader.themes_check(region_id=municipal_view.framework.region_id, themes=themes)
+    m2m = {"themes": themes} if themes is not None else None
+    return _model_save(municipal_view, many_to_many=m2m, **fields)
 
 
 # ---------------------------------------------------------------- strategies
@@ -140,9 +148,12 @@ def municipal_view_update(*, municipal_view: MunicipalView, **fields) -> Municip
 
 @transaction.atomic
 def strategy_create(*, region, care_forms: Iterable[CareForm] | None = None, **fields) -> Strategy:
-    """A strategy for one segment of ``region``; ``care_forms`` are the forms in scope."""
+    """A strategy for one segment of ``region``; ``care_forms`` are the forms in scope (only
+    forms of the segment or its sub-segments)."""
     m2m = {"care_forms": care_forms} if care_forms is not None else None
-    return _model_save(Strategy(region=region), many_to_many=m2m, **fields)
+    strategy = _model_save(Strategy(region=region), many_to_many=m2m, **fields)
+    kader.strategy_scope_check(strategy=strategy)
+    return strategy
 
 
 @transaction.atomic
@@ -150,7 +161,9 @@ def strategy_update(
     *, strategy: Strategy, care_forms: Iterable[CareForm] | None = None, **fields
 ) -> Strategy:
     m2m = {"care_forms": care_forms} if care_forms is not None else None
-    return _model_save(strategy, many_to_many=m2m, **fields)
+    strategy = _model_save(strategy, many_to_many=m2m, **fields)
+    kader.strategy_scope_check(strategy=strategy)
+    return strategy
 
 
 @transaction.atomic
@@ -490,8 +503,14 @@ def tender_transition(
             raise workflow.TransitionNotAllowed([_("Geef de reden van deze beslissing.")])
         today = timezone.localdate(now)
         effect = _EFFECTS.get(name)
+        # Nothing is awarded against care forms outside the lot's segment (before the award's
+        # effects run, and again after a provisional award chose its winners).
+        if name == "award" and (refusals := kader.award_scope_refusals(tender)):
+            raise workflow.TransitionNotAllowed(refusals)
         if effect:
             effect(tender, today=today, user=user)
+        if name == "provisional_award" and (refusals := kader.award_scope_refusals(tender)):
+            raise workflow.TransitionNotAllowed(refusals)
         if step.needs_reason:
             tender.closing_reason = reason.strip()
         TenderEvent.objects.create(

@@ -52,3 +52,15 @@ class TenderTable(tables.Table):
             record.state,
             record.get_state_display(),
         )
+
+
+class ThemeTable(tables.Table):
+    name = tables.Column(linkify=True)
+    n_views = tables.Column(verbose_name=_("Zienswijzen"))
+    n_consultations = tables.Column(verbose_name=_("Consultaties"))
+
+    class Meta:
+        from .models import Theme
+
+        model = Theme
+        fields = ("name", "description", "n_views", "n_consultations")

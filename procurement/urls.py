@@ -167,3 +167,8 @@ urlpatterns = [
     path(T + "dekking/", t.CoverageView.as_view(), name="coverage"),
     path("dekking/segment/<int:pk>/", t.SegmentCoverageView.as_view(), name="segment-coverage"),
 ]
+
+# Themes, the adoption decision and market consultations (issue 21)
+from .urls_kader import urlpatterns as _kader_urls  # noqa: E402
+
+urlpatterns += _kader_urls

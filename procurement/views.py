@@ -28,7 +28,7 @@ from core.ui.views import (
     WriteMixin,
 )
 
-from . import documents, filters, forms, selectors, services, tables
+from . import documents, filters, forms, kader, selectors, services, tables
 from .codes import (
     ADMISSION_TYPES,
     SCORED_TYPES,
@@ -70,7 +70,9 @@ class FrameworkDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["views"] = self.object.views.select_related("municipality")
+        context["views"] = self.object.views.select_related("municipality").prefetch_related(
+            "themes"
+        )
         context["strategies"] = self.object.strategies.select_related("segment")
         order = services.FRAMEWORK_ORDER
         index = order.index(self.object.status)
@@ -78,6 +80,7 @@ class FrameworkDetailView(ScopedDetailView):
             FrameworkStatus(order[index + 1]) if index + 1 < len(order) else None
         )
         context["advance_form"] = forms.FrameworkAdvanceForm(initial={"on": timezone.localdate()})
+        context.update(kader.framework_context(framework=self.object, views=context["views"]))
         return context
 
 
@@ -224,6 +227,9 @@ class StrategyDetailView(ScopedDetailView):
         context["conditions"] = self.object.conditions.all()
         context["strategy_panels"] = strategy_panels(
             user=self.request.user, strategy=self.object, region=self.region
+        )
+        context["consultations"] = kader.consultations_for(
+            user=self.request.user, strategy=self.object
         )
         return context
 

@@ -211,6 +211,12 @@ def test_load_demo_is_complete_and_repeatable(settings):
         "regionaal",
     }
     assert all(c.keys.filter(revoked_at__isnull=True).exists() for c in ApiClient.objects.all())
+    # Issue 21: ZHZ's themes and consultations, WBO's decision to adopt without council views
+    from procurement.models import AdoptionDecision, MarketConsultation, Theme
+
+    assert Theme.objects.filter(region=zhz, views__isnull=False).distinct().count() == 5
+    assert MarketConsultation.objects.filter(strategy__region=zhz).count() == 2
+    assert AdoptionDecision.objects.filter(framework__region=wbo).exists()
 
 
 def test_load_demo_refuses_production_without_force(settings):

@@ -329,8 +329,85 @@ def one_of_each(w, users):
     more_scenarios(w, users, count=2)  # two: the comparison form (its own query) shows
 
 
+def _theme(w, name):
+    from procurement import kader
+
+    return kader.theme_create(region=w.region, name=name)
+
+
+def one_view_and_consultation(w, users):
+    """Issue 21: a theme on the world's view and a consultation on its strategy."""
+    from procurement import consultations, services
+
+    theme = _theme(w, "Kostenbeheersing")
+    services.municipal_view_update(municipal_view=w.proc.view, themes=[theme])
+    consultations.consultation_create(
+        strategy=w.proc.strategy,
+        held_on=date(2021, 1, 19),
+        kind="market",
+        providers=[w.provider],
+        themes=[theme],
+    )
+
+
+def more_views_with_themes(w, users):
+    from procurement import services
+
+    themes = [_theme(w, f"Thema {next(_serial)}") for _ in range(3)]
+    for n in range(3):
+        municipality = MunicipalityFactory(region=w.region, name=f"Raad {next(_serial)}")
+        services.municipal_view_create(
+            framework=w.proc.framework,
+            municipality=municipality,
+            received_on=date(2020, 11, 1),
+            view="Akkoord",
+            themes=themes[: n + 1],
+        )
+
+
+def more_consultations(w, users):
+    from procurement import consultations
+
+    themes = [_theme(w, f"Thema {next(_serial)}") for _ in range(2)]
+    for n in range(3):
+        consultations.consultation_create(
+            strategy=w.proc.strategy,
+            held_on=date(2021, 2, n + 1),
+            kind="table",
+            providers=[w.provider, w.distant_provider],
+            other_participants="Cliëntenraad",
+            themes=themes,
+        )
+
+
+def more_themes(w, users):
+    for _ in range(4):
+        _theme(w, f"Thema {next(_serial)}")
+
+
 # (name, url of world A, grow, pinned maximum[, setup before the first count])
 PAGES = [
+    (
+        "framework with views and themes",
+        lambda w: region_url(w, "procurement:framework-detail", pk=w.proc.framework.pk),
+        more_views_with_themes,
+        16,
+        one_view_and_consultation,
+    ),
+    (
+        "strategy with consultations",
+        lambda w: region_url(w, "procurement:strategy-detail", pk=w.proc.strategy.pk),
+        more_consultations,
+        20,
+        one_view_and_consultation,
+    ),
+    (
+        "themes",
+        lambda w: region_url(w, "procurement:theme-list"),
+        more_themes,
+        10,
+        one_view_and_consultation,
+    ),
     ("providers", lambda w: region_url(w, "providers:provider-list"), more_providers, 20),
     (
         "municipalities",

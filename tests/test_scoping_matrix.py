@@ -89,6 +89,10 @@ EXPECT = {
     "portal_users_action": (NOT_ALLOWED, 403, 403, 403, HIDDEN, NOT_ALLOWED, NOT_ALLOWED),
     # the region's public pages: turned on and set by its administrator only
     "public_page_settings": (403, 403, 403, 403, HIDDEN, OK, OK),
+    # the region's themes (framework views, consultations): region roles read the list, the
+    # officer and the region administrator keep it; municipal users see only the counts
+    "theme_list": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
+    "theme_edit": (OK, 403, 403, HIDDEN, HIDDEN, OK, OK),
 }
 ROLES = (
     "officer",
@@ -99,6 +103,59 @@ ROLES = (
     "superuser",
     "administrator",
 )
+
+
+def kader_pages(w):
+    """Themes, the adoption decision and market consultations (issue 21)."""
+    r = {"region": w.region.slug}
+    theme = {**r, "pk": w.kader.theme.pk}
+    c = {**r, "strategy": w.proc.strategy.pk, "pk": w.kader.consultation.pk}
+    return [
+        ("procurement:theme-list", r, "theme_list"),
+        ("procurement:theme-create", r, "theme_edit"),
+        ("procurement:theme-detail", theme, "theme_list"),
+        ("procurement:theme-update", theme, "theme_edit"),
+        ("procurement:theme-delete", theme, "theme_edit"),
+        (
+            "procurement:framework-adoption-decision",
+            {**r, "pk": w.proc.framework.pk},
+            "procurement_edit",
+        ),
+        (
+            "procurement:consultation-create",
+            {**r, "strategy": w.proc.strategy.pk},
+            "procurement_edit",
+        ),
+        ("procurement:consultation-update", c, "procurement_edit"),
+        ("procurement:consultation-delete", c, "procurement_edit"),
+        ("procurement:consultation-file", c, "procurement_public"),
+    ]
+
+
+@dataclass
+class Kader:
+    theme: object
+    consultation: object  # on the world's strategy, with a minutes document
+
+
+def build_kader(w) -> Kader:
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from procurement import consultations, kader
+
+    theme = kader.theme_create(region=w.region, name="Kostenbeheersing")
+    consultation = consultations.consultation_create(
+        strategy=w.proc.strategy,
+        held_on=date(2026, 2, 4),
+        kind="table",
+        providers=[w.provider],
+        themes=[theme],
+        minutes="Verslag",
+        minutes_file=SimpleUploadedFile("verslag.pdf", b"%PDF-1.4\n%%EOF\n"),
+    )
+    return Kader(theme, consultation)
 
 
 def procurement_pages(w):
@@ -547,6 +604,7 @@ def world_a(world_a):
     world_a.inbox_file = build_inbox_file(world_a)
     world_a.submission_file = build_submission_file(world_a)
     world_a.profile_consent = build_profile_consent(world_a)
+    world_a.kader = build_kader(world_a)
     return world_a
 
 
@@ -730,6 +788,7 @@ def pages(w):
     r = {"region": w.region.slug}
     return [
         *procurement_pages(w),
+        *kader_pages(w),
         *contract_pages(w),
         *monitoring_pages(w),
         *report_pages(w),

@@ -258,3 +258,34 @@ def test_conditional_admission_opened_by_a_recorded_decision(demo):
         assert window.opened_on <= day and (window.closed_on is None or day < window.closed_on)
         assert sub.outcome in (Outcome.ADMITTED, Outcome.REFUSED) and sub.outcome_reason
     assert Submission.objects.filter(tender=tender, outcome=Outcome.ADMITTED).exists()
+
+
+def test_framework_themes_decision_and_consultations(demo):
+    """Issue 21: the ZHZ views carry the five points of seed 001 as themes, each raised by four
+    or more councils; WBO adopted without council views by a recorded decision; a ZHZ market
+    consultation and development table; every strategy's forms from its own segment."""
+    from procurement import kader
+    from procurement.models import AdoptionDecision, MarketConsultation, Strategy
+
+    zhz, wbo = demo.regions["zhz"], demo.regions["wbo"]
+    fw = Framework.objects.get(region=zhz, title="Inkoopkader jeugdhulp 2022 e.v.")
+    counts = {c.theme.name: c for c in kader.theme_counts(framework=fw)}
+    assert counts["Kostenbeheersing"].count == 9  # all but Molenlanden (demo.ZHZ_VIEWS)
+    assert counts["Versterken toegangstaak en stevig contractmanagement"].count == 6
+    assert all(c.highlighted for c in counts.values()) and len(counts) == 5
+    assert not kader.missing_municipalities(fw) and fw.status == FrameworkStatus.ADOPTED
+    wbo_fw = Framework.objects.get(region=wbo)
+    decision = AdoptionDecision.objects.get(framework=wbo_fw)
+    assert wbo_fw.status == FrameworkStatus.ADOPTED and decision.decided_on <= wbo_fw.adopted_on
+    assert decision.missing_municipalities.count() == 5 and "colleges" in decision.reason
+    kinds = set(
+        MarketConsultation.objects.filter(strategy__region=zhz).values_list("kind", flat=True)
+    )
+    assert kinds == {"market", "table"}
+    assert all(
+        c.providers.exists() and c.themes.exists()
+        for c in MarketConsultation.objects.filter(strategy__region=zhz)
+    )
+    for strategy in Strategy.objects.filter(region__in=[zhz, wbo]):
+        allowed = set(kader.segment_care_forms(strategy.segment).values_list("pk", flat=True))
+        assert set(strategy.care_forms.values_list("pk", flat=True)) <= allowed, strategy

@@ -233,6 +233,15 @@ def test_framework_goes_to_consultation_then_adoption(client, world_a, users):
     f.refresh_from_db()
     assert f.status == "draft"  # no skipping consultation
     client.post(target, {"status": "consultation", "on": "2026-09-01"})
+    # Adoption needs a view from every municipality (issue 21): refused without them.
+    response = client.post(target, {"status": "adopted", "on": "2026-12-10"}, follow=True)
+    f.refresh_from_db()
+    assert f.status == "consultation"
+    assert "Gemeente A1, Gemeente A2 hebben geen zienswijze gegeven" in response.content.decode()
+    for m in (world_a.municipality, world_a.other_municipality):
+        services.municipal_view_create(
+            framework=f, municipality=m, received_on=date(2026, 11, 1), view="Akkoord"
+        )
     client.post(target, {"status": "adopted", "on": "2026-12-10"})
     f.refresh_from_db()
     assert f.status == "adopted" and str(f.adopted_on) == "2026-12-10"
@@ -309,6 +318,8 @@ def test_frameworks_strategies_and_procedures_are_written_through_their_services
     framework.refresh_from_db()
     assert framework.title == "Kader 2027-2030"
 
+    # a strategy's care forms in scope are its segment's (issue 21)
+    world_a.segment.care_forms.add(world_a.care_form)
     strategy_data = {
         "title": "Strategie dagbesteding",
         "framework": framework.pk,

@@ -1454,6 +1454,12 @@ def test_a_framework_advances_one_dated_step_at_a_time(world_a):
     assert messages(err) == ["De vaststelling ligt voor de datum waarop zienswijzen zijn gevraagd."]
     fw.refresh_from_db()
     assert (fw.status, fw.adopted_on) == (FrameworkStatus.CONSULTATION, None)
+    # every municipality gave its view (adoption without them: tests/procurement/
+    # test_framework_rules.py)
+    for m in (world_a.municipality, world_a.other_municipality):
+        services.municipal_view_create(
+            framework=fw, municipality=m, received_on=date(2025, 4, 1), view="Akkoord"
+        )
     services.framework_advance(framework=fw, status=FrameworkStatus.ADOPTED, on=date(2025, 6, 12))
     fw.refresh_from_db()
     assert (fw.status, fw.adopted_on) == (FrameworkStatus.ADOPTED, date(2025, 6, 12))
