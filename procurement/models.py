@@ -1188,17 +1188,16 @@ class ConsensusScore(SubmissionChild):
         return f"{self.criterion.name}: {self.value}"
 
 
-# The structured negotiation outcome per partner (its own module; imported so Django finds it).
-from .models_negotiation import (  # noqa: E402, F401
-    NegotiatedAssignment,
-    NegotiatedBudget,
-    NegotiationOutcome,
-)
-
-# Themes, the adoption decision and market consultations (issue 21) live in their own module.
+# Models of issue 21 in their own modules (imported so Django finds them): the structured
+# negotiation outcome per partner; themes, the adoption decision and market consultations.
 from .models_kader import (  # noqa: E402, F401
     AdoptionDecision,
     ConsultationKind,
     MarketConsultation,
     Theme,
+)
+from .models_negotiation import (  # noqa: E402, F401
+    NegotiatedAssignment,
+    NegotiatedBudget,
+    NegotiationOutcome,
 )
