@@ -21,7 +21,9 @@ own computation, and every line carries the sentence that explains it. The rules
   support profile; what is due above them is reported and withheld.
 - **Anti-stacking** (e.g. Amsterdam, seed 004): one profile tariff per family at a time, except
   where the region lets an intensity run alongside another profile, always (Amsterdam:
-  Duurzaam) or for at most a number of days (Amsterdam: Acuut, 14 days).
+  Duurzaam) or for at most a number of days (Amsterdam: Acuut, 14 days). The stacked profile's
+  pay (the later one; for a limited intensity, that one) is held until the family's case
+  director consents; a profile switch likewise. With a recorded consent it is paid.
 """
 
 from __future__ import annotations
@@ -310,6 +312,9 @@ class Flag:
     product_codes: tuple[str, ...] = ()
     start: date | None = None
     end: date | None = None
+    #: a stacking or switch without consent: the allocation whose output payment is held until
+    #: the case director consents (the later profile; for a limited intensity, that one)
+    held: Allocation | None = None
 
 
 @dataclass(frozen=True)
@@ -888,8 +893,10 @@ def stacking_breaches(
                     }
                     flags.append(Flag("stacking_consented", message, **facts))
                     continue
+                held = second
                 if limited:
                     short, rule = limited[0]
+                    held = short
                     message = _(
                         "Gezin %(family)s: %(intensity)s (%(short)s) loopt %(days)s dagen naast "
                         "%(other)s; naast een ander profiel mag %(intensity)s ten hoogste "
@@ -919,7 +926,7 @@ def stacking_breaches(
                         "second_start": _d(second.start),
                         "days": days,
                     }
-                flags.append(Flag("stacking", message, **facts))
+                flags.append(Flag("stacking", message, held=held, **facts))
     return flags
 
 
@@ -1000,18 +1007,94 @@ def profile_switches(
                     )
                     % values
                 )
-                flags.append(Flag("switch", message, **facts))
+                flags.append(Flag("switch", message, held=new, **facts))
     return flags
 
 
-def _apply_ceilings(terms, period, lines, prior, flags) -> tuple[Decimal, dict[int, Decimal]]:
+def _output_shares(terms: ContractTerms, code: str, start: date) -> dict[str, Decimal]:
+    """What one output trajectory of ``code`` started on ``start`` is paid: at its start, its
+    end, or half at each (as ``_output_lines`` pays it); empty when no output arrangement or no
+    tariff pays it."""
+    arrangement = _arrangement_for(terms, code, start)
+    if arrangement is None or arrangement.model != ArrangementModel.OUTPUT:
+        return {}
+    price = terms.products[code].price_on(start)
+    if price is None:
+        return {}
+    payment = arrangement.output_payment
+    if payment == OutputPayment.SPLIT:
+        first_half = money(price / 2)
+        return {"start": first_half, "end": price - first_half}
+    if payment == OutputPayment.AT_END:
+        return {"end": price}
+    return {"start": price}
+
+
+def _hold_unconsented(
+    terms: ContractTerms, production: Production, period: Period, flags: list[Flag]
+) -> dict[int | None, Decimal]:
+    """Hold the pay of a stacked profile or a switched-to profile until the case director
+    consents (seed 004: one profile tariff per family at a time; a switch needs the case
+    director's approval and the provider carries the burden of proof).
+
+    The pay held is what this period pays for the held allocation's own trajectory: one
+    trajectory of its product that started on the allocation's first day (trajectories are
+    counted per product and start day, so one of that group), its start share when it started in
+    the period and its end share when the allocation ended in it. An allocation without such a
+    trajectory holds nothing; an allocation is held once, however many flags name it. Each flag
+    gets the amount and a sentence saying so. Returns the amounts held per support profile."""
+    started: dict[tuple[str, date], int] = defaultdict(int)
+    for t in production.trajectories:
+        started[(t.product_code, t.started_on)] += t.count
+    held_by_profile: dict[int | None, Decimal] = defaultdict(lambda: ZERO)
+    seen: set[tuple[str, str, date]] = set()
+    for i, flag in enumerate(flags):
+        allocation = flag.held
+        if flag.kind not in ("stacking", "switch") or allocation is None:
+            continue
+        key = (allocation.family, allocation.product_code, allocation.start)
+        group = (allocation.product_code, allocation.start)
+        if key in seen or started[group] < 1:
+            continue
+        shares = _output_shares(terms, allocation.product_code, allocation.start)
+        amount = ZERO
+        if "start" in shares and period.contains(allocation.start):
+            amount += shares["start"]
+        if "end" in shares and allocation.end is not None and period.contains(allocation.end):
+            amount += shares["end"]
+        if not amount:
+            continue
+        seen.add(key)
+        started[group] -= 1
+        held_by_profile[terms.products[allocation.product_code].profile] += amount
+        flags[i] = replace(
+            flag,
+            amount=amount,
+            message=flag.message
+            + " "
+            + _("%(amount)s voor %(code)s ingehouden tot de regisseur instemt.")
+            % {"amount": euro(amount), "code": allocation.product_code},
+        )
+    return dict(held_by_profile)
+
+
+def _apply_ceilings(
+    terms, period, lines, prior, flags, held: dict[int | None, Decimal] | None = None
+) -> tuple[Decimal, dict[int, Decimal]]:
+    """Cap what is payable by the ceilings; ``held`` (per profile) is pay already held for a
+    stacking or switch without consent, so it neither counts against a ceiling nor is held
+    twice."""
+    held = held or {}
     year = period.start.year
-    withheld = ZERO
+    withheld = sum(held.values(), ZERO)
     payable_by_profile: dict[int, Decimal] = {}
     due_by_profile: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for line in lines:
         if line.profile is not None:
             due_by_profile[line.profile] += line.amount
+    for profile, amount in held.items():
+        if profile is not None:
+            due_by_profile[profile] -= amount
     for profile, due in sorted(due_by_profile.items()):
         ceiling = terms.budget(year, BudgetKind.CEILING, profile)
         earlier = prior.by_profile.get(profile, ZERO)
@@ -1090,7 +1173,10 @@ def settle(
     ]
     flags.extend(stacking_breaches(terms, production.allocations, period, production.consents))
     flags.extend(profile_switches(terms, production.allocations, period, production.consents))
-    withheld, payable_by_profile = _apply_ceilings(terms, period, lines, prior or Prior(), flags)
+    held = _hold_unconsented(terms, production, period, flags)
+    withheld, payable_by_profile = _apply_ceilings(
+        terms, period, lines, prior or Prior(), flags, held
+    )
     return Settlement(
         contract=terms.reference,
         period=period,

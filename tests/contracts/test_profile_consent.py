@@ -102,18 +102,22 @@ def consent(kind=STACKING, codes=("P03-PER", "P06-INT"), start=None, end=None, f
     )
 
 
-def test_stacking_without_consent_is_a_breach_and_still_paid():
+def test_stacking_without_consent_is_a_breach_and_the_stacked_profile_is_held():
     production = Production(trajectories=STACKED_TRAJECTORIES, allocations=STACKED)
     settlement = settle(TERMS, production, Q1)
     assert [line.amount for line in settlement.lines] == [D("3100.00"), D("8500.00")]
     assert settlement.total_due == D("11600.00")  # 3.100 + 8.500
-    assert settlement.withheld == D("0")
-    assert settlement.payable == D("11600.00")
+    # the later profile (P06-INT from 01-03) is held until the case director consents
+    assert settlement.withheld == D("8500.00")
+    assert settlement.payable == D("3100.00")
+    assert settlement.payable_by_profile == {3: D("3100.00"), 6: D("0.00")}
     [flag] = settlement.flags
     assert flag.kind == "stacking"
+    assert flag.amount == D("8500.00")
     assert flag.message == (
         "Gezin F1: P03-PER (vanaf 10-01-2026) en P06-INT (vanaf 01-03-2026) overlappen van "
-        "01-03-2026 tot en met 31-03-2026 (31 dagen); één profieltarief per gezin tegelijk."
+        "01-03-2026 tot en met 31-03-2026 (31 dagen); één profieltarief per gezin tegelijk. "
+        "€ 8.500,00 voor P06-INT ingehouden tot de regisseur instemt."
     )
     # what the page needs to offer the consent for exactly this
     assert (flag.family, flag.product_codes, flag.start, flag.end) == (
@@ -375,7 +379,8 @@ def messages_of(error: ValidationError) -> dict:
 def test_recorded_consent_turns_the_breach_into_a_paid_note(ams, users):
     contract = ams.ams_contract
     before = settlement_for(contract, Q1)
-    assert before.total_due == before.payable == D("11600.00")  # 3.100 + 8.500 at the start
+    assert before.total_due == D("11600.00")  # 3.100 + 8.500 at the start
+    assert before.payable == D("3100.00")  # P06-INT's 8.500 held until consent
     assert [f.kind for f in before.flags] == ["stacking"]
     assert before.flags[0].message.startswith(f"Gezin {FAMILY}: P03-PER (vanaf 10-01-2026)")
 
@@ -498,12 +503,15 @@ def test_a_switch_from_last_year_needs_consent_this_year(ams):
     other = "99" * 32
     line(ams, "P03-PER", date(2025, 6, 2), date(2025, 12, 20), n=3, key=other)
     line(ams, "P06-INT", date(2026, 1, 5), None, n=4, key=other)
-    flags = settlement_for(ams.ams_contract, Q1).flags_of("switch")
+    before = settlement_for(ams.ams_contract, Q1)
+    flags = before.flags_of("switch")
     assert [f.message for f in flags] == [
         "Gezin 999999999999: profielwissel van P03-PER (tot en met 20-12-2025) naar P06-INT "
         "(vanaf 05-01-2026) zonder vastgelegde instemming van de regisseur; de aanbieder moet "
-        "de wissel aantonen."
+        "de wissel aantonen. € 8.500,00 voor P06-INT ingehouden tot de regisseur instemt."
     ]
+    # held: the world's own stacked family (P06-INT, 8.500) and this switch (P06-INT, 8.500)
+    assert before.withheld == D("17000.00")
     record(
         ams,
         family="999999999999",
@@ -515,6 +523,9 @@ def test_a_switch_from_last_year_needs_consent_this_year(ams):
     settlement = settlement_for(ams.ams_contract, Q1)
     assert settlement.flags_of("switch") == []
     assert len(settlement.flags_of("switch_consented")) == 1
+    # with the consent the switched-to profile is paid; only the family's stacking (the
+    # world's own F1 family) is still held
+    assert settlement.payable - before.payable == D("8500.00")
 
 
 @pytest.mark.django_db
