@@ -26,7 +26,7 @@ from providers.models import ConsortiumMembership, Provider, ProviderKind, Provi
 from providers.services import consortium_set_members
 from segments.models import Municipality, Region, Segment
 
-from . import services
+from . import demo_letters, services
 from .codes import (
     AdmissionMode,
     FrameworkStatus,
@@ -1460,6 +1460,7 @@ LOADERS = {"zhz": (ZHZ_FRAMEWORK, _load_zhz), "wbo": (WBO_FRAMEWORK, _load_wbo)}
 
 def load_procurement(region: Region) -> dict:
     """The region's procurement demo; an empty dict when it has none or it already exists."""
+    demo_letters.load_letter_signatory(region)  # before any decision letter goes out
     if region.slug not in LOADERS:
         return {}
     title, loader = LOADERS[region.slug]
