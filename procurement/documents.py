@@ -136,8 +136,10 @@ def _standstill_context(sub: Submission, provisional: bool) -> dict:
     if not provisional or sub.outcome == Outcome.AWARDED:
         return {"winners": [], "comparisons": []}
     winners = standstill.lot_winners(sub)
+    compared = standstill.compared_winners(winners)
+    criteria, overview = standstill.overview(sub, winners)
     tables = []
-    for comparison in standstill.comparisons(sub, winners):
+    for comparison in standstill.comparisons(sub, compared):
         tables.append(
             {
                 "winner": comparison.winner.provider.name,
@@ -157,7 +159,25 @@ def _standstill_context(sub: Submission, provisional: bool) -> dict:
                 ],
             }
         )
-    return {"winners": [w.provider.name for w in winners], "comparisons": tables}
+    return {
+        "winners": [w.provider.name for w in winners],
+        "comparisons": tables,
+        "only_lowest_compared": len(compared) < len(winners),
+        "overview_criteria": [
+            {"number": n, "name": c.name, "weight": nl_weight(c.weight)}
+            for n, c in enumerate(criteria, start=1)
+        ],
+        "overview": [
+            {
+                "name": row.name,
+                "rank": row.rank,
+                "scores": [nl_decimal(v, 1) for v in row.scores],
+                "total": nl_decimal(row.total),
+                "own": row.own,
+            }
+            for row in overview
+        ],
+    }
 
 
 def _score_rows(sub: Submission) -> list[dict]:

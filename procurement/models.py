@@ -1221,7 +1221,9 @@ class DecisionLetter(SubmissionChild):
     signatory_name = models.CharField(_("ondertekenaar"), max_length=150)
     signatory_function = models.CharField(_("functie van de ondertekenaar"), max_length=150)
     contracting_authority = models.CharField(_("aanbestedende dienst"), max_length=250)
-    standstill_ends_on = models.DateField(_("einde van de opschortende termijn"), null=True)
+    standstill_ends_on = models.DateField(
+        _("einde van de opschortende termijn"), null=True, blank=True
+    )
     message = models.ForeignKey(
         "providers.ProviderMessage",
         on_delete=models.SET_NULL,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from . import scoring, workflow
@@ -56,6 +57,12 @@ class Comparison:
     winner_total: Decimal | None
 
 
+#: up to this many winners in a lot, the letter compares the bidder with each of them per
+#: criterion; with more (a lot with twenty partners), with the lowest ranked winner only: the
+#: one the bidder had to beat. The scores of every winner are in the overview either way.
+MAX_COMPARED_WINNERS = 3
+
+
 def lot_winners(sub: Submission) -> list[Submission]:
     """The submissions (other than ``sub``) provisionally awarded in ``sub``'s lot, best
     ranked first."""
@@ -63,8 +70,48 @@ def lot_winners(sub: Submission) -> list[Submission]:
         Submission.objects.filter(lot_id=sub.lot_id, outcome=Outcome.AWARDED)
         .exclude(pk=sub.pk)
         .select_related("provider")
-        .order_by("rank", "number")
+        .order_by(F("rank").asc(nulls_last=True), "number")
     )
+
+
+def compared_winners(winners: list[Submission]) -> list[Submission]:
+    """The winners the letter compares the bidder with per criterion (see
+    :data:`MAX_COMPARED_WINNERS`)."""
+    return winners if len(winners) <= MAX_COMPARED_WINNERS else winners[-1:]
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    name: str
+    rank: int | None
+    scores: list[Decimal | None]  # per criterion, in the published order
+    total: Decimal | None
+    own: bool = False
+
+
+def overview(sub: Submission, winners: list[Submission]) -> tuple[list, list[OverviewRow]]:
+    """The criteria and, per winner and for the bidder itself (last), the consensus score per
+    criterion and the weighted total. Empty rows when ``sub`` was never scored."""
+    criteria = list(AwardCriterion.objects.filter(tender_id=sub.tender_id))
+    values: dict[int, dict[int, Decimal]] = {}
+    for c in ConsensusScore.objects.filter(submission__in=[sub, *winners]):
+        values.setdefault(c.submission_id, {})[c.criterion_id] = c.value
+    if not values.get(sub.pk):
+        return criteria, []
+    as_criteria = [scoring.Criterion(c.pk, c.name, c.weight, c.order) for c in criteria]
+    scale = sub.tender.score_scale_max
+
+    def row(s: Submission, own=False) -> OverviewRow:
+        mine = values.get(s.pk, {})
+        return OverviewRow(
+            name=s.provider.name,
+            rank=s.rank,
+            scores=[mine.get(c.pk) for c in criteria],
+            total=scoring.weighted_total(mine, as_criteria, scale),
+            own=own,
+        )
+
+    return criteria, [*(row(w) for w in winners), row(sub, own=True)]
 
 
 def comparisons(sub: Submission, winners: list[Submission] | None = None) -> list[Comparison]:

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from pypdf import PdfReader
 
 from procurement import letters, services, signatory, standstill, workflow
@@ -77,6 +77,12 @@ def walked(world_a, users):
     ConsensusScore.objects.filter(submission=subs["beta"], criterion=c2).update(reason=BETA_C2)
     for s in subs.values():
         s.refresh_from_db()
+    # the services ran at a simulated moment after the deadline; the staff pages read the real
+    # clock, so the deadline moves into the past too (the submissions are unsealed)
+    type(t).objects.filter(pk=t.pk).update(
+        submission_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    t.refresh_from_db()
     return t, subs
 
 
@@ -107,11 +113,14 @@ def test_standstill_letter_names_the_winner_scores_advantages_and_end_date(
     # the winner of the lot, by name
     lot = str(subs["gamma"].lot)
     assert f"Wij zijn voornemens de opdracht voor {lot} te gunnen aan Beta Gezinshulp." in text
-    assert "Uw beoordeling naast die van Beta Gezinshulp" in text
+    assert "Relatieve voordelen van Beta Gezinshulp" in text
     # per criterion: weight, own score and points, the winner's score and points
     assert re.search(r"Criterium 1 .*?60% 8,0 48,00 8,0 48,00", text)
     assert re.search(r"Criterium 2 .*?40% 5,0 20,00 8,0 32,00", text)
     assert "Totaal 100% 68,00 80,00" in text
+    # the overview: every winner's scores per criterion and total, and the bidder's own
+    assert "1 = Criterium 1 (60%); 2 = Criterium 2 (40%)." in text
+    assert "Beta Gezinshulp 1 8,0 8,0 80,00 Uw inschrijving 2 8,0 5,0 68,00" in text
     # the relative advantage: where Beta scored higher, the committee's reasoning on its score
     assert "Relatief voordeel: " + BETA_C2 in text
     assert "Beta Gezinshulp scoorde op dit criterium niet hoger dan u." in text  # criterion 1
@@ -157,7 +166,7 @@ def test_the_winner_gets_no_comparison_but_the_signature(
     text = read(kept(subs["beta"]).file)
 
     assert f"voornemens de opdracht voor {subs['beta'].lot} aan u te gunnen" in text
-    assert "Uw beoordeling naast die van" not in text and "Relatief voordeel" not in text
+    assert "Relatieve voordelen van" not in text and "Relatief voordeel" not in text
     assert "De termijn eindigt op 30 maart 2031." in text
     assert "mr. drs. P.J. van Dam" in text and "directeur Serviceorganisatie Jeugd" in text
 
@@ -257,14 +266,15 @@ def test_an_admission_decision_letter_is_kept(world_a, users, django_capture_on_
     pass_all(sub)
     with django_capture_on_commit_callbacks(execute=True):
         services.submission_decide_admission(
-            submission=sub, admit=True, reason="Voldoet aan alle eisen.", today=date(2031, 6, 3)
+            submission=sub, admit=True, reason="Voldoet aan alle eisen."
         )
     letter = DecisionLetter.objects.get(submission=sub)
     assert (letter.kind, letter.outcome, letter.decision_on) == (
         "admission",
         Outcome.ADMITTED,
-        date(2031, 6, 3),
+        timezone.localdate(),
     )
+    assert letter.standstill_ends_on is None
     text = read(letter.file)
     assert f"U bent toegelaten voor {sub.lot}" in text
     assert "mr. A.B. Ondertekenaar" in text and "manager inkoop en contractmanagement" in text
@@ -300,14 +310,18 @@ def test_the_award_decision_is_refused_without_a_signatory(
     assert "de ondertekening is niet compleet" in page
     assert page.count("ontbreekt</span>") == 2  # name and function; the authority is there
 
-    # a letter sent again by hand is refused too
-    with pytest.raises(ValidationError, match="ondertekening is niet compleet"):
-        letters.submission_letter_send(submission=subs["gamma"], letter_kind="provisional")
-
     # the procedure signs for itself: the decision goes out
     signatory.tender_letter_signatory_set(tender=t, name="J. de Wit", function="inkoper")
     send_decision(t, users.officer, django_capture_on_commit_callbacks)
+    assert t.state == TenderState.OBJECTION
     assert DecisionLetter.objects.filter(submission__tender=t).count() == 3
+
+    # a letter that did not go out is not sent again by hand without a signature either
+    signatory.tender_letter_signatory_set(tender=t)
+    ProviderMessage.objects.filter(submission_id=subs["gamma"].pk).delete()
+    with pytest.raises(ValidationError, match="ondertekening is niet compleet"):
+        letters.submission_letter_send(submission=subs["gamma"], letter_kind="provisional")
+    assert not ProviderMessage.objects.filter(submission_id=subs["gamma"].pk).exists()
 
 
 def test_an_admission_decision_is_refused_without_a_signatory(world_a, users):
@@ -358,9 +372,9 @@ def test_the_region_administrator_sets_the_signatory_on_the_region_page(client, 
         },
     )
     assert response.status_code == 200
-    assert "Vul de naam van de ondertekenaar in." in response.content.decode() or (
-        "Dit veld is verplicht." in response.content.decode()
-    )
+    assert "Vul de naam van de ondertekenaar in." in response.content.decode()
+    world_a.region.refresh_from_db()
+    assert world_a.region.letter_signatory_function != "directeur"  # nothing saved
     response = client.post(
         url,
         {
@@ -427,7 +441,28 @@ def test_the_kept_letter_downloads_only_for_region_staff(
     for user in (users.municipal, users.other_region_officer):
         client.force_login(user)
         assert client.get(url).status_code == 404, user
-    # a provider's portal user, even the one it was written to: the staff URL is not theirs
-    for provider in (gamma.provider, subs["beta"].provider):
-        portal_login(client, provider_user(provider, "admin"))
-        assert client.get(url).status_code == 404
+    # a provider's portal users: the staff area is closed to them (403, as every staff page);
+    # the bidder reads its copy in its own inbox, the same bytes; another provider gets a 404
+    gamma_reader = provider_user(gamma.provider, "admin")
+    beta_reader = provider_user(subs["beta"].provider, "admin")
+    for reader in (gamma_reader, beta_reader):
+        portal_login(client, reader)
+        assert client.get(url).status_code == 403
+    own_copy = reverse(
+        "portal:inbox-letter", kwargs={"provider": gamma.provider_id, "pk": letter.message_id}
+    )
+    portal_login(client, gamma_reader)
+    response = client.get(own_copy)
+    assert response.status_code == 200 and b"".join(response.streaming_content) == data
+    portal_login(client, beta_reader)
+    for provider in (gamma.provider_id, subs["beta"].provider_id):
+        other = reverse(
+            "portal:inbox-letter", kwargs={"provider": provider, "pk": letter.message_id}
+        )
+        assert client.get(other).status_code == 404
+
+
+def test_with_many_winners_the_letter_compares_with_the_lowest_ranked():
+    winners = ["eerste", "tweede", "derde"]
+    assert standstill.compared_winners(winners) == winners
+    assert standstill.compared_winners([*winners, "vierde"]) == ["vierde"]
