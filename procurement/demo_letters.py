@@ -21,8 +21,11 @@ SIGNATORIES = {
 
 def load_letter_signatory(region: Region) -> bool:
     """Give a demo region its signatory (once: a region that has one keeps it). Returns
-    whether it was set now."""
-    if region.slug not in SIGNATORIES or region.letter_signatory_name:
+    whether it was set now. ``region`` is set in place (the procurement demo goes on with it);
+    anything else with a region's code (``slug``) is looked up."""
+    if not isinstance(region, Region):
+        region = Region.objects.filter(slug=region.slug).first()
+    if region is None or region.slug not in SIGNATORIES or region.letter_signatory_name:
         return False
     name, function = SIGNATORIES[region.slug]
     region_services.region_letter_signatory_set(
