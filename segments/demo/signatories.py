@@ -1,6 +1,6 @@
 """The demo regions' signature on decision letters (docs/letters.md): who signs and for which
 contracting authority. Set through the service, before the procurement demo sends its
-decisions (``load_procurement`` calls :func:`load_letter_signatory` first).
+decisions (``procurement.demo.load_procurement`` calls :func:`load_letter_signatory` first).
 
 The seeds name no signing officers: the names below are invented for the demo; the functions
 are generic and the contracting authority is the region's own (segments/demo/seed_data.py).
