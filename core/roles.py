@@ -32,3 +32,5 @@ STAFF_ROLES = (Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER, Role.VIEWER, Rol
 # The region's public pages (/openbaar/<code>/): the region administrator turns them on and sets
 # the small-cell threshold.
 PUBLIC_PAGE_MANAGERS = frozenset({Role.ADMINISTRATOR})
+#: who sets the signing officer and contracting authority of the region's decision letters
+LETTER_SIGNATORY_MANAGERS = frozenset({Role.ADMINISTRATOR})

@@ -120,3 +120,11 @@ class SubmissionChannel(models.TextChoices):
 class QuestionSource(models.TextChoices):
     PROVIDER = "provider", _("Gesteld door een aanbieder")
     OFFICER = "officer", _("Ingevoerd door de inkoper")
+
+
+class LetterKind(models.TextChoices):
+    """The decision letters to a submission's provider (procurement.letters)."""
+
+    PROVISIONAL = "provisional", _("Voorlopige gunningsbeslissing")
+    DEFINITIVE = "definitive", _("Definitieve gunning")
+    ADMISSION = "admission", _("Besluit op de aanmelding")

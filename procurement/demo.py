@@ -24,6 +24,7 @@ from providers.admissibility import ScreeningStatus
 from providers.demo import FINANCIAL
 from providers.models import ConsortiumMembership, Provider, ProviderKind, ProviderReach
 from providers.services import consortium_set_members
+from segments.demo.signatories import load_letter_signatory
 from segments.models import Municipality, Region, Segment
 
 from . import demo_kader, services
@@ -1464,6 +1465,7 @@ LOADERS = {"zhz": (ZHZ_FRAMEWORK, _load_zhz), "wbo": (WBO_FRAMEWORK, _load_wbo)}
 
 def load_procurement(region: Region) -> dict:
     """The region's procurement demo; an empty dict when it has none or it already exists."""
+    load_letter_signatory(region)  # before any decision letter goes out (docs/letters.md)
     if region.slug not in LOADERS:
         return {}
     title, loader = LOADERS[region.slug]

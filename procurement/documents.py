@@ -22,8 +22,10 @@ from weasyprint.urls import URLFetcher
 
 from segments.models import Municipality
 
+from . import standstill
 from .codes import SCORED_TYPES, FrameworkStatus, Outcome
 from .models import AdmissionWindow, Framework, Question, Submission, Tender
+from .signatory import region_signatory, signatory_for
 
 LETTER_KINDS = ("provisional", "definitive", "admission")
 
@@ -86,7 +88,7 @@ def award_letter_pdf(submission: Submission, kind: str) -> bytes:
         outcome_label = str(sub.get_outcome_display())
         lot_label = str(sub.lot)
         procedure_label = str(tender.get_procedure_type_display())
-    letter_date = sub.outcome_on or timezone.localdate()
+    letter_date = letter_date_of(sub, kind)
     ranked_in_lot = Submission.objects.filter(lot=sub.lot, rank__isnull=False).count()
     context = {
         "document_title": f"{subject} {tender.reference} – {sub.provider.name}",
@@ -110,11 +112,72 @@ def award_letter_pdf(submission: Submission, kind: str) -> bytes:
         "score_rows": _score_rows(sub) if tender.procedure_type in SCORED_TYPES else [],
         "scale_max": tender.score_scale_max,
         "objection_days": tender.objection_days,
-        "objection_ends_on": tender.objection_ends_on,
+        "objection_ends_on": standstill.standstill_ends_on(tender),
         "contract_start": tender.contract_start,
         "contract_follows": sub.outcome in (Outcome.AWARDED, Outcome.ADMITTED),
+        "signatory": signatory_for(tender, region),
+        **_standstill_context(sub, provisional),
     }
     return render_pdf("procurement/pdf/award_letter.html", context)
+
+
+def letter_date_of(sub: Submission, kind: str):
+    """The date of the letter ``kind`` to ``sub``: the voorlopige gunningsbeslissing is dated
+    on the day the award decision was sent (the standstill period counts from it), once it
+    was; every other letter on the day of the decision (``outcome_on``)."""
+    if kind == "provisional" and sub.tender.objection_started_on:
+        return sub.tender.objection_started_on
+    return sub.outcome_on or timezone.localdate()
+
+
+def _standstill_context(sub: Submission, provisional: bool) -> dict:
+    """The winners of the lot and, for a scored bidder, the scores side by side with the
+    relative advantages: in the voorlopige gunningsbeslissing to a bidder not awarded."""
+    if not provisional or sub.outcome == Outcome.AWARDED:
+        return {"winners": [], "comparisons": []}
+    winners = standstill.lot_winners(sub)
+    compared = standstill.compared_winners(winners)
+    criteria, overview = standstill.overview(sub, winners)
+    tables = []
+    for comparison in standstill.comparisons(sub, compared):
+        tables.append(
+            {
+                "winner": comparison.winner.provider.name,
+                "own_total": nl_decimal(comparison.own_total),
+                "winner_total": nl_decimal(comparison.winner_total),
+                "rows": [
+                    {
+                        "name": row.name,
+                        "weight": nl_weight(row.weight),
+                        "own_score": nl_decimal(row.own_score, 1),
+                        "own_points": nl_decimal(row.own_points),
+                        "winner_score": nl_decimal(row.winner_score, 1),
+                        "winner_points": nl_decimal(row.winner_points),
+                        "advantage": row.advantage,
+                    }
+                    for row in comparison.rows
+                ],
+            }
+        )
+    return {
+        "winners": [w.provider.name for w in winners],
+        "comparisons": tables,
+        "only_lowest_compared": len(compared) < len(winners),
+        "overview_criteria": [
+            {"number": n, "name": c.name, "weight": nl_weight(c.weight)}
+            for n, c in enumerate(criteria, start=1)
+        ],
+        "overview": [
+            {
+                "name": row.name,
+                "rank": row.rank,
+                "scores": [nl_decimal(v, 1) for v in row.scores],
+                "total": nl_decimal(row.total),
+                "own": row.own,
+            }
+            for row in overview
+        ],
+    }
 
 
 def _score_rows(sub: Submission) -> list[dict]:
@@ -185,6 +248,7 @@ def qna_pdf(tender: Tender, number: int) -> bytes:
         "questions": questions,
         "published_on": published_on or timezone.localdate(),
         "our_reference": f"{tender.reference}/NvI-{number}",
+        "signatory": signatory_for(tender, tender.region),
     }
     return render_pdf("procurement/pdf/qna.html", context)
 
@@ -228,6 +292,7 @@ def response_note_pdf(framework: Framework) -> bytes:
         "document_date": framework.adopted_on,
         "is_draft": framework.status != FrameworkStatus.ADOPTED,
         "our_reference": f"{framework.region.slug}/kader-{framework.pk}",
+        "signatory": region_signatory(framework.region),
     }
     return render_pdf("procurement/pdf/response_note.html", context)
 
@@ -264,6 +329,7 @@ def window_decision_pdf(window: AdmissionWindow) -> bytes:
         "condition_source": source,
         "decided_by": (opened_by.get_full_name() or opened_by.username) if opened_by else "",
         "our_reference": f"{tender.reference}/venster-{window.pk}",
+        "signatory": signatory_for(tender, tender.region),
     }
     return render_pdf("procurement/pdf/window_decision.html", context)
 

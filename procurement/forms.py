@@ -532,3 +532,15 @@ class QuestionForm(forms.Form):
 
 class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Antwoord"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TenderSignatoryForm(forms.Form):
+    """Who signs this procedure's letters, where it differs from the region (docs/letters.md)."""
+
+    contracting_authority = forms.CharField(
+        label=_("Aanbestedende dienst"), max_length=250, required=False
+    )
+    name = forms.CharField(label=_("Naam van de ondertekenaar"), max_length=150, required=False)
+    function = forms.CharField(
+        label=_("Functie van de ondertekenaar"), max_length=150, required=False
+    )

@@ -9,6 +9,12 @@ letter that did not go out shows as "niet verzonden" on the staff submission pag
 Sending is idempotent: each letter has a key (:func:`letter_key`), and a letter sent before is
 not sent twice.
 
+Each letter that goes out is also kept on the region's side (:func:`decision_letter_keep`, a
+``DecisionLetter`` with the PDF as sent), listed on the staff submission page, so the officer
+can show exactly what each bidder received. A letter carries the signing officer and the
+contracting authority (``procurement.signatory``) and does not go out without them. What each
+letter says: docs/letters.md.
+
 When a letter goes out:
 
 * ``provisional`` — when the officer sends the award decision (transition
@@ -24,18 +30,22 @@ When a letter goes out:
 
 from __future__ import annotations
 
+import hashlib
 import logging
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from providers import inbox
 from providers.models import MessageKind, Provider, ProviderKind, ProviderMessage
 
-from . import documents
+from . import documents, standstill
 from .codes import ADMISSION_TYPES, Outcome, TenderState
-from .models import Submission, Tender
+from .models import DecisionLetter, Submission, Tender
+from .signatory import Signatory, signatory_for, signatory_problem
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +113,9 @@ def submission_letter_send(
     if sent is not None:
         return sent
     tender = sub.tender
+    signed_by = signatory_for(tender)
+    if problem := signatory_problem(tender):
+        raise ValidationError(problem)
     pdf = documents.award_letter_pdf(sub, letter_kind)
     title, prefix = _LETTERS[letter_kind]
     with translation.override("nl"):
@@ -111,18 +124,75 @@ def submission_letter_send(
             "Bijgaand vindt u onze brief over uw inschrijving nr. %(n)s in de procedure "
             "‘%(title)s’ (%(reference)s) voor %(lot)s."
         ) % {"n": sub.number, "title": tender.title, "reference": tender.reference, "lot": sub.lot}
-    return inbox.provider_message_send(
-        provider=sub.provider,
-        kind=message_kind(letter_kind, sub.outcome),
-        subject=subject,
-        body=body,
-        file_bytes=pdf,
-        file_name=f"{prefix}-{tender.reference}-{sub.number}.pdf",
-        sent_by=sent_by,
-        tender_id=tender.pk,
-        submission_id=sub.pk,
-        dedupe_key=key,
-    )
+    file_name = f"{prefix}-{tender.reference}-{sub.number}.pdf"
+    with transaction.atomic():
+        message = inbox.provider_message_send(
+            provider=sub.provider,
+            kind=message_kind(letter_kind, sub.outcome),
+            subject=subject,
+            body=body,
+            file_bytes=pdf,
+            file_name=file_name,
+            sent_by=sent_by,
+            tender_id=tender.pk,
+            submission_id=sub.pk,
+            dedupe_key=key,
+        )
+        decision_letter_keep(
+            submission=sub,
+            letter_kind=letter_kind,
+            pdf=pdf,
+            file_name=file_name,
+            message=message,
+            signed_by=signed_by,
+            sent_by=sent_by,
+        )
+    return message
+
+
+def decision_letter_keep(
+    *,
+    submission: Submission,
+    letter_kind: str,
+    pdf: bytes,
+    file_name: str,
+    message: ProviderMessage | None,
+    signed_by: Signatory,
+    sent_by=None,
+) -> DecisionLetter:
+    """Keep the letter ``pdf`` as it went to ``submission``'s provider: a
+    :class:`DecisionLetter` under the letter's key, with its file (private storage), hash,
+    signature and, for the voorlopige gunningsbeslissing, the last day of the standstill
+    period. Once per key: a letter kept before is returned as it is. django-auditlog records
+    the new row."""
+    key = letter_key(letter_kind, submission.pk)
+    with transaction.atomic():
+        kept = DecisionLetter.objects.filter(key=key).first()
+        if kept is not None:
+            return kept
+        tender = submission.tender
+        letter = DecisionLetter(
+            submission=submission,
+            kind=letter_kind,
+            outcome=submission.outcome,
+            decision_on=documents.letter_date_of(submission, letter_kind),
+            key=key,
+            file_name=file_name[:150],
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            signatory_name=signed_by.name,
+            signatory_function=signed_by.function,
+            contracting_authority=signed_by.contracting_authority,
+            standstill_ends_on=(
+                standstill.standstill_ends_on(tender) if letter_kind == "provisional" else None
+            ),
+            message=message,
+            sent_at=message.sent_at if message is not None else timezone.now(),
+            sent_by=sent_by,
+        )
+        letter.full_clean(exclude=["file"])
+        letter.file.save(file_name, ContentFile(pdf), save=False)
+        letter.save()
+    return letter
 
 
 def tender_letters_send(

@@ -27,6 +27,7 @@ from .codes import (
     AdmissionMode,
     FrameworkStatus,
     FundingModel,
+    LetterKind,
     MilestoneKind,
     Outcome,
     ProcedureType,
@@ -405,6 +406,17 @@ class Tender(ProcurementModel):
     contract_start = models.DateField(_("beoogde startdatum contracten"), null=True, blank=True)
     closing_reason = models.TextField(_("reden van intrekken of beëindigen"), blank=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
+    # Who signs this procedure's letters, where it differs from the region's (empty: the
+    # region's; procurement.signatory).
+    letter_signatory_name = models.CharField(
+        _("ondertekenaar van brieven"), max_length=150, blank=True, default="", db_default=""
+    )
+    letter_signatory_function = models.CharField(
+        _("functie van de ondertekenaar"), max_length=150, blank=True, default="", db_default=""
+    )
+    letter_contracting_authority = models.CharField(
+        _("aanbestedende dienst in brieven"), max_length=250, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -1186,6 +1198,70 @@ class ConsensusScore(SubmissionChild):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.value}"
+
+
+def decision_letter_path(instance, filename):
+    return private_path(f"brieven/{instance.submission.tender_id}", filename)
+
+
+class DecisionLetter(SubmissionChild):
+    """A decision letter exactly as it went to the provider's inbox, kept on the region's side:
+    one per submission and letter kind (``key`` is ``procurement.letters.letter_key``), so the
+    officer can show what each bidder received. Written by ``letters.submission_letter_send``
+    only; stored privately, served by a scoped view."""
+
+    submission = models.ForeignKey(
+        Submission,
+        on_delete=models.PROTECT,
+        related_name="decision_letters",
+        verbose_name=_("inschrijving"),
+    )
+    kind = models.CharField(_("soort brief"), max_length=12, choices=LetterKind.choices)
+    outcome = models.CharField(_("uitkomst in de brief"), max_length=16, choices=Outcome.choices)
+    decision_on = models.DateField(_("datum van het besluit"))
+    key = models.CharField(_("sleutel"), max_length=80, unique=True)
+    file = models.FileField(
+        _("brief"), storage=get_private_storage, upload_to=decision_letter_path, max_length=300
+    )
+    file_name = models.CharField(_("bestandsnaam"), max_length=150)
+    sha256 = models.CharField(_("SHA-256 van de brief"), max_length=64)
+    signatory_name = models.CharField(_("ondertekenaar"), max_length=150)
+    signatory_function = models.CharField(_("functie van de ondertekenaar"), max_length=150)
+    contracting_authority = models.CharField(_("aanbestedende dienst"), max_length=250)
+    standstill_ends_on = models.DateField(
+        _("einde van de opschortende termijn"), null=True, blank=True
+    )
+    message = models.ForeignKey(
+        "providers.ProviderMessage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bericht in het postvak"),
+    )
+    sent_at = models.DateTimeField(_("verzonden op"))
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verzonden door"),
+    )
+
+    class Meta:
+        ordering = ["submission", "sent_at"]
+        verbose_name = _("besluitbrief")
+        verbose_name_plural = _("besluitbrieven")
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "kind"], name="decision_letter_once"),
+            models.CheckConstraint(
+                condition=Q(kind__in=LetterKind.values), name="decision_letter_kind_valid"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.submission}"
 
 
 # Models of issue 21 in their own modules (imported so Django finds them): the structured

@@ -20,6 +20,7 @@ from .models import (
     AdmissionCondition,
     AwardCriterion,
     ConsensusScore,
+    DecisionLetter,
     EligibilityCheck,
     Framework,
     Lot,
@@ -28,6 +29,7 @@ from .models import (
     Submission,
     Tender,
 )
+from .signatory import signatory_problem
 
 
 def admission_conditions_for(tender: Tender):
@@ -90,7 +92,19 @@ def tender_facts(tender: Tender, now: datetime | None = None) -> workflow.Facts:
         ).count(),
         objection_started_on=tender.objection_started_on,
         objection_days=tender.objection_days,
+        signatory_missing=_signatory_missing(tender),
     )
+
+
+#: the states left by a transition after which decision letters go out (workflow)
+_LETTER_STATES = (TenderState.PROVISIONAL_AWARD, TenderState.OBJECTION, TenderState.ELIGIBILITY)
+
+
+def _signatory_missing(tender: Tender) -> str:
+    """Why the letters of ``tender`` cannot be signed; read only where a step sends letters."""
+    if tender.state not in _LETTER_STATES:
+        return ""
+    return str(signatory_problem(tender) or "")
 
 
 def transition_options(tender: Tender, now=None) -> list[workflow.Option]:
@@ -316,3 +330,12 @@ def sealed_receipts(tender: Tender, now: datetime | None = None) -> list[Receipt
         .values_list("number", "received_at")
     )
     return [Receipt(n, at) for n, at in rows]
+
+
+def kept_letters(user, tender: Tender, submission: Submission | None = None):
+    """The decision letters kept for ``tender`` (or one ``submission``) that ``user`` may read
+    (``DecisionLetter``: what each bidder received)."""
+    rows = DecisionLetter.objects.restrict(user).filter(submission__tender=tender)
+    if submission is not None:
+        rows = rows.filter(submission=submission)
+    return rows.select_related("submission__provider", "submission__lot__segment", "sent_by")

@@ -20,7 +20,7 @@ from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
 from segments.models import CareForm
 
-from . import admission, kader, scoring, selectors, tasks, workflow
+from . import admission, kader, scoring, selectors, signatory, tasks, workflow
 from .codes import (
     ADMISSION_TYPES,
     SCORED_TYPES,
@@ -1290,6 +1290,8 @@ def submission_decide_admission(
         raise ValidationError({"outcome_reason": _("Motiveer de beslissing.")})
     if submission.eligible is None:
         raise ValidationError(_("Rond eerst de toets op alle eisen af."))
+    if problem := signatory.signatory_problem(tender):  # the decision letter goes out
+        raise ValidationError(problem)
     if admit and not submission.eligible:
         raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
     if admit:

@@ -4,6 +4,7 @@ from core.ui.views import crud_paths
 
 from . import views as v
 from . import views_inbox as i
+from . import views_letters as lt
 from . import views_negotiation as n
 from . import views_tender as t
 from .models import Strategy, Tender
@@ -163,6 +164,13 @@ urlpatterns = [
         t.LetterView.as_view(),
         name="submission-letter",
     ),
+    path(T + "brieven/", lt.TenderLetterListView.as_view(), name="tender-letters"),
+    path(
+        T + "inschrijvingen/<int:pk>/brieven/<int:letter>/",
+        lt.LetterDownloadView.as_view(),
+        name="letter-download",
+    ),
+    path(T + "ondertekening/", lt.TenderSignatoryView.as_view(), name="tender-signatory"),
     path(T + "rangschikking/", t.RankingView.as_view(), name="ranking"),
     path(T + "dekking/", t.CoverageView.as_view(), name="coverage"),
     path("dekking/segment/<int:pk>/", t.SegmentCoverageView.as_view(), name="segment-coverage"),

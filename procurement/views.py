@@ -45,6 +45,7 @@ from .models import (
     Submission,
     Tender,
 )
+from .signatory import signatory_for
 from .strategy_panels import strategy_panels
 
 
@@ -452,6 +453,9 @@ class TenderDetailView(ScopedDetailView):
         context["open_window"] = tender.windows.filter(closed_on__isnull=True).first()
         context["accepting"] = services.tender_submission_refusal(tender=tender, at=timezone.now())
         context["questions_published"] = tender.questions.filter(published_in__isnull=False).count()
+        if context["confidential"]:  # the signature and the letters kept (docs/letters.md)
+            context["letter_signatory"] = signatory_for(tender, self.region)
+            context["kept_letter_count"] = selectors.kept_letters(user, tender).count()
         return context
 
 

@@ -373,6 +373,7 @@ class SubmissionDetailView(TenderChildMixin, generic.TemplateView):
         )
         context["letters"] = _letters(sub, tender)
         context.update(inbox_context(sub, tender, user))
+        context["kept_letters"] = selectors.kept_letters(user, tender, sub)
         context["contract"] = getattr(sub, "contract", None) if hasattr(sub, "contract") else None
         return context
 

@@ -42,6 +42,8 @@ class Facts:
     outcomes_without_reason: int = 0
     objection_started_on: date | None = None
     objection_days: int = 20
+    #: why the letters cannot be signed (``signatory.signatory_problem``); empty: they can
+    signatory_missing: str = ""
 
     @property
     def today(self) -> date:
@@ -145,6 +147,12 @@ def has_awarded(f: Facts):
     return None if f.awarded else _("Er is aan niemand gegund.")
 
 
+def signatory_known(f: Facts):
+    """Letters go out after this step: not without the signing officer and the contracting
+    authority (procurement.signatory)."""
+    return f.signatory_missing or None
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -218,6 +226,7 @@ _award_tail = (
         _("Gunningsbeslissing versturen, bezwaartermijn start"),
         outcomes_reasoned,
         has_awarded,
+        signatory_known,
     ),
     T(
         "award",
@@ -225,6 +234,7 @@ _award_tail = (
         S.DEFINITIVE_AWARD,
         _("Definitief gunnen"),
         objection_period_over,
+        signatory_known,
         milestone=M.DEFINITIVE_AWARD,
     ),
     T(
@@ -456,6 +466,7 @@ BUDGET_GRANT = Workflow(
             S.DEFINITIVE_AWARD,
             _("Subsidie verlenen"),
             eligibility_judged,
+            signatory_known,
             milestone=M.DEFINITIVE_AWARD,
         ),
         T(

@@ -128,3 +128,29 @@ class PublicPageForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Een korte tekst voor ouders, raadsleden en aanbieders (optioneel)."),
     )
+
+
+class LetterSignatoryForm(forms.Form):
+    """Who signs the region's decision letters, for the region administrator (docs/letters.md)."""
+
+    contracting_authority = forms.CharField(
+        label=_("Aanbestedende dienst"),
+        max_length=250,
+        error_messages={"required": _("Vul de aanbestedende dienst in.")},
+        help_text=_(
+            "Zoals het in de brieven staat, bijvoorbeeld ‘Gemeente Dordrecht namens de regio "
+            "Zuid-Holland Zuid’."
+        ),
+    )
+    letter_signatory_name = forms.CharField(
+        label=_("Naam van de ondertekenaar"),
+        max_length=150,
+        error_messages={"required": _("Vul de naam van de ondertekenaar in.")},
+        help_text=_("Bijvoorbeeld ‘mr. A.B. de Vries’."),
+    )
+    letter_signatory_function = forms.CharField(
+        label=_("Functie van de ondertekenaar"),
+        max_length=150,
+        error_messages={"required": _("Vul de functie van de ondertekenaar in.")},
+        help_text=_("Bijvoorbeeld ‘manager inkoop en contractmanagement’."),
+    )

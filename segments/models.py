@@ -57,6 +57,13 @@ class Region(ScopedModel):
         db_default="",
         help_text=_("Een korte tekst voor ouders, raadsleden en aanbieders (optioneel)."),
     )
+    # Who signs the decision letters (procurement.signatory; a procedure may override them).
+    letter_signatory_name = models.CharField(
+        _("ondertekenaar van brieven"), max_length=150, blank=True, default="", db_default=""
+    )
+    letter_signatory_function = models.CharField(
+        _("functie van de ondertekenaar"), max_length=150, blank=True, default="", db_default=""
+    )
 
     class Meta:
         ordering = ["name"]

@@ -87,6 +87,30 @@ def region_public_page_set(
     )
 
 
+@transaction.atomic
+def region_letter_signatory_set(
+    *, region: Region, name: str, function: str, contracting_authority: str
+) -> Region:
+    """Who signs the region's decision letters (name and function) and the contracting
+    authority the letters speak for. All three are required: a letter does not go out without
+    them (docs/letters.md); an empty one is an error at its field and nothing is saved.
+    django-auditlog records the change."""
+    values = {
+        "letter_signatory_name": name.strip(),
+        "letter_signatory_function": function.strip(),
+        "contracting_authority": contracting_authority.strip(),
+    }
+    labels = {
+        "letter_signatory_name": _("Vul de naam van de ondertekenaar in."),
+        "letter_signatory_function": _("Vul de functie van de ondertekenaar in."),
+        "contracting_authority": _("Vul de aanbestedende dienst in."),
+    }
+    missing = {field: labels[field] for field, value in values.items() if not value}
+    if missing:
+        raise ValidationError(missing)
+    return _save(region, **values)
+
+
 # ---------------------------------------------------------------- municipalities
 
 

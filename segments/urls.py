@@ -9,6 +9,7 @@ app_name = "segments"
 urlpatterns = [
     path("", v.RegionDetailView.as_view(), name="region-detail"),
     path("openbare-pagina/", v.RegionPublicPageView.as_view(), name="public-page"),
+    path("ondertekening/", v.RegionLetterSignatoryView.as_view(), name="letter-signatory"),
     *crud_paths(
         "gemeenten",
         "municipality",

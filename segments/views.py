@@ -10,7 +10,12 @@ from django.utils.translation import gettext as _
 from django.views import generic
 
 from core.export import records_sheet
-from core.roles import ALL_REGION_ROLES, MUNICIPALITY_ADDERS, PUBLIC_PAGE_MANAGERS
+from core.roles import (
+    ALL_REGION_ROLES,
+    LETTER_SIGNATORY_MANAGERS,
+    MUNICIPALITY_ADDERS,
+    PUBLIC_PAGE_MANAGERS,
+)
 from core.scoping import ScopedModel, scope_for
 from core.ui.forms import add_service_errors
 from core.ui.views import (
@@ -61,6 +66,9 @@ class RegionDetailView(generic.DetailView):
         context["panels"] = overview.panels_for(user=user, region=region)
         context["can_manage_public_page"] = scope_for(user).has_role(
             region.pk, PUBLIC_PAGE_MANAGERS
+        )
+        context["can_manage_signatory"] = scope_for(user).has_role(
+            region.pk, LETTER_SIGNATORY_MANAGERS
         )
         return context
 
@@ -189,6 +197,51 @@ class RegionPublicPageView(RegionMixin, generic.FormView):
         else:
             messages.success(self.request, _("De openbare pagina staat uit."))
         return redirect("segments:public-page", region=self.region.slug)
+
+
+class RegionLetterSignatoryView(RegionMixin, generic.FormView):
+    """Who signs the region's decision letters, and the contracting authority they speak for.
+    For the region administrator (and a superuser); anyone else who reads the region gets a
+    403."""
+
+    model = Region
+    form_class = forms.LetterSignatoryForm
+    template_name = "segments/region_letter_signatory.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not scope_for(request.user).has_role(
+            self.region.pk, LETTER_SIGNATORY_MANAGERS
+        ):
+            raise PermissionDenied(_("Alleen de regiobeheerder stelt de ondertekening in."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        region = self.region
+        return {
+            "contracting_authority": region.contracting_authority,
+            "letter_signatory_name": region.letter_signatory_name,
+            "letter_signatory_function": region.letter_signatory_function,
+        }
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["title"] = _("Ondertekening van brieven")
+        return context
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            services.region_letter_signatory_set(
+                region=self.region,
+                name=data["letter_signatory_name"],
+                function=data["letter_signatory_function"],
+                contracting_authority=data["contracting_authority"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(self.request, _("De ondertekening van de brieven is opgeslagen."))
+        return redirect("segments:letter-signatory", region=self.region.slug)
 
 
 class MunicipalityUpdateView(ScopedUpdateView):

@@ -217,6 +217,15 @@ def test_load_demo_is_complete_and_repeatable(settings):
     assert Theme.objects.filter(region=zhz, views__isnull=False).distinct().count() == 5
     assert MarketConsultation.objects.filter(strategy__region=zhz).count() == 2
     assert AdoptionDecision.objects.filter(framework__region=wbo).exists()
+    # Decision letters: every demo region signs them with an officer, a function and its
+    # contracting authority (the letters the demo sends are kept: tests/procurement/
+    # test_standstill_letter.py; here the on-commit sending does not run)
+    from procurement.signatory import region_signatory
+
+    for region in (zhz, wbo, ams):
+        signed = region_signatory(region)
+        assert signed.missing() == [], region.slug
+        assert signed.contracting_authority == region.contracting_authority
 
 
 def test_load_demo_refuses_production_without_force(settings):

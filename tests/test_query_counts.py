@@ -546,3 +546,33 @@ def test_ranking_query_count_does_not_grow_with_submissions(client, world_a, use
         counts.append(count_queries(client, url))
     assert counts[0] == counts[1], counts
     assert counts[0] <= 30
+
+
+def test_kept_letters_query_count_does_not_grow_with_letters(client, world_a, users):
+    """The letters kept for a procedure (each with its bidder, signatory and sender): 2 and 6
+    letters, the same queries."""
+    from procurement import letters
+    from procurement.signatory import signatory_for
+
+    tender, subs, _now = procurement_factories.sas_to_provisional_award(
+        world_a, users.officer, names=tuple(f"Inschrijver {n}" for n in range(6))
+    )
+    url = reverse(
+        "procurement:tender-letters", kwargs={"region": world_a.region.slug, "tender": tender.pk}
+    )
+    client.force_login(users.officer)
+    counts = []
+    for batch in (subs[:2], subs[2:]):
+        for sub in batch:
+            letters.decision_letter_keep(
+                submission=sub,
+                letter_kind="provisional",
+                pdf=b"%PDF-1.4 brief",
+                file_name="brief.pdf",
+                message=None,
+                signed_by=signatory_for(tender),
+                sent_by=users.officer,
+            )
+        counts.append(count_queries(client, url))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 25

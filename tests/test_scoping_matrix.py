@@ -93,6 +93,8 @@ EXPECT = {
     # officer and the region administrator keep it; municipal users see only the counts
     "theme_list": (OK, OK, OK, HIDDEN, HIDDEN, OK, OK),
     "theme_edit": (OK, 403, 403, HIDDEN, HIDDEN, OK, OK),
+    # who signs the region's decision letters: set by its administrator only
+    "letter_signatory_settings": (403, 403, 403, 403, HIDDEN, OK, OK),
 }
 ROLES = (
     "officer",
@@ -278,6 +280,13 @@ def procurement_pages(w):
             {**sub, "kind": "definitive"},
             "procurement_action",
         ),
+        ("procurement:tender-letters", t, "procurement_confidential"),
+        (
+            "procurement:letter-download",
+            {**sub, "letter": w.decision_letter.pk if hasattr(w, "decision_letter") else 1},
+            "procurement_confidential",
+        ),
+        ("procurement:tender-signatory", t, "procurement_edit"),
         ("procurement:ranking", t, "procurement_confidential"),
         ("procurement:coverage", t, "procurement_public"),
         ("procurement:segment-coverage", {**r, "pk": w.segment.pk}, "procurement_public"),
@@ -605,6 +614,7 @@ def world_a(world_a):
     world_a.submission_file = build_submission_file(world_a)
     world_a.profile_consent = build_profile_consent(world_a)
     world_a.kader = build_kader(world_a)
+    world_a.decision_letter = build_decision_letter(world_a)
     return world_a
 
 
@@ -623,6 +633,22 @@ def build_profile_consent(w):
         case_director="J. de Vries, regisseur",
         reason="Afgestemd in het perspectiefplan.",
         valid_from=date(2026, 3, 1),
+    )
+
+
+def build_decision_letter(w):
+    """The definitive award letter kept for the world's (awarded) submission."""
+    from procurement import letters
+    from procurement.signatory import signatory_for
+
+    sub = w.proc.submission
+    return letters.decision_letter_keep(
+        submission=sub,
+        letter_kind="definitive",
+        pdf=b"%PDF-1.4 brief",
+        file_name="definitieve-gunning.pdf",
+        message=None,
+        signed_by=signatory_for(sub.tender),
     )
 
 
@@ -797,6 +823,7 @@ def pages(w):
         *portal_staff_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:public-page", r, "public_page_settings"),
+        ("segments:letter-signatory", r, "letter_signatory_settings"),
         ("segments:municipality-list", r, "landscape"),
         ("segments:municipality-create", r, "landscape_edit"),
         ("segments:municipality-detail", {**r, "pk": w.municipality.pk}, "own_municipality"),

@@ -11,6 +11,8 @@ class RegionFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Regio {n}")
     slug = factory.Sequence(lambda n: f"regio-{n}")
     contracting_authority = factory.LazyAttribute(lambda o: f"Inkoopbureau {o.name}")
+    letter_signatory_name = "mr. A.B. Ondertekenaar"
+    letter_signatory_function = "manager inkoop en contractmanagement"
 
 
 class MunicipalityFactory(factory.django.DjangoModelFactory):
