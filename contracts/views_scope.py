@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.export import records_sheet
 from core.scoping import scope_for
 from core.ui.forms import add_service_errors
-from core.ui.views import RegionMixin
+from core.ui.views import RegionMixin, SheetExportMixin
 from segments.models import Municipality, Segment
 
 from . import segment_budgets
@@ -114,8 +115,26 @@ class SegmentBudgetMixin(RegionMixin):
         return Segment.objects.visible_to(self.request.user).filter(region=self.region)
 
 
-class SegmentBudgetListView(SegmentBudgetMixin, generic.TemplateView):
+class SegmentBudgetListView(SheetExportMixin, SegmentBudgetMixin, generic.TemplateView):
     template_name = "contracts/segment_budgets.html"
+
+    def export_sheets(self, context) -> dict:
+        """The year's table as the page shows it: per segment contracted, free, reserved and
+        the segment's budget."""
+
+        def amount(kind):
+            return lambda row: getattr(row, kind).amount if getattr(row, kind) else None
+
+        columns = [
+            (_("Segment"), lambda row: str(row.segment)),
+            (_("Gecontracteerd"), "contracted"),
+            (_("Contracten"), "contracts"),
+            (_("Vrij budget"), amount("free")),
+            (_("Gereserveerd voor nieuwe aanbieders"), amount("reserved")),
+            (_("Budget segment"), "total"),
+        ]
+        title = _("Budget per segment %(year)s") % {"year": context["year"]}
+        return {"segmenten": records_sheet(title, columns, context["overview"]["rows"])}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import generic
 
+from core.export import records_sheet
 from core.files import serve
 from core.ui.forms import add_service_errors
+from core.ui.views import SheetExportMixin
 
 from . import forms, selectors
 from .models import DecisionLetter
@@ -17,8 +19,33 @@ from .signatory import signatory_for, tender_letter_signatory_set
 from .views_tender import TenderChildMixin
 
 
-class TenderLetterListView(TenderChildMixin, generic.TemplateView):
+class TenderLetterListView(SheetExportMixin, TenderChildMixin, generic.TemplateView):
     """Every letter that went out in this procedure, per bidder and decision."""
+
+    def export_sheets(self, context) -> dict:
+        """The kept letters as the page lists them (not the PDFs themselves)."""
+
+        def by(letter):
+            user = letter.sent_by
+            return (user.get_full_name() or user.username) if user else ""
+
+        columns = [
+            (_("Inschrijving"), "submission.number"),
+            (_("Aanbieder"), "submission.provider.name"),
+            (_("Perceel"), lambda letter: str(letter.submission.lot)),
+            (_("Brief"), "get_kind_display"),
+            (_("Uitkomst"), "get_outcome_display"),
+            (_("Besluit van"), "decision_on"),
+            (_("Einde opschortende termijn"), "standstill_ends_on"),
+            (_("Ondertekend door"), "signatory_name"),
+            (_("Functie"), "signatory_function"),
+            (_("Aanbestedende dienst"), "contracting_authority"),
+            (_("Verzonden"), "sent_at"),
+            (_("Verzonden door"), by),
+            (_("SHA-256"), "sha256"),
+        ]
+        title = _("Verzonden brieven %(reference)s") % {"reference": self.tender.reference}
+        return {"brieven": records_sheet(title, columns, context["letters"])}
 
     needs = "confidential"
     template_name = "procurement/tender_letters.html"

@@ -442,6 +442,7 @@ NO_DOWNLOAD = {
     # forms and matrices
     "contracts:effect-scenario-create": FORM,
     "contracts:effect-scenario-update": FORM,
+    "procurement:submission-negotiation-outcome": FORM + " (the negotiated budgets and agreements)",
     "monitoring:norms": FORM + " (the norms per KPI and segment)",
     "monitoring:recalculations": FORM + " (recalculation requests)",
     "segments:participation-matrix": "a matrix of municipality × segment that is the page's "
