@@ -35,6 +35,7 @@ from .codes import (
     ProcedureType,
     RequirementKind,
 )
+from .demo_objections import load_zhz_objection, record_wbo_exceptions
 from .models import Framework, Milestone, MunicipalView, Requirement, Strategy, Tender
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -878,6 +879,7 @@ def _load_zhz(region) -> dict:
         _t, a, r = _zhz_conditional(region, strategies["6"], officer)
         tenders, admitted, refused = tenders + 1, admitted + a, refused + r
     counts.update({"procedures": tenders, "toegelaten": admitted, "afgewezen": refused})
+    counts.update(load_zhz_objection(region, strategies, officer))
     return counts
 
 
@@ -1420,6 +1422,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         services.submission_record_negotiation(
             submission=sub, notes=_negotiation_note(sub, scope_names)
         )
+    record_wbo_exceptions(tender, officer)
     return tender, {
         "inschrijvingen": len(subs),
         "uitgesloten": len(subs) - len(eligible),

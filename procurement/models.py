@@ -1179,3 +1179,12 @@ class ConsensusScore(SubmissionChild):
 
     def __str__(self):
         return f"{self.criterion.name}: {self.value}"
+
+
+# The award's safeguards (exceptions, objections, evidence) live in their own module.
+from .objection_models import (  # noqa: E402, F401
+    AwardException,
+    EvidenceItem,
+    EvidenceRequest,
+    Objection,
+)

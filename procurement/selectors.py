@@ -14,7 +14,7 @@ from providers.models import Provider
 from segments.models import CareForm, Municipality, Participation, Segment
 from segments.selectors import segment_tree
 
-from . import scoring, workflow
+from . import award_rules, scoring, workflow
 from .codes import MilestoneKind, Outcome, ProcedureType, TenderState
 from .models import (
     AdmissionCondition,
@@ -90,6 +90,7 @@ def tender_facts(tender: Tender, now: datetime | None = None) -> workflow.Facts:
         ).count(),
         objection_started_on=tender.objection_started_on,
         objection_days=tender.objection_days,
+        **award_rules.award_facts(tender, workflow.Facts(now=now).today),
     )
 
 

@@ -20,7 +20,7 @@ from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
 from segments.models import CareForm
 
-from . import admission, scoring, selectors, tasks, workflow
+from . import admission, award_rules, scoring, selectors, tasks, workflow
 from .codes import (
     ADMISSION_TYPES,
     SCORED_TYPES,
@@ -693,6 +693,10 @@ def submission_set_outcome(
     ):
         # Withdrawn, excluded or not preselected: out of the race for good.
         raise ValidationError(_("Deze inschrijving doet niet meer mee aan de gunning."))
+    if outcome == Outcome.AWARDED:
+        refusal = award_rules.admissibility_refusal(submission, today or timezone.localdate())
+        if refusal:
+            raise ValidationError(refusal)
     with transaction.atomic():
         Tender.objects.select_for_update().get(pk=tender.pk)
         limit = tender.preselection_count
@@ -1275,13 +1279,15 @@ def submission_decide_admission(
         raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
     if admit:
         # The region's own instrument, for the lot's segment: the kinds required for every
-        # provider plus those required for that segment or a segment above it.
-        judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
-        if not judgement.admissible:
-            raise ValidationError(
-                _("De screening van de aanbieder is niet op orde: %(why)s")
-                % {"why": "; ".join(str(r) for r in judgement.reasons)}
-            )
+        # provider plus those required for that segment or a segment above it; a recorded,
+        # reasoned exception (``objections.award_exception_record``) lets it pass.
+        if not submission.award_exceptions.exists():
+            judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
+            if not judgement.admissible:
+                raise ValidationError(
+                    _("De screening van de aanbieder is niet op orde: %(why)s")
+                    % {"why": "; ".join(str(r) for r in judgement.reasons)}
+                )
     with transaction.atomic():
         _decide(
             submission,

@@ -42,6 +42,10 @@ class Facts:
     outcomes_without_reason: int = 0
     objection_started_on: date | None = None
     objection_days: int = 20
+    # the award's safeguards (see ``award_rules``): one line per provider or objection
+    inadmissible_winners: tuple[str, ...] = ()
+    holding_objections: tuple[str, ...] = ()
+    evidence_missing: tuple[str, ...] = ()
 
     @property
     def today(self) -> date:
@@ -145,6 +149,32 @@ def has_awarded(f: Facts):
     return None if f.awarded else _("Er is aan niemand gegund.")
 
 
+def winners_admissible(f: Facts):
+    if f.inadmissible_winners:
+        return _(
+            "Niet toelaatbaar volgens de screening van de regio, en zonder vastgelegde "
+            "uitzondering: %(list)s. Leg de screening vast of een gemotiveerde uitzondering."
+        ) % {"list": " | ".join(f.inadmissible_winners)}
+    return None
+
+
+def no_open_objection(f: Facts):
+    if f.holding_objections:
+        return _(
+            "De definitieve gunning is opgeschort zolang een bezwaar open is: %(list)s. Beslis "
+            "eerst op het bezwaar."
+        ) % {"list": " | ".join(f.holding_objections)}
+    return None
+
+
+def evidence_approved(f: Facts):
+    if f.evidence_missing:
+        return _(
+            "Nog niet alle bewijsstukken van de voorlopige winnaars zijn goedgekeurd: %(list)s."
+        ) % {"list": " | ".join(f.evidence_missing)}
+    return None
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -225,6 +255,9 @@ _award_tail = (
         S.DEFINITIVE_AWARD,
         _("Definitief gunnen"),
         objection_period_over,
+        no_open_objection,
+        evidence_approved,
+        winners_admissible,
         milestone=M.DEFINITIVE_AWARD,
     ),
     T(
@@ -316,6 +349,7 @@ SAS = Workflow(
             S.PROVISIONAL_AWARD,
             _("Voorlopig gunnen"),
             has_preselected,
+            winners_admissible,
             milestone=M.PROVISIONAL_AWARD,
         ),
         *_award_tail,
@@ -348,6 +382,7 @@ TENDER = Workflow(
             deadline_passed,
             eligibility_judged,
             all_scored,
+            winners_admissible,
             milestone=M.PROVISIONAL_AWARD,
         ),
         *_award_tail,
@@ -407,6 +442,7 @@ PARTNERSHIP = Workflow(
             S.NEGOTIATION,
             S.PROVISIONAL_AWARD,
             _("Voorlopig gunnen"),
+            winners_admissible,
             milestone=M.PROVISIONAL_AWARD,
         ),
         *_award_tail,
@@ -456,6 +492,7 @@ BUDGET_GRANT = Workflow(
             S.DEFINITIVE_AWARD,
             _("Subsidie verlenen"),
             eligibility_judged,
+            winners_admissible,
             milestone=M.DEFINITIVE_AWARD,
         ),
         T(
