@@ -1281,13 +1281,12 @@ def submission_decide_admission(
         # The region's own instrument, for the lot's segment: the kinds required for every
         # provider plus those required for that segment or a segment above it; a recorded,
         # reasoned exception (``objections.award_exception_record``) lets it pass.
-        if not submission.award_exceptions.exists():
-            judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
-            if not judgement.admissible:
-                raise ValidationError(
-                    _("De screening van de aanbieder is niet op orde: %(why)s")
-                    % {"why": "; ".join(str(r) for r in judgement.reasons)}
-                )
+        judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
+        if not judgement.admissible and not submission.award_exceptions.exists():
+            raise ValidationError(
+                _("De screening van de aanbieder is niet op orde: %(why)s")
+                % {"why": "; ".join(str(r) for r in judgement.reasons)}
+            )
     with transaction.atomic():
         _decide(
             submission,
