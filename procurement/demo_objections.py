@@ -78,7 +78,7 @@ def load_zhz_objection(region, strategies: dict[str, Strategy], officer) -> dict
     lot = tender.lots.get()
     bidders = _bidders(region, lot, date(2025, 7, 1))
     if len(bidders) < 3:
-        tender.delete()
+        services.tender_delete(tender=tender)
         return {}
     services.tender_update(
         tender=tender,
@@ -146,6 +146,7 @@ def load_zhz_objection(region, strategies: dict[str, Strategy], officer) -> dict
     services.tender_transition(
         tender=tender, name="start_objection", user=officer, now=_at(2025, 6, 9)
     )
+    tender = Tender.objects.get(pk=tender.pk)  # the phase and dates the transitions set
     winners = list(Submission.objects.filter(tender=tender, outcome=Outcome.AWARDED))
     loser = Submission.objects.filter(tender=tender).exclude(outcome=Outcome.AWARDED).first()
     objection = objections.objection_record(

@@ -131,6 +131,7 @@ def objection_record(
     ``tender``, for ``lot`` or (``None``) the whole procedure. While it is open, the definitive
     award of its lot waits."""
     today = today or timezone.localdate()
+    tender = Tender.objects.get(pk=tender.pk)  # its phase now, not as the caller read it
     grounds, submitter_name = (grounds or "").strip(), (submitter_name or "").strip()
     errors: dict[str, str] = {}
     if tender.state not in OBJECTION_STATES:

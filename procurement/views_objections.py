@@ -165,7 +165,12 @@ class ObjectionsView(TenderChildMixin, generic.TemplateView):
     def winners(self, today, bound):
         """The (prospective) winners: admissibility, exceptions, evidence with its items."""
         rows = []
-        candidates = award_rules.award_candidates(self.tender)
+        visible = set(
+            Submission.objects.restrict(self.request.user)
+            .filter(tender=self.tender)
+            .values_list("pk", flat=True)
+        )
+        candidates = [s for s in award_rules.award_candidates(self.tender) if s.pk in visible]
         requests = {}
         for request in (
             EvidenceRequest.objects.restrict(self.request.user)

@@ -46,9 +46,13 @@ def test_objection_holds_the_award_until_decided_then_evidence_and_award(live_se
         w, officer, names=("Kompas Jeugdhulp", "De Brug Zorg", "Horizon Gezin")
     )
     services.tender_transition(tender=tender, name="start_objection", user=officer, now=now)
-    # the award decision went out three weeks ago: the objection period is over
+    # the deadline passed weeks ago and the award decision went out three weeks ago: the
+    # objection period is over
     today = timezone.localdate()
-    Tender.objects.filter(pk=tender.pk).update(objection_started_on=today - timedelta(days=21))
+    Tender.objects.filter(pk=tender.pk).update(
+        submission_deadline=timezone.now() - timedelta(days=40),
+        objection_started_on=today - timedelta(days=21),
+    )
     loser = next(s for s in subs if s.outcome == Outcome.NOT_PRESELECTED)
     winners = [s for s in subs if s.outcome == Outcome.AWARDED]
     base = live_server.url

@@ -32,7 +32,8 @@ def in_objection(world_a, users):
 
 def record(t, subs, now, **kw):
     loser = next(s for s in subs if s.outcome == Outcome.NOT_PRESELECTED)
-    kw.setdefault("lot", t.lots.get())
+    if "lot" not in kw:
+        kw["lot"] = t.lots.get()
     return objections.objection_record(
         tender=t,
         kind=kw.pop("kind", "bezwaar"),
@@ -216,7 +217,9 @@ def test_the_officer_records_and_decides_on_the_register_page(in_objection, user
         },
     )
     assert response.status_code == 400
-    assert "Dit veld is verplicht." in response.content.decode()
+    page = response.content.decode()
+    assert "Niet opgeslagen: zie de melding bij het formulier." in page
+    assert 'id="id_record-received_on_error"' in page  # the error next to the field
     assert not Objection.objects.exists()
     client.force_login(users.viewer)
     assert client.post(url, {"action": "record", "target": "0"}).status_code == 403
