@@ -37,6 +37,7 @@ from .codes import (
     RequirementKind,
 )
 from .demo_negotiation import wbo_negotiation_outcome
+from .demo_objections import load_zhz_objection, record_wbo_exceptions
 from .models import Framework, Milestone, MunicipalView, Requirement, Strategy, Tender
 
 AMS = ZoneInfo("Europe/Amsterdam")
@@ -881,6 +882,7 @@ def _load_zhz(region) -> dict:
         tenders, admitted, refused = tenders + 1, admitted + a, refused + r
     counts.update({"procedures": tenders, "toegelaten": admitted, "afgewezen": refused})
     counts.update(demo_kader.load_kader(region))  # themes and consultations (issue 21)
+    counts.update(load_zhz_objection(region, strategies, officer))
     return counts
 
 
@@ -1424,6 +1426,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
             submission=sub, notes=_negotiation_note(sub, scope_names)
         )
     wbo_negotiation_outcome(tender, officer)  # the structured outcome (demo_negotiation)
+    record_wbo_exceptions(tender, officer)
     return tender, {
         "inschrijvingen": len(subs),
         "uitgesloten": len(subs) - len(eligible),

@@ -1277,3 +1277,11 @@ from .models_negotiation import (  # noqa: E402, F401
     NegotiatedBudget,
     NegotiationOutcome,
 )
+
+# The award's safeguards (exceptions, objections, evidence) live in their own module.
+from .objection_models import (  # noqa: E402, F401
+    AwardException,
+    EvidenceItem,
+    EvidenceRequest,
+    Objection,
+)

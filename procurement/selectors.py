@@ -14,7 +14,7 @@ from providers.models import Provider
 from segments.models import CareForm, Municipality, Participation, Segment
 from segments.selectors import segment_subtree_ids, segment_tree
 
-from . import scoring, workflow
+from . import award_rules, scoring, workflow
 from .codes import MilestoneKind, Outcome, ProcedureType, TenderState
 from .models import (
     AdmissionCondition,
@@ -93,6 +93,7 @@ def tender_facts(tender: Tender, now: datetime | None = None) -> workflow.Facts:
         objection_started_on=tender.objection_started_on,
         objection_days=tender.objection_days,
         signatory_missing=_signatory_missing(tender),
+        **award_rules.award_facts(tender, workflow.Facts(now=now).today),
     )
 
 

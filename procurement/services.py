@@ -20,7 +20,7 @@ from core.scoping import scope_for
 from providers.models import ConsortiumMembership, Provider
 from segments.models import CareForm
 
-from . import admission, kader, scoring, selectors, signatory, tasks, workflow
+from . import admission, award_rules, kader, scoring, selectors, signatory, tasks, workflow
 from .codes import (
     ADMISSION_TYPES,
     SCORED_TYPES,
@@ -712,6 +712,10 @@ def submission_set_outcome(
     ):
         # Withdrawn, excluded or not preselected: out of the race for good.
         raise ValidationError(_("Deze inschrijving doet niet meer mee aan de gunning."))
+    if outcome == Outcome.AWARDED:
+        refusal = award_rules.admissibility_refusal(submission, today or timezone.localdate())
+        if refusal:
+            raise ValidationError(refusal)
     with transaction.atomic():
         Tender.objects.select_for_update().get(pk=tender.pk)
         limit = tender.preselection_count
@@ -1296,9 +1300,10 @@ def submission_decide_admission(
         raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
     if admit:
         # The region's own instrument, for the lot's segment: the kinds required for every
-        # provider plus those required for that segment or a segment above it.
+        # provider plus those required for that segment or a segment above it; a recorded,
+        # reasoned exception (``objections.award_exception_record``) lets it pass.
         judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
-        if not judgement.admissible:
+        if not judgement.admissible and not submission.award_exceptions.exists():
             raise ValidationError(
                 _("De screening van de aanbieder is niet op orde: %(why)s")
                 % {"why": "; ".join(str(r) for r in judgement.reasons)}

@@ -6,6 +6,7 @@ from . import views as v
 from . import views_inbox as i
 from . import views_letters as lt
 from . import views_negotiation as n
+from . import views_objections as o
 from . import views_tender as t
 from .models import Strategy, Tender
 
@@ -172,6 +173,17 @@ urlpatterns = [
     ),
     path(T + "ondertekening/", lt.TenderSignatoryView.as_view(), name="tender-signatory"),
     path(T + "rangschikking/", t.RankingView.as_view(), name="ranking"),
+    path(T + "bezwaren/", o.ObjectionsView.as_view(), name="objections"),
+    path(
+        T + "bezwaren/<int:pk>/beslisdocument/",
+        o.ObjectionDocumentView.as_view(),
+        name="objection-document",
+    ),
+    path(
+        T + "inschrijvingen/<int:pk>/postvak/<int:message>/brief/",
+        o.InboxLetterView.as_view(),
+        name="submission-inbox-letter",
+    ),
     path(T + "dekking/", t.CoverageView.as_view(), name="coverage"),
     path("dekking/segment/<int:pk>/", t.SegmentCoverageView.as_view(), name="segment-coverage"),
 ]

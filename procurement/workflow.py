@@ -44,6 +44,10 @@ class Facts:
     objection_days: int = 20
     #: why the letters cannot be signed (``signatory.signatory_problem``); empty: they can
     signatory_missing: str = ""
+    # the award's safeguards (see ``award_rules``): one line per provider or objection
+    inadmissible_winners: tuple[str, ...] = ()
+    holding_objections: tuple[str, ...] = ()
+    evidence_missing: tuple[str, ...] = ()
 
     @property
     def today(self) -> date:
@@ -153,6 +157,32 @@ def signatory_known(f: Facts):
     return f.signatory_missing or None
 
 
+def winners_admissible(f: Facts):
+    if f.inadmissible_winners:
+        return _(
+            "Niet toelaatbaar volgens de screening van de regio, en zonder vastgelegde "
+            "uitzondering: %(list)s. Leg de screening vast of een gemotiveerde uitzondering."
+        ) % {"list": " | ".join(f.inadmissible_winners)}
+    return None
+
+
+def no_open_objection(f: Facts):
+    if f.holding_objections:
+        return _(
+            "De definitieve gunning is opgeschort zolang een bezwaar open is: %(list)s. Beslis "
+            "eerst op het bezwaar."
+        ) % {"list": " | ".join(f.holding_objections)}
+    return None
+
+
+def evidence_approved(f: Facts):
+    if f.evidence_missing:
+        return _(
+            "Nog niet alle bewijsstukken van de voorlopige winnaars zijn goedgekeurd: %(list)s."
+        ) % {"list": " | ".join(f.evidence_missing)}
+    return None
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -235,6 +265,9 @@ _award_tail = (
         _("Definitief gunnen"),
         objection_period_over,
         signatory_known,
+        no_open_objection,
+        evidence_approved,
+        winners_admissible,
         milestone=M.DEFINITIVE_AWARD,
     ),
     T(
@@ -326,6 +359,7 @@ SAS = Workflow(
             S.PROVISIONAL_AWARD,
             _("Voorlopig gunnen"),
             has_preselected,
+            winners_admissible,
             milestone=M.PROVISIONAL_AWARD,
         ),
         *_award_tail,
@@ -358,6 +392,7 @@ TENDER = Workflow(
             deadline_passed,
             eligibility_judged,
             all_scored,
+            winners_admissible,
             milestone=M.PROVISIONAL_AWARD,
         ),
         *_award_tail,
@@ -417,6 +452,7 @@ PARTNERSHIP = Workflow(
             S.NEGOTIATION,
             S.PROVISIONAL_AWARD,
             _("Voorlopig gunnen"),
+            winners_admissible,
             milestone=M.PROVISIONAL_AWARD,
         ),
         *_award_tail,
@@ -467,6 +503,7 @@ BUDGET_GRANT = Workflow(
             _("Subsidie verlenen"),
             eligibility_judged,
             signatory_known,
+            winners_admissible,
             milestone=M.DEFINITIVE_AWARD,
         ),
         T(

@@ -19,6 +19,7 @@ from contracts.models import (
     TariffVersion,
 )
 from monitoring.models import Allocation, Declaration, Occupancy, Trajectory
+from procurement.selectors import transition_options
 from providers.models import Provider, ProviderKind, Screening
 from reports.models import (
     BudgetShare,
@@ -226,6 +227,28 @@ def test_load_demo_is_complete_and_repeatable(settings):
         signed = region_signatory(region)
         assert signed.missing() == [], region.slug
         assert signed.contracting_authority == region.contracting_authority
+    # The award's safeguards on a ZHZ SAS lot: an objection received and decided ongegrond,
+    # evidence asked of both provisional winners and every item approved; nothing holds the
+    # definitive award any more. WBO's partners that were not admissible when awarded carry a
+    # recorded, reasoned exception.
+    from procurement.demo_objections import zhz_objection_tender
+    from procurement.models import AwardException, EvidenceItem, Objection
+
+    sas = zhz_objection_tender(zhz)
+    objection = Objection.objects.get(tender=sas)
+    assert (objection.kind, objection.status, objection.outcome) == (
+        "bezwaar",
+        "decided",
+        "ongegrond",
+    )
+    assert objection.lot == sas.lots.get() and objection.decision.startswith("Ongegrond.")
+    items = EvidenceItem.objects.filter(request__submission__tender=sas)
+    assert items.count() == 2 * 3
+    assert set(items.values_list("status", flat=True)) == {"approved"}
+    award = next(o for o in transition_options(sas) if o.transition.name == "award")
+    # (the screenings are judged on the day the test runs: only these two reasons must be gone)
+    assert not [b for b in award.blockers if "bezwaar" in b or "bewijsstukken" in b]
+    assert AwardException.objects.filter(submission__tender__region=wbo).exists()
 
 
 def test_load_demo_refuses_production_without_force(settings):

@@ -288,6 +288,18 @@ def procurement_pages(w):
         ),
         ("procurement:tender-signatory", t, "procurement_edit"),
         ("procurement:ranking", t, "procurement_confidential"),
+        # the objection register and the winners' evidence name bidders: region roles only
+        ("procurement:objections", t, "procurement_confidential"),
+        (
+            "procurement:objection-document",
+            {**t, "pk": w.objection.pk},
+            "procurement_confidential",
+        ),
+        (
+            "procurement:submission-inbox-letter",
+            {**sub, "message": w.letter_message.pk},
+            "procurement_confidential",
+        ),
         ("procurement:coverage", t, "procurement_public"),
         ("procurement:segment-coverage", {**r, "pk": w.segment.pk}, "procurement_public"),
     ]
@@ -615,6 +627,7 @@ def world_a(world_a):
     world_a.profile_consent = build_profile_consent(world_a)
     world_a.kader = build_kader(world_a)
     world_a.decision_letter = build_decision_letter(world_a)
+    world_a.objection, world_a.letter_message = build_objection_and_letter(world_a)
     return world_a
 
 
@@ -650,6 +663,49 @@ def build_decision_letter(w):
         message=None,
         signed_by=signatory_for(sub.tender),
     )
+
+
+def build_objection_and_letter(w):
+    """A decided objection with its decision document, and the provisional-award letter kept
+    in the inbox of world A's provider."""
+    from datetime import timedelta
+
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from procurement.models import Objection
+    from providers import inbox
+    from providers.models import MessageKind
+
+    sub = w.proc.submission
+    today = timezone.localdate()
+    objection = Objection(
+        tender=sub.tender,
+        number=1,
+        lot=sub.lot,
+        submitter_name="Zorg B",
+        kind="bezwaar",
+        received_on=today - timedelta(days=20),
+        grounds="Onjuist gescoord",
+        status="decided",
+        outcome="ongegrond",
+        decided_on=today - timedelta(days=10),
+        decision="Ongegrond",
+        decision_document_name="beslissing.pdf",
+    )
+    objection.decision_document.save("beslissing.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+    objection.save()
+    letter = inbox.provider_message_send(
+        provider=sub.provider,
+        kind=MessageKind.PROVISIONAL_AWARD,
+        subject="Voorlopige gunningsbeslissing",
+        file_bytes=b"%PDF-1.4\n%%EOF\n",
+        file_name="voorlopige-gunning.pdf",
+        tender_id=sub.tender_id,
+        submission_id=sub.pk,
+        notify=False,
+    )
+    return objection, letter
 
 
 def build_progress(dialogue):

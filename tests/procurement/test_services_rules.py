@@ -48,7 +48,7 @@ from tests.procurement.factories import (
     tender,
     to_scoring,
 )
-from tests.providers.factories import ConsortiumFactory, MembershipFactory
+from tests.providers.factories import ConsortiumFactory, MembershipFactory, screen_fully
 from tests.segments.factories import CareFormFactory
 
 pytestmark = pytest.mark.django_db
@@ -1406,6 +1406,9 @@ def test_a_partnership_excludes_the_ineligible_and_reaches_the_award(world_a):
     services.tender_transition(tender=t, name="start_negotiation", now=now)
     bad.refresh_from_db()
     assert (bad.outcome, bad.is_live) == (Outcome.EXCLUDED, False)
+    # an award needs the partner's admissibility: a consortium's every member screened
+    for membership in world_a.consortium.members.all():
+        screen_fully(membership.member)
     services.tender_transition(tender=t, name="provisional_award", now=now)
     partner.refresh_from_db()
     assert partner.outcome == Outcome.AWARDED
