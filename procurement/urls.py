@@ -179,11 +179,6 @@ urlpatterns = [
         o.ObjectionDocumentView.as_view(),
         name="objection-document",
     ),
-    path(
-        T + "inschrijvingen/<int:pk>/postvak/<int:message>/brief/",
-        o.InboxLetterView.as_view(),
-        name="submission-inbox-letter",
-    ),
     path(T + "dekking/", t.CoverageView.as_view(), name="coverage"),
     path("dekking/segment/<int:pk>/", t.SegmentCoverageView.as_view(), name="segment-coverage"),
 ]

@@ -21,7 +21,7 @@ from django.views import generic
 
 from core.files import serve
 from core.ui.forms import add_service_errors
-from providers.models import LETTER_KINDS, Provider, ProviderMessage
+from providers.models import Provider
 
 from . import award_rules, objections, selectors
 from .models import EvidenceItem, EvidenceRequest, Objection, Submission
@@ -348,22 +348,3 @@ class ObjectionDocumentView(TenderChildMixin, generic.View):
         if not obj.decision_document:
             raise Http404
         return serve(obj.decision_document, filename=obj.decision_document_name or None)
-
-
-class InboxLetterView(TenderChildMixin, generic.View):
-    """A decision letter as it went to the provider's inbox (the kept PDF, not a new render),
-    for the region's staff on the submission page."""
-
-    needs = "confidential"
-
-    def get(self, request, *args, **kwargs):
-        sub = self.submission(kwargs["pk"])
-        message = get_object_or_404(
-            ProviderMessage.objects.visible_to(request.user).filter(
-                submission_id=sub.pk, kind__in=LETTER_KINDS
-            ),
-            pk=kwargs["message"],
-        )
-        if not message.letter:
-            raise Http404
-        return serve(message.letter, filename=message.letter_name or None)

@@ -295,11 +295,6 @@ def procurement_pages(w):
             {**t, "pk": w.objection.pk},
             "procurement_confidential",
         ),
-        (
-            "procurement:submission-inbox-letter",
-            {**sub, "message": w.letter_message.pk},
-            "procurement_confidential",
-        ),
         ("procurement:coverage", t, "procurement_public"),
         ("procurement:segment-coverage", {**r, "pk": w.segment.pk}, "procurement_public"),
     ]
@@ -627,7 +622,7 @@ def world_a(world_a):
     world_a.profile_consent = build_profile_consent(world_a)
     world_a.kader = build_kader(world_a)
     world_a.decision_letter = build_decision_letter(world_a)
-    world_a.objection, world_a.letter_message = build_objection_and_letter(world_a)
+    world_a.objection = build_objection(world_a)
     return world_a
 
 
@@ -665,17 +660,14 @@ def build_decision_letter(w):
     )
 
 
-def build_objection_and_letter(w):
-    """A decided objection with its decision document, and the provisional-award letter kept
-    in the inbox of world A's provider."""
+def build_objection(w):
+    """A decided objection with its decision document."""
     from datetime import timedelta
 
     from django.core.files.base import ContentFile
     from django.utils import timezone
 
     from procurement.models import Objection
-    from providers import inbox
-    from providers.models import MessageKind
 
     sub = w.proc.submission
     today = timezone.localdate()
@@ -695,17 +687,7 @@ def build_objection_and_letter(w):
     )
     objection.decision_document.save("beslissing.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
     objection.save()
-    letter = inbox.provider_message_send(
-        provider=sub.provider,
-        kind=MessageKind.PROVISIONAL_AWARD,
-        subject="Voorlopige gunningsbeslissing",
-        file_bytes=b"%PDF-1.4\n%%EOF\n",
-        file_name="voorlopige-gunning.pdf",
-        tender_id=sub.tender_id,
-        submission_id=sub.pk,
-        notify=False,
-    )
-    return objection, letter
+    return objection
 
 
 def build_progress(dialogue):

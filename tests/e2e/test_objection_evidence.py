@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from core.roles import Role
 from procurement import services
 from procurement.codes import Outcome, TenderState
-from procurement.models import EvidenceItem, Objection, Tender
+from procurement.models import DecisionLetter, EvidenceItem, Objection, Tender
 from tests.accounts.factories import user_with_role
 from tests.conftest import build_world
 from tests.procurement.factories import sas_to_provisional_award
@@ -24,6 +24,20 @@ from tests.procurement.factories import sas_to_provisional_award
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "geheim-wachtwoord-123"
+MONTHS = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 def login(page, base, username):
@@ -125,8 +139,18 @@ def test_objection_holds_the_award_until_decided_then_evidence_and_award(live_se
     # The standstill letter the unsuccessful bidder received, from its submission page.
     page.goto(f"{base}{loser.get_absolute_url()}")
     with page.expect_download() as info:
-        page.get_by_role("link", name="Brief (PDF) Voorlopige gunningsbeslissing").click()
+        page.get_by_role("link", name="Voorlopige gunningsbeslissing", exact=True).click()
     content = Path(info.value.path()).read_bytes()
     assert content.startswith(b"%PDF")
-    text = PdfReader(BytesIO(content)).pages[0].extract_text()
+    text = " ".join(
+        " ".join((p.extract_text() or "").split()) for p in PdfReader(BytesIO(content)).pages
+    )
     assert "Kompas Jeugdhulp" in text
+    # the standstill letter's content: the winners, the relative advantages and the end date
+    for winner in winners:
+        assert str(winner.provider) in text
+    assert "Relatieve voordelen van" in text
+    kept = DecisionLetter.objects.get(submission=loser, kind="provisional")
+    end = kept.standstill_ends_on
+    assert "De opschortende termijn loopt tot en met" in text
+    assert f"{end.day} {MONTHS[end.month - 1]} {end.year}" in text
