@@ -19,8 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import generic
 
+from core.export import records_sheet
 from core.files import serve
 from core.ui.forms import add_service_errors
+from core.ui.views import SheetExportMixin
 from providers.models import Provider
 
 from . import award_rules, objections, selectors
@@ -119,12 +121,29 @@ class ItemCheckForm(forms.Form):
     )
 
 
-class ObjectionsView(TenderChildMixin, generic.TemplateView):
+class ObjectionsView(SheetExportMixin, TenderChildMixin, generic.TemplateView):
     """The register and the award's safeguards of one procedure (GET); the officer's forms
     post here too (``action`` and ``target`` name what is changed)."""
 
     needs = "confidential"
     template_name = "procurement/objections.html"
+
+    def export_sheets(self, context) -> dict:
+        """The objection register as the page shows it."""
+        columns = [
+            (_("Nr."), "number"),
+            (_("Soort"), "get_kind_display"),
+            (_("Indiener"), lambda obj: str(obj.submitter)),
+            (_("Perceel"), lambda obj: str(obj.lot) if obj.lot else _("Hele procedure")),
+            (_("Ontvangen"), "received_on"),
+            (_("Gronden"), "grounds"),
+            (_("Status"), "get_status_display"),
+            (_("Uitkomst"), "get_outcome_display"),
+            (_("Beslist op"), "decided_on"),
+            (_("Beslissing"), "decision"),
+        ]
+        title = _("Bezwaarregister %(reference)s") % {"reference": self.tender.reference}
+        return {"bezwaren": records_sheet(title, columns, context["register"])}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

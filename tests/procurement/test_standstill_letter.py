@@ -242,6 +242,14 @@ def test_a_letter_per_bidder_per_decision_is_kept_as_sent(
     assert letters.tender_letters_send(tender=t, letter_kind="provisional") == (3, 0)
     assert provisional.count() == 3
 
+    # the definitive award (in 2031) needs the winner's screening to be current then (the
+    # award rule of procurement.award_rules): it was screened again when the decision went out
+    from providers.models import ScreeningKind
+    from providers.services import screening_create
+
+    for sub in (s for s in subs.values() if s.outcome == Outcome.AWARDED):
+        for kind in ScreeningKind.objects.filter(region=t.region):
+            screening_create(provider=sub.provider, kind=kind, date=SENT.date(), status="passed")
     # the definitive award: a second letter per bidder
     with django_capture_on_commit_callbacks(execute=True):
         services.tender_transition(
