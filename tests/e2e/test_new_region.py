@@ -99,6 +99,16 @@ def test_a_new_region_makes_the_product_its_own(live_server, page, shot):
     expect(page.get_by_role("heading", level=1)).to_contain_text("Ina Koper")
     expect(page.get_by_text("uitgenodigd", exact=True)).to_be_visible()
     shot("region-02-users")
+    # Who signs the region's decision letters: without it no award or admission decision
+    # can be taken (the letters would not go out), and the region page says it is missing.
+    page.get_by_role("link", name="Holland Rijnland", exact=True).first.click()
+    expect(page.get_by_text("ontbreekt", exact=True)).to_be_visible()
+    page.get_by_role("link", name="Ondertekening van brieven").click()
+    page.get_by_label("Aanbestedende dienst").fill("Gemeente Leiden namens Holland Rijnland")
+    page.get_by_label("Naam van de ondertekenaar").fill("mr. J. Bos")
+    page.get_by_label("Functie van de ondertekenaar").fill("manager inkoop jeugdhulp")
+    submit(page)
+    page.locator(".message--success").wait_for()
     logout(page)
 
     # 3. The officer adds the region's municipalities by CBS code, twelve at once.

@@ -17,6 +17,7 @@ from core.roles import Role
 from procurement import services
 from procurement.codes import Outcome, TenderState
 from procurement.models import DecisionLetter, EvidenceItem, Objection, Tender
+from reports.periods import MONTH_NAMES
 from tests.accounts.factories import user_with_role
 from tests.conftest import build_world
 from tests.procurement.factories import sas_to_provisional_award
@@ -24,20 +25,6 @@ from tests.procurement.factories import sas_to_provisional_award
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "geheim-wachtwoord-123"
-MONTHS = [
-    "januari",
-    "februari",
-    "maart",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "augustus",
-    "september",
-    "oktober",
-    "november",
-    "december",
-]
 
 
 def login(page, base, username):
@@ -153,4 +140,4 @@ def test_objection_holds_the_award_until_decided_then_evidence_and_award(live_se
     kept = DecisionLetter.objects.get(submission=loser, kind="provisional")
     end = kept.standstill_ends_on
     assert "De opschortende termijn loopt tot en met" in text
-    assert f"{end.day} {MONTHS[end.month - 1]} {end.year}" in text
+    assert f"{end.day} {MONTH_NAMES[end.month - 1]} {end.year}" in text
