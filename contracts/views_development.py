@@ -45,8 +45,15 @@ class DevelopmentFormView(RegionMixin, generic.FormView):
             )
         return super().dispatch(request, *args, **kwargs)
 
+    #: whose assignments a create page adds to (Contract or Strategy); the pages of one
+    #: assignment find the owner through the assignment instead
+    owner_model = Contract
+
     def get_owner(self, pk):
-        raise NotImplementedError
+        return get_object_or_404(
+            self.owner_model.objects.visible_to(self.request.user).filter(region=self.region),
+            pk=pk,
+        )
 
     def owner_url(self) -> str:
         return self.owner.get_absolute_url() + SECTION
@@ -94,17 +101,11 @@ class _CreateView(DevelopmentFormView):
 
 
 class ContractAssignmentCreateView(_CreateView):
-    def get_owner(self, pk):
-        return get_object_or_404(
-            Contract.objects.visible_to(self.request.user).filter(region=self.region), pk=pk
-        )
+    owner_model = Contract
 
 
 class StrategyAssignmentCreateView(_CreateView):
-    def get_owner(self, pk):
-        return get_object_or_404(
-            Strategy.objects.visible_to(self.request.user).filter(region=self.region), pk=pk
-        )
+    owner_model = Strategy
 
 
 class _AssignmentView(DevelopmentFormView):
