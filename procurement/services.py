@@ -1298,16 +1298,14 @@ def submission_decide_admission(
         raise ValidationError(problem)
     if admit and not submission.eligible:
         raise ValidationError(_("Een aanmelding die niet aan alle eisen voldoet, wordt afgewezen."))
-    if admit:
-        # The region's own instrument, for the lot's segment: the kinds required for every
-        # provider plus those required for that segment or a segment above it; a recorded,
-        # reasoned exception (``objections.award_exception_record``) lets it pass.
-        judgement = submission.provider.admissibility(today, segment=submission.lot.segment_id)
-        if not judgement.admissible and not submission.award_exceptions.exists():
-            raise ValidationError(
-                _("De screening van de aanbieder is niet op orde: %(why)s")
-                % {"why": "; ".join(str(r) for r in judgement.reasons)}
-            )
+    # The region's own instrument, for the lot's segment: the kinds required for every
+    # provider plus those required for that segment or a segment above it; a recorded,
+    # reasoned exception (``objections.award_exception_record``) lets it pass.
+    if admit and (reasons := award_rules.admissibility_reasons(submission, today)):
+        raise ValidationError(
+            _("De screening van de aanbieder is niet op orde: %(why)s")
+            % {"why": "; ".join(reasons)}
+        )
     with transaction.atomic():
         _decide(
             submission,
