@@ -1,7 +1,14 @@
 from django.apps import apps
 from django.conf import settings
 
-from core.roles import USER_MANAGERS, Role
+from core.navigation import region_menu
+from core.roles import (
+    HISTORY_READERS,
+    LETTER_SIGNATORY_MANAGERS,
+    PUBLIC_PAGE_MANAGERS,
+    USER_MANAGERS,
+    Role,
+)
 from core.scoping import scope_for
 
 
@@ -30,21 +37,35 @@ def _navigation(request):
     )
     current = next((r for r in regions if r.slug == slug), None)
     scope = scope_for(user)
+    flags = {
+        # Pages built from every municipality's figures are for region roles only.
+        "region_role": current is not None
+        and (scope.is_superuser or current.pk in scope.region_ids()),
+        # Monitoring: region roles open the regional overview, municipal users their own view.
+        "municipality_pk": _own_municipality(scope, current),
+        # The region's API clients are managed by its administrator.
+        "api_clients": current is not None and scope.has_role(current.pk, {Role.ADMINISTRATOR}),
+        # ...and its users; the installation administrator (a superuser) makes new regions.
+        "users": current is not None and scope.has_role(current.pk, USER_MANAGERS),
+        # ...and its public page and who signs its letters (the same checks as those pages).
+        "public_page": current is not None and scope.has_role(current.pk, PUBLIC_PAGE_MANAGERS),
+        "signatory": current is not None
+        and scope.has_role(current.pk, LETTER_SIGNATORY_MANAGERS),
+    }
     return {
         "nav_regions": regions,
         "current_region": current,
         "current_region_slug": slug,
         "nav_can_admin": user.is_staff,
         "nav_is_municipal": scope.is_municipal and not scope.region_roles,
-        # Pages built from every municipality's figures are for region roles only.
-        "nav_region_role": current is not None
-        and (scope.is_superuser or current.pk in scope.region_ids()),
-        # Monitoring: region roles open the regional overview, municipal users their own view.
-        "nav_municipality_pk": _own_municipality(scope, current),
-        # The region's API clients are managed by its administrator.
-        "nav_api_clients": current is not None and scope.has_role(current.pk, {Role.ADMINISTRATOR}),
-        # ...and its users; the installation administrator (a superuser) makes new regions.
-        "nav_users": current is not None and scope.has_role(current.pk, USER_MANAGERS),
+        "nav_region_role": flags["region_role"],
+        "nav_municipality_pk": flags["municipality_pk"],
+        "nav_api_clients": flags["api_clients"],
+        "nav_users": flags["users"],
+        # the "Geschiedenis" buttons: the same check as the history page (segments.HistoryView)
+        "nav_history": current is not None and scope.has_role(current.pk, HISTORY_READERS),
+        # the region menu, grouped by the work (core/navigation.py)
+        "nav_menu": region_menu(slug=current.slug, path=request.path, **flags) if current else [],
         "nav_installation": user.is_superuser,
         # a provider portal user: the portal's own navigation, no region menu
         "nav_portal": scope.is_provider and not scope.region_roles and not user.is_superuser,

@@ -14,6 +14,8 @@ class Role(models.TextChoices):
 
 
 ALL_REGION_ROLES = frozenset(Role.values)
+# The audit trail names officers: every region role reads it, municipal users do not.
+HISTORY_READERS = ALL_REGION_ROLES
 # Who may change what, per kind of data. Municipal users and viewers only read.
 LANDSCAPE_EDITORS = frozenset({Role.PROCUREMENT_OFFICER})
 PROVIDER_EDITORS = frozenset({Role.PROCUREMENT_OFFICER, Role.CONTRACT_MANAGER})

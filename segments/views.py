@@ -12,6 +12,7 @@ from django.views import generic
 from core.export import records_sheet
 from core.roles import (
     ALL_REGION_ROLES,
+    HISTORY_READERS,
     LETTER_SIGNATORY_MANAGERS,
     MUNICIPALITY_ADDERS,
     PUBLIC_PAGE_MANAGERS,
@@ -47,6 +48,12 @@ def home(request):
     regions = list(Region.objects.visible_to(request.user))
     if len(regions) == 1:
         return redirect(regions[0])
+    # the header's region switch (a plain GET form): only to a region the user may see
+    chosen = request.GET.get("regio")
+    if chosen:
+        region = next((r for r in regions if r.slug == chosen), None)
+        if region is not None:
+            return redirect(region)
     return render(request, "segments/home.html", {"regions": regions})
 
 
@@ -628,8 +635,9 @@ class HistoryView(RegionMixin, generic.TemplateView):
             raise Http404 from exc
         if not (issubclass(self.model, ScopedModel) and auditlog.contains(self.model)):
             raise Http404
-        # The audit trail names officers: region roles only, not municipal users.
-        if not scope_for(request.user).has_role(self.region.pk, ALL_REGION_ROLES):
+        # The audit trail names officers: region roles only, not municipal users (the
+        # "Geschiedenis" button shows on the same check: core.context_processors).
+        if not scope_for(request.user).has_role(self.region.pk, HISTORY_READERS):
             raise Http404
         self.object = get_object_or_404(self.scoped_queryset(), pk=kwargs["pk"])
 

@@ -8,16 +8,83 @@
     Array.prototype.forEach.call(root.querySelectorAll(selector), fn);
   }
 
-  // The region switch in the header: go to the chosen region at once.
-  function regionSwitch() {
-    each(document, "form[data-region-switch]", function (form) {
-      var select = form.querySelector("select");
-      if (!select) { return; }
-      function go() { if (select.value) { window.location = select.value; } }
-      select.addEventListener("change", go);
-      form.addEventListener("submit", function (event) {
-        if (select.value) { event.preventDefault(); go(); }
+  // The region menu (templates/base.html): each group is a disclosure button that opens its
+  // list of links; Escape closes it and returns focus to the button, as does a click or focus
+  // elsewhere. Below 48rem the whole menu folds behind the "Menu" button. Without this script
+  // every group shows its label and its links.
+  function regionNav() {
+    var nav = document.querySelector("[data-region-nav]");
+    if (!nav) { return; }
+    document.documentElement.classList.add("js");
+    var groups = [];
+    function set(group, open) {
+      group.button.setAttribute("aria-expanded", open ? "true" : "false");
+      group.list.hidden = !open;
+    }
+    function closeOthers(keep) {
+      groups.forEach(function (g) { if (g !== keep) { set(g, false); } });
+    }
+    each(nav, "[data-nav-group]", function (item) {
+      var group = {
+        item: item,
+        button: item.querySelector(".nav-group__toggle"),
+        list: item.querySelector(".nav-group__list")
+      };
+      if (!group.button || !group.list) { return; }
+      groups.push(group);
+      group.button.hidden = false;
+      set(group, false);
+      group.button.addEventListener("click", function () {
+        var open = group.button.getAttribute("aria-expanded") !== "true";
+        closeOthers(group);
+        set(group, open);
       });
+      item.addEventListener("focusout", function (event) {
+        if (event.relatedTarget && !item.contains(event.relatedTarget)) { set(group, false); }
+      });
+    });
+
+    var menu = nav.querySelector("[data-nav-menu]");
+    var panel = menu && document.getElementById(menu.getAttribute("aria-controls"));
+    var narrow = window.matchMedia ? window.matchMedia("(max-width: 48rem)") : null;
+    function layout() {
+      if (!menu || !panel) { return; }
+      var small = narrow && narrow.matches;
+      menu.hidden = !small;
+      panel.hidden = small && menu.getAttribute("aria-expanded") !== "true";
+    }
+    function setMenu(open) {
+      menu.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        // the group of the current page opens with the menu
+        groups.forEach(function (g) { set(g, g.button.getAttribute("aria-current") === "true"); });
+      }
+      layout();
+    }
+    if (menu && panel) {
+      menu.addEventListener("click", function () {
+        setMenu(menu.getAttribute("aria-expanded") !== "true");
+      });
+      if (narrow && narrow.addEventListener) { narrow.addEventListener("change", layout); }
+      else if (narrow && narrow.addListener) { narrow.addListener(layout); }
+      layout();
+    }
+
+    nav.addEventListener("keydown", function (event) {
+      if (event.key !== "Escape" && event.key !== "Esc") { return; }
+      var open = groups.filter(function (g) { return g.button.getAttribute("aria-expanded") === "true"; })[0];
+      if (open) {
+        set(open, false);
+        open.button.focus();
+        event.preventDefault();
+      } else if (menu && !menu.hidden && menu.getAttribute("aria-expanded") === "true") {
+        setMenu(false);
+        menu.focus();
+        event.preventDefault();
+      }
+    });
+    document.addEventListener("click", function (event) {
+      if (!nav.contains(event.target)) { closeOthers(null); }
     });
   }
 
@@ -137,7 +204,7 @@
   }
 
   function start() {
-    regionSwitch();
+    regionNav();
     confirmations();
     kpiForm();
     reportForm();
