@@ -1,11 +1,12 @@
 import django_filters
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from segments.filters import RegionFilterSet, yes_no_filter
 from segments.models import CareForm, Municipality, Segment
 
 from .admissibility import Requirement
-from .models import Provider, ProviderKind, ProviderReach, ScreeningKind
+from .models import Provider, ProviderKind, ProviderReach, Screening, ScreeningKind
 
 
 class ProviderFilterSet(RegionFilterSet):
@@ -55,6 +56,35 @@ class ProviderFilterSet(RegionFilterSet):
         return with_admissibility(
             queryset, segment=segment, annotation="is_admissible_for_segment"
         ).filter(is_admissible_for_segment=True)
+
+
+class ProviderPageFilterSet(ProviderFilterSet):
+    """The provider list page's filters: the API's, and the providers with a screening that
+    runs out soon (the region overview's panel links here)."""
+
+    screening_expiring = django_filters.TypedChoiceFilter(
+        choices=[
+            (30, _("binnen 30 dagen")),
+            (60, _("binnen 60 dagen")),
+            (90, _("binnen 90 dagen")),
+        ],
+        coerce=int,
+        label=_("Screening verloopt"),
+        method="filter_screening_expiring",
+    )
+
+    class Meta(ProviderFilterSet.Meta):
+        fields = [*ProviderFilterSet.Meta.fields, "screening_expiring"]
+
+    def filter_screening_expiring(self, queryset, name, days):
+        from .selectors import expiring_screenings
+
+        soon = expiring_screenings(
+            Screening.objects.filter(provider__in=queryset.values("pk")),
+            today=timezone.localdate(),
+            days=int(days),
+        )
+        return queryset.filter(pk__in=soon.values("provider"))
 
 
 class ScreeningKindFilterSet(RegionFilterSet):

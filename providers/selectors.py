@@ -166,6 +166,20 @@ def provider_detail_queryset(*, user, region: Region) -> QuerySet:
     )
 
 
+EXPIRING_DAYS = 60
+
+
+def expiring_screenings(screenings, *, today: date, days: int = EXPIRING_DAYS):
+    """Passed screenings of a kind still in use that run out within ``days`` days: the region
+    overview's panel and the provider list's filter of the same name."""
+    return screenings.filter(
+        kind__active=True,  # a kind out of use is no longer chased
+        status=ScreeningStatus.PASSED,
+        valid_until__gte=today,
+        valid_until__lte=today + timedelta(days=days),
+    )
+
+
 def provider_summary(*, user, region: Region, today: date | None = None) -> dict:
     """Figures for the region overview."""
     today = today or timezone.localdate()
@@ -174,13 +188,8 @@ def provider_summary(*, user, region: Region, today: date | None = None) -> dict
         row["kind"]: row["n"] for row in providers.order_by().values("kind").annotate(n=Count("pk"))
     }
     expiring = (
-        Screening.objects.visible_to(user)
-        .filter(
-            provider__region=region,
-            kind__active=True,  # a kind out of use is no longer chased
-            status=ScreeningStatus.PASSED,
-            valid_until__gte=today,
-            valid_until__lte=today + timedelta(days=60),
+        expiring_screenings(
+            Screening.objects.visible_to(user).filter(provider__region=region), today=today
         )
         .select_related("provider__region", "kind")
         .order_by("valid_until")
@@ -192,6 +201,7 @@ def provider_summary(*, user, region: Region, today: date | None = None) -> dict
         "admissible": providers.filter(is_admissible=True).count(),
         "expiring": expiring[:10],
         "expiring_count": expiring.count(),
+        "expiring_days": EXPIRING_DAYS,
     }
 
 

@@ -30,7 +30,7 @@ from .models import Provider, ProviderKind, ProviderUser, Screening, ScreeningKi
 class ProviderListView(ScopedListView):
     model = Provider
     table_class = tables.ProviderTable
-    filterset_class = filters.ProviderFilterSet
+    filterset_class = filters.ProviderPageFilterSet
     create_url_name = "providers:provider-create"
 
     def get_queryset(self):
