@@ -49,8 +49,7 @@ def _navigation(request):
         "users": current is not None and scope.has_role(current.pk, USER_MANAGERS),
         # ...and its public page and who signs its letters (the same checks as those pages).
         "public_page": current is not None and scope.has_role(current.pk, PUBLIC_PAGE_MANAGERS),
-        "signatory": current is not None
-        and scope.has_role(current.pk, LETTER_SIGNATORY_MANAGERS),
+        "signatory": current is not None and scope.has_role(current.pk, LETTER_SIGNATORY_MANAGERS),
     }
     return {
         "nav_regions": regions,

@@ -14,8 +14,16 @@ class ProviderTable(tables.Table):
         model = Provider
         fields = ("name", "kind", "kvk_number", "reach", "city", "care_form_count", "is_admissible")
         # the verdict next to the name: at 1366 px it stays in view, the secondary columns
-        # (reach, KvK number) scroll (docs/ui.md)
-        sequence = ("name", "is_admissible", "kind", "city", "care_form_count", "reach", "kvk_number")
+        # (reach, KvK number) scroll (docs/architecture.md, the page frame)
+        sequence = (
+            "name",
+            "is_admissible",
+            "kind",
+            "city",
+            "care_form_count",
+            "reach",
+            "kvk_number",
+        )
 
     def render_is_admissible(self, value):
         if value:

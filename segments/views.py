@@ -11,7 +11,6 @@ from django.views import generic
 
 from core.export import records_sheet
 from core.roles import (
-    ALL_REGION_ROLES,
     HISTORY_READERS,
     LETTER_SIGNATORY_MANAGERS,
     MUNICIPALITY_ADDERS,

@@ -25,9 +25,9 @@ def test_index_tariffs_by_a_percentage_and_extend_a_contract(live_server, page, 
 
     # Tarieven: the regional tariff in force is € 72,10 (from 01-01-2026).
     page.goto(f"{base}/regios/{w.region.slug}/")
-    page.get_by_role("navigation", name=re.compile("Navigatie")).get_by_role(
-        "link", name="Tarieven", exact=True
-    ).click()
+    nav = page.get_by_role("navigation", name=re.compile("Navigatie"))
+    nav.get_by_role("button", name="Contracten").click()  # the menu's groups open on a button
+    nav.get_by_role("link", name="Tarieven", exact=True).click()
     page.get_by_role("heading", name="Tarieven", level=1).wait_for()
     expect(page.get_by_role("cell", name="€ 72,10").first).to_be_visible()
 

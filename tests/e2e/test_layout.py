@@ -130,7 +130,12 @@ def test_grouped_menu_with_the_keyboard_and_the_region_switch(live_server, demo_
 
 @pytest.mark.parametrize(
     "username, region",
-    [("inkoper", "zhz"), ("contractmanager", "wbo"), ("gemeente", "wbo"), ("regiobeheerder", "wbo")],
+    [
+        ("inkoper", "zhz"),
+        ("contractmanager", "wbo"),
+        ("gemeente", "wbo"),
+        ("regiobeheerder", "wbo"),
+    ],
 )
 def test_the_menu_at_390_px_and_at_1366_for_each_role(
     live_server, demo_data, browser, username, region

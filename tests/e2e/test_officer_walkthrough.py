@@ -29,9 +29,9 @@ def test_officer_walks_tree_matrix_and_provider(live_server, demo_data, page, sh
     shot("01-region-overview")
 
     # Segment tree: segment 3 has sub-segments 3a/3b/3c; open 3a by keyboard-reachable links.
-    page.get_by_role("navigation", name=re.compile("Navigatie")).get_by_role(
-        "link", name="Segmenten"
-    ).click()
+    nav = page.get_by_role("navigation", name=re.compile("Navigatie"))
+    nav.get_by_role("button", name="Landschap").click()  # the menu's groups open on a button
+    nav.get_by_role("link", name="Segmenten").click()
     page.get_by_role("heading", name="Segmenten en deelsegmenten").wait_for()
     tree = page.locator("ul.tree--root")
     expect(tree.get_by_text("Hoog specialistisch")).to_be_visible()
