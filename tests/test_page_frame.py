@@ -44,7 +44,7 @@ def test_every_region_page_has_breadcrumbs_and_no_dead_history_link(
         if crumbs is None or region_link not in crumbs or 'aria-current="page"' not in crumbs:
             without_trail.append(where)
         history |= set(HISTORY_LINK.findall(body))
-    assert without_trail == []
+    assert without_trail == [], "\n".join(without_trail)
     dead = [href for href in sorted(history) if client.get(href).status_code != 200]
     assert dead == []
     # the audit trail names officers: region roles see the buttons, a municipal user none
