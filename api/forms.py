@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.ui.forms import DateInput
 from providers.models import Provider
 from segments.models import Municipality
 
@@ -50,10 +51,7 @@ class ExpiryFieldMixin:
         self.fields["expires_on"] = forms.DateField(
             label=_("Sleutel verloopt op"),
             initial=today + DEFAULT_VALIDITY,
-            widget=forms.DateInput(
-                attrs={"type": "date", "min": today.isoformat(), "max": latest.isoformat()},
-                format="%Y-%m-%d",
-            ),
+            widget=DateInput(attrs={"min": today.isoformat(), "max": latest.isoformat()}),
             help_text=_(
                 "Standaard over een jaar; uiterlijk %(latest)s (twee jaar). De sleutel werkt tot "
                 "het eind van die dag."
