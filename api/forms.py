@@ -33,7 +33,7 @@ ORGANISATION_FIELD = {
 SCOPE_HELP = gettext_lazy(
     "Cijfers lezen: KPI-waarden, signalen en rapportages. Contracten lezen: contracten, "
     "tarieven en budgetten. Productiegegevens aanleveren: declaraties en bezetting insturen "
-    "(niet voor gemeenten). Wat een client binnen een scope ziet, hangt af van zijn organisatie."
+    "(niet voor gemeenten). Wat een client met een recht ziet, hangt af van zijn organisatie."
 )
 
 
@@ -78,11 +78,11 @@ class ExpiryFieldMixin:
 class ScopesField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
-            label=gettext_lazy("Scopes"),
+            label=gettext_lazy("Rechten"),
             choices=ApiScope.choices,
             widget=forms.CheckboxSelectMultiple,
             help_text=SCOPE_HELP,
-            error_messages={"required": gettext_lazy("Kies ten minste één scope.")},
+            error_messages={"required": gettext_lazy("Kies ten minste één recht.")},
             **kwargs,
         )
 
