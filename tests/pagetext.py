@@ -24,7 +24,7 @@ def visible_text(body: str) -> str:
     tree = lxml_html.fromstring(body)
     for hidden in tree.xpath("//script|//style|//template|//head"):
         hidden.drop_tree()
-    return " ".join(tree.text_content().split())
+    return " ".join(" ".join(tree.itertext()).split())
 
 
 def language_problems(response, language: str, where: str) -> list[str]:

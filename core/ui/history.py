@@ -6,12 +6,15 @@ English ("create") and it has no Dutch translation."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from auditlog.models import LogEntry
 from django.utils.translation import gettext as _
 
 EMPTY = "—"
+#: how auditlog writes an empty many-to-many or reverse relation: "segments.Segment.None"
+_EMPTY_RELATION = re.compile(r"\w+\.\w+\.None")
 
 
 def action_label(action: int) -> str:
@@ -29,7 +32,7 @@ def shown_value(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(shown_value(v) for v in value) or EMPTY
     text = "" if value is None else str(value)
-    if text in ("", "None", "[]", "{}"):
+    if text in ("", "None", "[]", "{}") or _EMPTY_RELATION.fullmatch(text):
         return EMPTY
     if text == "True":
         return _("ja")
@@ -53,6 +56,8 @@ def changes(entry: LogEntry) -> list[Change]:
     if model is not None:
         pk = model._meta.pk
         hidden |= {pk.name, str(pk.verbose_name), str(pk.verbose_name).capitalize()}
+        # reverse relations (a segment's "children", "contracts"): not a field of the object
+        hidden |= {f.name for f in model._meta.get_fields() if f.auto_created and not f.concrete}
     try:
         display = entry.changes_display_dict
     except Exception:  # noqa: BLE001 - a model that no longer has the field: show the raw values
