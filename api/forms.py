@@ -17,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.ui.forms import DateInput
 from providers.models import Provider
 from segments.models import Municipality
 
@@ -32,7 +33,7 @@ ORGANISATION_FIELD = {
 SCOPE_HELP = gettext_lazy(
     "Cijfers lezen: KPI-waarden, signalen en rapportages. Contracten lezen: contracten, "
     "tarieven en budgetten. Productiegegevens aanleveren: declaraties en bezetting insturen "
-    "(niet voor gemeenten). Wat een client binnen een scope ziet, hangt af van zijn organisatie."
+    "(niet voor gemeenten). Wat een client met een recht ziet, hangt af van zijn organisatie."
 )
 
 
@@ -50,10 +51,7 @@ class ExpiryFieldMixin:
         self.fields["expires_on"] = forms.DateField(
             label=_("Sleutel verloopt op"),
             initial=today + DEFAULT_VALIDITY,
-            widget=forms.DateInput(
-                attrs={"type": "date", "min": today.isoformat(), "max": latest.isoformat()},
-                format="%Y-%m-%d",
-            ),
+            widget=DateInput(attrs={"min": today.isoformat(), "max": latest.isoformat()}),
             help_text=_(
                 "Standaard over een jaar; uiterlijk %(latest)s (twee jaar). De sleutel werkt tot "
                 "het eind van die dag."
@@ -80,11 +78,11 @@ class ExpiryFieldMixin:
 class ScopesField(forms.MultipleChoiceField):
     def __init__(self, **kwargs):
         super().__init__(
-            label=gettext_lazy("Scopes"),
+            label=gettext_lazy("Rechten"),
             choices=ApiScope.choices,
             widget=forms.CheckboxSelectMultiple,
             help_text=SCOPE_HELP,
-            error_messages={"required": gettext_lazy("Kies ten minste één scope.")},
+            error_messages={"required": gettext_lazy("Kies ten minste één recht.")},
             **kwargs,
         )
 

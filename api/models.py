@@ -74,7 +74,7 @@ class ApiClient(ScopedModel):
         related_name="api_clients",
         verbose_name=_("aanbieder"),
     )
-    scopes = models.JSONField(_("scopes"), default=list)
+    scopes = models.JSONField(_("rechten"), default=list)
     contact_email = models.EmailField(_("e-mailadres technisch contact"), blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
     created_at = models.DateTimeField(_("aangemaakt op"), auto_now_add=True)
@@ -130,16 +130,16 @@ class ApiClient(ScopedModel):
             errors["provider"] = _("Alleen een client van een aanbieder hoort bij een aanbieder.")
         scopes = self.scopes if isinstance(self.scopes, list) else None
         if not scopes:
-            errors["scopes"] = _("Kies ten minste één scope.")
+            errors["scopes"] = _("Kies ten minste één recht.")
         elif self.kind in ALLOWED_SCOPES:
             unknown = [s for s in scopes if s not in ApiScope.values]
             refused = [
                 s for s in scopes if s in ApiScope.values and s not in ALLOWED_SCOPES[self.kind]
             ]
             if unknown:
-                errors["scopes"] = _("Onbekende scope: %(s)s.") % {"s": ", ".join(unknown)}
+                errors["scopes"] = _("Onbekend recht: %(s)s.") % {"s": ", ".join(unknown)}
             elif refused:
-                errors["scopes"] = _("Een %(kind)s kan deze scope niet krijgen: %(s)s.") % {
+                errors["scopes"] = _("Een %(kind)s kan dit recht niet krijgen: %(s)s.") % {
                     "kind": self.get_kind_display().lower(),
                     "s": ", ".join(str(ApiScope(s).label) for s in refused),
                 }

@@ -118,7 +118,7 @@ class ClientListView(SheetExportMixin, ClientsMixin, generic.TemplateView):
             (_("Naam"), "name"),
             (_("Soort"), "get_kind_display"),
             (_("Organisatie"), organisation),
-            (_("Scopes"), lambda c: ", ".join(str(s) for s in c.scope_labels)),
+            (_("Rechten"), lambda c: ", ".join(str(s) for s in c.scope_labels)),
             (_("Actief"), "is_active"),
             (_("Geldige sleutels"), "valid_keys"),
             (_("Eerstvolgende verloopdatum"), "nearest_expiry"),

@@ -2,11 +2,11 @@
 history."""
 
 import django_filters
-from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import DateInput
 from segments.filters import RegionFilterSet
 from segments.models import CareForm
 
@@ -24,7 +24,7 @@ class TariffFilterSet(RegionFilterSet):
     valid_on = django_filters.DateFilter(
         label=_("Geldig op"),
         method="filter_valid_on",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     versions = django_filters.ChoiceFilter(
         label=_("Versies"),

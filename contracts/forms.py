@@ -7,7 +7,7 @@ through ``services`` (dated events, revisions), so a form must not touch the ins
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.ui.forms import RegionBoundModelForm
+from core.ui.forms import DateInput, RegionBoundModelForm
 from procurement.forms import IntListField
 from procurement.models import Lot
 from segments.models import Product, SupportProfile
@@ -20,7 +20,7 @@ PERCENT = {"max_digits": 6, "decimal_places": 2}
 
 
 def date_widget():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DateInput()
 
 
 def text_widget(rows=3):

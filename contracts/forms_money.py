@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import DateInput
 from providers.models import Provider
 from segments.models import CareForm, Intensity, Product, Segment, SupportProfile
 
@@ -18,7 +19,6 @@ from .codes import ArrangementModel, OutputPayment
 from .settlement import Period
 from .tariffs import BuildUp
 
-DATE = {"attrs": {"type": "date"}, "format": "%Y-%m-%d"}
 MONTH_CHOICES = [(n, MONTHS[n].capitalize()) for n in range(1, 13)]
 
 
@@ -59,11 +59,11 @@ class TariffForm(forms.Form):
     )
 
     product = forms.ModelChoiceField(label=_("Product"), queryset=Product.objects.none())
-    valid_from = forms.DateField(label=_("Geldig vanaf"), widget=forms.DateInput(**DATE))
+    valid_from = forms.DateField(label=_("Geldig vanaf"), widget=DateInput())
     valid_until = forms.DateField(
         label=_("Geldig tot en met"),
         required=False,
-        widget=forms.DateInput(**DATE),
+        widget=DateInput(),
         help_text=_("Leeg: doorlopend, tot een volgende versie ingaat."),
     )
     amount = decimal_field(
@@ -115,7 +115,7 @@ class IndexForm(forms.Form):
     )
     valid_from = forms.DateField(
         label=_("Geldig vanaf"),
-        widget=forms.DateInput(**DATE),
+        widget=DateInput(),
         help_text=_(
             "De tarieven die de dag ervoor gelden krijgen vanaf deze datum een nieuwe versie."
         ),
@@ -201,7 +201,7 @@ class EffectForm(PeriodForm):
     on = forms.DateField(
         label=_("Peildatum"),
         required=False,
-        widget=forms.DateInput(**DATE),
+        widget=DateInput(),
         help_text=_("Bij 'Tarieven per peildatum': de productie tegen de tarieven van deze dag."),
     )
     percentage = decimal_field(

@@ -36,7 +36,7 @@ from datetime import date, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from core.ui.formatting import euro, money, percent
 from core.ui.formatting import format_date as _d
@@ -299,10 +299,31 @@ class Line:
     arrangement: str = ""
 
 
+#: the signal's kind in words, shown before its message ("Geen bezettingsgegevens: …"); every
+#: kind a settlement can give has one (tests/contracts/test_settlement_flag_labels.py)
+FLAG_LABELS = {
+    "ceiling": gettext_lazy("Budgetplafond overschreden"),
+    "profile_ceiling": gettext_lazy("Plafond per profiel overschreden"),
+    "stacking": gettext_lazy("Stapeling"),
+    "occupancy": gettext_lazy("Bezetting onder de drempel"),
+    "no_occupancy": gettext_lazy("Geen bezettingsgegevens"),
+    "no_tariff": gettext_lazy("Geen tarief"),
+    "no_budget": gettext_lazy("Geen budget"),
+    "unmatched": gettext_lazy("Niet verrekend"),
+    "switch": gettext_lazy("Profielwissel zonder instemming"),
+    "stacking_consented": gettext_lazy("Stapeling met instemming regisseur"),
+    "switch_consented": gettext_lazy("Profielwissel met instemming regisseur"),
+}
+
+
+def flag_label(kind: str) -> str:
+    """A signal's kind in words; never the raw key (an unknown kind reads "Signaal")."""
+    return str(FLAG_LABELS.get(kind) or _("Signaal"))
+
+
 @dataclass(frozen=True)
 class Flag:
-    # ceiling | profile_ceiling | stacking | occupancy | no_tariff | no_budget | unmatched |
-    # stacking_consented | switch | switch_consented (the ones ending in _consented are notes)
+    # one of FLAG_LABELS (the ones ending in _consented are notes)
     kind: str
     message: str
     amount: Decimal | None = None

@@ -39,22 +39,10 @@ from .codes import ArrangementModel, TariffOrigin
 from .filters_money import TariffFilterSet
 from .forms_money import IndexForm, SettlementForm, TariffForm, last_complete_months
 from .models import Contract, TariffIndexation, TariffVersion
-from .settlement import ZERO, SettlementError
+from .settlement import ZERO, SettlementError, flag_label
 from .tables_money import TariffTable
 from .tariffs import TariffError, check_indexation_pct, indexed
 
-FLAG_LABELS = {
-    "ceiling": gettext_lazy("Budgetplafond overschreden"),
-    "profile_ceiling": gettext_lazy("Plafond per profiel overschreden"),
-    "stacking": gettext_lazy("Stapeling"),
-    "occupancy": gettext_lazy("Bezetting onder de drempel"),
-    "no_tariff": gettext_lazy("Geen tarief"),
-    "no_budget": gettext_lazy("Geen budget"),
-    "unmatched": gettext_lazy("Niet verrekend"),
-    "switch": gettext_lazy("Profielwissel zonder instemming"),
-    "stacking_consented": gettext_lazy("Stapeling met instemming regisseur"),
-    "switch_consented": gettext_lazy("Profielwissel met instemming regisseur"),
-}
 #: signals a case director's consent settles (contracts.consent), and the consent's kind
 CONSENT_FLAGS = {"stacking": "stapeling", "switch": "profielwissel"}
 COMPONENT_LABELS = {
@@ -443,7 +431,7 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
                 context["flags"] = [
                     {
                         "kind": f.kind,
-                        "label": FLAG_LABELS.get(f.kind, f.kind),
+                        "label": flag_label(f.kind),
                         "message": f.message,
                         "consent_url": self.consent_url(f),
                     }
@@ -451,7 +439,7 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
                     if not f.kind.endswith("_consented")
                 ]
                 context["notes"] = [
-                    {"kind": f.kind, "label": FLAG_LABELS.get(f.kind, f.kind), "message": f.message}
+                    {"kind": f.kind, "label": flag_label(f.kind), "message": f.message}
                     for f in settlement.flags
                     if f.kind.endswith("_consented")
                 ]

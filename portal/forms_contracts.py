@@ -23,7 +23,7 @@ class ProviderApiClientForm(ExpiryFieldMixin, forms.Form):
         label=_("Wat de sleutel mag"),
         choices=[(s, label) for s, label in ApiScope.choices if s in PROVIDER_SCOPES],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": _("Kies ten minste één scope.")},
+        error_messages={"required": _("Kies ten minste één recht.")},
         help_text=_(
             "Productiegegevens aanleveren: declaraties, trajecten, bezetting insturen. Lezen: "
             "alleen de contracten, tarieven, budgetten en cijfers van uw eigen organisatie."

@@ -101,9 +101,9 @@ def provider_api_client_create(
     allowed = ALLOWED_SCOPES[ClientKind.PROVIDER]
     refused = [s for s in scopes or [] if s not in allowed]
     if not scopes:
-        errors["scopes"] = _("Kies ten minste één scope.")
+        errors["scopes"] = _("Kies ten minste één recht.")
     elif refused:
-        errors["scopes"] = _("Een aanbieder kan deze scope niet krijgen: %(s)s.") % {
+        errors["scopes"] = _("Een aanbieder kan dit recht niet krijgen: %(s)s.") % {
             "s": ", ".join(refused)
         }
     full_name = f"{provider.name}: {name}"[:120]

@@ -9,7 +9,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.ui.forms import RegionBoundModelForm
+from core.ui.forms import DateInput, DateTimeInput, RegionBoundModelForm
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Segment
 
@@ -64,7 +64,7 @@ class FrameworkForm(RegionBoundModelForm):
 
 
 class FrameworkAdvanceForm(forms.Form):
-    on = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Datum"), widget=DateInput())
 
 
 class MunicipalViewForm(forms.ModelForm):
@@ -72,8 +72,8 @@ class MunicipalViewForm(forms.ModelForm):
         model = MunicipalView
         fields = ["municipality", "received_on", "view", "themes", "response", "responded_on"]
         widgets = {
-            "received_on": forms.DateInput(attrs={"type": "date"}),
-            "responded_on": forms.DateInput(attrs={"type": "date"}),
+            "received_on": DateInput(),
+            "responded_on": DateInput(),
             "themes": forms.CheckboxSelectMultiple,
         }
 
@@ -130,7 +130,7 @@ class StrategyForm(RegionBoundModelForm):
         ]
         widgets = {
             "care_forms": forms.CheckboxSelectMultiple,
-            "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "contract_start": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -201,10 +201,8 @@ class TenderForm(RegionBoundModelForm):
             "reapply_bar_months",
         ]
         widgets = {
-            "submission_deadline": forms.DateTimeInput(
-                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
-            ),
-            "contract_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "submission_deadline": DateTimeInput(),
+            "contract_start": DateInput(),
         }
 
     def __init__(self, *args, **kwargs):
@@ -251,7 +249,7 @@ class MilestoneForm(forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["kind", "planned_on"]
-        widgets = {"planned_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"planned_on": DateInput()}
 
 
 class CriteriaFormSetBase(forms.BaseInlineFormSet):
@@ -336,7 +334,7 @@ class SubmissionForm(forms.Form):
     )
     received_at = forms.DateTimeField(
         label=_("Ontvangen op"),
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        widget=DateTimeInput(),
     )
 
     def __init__(self, *args, tender, user, **kwargs):
@@ -488,7 +486,7 @@ class WindowOpenForm(forms.Form):
     decision = forms.CharField(
         label=_("Besluit en onderbouwing"), widget=forms.Textarea(attrs={"rows": 3})
     )
-    on = forms.DateField(label=_("Open vanaf"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Open vanaf"), widget=DateInput())
 
     def __init__(self, *args, tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -507,7 +505,7 @@ class AdmissionConditionForm(forms.ModelForm):
 
 
 class WindowCloseForm(forms.Form):
-    on = forms.DateField(label=_("Gesloten op"), widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label=_("Gesloten op"), widget=DateInput())
     note = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.files import DOCUMENT_KINDS
-from core.ui.forms import RegionBoundModelForm
+from core.ui.forms import DateInput, RegionBoundModelForm
 from providers.models import Provider
 
 from .models import ConsultationKind, MarketConsultation, Theme
@@ -23,9 +23,7 @@ class AdoptionDecisionForm(forms.Form):
         max_length=200,
         help_text=_("Bijv. het Algemeen Bestuur."),
     )
-    decided_on = forms.DateField(
-        label=_("Besloten op"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    decided_on = forms.DateField(label=_("Besloten op"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reden"),
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -54,7 +52,7 @@ class ConsultationForm(forms.ModelForm):
             "minutes",
         ]
         widgets = {
-            "held_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "held_on": DateInput(),
             "providers": forms.SelectMultiple(attrs={"size": 8}),
             "themes": forms.CheckboxSelectMultiple,
         }

@@ -4,6 +4,8 @@ and a row per agreement (development assignment). Empty rows are left out."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.ui.forms import DateInput
+
 from .models_negotiation import NegotiatedBudgetKind
 
 
@@ -29,7 +31,7 @@ class NegotiatedAssignmentForm(forms.Form):
     due_on = forms.DateField(
         label=_("Gereed op"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 

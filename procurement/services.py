@@ -727,7 +727,12 @@ def submission_set_outcome(
             )
             if others >= limit:
                 raise ValidationError(
-                    _("Er zijn in dit perceel al %(n)s aanbieders gegund; het maximum is %(max)s.")
+                    ngettext(
+                        "Er is in dit perceel al %(n)s aanbieder gegund; het maximum is %(max)s.",
+                        "Er zijn in dit perceel al %(n)s aanbieders gegund; het maximum is "
+                        "%(max)s.",
+                        others,
+                    )
                     % {"n": others, "max": limit}
                 )
         _decide(submission, outcome, reason.strip(), today or timezone.localdate())

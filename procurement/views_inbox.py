@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import generic
 
 from core.files import serve
-from core.ui.forms import add_service_errors
+from core.ui.forms import DateInput, add_service_errors
 from core.ui.forms import error_messages as _errors
 from providers.models import EvidenceFile
 
@@ -30,7 +30,7 @@ class EvidenceRequestForm(forms.Form):
     )
     due_on = forms.DateField(
         label=gettext_lazy("Uiterlijk op"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
 
 

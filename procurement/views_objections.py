@@ -21,7 +21,7 @@ from django.views import generic
 
 from core.export import records_sheet
 from core.files import serve
-from core.ui.forms import add_service_errors
+from core.ui.forms import DateInput, add_service_errors
 from core.ui.views import SheetExportMixin
 from providers.models import Provider
 
@@ -30,7 +30,7 @@ from .models import EvidenceItem, EvidenceRequest, Objection, Submission
 from .objection_models import ObjectionKind
 from .views_tender import TenderChildMixin
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 DEFAULT_EVIDENCE = (
     "Uittreksel Kamer van Koophandel\nGedragsverklaring aanbesteden\nVerzekeringspolis "
     "beroeps- en bedrijfsaansprakelijkheid"

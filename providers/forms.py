@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.ui.forms import RegionBoundModelForm
+from core.ui.forms import DateInput, RegionBoundModelForm
 
 from .models import Provider, Screening, ScreeningKind
 
@@ -38,8 +38,8 @@ class ScreeningForm(forms.ModelForm):
         model = Screening
         fields = ["kind", "status", "date", "valid_until", "outcome_note"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date": DateInput(),
+            "valid_until": DateInput(),
             "outcome_note": forms.Textarea(attrs={"rows": 3}),
         }
 

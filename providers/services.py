@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from segments.models import CareForm, Municipality, Region, Segment
 
@@ -240,12 +241,18 @@ def screening_kind_delete(*, screening_kind: ScreeningKind) -> None:
     screenings = used.count()
     if screenings:
         providers = used.values("provider").distinct().count()
+        used_by = ngettext("%(screenings)s screening", "%(screenings)s screenings", screenings) % {
+            "screenings": screenings
+        }
+        of = ngettext("%(providers)s aanbieder", "%(providers)s aanbieders", providers) % {
+            "providers": providers
+        }
         raise ValidationError(
             _(
-                "%(kind)s wordt gebruikt door %(screenings)s screenings van %(providers)s "
-                "aanbieders; zet hem op 'niet meer in gebruik'."
+                "%(kind)s wordt gebruikt door %(used)s van %(of)s; zet hem op 'niet meer in "
+                "gebruik'."
             )
-            % {"kind": screening_kind, "screenings": screenings, "providers": providers}
+            % {"kind": screening_kind, "used": used_by, "of": of}
         )
     screening_kind.delete()
 

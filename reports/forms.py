@@ -91,6 +91,15 @@ class SubjectFieldsMixin:
                 empty_label=empty_label,
             )
             self.fields[name].widget.attrs["data-kind"] = kinds[name]
+        if "provider" in self.fields:
+            # a region has hundreds of providers: a search box narrows the list
+            # (static/js/select-filter.js); the select still submits the provider's id
+            self.fields["provider"].widget.attrs.update(
+                {
+                    "data-filter-label": _("Zoek op naam"),
+                    "data-filter-status": _("Gevonden: %(n)s"),
+                }
+            )
 
 
 class ReportRequestForm(SubjectFieldsMixin, forms.Form):
@@ -126,8 +135,10 @@ class ReportRequestForm(SubjectFieldsMixin, forms.Form):
         self.fields["other_period"] = forms.CharField(
             label=_("Of een andere periode"),
             required=False,
-            max_length=10,
-            help_text=_("Bijvoorbeeld 2026-10 (een maand), 2026-K3 (een kwartaal) of 2026."),
+            max_length=40,
+            help_text=_(
+                "Bijvoorbeeld 2026-10 of oktober 2026 (een maand), 2026-K3 (een kwartaal) of 2026."
+            ),
         )
 
     def clean(self):

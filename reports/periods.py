@@ -1,4 +1,5 @@
-"""Report periods: a month (``2026-10``), a quarter (``2026-K3``) or a year (``2026``).
+"""Report periods: a month (``2026-10`` or ``oktober 2026``), a quarter (``2026-K3``) or a year
+(``2026``).
 
 Pure functions. A scheduled run reports on the last *complete* period before the day it runs:
 on 10 November the provider reports cover October, on 15 January the quarterly reports cover
@@ -14,6 +15,7 @@ from datetime import date, timedelta
 from django.utils.translation import gettext as _
 
 from core.ui.formatting import add_months as _add_months
+from core.ui.formatting import month_label as _month_label
 
 MONTH, QUARTER, YEAR = "month", "quarter", "year"
 CADENCES = (MONTH, QUARTER, YEAR)
@@ -57,9 +59,10 @@ class Period:
 
     @property
     def label(self) -> str:
-        """Dutch words for the period: "oktober 2026", "3e kwartaal 2026", "2026"."""
+        """The period in words of the active language: "oktober 2026", "3e kwartaal 2026",
+        "2026"."""
         if self.cadence == MONTH:
-            return f"{MONTH_NAMES[self.start.month - 1]} {self.start.year}"
+            return _month_label(self.start)
         if self.cadence == QUARTER:
             return _("%(n)se kwartaal %(year)s") % {
                 "n": (self.start.month - 1) // 3 + 1,
@@ -106,10 +109,32 @@ def last_complete(cadence: str, day: date) -> Period:
     return period_containing(cadence, day).previous()
 
 
+_MONTH_WORDS = re.compile(r"^([^\W\d_]+)\.?\s+(\d{4})$")
+
+
+def _month_number(word: str) -> int | None:
+    """'oktober', 'okt', 'October', 'oct' → 10 (Dutch and English, any case)."""
+    from django.conf import settings
+    from django.utils import translation
+    from django.utils.dates import MONTHS, MONTHS_3
+
+    word = word.casefold()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for number in range(1, 13):
+                if word in (str(MONTHS[number]).casefold(), str(MONTHS_3[number]).casefold()):
+                    return number
+    return None
+
+
 def parse_period(cadence: str, code: str) -> Period:
-    """``"2026-K3"`` -> the third quarter of 2026. A code that does not fit the cadence raises
-    ValueError with a message that says what was expected."""
+    """``"2026-K3"`` -> the third quarter of 2026; a month also as words (``"september
+    2026"``). A code that does not fit the cadence raises ValueError with a message that says
+    what was expected."""
     text = (code or "").strip().upper()
+    words = _MONTH_WORDS.match((code or "").strip())
+    if cadence == MONTH and words and (number := _month_number(words.group(1))):
+        text = f"{words.group(2)}-{number:02d}"
     match = _PATTERNS[cadence].match(text)
     if match is None:
         raise ValueError(

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import get_resolver, reverse
 
+from tests.pagetext import language_for, language_problems
+
 # What each role gets, per kind of page (for objects of region A).
 OK, DENIED, HIDDEN, LOGIN, NOT_ALLOWED = 200, "denied", 404, "login", 405
 EXPECT = {
@@ -977,11 +979,18 @@ def check(response, expected, url, role):
 
 @pytest.mark.django_db
 def test_matrix_every_page_every_role(client, world_a, world_b, users):
-    for role in ROLES:
+    """Every page for every role, in Dutch and in English: the language alternates per request
+    (and per role), so each page reached by two roles is rendered in both languages."""
+    problems = []
+    for r, role in enumerate(ROLES):
         client.force_login(getattr(users, role))
-        for name, kwargs, kind in pages(world_a):
+        for p, (name, kwargs, kind) in enumerate(pages(world_a)):
             url = reverse(name, kwargs=kwargs)
-            check(client.get(url), EXPECT[kind][ROLES.index(role)], url, role)
+            language = language_for(r + p)
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            check(response, EXPECT[kind][ROLES.index(role)], url, role)
+            problems += language_problems(response, language, f"{role} GET {url} ({language})")
+    assert problems == []
 
 
 @pytest.mark.django_db

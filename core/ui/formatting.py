@@ -91,12 +91,14 @@ def format_number(value, places: int = 1) -> str:
 
 
 def euro(value, *, empty: str | None = None) -> str:
-    """Dutch notation: € 1.234,56 (also for negative amounts: € -1.234,56); ``empty`` for no
-    value (without it, ``None`` is an error)."""
+    """Dutch notation: € 1.234,56; a negative amount has its sign before the euro sign,
+    -€ 1.234,56 (never "€ -1.234,56"); ``empty`` for no value (without it, ``None`` is an
+    error)."""
     if value is None and empty is not None:
         return empty
     whole, _dot, cents = f"{money(value):f}".partition(".")
-    return f"€ {_group(whole)},{cents}"
+    sign = "-" if whole.startswith("-") else ""
+    return f"{sign}€ {_group(whole.lstrip('-'))},{cents}"
 
 
 def percent(value) -> str:
@@ -110,10 +112,13 @@ def format_value(value, unit: str, *, compact: bool = False) -> str:
     if value is None:
         return _("geen waarde")
     if unit == "euro":
-        if compact and abs(Decimal(str(value))) >= 1_000_000:
-            return f"€ {format_number(Decimal(str(value)) / 1_000_000, 1)} mln"
+        amount = Decimal(str(value))
+        sign = "-" if amount < 0 and compact else ""
+        if compact and abs(amount) >= 1_000_000:
+            return f"{sign}€ {format_number(abs(amount) / 1_000_000, 1)} mln"
         if compact:
-            return f"€ {format_number(value, 0)}"
+            text = format_number(abs(amount), 0)
+            return f"{sign if text != '0' else ''}€ {text}"
         return euro(Decimal(str(value)))
     if unit == "procent":
         return f"{format_number(value, 1)}%"
@@ -125,3 +130,18 @@ def format_value(value, unit: str, *, compact: bool = False) -> str:
     if unit == "cijfer":
         return format_number(value, 1)
     return format_number(value, 0 if Decimal(str(value)) == int(Decimal(str(value))) else 1)
+
+
+def format_norm(value, unit: str) -> str:
+    """A norm or threshold in a table whose KPI names its unit: euros with their sign and
+    without cents when whole (``€ 38.000``), percentages with ``%``, other figures as a number
+    (``28``)."""
+    if value is None:
+        return "—"
+    amount = Decimal(str(value))
+    if unit == "euro" and amount == int(amount):
+        sign = "-" if amount < 0 else ""
+        return f"{sign}€ {format_number(abs(amount), 0)}"
+    if unit in ("euro", "procent"):
+        return format_value(amount, unit)
+    return format_number(amount, 2)

@@ -3,6 +3,43 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+ISO_DATE = "%Y-%m-%d"
+ISO_DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker (``<input type=date>``). Its value is always ISO
+    (``2026-11-10``), whatever the active language: the HTML standard reads nothing else, so a
+    Dutch ``10-11-2026`` would show an empty field and an unchanged form would lose the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's name)
+        super().__init__(attrs=attrs, format=ISO_DATE)
+        self.attrs["type"] = "date"
+
+
+class DateTimeInput(forms.DateTimeInput):
+    """The browser's date-and-time picker (``<input type=datetime-local>``), ISO like
+    :class:`DateInput`."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None, format=None):  # noqa: A002 (Django's name)
+        super().__init__(attrs=attrs, format=ISO_DATETIME_LOCAL)
+        self.attrs["type"] = "datetime-local"
+
+
+class DateField(forms.DateField):
+    """A date field with the ISO date picker; every page's date input is one of these or uses
+    :class:`DateInput` (``tests/core/test_date_inputs.py`` walks every form)."""
+
+    widget = DateInput
+
+
+class DateTimeField(forms.DateTimeField):
+    widget = DateTimeInput
+
 
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True

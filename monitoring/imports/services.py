@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from core.states import apply_transition, transition_rows
+from core.ui.formatting import format_number
 from monitoring.imports.formats import (
     FileProblem,
     check_size,
@@ -264,24 +265,36 @@ def _rejection_message(errors: Errors) -> str:
         return _(
             "Afgewezen: %(count)s fouten (de eerste %(shown)s staan hieronder); er is niets "
             "geïmporteerd. Verbeter het bestand en lever het opnieuw aan."
-        ) % {"count": errors.count, "shown": len(errors.items)}
-    return ngettext(
-        "Afgewezen: %(count)s fout in %(rows)s regel; er is niets geïmporteerd. Verbeter het "
-        "bestand en lever het opnieuw aan.",
-        "Afgewezen: %(count)s fouten in %(rows)s regels; er is niets geïmporteerd. Verbeter het "
-        "bestand en lever het opnieuw aan.",
-        errors.count,
-    ) % {"count": errors.count, "rows": rows}
+        ) % {"count": format_number(errors.count, 0), "shown": len(errors.items)}
+    faults = ngettext("%(n)s fout", "%(n)s fouten", errors.count) % {
+        "n": format_number(errors.count, 0)
+    }
+    lines = ngettext("%(n)s regel", "%(n)s regels", rows) % {"n": format_number(rows, 0)}
+    return _(
+        "Afgewezen: %(faults)s in %(lines)s; er is niets geïmporteerd. Verbeter het bestand en "
+        "lever het opnieuw aan."
+    ) % {"faults": faults, "lines": lines}
 
 
 def _success_message(counts: dict[str, int]) -> str:
-    return (
-        _(
-            "Geïmporteerd: %(added)s regels toegevoegd, %(corrected)s correctieregels verwerkt, "
-            "%(unchanged)s regels waren al aanwezig."
-        )
-        % counts
+    """'Geïmporteerd: 20.000 regels toegevoegd, 1 correctieregel verwerkt, 0 regels waren al
+    aanwezig.' (thousands grouped, singular and plural per count)."""
+
+    def n(key):
+        return {"n": format_number(counts[key], 0)}
+
+    added = ngettext("%(n)s regel toegevoegd", "%(n)s regels toegevoegd", counts["added"])
+    corrected = ngettext(
+        "%(n)s correctieregel verwerkt", "%(n)s correctieregels verwerkt", counts["corrected"]
     )
+    unchanged = ngettext(
+        "%(n)s regel was al aanwezig", "%(n)s regels waren al aanwezig", counts["unchanged"]
+    )
+    return _("Geïmporteerd: %(added)s, %(corrected)s, %(unchanged)s.") % {
+        "added": added % n("added"),
+        "corrected": corrected % n("corrected"),
+        "unchanged": unchanged % n("unchanged"),
+    }
 
 
 def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None) -> ImportBatch:

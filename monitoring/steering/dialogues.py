@@ -25,10 +25,11 @@ from __future__ import annotations
 from datetime import date
 
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -209,7 +210,10 @@ def dialogue_create(
         participants=(participants or "").strip(),
         created_by=user,
     )
-    items = draft_agenda(provider)
+    # the agenda is stored text: in the site's language, whatever language the user reads in
+    # (an English session left "January 2026" on every Dutch page of the dialogue)
+    with translation.override(settings.LANGUAGE_CODE):
+        items = draft_agenda(provider)
     AgendaItem.objects.bulk_create(
         AgendaItem(
             dialogue=dialogue,

@@ -136,6 +136,7 @@ class NormsView(SteeringMixin, FormsPage):
                 rows.append(
                     {
                         "kpi": kpi_label(kpi),
+                        "unit": unit_of(kpi),
                         "direction": Direction(norm.direction).label,
                         "norm": norm.norm,
                         "amber": norm.amber,
@@ -156,12 +157,24 @@ class NormsView(SteeringMixin, FormsPage):
             title=_("Normen"),
             blocks=blocks,
             agreements=[
-                {"agreement": a, "segment_norm": effective.get((a.contract.segment_id, a.kpi))}
+                {
+                    "agreement": a,
+                    "unit": unit_of(a.kpi),
+                    "segment_norm": effective.get((a.contract.segment_id, a.kpi)),
+                }
                 for a in agreements
             ],
             editing=self.editing() if context["forms"] else None,
         )
         return context
+
+
+def unit_of(kpi: str) -> str:
+    """The KPI's unit (euro, dagen, …), for its norms in the right notation."""
+    try:
+        return kpis.definition(kpi).unit
+    except KeyError:
+        return ""
 
 
 def ancestors(segment) -> list[int]:

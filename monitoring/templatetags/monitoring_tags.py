@@ -9,6 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from contracts.codes import Direction
+from core.templatetags import formats
 from core.ui import formatting
 from monitoring.dashboards import charts
 from monitoring.steering.models import Level
@@ -99,14 +100,10 @@ def tile_sparkline(tile):
     )
 
 
-@register.filter
-def value(number, unit) -> str:
-    return formatting.format_value(number, unit) if number is not None else "—"
-
-
-@register.filter
-def month_name(month) -> str:
-    return formatting.month_label(month) if month else ""
+# the figures' filters of every page (core/templatetags/formats.py), under their old names here
+register.filter("value", formats.value)
+register.filter("month_name", formats.month_name)
+register.filter("norm_value", formats.norm_value)
 
 
 @register.filter

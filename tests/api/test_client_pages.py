@@ -279,7 +279,7 @@ def test_municipality_cannot_get_production_writing_message(client, world_a, use
     client.force_login(users.administrator)
     data = create_data(world_a, scopes=[ApiScope.WRITE_PRODUCTION])
     response = client.post(url("client-create", world_a.region), data)
-    assert "Een gemeente kan deze scope niet krijgen" in " ".join(
+    assert "Een gemeente kan dit recht niet krijgen" in " ".join(
         response.context["form"].errors["scopes"]
     )
 

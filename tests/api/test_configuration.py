@@ -37,7 +37,7 @@ def invalid(response):
 
 def test_the_scope_is_for_regional_systems_only(world_a):
     for kind in (ClientKind.MUNICIPALITY, ClientKind.PROVIDER):
-        with pytest.raises(Exception, match="kan deze scope niet krijgen"):
+        with pytest.raises(Exception, match="kan dit recht niet krijgen"):
             make_client(world_a, kind, {R})
     assert not ApiClient.objects.exists()
 
@@ -226,7 +226,7 @@ def test_screening_instrument_over_the_api(world_a, world_b, system):
     used = world_a.screening.kind
     refused = system.delete(f"{KINDS}/{used.pk}")
     assert refused.status_code == 409
-    assert "screenings van 1 aanbieders" in refused.json()["detail"]
+    assert "screening van 1 aanbieder;" in refused.json()["detail"]
     assert system.delete(f"{KINDS}/{visit.pk}").status_code == 204
 
 

@@ -450,7 +450,7 @@ def test_effect_of_tariffs_on_a_day(client, world_a, users):
     assert total["alternative"] == Decimal("14100.00")
     assert total["difference"] == Decimal("-63.00") and total["pct"] == Decimal("-0.4")
     page = text(response)
-    assert "€ 14.100,00 € -63,00 -0,4%" in page and "(tarieven van 01-06-2025)" in page
+    assert "€ 14.100,00 -€ 63,00 -0,4%" in page and "(tarieven van 01-06-2025)" in page
 
 
 def test_effect_of_all_as_pxq(client, world_a, users):
@@ -462,7 +462,7 @@ def test_effect_of_all_as_pxq(client, world_a, users):
     total = response.context["total"]
     assert total["alternative"] == Decimal("2163.00")
     assert total["difference"] == Decimal("-12000.00") and total["pct"] == Decimal("-84.7")
-    assert "€ -12.000,00 -84,7%" in text(response)
+    assert "-€ 12.000,00 -84,7%" in text(response)
 
 
 def test_effect_per_segment_includes_sub_segments(client, world_a, users):

@@ -207,7 +207,7 @@ def test_overlap_message_without_amount():
         (D("1234567.891"), "€ 1.234.567,89"),  # .891 → .89
         (D("999.995"), "€ 1.000,00"),  # half up across the thousand
         (D("0.005"), "€ 0,01"),  # half up
-        (D("-1234.56"), "€ -1.234,56"),
+        (D("-1234.56"), "-€ 1.234,56"),
     ],
 )
 def test_euro_dutch_notation(value, text):

@@ -27,9 +27,29 @@ def test_month_range_is_inclusive_and_empty_when_reversed():
 
 def test_euro_percent_and_date_in_dutch_notation():
     assert euro(D("1234.565")) == "€ 1.234,57"
-    assert euro(D("-793800")) == "€ -793.800,00"
+    assert euro(D("-793800")) == "-€ 793.800,00"
     assert euro(0) == "€ 0,00"
     assert percent(D("3.50")) == "3,5%"
     assert format_date(date(2026, 3, 9)) == "09-03-2026"
     assert format_date(None) == "—"
     assert format_date(None, empty="") == ""
+
+
+def test_the_figure_filters_of_every_page():
+    """core/templatetags/formats.py: one set of filters (issue 22)."""
+    from django.template import Context, Template
+
+    def render(source, **context):
+        return Template("{% load formats %}" + source).render(Context(context))
+
+    assert render("{{ v|number }}", v=20000) == "20.000"
+    assert render("{{ v|number }}", v=D("7.50")) == "7,5"
+    assert render("{{ v|number }}", v=D("28.00")) == "28"
+    assert render("{{ v|euro }}", v=D("-793800")) == "-€ 793.800,00"
+    assert render("{{ v|euro }}", v=None) == ""
+    assert render("{{ v|percent }}", v=D("3.50")) == "3,5%"
+    assert render("{{ v|norm_value:'euro' }}", v=D("38000")) == "€ 38.000"
+    assert render("{{ v|norm_value:'dagen' }}", v=D("28.00")) == "28"
+    assert render("{{ v|month_name }}", v=date(2026, 1, 1)) == "januari 2026"
+    # the older libraries are the same functions
+    assert render("{% load contract_tags %}{{ v|number }}", v=20000) == "20.000"

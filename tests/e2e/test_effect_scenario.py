@@ -69,7 +69,7 @@ def test_contract_manager_runs_a_pxq_versus_output_scenario(live_server, page, s
     expect(page.locator(".message--success")).to_be_visible()
     expect(page.locator("#total-current")).to_have_text("€ 14.163,00")
     expect(page.locator("#total-alternative")).to_have_text("€ 2.000,00")
-    expect(page.locator("#total-difference")).to_contain_text("€ -12.163,00")
+    expect(page.locator("#total-difference")).to_contain_text("-€ 12.163,00")
     expect(page.locator("main")).to_contain_text("20 trajecten gestart × € 100,00 = € 2.000,00")
     shot("effect-scenario-02-result")
     scenario = EffectScenario.objects.get()

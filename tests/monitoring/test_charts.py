@@ -53,7 +53,7 @@ def months(n, start=1):
 
 def test_format_value_in_dutch():
     assert formatting.format_value(D("1234567.5"), "euro") == "€ 1.234.567,50"
-    assert formatting.format_value(D("-12.345"), "euro") == "€ -12,35"
+    assert formatting.format_value(D("-12.345"), "euro") == "-€ 12,35"
     assert formatting.format_value(D("2500000"), "euro", compact=True) == "€ 2,5 mln"
     assert formatting.format_value(D("45600"), "euro", compact=True) == "€ 45.600"
     assert formatting.format_value(D("12.50"), "procent") == "12,5%"

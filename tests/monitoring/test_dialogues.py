@@ -307,3 +307,17 @@ def test_titles_fit_the_agenda_field(world_a):
     title = dialogues.follow_up_title(action)
     assert len(title) <= 300 and title.endswith("(Eigenaar, uiterlijk 31-01-2026)")
     assert title.startswith("Opvolging: Heel lang")
+
+
+def test_the_agenda_is_stored_in_dutch_when_planned_from_an_english_session(world_a):
+    """Issue 22: agenda titles are stored text; planned by a user reading in English they said
+    "March 2026" on every Dutch page of the dialogue."""
+    from django.utils import translation
+
+    make_signal(world_a)
+    with translation.override("en"):
+        dialogue = dialogues.dialogue_create(
+            provider=world_a.provider, scheduled_on=date(2026, 4, 20)
+        )
+    text = " ".join(titles(dialogue))
+    assert "maart 2026" in text and "March" not in text

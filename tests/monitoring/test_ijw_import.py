@@ -340,7 +340,7 @@ def test_credit_total_sign_counts(world, tmp_path):
     batch = rejected(
         world, tmp_path, {"s.xml": declaration_message(world, "S-1", lines, total=200)}
     )
-    one_error(batch, "tellen op tot € -2,00")
+    one_error(batch, "tellen op tot -€ 2,00")
 
 
 def test_zip_bomb_is_refused(world, tmp_path):

@@ -5,6 +5,7 @@ every staff page for the provider roles. A portal page added without a row here 
 import pytest
 from django.urls import get_resolver, reverse
 
+from tests.pagetext import language_for, language_problems
 from tests.test_scoping_matrix import pages as staff_pages
 from tests.test_scoping_matrix import world_a  # noqa: F401, F811 - the matrix world
 
@@ -293,16 +294,21 @@ def test_every_portal_page_every_user(client, world_a, world_b, users, portal_wi
         "other_region_admin": portal.other_region_admin,
         "officer": users.officer,
     }
-    for role, person in people.items():
+    problems = []
+    for r, (role, person) in enumerate(people.items()):
         if role == "officer":
             client.force_login(person)
         else:
             portal_login(client, person)
-        for name, kwargs, kind in portal_pages(world_a, portal):
+        for p, (name, kwargs, kind) in enumerate(portal_pages(world_a, portal)):
             url = reverse(name, kwargs=kwargs)
-            status = client.get(url).status_code
+            language = language_for(r + p)  # Dutch and English in turn (issue 22)
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+            status = response.status_code
             expected = EXPECT[kind][ROLES.index(role)]
             assert status == expected, f"{role} GET {url}: {status}, wanted {expected}"
+            problems += language_problems(response, language, f"{role} GET {url} ({language})")
+    assert problems == []
 
 
 #: a table of each portal page that downloads (``?export=csv|xlsx&tabel=<name>``)

@@ -197,7 +197,7 @@ def test_the_instrument_pages(client, world_a, users):
     delete_url = reverse("providers:screeningkind-delete", kwargs={"region": r, "pk": bibob.pk})
     response = client.post(delete_url, follow=True)
     assert (
-        "Integriteit (Bibob) wordt gebruikt door 1 screenings van 1 aanbieders; "
+        "Integriteit (Bibob) wordt gebruikt door 1 screening van 1 aanbieder; "
         "zet hem op &#x27;niet meer in gebruik&#x27;." in response.content.decode()
     )
     assert ScreeningKind.objects.filter(pk=bibob.pk).exists()

@@ -179,3 +179,23 @@ def test_budget_shares_form_adds_up_to_at_most_100(world_a):
     assert form("", "").is_valid()
     assert form("101", "").errors.keys() == {f"m{m1.pk}"}
     assert format_percentage(Decimal("12.500")) == "12,5"
+
+
+def test_a_month_in_words_fits_the_free_period_field(world_a, users):
+    """Issue 22: the field cut "oktober 2026" at 10 characters; a month may be written out."""
+    base = {"kind": "provider", "provider": world_a.provider.pk, "month": "2026-10"}
+    form = request_form(users, world_a, **base, other_period="september 2026")
+    assert form.fields["other_period"].max_length >= len("september 2026")
+    assert 'maxlength="40"' in str(form["other_period"])
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["period"].code == "2026-09"
+    for text, code in (
+        ("Oktober 2026", "2026-10"),
+        ("okt 2026", "2026-10"),
+        ("March 2025", "2025-03"),
+    ):
+        form = request_form(users, world_a, **base, other_period=text)
+        assert form.is_valid(), (text, form.errors)
+        assert form.cleaned_data["period"].code == code
+    form = request_form(users, world_a, **base, other_period="herfst 2026")
+    assert "past niet" in form.errors["other_period"][0]
