@@ -33,7 +33,7 @@ def test_finds_each_kind_and_links_to_its_page(client, world_a, users):
     assert titles == {world_a.provider.name} and count == 1
     assert found(client, world_a.con.contract.reference.upper(), "contracts")[1] == 1
     assert str(world_a.proc.tender) in found(client, world_a.proc.tender.title[:6], "tenders")[0]
-    assert world_a.municipality.name in found(client, "gemeente a1", "municipalities")[0]
+    assert str(world_a.municipality) in found(client, "gemeente a1", "municipalities")[0]
     assert world_a.segment.name in found(client, "HOOG specialistisch a", "segments")[0]
     page = client.get(reverse("search:results"), {"q": "Zorg A Dichtbij"}).content.decode()
     assert f'href="{world_a.provider.get_absolute_url()}"' in page
@@ -48,8 +48,10 @@ def test_accents_in_the_data_are_found_without_them(client, world_a, users):
         name="Súdwest-Fryslân A",
     )
     client.force_login(users.officer)
-    assert "Súdwest-Fryslân A" in found(client, "sudwest-fryslan", "municipalities")[0]
-    assert "Súdwest-Fryslân A" in found(client, "SÚDWEST", "municipalities")[0]
+    name = str(world_a.other_municipality.__class__.objects.get(pk=world_a.other_municipality.pk))
+    assert name.startswith("Súdwest-Fryslân A")
+    assert name in found(client, "sudwest-fryslan", "municipalities")[0]
+    assert name in found(client, "SÚDWEST", "municipalities")[0]
 
 
 def test_a_user_of_region_a_never_finds_region_b(client, world_a, world_b, users):
@@ -122,7 +124,7 @@ def test_too_short_a_query_searches_nothing(client, users):
 
 def test_the_header_has_a_labelled_search_box(client, users):
     client.force_login(users.viewer)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()
     assert 'role="search"' in page and 'for="header-search-q"' in page
     assert f'action="{reverse("search:results")}"' in page
 
