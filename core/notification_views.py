@@ -43,9 +43,7 @@ class NotificationReadView(View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        notification = get_object_or_404(
-            notifications.notification_list(user=request.user), pk=pk
-        )
+        notification = get_object_or_404(notifications.notification_list(user=request.user), pk=pk)
         notifications.notification_mark_read(notification=notification, user=request.user)
         if request.POST.get("open") and url_has_allowed_host_and_scheme(
             notification.url, allowed_hosts=None

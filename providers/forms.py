@@ -88,8 +88,8 @@ class ScreeningBatchForm(forms.Form):
     def __init__(self, *args, providers, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["providers"].queryset = providers
-        self.fields["kind"].queryset = ScreeningKind.objects.filter(region=region).active().order_by(
-            "name"
+        self.fields["kind"].queryset = (
+            ScreeningKind.objects.filter(region=region).active().order_by("name")
         )
 
 

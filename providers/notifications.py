@@ -28,7 +28,11 @@ def screenings_expiring(today: date) -> int:
         Event(
             obj=s,
             title=_("Screening %(kind)s van %(provider)s verloopt op %(date)s")
-            % {"kind": s.kind.name, "provider": s.provider.name, "date": format_date(s.valid_until)},
+            % {
+                "kind": s.kind.name,
+                "provider": s.provider.name,
+                "date": format_date(s.valid_until),
+            },
             url=s.provider.get_absolute_url(),
             key=f"screening-expiring:{s.pk}:{s.valid_until.isoformat()}",
         )

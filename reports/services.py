@@ -439,7 +439,9 @@ def report_ready_notify(*, version: ReportVersion) -> int:
             "subject": report.subject_name,
             "period": (version.snapshot or {}).get("period", {}).get("label", report.period),
         },
-        url=reverse("reports:report-detail", kwargs={"region": report.region.slug, "pk": report.pk}),
+        url=reverse(
+            "reports:report-detail", kwargs={"region": report.region.slug, "pk": report.pk}
+        ),
         key=f"report-ready:{version.pk}",
     )
     return notify_scoped(kind=NotificationKind.REPORT_READY, events=[event], users=users)

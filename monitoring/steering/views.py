@@ -362,7 +362,9 @@ class SignalBulkView(SteeringMixin, generic.TemplateView):
                 messages.success(
                     request,
                     ngettext(
-                        "%(n)s signaal is afgehandeld.", "%(n)s signalen zijn afgehandeld.", len(closed)
+                        "%(n)s signaal is afgehandeld.",
+                        "%(n)s signalen zijn afgehandeld.",
+                        len(closed),
                     )
                     % {"n": len(closed)},
                 )

@@ -268,9 +268,7 @@ def test_mark_read_and_mark_all_read(client, users):
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.read_at is not None
-    response = client.post(
-        reverse("notifications:read", kwargs={"pk": second.pk}), {"open": "1"}
-    )
+    response = client.post(reverse("notifications:read", kwargs={"pk": second.pk}), {"open": "1"})
     assert response.url == "/regios/"
     client.post(reverse("notifications:read-all"))
     assert not Notification.objects.filter(user=users.officer, read_at__isnull=True).exists()

@@ -1,8 +1,8 @@
 """Handling several signals at once: chosen on the list, confirmed, one service call per
 signal in one transaction; a refusal for one names it and saves nothing."""
 
-from auditlog.models import LogEntry
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 
 from monitoring.models import Signal, SignalStatus
@@ -17,14 +17,12 @@ def url(w, name="signals-bulk"):
     return reverse(f"monitoring:{name}", kwargs={"region": w.region.slug})
 
 
-def test_the_list_offers_checkboxes_with_labels_and_a_select_all_to_editors(
-    client, world_a, users
-):
+def test_the_list_offers_checkboxes_with_labels_and_a_select_all_to_editors(client, world_a, users):
     signal = make_signal(world_a)
     client.force_login(users.contract_manager)
     page = client.get(url(world_a, "signals")).content.decode()
     assert f'id="kies-signaal-{signal.pk}"' in page and f'for="kies-signaal-{signal.pk}"' in page
-    assert 'data-bulk-all' in page and 'for="signals-bulk-all"' in page
+    assert "data-bulk-all" in page and 'for="signals-bulk-all"' in page
     assert 'aria-live="polite"' in page and "js/bulk.js" in page
     client.force_login(users.viewer)
     page = client.get(url(world_a, "signals")).content.decode()

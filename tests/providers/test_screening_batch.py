@@ -95,7 +95,12 @@ def test_providers_of_another_region_cannot_be_chosen(client, world_a, world_b, 
     client.force_login(users.officer)
     response = client.post(
         url(world_a),
-        {"providers": [world_b.provider.pk], "kind": vog.pk, "status": "passed", "date": "2026-11-02"},
+        {
+            "providers": [world_b.provider.pk],
+            "kind": vog.pk,
+            "status": "passed",
+            "date": "2026-11-02",
+        },
     )
     assert response.status_code == 200 and response.context["form"].errors["providers"]
     assert not Screening.objects.filter(provider=world_b.provider, date=date(2026, 11, 2)).exists()
