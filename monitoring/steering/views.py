@@ -244,6 +244,11 @@ class SignalTable(tables.Table):
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        if "select" in self.columns.names():
+            # a narrow column: its header is for screen readers (the bar above has the label)
+            self.columns["select"].column.verbose_name = format_html(
+                '<span class="visually-hidden">{}</span>', _("Kiezen")
+            )
 
     def render_period(self, record):
         if record.source == SignalSource.FINANCE:

@@ -34,7 +34,7 @@ def test_finds_each_kind_and_links_to_its_page(client, world_a, users):
     assert found(client, world_a.con.contract.reference.upper(), "contracts")[1] == 1
     assert str(world_a.proc.tender) in found(client, world_a.proc.tender.title[:6], "tenders")[0]
     assert str(world_a.municipality) in found(client, "gemeente a1", "municipalities")[0]
-    assert world_a.segment.name in found(client, "HOOG specialistisch a", "segments")[0]
+    assert str(world_a.segment) in found(client, "HOOG specialistisch a", "segments")[0]
     page = client.get(reverse("search:results"), {"q": "Zorg A Dichtbij"}).content.decode()
     assert f'href="{world_a.provider.get_absolute_url()}"' in page
 
