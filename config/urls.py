@@ -22,6 +22,8 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("installatie/", include("accounts.urls_installation")),
+    path("zoeken/", include("core.urls_search")),
+    path("meldingen/", include("core.urls_notifications")),
     path("portaal/", include("portal.urls")),
     path("openbaar/", include("public.urls")),
     path(

@@ -82,3 +82,21 @@ def _own_municipality(scope, region):
         .values_list("pk", flat=True)
         .first()
     )
+
+
+def notifications(request):
+    """The bell's unread count: one query per page, only when a template reads it (a template
+    calls the function; the count is kept on the request)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    def count():
+        cached = getattr(request, "_unread_notifications", None)
+        if cached is None:
+            from core.notifications import unread_count
+
+            cached = request._unread_notifications = unread_count(user)
+        return cached
+
+    return {"nav_unread_notifications": count}

@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.ui.forms import DateInput, RegionBoundModelForm
 
-from .models import Provider, Screening, ScreeningKind
+from .models import Provider, Screening, ScreeningKind, ScreeningStatus
 
 
 class ProviderForm(RegionBoundModelForm):
@@ -56,6 +56,40 @@ class ScreeningForm(forms.ModelForm):
         self.fields["valid_until"].help_text = _(
             "Leeg bij een voldoende screening: de geldigheid van de soort screening bepaalt de "
             "einddatum."
+        )
+
+
+class ScreeningBatchForm(forms.Form):
+    """One screening of one kind for each chosen provider (``services.screenings_record``)."""
+
+    providers = forms.ModelMultipleChoiceField(
+        label=_("Aanbieders"), queryset=Provider.objects.none(), widget=forms.MultipleHiddenInput
+    )
+    kind = forms.ModelChoiceField(label=_("Soort screening"), queryset=ScreeningKind.objects.none())
+    status = forms.ChoiceField(label=_("Uitkomst"), choices=ScreeningStatus.choices)
+    date = forms.DateField(
+        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    valid_until = forms.DateField(
+        label=_("Geldig tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Leeg bij een voldoende screening: de geldigheid van de soort screening bepaalt de "
+            "einddatum."
+        ),
+    )
+    outcome_note = forms.CharField(
+        label=_("Toelichting op de uitkomst"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, providers, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["providers"].queryset = providers
+        self.fields["kind"].queryset = (
+            ScreeningKind.objects.filter(region=region).active().order_by("name")
         )
 
 

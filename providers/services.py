@@ -305,6 +305,43 @@ def screening_create(
 
 
 @transaction.atomic
+def screenings_record(
+    *,
+    providers: Iterable[Provider],
+    kind: ScreeningKind,
+    date: date,
+    status: str = "",
+    valid_until: date | None = None,
+    outcome_note: str = "",
+) -> list[Screening]:
+    """Record one screening of ``kind`` for each of ``providers`` (a batch), each through
+    :func:`screening_create`, in one transaction: a refusal for one provider names it and
+    nothing is saved."""
+    providers = list(providers)
+    if not providers:
+        raise ValidationError({"providers": _("Kies ten minste één aanbieder.")})
+    made = []
+    for provider in providers:
+        try:
+            made.append(
+                screening_create(
+                    provider=provider,
+                    kind=kind,
+                    date=date,
+                    status=status,
+                    valid_until=valid_until,
+                    outcome_note=outcome_note,
+                )
+            )
+        except ValidationError as exc:
+            raise ValidationError(
+                _("%(provider)s: %(reason)s Er is niets opgeslagen.")
+                % {"provider": provider.name, "reason": " ".join(exc.messages)}
+            ) from exc
+    return made
+
+
+@transaction.atomic
 def screening_update(
     *,
     screening: Screening,

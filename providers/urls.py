@@ -21,6 +21,7 @@ urlpatterns = [
         v.ScreeningKindRetireView.as_view(),
         name="screeningkind-retire",
     ),
+    path("screenings/in-een-keer/", v.ScreeningBatchView.as_view(), name="screening-batch"),
     *crud_paths(
         "",
         "provider",

@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
@@ -41,7 +41,83 @@ class ProviderListView(ScopedListView):
         if scope_for(self.request.user).has_role(self.region.pk, ALL_REGION_ROLES):
             url = reverse("providers:screeningkind-list", kwargs={"region": self.region.slug})
             context["page_links"] = [{"url": url, "label": _("Screeningsinstrument")}]
+            if self.user_can_edit():
+                batch = reverse("providers:screening-batch", kwargs={"region": self.region.slug})
+                context["page_links"].append(
+                    {"url": batch, "label": _("Screenings in één keer vastleggen")}
+                )
         return context
+
+
+class ScreeningBatchView(RegionMixin, generic.FormView):
+    """Record one screening of one kind for several providers at once: choose the providers
+    (a "select all" checkbox and the count chosen), the kind, date and outcome; one screening
+    per provider through ``services.screenings_record`` (all or nothing)."""
+
+    model = Provider
+    form_class = forms.ScreeningBatchForm
+    template_name = "providers/screening_batch.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not self.user_can_edit():
+            raise PermissionDenied(_("U hebt in deze regio geen rol waarmee u dit mag wijzigen."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def providers(self):
+        return (
+            Provider.objects.editable_by(self.request.user)
+            .filter(region=self.region)
+            .order_by("name", "pk")
+        )
+
+    def query(self) -> str:
+        return " ".join(self.request.GET.get("q", "").split())[:100]
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "providers": self.providers(), "region": self.region}
+
+    def get_initial(self):
+        return {"date": timezone.localdate(), "status": "passed"}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        shown = self.providers()
+        if self.query():
+            shown = shown.filter(name__icontains=self.query())
+        form = context["form"]
+        chosen = {str(v) for v in (form.data.getlist("providers") if form.is_bound else [])}
+        context.update(
+            title=_("Screenings in één keer vastleggen"),
+            shown=list(shown.only("pk", "name", "city")),
+            chosen=chosen,
+            q=self.query(),
+            list_url=reverse("providers:provider-list", kwargs={"region": self.region.slug}),
+        )
+        return context
+
+    def form_valid(self, form):
+        try:
+            made = services.screenings_record(
+                providers=form.cleaned_data["providers"],
+                kind=form.cleaned_data["kind"],
+                date=form.cleaned_data["date"],
+                status=form.cleaned_data["status"],
+                valid_until=form.cleaned_data["valid_until"],
+                outcome_note=form.cleaned_data["outcome_note"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            ngettext(
+                "%(n)s screening %(kind)s is vastgelegd.",
+                "%(n)s screenings %(kind)s zijn vastgelegd.",
+                len(made),
+            )
+            % {"n": len(made), "kind": form.cleaned_data["kind"].name},
+        )
+        return redirect("providers:provider-list", region=self.region.slug)
 
 
 class ProviderDetailView(ScopedDetailView):

@@ -292,6 +292,7 @@ def report_version_produce(*, held: Claim) -> ReportVersion | None:
         )
         locked.refresh_from_db()
         report_notifications_queue(version=locked)
+        report_ready_notify(version=locked)
     return locked
 
 
@@ -418,6 +419,32 @@ def report_notifications_queue(*, version: ReportVersion) -> None:
         from .tasks import send_notifications
 
         transaction.on_commit(lambda: send_notifications.delay(version.pk))
+
+
+def report_ready_notify(*, version: ReportVersion) -> int:
+    """In the app: tell who asked for the version and the report's subscribers that it is
+    ready (each once per version, if they may read it and want to know)."""
+    from core.models import NotificationKind
+    from core.notifications import Event, notify_scoped
+
+    report = version.report
+    users = [*subscribers(report), *([version.requested_by] if version.requested_by else [])]
+    if not users:
+        return 0
+    event = Event(
+        obj=report,
+        title=_("Rapportage klaar: %(kind)s %(subject)s, %(period)s")
+        % {
+            "kind": report.get_kind_display(),
+            "subject": report.subject_name,
+            "period": (version.snapshot or {}).get("period", {}).get("label", report.period),
+        },
+        url=reverse(
+            "reports:report-detail", kwargs={"region": report.region.slug, "pk": report.pk}
+        ),
+        key=f"report-ready:{version.pk}",
+    )
+    return notify_scoped(kind=NotificationKind.REPORT_READY, events=[event], users=users)
 
 
 def report_notifications_send(*, version_id: int, base_url: str | None = None) -> int:

@@ -448,6 +448,11 @@ NO_DOWNLOAD = {
     "segments:participation-matrix": "a matrix of municipality × segment that is the page's "
     "picture (and its editor), not rows of records",
     "monitoring:import-create": "an upload form; its tables describe the file's columns (help)",
+    "providers:screening-batch": FORM + " (the providers to choose for a batch of screenings)",
+    "monitoring:signals-bulk": FORM + " (the confirmation of the signals chosen on the list, "
+    "which downloads)",
+    "notifications:list": "the user's own notifications, links to the records, not records",
+    "search:results": "search hits are links to records whose lists download",
     "portal:production-upload": "an upload form; its tables describe the file's columns (help)",
 }
 

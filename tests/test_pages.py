@@ -250,3 +250,21 @@ def test_english_is_available(client, world_a, users):
         reverse("segments:participation-matrix", kwargs={"region": world_a.region.slug})
     ).content.decode()
     assert 'lang="en"' in body and "Participation" in body and "Deelname van gemeenten" not in body
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_search_notification_and_bulk_pages_render(client, world_a, users, language):
+    """The header search, the notifications, their preferences and both bulk pages (issue 22)."""
+    client.force_login(users.officer)
+    r = {"region": world_a.region.slug}
+    for url in [
+        reverse("search:results") + "?q=zorg",
+        reverse("notifications:list"),
+        reverse("notifications:preferences"),
+        reverse("monitoring:signals-bulk", kwargs=r),
+        reverse("providers:screening-batch", kwargs=r),
+    ]:
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        assert response.status_code == 200, url
+        main = response.content.decode().split('<main id="main"', 1)[1]
+        assert ">None<" not in main and "None " not in main, url

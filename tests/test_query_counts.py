@@ -167,6 +167,27 @@ def nothing(w, users):
     pass
 
 
+def more_search_hits(w, users):
+    """Providers, contracts, procedures, municipalities and segments that the search finds."""
+    more_contracts(w, users)
+    more_tenders(w, users)
+    more_municipalities(w, users)
+
+
+def more_notifications(w, users):
+    from core.notifications import notification_create
+
+    for n in range(6):
+        notification_create(
+            user=users.officer,
+            kind="report_ready",
+            title=f"Rapportage {n} klaar",
+            url="/",
+            key=f"test:{n}",
+            check_preference=False,
+        )
+
+
 def more_region_home(w, users):
     more_municipalities(w, users)
     more_providers(w, users)
@@ -513,6 +534,13 @@ PAGES = [
         12,
         one_segment_budget,
     ),
+]
+
+
+PAGES += [
+    # the header search: two queries a kind at most (the hits, and their count past 20)
+    ("header search", lambda w: reverse("search:results") + "?q=e", more_search_hits, 15),
+    ("notifications", lambda w: reverse("notifications:list"), more_notifications, 10),
 ]
 
 

@@ -97,6 +97,19 @@ EXPECT = {
     "theme_edit": (OK, 403, 403, HIDDEN, HIDDEN, OK, OK),
     # who signs the region's decision letters: set by its administrator only
     "letter_signatory_settings": (403, 403, 403, 403, HIDDEN, OK, OK),
+    # the header search and the user's own notifications: every signed-in staff user, each
+    # within its own scope (the search's scoping: tests/core/test_search.py); marking read is
+    # POST-only
+    "own_user": (OK, OK, OK, OK, OK, OK, OK),
+    "own_user_action": (
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+        NOT_ALLOWED,
+    ),
 }
 ROLES = (
     "officer",
@@ -362,11 +375,24 @@ def contract_pages(w):
     ]
 
 
+def user_pages(w):
+    """Pages of the signed-in user, outside any region: search and notifications."""
+    return [
+        ("search:results", {}, "own_user"),
+        ("search:suggest", {}, "own_user"),
+        ("notifications:list", {}, "own_user"),
+        ("notifications:preferences", {}, "own_user"),
+        ("notifications:read-all", {}, "own_user_action"),
+        ("notifications:read", {"pk": 1}, "own_user_action"),
+    ]
+
+
 def monitoring_pages(w):
     r = {"region": w.region.slug}
     p = {**r, "pk": w.provider.pk}
     return [
         ("monitoring:region", r, "monitoring_region"),
+        ("monitoring:signals-bulk", r, "monitoring_steering_edit"),
         ("monitoring:provider", p, "monitoring_region"),
         ("monitoring:segment", {**r, "pk": w.segment.pk}, "monitoring_region"),
         ("monitoring:coverage", r, "monitoring_region"),
@@ -861,6 +887,7 @@ def pages(w):
         *api_client_pages(w),
         *onboarding_pages(w),
         *portal_staff_pages(w),
+        *user_pages(w),
         ("segments:region-detail", r, "region"),
         ("segments:public-page", r, "public_page_settings"),
         ("segments:letter-signatory", r, "letter_signatory_settings"),
@@ -940,6 +967,7 @@ def pages(w):
             "screening_instrument_action",
         ),
         ("providers:screening-create", {**r, "provider": w.provider.pk}, "provider_edit"),
+        ("providers:screening-batch", r, "provider_edit"),
         (
             "providers:screening-update",
             {**r, "provider": w.provider.pk, "screening": w.screening.pk},
@@ -1148,6 +1176,8 @@ def test_every_page_is_in_the_matrix():
         "apiclients",
         "users",
         "installation",
+        "search",
+        "notifications",
     ):
         sub = resolver.namespace_dict[namespace][1]
         names |= {f"{namespace}:{n}" for n in sub.reverse_dict if isinstance(n, str)}

@@ -295,6 +295,15 @@ def save_signals(signals) -> None:
         ["level", "value", "norm", "message", "status", "updated_at", "handled_at", "handled_by"],
         batch_size=500,
     )
+    red = [s for s in signals if s.level == Level.RED and s.status != SignalStatus.CLOSED]
+    if red:
+        # new (or newly red) signals: tell who may see them, once per signal and month
+        from monitoring.notifications import notify_red_signals
+
+        if any(s.pk is None for s in red):  # a database that returns no ids from bulk_create
+            keys = [s.key for s in red]
+            red = list(Signal.objects.filter(key__in=keys, level=Level.RED).only("pk"))
+        notify_red_signals(red)
 
 
 # --- finance signals ---------------------------------------------------------------------------

@@ -424,6 +424,33 @@ def signal_close(*, signal: Signal, user=None, note: str) -> Signal:
     return signal
 
 
+@transaction.atomic
+def signals_close(*, signals, user=None, note: str) -> list[Signal]:
+    """Close several signals with one note: one :func:`signal_close` per signal, all in one
+    transaction. A signal the transition table refuses is named and nothing is saved."""
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": _("Beschrijf hoe de signalen zijn afgehandeld.")})
+    signals = list(signals)
+    if not signals:
+        raise ValidationError(_("Kies ten minste één signaal."))
+    closed = []
+    for signal in signals:
+        try:
+            closed.append(signal_close(signal=signal, user=user, note=note))
+        except ValidationError as exc:
+            reason = " ".join(exc.messages)
+            raise ValidationError(
+                _("%(provider)s – %(signal)s: %(reason)s Er is niets opgeslagen.")
+                % {
+                    "provider": signal.provider.name,
+                    "signal": signal_title(signal),
+                    "reason": reason,
+                }
+            ) from exc
+    return closed
+
+
 def closing_notes(signals) -> dict[int, dict]:
     """{signal id: {"note", "by", "at"}}: the latest handling note of each signal."""
     from django.contrib.contenttypes.models import ContentType

@@ -60,6 +60,28 @@ class SignalCloseForm(forms.Form):
     )
 
 
+class SignalBulkForm(forms.Form):
+    """The confirmation of a bulk action on the signals chosen on the signals list."""
+
+    ACTION_CLOSE = "close"
+    signals = forms.TypedMultipleChoiceField(coerce=int, widget=forms.MultipleHiddenInput)
+    action = forms.ChoiceField(
+        label=_("Actie"),
+        choices=[(ACTION_CLOSE, _("Afhandelen met een toelichting"))],
+        initial=ACTION_CLOSE,
+    )
+    note = forms.CharField(
+        label=_("Hoe zijn de signalen afgehandeld?"),
+        help_text=_("Deze toelichting komt bij elk gekozen signaal in de geschiedenis."),
+        required=False,
+        widget=text_widget(3),
+    )
+
+    def __init__(self, *args, signal_ids=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["signals"].choices = [(pk, pk) for pk in signal_ids]
+
+
 # ---------------------------------------------------------------- escalation
 
 

@@ -14,6 +14,7 @@ from monitoring.steering import (
 
 urlpatterns = [
     path("signalen/", views.SignalListView.as_view(), name="signals"),
+    path("signalen/afhandelen/", views.SignalBulkView.as_view(), name="signals-bulk"),
     path(
         "aanbieders/<int:pk>/signalen/",
         views.ProviderSignalsView.as_view(),

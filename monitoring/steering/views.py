@@ -23,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import generic
 
 from contracts.models import CONTRACT_EDITORS
@@ -34,6 +34,7 @@ from core.ui.views import RegionMixin, ScopedListView
 from monitoring.kpis.definitions import format_figure
 from monitoring.steering import alerts, dialogues
 from monitoring.steering.forms import (
+    SignalBulkForm,
     SignalCloseForm,
     SignalFilterSet,
 )
@@ -211,6 +212,14 @@ class FormsPage(generic.TemplateView):
 
 
 class SignalTable(tables.Table):
+    #: a checkbox per signal for the bulk action (editors only; never in a download)
+    select = tables.TemplateColumn(
+        template_name="monitoring/signals_select_cell.html",
+        verbose_name=gettext_lazy("Kiezen"),
+        orderable=False,
+        exclude_from_export=True,
+        attrs={"th": {"class": "select-col"}, "td": {"class": "select-col"}},
+    )
     period = tables.Column(verbose_name=gettext_lazy("Periode"))
     provider = tables.Column(verbose_name=gettext_lazy("Aanbieder"), order_by=("provider__name",))
     contract = tables.Column(
@@ -229,11 +238,17 @@ class SignalTable(tables.Table):
     class Meta:
         model = Signal
         fields = ("period", "provider", "contract", "topic", "level", "value", "norm", "status")
+        sequence = ("select", "...")
         attrs = {"class": "data-table signals-table"}
 
     def __init__(self, *args, region, **kwargs):
         super().__init__(*args, **kwargs)
         self.region = region
+        if "select" in self.columns.names():
+            # a narrow column: its header is for screen readers (the bar above has the label)
+            self.columns["select"].column.verbose_name = format_html(
+                '<span class="visually-hidden">{}</span>', _("Kiezen")
+            )
 
     def render_period(self, record):
         if record.source == SignalSource.FINANCE:
@@ -281,10 +296,11 @@ class SignalListView(SteeringMixin, ScopedListView):
         )
 
     def get_table_kwargs(self):
-        return {"region": self.region}
+        return {"region": self.region, "exclude": () if self.user_can_edit() else ("select",)}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["can_handle"] = self.user_can_edit()
         counts = dict(
             Signal.objects.filter(region=self.region)
             .exclude(status=SignalStatus.CLOSED)
@@ -294,6 +310,71 @@ class SignalListView(SteeringMixin, ScopedListView):
         context["open_red"] = counts.get(Level.RED, 0)
         context["open_amber"] = counts.get(Level.AMBER, 0)
         return context
+
+
+class SignalBulkView(SteeringMixin, generic.TemplateView):
+    """Handle several signals at once: the signals chosen on the list (``?signalen=…``), the
+    action and its note, confirmed here; one ``signal_close`` per signal in one transaction
+    (``dialogues.signals_close``): one refusal names its signal and saves nothing."""
+
+    template_name = "monitoring/signals_bulk.html"
+    editors_only = True
+    title = gettext_lazy("Signalen in één keer afhandelen")
+
+    def chosen(self, data) -> list[Signal]:
+        ids = []
+        for raw in data.getlist("signalen"):
+            if raw.isdigit():
+                ids.append(int(raw))
+        return list(
+            Signal.objects.editable_by(self.request.user)
+            .filter(region=self.region, pk__in=ids)
+            .select_related("provider", "contract")
+            .order_by("provider__name", "-period", "topic", "pk")
+        )
+
+    def make_form(self, signals, data=None):
+        return SignalBulkForm(
+            data=data,
+            initial={"signals": [s.pk for s in signals]},
+            signal_ids=[s.pk for s in signals],
+        )
+
+    def get_context_data(self, form=None, signals=None, **kwargs):
+        context = super().get_context_data(**kwargs)
+        signals = self.chosen(self.request.GET) if signals is None else signals
+        context.update(
+            title=self.title,
+            signals=[(s, dialogues.signal_title(s)) for s in signals],
+            form=form or self.make_form(signals),
+            list_url=reverse("monitoring:signals", args=[self.region.slug]),
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        signals = self.chosen(request.POST)
+        data = request.POST.copy()
+        data.setlist("signals", [str(s.pk) for s in signals])
+        form = self.make_form(signals, data=data)
+        if form.is_valid():
+            try:
+                closed = dialogues.signals_close(
+                    signals=signals, user=request.user, note=form.cleaned_data["note"]
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(n)s signaal is afgehandeld.",
+                        "%(n)s signalen zijn afgehandeld.",
+                        len(closed),
+                    )
+                    % {"n": len(closed)},
+                )
+                return redirect("monitoring:signals", region=self.region.slug)
+        return self.render_to_response(self.get_context_data(form=form, signals=signals))
 
 
 class ProviderSignalsView(ProviderMixin, FormsPage):
