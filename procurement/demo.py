@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
+from core.demo_clock import demo_at, demo_date, shift
 from providers.admissibility import ScreeningStatus
 from providers.demo import FINANCIAL
 from providers.models import ConsortiumMembership, Provider, ProviderKind, ProviderReach
@@ -47,7 +48,7 @@ P = ProcedureType
 
 
 def _at(y, mo, d, h=9, mi=0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=AMS)
+    return demo_at(datetime(y, mo, d, h, mi, tzinfo=AMS))
 
 
 def _user(username: str) -> User:
@@ -104,7 +105,7 @@ def _strategy(region, framework, segment, spec) -> Strategy:
         supplier_management_notes=spec.get("suppliers", ""),
         previous_procedure_type=spec.get("previous_procedure", ""),
         previous_funding_models=spec.get("previous_funding", []),
-        contract_start=spec.get("start"),
+        contract_start=shift(spec["start"]) if spec.get("start") else None,
         change_reason=spec.get("reason", ""),
     )
 
@@ -492,7 +493,7 @@ def _zhz_framework(region) -> tuple[Framework, int]:
         principles="\n".join(ZHZ_PRINCIPLES),
     )
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2020, 9, 24)
+        framework=framework, status=FrameworkStatus.CONSULTATION, on=demo_date(2020, 9, 24)
     )
     by_name = {m.name: m for m in Municipality.objects.filter(region=region)}
     views = 0
@@ -515,10 +516,10 @@ def _zhz_framework(region) -> tuple[Framework, int]:
         view = MunicipalView(
             framework=framework,
             municipality=municipality,
-            received_on=received_on,
+            received_on=shift(received_on),
             view="\n".join(lines),
             response="Reactie op de aandachtspunten:\n" + "\n".join(answers),
-            responded_on=ZHZ_RESPONDED_ON,
+            responded_on=shift(ZHZ_RESPONDED_ON),
         )
         view.full_clean()
         view.save()
@@ -529,7 +530,7 @@ def _zhz_framework(region) -> tuple[Framework, int]:
     framework.adopted_by = ZHZ_ADOPTED_BY
     framework.save()
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.ADOPTED, on=date(2020, 12, 10)
+        framework=framework, status=FrameworkStatus.ADOPTED, on=demo_date(2020, 12, 10)
     )
     return framework, views
 
@@ -621,13 +622,19 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
     tender.admission_months = [1, 4, 7, 10]
     tender.admission_window_days = 30
     tender.reapply_bar_months = 12
-    tender.contract_start = date(2025, 4, 1)
+    tender.contract_start = demo_date(2025, 4, 1)
     tender.full_clean()
     tender.save()
     requirements = _requirements(tender, OPEN_HOUSE_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, OPEN_HOUSE_EVIDENCE, strict=True)}
     crisis_req, screening_req = requirements[2].pk, requirements[3].pk
-    _plan(tender, [(M.PUBLICATION, date(2025, 2, 3)), (M.CONTRACT_START, date(2025, 4, 1))])
+    _plan(
+        tender,
+        [
+            (M.PUBLICATION, demo_date(2025, 2, 3)),
+            (M.CONTRACT_START, demo_date(2025, 4, 1), demo_date(2025, 4, 1)),
+        ],
+    )
     tender = services.tender_transition(
         tender=tender,
         name="publish",
@@ -641,6 +648,7 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
     used: set[int] = set()
     admitted = refused = 0
     for index, (opens, after, decided) in enumerate(OPEN_HOUSE_ROUNDS):
+        opens, decided = shift(opens), shift(decided)
         arrives = opens + timedelta(days=after)
         if index == REFUSE_SCREENING_ROUND:
             pick = next((p for p in candidates if p.pk not in used and _failed_financial(p)), None)
@@ -758,7 +766,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
         reference="SOJ-2022-TV-S6",
         title="Toelating extra gecertificeerde instelling (segment 6)",
         procedure_type=P.CONDITIONAL_ADMISSION,
-        contract_start=date(2022, 1, 1),
+        contract_start=demo_date(2022, 1, 1),
         description=(
             "Toelatingsprocedure met voorwaarden naast de SAS-procedure voor segment 6: de "
             "toelating is gesloten en gaat alleen open bij een vastgelegd besluit wanneer een "
@@ -773,7 +781,13 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
     )
     requirements = _requirements(tender, CONDITIONAL_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, CONDITIONAL_EVIDENCE, strict=True)}
-    _plan(tender, [(M.PUBLICATION, date(2021, 12, 6)), (M.CONTRACT_START, date(2022, 1, 1))])
+    _plan(
+        tender,
+        [
+            (M.PUBLICATION, demo_date(2021, 12, 6)),
+            (M.CONTRACT_START, demo_date(2022, 1, 1), demo_date(2022, 1, 1)),
+        ],
+    )
     tender = services.tender_transition(
         tender=tender, name="publish", user=officer, now=_at(2021, 12, 6, 10)
     )
@@ -781,12 +795,12 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
         tender=tender,
         condition=strategy.conditions.get(code="WACHTTIJD"),
         decision=CONDITIONAL_DECISION,
-        on=date(2026, 3, 2),
+        on=demo_date(2026, 3, 2),
         user=officer,
     )
     lot = tender.lots.get()
     in_scope = set(lot.scope_care_forms().values_list("pk", flat=True))
-    decided = date(2026, 4, 20)
+    decided = demo_date(2026, 4, 20)
     institutions = Provider.objects.filter(region=region).order_by("kvk_number")
     certified = next(
         (
@@ -843,7 +857,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
         refused += 1
     services.window_close(
         tender=tender,
-        on=date(2026, 4, 30),
+        on=demo_date(2026, 4, 30),
         note=f"Venster gesloten na de besluiten van 20 april 2026 ({admitted} toegelaten, "
         f"{refused} afgewezen); de wachttijd wordt per kwartaal gevolgd.",
     )
@@ -1335,7 +1349,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         "onderhandelingsfase over taak en budget."
     )
     tender.submission_deadline = _at(2022, 7, 29, 12)
-    tender.contract_start = date(2023, 1, 1)
+    tender.contract_start = demo_date(2023, 1, 1)
     tender.full_clean()
     tender.save()
     requirements = _requirements(tender, WBO_REQUIREMENTS)
@@ -1347,17 +1361,18 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
     _plan(
         tender,
         [
-            (M.PUBLICATION, date(2022, 6, 15)),
-            (M.QNA_DEADLINE, date(2022, 7, 4), date(2022, 7, 4)),
-            (M.SUBMISSION_DEADLINE, date(2022, 7, 29)),
-            (M.ELIGIBILITY, date(2022, 8, 1)),
-            (M.SCORING, date(2022, 8, 8)),
-            (M.PRESELECTION, date(2022, 8, 26)),
-            (M.NEGOTIATION, date(2022, 9, 1)),
-            (M.PROVISIONAL_AWARD, date(2022, 9, 23)),
-            (M.DEFINITIVE_AWARD, date(2022, 10, 14)),
-            (M.IMPLEMENTATION, date(2022, 10, 17)),
-            (M.CONTRACT_START, date(2023, 1, 1)),
+            (M.PUBLICATION, demo_date(2022, 6, 15)),
+            (M.QNA_DEADLINE, demo_date(2022, 7, 4), demo_date(2022, 7, 4)),
+            (M.SUBMISSION_DEADLINE, demo_date(2022, 7, 29)),
+            (M.ELIGIBILITY, demo_date(2022, 8, 1)),
+            (M.SCORING, demo_date(2022, 8, 8)),
+            (M.PRESELECTION, demo_date(2022, 8, 26)),
+            (M.NEGOTIATION, demo_date(2022, 9, 1)),
+            (M.PROVISIONAL_AWARD, demo_date(2022, 9, 23)),
+            (M.DEFINITIVE_AWARD, demo_date(2022, 10, 14)),
+            # no transition records these two: done on the planned days (the contracts started)
+            (M.IMPLEMENTATION, demo_date(2022, 10, 17), demo_date(2022, 10, 17)),
+            (M.CONTRACT_START, demo_date(2023, 1, 1), demo_date(2023, 1, 1)),
         ],
     )
     tender = services.tender_transition(
@@ -1372,11 +1387,11 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
             tender=tender, text=text, provider=provider, reference=reference, at=at
         )
         services.question_answer(question=question, text=reply, at=_at(2022, 7, 6, 14))
-    services.answers_publish(tender=tender, on=date(2022, 7, 8))
+    services.answers_publish(tender=tender, on=demo_date(2022, 7, 8))
 
     lot = tender.lots.get()
     subs = []
-    workdays = [date(2022, 7, 11) + timedelta(days=d) for d in range(19)]
+    workdays = [demo_date(2022, 7, 11) + timedelta(days=d) for d in range(19)]
     workdays = [d for d in workdays if d.weekday() < 5]  # 11 to 29 July 2022
     arrivals = []
     for i, party in enumerate(parties):
@@ -1447,11 +1462,11 @@ def _load_wbo(region) -> dict:
         adopted_by="Colleges van B&W van Altena, Breda, Drimmelen, Geertruidenberg en Oosterhout",
     )
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2022, 3, 1)
+        framework=framework, status=FrameworkStatus.CONSULTATION, on=demo_date(2022, 3, 1)
     )
     demo_kader.wbo_adoption_decision(framework)  # adopted without council views (issue 21)
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.ADOPTED, on=date(2022, 4, 12)
+        framework=framework, status=FrameworkStatus.ADOPTED, on=demo_date(2022, 4, 12)
     )
     # The strategic-partnership segment: the one holding the 13 care forms.
     segment = max(
