@@ -47,8 +47,19 @@ F = FundingModel
 P = ProcedureType
 
 
+def _designed(y, mo, d, h=9, mi=0) -> datetime:
+    """A moment as designed (``demo_at`` moves it to the anchor when it is used)."""
+    return datetime(y, mo, d, h, mi, tzinfo=AMS)
+
+
 def _at(y, mo, d, h=9, mi=0) -> datetime:
-    return demo_at(datetime(y, mo, d, h, mi, tzinfo=AMS))
+    """A designed moment, on the anchor's calendar."""
+    return demo_at(_designed(y, mo, d, h, mi))
+
+
+def _on(day: date, h=9, mi=0) -> datetime:
+    """A time on a day that is already on the anchor's calendar."""
+    return datetime(day.year, day.month, day.day, h, mi, tzinfo=AMS)
 
 
 def _user(username: str) -> User:
@@ -672,7 +683,7 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
             lot=lot,
             provider=pick,
             care_form_ids=forms,
-            at=_at(arrives.year, arrives.month, arrives.day, 11),
+            at=_on(arrives, 11),
         )
         if index == REFUSE_SCREENING_ROUND:
             why = (
@@ -1131,7 +1142,7 @@ WBO_CRITERIA = [
 # (asked on, by a submitting party (index) or None for the officer, reference, question, answer)
 WBO_QUESTIONS = [
     (
-        _at(2022, 6, 20, 10, 12),
+        _designed(2022, 6, 20, 10, 12),
         0,
         "Inkoopleidraad §4.1",
         "Mag een aanbieder in meer dan één samenwerkingsverband inschrijven, of naast een "
@@ -1141,7 +1152,7 @@ WBO_QUESTIONS = [
         "niet in behandeling genomen.",
     ),
     (
-        _at(2022, 6, 22, 15, 40),
+        _designed(2022, 6, 22, 15, 40),
         3,
         "Inkoopleidraad §4.2",
         "Telt een jeugdhulpvorm mee voor de dekkingseis als alleen een onderaannemer binnen het "
@@ -1151,7 +1162,7 @@ WBO_QUESTIONS = [
         "het verband.",
     ),
     (
-        _at(2022, 6, 27, 9, 5),
+        _designed(2022, 6, 27, 9, 5),
         7,
         "Inkoopleidraad §5 (gunning)",
         "Worden tarieven of het gevraagde budget meegewogen in de beoordeling?",
@@ -1160,7 +1171,7 @@ WBO_QUESTIONS = [
         "in de onderhandelingsfase afgesproken.",
     ),
     (
-        _at(2022, 6, 29, 13, 30),
+        _designed(2022, 6, 29, 13, 30),
         12,
         "Conceptovereenkomst art. 3",
         "Wat is de looptijd van de overeenkomst en hoe vaak kan die worden verlengd?",
@@ -1168,7 +1179,7 @@ WBO_QUESTIONS = [
         "totale looptijd is maximaal zeven jaar.",
     ),
     (
-        _at(2022, 7, 1, 11, 0),
+        _designed(2022, 7, 1, 11, 0),
         18,
         "Inkoopstrategie hoofdstuk 5, Reikwijdte",
         "Vallen gezinshuizen en Jeugdzorgplus onder deze opdracht?",
@@ -1177,7 +1188,7 @@ WBO_QUESTIONS = [
         "1-1-2020; landelijke functies vallen onder het Landelijk Transitiearrangement.",
     ),
     (
-        _at(2022, 7, 4, 16, 0),
+        _designed(2022, 7, 4, 16, 0),
         None,
         "Inkoopleidraad §5.3",
         "Hoe wordt beslist bij een gelijke totaalscore?",
@@ -1384,7 +1395,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
     for at, asker, reference, text, reply in WBO_QUESTIONS:
         provider = parties[asker] if asker is not None and asker < len(parties) else None
         question = services.question_ask(
-            tender=tender, text=text, provider=provider, reference=reference, at=at
+            tender=tender, text=text, provider=provider, reference=reference, at=demo_at(at)
         )
         services.question_answer(question=question, text=reply, at=_at(2022, 7, 6, 14))
     services.answers_publish(tender=tender, on=demo_date(2022, 7, 8))
@@ -1399,7 +1410,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         hour, minute = 8 + (i * 5) % 9, (i * 17) % 60
         if day == workdays[-1]:  # the deadline is 12:00 on the last day
             hour = 8 + (i * 5) % 4
-        arrivals.append((_at(day.year, day.month, day.day, hour, minute), i, party))
+        arrivals.append((_on(day, hour, minute), i, party))
     for at, _i, party in sorted(arrivals):  # receipt numbers follow the time of receipt
         subs.append(
             services.submission_create(

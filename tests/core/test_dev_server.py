@@ -46,7 +46,7 @@ def _run_recipe(**variables) -> str:
 def _site_url_of(line: str, environment: dict[str, str]) -> str:
     """SITE_URL as that line's shell would set it for the server."""
     assignment = next(w for w in shlex.split(line, posix=False) if w.startswith("SITE_URL="))
-    script = f"{assignment}; printf %s \"$SITE_URL\""
+    script = f'{assignment}; printf %s "$SITE_URL"'
     return subprocess.run(
         ["bash", "-c", script], env=environment, capture_output=True, text=True, check=True
     ).stdout
@@ -65,7 +65,10 @@ def test_make_run_gives_the_mails_its_own_host_and_port():
 
 @override_settings(SITE_URL="http://127.0.0.1:8123")
 def test_report_mails_link_to_the_site_url(
-    world_a, users, fake_document, django_capture_on_commit_callbacks  # noqa: F811
+    world_a,
+    users,
+    fake_document,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     users.contract_manager.email = "cm@example.nl"
     users.contract_manager.save()
