@@ -12,10 +12,12 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 from django.db import transaction
+from django.db.models import Max
 from django.urls import reverse
 
 from accounts.models import User
-from core.ui.formatting import add_months
+from core.ui.formatting import add_months, months_before
+from monitoring.imports.models import DatasetKind, Declaration, ImportBatch
 from providers.models import Provider
 from segments.models import Region
 
@@ -115,9 +117,12 @@ def _texts(tree):
             if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
                 docstrings.add(id(first.value))
     for node in ast.walk(tree):
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            if id(node) not in docstrings:
-                yield node.lineno, node.value
+        if (
+            isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+        ):
+            yield node.lineno, node.value
 
 
 @pytest.mark.parametrize("path", DEMO_LOADERS)
@@ -126,3 +131,64 @@ def test_demo_text_names_no_source_documents(path):
     tree = ast.parse((Path(settings.BASE_DIR) / path).read_text())
     found = [(line, text) for line, text in _texts(tree) if SOURCE_REFERENCE.search(text)]
     assert found == []
+
+
+# ---------------------------------------------------------------- consistent on the day
+
+
+@pytest.mark.django_db
+@pytest.mark.xdist_group("demo")
+def test_the_demo_contradicts_itself_nowhere(demo_data):
+    from django.utils import timezone
+
+    from contracts.models import Contract
+    from monitoring.steering.models import PerformanceDialogue
+    from procurement.codes import TenderState
+    from procurement.models import Milestone
+
+    today = timezone.localdate()
+    # a dialogue's agenda holds only signals from before the meeting, and its actions fall due
+    # after it
+    for dialogue in PerformanceDialogue.objects.all():
+        for item in dialogue.agenda.filter(signal__isnull=False).select_related("signal"):
+            assert item.signal.period < dialogue.scheduled_on, (dialogue, item.title)
+        for action in dialogue.actions.all():
+            assert action.due_on > dialogue.scheduled_on
+            assert action.closed_on is None or action.closed_on >= dialogue.scheduled_on
+    assert PerformanceDialogue.objects.filter(scheduled_on__lt=today).exists()
+    # an awarded procedure has no step "later than planned"
+    awarded = [TenderState.DEFINITIVE_AWARD, TenderState.IMPLEMENTATION, TenderState.ENDED]
+    late = Milestone.objects.filter(
+        tender__state__in=awarded, actual_on__isnull=True, planned_on__lt=today
+    )
+    assert list(late.values_list("tender__reference", "kind")) == []
+    # no contract ends before it starts
+    for contract in Contract.objects.exclude(end_date__isnull=True):
+        assert contract.end_date >= contract.start_date, contract.reference
+    # the production runs to two months before this month: the dashboards' latest month
+    assert Declaration.objects.aggregate(last=Max("month"))["last"] == months_before(2, today)
+
+
+@pytest.mark.django_db
+@pytest.mark.xdist_group("demo")
+def test_most_providers_are_admissible_on_the_day_the_demo_is_loaded(demo_data):
+    for region in Region.objects.all():
+        providers = list(
+            Provider.objects.filter(region=region).prefetch_related("screenings", "members")
+        )
+        admissible = sum(1 for p in providers if p.admissibility().admissible)
+        assert admissible >= 0.8 * len(providers), region.slug
+
+
+@pytest.mark.django_db
+@pytest.mark.xdist_group("demo")
+def test_the_imports_page_lists_the_demo_production_with_its_counts(demo_data, client):
+    client.force_login(User.objects.get(username="inkoper"))
+    response = client.get(reverse("monitoring:import-list", args=["wbo"]))
+    page = response.content.decode()
+    assert "Nog geen imports" not in page
+    declared = Declaration.objects.filter(region__slug="wbo").count()
+    batch = ImportBatch.objects.get(region__slug="wbo", kind=DatasetKind.DECLARATIONS)
+    assert batch.rows_added == declared > 0
+    assert Declaration.objects.filter(region__slug="wbo", batch__isnull=True).count() == 0
+    assert batch.file_name in page

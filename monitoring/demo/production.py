@@ -41,6 +41,7 @@ from contracts.demo import AMS_STACKING, ZHZ_LOW_FACILITY, ZHZ_LOW_OCCUPANCY, ZH
 from contracts.models import Contract, TariffVersion
 from core.demo_clock import demo_date, demo_year, production_months, production_years
 from core.ui.formatting import money
+from monitoring.demo.batches import record_batch
 from monitoring.demo.consent import load_consented_stacking
 from monitoring.demo.steering import load_monitoring
 from monitoring.imports.models import Allocation, Declaration, EndReason, Occupancy, Trajectory
@@ -637,6 +638,13 @@ def _load_production(region: Region) -> dict[str, int]:
         for n, line in enumerate(lines, start=1):
             line.reference = f"DEMO-{label}{n:07d}"
     with transaction.atomic():
+        for model, lines in (
+            (Declaration, rows.declarations),
+            (Trajectory, rows.trajectories),
+            (Allocation, rows.allocations),
+            (Occupancy, rows.occupancy),
+        ):
+            record_batch(region, model, lines)
         Declaration.objects.bulk_create(rows.declarations, batch_size=2000)
         Trajectory.objects.bulk_create(rows.trajectories, batch_size=2000)
         Allocation.objects.bulk_create(rows.allocations, batch_size=2000)

@@ -40,6 +40,7 @@ from django.db.models import Max, Min
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
 from core.demo_clock import demo_date, demo_year, production_months, shift
+from monitoring.demo.batches import record_batch
 from monitoring.imports.models import (
     DROPOUT_REASONS,
     Allocation,
@@ -387,6 +388,7 @@ class Lines:
             offset = model.objects.filter(region=region).count()
             for n, row in enumerate(rows, start=offset + 1):
                 row.reference = f"DEMO-{label}{n:07d}"
+            record_batch(region, model, rows)
             model.objects.bulk_create(rows, batch_size=2000)
             return rows
 
