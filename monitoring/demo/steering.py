@@ -700,7 +700,7 @@ ACTIONS = [
     (
         "Plan van aanpak om de uitval (reden 03/04) terug te brengen onder de 10%.",
         "Aanbieder, bestuurder",
-        date(2027, 1, 15),
+        date(2026, 11, 30),  # overdue on the day the demo is loaded
         None,
         "",
     ),
