@@ -13,7 +13,7 @@ DEV_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-1} \
 	PSEUDONYM_KEY=$${PSEUDONYM_KEY:-dev-only-pseudonym-key} \
 	DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}
 
-.PHONY: run test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api bench-pages bench-ijw bench-load \
+.PHONY: run manage test test-fast e2e lint format migrate demo messages check-deploy clean install browsers bench bench-reports bench-api bench-pages bench-ijw bench-load \
 	openapi api-fuzz vendor
 
 $(STAMP): pyproject.toml
@@ -40,9 +40,14 @@ migrate: $(STAMP)
 demo: migrate
 	$(DEV_ENV) $(BIN)/python manage.py load_demo
 
-run: demo locale/en/LC_MESSAGES/django.mo  ## the app at http://127.0.0.1:8000 on SQLite, tasks in-process
+run: demo locale/en/LC_MESSAGES/django.mo  ## the app at http://127.0.0.1:8000 on SQLite, tasks in-process; HOST=… PORT=… to change
 	@echo "Jeugdinkoop draait op http://$(HOST):$(PORT)  (demo-accounts: zie README.md)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(DEV_ENV) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# Any manage.py command with the development settings of `make run` (same database, same
+# pseudonym key as the demo): make manage ARGS="import_production --region zhz …"
+manage: $(STAMP)
+	$(DEV_ENV) SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} $(BIN)/python manage.py $(ARGS)
 
 # --dist loadgroup: the tests marked xdist_group("demo") share one worker, and with it one
 # recorded load_demo (tests/replay.py); all other tests are spread one by one.

@@ -4,7 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
-from core.views import healthz
+from core.views import favicon, healthz
 from segments.views import home
 
 admin.site.site_header = _("Jeugdinkoop – beheer")
@@ -19,6 +19,7 @@ urlpatterns = [
     path("account/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("beheer/", admin.site.urls),
     path("api/v1/", include("api.urls")),
     path("installatie/", include("accounts.urls_installation")),

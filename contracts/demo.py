@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
+from core.demo_clock import demo_at, demo_date, demo_year, production_years, shift
 from core.ui.formatting import money
 from procurement import services as procurement_services
 from procurement.codes import TenderState
@@ -71,7 +72,7 @@ AMS_STACKING = "AMS-2024-B-001"  # one family gets two ordinary profiles at once
 
 
 def _at(y, mo, d, h=9, mi=0) -> datetime:
-    return datetime(y, mo, d, h, mi, tzinfo=AMS_TZ)
+    return demo_at(datetime(y, mo, d, h, mi, tzinfo=AMS_TZ))
 
 
 def _user(username: str) -> User | None:
@@ -171,6 +172,7 @@ def _tariffs(region, rows, valid_from: date, note: str, user, build_ups=None) ->
 
 def _index(region, rows, user) -> None:
     for day, pct in rows:
+        day = shift(day)
         services.tariffs_index(
             region=region,
             percentage=D(pct),
@@ -266,9 +268,9 @@ def _load_wbo(region) -> dict[str, int]:
     _tariffs(
         region,
         WBO_TARIFFS_2023,
-        date(2023, 1, 1),
+        demo_date(2023, 1, 1),
         "Referentietarief uit het huidige productmodel, gebruikt om taak en budget per "
-        "strategisch partner te bepalen (seed 002, hoofdstuk 9); geen declaratiegrondslag. "
+        "strategisch partner te bepalen (inkoopstrategie, hoofdstuk 9); geen declaratiegrondslag. "
         "Bedrag illustratief.",
         manager,
     )
@@ -303,7 +305,7 @@ def _load_wbo(region) -> dict[str, int]:
         budgets = negotiated + services.lumpsum_plan(
             arrangement=arrangement,
             base_amount=base,
-            base_year=negotiated[-1].year + 1 if negotiated else 2023,
+            base_year=negotiated[-1].year + 1 if negotiated else demo_year(2023),
             decrease_pct=WBO_DECREASE_PCT,
         )
         by_contract[contract.pk] = {b.year: b for b in budgets}
@@ -314,7 +316,7 @@ def _load_wbo(region) -> dict[str, int]:
     amended = contracts[4]
     services.contract_amend(
         contract=amended,
-        effective_on=date(2024, 4, 1),
+        effective_on=demo_date(2024, 4, 1),
         reason="Addendum 2024: ontwikkelopdracht 'Zo thuis mogelijk' toegevoegd na het "
         "prestatiegesprek van maart 2024 (illustratief).",
         changes={
@@ -329,46 +331,50 @@ def _load_wbo(region) -> dict[str, int]:
     )
     # 2025: recalibration after the first half year (illustrative).
     raised = contracts[2]
-    budget = by_contract[raised.pk][2025]
+    budget = by_contract[raised.pk][demo_year(2025)]
     services.budget_revise(
         budget=budget,
-        effective_on=date(2025, 7, 1),
+        effective_on=demo_date(2025, 7, 1),
         amount=_thousands(budget.amount * D("1.06")),
-        reason="Herijking 2025 (illustratief): de instroom in het eerste halfjaar, vooral uit "
+        reason=f"Herijking {demo_year(2025)} (illustratief): de instroom in het eerste halfjaar, "
+        "vooral uit "
         "Breda en Oosterhout, ligt structureel boven de taak waarop het budget is gebaseerd. "
-        "Na het budgetgesprek van juni 2025 is het budget met 6% verhoogd.",
+        f"Na het budgetgesprek van juni {demo_year(2025)} is het budget met 6% verhoogd.",
         user=manager,
     )
     # Termination per 31-12-2025 (illustrative); two partners take over its youths in 2026.
     ended = contracts[16]
     services.contract_terminate(
         contract=ended,
-        effective_on=date(2025, 12, 31),
-        reason="Illustratief: beëindigd met wederzijds goedvinden per 31-12-2025. De partner "
-        "kon de acceptatieplicht in 2025 structureel niet waarmaken (capaciteitstekort in de "
+        effective_on=demo_date(2025, 12, 31),
+        reason=f"Illustratief: beëindigd met wederzijds goedvinden per 31-12-{demo_year(2025)}. "
+        f"De partner kon de acceptatieplicht in {demo_year(2025)} structureel niet waarmaken "
+        "(capaciteitstekort in de "
         "verblijfszorg); het verbeterplan leverde onvoldoende op. De jeugdigen in zorg zijn per "
-        "1-1-2026 warm overgedragen aan twee andere strategisch partners.",
+        f"1-1-{demo_year(2026)} warm overgedragen aan twee andere strategisch partners.",
         user=manager,
     )
-    freed = by_contract[ended.pk][2026].amount
+    freed = by_contract[ended.pk][demo_year(2026)].amount
     for year, budget in sorted(by_contract[ended.pk].items()):
-        if year >= 2026:
+        if year >= demo_year(2026):
             services.budget_revise(
                 budget=budget,
                 effective_on=date(year, 1, 1),
                 amount=D("0"),
-                reason="Het contract is beëindigd per 31-12-2025; dit budget vervalt.",
+                reason=f"Het contract is beëindigd per 31-12-{demo_year(2025)}; "
+                "dit budget vervalt.",
                 user=manager,
             )
     for taker in (contracts[0], contracts[1]):
-        budget = by_contract[taker.pk][2026]
+        budget = by_contract[taker.pk][demo_year(2026)]
         services.budget_revise(
             budget=budget,
-            effective_on=date(2026, 1, 1),
+            effective_on=demo_date(2026, 1, 1),
             amount=budget.amount + _thousands(freed / 2),
-            reason=f"Herijking 2026: overname van jeugdigen van {ended.provider.name} na de "
-            "beëindiging van dat contract per 31-12-2025; de helft van het vervallen budget "
-            "2026 van die partner (illustratief).",
+            reason=f"Herijking {demo_year(2026)}: overname van jeugdigen van "
+            f"{ended.provider.name} na de "
+            f"beëindiging van dat contract per 31-12-{demo_year(2025)}; de helft van het vervallen "
+            f"budget {demo_year(2026)} van die partner (illustratief).",
             user=manager,
         )
     return _summary(region)
@@ -448,19 +454,20 @@ def _active_months(contract: Contract, year: int) -> int:
     return last.month - first.month + 1
 
 
-def _ceilings(contract: Contract, per_month: Decimal, years=(2025, 2026)) -> int:
+def _ceilings(contract: Contract, per_month: Decimal, years=None) -> int:
     count = 0
-    for year in years:
+    for year in years or production_years():
         months = _active_months(contract, year)
         if not months:
             continue
-        growth = D("1.034") if year == 2026 else D("1")
+        growth = D("1.034") if year == demo_year(2026) else D("1")
         note = f"Budgetplafond {year} voor dit contract. {ILLUSTRATIVE}"
-        if contract.reference == ZHZ_OVERRUN and year == 2026:
+        if contract.reference == ZHZ_OVERRUN and year == demo_year(2026):
             # Segment 1 steers on lower average costs per client (seed 000): a lower ceiling.
             growth = D("0.80")
             note = (
-                "Budgetplafond 2026, 20% lager dan 2025: afspraak over het verlagen van de "
+                f"Budgetplafond {year}, 20% lager dan {year - 1}: afspraak over het verlagen "
+                "van de "
                 f"gemiddelde kosten per cliënt (segment 1). {ILLUSTRATIVE}"
             )
         services.budget_set(
@@ -477,7 +484,9 @@ def _ceilings(contract: Contract, per_month: Decimal, years=(2025, 2026)) -> int
 def _availability_plan(arrangement: FundingArrangement, product: Product, rate: str) -> Decimal:
     """What an availability arrangement costs a month at an expected occupancy ``rate``."""
     fixed = arrangement.places * arrangement.place_fee
-    occupied = arrangement.places * D("30.4") * D(rate) * _regional_price(product, date(2025, 1, 1))
+    occupied = (
+        arrangement.places * D("30.4") * D(rate) * _regional_price(product, demo_date(2025, 1, 1))
+    )
     return fixed + occupied
 
 
@@ -498,7 +507,7 @@ def _zhz_segment_1(region, segment, officer) -> list[Contract]:
             reference=f"SOJ-2022-S1-{number:03d}",
             provider=provider,
             segment=segment,
-            start_date=date(2022, 1, 1),
+            start_date=demo_date(2022, 1, 1),
             initial_term_years=4,
             extension_options=[1, 1],
             is_strategic_partner=provider.kind == ProviderKind.CONSORTIUM,
@@ -518,7 +527,7 @@ def _zhz_segment_1(region, segment, officer) -> list[Contract]:
         services.contract_extend(
             contract=contract,
             years=1,
-            decided_on=date(2025, 6, 16),
+            decided_on=demo_date(2025, 6, 16),
             reason="Eerste verlengingsoptie benut na de evaluatie van het partnerschap in het "
             "voorjaar van 2025 (illustratief).",
             user=officer,
@@ -535,7 +544,7 @@ def _zhz_segment_1(region, segment, officer) -> list[Contract]:
                     "42000",
                     "46000",
                     "Gemiddelde kosten per cliënt per jaar; segment 1 stuurt op verlaging "
-                    "(seed 000). Norm illustratief.",
+                    "(inkoopstrategie). Norm illustratief.",
                 ),
                 *OUTCOME_KPIS[:2],
             ],
@@ -559,7 +568,7 @@ def _zhz_segment_2(region, segment, officer, exclude: set[int]) -> list[Contract
             reference=f"SOJ-2022-S2-{number:03d}",
             provider=provider,
             segment=segment,
-            start_date=date(2022, 1, 1),
+            start_date=demo_date(2022, 1, 1),
             initial_term_years=3,
             extension_options=[1, 1],
             is_strategic_partner=number <= 2,
@@ -625,7 +634,7 @@ def _zhz_segment_2(region, segment, officer, exclude: set[int]) -> list[Contract
                 note="Pleegzorg, logeren en kamertraining per etmaal tegen de regionale tarieven.",
             )
             plan += D("25000")
-        for decided in (date(2024, 6, 17), date(2025, 6, 16)):
+        for decided in (demo_date(2024, 6, 17), demo_date(2025, 6, 16)):
             services.contract_extend(
                 contract=contract,
                 years=1,
@@ -669,7 +678,7 @@ def _zhz_crisis(region, officer) -> list[Contract]:
             place_fee=D("2400.00"),
             occupancy_threshold_pct=D("50"),
             note="Crisisplaatsen die dag en nacht beschikbaar zijn, plus het etmaaltarief voor "
-            "bezette plaatsen (hybride bekostiging, seed 000), vanaf de eerste hele "
+            "bezette plaatsen (hybride bekostiging), vanaf de eerste hele "
             "kalendermaand na de toelating. Vergoeding illustratief.",
         )
         services.arrangement_create(
@@ -699,7 +708,7 @@ def _zhz_gi(region) -> list[Contract]:
             name="Jeugdbescherming en jeugdreclassering (PxQ)",
             note="Per dag dat een maatregel loopt, tegen de regionale tarieven.",
         )
-        _ceilings(contract, D("26000"), years=(2026,))
+        _ceilings(contract, D("26000"), years=(demo_year(2026),))
     return contracts
 
 
@@ -709,10 +718,10 @@ def _load_zhz(region) -> dict[str, int]:
     _tariffs(
         region,
         ZHZ_TARIFFS_2022,
-        date(2022, 1, 1),
+        demo_date(2022, 1, 1),
         f"Regionaal tarief 2022. {ILLUSTRATIVE}",
         officer,
-        build_ups={code: (date(2023, 1, 1), b) for code, b in ZHZ_BUILD_UPS.items()},
+        build_ups={code: (demo_date(2023, 1, 1), b) for code, b in ZHZ_BUILD_UPS.items()},
     )
     _index(region, ZHZ_INDEXATIONS, officer)
     first = _zhz_segment_1(region, segments["1"], officer)
@@ -755,7 +764,7 @@ def _load_ams(region) -> dict[str, int]:
     _tariffs(
         region,
         codes,
-        date(2024, 1, 1),
+        demo_date(2024, 1, 1),
         "Prijs per gezin voor het resultaat binnen dit profiel en deze intensiteit (Acuut: "
         "hoogstens 14 dagen; Duurzaam: per jaar). Illustratief: de bron noemt alleen de "
         "bandbreedte, van enkele honderden euro's (profiel 1) tot enkele duizenden (profiel 10).",
@@ -775,7 +784,7 @@ def _load_ams(region) -> dict[str, int]:
             reference=f"AMS-2024-B-{number:03d}",
             provider=provider,
             segment=segment,
-            start_date=date(2024, 1, 1),
+            start_date=demo_date(2024, 1, 1),
             initial_term_years=4 if four_years else 2,
             extension_options=[] if four_years else [1, 1],
             is_strategic_partner=False,
@@ -798,12 +807,12 @@ def _load_ams(region) -> dict[str, int]:
             services.contract_extend(
                 contract=contract,
                 years=1,
-                decided_on=date(2025, 9, 15),
+                decided_on=demo_date(2025, 9, 15),
                 reason="Eerste verlengingsoptie benut (illustratief).",
             )
             contract.refresh_from_db()
         _ceilings(contract, D(AMS_CEILINGS[number - 1]) / 12)
-        for year in (2025, 2026):
+        for year in production_years():
             for profile, amount in AMS_PROFILE_CEILINGS.items():
                 services.budget_set(
                     contract=contract,
@@ -851,12 +860,13 @@ def load_effect_scenarios(region: Region) -> dict[str, int]:
         region=region,
         name=ZHZ_SCENARIO,
         description=(
-            "Wat had de crisiszorg van 2025 gekost met een vaste prijs per gestart traject, in "
+            f"Wat had de crisiszorg van {demo_year(2025)} gekost met een vaste prijs per "
+            "gestart traject, in "
             f"plaats van beschikbaarheid plus PxQ? {ILLUSTRATIVE}"
         ),
         model="output",
         output_payment="start",
-        year=2025,
+        year=demo_year(2025),
         first_month=1,
         last_month=12,
         segment=segment,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.demo_clock import shift
+
 from .development import (
     development_assignment_transition,
     development_assignment_update_progress,
@@ -48,7 +50,7 @@ def wbo_development_progress(contracts, user) -> int:
     for assignment, (updates, final) in zip(items, WBO_PROGRESS, strict=False):
         for day, pct, text in updates:
             development_assignment_update_progress(
-                assignment=assignment, on=day, percentage=pct, text=text, user=user
+                assignment=assignment, on=shift(day), percentage=pct, text=text, user=user
             )
             added += 1
         if final:

@@ -13,10 +13,10 @@ All amounts are illustrative.
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from accounts.models import User
+from core.demo_clock import demo_date
 from providers.models import Provider
 from segments.models import Municipality, Product, Segment
 
@@ -68,7 +68,7 @@ def load_zhz_scope(region) -> None:
     pilot = list(Municipality.objects.filter(region=region, cbs_code__in=PILOT_MUNICIPALITIES))
     provider = _pilot_provider(region, products)
     if segment is not None and provider is not None and len(pilot) == 2 and products:
-        start = date(2025, 1, 1)
+        start = demo_date(2025, 1, 1)
         contract = services.contract_create(
             region=region,
             reference=PILOT_REFERENCE,

@@ -109,12 +109,13 @@ def load_portal_tender() -> dict[str, int]:
     open for three weeks from today; the demo provider ``aanbieder`` has asked a question and
     submitted its tender through the portal. Until the deadline the tender is sealed: the
     officer sees that it arrived, not what it holds."""
-    from datetime import timedelta
+    from datetime import datetime, time, timedelta
     from decimal import Decimal
 
     from django.db.models import Count
     from django.utils import timezone
 
+    from core.demo_clock import anchor
     from procurement import services
     from procurement.codes import MilestoneKind, ProcedureType, RequirementKind
     from procurement.models import Tender
@@ -137,7 +138,7 @@ def load_portal_tender() -> dict[str, int]:
     )
     if segment is None:
         return {}
-    now = timezone.now()
+    today = anchor()
     tender = services.tender_create(
         region=region,
         reference=LIVE_REFERENCE,
@@ -147,12 +148,11 @@ def load_portal_tender() -> dict[str, int]:
             "Aanvullende inkoop van kortdurende ambulante jeugdhulp voor wachtlijstverkorting. "
             "Inschrijven via het aanbiedersportaal."
         ),
-        submission_deadline=timezone.localtime(now + timedelta(days=21)).replace(
-            hour=12, minute=0, second=0, microsecond=0
+        submission_deadline=timezone.make_aware(
+            datetime.combine(today + timedelta(days=21), time(12))
         ),
         coverage_min_care_forms=1,
     )
-    today = timezone.localdate()
     services.tender_setup_save(
         tender=tender,
         milestones=[

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.db import transaction
 
 from accounts.models import User
+from core.demo_clock import demo_at, demo_date, shift
 from providers.admissibility import ScreeningStatus
 from providers.demo import FINANCIAL
 from providers.models import ConsortiumMembership, Provider, ProviderKind, ProviderReach
@@ -46,8 +47,19 @@ F = FundingModel
 P = ProcedureType
 
 
-def _at(y, mo, d, h=9, mi=0) -> datetime:
+def _designed(y, mo, d, h=9, mi=0) -> datetime:
+    """A moment as designed (``demo_at`` moves it to the anchor when it is used)."""
     return datetime(y, mo, d, h, mi, tzinfo=AMS)
+
+
+def _at(y, mo, d, h=9, mi=0) -> datetime:
+    """A designed moment, on the anchor's calendar."""
+    return demo_at(_designed(y, mo, d, h, mi))
+
+
+def _on(day: date, h=9, mi=0) -> datetime:
+    """A time on a day that is already on the anchor's calendar."""
+    return datetime(day.year, day.month, day.day, h, mi, tzinfo=AMS)
 
 
 def _user(username: str) -> User:
@@ -104,7 +116,7 @@ def _strategy(region, framework, segment, spec) -> Strategy:
         supplier_management_notes=spec.get("suppliers", ""),
         previous_procedure_type=spec.get("previous_procedure", ""),
         previous_funding_models=spec.get("previous_funding", []),
-        contract_start=spec.get("start"),
+        contract_start=shift(spec["start"]) if spec.get("start") else None,
         change_reason=spec.get("reason", ""),
     )
 
@@ -492,7 +504,7 @@ def _zhz_framework(region) -> tuple[Framework, int]:
         principles="\n".join(ZHZ_PRINCIPLES),
     )
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2020, 9, 24)
+        framework=framework, status=FrameworkStatus.CONSULTATION, on=demo_date(2020, 9, 24)
     )
     by_name = {m.name: m for m in Municipality.objects.filter(region=region)}
     views = 0
@@ -515,10 +527,10 @@ def _zhz_framework(region) -> tuple[Framework, int]:
         view = MunicipalView(
             framework=framework,
             municipality=municipality,
-            received_on=received_on,
+            received_on=shift(received_on),
             view="\n".join(lines),
             response="Reactie op de aandachtspunten:\n" + "\n".join(answers),
-            responded_on=ZHZ_RESPONDED_ON,
+            responded_on=shift(ZHZ_RESPONDED_ON),
         )
         view.full_clean()
         view.save()
@@ -529,7 +541,7 @@ def _zhz_framework(region) -> tuple[Framework, int]:
     framework.adopted_by = ZHZ_ADOPTED_BY
     framework.save()
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.ADOPTED, on=date(2020, 12, 10)
+        framework=framework, status=FrameworkStatus.ADOPTED, on=demo_date(2020, 12, 10)
     )
     return framework, views
 
@@ -621,13 +633,19 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
     tender.admission_months = [1, 4, 7, 10]
     tender.admission_window_days = 30
     tender.reapply_bar_months = 12
-    tender.contract_start = date(2025, 4, 1)
+    tender.contract_start = demo_date(2025, 4, 1)
     tender.full_clean()
     tender.save()
     requirements = _requirements(tender, OPEN_HOUSE_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, OPEN_HOUSE_EVIDENCE, strict=True)}
     crisis_req, screening_req = requirements[2].pk, requirements[3].pk
-    _plan(tender, [(M.PUBLICATION, date(2025, 2, 3)), (M.CONTRACT_START, date(2025, 4, 1))])
+    _plan(
+        tender,
+        [
+            (M.PUBLICATION, demo_date(2025, 2, 3)),
+            (M.CONTRACT_START, demo_date(2025, 4, 1), demo_date(2025, 4, 1)),
+        ],
+    )
     tender = services.tender_transition(
         tender=tender,
         name="publish",
@@ -641,6 +659,7 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
     used: set[int] = set()
     admitted = refused = 0
     for index, (opens, after, decided) in enumerate(OPEN_HOUSE_ROUNDS):
+        opens, decided = shift(opens), shift(decided)
         arrives = opens + timedelta(days=after)
         if index == REFUSE_SCREENING_ROUND:
             pick = next((p for p in candidates if p.pk not in used and _failed_financial(p)), None)
@@ -664,7 +683,7 @@ def _zhz_open_house(region, strategy: Strategy, officer) -> tuple[Tender, int, i
             lot=lot,
             provider=pick,
             care_form_ids=forms,
-            at=_at(arrives.year, arrives.month, arrives.day, 11),
+            at=_on(arrives, 11),
         )
         if index == REFUSE_SCREENING_ROUND:
             why = (
@@ -758,7 +777,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
         reference="SOJ-2022-TV-S6",
         title="Toelating extra gecertificeerde instelling (segment 6)",
         procedure_type=P.CONDITIONAL_ADMISSION,
-        contract_start=date(2022, 1, 1),
+        contract_start=demo_date(2022, 1, 1),
         description=(
             "Toelatingsprocedure met voorwaarden naast de SAS-procedure voor segment 6: de "
             "toelating is gesloten en gaat alleen open bij een vastgelegd besluit wanneer een "
@@ -773,7 +792,13 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
     )
     requirements = _requirements(tender, CONDITIONAL_REQUIREMENTS)
     evidence = {r.pk: e for r, e in zip(requirements, CONDITIONAL_EVIDENCE, strict=True)}
-    _plan(tender, [(M.PUBLICATION, date(2021, 12, 6)), (M.CONTRACT_START, date(2022, 1, 1))])
+    _plan(
+        tender,
+        [
+            (M.PUBLICATION, demo_date(2021, 12, 6)),
+            (M.CONTRACT_START, demo_date(2022, 1, 1), demo_date(2022, 1, 1)),
+        ],
+    )
     tender = services.tender_transition(
         tender=tender, name="publish", user=officer, now=_at(2021, 12, 6, 10)
     )
@@ -781,12 +806,12 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
         tender=tender,
         condition=strategy.conditions.get(code="WACHTTIJD"),
         decision=CONDITIONAL_DECISION,
-        on=date(2026, 3, 2),
+        on=demo_date(2026, 3, 2),
         user=officer,
     )
     lot = tender.lots.get()
     in_scope = set(lot.scope_care_forms().values_list("pk", flat=True))
-    decided = date(2026, 4, 20)
+    decided = demo_date(2026, 4, 20)
     institutions = Provider.objects.filter(region=region).order_by("kvk_number")
     certified = next(
         (
@@ -843,7 +868,7 @@ def _zhz_conditional(region, strategy: Strategy, officer) -> tuple[Tender, int, 
         refused += 1
     services.window_close(
         tender=tender,
-        on=date(2026, 4, 30),
+        on=demo_date(2026, 4, 30),
         note=f"Venster gesloten na de besluiten van 20 april 2026 ({admitted} toegelaten, "
         f"{refused} afgewezen); de wachttijd wordt per kwartaal gevolgd.",
     )
@@ -1117,7 +1142,7 @@ WBO_CRITERIA = [
 # (asked on, by a submitting party (index) or None for the officer, reference, question, answer)
 WBO_QUESTIONS = [
     (
-        _at(2022, 6, 20, 10, 12),
+        _designed(2022, 6, 20, 10, 12),
         0,
         "Inkoopleidraad §4.1",
         "Mag een aanbieder in meer dan één samenwerkingsverband inschrijven, of naast een "
@@ -1127,7 +1152,7 @@ WBO_QUESTIONS = [
         "niet in behandeling genomen.",
     ),
     (
-        _at(2022, 6, 22, 15, 40),
+        _designed(2022, 6, 22, 15, 40),
         3,
         "Inkoopleidraad §4.2",
         "Telt een jeugdhulpvorm mee voor de dekkingseis als alleen een onderaannemer binnen het "
@@ -1137,7 +1162,7 @@ WBO_QUESTIONS = [
         "het verband.",
     ),
     (
-        _at(2022, 6, 27, 9, 5),
+        _designed(2022, 6, 27, 9, 5),
         7,
         "Inkoopleidraad §5 (gunning)",
         "Worden tarieven of het gevraagde budget meegewogen in de beoordeling?",
@@ -1146,7 +1171,7 @@ WBO_QUESTIONS = [
         "in de onderhandelingsfase afgesproken.",
     ),
     (
-        _at(2022, 6, 29, 13, 30),
+        _designed(2022, 6, 29, 13, 30),
         12,
         "Conceptovereenkomst art. 3",
         "Wat is de looptijd van de overeenkomst en hoe vaak kan die worden verlengd?",
@@ -1154,7 +1179,7 @@ WBO_QUESTIONS = [
         "totale looptijd is maximaal zeven jaar.",
     ),
     (
-        _at(2022, 7, 1, 11, 0),
+        _designed(2022, 7, 1, 11, 0),
         18,
         "Inkoopstrategie hoofdstuk 5, Reikwijdte",
         "Vallen gezinshuizen en Jeugdzorgplus onder deze opdracht?",
@@ -1163,7 +1188,7 @@ WBO_QUESTIONS = [
         "1-1-2020; landelijke functies vallen onder het Landelijk Transitiearrangement.",
     ),
     (
-        _at(2022, 7, 4, 16, 0),
+        _designed(2022, 7, 4, 16, 0),
         None,
         "Inkoopleidraad §5.3",
         "Hoe wordt beslist bij een gelijke totaalscore?",
@@ -1335,7 +1360,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         "onderhandelingsfase over taak en budget."
     )
     tender.submission_deadline = _at(2022, 7, 29, 12)
-    tender.contract_start = date(2023, 1, 1)
+    tender.contract_start = demo_date(2023, 1, 1)
     tender.full_clean()
     tender.save()
     requirements = _requirements(tender, WBO_REQUIREMENTS)
@@ -1347,17 +1372,18 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
     _plan(
         tender,
         [
-            (M.PUBLICATION, date(2022, 6, 15)),
-            (M.QNA_DEADLINE, date(2022, 7, 4), date(2022, 7, 4)),
-            (M.SUBMISSION_DEADLINE, date(2022, 7, 29)),
-            (M.ELIGIBILITY, date(2022, 8, 1)),
-            (M.SCORING, date(2022, 8, 8)),
-            (M.PRESELECTION, date(2022, 8, 26)),
-            (M.NEGOTIATION, date(2022, 9, 1)),
-            (M.PROVISIONAL_AWARD, date(2022, 9, 23)),
-            (M.DEFINITIVE_AWARD, date(2022, 10, 14)),
-            (M.IMPLEMENTATION, date(2022, 10, 17)),
-            (M.CONTRACT_START, date(2023, 1, 1)),
+            (M.PUBLICATION, demo_date(2022, 6, 15)),
+            (M.QNA_DEADLINE, demo_date(2022, 7, 4), demo_date(2022, 7, 4)),
+            (M.SUBMISSION_DEADLINE, demo_date(2022, 7, 29)),
+            (M.ELIGIBILITY, demo_date(2022, 8, 1)),
+            (M.SCORING, demo_date(2022, 8, 8)),
+            (M.PRESELECTION, demo_date(2022, 8, 26)),
+            (M.NEGOTIATION, demo_date(2022, 9, 1)),
+            (M.PROVISIONAL_AWARD, demo_date(2022, 9, 23)),
+            (M.DEFINITIVE_AWARD, demo_date(2022, 10, 14)),
+            # no transition records these two: done on the planned days (the contracts started)
+            (M.IMPLEMENTATION, demo_date(2022, 10, 17), demo_date(2022, 10, 17)),
+            (M.CONTRACT_START, demo_date(2023, 1, 1), demo_date(2023, 1, 1)),
         ],
     )
     tender = services.tender_transition(
@@ -1369,14 +1395,14 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
     for at, asker, reference, text, reply in WBO_QUESTIONS:
         provider = parties[asker] if asker is not None and asker < len(parties) else None
         question = services.question_ask(
-            tender=tender, text=text, provider=provider, reference=reference, at=at
+            tender=tender, text=text, provider=provider, reference=reference, at=demo_at(at)
         )
         services.question_answer(question=question, text=reply, at=_at(2022, 7, 6, 14))
-    services.answers_publish(tender=tender, on=date(2022, 7, 8))
+    services.answers_publish(tender=tender, on=demo_date(2022, 7, 8))
 
     lot = tender.lots.get()
     subs = []
-    workdays = [date(2022, 7, 11) + timedelta(days=d) for d in range(19)]
+    workdays = [demo_date(2022, 7, 11) + timedelta(days=d) for d in range(19)]
     workdays = [d for d in workdays if d.weekday() < 5]  # 11 to 29 July 2022
     arrivals = []
     for i, party in enumerate(parties):
@@ -1384,7 +1410,7 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
         hour, minute = 8 + (i * 5) % 9, (i * 17) % 60
         if day == workdays[-1]:  # the deadline is 12:00 on the last day
             hour = 8 + (i * 5) % 4
-        arrivals.append((_at(day.year, day.month, day.day, hour, minute), i, party))
+        arrivals.append((_on(day, hour, minute), i, party))
     for at, _i, party in sorted(arrivals):  # receipt numbers follow the time of receipt
         subs.append(
             services.submission_create(
@@ -1447,11 +1473,11 @@ def _load_wbo(region) -> dict:
         adopted_by="Colleges van B&W van Altena, Breda, Drimmelen, Geertruidenberg en Oosterhout",
     )
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.CONSULTATION, on=date(2022, 3, 1)
+        framework=framework, status=FrameworkStatus.CONSULTATION, on=demo_date(2022, 3, 1)
     )
     demo_kader.wbo_adoption_decision(framework)  # adopted without council views (issue 21)
     services.framework_advance(
-        framework=framework, status=FrameworkStatus.ADOPTED, on=date(2022, 4, 12)
+        framework=framework, status=FrameworkStatus.ADOPTED, on=demo_date(2022, 4, 12)
     )
     # The strategic-partnership segment: the one holding the 13 care forms.
     segment = max(

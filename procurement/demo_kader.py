@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from core.demo_clock import shift
 from providers.models import Provider, ProviderKind
 
 from . import consultations, kader, services
@@ -42,7 +43,7 @@ WBO_DECISION = {
     "reason": (
         "De inkoopstrategie is een bevoegdheid van de colleges. De gemeenteraden zijn met een "
         "raadsinformatiebrief geïnformeerd; zienswijzen van de raden zijn niet gevraagd. De "
-        "raden besluiten in november 2022 over het financiële kader (seed 002)."
+        "raden besluiten in november 2022 over het financiële kader."
     ),
 }
 
@@ -82,7 +83,8 @@ ZHZ_CONSULTATIONS = [
 def wbo_adoption_decision(framework: Framework) -> None:
     """WBO's strategy was adopted by the colleges without council views: recorded as such,
     before the adoption (called by ``demo._load_wbo``)."""
-    kader.adoption_decision_record(framework=framework, **WBO_DECISION)
+    decision = {**WBO_DECISION, "decided_on": shift(WBO_DECISION["decided_on"])}
+    kader.adoption_decision_record(framework=framework, **decision)
 
 
 def _zhz_themes(region) -> dict[str, Theme]:
@@ -120,7 +122,7 @@ def load_kader(region) -> dict:
         for i, spec in enumerate(ZHZ_CONSULTATIONS):
             consultations.consultation_create(
                 strategy=strategy,
-                held_on=spec["held_on"],
+                held_on=shift(spec["held_on"]),
                 kind=spec["kind"],
                 title=spec["title"],
                 providers=providers if i == 0 else providers[:2],

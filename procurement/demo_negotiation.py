@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from core.demo_clock import demo_date, demo_year, shift
 from core.ui.formatting import money
 
 from .models import Tender
@@ -52,11 +53,11 @@ def wbo_negotiation_outcome(tender: Tender, officer) -> dict[str, int]:
             "Het budget is taakgericht (lumpsum) en valt jaarlijks 2% (illustratief)."
         ),
         budgets=[
-            {"year": 2023, "kind": "lumpsum", "amount": first},
-            {"year": 2024, "kind": "lumpsum", "amount": money(first * WBO_DECREASE)},
+            {"year": demo_year(2023), "kind": "lumpsum", "amount": first},
+            {"year": demo_year(2024), "kind": "lumpsum", "amount": money(first * WBO_DECREASE)},
         ],
-        assignments=WBO_AGREEMENTS,
+        assignments=[{**a, "due_on": shift(a["due_on"])} for a in WBO_AGREEMENTS],
         user=officer,
-        today=date(2022, 9, 15),
+        today=demo_date(2022, 9, 15),
     )
     return {"onderhandelingsresultaten": 1}

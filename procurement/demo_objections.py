@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from core.demo_clock import demo_at, demo_date, shift
 from providers.models import ProviderKind
 
 from . import objections, selectors, services
@@ -37,7 +38,7 @@ OBJECTION_DECISION = (
 
 
 def _at(y, mo, d, h=10) -> datetime:
-    return datetime(y, mo, d, h, 0, tzinfo=AMS)
+    return demo_at(datetime(y, mo, d, h, 0, tzinfo=AMS))
 
 
 def _bidders(region, lot, day: date) -> list[tuple]:
@@ -76,7 +77,7 @@ def load_zhz_objection(region, strategies: dict[str, Strategy], officer) -> dict
         title="SAS segment 7 Jeugdhulp onderwijs 2025 e.v.",
     )
     lot = tender.lots.get()
-    bidders = _bidders(region, lot, date(2025, 7, 1))
+    bidders = _bidders(region, lot, demo_date(2025, 7, 1))
     if len(bidders) < 3:
         services.tender_delete(tender=tender)
         return {}
@@ -85,7 +86,7 @@ def load_zhz_objection(region, strategies: dict[str, Strategy], officer) -> dict
         submission_deadline=_at(2025, 5, 1, 12),
         preselection_count=2,
         objection_days=20,
-        contract_start=date(2025, 9, 1),
+        contract_start=demo_date(2025, 9, 1),
         description=(
             "Jeugdhulp in en om de school, in samenwerking met de samenwerkingsverbanden passend "
             "onderwijs. De beste twee inschrijvers gaan door naar de onderhandeling."
@@ -154,30 +155,30 @@ def load_zhz_objection(region, strategies: dict[str, Strategy], officer) -> dict
         kind="bezwaar",
         lot=lot,
         provider=loser.provider,
-        received_on=date(2025, 6, 16),
+        received_on=demo_date(2025, 6, 16),
         grounds=OBJECTION_GROUNDS,
         user=officer,
-        today=date(2025, 6, 16),
+        today=demo_date(2025, 6, 16),
     )
     for sub in winners:
         request = objections.evidence_request_create(
             submission=sub,
             items=EVIDENCE_ITEMS,
-            due_on=date(2025, 6, 23),
+            due_on=demo_date(2025, 6, 23),
             text="Als voorlopige winnaar vragen wij u de bewijsstukken bij uw eigen verklaring.",
             user=officer,
-            today=date(2025, 6, 10),
+            today=demo_date(2025, 6, 10),
         )
         for item in request.items.all():
             objections.evidence_item_check(
-                item=item, approve=True, user=officer, today=date(2025, 6, 24)
+                item=item, approve=True, user=officer, today=demo_date(2025, 6, 24)
             )
     objections.objection_decide(
         objection=objection,
         outcome="ongegrond",
         decision=OBJECTION_DECISION,
-        decided_on=date(2025, 6, 27),
-        today=date(2025, 6, 27),
+        decided_on=demo_date(2025, 6, 27),
+        today=demo_date(2025, 6, 27),
     )
     return {"bezwaren": Objection.objects.filter(tender=tender).count()}
 
@@ -200,7 +201,7 @@ def record_wbo_exceptions(tender: Tender, officer) -> int:
         .select_related("provider", "lot")
         .order_by("number")
     ):
-        judgement = sub.provider.admissibility(WBO_EXCEPTION_DAY, segment=sub.lot.segment_id)
+        judgement = sub.provider.admissibility(shift(WBO_EXCEPTION_DAY), segment=sub.lot.segment_id)
         if judgement.admissible:
             continue
         objections.award_exception_record(
@@ -212,7 +213,7 @@ def record_wbo_exceptions(tender: Tender, officer) -> int:
                 + "."
             ),
             user=officer,
-            today=WBO_EXCEPTION_DAY,
+            today=shift(WBO_EXCEPTION_DAY),
         )
         recorded += 1
     return recorded

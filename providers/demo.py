@@ -8,9 +8,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from core.demo_clock import anchor, shift
 from segments.models import CareForm, Municipality, Region
 
-from .admissibility import Requirement, ScreeningStatus
+from .admissibility import Requirement, ScreeningStatus, valid_until_for
 from .models import (
     ConsortiumMembership,
     Provider,
@@ -171,7 +172,9 @@ NATIONAL_CITIES = [
     "Arnhem",
 ]
 CONSORTIUM_AREAS = ["Noord", "Zuid", "Oost", "West", "Midden", "Kern"]
-ANCHOR = date(2026, 1, 15)  # fixed, so a repeated load produces the same screening dates
+# As designed (core.demo_clock moves it with the day the demo is loaded), so a repeated load
+# on one day produces the same screening dates.
+ANCHOR = date(2026, 1, 15)
 
 
 def _kvk(rng, used):
@@ -196,6 +199,8 @@ def _name(rng, used, solo):
             return name
     raise RuntimeError("name space exhausted")
 
+
+LAPSED_NOTE = "Verlopen; de aanbieder heeft een nieuwe VOG aangevraagd."
 
 # The demo regions' screening instrument: the four kinds every region used while screening was
 # code, each required for every provider. (code, name, what it checks, validity in months)
@@ -248,7 +253,7 @@ def _screenings(rng, provider, kinds):
     """Four screenings; most current and passed, some expiring, expired, pending or failed."""
     roll = rng.random()
     for index, (kind, *_rest) in enumerate(DEMO_KINDS):
-        screened = ANCHOR - timedelta(days=rng.randint(30, 700))
+        screened = shift(ANCHOR) - timedelta(days=rng.randint(30, 700))
         valid_years = 3 if kind in (BIBOB, QUALITY) else 2
         valid_until = screened + timedelta(days=365 * valid_years)
         status = ScreeningStatus.PASSED
@@ -258,8 +263,9 @@ def _screenings(rng, provider, kinds):
         elif 0.05 <= roll < 0.08 and kind == FINANCIAL:
             status, note = ScreeningStatus.FAILED, "Negatief eigen vermogen; herstelplan gevraagd."
         elif 0.08 <= roll < 0.14 and kind == VOG:
-            valid_until = date(2026, 10, 1) + timedelta(days=rng.randint(0, 40))  # recently lapsed
+            valid_until = anchor() - timedelta(days=rng.randint(25, 65))  # recently lapsed
             screened = valid_until - timedelta(days=730)
+            note = LAPSED_NOTE
         Screening.objects.update_or_create(
             provider=provider,
             kind=kinds[kind],
@@ -351,6 +357,39 @@ def load_providers(region: Region) -> int:
         )
         consortium_set_members(consortium=consortium, lead=members[0], members=members[1:])
     return Provider.objects.filter(region=region).count()
+
+
+def renew_screenings(region: Region) -> dict[str, int]:
+    """Renew what ran out before the day the demo is loaded: a passed screening whose validity
+    ended is followed by a new one, made up to six weeks before the old one ended, as a provider
+    that keeps its papers in order does. The recently lapsed VOGs of ``_screenings``
+    (``LAPSED_NOTE``, 25 to 65 days before the anchor) stay lapsed, so the region has providers
+    that are not admissible for that reason. Run after the procedures, which judge the
+    screenings as they stood on their own dates; a second run adds nothing."""
+    today = anchor()
+    rng = random.Random(f"jeugdinkoop-renewals-{region.slug}")
+    months = {k.pk: k.validity_months for k in ScreeningKind.objects.filter(region=region)}
+    latest = {}
+    for screening in Screening.objects.filter(provider__region=region).order_by("date", "pk"):
+        latest[(screening.provider_id, screening.kind_id)] = screening
+    renewed = 0
+    for (provider_id, kind_id), screening in sorted(latest.items()):
+        if screening.status != ScreeningStatus.PASSED or screening.valid_until is None:
+            continue
+        valid_until = screening.valid_until
+        if valid_until >= today or screening.outcome_note == LAPSED_NOTE:
+            continue  # still valid, or one of the recently lapsed
+        while valid_until < today:
+            day = min(valid_until - timedelta(days=rng.randint(0, 42)), today - timedelta(days=1))
+            valid_until = valid_until_for(day, months[kind_id]) or today
+            Screening.objects.update_or_create(
+                provider_id=provider_id,
+                kind_id=kind_id,
+                date=day,
+                defaults={"status": ScreeningStatus.PASSED, "valid_until": valid_until},
+            )
+            renewed += 1
+    return {"vernieuwde screenings": renewed} if renewed else {}
 
 
 def consortium_count(region: Region) -> int:

@@ -31,6 +31,11 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, min(day.day, last))
 
 
+def months_before(months: int, day: date) -> date:
+    """The first of the month ``months`` calendar months before ``day``'s month (0: its own)."""
+    return add_months(month_of(day), -months)
+
+
 def month_range(first: date, last: date) -> list[date]:
     """First-of-month dates from ``first``'s month through ``last``'s month (empty when
     ``last`` lies before ``first``)."""

@@ -22,6 +22,7 @@ from django.db import transaction
 from contracts.codes import ConsentKind
 from contracts.consent import profile_consent_record
 from contracts.models import Contract
+from core.demo_clock import shift
 from monitoring.imports.models import Allocation, DatasetKind, EndReason, Trajectory
 from monitoring.kpis.rollups import refresh_for_import
 from segments.models import Product, Region
@@ -62,7 +63,11 @@ def load_consented_stacking(region: Region) -> dict[str, int]:
         p.code: p for p in Product.objects.filter(region=region, code__in=[c for c, *_ in LINES])
     }
     trajectories, allocations = [], []
-    for n, (code, start, end, planned_end) in enumerate(LINES, start=1):
+    lines = [
+        (code, shift(start), end and shift(end), shift(planned_end))
+        for code, start, end, planned_end in LINES
+    ]
+    for n, (code, start, end, planned_end) in enumerate(lines, start=1):
         common = {
             "region_id": region.pk,
             "contract_id": contract.pk,
@@ -89,14 +94,14 @@ def load_consented_stacking(region: Region) -> dict[str, int]:
     refresh_for_import(
         region.pk, DatasetKind.TRAJECTORIES, [(t.started_on, t.ended_on) for t in trajectories]
     )
-    overlap_from, overlap_until = LINES[1][1], LINES[0][3]
+    overlap_from, overlap_until = lines[1][1], lines[0][3]
     profile_consent_record(
         contract=contract,
         region=region,
         family=FAMILY[:12],
         kind=ConsentKind.STACKING,
         products=[products[code] for code, *_ in LINES],
-        given_on=CONSENT_GIVEN_ON,
+        given_on=shift(CONSENT_GIVEN_ON),
         case_director=CASE_DIRECTOR,
         reason=(
             "Na een klinische GGZ-behandeling start een intensieve extramurale behandelfase "

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from core.demo_clock import shift_months
 from core.ui.formatting import add_months
 from monitoring.imports.validate import Lookups
 from segments.models import Product, Region
@@ -56,7 +57,7 @@ def _pick(region: Region):
         for contract in sorted(contracts, key=lambda c: c.reference):
             if not contract.products or contract.municipalities is not None:
                 continue
-            month = max(contract.start.replace(day=1), date(2026, 1, 1))
+            month = max(contract.start.replace(day=1), shift_months(date(2026, 1, 1)))
             if contract.start > month:
                 month = add_months(month, 1)
             last = add_months(month, 3)

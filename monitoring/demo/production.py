@@ -39,7 +39,9 @@ from django.db import transaction
 from contracts.codes import ArrangementModel, BudgetKind, OutputPayment
 from contracts.demo import AMS_STACKING, ZHZ_LOW_FACILITY, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
+from core.demo_clock import demo_date, demo_year, production_months, production_years
 from core.ui.formatting import money
+from monitoring.demo.batches import record_batch
 from monitoring.demo.consent import load_consented_stacking
 from monitoring.demo.steering import load_monitoring
 from monitoring.imports.models import Allocation, Declaration, EndReason, Occupancy, Trajectory
@@ -47,9 +49,21 @@ from segments.codes import ParticipationLevel, Unit
 from segments.models import Municipality, Participation, Region
 
 SEED = "jeugdinkoop-productie-2025-2026"
-FIRST_MONTH = date(2025, 1, 1)
-LAST_MONTH = date(2026, 10, 1)
-LAST_DAY = date(2026, 10, 31)
+
+
+def _first_month() -> date:
+    return production_months()[0]
+
+
+def _last_month() -> date:
+    return production_months()[1]
+
+
+def _last_day() -> date:
+    last = _last_month()
+    return last.replace(day=calendar.monthrange(last.year, last.month)[1])
+
+
 D = Decimal
 # The Amsterdam demo region's intensity codes (seed 004, segments/demo/seed_data.py).
 PERSPECTIVE, INTENSIVE, ACUTE, LASTING = "perspectief", "intensief", "acuut", "duurzaam"
@@ -258,7 +272,7 @@ class ContractProduction:
             # assignments, consultation of the local teams, triage), so the care registered at
             # the reference tariffs stays below it.
             return self.rng.uniform(0.7, 0.8)
-        if self.contract.reference == ZHZ_OVERRUN and year == 2026:
+        if self.contract.reference == ZHZ_OVERRUN and year == demo_year(2026):
             return 1.3  # demand grows while the ceiling falls: over it by October
         return self.rng.uniform(0.74, 0.86)
 
@@ -284,7 +298,7 @@ class ContractProduction:
         pool: list[Client] = []
         started = False
         use = {}
-        for month in _months(FIRST_MONTH, LAST_MONTH):
+        for month in _months(_first_month(), _last_month()):
             if not self.runs(month):
                 continue
             year = month.year
@@ -398,7 +412,7 @@ class ContractProduction:
         rate = rates[arrangement.pk]
         if (
             self.contract.reference == ZHZ_LOW_OCCUPANCY
-            and month.year == 2026
+            and month.year == demo_year(2026)
             and arrangement.facility in (ZHZ_LOW_FACILITY, "")
         ):
             rate = 0.33
@@ -407,7 +421,7 @@ class ContractProduction:
         capacity = arrangement.places * days
         stay = 0.3 if crisis else 0.9
         desired = max(1, round(arrangement.places * rate))
-        if not residents and month == max(FIRST_MONTH, arrangement.valid_from):
+        if not residents and month == max(_first_month(), arrangement.valid_from):
             # Places occupied from the first day (already, or as soon as they open).
             residents.extend(
                 Client(_pseudonym(rng), product, self.municipality(), 0) for _ in range(desired)
@@ -483,14 +497,17 @@ class ContractProduction:
             # The stacking breach: one family, two ordinary profiles at the same time.
             family = _pseudonym(rng)
             for code, start, days in (
-                ("P03-PER", date(2026, 1, 12), 170),
-                ("P06-INT", date(2026, 2, 16), 165),
+                ("P03-PER", demo_date(2026, 1, 12), 170),
+                ("P06-INT", demo_date(2026, 2, 16), 165),
             ):
                 self.fits(by_code[code], start, days)
                 self.trajectory(family, by_code[code], start, days, EndReason.AS_PLANNED)
-        for year, last in ((2025, date(2025, 12, 31)), (2026, LAST_DAY)):
-            first = max(date(year, 1, 15), self.contract.start_date)
+        for year in production_years():
+            last = min(date(year, 12, 31), _last_day())
+            first = max(date(year, 1, 15), self.contract.start_date, _first_month())
             span = (last - first).days
+            if span < 0:
+                continue
             count = rng.randint(40, 58) * span // 365
             for _ in range(count):
                 start = first + timedelta(days=rng.randint(0, span))
@@ -538,7 +555,7 @@ class ContractProduction:
         first, second = self.shares(product, start)
         profile = product.support_profile.number
         charges = [(start.year, first)]
-        if end <= LAST_DAY:
+        if end <= _last_day():
             charges.append((end.year, second))
         for year, amount in charges:
             for key in ((year, None), (year, profile)):
@@ -557,7 +574,7 @@ class ContractProduction:
         ended = planned_end
         if reason != EndReason.AS_PLANNED and product.intensity.code != ACUTE:
             ended = start + timedelta(days=max(1, int(days * rng.uniform(0.3, 0.8))))
-        if ended > LAST_DAY:
+        if ended > _last_day():
             ended, reason = None, ""
         municipality = self.municipality()
         common = {
@@ -621,6 +638,13 @@ def _load_production(region: Region) -> dict[str, int]:
         for n, line in enumerate(lines, start=1):
             line.reference = f"DEMO-{label}{n:07d}"
     with transaction.atomic():
+        for model, lines in (
+            (Declaration, rows.declarations),
+            (Trajectory, rows.trajectories),
+            (Allocation, rows.allocations),
+            (Occupancy, rows.occupancy),
+        ):
+            record_batch(region, model, lines)
         Declaration.objects.bulk_create(rows.declarations, batch_size=2000)
         Trajectory.objects.bulk_create(rows.trajectories, batch_size=2000)
         Allocation.objects.bulk_create(rows.allocations, batch_size=2000)

@@ -27,6 +27,7 @@ Repeatable: each part is skipped when the region already has it.
 
 from __future__ import annotations
 
+import calendar
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ from django.db.models import Max, Min
 
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
+from core.demo_clock import demo_date, demo_year, production_months, shift
+from monitoring.demo.batches import record_batch
 from monitoring.imports.models import (
     DROPOUT_REASONS,
     Allocation,
@@ -56,9 +59,21 @@ from providers.models import AnnualAccount
 from segments.models import Product, Region, Segment
 
 SEED = "jeugdinkoop-monitoring-2025-2026"
-FIRST_DAY = date(2025, 1, 1)
-LAST_MONTH = date(2026, 10, 1)
-LAST_DAY = date(2026, 10, 31)
+
+
+def _first_day() -> date:
+    return production_months()[0]
+
+
+def _last_month() -> date:
+    return production_months()[1]
+
+
+def _last_day() -> date:
+    last = _last_month()
+    return last.replace(day=calendar.monthrange(last.year, last.month)[1])
+
+
 D = Decimal
 ILLUSTRATIVE = "Illustratief: gegenereerd voor de demo, niet ontleend aan de bronstukken."
 
@@ -171,7 +186,7 @@ class Lines:
     # ------------------------------------------------------------------ helpers
 
     def final(self, contract: Contract) -> date:
-        return min(LAST_DAY, contract.end_date or LAST_DAY)
+        return min(_last_day(), contract.end_date or _last_day())
 
     def level(self, product: Product) -> int:
         return care_level(product.category)
@@ -196,7 +211,7 @@ class Lines:
         end = start + timedelta(days=self.rng.randint(low, high))
         reason = ""
         if end > self.final(contract):
-            end = None if self.final(contract) == LAST_DAY else self.final(contract)
+            end = None if self.final(contract) == _last_day() else self.final(contract)
         if end is not None:
             reason = self.reason(contract)
         return self.add(
@@ -229,10 +244,10 @@ class Lines:
             product = self.products[r["product_id"]]
             final = self.final(contract)
             first, last = r["first"], r["last"]
-            start = max(first + timedelta(days=rng.randint(0, _days_in(first) - 1)), FIRST_DAY)
+            start = max(first + timedelta(days=rng.randint(0, _days_in(first) - 1)), _first_day())
             start = max(start, contract.start_date)
             end, reason = None, ""
-            if last < LAST_MONTH:
+            if last < _last_month():
                 month = last
                 if rng.random() < 0.2 and _next_month(last) <= final:
                     month = _next_month(last)  # the last declaration was not the last contact
@@ -260,7 +275,7 @@ class Lines:
             self.follow_on(line, line.contract, line.product, start)
             return
         if level == 1 and rng.random() < 0.03:
-            last = line.end or LAST_DAY
+            last = line.end or _last_day()
             if (last - line.start).days > 14:
                 day = line.start + timedelta(days=rng.randint(7, (last - line.start).days))
                 crisis = self.heavier(local, day)
@@ -320,7 +335,7 @@ class Lines:
         rng = self.rng
         for line in lines:
             contract, quality = line.contract, self.quality[line.contract.pk]
-            earliest = max(FIRST_DAY, contract.start_date)
+            earliest = max(_first_day(), contract.start_date)
             if line.product.category == CRISIS_CATEGORY:
                 wait = rng.choice((0, 0, 0, 1, 1, 2))  # crisis: referred the same day
             else:
@@ -373,6 +388,7 @@ class Lines:
             offset = model.objects.filter(region=region).count()
             for n, row in enumerate(rows, start=offset + 1):
                 row.reference = f"DEMO-{label}{n:07d}"
+            record_batch(region, model, rows)
             model.objects.bulk_create(rows, batch_size=2000)
             return rows
 
@@ -610,19 +626,19 @@ def load_accounts(region: Region) -> dict[str, int]:
     accounts = []
     for pk in filed:
         share = rng.uniform(0.3, 0.75)  # this region's contracts as a share of all revenue
-        for year in (2024, 2025):
+        for year in (demo_year(2024), demo_year(2025)):
             volume = sum(
                 (_yearly_volume(c, year) for c in by_provider[pk]), D(0)
-            ) or _yearly_volume(by_provider[pk][0], 2025)
+            ) or _yearly_volume(by_provider[pk][0], demo_year(2025))
             revenue = (volume / D(str(share)) * D(str(rng.uniform(0.95, 1.05)))).quantize(D("1000"))
             pct = rng.uniform(0.2, 4.0)
-            if year == 2025 and pk in margins_2025:
+            if year == demo_year(2025) and pk in margins_2025:
                 pct = margins_2025[pk]
-            elif year == 2024 and pk in margins_2025 and margins_2025[pk] > 15:
+            elif year == demo_year(2024) and pk in margins_2025 and margins_2025[pk] > 15:
                 pct = rng.uniform(8, 12)  # already high the year before
             result = (revenue * D(str(pct)) / 100).quantize(D("1"))
             pay = D(rng.randrange(138_000, 226_000, 500))
-            if year == 2025 and pk == wnt_breach:
+            if year == demo_year(2025) and pk == wnt_breach:
                 pay = D("259500")
             account = AnnualAccount(
                 provider_id=pk,
@@ -659,8 +675,11 @@ def refresh(region: Region, force: bool = False) -> dict[str, int]:
 
 # ---------------------------------------------------------------- dialogues and escalation
 
-HELD_ON = date(2026, 9, 17)
-PLANNED_ON = date(2026, 12, 10)
+# As designed (core.demo_clock moves them): the dialogue was held after the last month of
+# production, so its agenda holds only signals from before the meeting; the next one is
+# planned in the month after the anchor's.
+HELD_ON = date(2026, 11, 12)
+PLANNED_ON = date(2027, 1, 14)
 DIALOGUE_NOTES = (
     "Besproken: de wachttijd en de uitval van de afgelopen maanden (zie de agendapunten). De "
     "aanbieder herkent het beeld: door personeelsverloop in het voorjaar liepen intakes uit en "
@@ -674,14 +693,14 @@ ACTIONS = [
     (
         "Wachtlijstanalyse per locatie aanleveren, met de verwachte wachttijd per zorgvorm.",
         "Aanbieder, manager zorg",
-        date(2026, 10, 15),
-        date(2026, 10, 9),
-        "Analyse ontvangen op 09-10-2026 en besproken in het regio-overleg.",
+        date(2026, 11, 27),
+        date(2026, 11, 24),
+        "Analyse ontvangen en besproken in het regio-overleg.",
     ),
     (
         "Plan van aanpak om de uitval (reden 03/04) terug te brengen onder de 10%.",
         "Aanbieder, bestuurder",
-        date(2026, 10, 31),
+        date(2026, 11, 30),  # overdue on the day the demo is loaded
         None,
         "",
     ),
@@ -753,7 +772,7 @@ def load_steering(region: Region) -> dict[str, int]:
         user = _user("contractmanager")
         dialogue = dialogues.dialogue_create(
             provider=provider,
-            scheduled_on=HELD_ON,
+            scheduled_on=shift(HELD_ON),
             participants="Contractmanager regio, beleidsadviseur jeugd; bestuurder en manager "
             "zorg van de aanbieder",
             user=user,
@@ -763,7 +782,11 @@ def load_steering(region: Region) -> dict[str, int]:
         )
         for description, owner, due, closed_on, follow_up in ACTIONS:
             action = dialogues.action_add(
-                dialogue=dialogue, description=description, owner=owner, due_on=due, user=user
+                dialogue=dialogue,
+                description=description,
+                owner=owner,
+                due_on=shift(due),
+                user=user,
             )
             if closed_on is not None:
                 dialogues.action_update(
@@ -771,7 +794,7 @@ def load_steering(region: Region) -> dict[str, int]:
                     status=ActionStatus.DONE,
                     follow_up=follow_up,
                     user=user,
-                    closed_on=closed_on,
+                    closed_on=shift(closed_on),
                 )
         counts["prestatiedialogen"] = 1
     elif region.slug == "zhz":
@@ -782,8 +805,9 @@ def load_steering(region: Region) -> dict[str, int]:
         services.escalation_start(
             provider=provider,
             step=EscalationStep.DIALOGUE,
-            started_on=date(2026, 5, 12),
-            reason="Bezetting van de beschikbaar gehouden plaatsen sinds januari 2026 onder de "
+            started_on=demo_date(2026, 5, 12),
+            reason="Bezetting van de beschikbaar gehouden plaatsen sinds januari "
+            f"{demo_year(2026)} onder de "
             "drempel van 50% (rood). Gesprek over samenvoegen of afbouwen van plaatsen. "
             "(Illustratief.)",
             user=user,
@@ -792,7 +816,7 @@ def load_steering(region: Region) -> dict[str, int]:
         services.escalation_start(
             provider=provider,
             step=EscalationStep.IMPROVEMENT_PLAN,
-            started_on=date(2026, 7, 1),
+            started_on=demo_date(2026, 7, 1),
             reason="Na het gesprek van mei bleef de bezetting onder de drempel. De aanbieder "
             "stelt een verbeterplan op: minder plaatsen of een bredere doelgroep, met een "
             "evaluatie na drie maanden. (Illustratief.)",
@@ -801,7 +825,7 @@ def load_steering(region: Region) -> dict[str, int]:
         )
         dialogues.dialogue_create(
             provider=provider,
-            scheduled_on=PLANNED_ON,
+            scheduled_on=shift(PLANNED_ON),
             participants="Inkoper en contractmanager regio; directie van de aanbieder",
             user=user,
         )

@@ -1,4 +1,5 @@
 import time
+from datetime import date
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -6,6 +7,7 @@ from django.db import transaction
 
 from api.demo import load_api_clients
 from contracts.demo import load_contracts, load_effect_scenarios
+from core.demo_clock import anchored
 from core.notifications import notifications_produce
 from demo.portal import load_portal_tender, load_portal_users
 from demo.public import load_public_page
@@ -13,7 +15,7 @@ from demo.users import DEMO_PASSWORD, load_users
 from monitoring.demo.ijw import write_samples
 from monitoring.demo.production import load_production
 from procurement.demo import load_procurement
-from providers.demo import load_providers
+from providers.demo import load_providers, renew_screenings
 from reports.demo import load_reports
 from segments.demo.load import load_landscape
 
@@ -30,15 +32,23 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even when DEBUG is off (demo users have a known password).",
         )
+        parser.add_argument(
+            "--today",
+            type=date.fromisoformat,
+            default=None,
+            metavar="YYYY-MM-DD",
+            help="Load the demo as if on this day (default: today); every demo date is relative "
+            "to it.",
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, today=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "load_demo creates users with a known password; run it with DEBUG on, "
                 "or pass --force on a machine that is not in production."
             )
         started = time.monotonic()
-        with transaction.atomic():
+        with anchored(today), transaction.atomic():
             regions = load_landscape()
             for region in regions:
                 count = load_providers(region)
@@ -50,6 +60,8 @@ class Command(BaseCommand):
                 self._report(region, load_contracts(region))
                 self._report(region, load_production(region))
                 self._report(region, load_effect_scenarios(region))  # prices the production
+            for region in regions:  # after the procedures, which judged them on their own days
+                self._report(region, renew_screenings(region))
             for region in regions:  # after production: reports are made from its figures
                 self._report(region, load_reports(region))
             portal_users = load_portal_users()
