@@ -299,9 +299,12 @@ def sparkline(
     width: int = 120,
     height: int = 32,
     uid: str | None = None,
+    month_labels: bool = True,
 ) -> SafeString:
-    """A small trend line without axes; the last figure is marked. The description names the
-    first, lowest, highest and last figures."""
+    """A small trend line; the last figure is marked. With ``month_labels`` (and months) a thin
+    baseline under the line names the first and the last month (the chart grows by 12 px), so
+    the reader sees which months the trend covers. The description names the first, lowest,
+    highest and last figures."""
     values = list(values)
     months = list(months) if months is not None else [None] * len(values)
     uid = uid or _uid("sp", title, values, months)
@@ -327,7 +330,22 @@ def sparkline(
         }
     else:
         desc = _("Geen waarden in deze periode.")
+    axis = month_labels and bool(months) and months[0] is not None and months[-1] is not None
+    plot_height = height
+    if axis:
+        height += 12
     out = [_svg_open(uid, width, height, title, desc)]
+    if axis:
+        first, last = months[0], months[-1]
+        out.append(
+            f'<g aria-hidden="true" font-size="9" fill="{MUTED}">'
+            f'<line x1="2" y1="{plot_height}" x2="{width - 2}" y2="{plot_height}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="2" y="{height - 1}" text-anchor="start" class="sparkline__first">'
+            f"{escape(short_month(first, True))}</text>"
+            f'<text x="{width - 2}" y="{height - 1}" text-anchor="end" class="sparkline__last">'
+            f"{escape(short_month(last, True))}</text></g>"
+        )
     nums = [_num(v) for v in values if v is not None]
     if nums:
         low_v, high_v = min(nums), max(nums)
@@ -339,7 +357,7 @@ def sparkline(
             return pad if len(values) <= 1 else pad + (width - 2 * pad) * i / (len(values) - 1)
 
         def y_of(v):
-            return pad + (height - 2 * pad) * (1 - (v - low_v) / (high_v - low_v))
+            return pad + (plot_height - 2 * pad) * (1 - (v - low_v) / (high_v - low_v))
 
         pts = [(x_of(i), y_of(_num(v))) if v is not None else None for i, v in enumerate(values)]
         for run in _points_path(pts):
