@@ -13,7 +13,7 @@ from django.utils import timezone
 from core.ui.formatting import add_months
 from segments.codes import ParallelRule
 
-from .codes import ArrangementModel, EventKind
+from .codes import ArrangementModel, BudgetKind, EventKind
 from .consent import consent_facts
 from .models import Contract, EffectScenario, TariffVersion
 from .production import production_for
@@ -29,6 +29,7 @@ from .settlement import (
     SettlementError,
     as_pxq,
     procurement_effect,
+    settle,
     settle_year_to_date,
     with_tariff_change,
     with_tariffs_on,
@@ -203,6 +204,33 @@ def settlement_for(contract: Contract, period: Period) -> Settlement:
     # the case director's consents for stacked profiles and switches: facts next to production
     production = replace(production[contract.pk], consents=consent_facts(contract))
     return settle_year_to_date(terms, production, period)
+
+
+def settlement_by_month(contract: Contract, period: Period) -> dict:
+    """The payable amount of each month from January through ``period``'s last month (each
+    month's ceilings counted from January, like the settlement itself) and the year's budget:
+    {"months": [(month, payable)], "budget": Decimal | None, "budget_kind": str}. The budget
+    is the contract's ceiling for the year, else its lumpsum; months whose production cannot be
+    settled give an empty list (the page says why)."""
+    year = period.end.year
+    terms = contract_terms(contract, on=period.end)
+    production = production_for([contract.pk], date(year, 1, 1), period.end)
+    production = replace(production[contract.pk], consents=consent_facts(contract))
+    months, before = [], None
+    try:
+        for month in range(1, period.end.month + 1):
+            payable = settle(terms, production, Period.months(year, 1, month)).payable
+            months.append((date(year, month, 1), payable - (before or 0)))
+            before = payable
+    except SettlementError:
+        months = []
+    budget, kind = None, ""
+    for candidate in (BudgetKind.CEILING, BudgetKind.LUMPSUM):
+        found = terms.budget(year, candidate)
+        if found is not None:
+            budget, kind = found.amount, candidate
+            break
+    return {"months": months, "budget": budget, "budget_kind": kind}
 
 
 SCENARIOS: dict[str, Callable] = {

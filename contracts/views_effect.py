@@ -18,6 +18,7 @@ from django.views import generic
 
 from core.export import records_sheet
 from core.spreadsheet import safe_cell
+from core.ui.charts import bar_chart
 from core.ui.forms import add_service_errors
 from core.ui.views import RegionMixin, SheetExportMixin
 from segments.selectors import segment_subtree_ids as _with_sub_segments
@@ -40,6 +41,37 @@ def _pct(current: Decimal, alternative: Decimal) -> Decimal | None:
     if not current:
         return None
     return ((alternative - current) * HUNDRED / current).quantize(Decimal("0.1"))
+
+
+#: the chart shows this many providers at most (the largest differences); the table shows all
+CHART_ROWS = 20
+
+
+def effect_charts(totals: dict[str, list[dict]], period) -> dict:
+    """The difference per segment and per provider as bar charts (the tables below hold the
+    same figures): {"segment": svg, "provider": svg}; a provider chart longer than CHART_ROWS
+    shows the largest differences."""
+    titles = {
+        "segment": _("Inkoopeffect per segment, %(period)s"),
+        "provider": _("Inkoopeffect per aanbieder, %(period)s"),
+    }
+    charts = {}
+    for key, rows in totals.items():
+        if not rows:
+            continue
+        shown = rows
+        title = titles[key] % {"period": period.label()}
+        if len(rows) > CHART_ROWS:
+            shown = sorted(rows, key=lambda r: -abs(r["difference"]))[:CHART_ROWS]
+            title += " " + _("(de %(n)s grootste verschillen)") % {"n": CHART_ROWS}
+        charts[key] = bar_chart(
+            [(r["name"], r["difference"]) for r in shown],
+            title=title,
+            unit="euro",
+            y_label=_("Verschil alternatief min huidig"),
+            uid=f"effect-{key}",
+        )
+    return charts
 
 
 def _row(name, current, alternative, **extra) -> dict:
@@ -139,6 +171,7 @@ class EffectView(RegionMixin, generic.TemplateView):
             "by_provider": totals["provider"],
             "by_contract": rows,
             "total": _row(_("Totaal"), current, alternative),
+            "effect_charts": effect_charts(totals, period),
             "computed": True,
         }
 
@@ -246,6 +279,7 @@ def _scenario_result(scenario, contracts) -> dict:
         "by_segment": totals["segment"],
         "by_provider": totals["provider"],
         "by_contract": rows,
+        "effect_charts": effect_charts(totals, selectors.scenario_period(scenario)),
         "unpriced": [(e, u) for e in effects for u in e.unpriced],
         "notes": [f"{e.contract}: {note}" for e in effects for note in e.notes],
         "total": _row(_("Totaal"), current, alternative),

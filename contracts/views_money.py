@@ -29,13 +29,14 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.spreadsheet import safe_cell
-from core.ui.formatting import euro, percent
+from core.ui.charts import budget_bars_chart
+from core.ui.formatting import euro, month_label, percent
 from core.ui.formatting import format_date as _d
 from core.ui.forms import add_service_errors as _add_errors
 from core.ui.views import RegionMixin, ScopedDetailView, ScopedListView
 
 from . import selectors, services
-from .codes import ArrangementModel, TariffOrigin
+from .codes import ArrangementModel, BudgetKind, TariffOrigin
 from .filters_money import TariffFilterSet
 from .forms_money import IndexForm, SettlementForm, TariffForm, last_complete_months
 from .models import Contract, TariffIndexation, TariffVersion
@@ -444,7 +445,45 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
                     if f.kind.endswith("_consented")
                 ]
                 context["csv_query"] = urlencode(form.cleaned_data)
+                context.update(self.monthly(form.period()))
         return context
+
+    def monthly(self, period) -> dict:
+        """The settlement per month of the year so far against the budget: a chart and the
+        same figures as a table."""
+        data = selectors.settlement_by_month(self.contract, period)
+        if not data["months"]:
+            return {}
+        running, rows = ZERO, []
+        for month, amount in data["months"]:
+            running += amount
+            share = (
+                (running * 100 / data["budget"]).quantize(Decimal("0.1"))
+                if data["budget"]
+                else None
+            )
+            rows.append(
+                {
+                    "month": month_label(month),
+                    "amount": amount,
+                    "cumulative": running,
+                    "share": share,
+                }
+            )
+        title = _("Afgerekend per maand in %(year)s, opgeteld, tegen het budget") % {
+            "year": period.end.year
+        }
+        return {
+            "monthly_rows": rows,
+            "monthly_budget": data["budget"],
+            "monthly_budget_label": BudgetKind(data["budget_kind"]).label
+            if data["budget_kind"]
+            else "",
+            "monthly_title": title,
+            "monthly_chart": budget_bars_chart(
+                data["months"], title=title, budget=data["budget"], uid="settlement-months"
+            ),
+        }
 
     def consent_url(self, flag) -> str:
         """'Instemming vastleggen' for a stacking or switch signal, prefilled with the family,

@@ -395,7 +395,9 @@ class DialogueDetailView(DialogueObjectMixin, generic.TemplateView):
             title=_("Prestatiedialoog %(day)s") % {"day": format_date(self.dialogue.scheduled_on)},
             dialogue=self.dialogue,
             held=self.dialogue.status == DialogueStatus.HELD,
-            agenda=self.dialogue.agenda.select_related("signal").order_by("position"),
+            agenda=dialogues.group_agenda(
+                list(self.dialogue.agenda.select_related("signal").order_by("position"))
+            ),
             actions=[
                 {"action": a, "overdue": dialogues.is_overdue(a, today), "posts": a.progress.all()}
                 for a in actions

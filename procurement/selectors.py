@@ -113,19 +113,38 @@ def transition_options(tender: Tender, now=None) -> list[workflow.Option]:
 
 
 def timeline(tender: Tender) -> list[dict]:
-    """The milestones of the procedure type in order, planned against actual; milestones the
-    officer planned beyond the workflow's own are included."""
+    """The milestones in date order, planned against actual; milestones the officer planned
+    beyond the workflow's own (such as the close of the question round) are included.
+
+    The procedure order comes first (the workflow's milestones, an extra one before the first
+    workflow milestone that follows it in ``MilestoneKind``); the dated milestones (planned, else
+    actual) then take their dated places in the order of their dates, an undated one keeps its
+    place in the procedure."""
     rows = {m.kind: m for m in tender.milestones.all()}
-    kinds = [
-        t.milestone for t in workflow.WORKFLOWS[tender.procedure_type].transitions if t.milestone
-    ]
-    kinds.append(MilestoneKind.CONTRACT_START)
     order = list(MilestoneKind.values)
-    kinds += sorted((k for k in rows if k not in kinds), key=order.index)
+    kinds = list(
+        dict.fromkeys(
+            [
+                t.milestone
+                for t in workflow.WORKFLOWS[tender.procedure_type].transitions
+                if t.milestone
+            ]
+            + [MilestoneKind.CONTRACT_START]
+        )
+    )
+    for extra in sorted((k for k in rows if k not in kinds), key=order.index):
+        later = (i for i, k in enumerate(kinds) if order.index(k) > order.index(extra))
+        kinds.insert(next(later, len(kinds)), extra)
+    milestones = [rows.get(kind) or Milestone(tender=tender, kind=kind) for kind in kinds]
+
+    def day(m):
+        return m.planned_on or m.actual_on
+
+    dated = iter(sorted((m for m in milestones if day(m)), key=day))  # stable: ties keep order
+    milestones = [next(dated) if day(m) else m for m in milestones]
     today = timezone.localdate()
     result = []
-    for kind in dict.fromkeys(kinds):
-        m = rows.get(kind) or Milestone(tender=tender, kind=kind)
+    for m in milestones:
         late = m.actual_on is None and m.planned_on is not None and m.planned_on < today
         result.append({"milestone": m, "late": late})
     return result

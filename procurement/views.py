@@ -14,6 +14,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.charts import timeline_chart
 from core.ui.forms import error_messages as _errors
 from core.ui.views import (
     ActionView,
@@ -415,6 +416,26 @@ def confidential(user, region) -> bool:
     return scope_for(user).has_role(region.pk, ALL_REGION_ROLES)
 
 
+def milestone_chart(tender, timeline: list[dict]):
+    """The timeline as planned against actual bars (None when no milestone has a date)."""
+    bars = [
+        (
+            str(row["milestone"].get_kind_display()),
+            row["milestone"].planned_on,
+            row["milestone"].actual_on,
+        )
+        for row in timeline
+    ]
+    if not any(planned or actual for _label, planned, actual in bars):
+        return None
+    return timeline_chart(
+        bars,
+        title=_("Tijdlijn %(tender)s: gepland en werkelijk") % {"tender": tender.reference},
+        today=timezone.localdate(),
+        uid="tender-timeline",
+    )
+
+
 class TenderDetailView(ScopedDetailView):
     model = Tender
     template_name = "procurement/tender_detail.html"
@@ -423,6 +444,7 @@ class TenderDetailView(ScopedDetailView):
         context = super().get_context_data(**kwargs)
         tender, user = self.object, self.request.user
         context["timeline"] = selectors.timeline(tender)
+        context["timeline_chart"] = milestone_chart(tender, context["timeline"])
         context["lots"] = tender.lots.select_related("segment")
         context["criteria"] = tender.criteria.all()
         context["requirements"] = tender.requirements.all()

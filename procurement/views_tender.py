@@ -14,6 +14,7 @@ from core.export import records_sheet
 from core.files import serve
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
+from core.ui.charts import strip_chart
 from core.ui.forms import error_messages as _errors
 from core.ui.views import RegionMixin, SheetExportMixin
 from providers import inbox
@@ -587,6 +588,21 @@ class LetterView(TenderChildMixin, generic.View):
         )
 
 
+def score_chart(tender, criteria, rows):
+    """Per award criterion the consensus scores of the ranked submissions as dots on the scale,
+    with the median (None without criteria or scores): the table beside it holds the figures."""
+    if not criteria or not any(v is not None for row in rows for v in row["scores"]):
+        return None
+    return strip_chart(
+        [(c.name, [row["scores"][i] for row in rows]) for i, c in enumerate(criteria)],
+        title=_("Spreiding van de consensusscores per criterium, %(tender)s")
+        % {"tender": tender.reference},
+        scale_max=tender.score_scale_max,
+        dot_label=_("Consensusscore van een inschrijving"),
+        uid="ranking-scores",
+    )
+
+
 class RankingView(SheetExportMixin, TenderChildMixin, generic.TemplateView):
     needs = "confidential"
     template_name = "procurement/ranking.html"
@@ -599,6 +615,7 @@ class RankingView(SheetExportMixin, TenderChildMixin, generic.TemplateView):
         criteria, rows = selectors.ranking_table(self.tender, user=self.request.user)
         context.update(criteria=criteria, rows=rows, title=_("Rangschikking"))
         context["cutoff"] = self.tender.preselection_count
+        context["score_chart"] = score_chart(self.tender, criteria, rows)
         return context
 
     def export_sheets(self, context) -> dict:

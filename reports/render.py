@@ -96,9 +96,17 @@ def _charts(doc: dict) -> dict:
     return out
 
 
+def _has_figure(kpi: dict) -> bool:
+    """A KPI with a value this month (or one hidden as a small count): a row of the table; one
+    without ("0 ÷ 0") is named once under the table instead."""
+    return kpi.get("value") is not None or bool(kpi.get("small"))
+
+
 def _kpis(doc: dict) -> list[dict]:
     rows = []
     for kpi in doc.get("kpis") or []:
+        if not _has_figure(kpi):
+            continue
         trend = _pairs(kpi["trend"])
         spark = None
         if any(v is not None for _m, v in trend):
@@ -122,6 +130,9 @@ def page_context(snapshot: dict) -> dict:
         return {
             "doc": snapshot,
             "doc_kpis": _kpis(snapshot),
+            "doc_kpis_empty": [
+                k["label"] for k in snapshot.get("kpis") or [] if not _has_figure(k)
+            ],
             "doc_charts": _charts(snapshot),
             "doc_generated": generated_at,
             "document_title": snapshot.get("title", ""),

@@ -18,177 +18,49 @@ Months are first-of-month ``date``s; values are ``Decimal`` (or anything ``float
 
 from __future__ import annotations
 
-import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 
 from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from core.ui.charts import (  # noqa: F401 (building blocks used here, re-exported for callers)
+    BENCHMARK,
+    BUDGET,
+    FONT,
+    GRID,
+    INK,
+    LEVEL_FILL,
+    MUTED,
+    NORM,
+    SERIES,
+    UNITS,
+    _f,
+    _label,
+    _legend,
+    _link,
+    _links_for,
+    _nice_step,
+    _num,
+    _points_path,
+    _safe,
+    _sample_line,
+    _svg_open,
+    _text_width,
+    _uid,
+    nice_scale,
+)
+from core.ui.charts import bar_chart as _bar_chart
 from core.ui.formatting import format_value, month_label, short_month
-
-FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
-INK = "#1b1b1b"
-MUTED = "#505a66"  # 7.0:1 on white
-GRID = "#c9d2dc"
-SERIES = "#154273"  # 10.4:1
-BENCHMARK = "#505a66"
-NORM = "#a4161a"  # 7.6:1
-BUDGET = "#8a4b00"  # 6.4:1
-LEVEL_FILL = {"green": "#1e6b34", "amber": "#8a4b00", "red": "#a4161a"}
-
-UNITS = ("aantal", "euro", "dagen", "procent", "cijfer")
 
 
 def _level_word(level: str) -> str:
     from monitoring.steering.models import Level
 
     return str(Level(level).label)
-
-
-# --- helpers -------------------------------------------------------------------------------------
-
-
-def _f(x: float) -> str:
-    """A coordinate with one decimal, no '-0.0'."""
-    text = f"{x:.1f}"
-    return "0.0" if text == "-0.0" else text
-
-
-def _uid(prefix: str, *parts) -> str:
-    digest = hashlib.sha1(repr(parts).encode(), usedforsecurity=False).hexdigest()[:8]
-    return f"{prefix}{digest}"
-
-
-def _num(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def _nice_step(low: float, high: float, count: int) -> float:
-    """The smallest round step (1, 2, 2.5, 5 × a power of ten) that covers low..high in at
-    most ``count + 1`` intervals."""
-    raw = (high - low) / max(count, 1)
-    magnitude = 10 ** math.floor(math.log10(raw))
-    for scale in (magnitude / 10, magnitude, magnitude * 10):
-        for multiple in (1, 2, 2.5, 5):
-            step = multiple * scale
-            intervals = math.ceil(high / step - 1e-9) - math.floor(low / step + 1e-9)
-            if intervals <= count + 1:
-                return step
-    return 10 * magnitude  # pragma: no cover
-
-
-def nice_scale(values: Sequence[float], count: int = 4) -> tuple[float, float, list[float]]:
-    """(low, high, ticks): a range from 0 (or the lowest negative figure) over every value,
-    on round steps."""
-    low = min([0.0, *values])
-    high = max([0.0, *values])
-    if high == low:
-        high = low + 1
-    step = _nice_step(low, high, count)
-    low = math.floor(low / step + 1e-9) * step
-    high = math.ceil(high / step - 1e-9) * step
-    ticks = []
-    tick = low
-    while tick <= high + step / 2:
-        ticks.append(round(tick, 10))
-        tick += step
-    return low, high, ticks
-
-
-def _svg_open(uid: str, width: int, height: int, title: str, desc: str, extra: str = "") -> str:
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" role="img" '
-        f'aria-labelledby="{uid}-t {uid}-d" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" font-family="{FONT}" font-size="11" '
-        f'fill="{INK}"{extra}>'
-        f'<title id="{uid}-t">{escape(title)}</title>'
-        f'<desc id="{uid}-d">{escape(desc)}</desc>'
-    )
-
-
-def _safe(parts: list[str]) -> SafeString:
-    # Every text and attribute value above went through escape() or is a number we formatted.
-    svg = "".join(parts)
-    if "<a href" in svg:
-        # an image may hold no links (WCAG 4.1.2, axe "nested-interactive"): a chart whose
-        # points link to their lines is a labelled group of links instead
-        svg = svg.replace('role="img"', 'role="group"', 1)
-    return mark_safe(svg)  # noqa: S308
-
-
-def _link(href: str | None, inner: str, label: str) -> str:
-    if not href:
-        return inner
-    return f'<a href="{escape(href)}" aria-label="{escape(label)}">{inner}</a>'
-
-
-def _points_path(points: list[tuple[float, float] | None]) -> list[str]:
-    """Polyline point lists, split where a value is missing."""
-    runs, current = [], []
-    for point in points:
-        if point is None:
-            if current:
-                runs.append(current)
-            current = []
-        else:
-            current.append(point)
-    if current:
-        runs.append(current)
-    return [" ".join(f"{_f(x)},{_f(y)}" for x, y in run) for run in runs]
-
-
-def _text_width(text: str, size: float = 11) -> float:
-    """A rough width of a text in DejaVu Sans (for placing labels; no font metrics here)."""
-    return len(text) * size * 0.6
-
-
-def _label(x: float, y: float, text: str, colour: str, anchor: str = "start") -> str:
-    """A bold label on a white backing so that lines behind it don't cross the letters."""
-    w = _text_width(text) + 6
-    left = {"start": x - 3, "middle": x - w / 2, "end": x - w + 3}[anchor]
-    return (
-        f'<rect x="{_f(left)}" y="{_f(y - 11)}" width="{_f(w)}" height="15" fill="#ffffff" '
-        f'fill-opacity="0.85"/>'
-        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="{anchor}" fill="{colour}" '
-        f'font-weight="bold">{escape(text)}</text>'
-    )
-
-
-def _legend(items: list[tuple[str, str]], x: float, y: float) -> str:
-    """items: (sample svg at origin, label)."""
-    out, cursor = [], x
-    for sample, label in items:
-        out.append(f'<g transform="translate({_f(cursor)},{_f(y)})">{sample}')
-        out.append(f'<text x="26" y="4" fill="{INK}">{escape(label)}</text></g>')
-        cursor += 44 + _text_width(label)
-    return "".join(out)
-
-
-def _sample_line(colour: str, dash: str = "", marker: str = "circle", hollow=False) -> str:
-    dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-    fill = "#ffffff" if hollow else colour
-    if marker == "square":
-        mark = f'<rect x="8" y="-3" width="6" height="6" fill="{fill}" stroke="{colour}"/>'
-    elif marker == "circle":
-        mark = f'<circle cx="11" cy="0" r="3" fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
-    else:
-        mark = ""
-    return (
-        f'<line x1="0" y1="0" x2="22" y2="0" stroke="{colour}" stroke-width="2"{dash_attr}/>{mark}'
-    )
-
-
-def _links_for(links, months: Sequence[date]) -> list[str | None]:
-    if links is None:
-        return [None] * len(months)
-    if isinstance(links, Mapping):
-        return [links.get(m) for m in months]
-    links = list(links)
-    return [links[i] if i < len(links) else None for i in range(len(months))]
 
 
 # --- line chart ----------------------------------------------------------------------------------
@@ -410,99 +282,9 @@ def _line_desc(series, unit, y_label, norm, benchmark, benchmark_label, forecast
 # --- bar chart -----------------------------------------------------------------------------------
 
 
-def bar_chart(
-    bars: Sequence[tuple[str, object]],
-    *,
-    title: str,
-    unit: str,
-    y_label: str | None = None,
-    width: int = 640,
-    height: int | None = None,
-    norm=None,
-    levels: Sequence[str | None] | None = None,
-    links: Sequence[str | None] | None = None,
-    uid: str | None = None,
-) -> SafeString:
-    """Horizontal bars, one per (label, value), the value written next to each bar.
-
-    ``levels`` (green/amber/red per bar) colours the bars and adds the level's word to the
-    value; ``norm`` is a labelled dashed vertical line; ``links`` makes each bar a link."""
-    bars = list(bars)
-    levels = list(levels or [None] * len(bars))
-    links = list(links or [None] * len(bars))
-    uid = uid or _uid("bc", title, bars, norm, levels)
-    row, top, bottom = 26, 8, 30
-    height = height or top + bottom + row * max(len(bars), 1)
-    label_w, value_w = 190, 120
-    left, right = label_w, value_w
-    plot_w = width - left - right
-    values = [_num(v) for _l, v in bars if v is not None]
-    if norm is not None:
-        values.append(float(norm))
-    low, high, ticks = nice_scale(values or [0.0])
-
-    def x_of(value: float) -> float:
-        return left + plot_w * (value - low) / (high - low)
-
-    words = []
-    for (label, value), level in zip(bars, levels, strict=True):
-        text = f"{label}: {format_value(value, unit)}"
-        if level:
-            text += f" ({_level_word(level)})"
-        words.append(text)
-    desc = (y_label or title) + ". " + "; ".join(words) + "."
-    if norm is not None:
-        desc += " " + _("Norm: %(value)s.") % {"value": format_value(norm, unit)}
-    out = [_svg_open(uid, width, height, title, desc)]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
-    plot_bottom = top + row * max(len(bars), 1)
-    out.append('<g aria-hidden="true">')
-    for tick in ticks:
-        x = x_of(tick)
-        out.append(
-            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
-            f'<text x="{_f(x)}" y="{plot_bottom + 14}" text-anchor="middle" fill="{MUTED}">'
-            f"{escape(format_value(tick, unit, compact=True))}</text>"
-        )
-    out.append("</g>")
-    zero = x_of(max(low, 0.0))
-    for i, ((label, value), level, href) in enumerate(zip(bars, levels, links, strict=True)):
-        y = top + i * row
-        room = int((label_w - 14) / (11 * 0.62))  # characters that fit left of the bars
-        short = label if len(label) <= room else label[: room - 1] + "…"
-        out.append(
-            f'<text x="{left - 8}" y="{_f(y + row / 2 + 4)}" text-anchor="end">'
-            f"{escape(short)}</text>"
-        )
-        text = format_value(value, unit)
-        if level:
-            text += f" · {_level_word(level)}"
-        if value is not None:
-            end = x_of(_num(value))
-            colour = LEVEL_FILL.get(level, SERIES)
-            bar = (
-                f'<rect x="{_f(min(zero, end))}" y="{_f(y + 5)}" width="{_f(abs(end - zero))}" '
-                f'height="{row - 10}" fill="{colour}"><title>{escape(words[i])}</title></rect>'
-            )
-            out.append(_link(href, bar, words[i]))
-            out.append(f'<text x="{_f(max(zero, end) + 6)}" y="{_f(y + row / 2 + 4)}">')
-            out.append(f"{escape(text)}</text>")
-        else:
-            out.append(
-                f'<text x="{_f(zero + 6)}" y="{_f(y + row / 2 + 4)}" fill="{MUTED}">'
-                f"{escape(text)}</text>"
-            )
-    if norm is not None:
-        x = x_of(float(norm))
-        norm_text = _("Norm %(value)s") % {"value": format_value(norm, unit)}
-        out.append(
-            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{NORM}" '
-            f'stroke-width="1.5" stroke-dasharray="8 4"><title>{escape(norm_text)}</title></line>'
-            f'<text x="{_f(x)}" y="{height - 4}" text-anchor="middle" fill="{NORM}" '
-            f'font-weight="bold">{escape(norm_text)}</text>'
-        )
-    out.append("</svg>")
-    return _safe(out)
+def bar_chart(bars, **kwargs) -> SafeString:
+    """Horizontal bars (``core.ui.charts.bar_chart``), the levels named by their word."""
+    return _bar_chart(bars, level_word=_level_word, **kwargs)
 
 
 # --- sparkline -----------------------------------------------------------------------------------
@@ -517,9 +299,12 @@ def sparkline(
     width: int = 120,
     height: int = 32,
     uid: str | None = None,
+    month_labels: bool = True,
 ) -> SafeString:
-    """A small trend line without axes; the last figure is marked. The description names the
-    first, lowest, highest and last figures."""
+    """A small trend line; the last figure is marked. With ``month_labels`` (and months) a thin
+    baseline under the line names the first and the last month (the chart grows by 12 px), so
+    the reader sees which months the trend covers. The description names the first, lowest,
+    highest and last figures."""
     values = list(values)
     months = list(months) if months is not None else [None] * len(values)
     uid = uid or _uid("sp", title, values, months)
@@ -545,7 +330,22 @@ def sparkline(
         }
     else:
         desc = _("Geen waarden in deze periode.")
+    axis = month_labels and bool(months) and months[0] is not None and months[-1] is not None
+    plot_height = height
+    if axis:
+        height += 12
     out = [_svg_open(uid, width, height, title, desc)]
+    if axis:
+        first, last = months[0], months[-1]
+        out.append(
+            f'<g aria-hidden="true" font-size="9" fill="{MUTED}">'
+            f'<line x1="2" y1="{plot_height}" x2="{width - 2}" y2="{plot_height}" '
+            f'stroke="{GRID}" stroke-width="1"/>'
+            f'<text x="2" y="{height - 1}" text-anchor="start" class="sparkline__first">'
+            f"{escape(short_month(first, True))}</text>"
+            f'<text x="{width - 2}" y="{height - 1}" text-anchor="end" class="sparkline__last">'
+            f"{escape(short_month(last, True))}</text></g>"
+        )
     nums = [_num(v) for v in values if v is not None]
     if nums:
         low_v, high_v = min(nums), max(nums)
@@ -557,7 +357,7 @@ def sparkline(
             return pad if len(values) <= 1 else pad + (width - 2 * pad) * i / (len(values) - 1)
 
         def y_of(v):
-            return pad + (height - 2 * pad) * (1 - (v - low_v) / (high_v - low_v))
+            return pad + (plot_height - 2 * pad) * (1 - (v - low_v) / (high_v - low_v))
 
         pts = [(x_of(i), y_of(_num(v))) if v is not None else None for i, v in enumerate(values)]
         for run in _points_path(pts):

@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from contracts.codes import Kpi
 from core.files import check_upload
@@ -191,6 +191,64 @@ def draft_agenda(provider) -> list[dict]:
             items.append({"title": signal_title(signal), "note": signal.message, "signal": signal})
     items.append({"title": _("Rondvraag"), "note": "", "signal": None})
     return items
+
+
+def group_agenda(items) -> list[dict]:
+    """The agenda as it is read: one entry per item, except that two or more items about
+    signals of the same KPI (or finance check) become one entry, at the place of the first,
+    that counts them and lists them inside (ten "Wachttijd" signals are one point to discuss).
+
+    ``items``: agenda items or draft dicts (``title``, ``note``, ``signal``). Each entry:
+    ``{"title", "item", "items", "grouped", "count", "signal", "level"}`` where ``signal`` and
+    ``level`` are the group's most urgent (red before amber, then the latest month)."""
+
+    def signal_of(item):
+        return item.get("signal") if isinstance(item, dict) else item.signal
+
+    members: dict[tuple, list] = {}
+    for item in items:
+        signal = signal_of(item)
+        if signal is not None:
+            members.setdefault((signal.source, signal.topic), []).append(item)
+    entries, done = [], set()
+    for item in items:
+        signal = signal_of(item)
+        key = (signal.source, signal.topic) if signal is not None else None
+        group = members.get(key, [item]) if key else [item]
+        if len(group) < 2:
+            title = item.get("title") if isinstance(item, dict) else item.title
+            entries.append(
+                {
+                    "title": title,
+                    "item": item,
+                    "items": [item],
+                    "grouped": False,
+                    "count": 1,
+                    "signal": signal,
+                    "level": signal.level if signal is not None else "",
+                }
+            )
+            continue
+        if key in done:
+            continue
+        done.add(key)
+        signals = sorted((signal_of(i) for i in group), key=signal_order)
+        worst = min(signals, key=lambda s: LEVEL_RANK.get(s.level, 9))
+        entries.append(
+            {
+                "title": ngettext(
+                    "%(topic)s: %(n)s signaal", "%(topic)s: %(n)s signalen", len(group)
+                )
+                % {"topic": topic_label(signal.topic), "n": len(group)},
+                "item": item,
+                "items": group,
+                "grouped": True,
+                "count": len(group),
+                "signal": worst,
+                "level": worst.level,
+            }
+        )
+    return entries
 
 
 # ---------------------------------------------------------------- dialogues

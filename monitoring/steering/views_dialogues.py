@@ -227,7 +227,7 @@ class DialogueCreateView(ProviderMixin, FormsPage):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["draft"] = dialogues.draft_agenda(self.provider)
+        context["draft"] = dialogues.group_agenda(dialogues.draft_agenda(self.provider))
         context["title"] = _("Prestatiedialoog plannen")
         return context
 
@@ -358,8 +358,10 @@ class DialogueDetailView(SteeringMixin, FormsPage):
                 }
             )
         agenda = [
-            {"item": item, "light": light(item.signal.level) if item.signal else None}
-            for item in self.dialogue.agenda.select_related("signal").order_by("position")
+            {**entry, "light": light(entry["level"])}
+            for entry in dialogues.group_agenda(
+                list(self.dialogue.agenda.select_related("signal").order_by("position"))
+            )
         ]
         context.update(
             dialogue=self.dialogue,

@@ -176,6 +176,29 @@ def test_sparkline():
     assert "Geen waarden" in desc(root)
 
 
+def test_sparkline_names_its_first_and_last_month_under_a_baseline():
+    values = [D("1"), D("3"), None, D("2")]
+    root = parse(
+        charts.sparkline(
+            values,
+            title="Trend",
+            unit="aantal",
+            months=[date(2026, 11, 1), date(2026, 12, 1), date(2027, 1, 1), date(2027, 2, 1)],
+            height=34,
+        )
+    )
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert texts == ["nov '26", "feb '27"]
+    assert root.get("height") == "46"  # 34 for the line, 12 for the months
+    baseline = root.find(f".//{SVG}line")
+    assert baseline.get("y1") == baseline.get("y2") == "34"
+    # every point stays above the baseline
+    assert all(float(c.get("cy")) < 34 for c in root.iter(f"{SVG}circle"))
+    # without months there is nothing to name: the line alone
+    root = parse(charts.sparkline(values, title="Trend", unit="aantal", height=34))
+    assert not list(root.iter(f"{SVG}text")) and root.get("height") == "34"
+
+
 def test_spend_chart_forecast_budget_and_run_out():
     monthly = [(m, D("100000")) for m in months(10)]
     links = {m: f"/productie/?maand=2026-{m.month:02d}" for m, _a in monthly}
