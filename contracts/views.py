@@ -384,11 +384,19 @@ class ContractEventReverseView(ContractEventActionView):
         return _("Terugdraaien: %(event)s") % {"event": self.event}
 
     def get_intro(self):
-        return _(
+        intro = _(
             "De gebeurtenis blijft zichtbaar en wordt gemarkeerd als teruggedraaid; een nieuwe "
             "gebeurtenis legt de terugdraaiing vast met uw reden. Looptijd en einddatum worden "
             "opnieuw afgeleid uit de gebeurtenissen die overblijven."
         )
+        if self.request.method == "GET":
+            self.event.contract = self.contract
+            try:
+                services.contract_event_reversal_check(event=self.event)
+            except ValidationError as exc:
+                refusal = " ".join(exc.messages)
+                return f"{intro}\n" + _("Dit kan nu niet: %(why)s") % {"why": refusal}
+        return intro
 
     def confirmation(self, form):
         c, e = self.contract, self.event

@@ -174,6 +174,8 @@ def test_only_the_latest_extension_and_never_twice(client, world_a, users):
     detail = text(client.get(contract.get_absolute_url()))
     assert reverse_url(world_a, second) in detail
     assert reverse_url(world_a, first) not in detail
+    page = text(client.get(reverse_url(world_a, first)))
+    assert "Dit kan nu niet: Alleen de laatste verlenging kan worden teruggedraaid" in page
     refused = client.post(reverse_url(world_a, first), {"reason": "Vergissing"})
     assert "Alleen de laatste verlenging kan worden teruggedraaid" in text(refused)
     assert not ContractEvent.objects.filter(kind="reversal").exists()
