@@ -10,6 +10,7 @@ class EventKind(models.TextChoices):
     EXTENSION = "extension", _("Verlenging")
     AMENDMENT = "amendment", _("Wijziging")
     TERMINATION = "termination", _("Beëindiging")
+    REVERSAL = "reversal", _("Terugdraaiing")
 
 
 class ContractStatus(models.TextChoices):

@@ -101,6 +101,12 @@ class TerminateForm(forms.Form):
     reason = forms.CharField(label=_("Reden (verplicht)"), required=False, widget=text_widget(4))
 
 
+class ReverseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reden van het terugdraaien (verplicht)"), widget=text_widget(4)
+    )
+
+
 class KpiAgreementForm(forms.ModelForm):
     class Meta:
         model = KpiAgreement

@@ -237,6 +237,18 @@ class ContractEvent(ContractChild):
     reason = models.TextField(_("toelichting"), blank=True)
     recorded_at = models.DateTimeField(_("vastgelegd op"), auto_now_add=True)
     recorded_by = _user(_("vastgelegd door"))
+    # A reversal points at the event it corrects; that event itself is never changed.
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("draait terug"),
+    )
+    # An amendment's changes as {field: [old, new]} (None: recorded before they were kept),
+    # so that reversing it can restore the old values.
+    changes = models.JSONField(_("wijzigingen"), null=True, blank=True)
 
     class Meta:
         ordering = ["effective_on", "pk"]
@@ -251,10 +263,10 @@ class ContractEvent(ContractChild):
                 condition=Q(kind="start"),
                 name="contract_event_one_start",
             ),
-            models.UniqueConstraint(
-                fields=["contract"],
-                condition=Q(kind="termination"),
-                name="contract_event_one_termination",
+            models.CheckConstraint(
+                condition=Q(kind="reversal", reverses__isnull=False)
+                | (~Q(kind="reversal") & Q(reverses__isnull=True)),
+                name="contract_event_reversal_points_back",
             ),
             models.CheckConstraint(
                 condition=Q(kind="extension", years__gte=1) | (~Q(kind="extension")),

@@ -35,7 +35,7 @@ from .settlement import (
     with_tariffs_on,
 )
 from .tariffs import Validity
-from .terms import EventFact, derive
+from .terms import EventFact, derive, reversal_refusal
 
 
 def expiring(queryset: QuerySet, months: int, today: date | None = None) -> QuerySet:
@@ -83,7 +83,7 @@ def contract_page(contract: Contract) -> dict:
         by_product[version.product].append(version)
     budgets = contract.budgets.select_related("support_profile").prefetch_related("revisions")
     return {
-        "events": contract.events.select_related("recorded_by"),
+        "events": contract.events.select_related("recorded_by", "reverses", "reversed_by"),
         "kpis": contract.kpi_agreements.all(),
         "arrangements": contract.arrangements.prefetch_related("products"),
         "budgets": budgets,
@@ -190,7 +190,9 @@ def _planned_end(contract: Contract) -> date | None:
         options=contract.extension_options,
         events=[
             EventFact(e.kind, e.effective_on, e.years)
-            for e in contract.events.exclude(kind=EventKind.TERMINATION)
+            for e in contract.events.exclude(
+                kind__in=[EventKind.TERMINATION, EventKind.REVERSAL]
+            ).filter(reversed_by__isnull=True)
         ],
     )
     return state.end_date
@@ -393,3 +395,14 @@ def contract_summary(*, user, region) -> dict:
         "expiring_count": soon.count(),
         "expiring": soon.order_by("end_date", "reference")[:5],
     }
+
+
+def reversible_event_ids(events) -> set[int]:
+    """The events of one contract that may be reversed now (``terms.reversal_refusal``)."""
+    events = list(events)
+    live = [
+        e
+        for e in events
+        if e.kind != EventKind.REVERSAL and getattr(e, "reversed_by", None) is None
+    ]
+    return {e.pk for e in live if reversal_refusal(e, live) is None}

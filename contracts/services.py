@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -78,16 +79,25 @@ AMENDABLE = (
 # ---------------------------------------------------------------- contracts and their events
 
 
-def contract_recompute(contract: Contract) -> Contract:
-    """Store the end dates and extensions that follow from the start, term and events."""
-    state = term_rules.derive(
+def live_events(contract: Contract):
+    """The events that count for the term: neither a reversal nor reversed by one."""
+    return contract.events.exclude(kind=EventKind.REVERSAL).filter(reversed_by__isnull=True)
+
+
+def _term_state(contract: Contract, events) -> term_rules.TermState:
+    return term_rules.derive(
         start=contract.start_date,
         initial_years=contract.initial_term_years,
         options=contract.extension_options,
-        events=[
-            term_rules.EventFact(e.kind, e.effective_on, e.years) for e in contract.events.all()
-        ],
+        events=[term_rules.EventFact(e.kind, e.effective_on, e.years) for e in events],
     )
+
+
+def contract_recompute(contract: Contract) -> Contract:
+    """Store the end dates and extensions that follow from the start, term and the events
+    that count (one rule: ``terms.derive`` over ``live_events``; a reversed event and its
+    reversal do not count)."""
+    state = _term_state(contract, live_events(contract))
     contract.end_date = state.end_date
     contract.final_end_date = state.final_end_date
     contract.terminated_on = state.terminated_on
@@ -172,12 +182,9 @@ def _locked(contract: Contract) -> Contract:
     return contract_recompute(fresh)
 
 
-@transaction.atomic
-def contract_extend(
-    *, contract: Contract, years: int, decided_on: date, reason: str = "", user=None
-) -> ContractEvent:
-    """Exercise the next extension option. It takes effect the day after the current end."""
-    contract = _locked(contract)
+def contract_extension_check(*, contract: Contract, years: int, decided_on: date) -> date:
+    """The end date after extending by ``years`` (nothing is written); refused with a
+    ``ValidationError`` as ``contract_extend`` would refuse."""
     try:
         term_rules.check_extension(
             options=contract.extension_options,
@@ -189,6 +196,20 @@ def contract_extend(
         )
     except term_rules.TermError as error:
         raise ValidationError({"years": str(error)}) from error
+    options = contract.extension_options
+    return term_rules.term_end(
+        contract.start_date,
+        contract.initial_term_years + sum(options[: contract.extensions_used + 1]),
+    )
+
+
+@transaction.atomic
+def contract_extend(
+    *, contract: Contract, years: int, decided_on: date, reason: str = "", user=None
+) -> ContractEvent:
+    """Exercise the next extension option. It takes effect the day after the current end."""
+    contract = _locked(contract)
+    contract_extension_check(contract=contract, years=years, decided_on=decided_on)
     event = ContractEvent.objects.create(
         contract=contract,
         kind=EventKind.EXTENSION,
@@ -212,17 +233,7 @@ def contract_terminate(
     *, contract: Contract, effective_on: date, reason: str, user=None
 ) -> ContractEvent:
     contract = _locked(contract)
-    try:
-        term_rules.check_termination(
-            start=contract.start_date,
-            end_date=contract.end_date,
-            terminated_on=contract.terminated_on,
-            on=effective_on,
-            reason=reason,
-        )
-    except term_rules.TermError as error:
-        field = "reason" if str(error) == _("Geef de reden van de beëindiging.") else "effective_on"
-        raise ValidationError({field: str(error)}) from error
+    contract_termination_check(contract=contract, effective_on=effective_on, reason=reason)
     event = ContractEvent.objects.create(
         contract=contract,
         kind=EventKind.TERMINATION,
@@ -234,7 +245,23 @@ def contract_terminate(
     return event
 
 
-def _display(contract: Contract, field: str, value) -> str:
+def contract_termination_check(*, contract: Contract, effective_on: date, reason: str) -> None:
+    """Refuse (``ValidationError``) a termination ``contract_terminate`` would refuse; nothing
+    is written."""
+    try:
+        term_rules.check_termination(
+            start=contract.start_date,
+            end_date=contract.end_date,
+            terminated_on=contract.terminated_on,
+            on=effective_on,
+            reason=reason,
+        )
+    except term_rules.TermError as error:
+        field = "reason" if str(error) == _("Geef de reden van de beëindiging.") else "effective_on"
+        raise ValidationError({field: str(error)}) from error
+
+
+def _display(field: str, value) -> str:
     if field == "reporting_frequency":
         return str(ReportingFrequency(value).label)
     if isinstance(value, bool):
@@ -251,8 +278,47 @@ def contract_amend(
     changes: Mapping[str, object] | None = None,
     user=None,
 ) -> ContractEvent:
-    """Record an amendment (addendum): what changed and why, from a date."""
+    """Record an amendment (addendum): what changed and why, from a date. The old and new
+    values are kept on the event (``changes``), so that a reversal can restore them."""
     contract = _locked(contract)
+    changed = contract_amendment_check(
+        contract=contract, effective_on=effective_on, reason=reason, changes=changes
+    )
+    for field, (_old, new) in changed.items():
+        setattr(contract, field, new)
+    contract.full_clean()
+    contract.save(update_fields=[*AMENDABLE])
+    text = reason.strip()
+    if changed:
+        text += "\n" + "\n".join(amendment_lines(changed))
+    return ContractEvent.objects.create(
+        contract=contract,
+        kind=EventKind.AMENDMENT,
+        effective_on=effective_on,
+        reason=text,
+        changes=changed,
+        recorded_by=user,
+    )
+
+
+def amendment_lines(changed: Mapping[str, list]) -> list[str]:
+    """'Label: old → new' for each changed field."""
+    return [
+        f"{Contract._meta.get_field(field).verbose_name}: "
+        f"{_display(field, old)} → {_display(field, new)}"
+        for field, (old, new) in changed.items()
+    ]
+
+
+def contract_amendment_check(
+    *,
+    contract: Contract,
+    effective_on: date,
+    reason: str,
+    changes: Mapping[str, object] | None = None,
+) -> dict[str, list]:
+    """What an amendment would change, as ``{field: [old, new]}`` (nothing is written);
+    refused with a ``ValidationError`` as ``contract_amend`` would refuse."""
     if not reason.strip():
         raise ValidationError({"reason": _("Beschrijf de wijziging.")})
     if contract.terminated_on is not None:
@@ -266,7 +332,7 @@ def contract_amend(
                 % {"start": _d(contract.start_date), "end": _d(contract.end_date)}
             }
         )
-    changed = []
+    changed = {}
     for field, value in (changes or {}).items():
         if field not in AMENDABLE:
             raise ValidationError(_("%(field)s kan niet via een wijziging.") % {"field": field})
@@ -274,23 +340,51 @@ def contract_amend(
             raise ValidationError({field: _("Kies een rapportagefrequentie uit de lijst.")})
         old = getattr(contract, field)
         if old != value:
-            label = Contract._meta.get_field(field).verbose_name
-            changed.append(
-                f"{label}: {_display(contract, field, old)} → {_display(contract, field, value)}"
-            )
-            setattr(contract, field, value)
-    contract.full_clean()
-    contract.save(update_fields=[*AMENDABLE])
-    text = reason.strip()
-    if changed:
-        text += "\n" + "\n".join(changed)
-    return ContractEvent.objects.create(
+            changed[field] = [old, value]
+    return changed
+
+
+# ---------------------------------------------------------------- reversal of a contract event
+
+
+def contract_event_reversal_check(*, event: ContractEvent) -> term_rules.TermState:
+    """The contract's term once ``event`` is reversed (nothing is written), or a
+    ``ValidationError`` saying why it cannot be (the rule: ``terms.reversal_refusal``)."""
+    live = list(live_events(event.contract))
+    if why := term_rules.reversal_refusal(event, live):
+        raise ValidationError(why)
+    return _term_state(event.contract, [e for e in live if e.pk != event.pk])
+
+
+@transaction.atomic
+def contract_event_reverse(*, event: ContractEvent, by=None, reason: str) -> ContractEvent:
+    """Correct a mistaken event by a recorded reversal (never a delete): a new event of kind
+    reversal that points at it, with the reason; an amendment's old values come back; the
+    contract's end date and state are derived again from the events that still count."""
+    contract = _locked(event.contract)
+    event = ContractEvent.objects.select_for_update().get(pk=event.pk)
+    event.contract = contract
+    if not reason.strip():
+        raise ValidationError({"reason": _("Geef de reden van het terugdraaien.")})
+    contract_event_reversal_check(event=event)
+    text = _("Draait terug: %(event)s.") % {"event": event}
+    if event.kind == EventKind.AMENDMENT and event.changes:
+        for field, (old, _new) in event.changes.items():
+            setattr(contract, field, old)
+        contract.full_clean()
+        contract.save(update_fields=list(event.changes))
+        restored = {field: [new, old] for field, (old, new) in event.changes.items()}
+        text += "\n" + "\n".join(amendment_lines(restored))
+    reversal = ContractEvent.objects.create(
         contract=contract,
-        kind=EventKind.AMENDMENT,
-        effective_on=effective_on,
-        reason=text,
-        recorded_by=user,
+        kind=EventKind.REVERSAL,
+        effective_on=timezone.localdate(),
+        reverses=event,
+        reason=f"{reason.strip()}\n{text}",
+        recorded_by=by,
     )
+    contract_recompute(contract)
+    return reversal
 
 
 # ---------------------------------------------------------------- tariffs

@@ -137,3 +137,42 @@ def ends_within(*, end: date, final_end: date, today: date, months: int) -> bool
     """Whether the current term or the last option ends between today and ``months`` ahead."""
     horizon = add_months(today, months)
     return today <= end <= horizon or today <= final_end <= horizon
+
+
+REVERSIBLE = (EventKind.EXTENSION, EventKind.AMENDMENT, EventKind.TERMINATION)
+
+
+def reversal_refusal(event, live: Sequence) -> str | None:
+    """Why ``event`` (a contract event) cannot be reversed, or ``None``; ``live`` are the
+    contract's events that still count (neither a reversal nor reversed).
+
+    The rule keeps the remaining events consistent: only an extension, amendment or
+    termination that still counts, and only the latest of its kind (extension options are
+    taken in order; an amendment's old values are those before the latest one). An extension
+    is not reversed while a termination counts (reverse that first). An amendment recorded
+    before the old values were kept cannot be reversed (record a new amendment instead)."""
+    kind = event.get_kind_display()
+    if event.kind not in REVERSIBLE:
+        return _("Een gebeurtenis van de soort '%(kind)s' kan niet worden teruggedraaid.") % {
+            "kind": kind
+        }
+    if all(e.pk != event.pk for e in live):
+        return _("Deze gebeurtenis is al teruggedraaid.")
+    later = [
+        e
+        for e in live
+        if e.kind == event.kind and (e.effective_on, e.pk) > (event.effective_on, event.pk)
+    ]
+    if later:
+        return _(
+            "Alleen de laatste %(kind)s kan worden teruggedraaid; draai eerst die van %(day)s "
+            "terug."
+        ) % {"kind": kind.lower(), "day": format_date(later[-1].effective_on)}
+    if event.kind == EventKind.EXTENSION and any(e.kind == EventKind.TERMINATION for e in live):
+        return _("Het contract is beëindigd; draai eerst de beëindiging terug.")
+    if event.kind == EventKind.AMENDMENT and event.changes is None:
+        return _(
+            "Van deze wijziging zijn de oude waarden niet vastgelegd; leg een nieuwe wijziging "
+            "vast om haar te herstellen."
+        )
+    return None

@@ -15,6 +15,11 @@ urlpatterns = [
     path(C + "verlengen/", v.ContractExtendView.as_view(), name="contract-extend"),
     path(C + "wijzigen/", v.ContractAmendView.as_view(), name="contract-amend"),
     path(C + "beeindigen/", v.ContractTerminateView.as_view(), name="contract-terminate"),
+    path(
+        C + "gebeurtenissen/<int:event>/terugdraaien/",
+        v.ContractEventReverseView.as_view(),
+        name="contract-event-reverse",
+    ),
     path(C + "kpis/nieuw/", v.KpiCreateView.as_view(), name="kpi-create"),
     path(C + "kpis/<int:kpi>/wijzigen/", v.KpiUpdateView.as_view(), name="kpi-update"),
     path(C + "kpis/<int:kpi>/verwijderen/", v.KpiDeleteView.as_view(), name="kpi-delete"),

@@ -18,6 +18,7 @@ from django.views import generic
 
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
+from core.ui.confirm import ConfirmFormMixin
 from core.ui.formatting import euro
 from core.ui.formatting import format_date as _d
 from core.ui.forms import add_service_errors
@@ -31,9 +32,9 @@ from core.ui.views import (
 from procurement.models import Tender
 
 from . import filters, forms, selectors, services, tables
-from .codes import ArrangementModel
+from .codes import ArrangementModel, EventKind
 from .consent import consents_on
-from .models import Budget, Contract, FundingArrangement, KpiAgreement
+from .models import Budget, Contract, ContractEvent, FundingArrangement, KpiAgreement
 from .selectors_development import development_panel
 from .terms import term_end
 
@@ -72,9 +73,11 @@ class ContractDetailView(ScopedDetailView):
         page = selectors.contract_page(contract)
         arrangements = list(page["arrangements"])
         today = timezone.localdate()
+        events = list(page["events"])
         context.update(
             contract=contract,
-            events=page["events"],
+            events=events,
+            reversible=selectors.reversible_event_ids(events),
             kpis=page["kpis"],
             arrangements=arrangements,
             budgets=page["budgets"],
@@ -185,18 +188,27 @@ class ContractActionView(ContractMixin, FormActionView):
     )
 
 
-class ContractExtendView(ContractActionView):
-    form_class = forms.ExtendForm
-    title = gettext_lazy("Contract verlengen")
-    submit_label = gettext_lazy("Verlenging vastleggen")
+class ContractEventActionView(ConfirmFormMixin, ContractActionView):
+    """A legal contract event: the valid form first shows what will be recorded (the
+    service's own checks run, nothing is written); only "Bevestigen" records it."""
+
     section = "gebeurtenissen"
 
-    def get_initial(self):
-        option = next_option(self.contract)
-        return {
-            "years": option["years"] if option else None,
-            "decided_on": timezone.localdate(),
-        }
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["breadcrumbs_template"] = "contracts/_contract_breadcrumbs.html"
+        c = self.contract
+        context["eyebrow"] = f"{c.reference} · {c.provider.name} · {c.segment}"
+        return context
+
+
+class ContractExtendView(ContractEventActionView):
+    """Nothing is pre-filled: the number of years and the decision date are chosen."""
+
+    form_class = forms.ExtendForm
+    title = gettext_lazy("Contract verlengen")
+    submit_label = gettext_lazy("Verder naar bevestigen")
+    confirm_label = gettext_lazy("Bevestigen: verlenging vastleggen")
 
     def get_intro(self):
         c = self.contract
@@ -222,6 +234,29 @@ class ContractExtendView(ContractActionView):
             "start": _d(c.end_date + timedelta(days=1)),
         }
 
+    def confirmation(self, form):
+        c, d = self.contract, form.cleaned_data
+        new_end = services.contract_extension_check(
+            contract=c, years=d["years"], decided_on=d["decided_on"]
+        )
+        return {
+            "summary": _(
+                "Contract %(c)s wordt verlengd met %(years)s jaar tot en met %(new)s; de "
+                "einddatum was %(old)s."
+            )
+            % {"c": c.reference, "years": d["years"], "new": _d(new_end), "old": _d(c.end_date)},
+            "items": [
+                (
+                    _("Verlengingsoptie"),
+                    _("%(n)s van %(of)s")
+                    % {"n": c.extensions_used + 1, "of": len(c.extension_options)},
+                ),
+                (_("Gaat in op"), _d(c.end_date + timedelta(days=1))),
+                (_("Besloten op"), _d(d["decided_on"])),
+                (_("Toelichting"), d["reason"] or "—"),
+            ],
+        }
+
     def act(self, form):
         d = form.cleaned_data
         services.contract_extend(
@@ -240,16 +275,16 @@ class ContractExtendView(ContractActionView):
         }
 
 
-class ContractAmendView(ContractActionView):
+class ContractAmendView(ContractEventActionView):
     form_class = forms.AmendForm
     title = gettext_lazy("Contract wijzigen")
-    submit_label = gettext_lazy("Wijziging vastleggen")
-    section = "gebeurtenissen"
+    submit_label = gettext_lazy("Verder naar bevestigen")
+    confirm_label = gettext_lazy("Bevestigen: wijziging vastleggen")
 
     def get_initial(self):
+        # The contract's current values (what the amendment changes); the date is chosen.
         c = self.contract
         return {
-            "effective_on": timezone.localdate(),
             "development_assignments": c.development_assignments,
             "acceptance_obligation": c.acceptance_obligation,
             "is_strategic_partner": c.is_strategic_partner,
@@ -262,6 +297,27 @@ class ContractAmendView(ContractActionView):
             "verandert, staat erbij. Looptijd, verlenging en beëindiging hebben een eigen actie."
         )
 
+    def confirmation(self, form):
+        d = form.cleaned_data
+        changed = services.contract_amendment_check(
+            contract=self.contract,
+            effective_on=d["effective_on"],
+            reason=d["reason"],
+            changes=form.changes(),
+        )
+        lines = services.amendment_lines(changed)
+        return {
+            "summary": _("Voor contract %(c)s wordt een wijziging vastgelegd per %(day)s.")
+            % {"c": self.contract.reference, "day": _d(d["effective_on"])},
+            "items": [
+                (
+                    _("Wat wijzigt"),
+                    "\n".join(lines) or _("Geen gegevens; alleen de toelichting wordt vastgelegd."),
+                ),
+                (_("Toelichting"), d["reason"]),
+            ],
+        }
+
     def act(self, form):
         services.contract_amend(
             contract=self.contract,
@@ -273,21 +329,29 @@ class ContractAmendView(ContractActionView):
         return _("De wijziging is vastgelegd.")
 
 
-class ContractTerminateView(ContractActionView):
+class ContractTerminateView(ContractEventActionView):
     form_class = forms.TerminateForm
     title = gettext_lazy("Contract beëindigen")
-    submit_label = gettext_lazy("Beëindiging vastleggen")
+    submit_label = gettext_lazy("Verder naar bevestigen")
+    confirm_label = gettext_lazy("Bevestigen: beëindiging vastleggen")
     danger = True
-    section = "gebeurtenissen"
-
-    def get_initial(self):
-        return {"effective_on": timezone.localdate()}
 
     def get_intro(self):
         return _(
             "Een beëindiging vóór het einde van de looptijd (%(end)s) wordt vastgelegd met "
-            "datum en reden. Dit kan niet ongedaan worden gemaakt."
+            "datum en reden. Een vergissing wordt hersteld met een vastgelegde terugdraaiing."
         ) % {"end": _d(self.contract.end_date)}
+
+    def confirmation(self, form):
+        c, d = self.contract, form.cleaned_data
+        services.contract_termination_check(
+            contract=c, effective_on=d["effective_on"], reason=d["reason"]
+        )
+        return {
+            "summary": _("Contract %(c)s wordt beëindigd per %(day)s; de einddatum was %(old)s.")
+            % {"c": c.reference, "day": _d(d["effective_on"]), "old": _d(c.end_date)},
+            "items": [(_("Reden"), d["reason"])],
+        }
 
     def act(self, form):
         d = form.cleaned_data
@@ -298,6 +362,83 @@ class ContractTerminateView(ContractActionView):
             user=self.request.user,
         )
         return _("Het contract is beëindigd per %(day)s.") % {"day": _d(d["effective_on"])}
+
+
+class ContractEventReverseView(ContractEventActionView):
+    """Correct a mistaken event by a recorded reversal; for whoever may extend the contract
+    (``can_change``), with a required reason and its own confirmation."""
+
+    form_class = forms.ReverseForm
+    submit_label = gettext_lazy("Verder naar bevestigen")
+    confirm_label = gettext_lazy("Bevestigen: terugdraaiing vastleggen")
+    danger = True
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.event = get_object_or_404(
+            ContractEvent.objects.restrict(request.user).filter(contract=self.contract),
+            pk=kwargs["event"],
+        )
+
+    def get_title(self):
+        return _("Terugdraaien: %(event)s") % {"event": self.event}
+
+    def get_intro(self):
+        intro = _(
+            "De gebeurtenis blijft zichtbaar en wordt gemarkeerd als teruggedraaid; een nieuwe "
+            "gebeurtenis legt de terugdraaiing vast met uw reden. Looptijd en einddatum worden "
+            "opnieuw afgeleid uit de gebeurtenissen die overblijven."
+        )
+        if self.request.method == "GET":
+            self.event.contract = self.contract
+            try:
+                services.contract_event_reversal_check(event=self.event)
+            except ValidationError as exc:
+                refusal = " ".join(exc.messages)
+                return f"{intro}\n" + _("Dit kan nu niet: %(why)s") % {"why": refusal}
+        return intro
+
+    def confirmation(self, form):
+        c, e = self.contract, self.event
+        e.contract = c
+        state = services.contract_event_reversal_check(event=e)
+        items = [(_("Gebeurtenis"), f"{e}\n{e.reason}")]
+        if e.kind == EventKind.AMENDMENT and e.changes:
+            restored = {f: [new, old] for f, (old, new) in e.changes.items()}
+            items.append((_("Wat terugkomt"), "\n".join(services.amendment_lines(restored))))
+        items.append((_("Reden"), form.cleaned_data["reason"]))
+        if state.end_date != c.end_date:
+            summary = _(
+                "De %(kind)s van %(day)s van contract %(c)s wordt teruggedraaid; de einddatum "
+                "wordt %(new)s (nu %(old)s)."
+            ) % {
+                "kind": e.get_kind_display().lower(),
+                "day": _d(e.effective_on),
+                "c": c.reference,
+                "new": _d(state.end_date),
+                "old": _d(c.end_date),
+            }
+        else:
+            summary = _(
+                "De %(kind)s van %(day)s van contract %(c)s wordt teruggedraaid; de einddatum "
+                "blijft %(end)s."
+            ) % {
+                "kind": e.get_kind_display().lower(),
+                "day": _d(e.effective_on),
+                "c": c.reference,
+                "end": _d(c.end_date),
+            }
+        return {"summary": summary, "items": items}
+
+    def act(self, form):
+        services.contract_event_reverse(
+            event=self.event, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        self.contract.refresh_from_db()
+        return _("De %(kind)s is teruggedraaid; het contract loopt tot en met %(end)s.") % {
+            "kind": self.event.get_kind_display().lower(),
+            "end": _d(self.contract.end_date),
+        }
 
 
 # ---------------------------------------------------------------- KPI agreements

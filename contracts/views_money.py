@@ -30,6 +30,7 @@ from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.spreadsheet import safe_cell
 from core.ui.charts import budget_bars_chart
+from core.ui.confirm import BACK, is_confirmed
 from core.ui.formatting import euro, month_label, percent
 from core.ui.formatting import format_date as _d
 from core.ui.forms import add_service_errors as _add_errors
@@ -272,7 +273,14 @@ class TariffIndexView(TariffEditMixin, generic.TemplateView):
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
     def post(self, request, *args, **kwargs):
+        """Only the preview's "Bevestigen" (``_confirm=1``) indexes; any other POST shows the
+        preview (the confirmation, which records nothing), "Terug" the form again."""
         form = self.form(request.POST)
+        if BACK in request.POST:
+            return self.render_to_response(self.get_context_data(form=form, preview=None))
+        if not is_confirmed(request):
+            preview = self.preview(form) if form.is_valid() else None
+            return self.render_to_response(self.get_context_data(form=form, preview=preview))
         if form.is_valid():
             data = form.cleaned_data
             try:

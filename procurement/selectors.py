@@ -108,6 +108,12 @@ def _signatory_missing(tender: Tender) -> str:
     return str(signatory_problem(tender) or "")
 
 
+def transition_check(tender: Tender, name: str, now=None) -> workflow.Transition:
+    """Transition ``name`` if the workflow allows it now (nothing is written), else
+    ``workflow.TransitionNotAllowed`` with the reasons ``services.tender_transition`` gives."""
+    return workflow.check(tender.procedure_type, tender.state, name, tender_facts(tender, now))
+
+
 def transition_options(tender: Tender, now=None) -> list[workflow.Option]:
     return workflow.options(tender.procedure_type, tender.state, tender_facts(tender, now))
 
@@ -359,3 +365,13 @@ def kept_letters(user, tender: Tender, submission: Submission | None = None):
     if submission is not None:
         rows = rows.filter(submission=submission)
     return rows.select_related("submission__provider", "submission__lot__segment", "sent_by")
+
+
+def awarded_provider_names(tender: Tender) -> list[str]:
+    """'Provider (lot)' of each awarded or admitted submission of ``tender``."""
+    subs = (
+        Submission.objects.filter(tender=tender, outcome__in=[Outcome.AWARDED, Outcome.ADMITTED])
+        .select_related("provider", "lot")
+        .order_by("provider__name", "lot__number")
+    )
+    return [f"{s.provider.name} ({s.lot})" for s in subs]

@@ -1287,6 +1287,27 @@ def submission_decide_admission(
     _fresh(submission)
     today = today or timezone.localdate()
     tender = submission.tender
+    submission_admission_check(submission=submission, admit=admit, reason=reason, today=today)
+    with transaction.atomic():
+        _decide(
+            submission,
+            Outcome.ADMITTED if admit else Outcome.REFUSED,
+            reason.strip(),
+            today,
+        )
+        if admit:
+            award_made.send(sender=Tender, tender=tender, submissions=[submission])
+        _letters_after_commit(tender, "admission", submission_ids=[submission.pk], user=user)
+    return submission
+
+
+def submission_admission_check(
+    *, submission: Submission, admit: bool, reason: str, today: date | None = None
+) -> None:
+    """Refuse (``ValidationError``) an admission decision ``submission_decide_admission``
+    would refuse; nothing is written (the confirmation page runs it first)."""
+    today = today or timezone.localdate()
+    tender = submission.tender
     if tender.procedure_type not in ADMISSION_TYPES:
         raise ValidationError(_("Toelaten of afwijzen hoort bij open house en toelating."))
     if (
@@ -1311,17 +1332,6 @@ def submission_decide_admission(
             _("De screening van de aanbieder is niet op orde: %(why)s")
             % {"why": "; ".join(reasons)}
         )
-    with transaction.atomic():
-        _decide(
-            submission,
-            Outcome.ADMITTED if admit else Outcome.REFUSED,
-            reason.strip(),
-            today,
-        )
-        if admit:
-            award_made.send(sender=Tender, tender=tender, submissions=[submission])
-        _letters_after_commit(tender, "admission", submission_ids=[submission.pk], user=user)
-    return submission
 
 
 def window_open(

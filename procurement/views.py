@@ -15,6 +15,8 @@ from django.views import generic
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.charts import timeline_chart
+from core.ui.confirm import ConfirmActionMixin
+from core.ui.formatting import format_date as _d
 from core.ui.forms import error_messages as _errors
 from core.ui.views import (
     ActionView,
@@ -574,8 +576,59 @@ class TenderSetupView(RegionMixin, generic.TemplateView):
         return self.render_to_response(self.get_context_data(sets=sets))
 
 
-class TenderTransitionView(ActionView):
+#: the legal steps of a procedure that first show what will be recorded (core.ui.confirm)
+CONFIRMED_STEPS = ("publish", "provisional_award", "start_objection", "award")
+
+
+class TenderTransitionView(ConfirmActionMixin, ActionView):
+    """A step of the procedure's workflow. Publishing and awarding (provisional, the decision
+    sent, definitive) first show a confirmation page; a step the workflow refuses now goes back
+    to the procedure with the reasons, before or after confirming."""
+
     model = Tender
+
+    def needs_confirmation(self) -> bool:
+        return self.kwargs["step"] in CONFIRMED_STEPS
+
+    def confirm_title(self) -> str:
+        return str(self.step.label)
+
+    def confirmation_context(self) -> dict:
+        return {**super().confirmation_context(), "eyebrow": self.object.reference}
+
+    def confirmation(self, request):
+        tender, name = self.object, self.kwargs["step"]
+        self.step = step = selectors.transition_check(tender, name)
+        today = _d(timezone.localdate())
+        target = str(TenderState(step.target).label)
+        summaries = {
+            "publish": _(
+                "Procedure %(ref)s wordt gepubliceerd op %(day)s; de fase wordt '%(state)s'."
+            ),
+            "provisional_award": _(
+                "Procedure %(ref)s wordt voorlopig gegund op %(day)s; de fase wordt '%(state)s'."
+            ),
+            "start_objection": _(
+                "De gunningsbeslissing van procedure %(ref)s wordt op %(day)s verstuurd naar "
+                "de inschrijvers; de bezwaartermijn start en de fase wordt '%(state)s'."
+            ),
+            "award": _(
+                "Procedure %(ref)s wordt op %(day)s definitief gegund; de contracten van de "
+                "gegunde inschrijvingen worden aangemaakt en de fase wordt '%(state)s'."
+            ),
+        }
+        items = [
+            (_("Procedure"), f"{tender.reference} – {tender.title}"),
+            (_("Huidige fase"), tender.get_state_display()),
+            (_("Nieuwe fase"), target),
+        ]
+        if name in ("start_objection", "award"):
+            awarded = selectors.awarded_provider_names(tender)
+            items.append((_("Gegund aan"), "\n".join(awarded) or "—"))
+        return {
+            "summary": summaries[name] % {"ref": tender.reference, "day": today, "state": target},
+            "items": items,
+        }
 
     def act(self, request):
         name = self.kwargs["step"]

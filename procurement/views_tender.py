@@ -15,6 +15,8 @@ from core.files import serve
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
 from core.ui.charts import strip_chart
+from core.ui.confirm import confirmation_response, is_confirmed
+from core.ui.formatting import format_date as _d
 from core.ui.forms import error_messages as _errors
 from core.ui.views import RegionMixin, SheetExportMixin
 from providers import inbox
@@ -460,6 +462,14 @@ class SubmissionActionView(TenderChildMixin, generic.View):
     def post(self, request, *args, **kwargs):
         sub = self.submission(kwargs["pk"])
         action = kwargs["action"]
+        if action == "toelating" and not is_confirmed(request):
+            # admitting or refusing is a legal decision: first what will be recorded
+            try:
+                return self.confirm_admission(sub, request)
+            except ValidationError as exc:
+                for e in _errors(exc):
+                    messages.error(request, e)
+                return redirect(sub)
         try:
             message = self.act(action, sub, request.POST)
         except ValidationError as exc:
@@ -468,6 +478,46 @@ class SubmissionActionView(TenderChildMixin, generic.View):
         else:
             messages.success(request, message)
         return redirect(sub)
+
+    def confirm_admission(self, sub, request):
+        """The confirmation page of an admission decision (the service's checks run first,
+        nothing is written); a refusal raises ``ValidationError``."""
+        form = forms.AdmissionDecisionForm(request.POST)
+        if not form.is_valid():
+            raise ValidationError(_("Kies toelaten of afwijzen en motiveer het besluit."))
+        admit = form.cleaned_data["decision"] == "admit"
+        services.submission_admission_check(
+            submission=sub, admit=admit, reason=form.cleaned_data["outcome_reason"]
+        )
+        values = {
+            "provider": sub.provider.name,
+            "tender": self.tender.reference,
+            "day": _d(timezone.localdate()),
+        }
+        if admit:
+            summary = _(
+                "%(provider)s wordt op %(day)s toegelaten tot %(tender)s; het contract wordt "
+                "aangemaakt en de beslissing gaat als brief naar de aanbieder."
+            )
+        else:
+            summary = _(
+                "De aanmelding van %(provider)s voor %(tender)s wordt op %(day)s afgewezen; de "
+                "beslissing gaat als brief naar de aanbieder."
+            )
+        return confirmation_response(
+            request,
+            title=_("Toelaten") if admit else _("Afwijzen"),
+            summary=summary % values,
+            items=[
+                (_("Aanbieder"), sub.provider.name),
+                (_("Perceel"), str(sub.lot)),
+                (_("Besluit"), _("toelaten") if admit else _("afwijzen")),
+                (_("Motivering"), form.cleaned_data["outcome_reason"]),
+            ],
+            danger=not admit,
+            back_url=sub.get_absolute_url(),
+            context={"region": self.region, "eyebrow": f"{self.tender.reference} · {sub}"},
+        )
 
     def act(self, action, sub, data):
         if action == "uitkomst":

@@ -325,6 +325,7 @@ def contract_pages(w):
         ("contracts:contract-extend", c, "contract_edit"),
         ("contracts:contract-amend", c, "contract_edit"),
         ("contracts:contract-terminate", c, "contract_edit"),
+        ("contracts:contract-event-reverse", {**c, "event": w.con.extension.pk}, "contract_edit"),
         ("contracts:kpi-create", c, "contract_edit"),
         ("contracts:kpi-update", {**c, "kpi": w.con.kpi.pk}, "contract_edit"),
         ("contracts:kpi-delete", {**c, "kpi": w.con.kpi.pk}, "contract_edit"),
@@ -1094,6 +1095,10 @@ def test_cross_region_object_in_own_region_url_is_hidden(client, world_a, world_
         ("monitoring:recalculation-status", {"region": r, "pk": world_b_recalculation.pk}),
         ("contracts:contract-detail", {"region": r, "pk": world_b.con.contract.pk}),
         ("contracts:contract-extend", {"region": r, "pk": world_b.con.contract.pk}),
+        (
+            "contracts:contract-event-reverse",
+            {"region": r, "pk": world_a.con.contract.pk, "event": world_b.con.extension.pk},
+        ),
         ("contracts:contract-settlement", {"region": r, "pk": world_b.con.contract.pk}),
         ("contracts:tariff-detail", {"region": r, "pk": world_b.con.regional_tariff.pk}),
         (

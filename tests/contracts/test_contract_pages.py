@@ -50,6 +50,18 @@ def section(html: str, anchor: str) -> str:
     return html[start : end if end > 0 else None]
 
 
+def confirmed(client, link, data, *, follow=False):
+    """Submit an action as the user does: the form's POST shows the confirmation page and
+    records nothing; "Bevestigen" (the values carried) records it."""
+    before = ContractEvent.objects.count()
+    page = client.post(link, data)
+    assert page.status_code == 200
+    assert "Controleer wat wordt vastgelegd" in text(page)
+    assert 'name="_confirm" value="1"' in text(page)
+    assert ContractEvent.objects.count() == before
+    return client.post(link, {**data, "_confirm": "1"}, follow=follow)
+
+
 def make(w, reference, start, years, options=(), **fields):
     return services.contract_create(
         region=w.region,
@@ -439,8 +451,9 @@ def test_extend_with_the_last_option_then_refuse_a_third(client, world_a, users)
     page = text(client.get(link))
     assert "verlengingsoptie 2 van 2" in page
     assert "31-12-2028" in page and "31-12-2029" in page  # now, and after this option
-    assert 'name="years" value="1"' in page
-    assert 'value="2026-06-15"' in page  # decided today
+    # Nothing pre-filled that makes a one-click mistake: years and date are chosen.
+    assert 'name="years" value=' not in page
+    assert 'value="2026-06-15"' not in page
 
     events = ContractEvent.objects.filter(contract=contract)
     before = events.count()
@@ -448,8 +461,8 @@ def test_extend_with_the_last_option_then_refuse_a_third(client, world_a, users)
     assert "De volgende verlengingsoptie is 1 jaar, niet 2." in text(wrong)
     assert events.count() == before
 
-    response = client.post(
-        link, {"years": "1", "decided_on": "2026-06-15", "reason": "Positieve evaluatie"}
+    response = confirmed(
+        client, link, {"years": "1", "decided_on": "2026-06-15", "reason": "Positieve evaluatie"}
     )
     assert response.status_code == 302
     html = text(client.get(response["Location"]))
@@ -481,7 +494,7 @@ def test_amend_records_what_changed_and_why(client, world_a, users):
         "reporting_frequency": "monthly",
         "development_assignments": "Ambulantisering",
     }
-    response = client.post(link, data, follow=True)
+    response = confirmed(client, link, data, follow=True)
     html = text(response)
     assert "De wijziging is vastgelegd." in html
     events = section(html, "gebeurtenissen")
@@ -521,7 +534,7 @@ def test_terminate_needs_a_reason(client, world_a, users):
     client.force_login(users.officer)
     contract = world_a.con.contract
     link = url("contract-terminate", world_a, pk=contract.pk)
-    assert "Beëindiging vastleggen" in text(client.get(link))
+    assert "Verder naar bevestigen" in text(client.get(link))
     refused = client.post(link, {"effective_on": "2026-06-30", "reason": "  "})
     assert refused.status_code == 200
     html = text(refused)
@@ -531,8 +544,8 @@ def test_terminate_needs_a_reason(client, world_a, users):
     contract.refresh_from_db()
     assert contract.terminated_on is None
 
-    response = client.post(
-        link, {"effective_on": "2026-06-30", "reason": "Kwaliteit onvoldoende"}, follow=True
+    response = confirmed(
+        client, link, {"effective_on": "2026-06-30", "reason": "Kwaliteit onvoldoende"}, follow=True
     )
     html = text(response)
     assert "Het contract is beëindigd per 30-06-2026." in html

@@ -217,7 +217,15 @@ def test_indexation_preview_then_post_creates_the_next_versions(client, world_a,
     assert "De huidige versies eindigen op 31-12-2026." in page
     assert TariffVersion.objects.count() == before  # a preview changes nothing
 
-    response = client.post(url("tariff-index", world_a), params, follow=True)
+    assert "Bevestigen: 1 tarief indexeren" in page
+    # A POST without the confirmation shows the preview again and records nothing.
+    unconfirmed = client.post(url("tariff-index", world_a), params)
+    assert unconfirmed.status_code == 200
+    assert "1 tarief wordt geïndexeerd met 3,4% per 01-01-2027" in text(unconfirmed)
+    assert TariffVersion.objects.count() == before
+    assert not TariffIndexation.objects.exists()
+
+    response = client.post(url("tariff-index", world_a), {**params, "_confirm": "1"}, follow=True)
     assert response.redirect_chain[-1][0] == url("tariff-list", world_a)
     assert "1 tarief geïndexeerd met 3,4% per 01-01-2027." in messages_of(response)
     indexation = TariffIndexation.objects.get(region=world_a.region)
@@ -239,7 +247,7 @@ def test_indexation_preview_then_post_creates_the_next_versions(client, world_a,
 
     # The same indexation again is refused, next to the date, and creates nothing.
     count = TariffVersion.objects.count()
-    again = client.post(url("tariff-index", world_a), params)
+    again = client.post(url("tariff-index", world_a), {**params, "_confirm": "1"})
     assert again.status_code == 200
     assert (
         f"Voor {world_a.product.code} bestaat al een tariefversie vanaf 01-01-2027; is deze "
@@ -261,7 +269,12 @@ def test_indexation_of_build_up_tariff_in_one_care_form(client, world_a, users):
     client.post(url("tariff-create", world_a), build_up_data(product))
     response = client.post(
         url("tariff-index", world_a),
-        {"percentage": "3,4", "valid_from": "2026-01-01", "care_form": care_form.pk},
+        {
+            "percentage": "3,4",
+            "valid_from": "2026-01-01",
+            "care_form": care_form.pk,
+            "_confirm": "1",
+        },
     )
     assert response.status_code == 302
     # Only the care form's product: 71,07 × 1,034 = 73,48638 → € 73,49. (All regional
@@ -276,7 +289,8 @@ def test_indexation_of_build_up_tariff_in_one_care_form(client, world_a, users):
 def test_implausible_indexation_is_refused_next_to_the_percentage(client, world_a, users):
     client.force_login(users.officer)
     response = client.post(
-        url("tariff-index", world_a), {"percentage": "30", "valid_from": "2027-01-01"}
+        url("tariff-index", world_a),
+        {"percentage": "30", "valid_from": "2027-01-01", "_confirm": "1"},
     )
     assert response.status_code == 200
     assert "niet aannemelijk" in " ".join(response.context["form"].errors["percentage"])
@@ -287,7 +301,7 @@ def test_contract_tariff_indexation_redirects_to_the_contract(client, world_a, u
     client.force_login(users.contract_manager)
     response = client.post(
         url("contract-tariff-index", world_a, pk=world_a.con.contract.pk),
-        {"percentage": "2", "valid_from": "2027-01-01"},
+        {"percentage": "2", "valid_from": "2027-01-01", "_confirm": "1"},
     )
     assert response.status_code == 302
     assert response["Location"] == contract_path(world_a)
@@ -573,7 +587,8 @@ def test_who_may_read_and_change_tariffs(client, world_a, world_b, users):
     client.force_login(users.viewer)
     before = TariffVersion.objects.count()
     response = client.post(
-        url("tariff-index", world_a), {"percentage": "3", "valid_from": "2027-01-01"}
+        url("tariff-index", world_a),
+        {"percentage": "3", "valid_from": "2027-01-01", "_confirm": "1"},
     )
     assert response.status_code == 403 and TariffVersion.objects.count() == before
     # Another region's tariff through this region's URL is not found.

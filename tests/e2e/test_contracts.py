@@ -71,11 +71,17 @@ def test_index_tariffs_by_a_percentage_and_extend_a_contract(live_server, page, 
     page.get_by_role("heading", name=w.provider.name, level=1).wait_for()
     assert "31-12-2028" in page.locator("main").inner_text()  # 3 years + the first option
     page.get_by_role("link", name="Verlengen").click()
-    assert page.get_by_label("Aantal jaren").input_value() == "1"
+    assert page.get_by_label("Aantal jaren").input_value() == ""  # nothing pre-filled
+    page.get_by_label("Aantal jaren").fill("1")
+    page.get_by_label("Besloten op").fill(date.today().isoformat())
     page.get_by_label("Toelichting").fill("Prestaties op orde; laatste optie benut.")
     shot("contracts-03-extend-form")
     with page.expect_navigation():
-        page.get_by_role("button", name="Verlenging vastleggen").click()
+        page.get_by_role("button", name="Verder naar bevestigen").click()
+    assert "tot en met 31-12-2029" in page.locator("[data-confirm-summary]").inner_text()
+    assert ContractEvent.objects.filter(contract=contract, kind="extension").count() == 1
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bevestigen: verlenging vastleggen").click()
     page.locator(".message--success").wait_for()
     main = page.locator("main").inner_text()
     assert "31-12-2029" in main  # the new end, also the last possible end

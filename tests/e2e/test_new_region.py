@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from accounts.models import User
 from procurement.models import Submission
+from tests.e2e.test_sas_procedure import confirm
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -239,6 +240,7 @@ def test_a_new_region_makes_the_product_its_own(live_server, page, shot):
     page.locator(".message--success").wait_for()
     with page.expect_navigation():
         page.get_by_role("button", name="Publiceren", exact=True).click()
+    confirm(page)
     tender_url = page.url
     # the strategy's two conditions are the choices, as code and full text
     choices = page.locator("fieldset", has_text="Voorwaarde die zich voordoet")
@@ -260,7 +262,11 @@ def test_a_new_region_makes_the_product_its_own(live_server, page, shot):
     page.locator(".message--success").wait_for()
     page.get_by_label("Toelaten").check()
     page.get_by_label("Motivering").fill("Voldoet aan de eisen en aan de screening van de regio.")
-    page.get_by_role("button", name=re.compile("Beslissing|Besluit")).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("Beslissing|Besluit")).click()
+    expect(page.locator("[data-confirm-summary]")).to_contain_text("wordt op")
+    assert Submission.objects.get(provider__name="Gezinshuis De Linde").outcome == "pending"
+    confirm(page)
     expect(page.locator(".lead .badge, .badge").first).to_be_visible()
     expect(page.get_by_text("Toegelaten").first).to_be_visible()
     shot("region-09-admitted")

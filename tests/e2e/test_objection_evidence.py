@@ -20,6 +20,7 @@ from procurement.models import DecisionLetter, EvidenceItem, Objection, Tender
 from reports.periods import MONTH_NAMES
 from tests.accounts.factories import user_with_role
 from tests.conftest import build_world
+from tests.e2e.test_sas_procedure import confirm
 from tests.procurement.factories import sas_to_provisional_award
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -118,7 +119,9 @@ def test_objection_holds_the_award_until_decided_then_evidence_and_award(live_se
     shot("evidence-approved")
 
     # Award definitively.
-    submit(page, page.get_by_role("button", name="Definitief gunnen", exact=True))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Definitief gunnen", exact=True).click()
+    confirm(page)
     expect(page.get_by_text("Definitieve gunning").first).to_be_visible()
     tender.refresh_from_db()
     assert tender.state == TenderState.DEFINITIVE_AWARD

@@ -2,6 +2,7 @@
 award, and downloads the award letter. Time passing (the deadline, the objection period) is
 simulated by moving the recorded dates back, as a clock would."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -27,10 +28,30 @@ def login(page, base, username):
     page.get_by_role("button", name="Inloggen").click()
 
 
+#: the steps that first show what will be recorded (procurement.views.CONFIRMED_STEPS)
+CONFIRMED = {
+    "Publiceren",
+    "Voorlopig gunnen",
+    "Rangschikken en voorlopig gunnen",
+    "Gunningsbeslissing versturen, bezwaartermijn start",
+    "Definitief gunnen",
+}
+
+
+def confirm(page):
+    """On a confirmation page: it states what will be recorded; press "Bevestigen"."""
+    page.locator("[data-confirm-summary]").wait_for()
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile("^Bevestigen")).click()
+
+
 def step(page, label):
-    """Press a transition button on the tender dashboard and wait for the new phase."""
+    """Press a transition button on the tender dashboard (and, for a legal step, confirm it)
+    and wait for the new phase."""
     with page.expect_navigation():
         page.get_by_role("button", name=label, exact=True).click()
+    if label in CONFIRMED:
+        confirm(page)
     page.locator(".message--success").wait_for()
 
 
