@@ -207,6 +207,10 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Without a broker (eager), long work (an import, a report) runs in a background thread of the
+# web process, so the request answers at once and the page shows the progress (core/tasks.py).
+# The tests turn it off (pyproject.toml): there a task runs where it is started.
+TASKS_EAGER_IN_THREAD = env_bool("TASKS_EAGER_IN_THREAD", True)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

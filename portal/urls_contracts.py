@@ -11,6 +11,7 @@ urlpatterns = [
     path("productie/", v.ProductionListView.as_view(), name="production"),
     path("productie/aanleveren/", v.ProductionUploadView.as_view(), name="production-upload"),
     path("productie/<int:pk>/", v.BatchDetailView.as_view(), name="batch-detail"),
+    path("productie/<int:pk>/status/", v.BatchStatusView.as_view(), name="batch-status"),
     path("productie/<int:pk>/fouten.csv", v.BatchErrorsCsvView.as_view(), name="batch-errors"),
     path("api-sleutels/", v.ApiKeysView.as_view(), name="api-keys"),
     path(

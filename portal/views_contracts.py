@@ -27,12 +27,14 @@ from core.ui.forms import add_service_errors, error_messages
 from core.ui.views import PostOnlyMixin, SheetExportMixin, export_format
 from monitoring.imports.formats import human_size
 from monitoring.imports.forms import ImportForm
+from monitoring.imports.progress import counts, progress_text
 from monitoring.imports.views import (
     ERRORS_PER_PAGE,
     STATUS_CLASS,
     batches_sheet,
     column_help,
     errors_csv,
+    status_response,
 )
 
 from . import selectors_contracts as selectors
@@ -151,7 +153,17 @@ class ProductionListView(SheetExportMixin, PortalMixin, generic.ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Productie")
-        context["refresh"] = any(not b.is_finished for b in context["batches"])
+        pending = [b for b in context["batches"] if not b.is_finished]
+        context["refresh"] = bool(pending)
+        # the page polls the oldest delivery still on its way and reloads when it is done
+        context["status_url"] = (
+            reverse(
+                "portal:batch-status", kwargs={"provider": self.provider.pk, "pk": pending[-1].pk}
+            )
+            if pending
+            else ""
+        )
+        context["pending_count"] = len(pending)
         for batch in context["batches"]:
             batch.href = reverse(
                 "portal:batch-detail", kwargs={"provider": self.provider.pk, "pk": batch.pk}
@@ -217,6 +229,11 @@ class BatchDetailView(BatchMixin, generic.TemplateView):
             batch=batch,
             title=_("Aanlevering %(pk)s: %(name)s") % {"pk": batch.pk, "name": batch.file_name},
             refresh=not batch.is_finished,
+            progress_text=progress_text(batch),
+            counts=counts(batch),
+            status_url=reverse(
+                "portal:batch-status", kwargs={"provider": self.provider.pk, "pk": batch.pk}
+            ),
             error_page=Paginator(batch.errors or [], ERRORS_PER_PAGE).get_page(
                 self.request.GET.get("pagina")
             ),
@@ -226,6 +243,15 @@ class BatchDetailView(BatchMixin, generic.TemplateView):
             status_class=STATUS_CLASS.get(batch.status, ""),
         )
         return context
+
+
+class BatchStatusView(BatchMixin, generic.View):
+    """The delivery's progress as JSON, polled by its page (scoped as the page)."""
+
+    def get(self, request, *args, **kwargs):
+        batch = self.get_batch()
+        url = reverse("portal:batch-detail", kwargs={"provider": self.provider.pk, "pk": batch.pk})
+        return status_response(batch, url)
 
 
 class BatchErrorsCsvView(BatchMixin, generic.View):

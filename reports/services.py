@@ -127,9 +127,11 @@ def report_ensure(*, region, kind: str, subject, period: Period) -> Report:
 
 def _dispatch(version_id: int) -> None:
     """Send the task for a version once the transaction that queued it has committed."""
+    from core.tasks import start
+
     from .tasks import generate_report
 
-    transaction.on_commit(lambda: generate_report.delay(version_id))
+    transaction.on_commit(lambda: start(generate_report, version_id))
 
 
 def report_version_request(

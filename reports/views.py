@@ -22,7 +22,7 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.views import ExportMixin, PostOnlyMixin, RegionMixin
 
-from . import services
+from . import progress, services
 from .filters import ReportFilterSet
 from .forms import (
     ReportRequestForm,
@@ -61,8 +61,6 @@ NOT_A_SCHEDULER = gettext_lazy("Alleen de regiobeheerder wijzigt het schema en s
 NOT_A_SHARE_EDITOR = gettext_lazy(
     "Alleen inkopers en contractmanagers van de regio wijzigen de verdeelsleutel."
 )
-#: seconds between refreshes of a report page while its version is made
-REFRESH_SECONDS = 3
 
 
 class ReportsMixin(RegionMixin):
@@ -135,6 +133,22 @@ class ReportListView(ExportMixin, ReportsMixin, SingleTableMixin, FilterView):
     def get_queryset(self):
         return self.reports().select_related("current")
 
+    def run_progress(self) -> dict:
+        """Filtered on one kind and one period (where "Nu uitvoeren" leads): how far that run
+        is, while some of its reports are still being made."""
+        kind, period = self.request.GET.get("soort", ""), self.request.GET.get("periode", "")
+        if kind not in CADENCE or not period:
+            return {}
+        counts = progress.run_counts(self.reports().filter(kind=kind, period=period))
+        if not counts["pending"]:
+            return {}
+        return {
+            "run": counts,
+            "run_text": progress.run_text(counts),
+            "run_percentage": round(100 * counts["done"] / counts["total"]),
+            "run_status_url": self.url("run-status", kind=kind, period=period),
+        }
+
     def get_filterset_kwargs(self, filterset_class):
         kwargs = super().get_filterset_kwargs(filterset_class)
         kwargs["region"] = self.region
@@ -147,6 +161,7 @@ class ReportListView(ExportMixin, ReportsMixin, SingleTableMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["title"] = _("Rapportages")
         context["result_count"] = context["table"].paginator.count
+        context.update(self.run_progress())
         return context
 
 
@@ -187,7 +202,7 @@ class ReportCreateView(ReportsMixin, generic.FormView):
         )
         what = {"report": report_title(report)}
         if created:
-            messages.success(self.request, _("In de wachtrij gezet: %(report)s.") % what)
+            messages.success(self.request, requested_message(version, report))
         elif version.status == ReportStatus.READY:
             messages.info(
                 self.request,
@@ -200,6 +215,19 @@ class ReportCreateView(ReportsMixin, generic.FormView):
         else:
             messages.info(self.request, _("%(report)s wordt al gemaakt.") % what)
         return HttpResponseRedirect(report.get_absolute_url())
+
+
+def requested_message(version, report) -> str:
+    """What a request for a new version says: without a broker the version may already be made
+    by the time the page answers, so the message says what is true now (and never "in de
+    wachtrij" next to "Klaar"); the status box below follows it from there."""
+    version.refresh_from_db(fields=["status"])
+    what = {"number": version.number, "report": report_title(report)}
+    if version.status == ReportStatus.READY:
+        return _("Versie %(number)s van %(report)s is gemaakt.") % what
+    if version.status == ReportStatus.FAILED:
+        return _("Versie %(number)s van %(report)s kon niet worden gemaakt.") % what
+    return _("Versie %(number)s van %(report)s is aangevraagd.") % what
 
 
 def report_title(report) -> str:
@@ -233,7 +261,8 @@ class ReportDetailView(ReportsMixin, generic.DetailView):
             current=report.current,
             status_class=STATUS_CLASS.get(report.status, ""),
             refresh=latest is not None and latest.status in PENDING_STATUSES,
-            refresh_seconds=REFRESH_SECONDS,
+            progress_text=progress.version_text(latest),
+            status_url=self.url("report-status", pk=report.pk),
             subject_url=subject_url(report)
             if self.is_region_staff() or report.kind == ReportKind.MUNICIPALITY
             else None,
@@ -298,11 +327,7 @@ class ReportRegenerateView(PostOnlyMixin, ReportObjectMixin, generic.View):
             report=self.report, trigger=Trigger.REGENERATE, user=request.user, force=True
         )
         if created:
-            messages.success(
-                request,
-                _("Versie %(number)s van %(report)s is in de wachtrij gezet.")
-                % {"number": version.number, "report": report_title(self.report)},
-            )
+            messages.success(request, requested_message(version, self.report))
         else:
             messages.info(
                 request,
@@ -310,6 +335,37 @@ class ReportRegenerateView(PostOnlyMixin, ReportObjectMixin, generic.View):
                 % {"number": version.number},
             )
         return redirect(self.report.get_absolute_url())
+
+
+class ReportStatusView(ReportObjectMixin, generic.View):
+    """The report's newest version as JSON (state, done of 1, a sentence), polled by the
+    report's page while it is made; scoped as the page."""
+
+    def get(self, request, *args, **kwargs):
+        latest = self.report.versions.order_by("-number").first()
+        payload = progress.report_payload(self.report, latest, url=self.report.get_absolute_url())
+        response = JsonResponse(payload)
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+class ReportRunStatusView(ReportsMixin, generic.View):
+    """A run's progress as JSON: of the reports of one kind and period that the user may
+    read, how many are done ("12 van 40"); polled by the archive filtered on that run."""
+
+    def check(self, request, **kwargs):
+        if kwargs["kind"] not in CADENCE:
+            raise Http404
+
+    def get(self, request, *args, **kwargs):
+        kind, period = kwargs["kind"], kwargs["period"]
+        counts = progress.run_counts(self.reports().filter(kind=kind, period=period))
+        if not counts["total"]:
+            raise Http404
+        url = self.url("report-list") + f"?soort={kind}&periode={period}"
+        response = JsonResponse(progress.run_payload(counts, url=url))
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ReportHtmlView(ReportObjectMixin, generic.View):

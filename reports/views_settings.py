@@ -234,10 +234,7 @@ class ScheduleRunView(PostOnlyMixin, ScheduleObjectMixin, generic.View):
         )
         messages.success(
             request,
-            _(
-                "%(kind)s over %(period)s: %(queued)s in de wachtrij gezet, %(existing)s waren "
-                "er al."
-            )
+            _("%(kind)s over %(period)s: %(queued)s aangevraagd, %(existing)s waren er al.")
             % {
                 "kind": schedule.get_kind_display(),
                 "period": period.label,

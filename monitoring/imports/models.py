@@ -85,6 +85,16 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Mislukt")
 
 
+class ImportPhase(models.TextChoices):
+    """Where a running import is: reading and checking the rows, writing the lines, refreshing
+    the figures (the progress shown while it runs)."""
+
+    WAITING = "", _("wacht")
+    CHECKING = "check", _("regels lezen en controleren")
+    WRITING = "write", _("regels wegschrijven")
+    REFRESHING = "refresh", _("cijfers bijwerken")
+
+
 class ImportBatch(ScopedModel):
     """One file offered for import: its progress, its outcome and, when refused, the errors
     per row and column. The file itself is never kept (it holds BSNs)."""
@@ -124,7 +134,14 @@ class ImportBatch(ScopedModel):
     started_at = models.DateTimeField(_("gestart op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
     rows_total = models.PositiveIntegerField(_("regels in het bestand"), default=0)
+    #: the progress while it runs: rows read from the file, rows checked (``rows_done``), lines
+    #: written to the database, and the phase it is in
+    rows_read = models.PositiveIntegerField(_("regels gelezen"), default=0)
     rows_done = models.PositiveIntegerField(_("regels verwerkt"), default=0)
+    rows_written = models.PositiveIntegerField(_("regels weggeschreven"), default=0)
+    phase = models.CharField(
+        _("fase"), max_length=8, choices=ImportPhase.choices, default="", blank=True
+    )
     rows_added = models.PositiveIntegerField(_("regels toegevoegd"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("regels al aanwezig"), default=0)
     rows_corrected = models.PositiveIntegerField(_("regels gecorrigeerd"), default=0)
@@ -153,10 +170,17 @@ class ImportBatch(ScopedModel):
 
     @property
     def progress(self) -> int:
-        """Percentage of rows processed (0-100)."""
+        """Percentage done (0-100): reading and checking the rows is the first 90%, writing the
+        lines the next 5, refreshing the figures the rest; 100 only when it has an outcome."""
+        if self.is_finished:
+            return 100
+        if self.phase == ImportPhase.WRITING:
+            return 90
+        if self.phase == ImportPhase.REFRESHING:
+            return 95
         if not self.rows_total:
-            return 100 if self.status in (ImportStatus.SUCCEEDED, ImportStatus.REJECTED) else 0
-        return min(100, round(100 * self.rows_done / self.rows_total))
+            return 0
+        return min(90, 90 * self.rows_done // self.rows_total)
 
     @property
     def is_finished(self) -> bool:

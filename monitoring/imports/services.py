@@ -54,7 +54,13 @@ from monitoring.imports.formats import (
 )
 from monitoring.imports.ijw import IjwRows
 from monitoring.imports.load import Stage, undo_batch
-from monitoring.imports.models import IjwMessage, ImportBatch, ImportFormat, ImportStatus
+from monitoring.imports.models import (
+    IjwMessage,
+    ImportBatch,
+    ImportFormat,
+    ImportPhase,
+    ImportStatus,
+)
 from monitoring.imports.validate import ERROR_LIMIT, Errors, Lookups, make_checker, safe_text
 from monitoring.imports.vectorised import read_frame, vet
 
@@ -110,12 +116,47 @@ def batch_record_generated(
         batch,
         ImportStatus.SUCCEEDED,
         finished_at=now,
+        rows_read=len(lines),
         rows_done=len(lines),
+        rows_written=len(lines),
         rows_added=len(lines),
         months=sorted({m.isoformat() for m in months}),
         message=_success_message({"added": len(lines), "corrected": 0, "unchanged": 0}),
     )
     return batch
+
+
+def import_progress_record(
+    *,
+    batch: ImportBatch,
+    read: int | None = None,
+    checked: int | None = None,
+    written: int | None = None,
+    total: int | None = None,
+    errors: int | None = None,
+    phase: str | None = None,
+) -> None:
+    """Record how far a running import is (rows read, checked and written, errors, phase), on
+    the batch and in the database at once, outside any transaction of the import: the status
+    endpoint and the page show it while the import runs. No audit entry: progress is not a
+    change of the batch's meaning, its outcome is."""
+    fields = {
+        name: value
+        for name, value in (
+            ("rows_read", read),
+            ("rows_done", checked),
+            ("rows_written", written),
+            ("rows_total", total),
+            ("error_count", errors),
+            ("phase", phase),
+        )
+        if value is not None
+    }
+    if not fields:
+        return
+    for name, value in fields.items():
+        setattr(batch, name, value)
+    ImportBatch.objects.filter(pk=batch.pk).update(**fields)
 
 
 def _save(batch: ImportBatch, **fields) -> None:
@@ -195,12 +236,14 @@ def _unlink(path) -> None:
 
 
 def queue(batch_id: int, path: str) -> None:
-    """Hand the batch to the worker (or, without a broker, run it now); if that fails, say so
-    on the batch and remove the file."""
+    """Hand the batch to the worker (without a broker: to the background thread, or in the
+    tests run it now, see ``core.tasks.start``); if that fails, say so on the batch and remove
+    the file."""
+    from core.tasks import start
     from monitoring.tasks import import_batch
 
     try:
-        import_batch.delay(batch_id, path)
+        start(import_batch, batch_id, path)
     except Exception:  # noqa: BLE001 - the batch must not stay queued for ever
         logger.exception("Could not queue import %s", batch_id)
         _unlink(path)
@@ -341,7 +384,10 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         ImportStatus.RUNNING,
         started_at=timezone.now(),
         finished_at=None,
+        rows_read=0,
         rows_done=0,
+        rows_written=0,
+        phase=ImportPhase.CHECKING,
         rows_added=0,
         rows_unchanged=0,
         rows_corrected=0,
@@ -377,6 +423,9 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
         if batch.file_format == ImportFormat.JSON:
             total = frame.total if frame is not None else len(source.records)
             _save(batch, rows_total=total)
+        if frame is not None:
+            # the set-based path has read the whole file at once; it checks it in chunks
+            import_progress_record(batch=batch, read=frame.total, total=frame.total)
         if on_progress:
             on_progress(0, total)
         check = make_checker(batch.kind, lookups, errors)
@@ -398,7 +447,14 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                     + (" " + source.summary(0)).rstrip()
                 )
             raise FileProblem(_("Het bestand bevat alleen een kopregel en geen gegevens."))
-        _save(batch, rows_done=done, rows_total=done)
+        import_progress_record(
+            batch=batch,
+            read=done,
+            checked=done,
+            total=done,
+            errors=errors.count,
+            phase=ImportPhase.WRITING,
+        )
         if on_progress:
             on_progress(done, done)
         # the region's lock covers checks, write and refresh (two transactions)
@@ -417,6 +473,11 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                 message = f"{message} {source.summary(repeated)}".strip()
             # the lines are in, the figures not yet: the batch stays running (not
             # "Geïmporteerd") until the refresh below has committed too
+            import_progress_record(
+                batch=batch,
+                written=counts["added"] + counts["corrected"],
+                phase=ImportPhase.REFRESHING,
+            )
         clock.lap("write")
         try:
             with transaction.atomic():
@@ -430,6 +491,7 @@ def import_file(*, batch: ImportBatch, path, on_progress: Progress | None = None
                     rows_unchanged=counts["unchanged"],
                     months=months,
                     message=message,
+                    phase="",
                 )
         except Exception:
             # no half import: the written lines are taken back before the batch fails
@@ -489,7 +551,9 @@ def _check_rows(source, batch, check, errors, stage, total, on_progress) -> int:
         if done % PROGRESS_EVERY == 0:
             stage.flush()
             total = max(total, done)
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+            import_progress_record(
+                batch=batch, read=done, checked=done, total=total, errors=errors.count
+            )
             if on_progress:
                 on_progress(done, total)
     return done
@@ -536,7 +600,7 @@ def _check_frame(frame, batch, lookups, check, errors, stage, on_progress) -> in
         done = min(offset + chunk, height) + taken
         if not last:
             stage.flush()
-            ImportBatch.objects.filter(pk=batch.pk).update(rows_done=done, rows_total=total)
+            import_progress_record(batch=batch, checked=done, total=total, errors=errors.count)
             if on_progress:
                 on_progress(done, total)
     return total

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views import generic
@@ -31,6 +31,7 @@ from monitoring.imports import services
 from monitoring.imports.formats import COLUMNS, human_size
 from monitoring.imports.forms import ImportForm
 from monitoring.imports.models import DatasetKind, ImportBatch, ImportStatus
+from monitoring.imports.progress import counts, progress_text, status_payload
 
 ERRORS_PER_PAGE = 100
 DOCS = Path(settings.BASE_DIR) / "docs" / "import.md"
@@ -168,6 +169,11 @@ class ImportDetailView(ImportMixin, generic.DetailView):
         context["title"] = _("Import %(pk)s: %(name)s") % {"pk": batch.pk, "name": batch.file_name}
         context["can_edit"] = batch.can_change(self.request.user)
         context["refresh"] = not batch.is_finished
+        context["progress_text"] = progress_text(batch)
+        context["counts"] = counts(batch)
+        context["status_url"] = reverse(
+            "monitoring:import-status", kwargs={"region": self.region.slug, "pk": batch.pk}
+        )
         paginator = Paginator(batch.errors or [], ERRORS_PER_PAGE)
         context["error_page"] = paginator.get_page(self.request.GET.get("pagina"))
         context["errors_hidden"] = max(0, batch.error_count - len(batch.errors or []))
@@ -184,6 +190,24 @@ class ImportDetailView(ImportMixin, generic.DetailView):
                 .first()
             )
         return context
+
+
+class ImportStatusView(ImportMixin, generic.detail.SingleObjectMixin, generic.View):
+    """A batch's progress as JSON (state, counts, percentage, a sentence), polled by its
+    page while it runs; scoped as the page."""
+
+    def get_queryset(self):
+        return self.batches()
+
+    def get(self, request, *args, **kwargs):
+        return status_response(self.get_object())
+
+
+def status_response(batch: ImportBatch, url: str | None = None) -> JsonResponse:
+    """The JSON status of ``batch`` (also the provider portal's), never cached."""
+    response = JsonResponse(status_payload(batch, url=url or batch.get_absolute_url()))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 STATUS_CLASS = {

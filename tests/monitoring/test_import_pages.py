@@ -131,18 +131,70 @@ def test_error_table_is_paginated(client, world_a, users, tmp_path):
     assert '<td class="num">251</td>' in page3
 
 
-def test_a_running_import_refreshes_itself(client, world_a, users):
+def test_a_running_import_shows_its_counts_and_polls_its_status(client, world_a, users):
+    """No meta refresh (axe: critical): the page shows the counts of the moment, a
+    "Vernieuwen" link, and static/js/progress.js polls the status endpoint."""
     batch = batch_create(
         region=world_a.region, kind="declaraties", file_format="csv", file_name="a.csv", file_size=9
     )
     ImportBatch.objects.filter(pk=batch.pk).update(
-        status=ImportStatus.RUNNING, rows_total=20_000, rows_done=5_000
+        status=ImportStatus.RUNNING, rows_total=20_000, rows_read=20_000, rows_done=5_000
     )
     client.force_login(users.viewer)
     html = client.get(url("import-detail", world_a, pk=batch.pk)).content.decode()
-    assert '<meta http-equiv="refresh" content="2">' in html
-    assert '<progress id="import-progress" max="100" value="25">25%</progress>' in html
-    assert "25% – 5000 van 20000 regels gecontroleerd" in html
+    assert "http-equiv" not in html
+    assert '<progress id="import-progress" max="100" value="22">22%</progress>' in html
+    assert "20.000 van 20.000 regels gelezen, 5.000 gecontroleerd, 0 fouten." in html
+    status = url("import-status", world_a, pk=batch.pk)
+    assert f'data-status-url="{status}"' in html and "js/progress.js" in html
+    assert ">Vernieuwen</a>" in html
+
+
+def test_the_status_endpoint_answers_state_counts_percentage_and_a_message(
+    client, world_a, users
+):
+    batch = batch_create(
+        region=world_a.region, kind="declaraties", file_format="csv", file_name="a.csv", file_size=9
+    )
+    ImportBatch.objects.filter(pk=batch.pk).update(
+        status=ImportStatus.RUNNING,
+        rows_total=1_000,
+        rows_read=1_000,
+        rows_done=500,
+        error_count=2,
+        phase="check",
+    )
+    client.force_login(users.viewer)
+    response = client.get(url("import-status", world_a, pk=batch.pk))
+    assert response["Content-Type"] == "application/json"
+    assert "no-store" in response["Cache-Control"]
+    assert response.json() == {
+        "id": batch.pk,
+        "state": "running",
+        "stateLabel": "Bezig",
+        "phase": "check",
+        "finished": False,
+        "percentage": 45,
+        "counts": {"total": 1000, "read": 1000, "checked": 500, "written": 0, "errors": 2},
+        "message": "1.000 van 1.000 regels gelezen, 500 gecontroleerd, 2 fouten.",
+        "url": url("import-detail", world_a, pk=batch.pk),
+    }
+    ImportBatch.objects.filter(pk=batch.pk).update(phase="write", rows_done=1_000)
+    assert client.get(url("import-status", world_a, pk=batch.pk)).json()["percentage"] == 90
+
+
+def test_a_finished_import_says_its_counts_in_the_status_endpoint(
+    client, world_a, users, tmp_path
+):
+    batch = run(world_a, "declaraties", write(tmp_path, declaration_csv(world_a, [{}, {}, {}])))
+    client.force_login(users.viewer)
+    data = client.get(url("import-status", world_a, pk=batch.pk)).json()
+    assert data["finished"] is True and data["state"] == "succeeded"
+    assert data["percentage"] == 100
+    assert data["counts"] == {"total": 3, "read": 3, "checked": 3, "written": 3, "errors": 0}
+    assert data["message"] == "Klaar: 3 van 3 regels gelezen, 3 gecontroleerd, 3 weggeschreven."
+    html = client.get(url("import-detail", world_a, pk=batch.pk)).content.decode()
+    assert data["message"] in html and "data-finished=\"1\"" in html
 
 
 def test_the_form_refuses_an_empty_or_too_large_file(client, world_a, users, settings):
@@ -260,7 +312,7 @@ def test_with_a_worker_the_upload_is_queued_first(
     assert oct(spooled.stat().st_mode & 0o777) == "0o600"
     html = client.get(response["Location"]).content.decode()
     assert "wordt geïmporteerd" in html and "In de wachtrij" in html
-    assert '<meta http-equiv="refresh" content="2">' in html
+    assert "http-equiv" not in html and "In de wachtrij: de import start" in html
     callbacks[0]()  # the worker picks it up
     batch.refresh_from_db()
     assert batch.status == ImportStatus.SUCCEEDED

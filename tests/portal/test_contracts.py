@@ -256,7 +256,14 @@ def test_with_a_worker_the_delivery_is_queued_and_says_so(client, world_a, porta
     batch = ImportBatch.objects.get()
     assert batch.status == ImportStatus.QUEUED and batch.provider == world_a.provider
     page = client.get(response["Location"]).content.decode()
-    assert "In de wachtrij" in page and 'http-equiv="refresh"' in page
+    assert "In de wachtrij" in page and "http-equiv" not in page
+    status = f"/portaal/{world_a.provider.pk}/productie/{batch.pk}/status/"
+    assert f'data-status-url="{status}"' in page
+    data = client.get(status).json()
+    assert (data["state"], data["finished"], data["percentage"]) == ("queued", False, 0)
+    listing = client.get(f"/portaal/{world_a.provider.pk}/productie/").content.decode()
+    assert "1 aanlevering wordt nog verwerkt" in listing and "http-equiv" not in listing
+    assert f'data-status-url="{status}"' in listing
 
 
 def test_another_providers_or_the_regions_batch_is_a_404(client, world_a, world_b, portal):

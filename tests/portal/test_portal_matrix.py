@@ -176,6 +176,7 @@ def contract_pages(w, portal=None):
         ("portal:production-upload", own, "own"),
         ("portal:batch-detail", {**own, "pk": batch}, "own"),
         ("portal:batch-errors", {**own, "pk": batch}, "own"),
+        ("portal:batch-status", {**own, "pk": batch}, "own"),
         # the list is for both roles; creating (POST) is the administrator's (tested apart)
         ("portal:api-keys", own, "own"),
         ("portal:api-client-revoke", {**own, "pk": api_client}, "own_action"),

@@ -143,9 +143,13 @@ def test_create_queues_then_ready_and_second_request_adds_nothing(
     assert version.trigger == Trigger.DEMAND and version.requested_by == users.contract_manager
 
     page = client.get(response.url)
-    assert "In de wachtrij gezet" in " ".join(messages_of(page))
+    # the version was made before the page answered: the message says so, never "in de
+    # wachtrij gezet" next to "Klaar" (issue 22)
+    said = " ".join(messages_of(page))
+    assert "Versie 1 van Aanbiedersrapportage Zorg A Dichtbij, maart 2026 is" in said
+    assert "wachtrij" not in said
     body = page.content.decode()
-    assert "Klaar" in body and 'http-equiv="refresh"' not in body
+    assert "Klaar" in body and "http-equiv" not in body
     assert version.sha256[:12] in body and "op verzoek" in body
 
     # the same again: nothing new, and the message says it exists
@@ -163,12 +167,88 @@ def test_pending_report_refreshes_and_announces_its_status(client, world_a, user
     )  # the task is never sent here
     client.force_login(users.viewer)
     body = client.get(report.get_absolute_url()).content.decode()
-    assert '<meta http-equiv="refresh" content="3">' in body
+    assert "http-equiv" not in body  # no meta refresh: the page polls its status endpoint
+    status = url("report-status", world_a.region, pk=report.pk)
+    assert f'data-status-url="{status}"' in body and ">Vernieuwen</a>" in body
     assert 'aria-live="polite"' in body
     assert "Versie 1 staat in de wachtrij" in body
     # nothing to download yet
     assert client.get(url("report-pdf", world_a.region, pk=report.pk)).status_code == 404
     assert client.get(url("report-html", world_a.region, pk=report.pk)).status_code == 404
+
+
+def test_the_request_message_says_what_is_true_when_the_page_answers(
+    world_a, users, fake_pdf
+):
+    from reports.views import requested_message
+
+    report = make_report(world_a.region, ReportKind.PROVIDER, world_a.provider, "2026-03")
+    version, _created = services.report_version_request(report=report, user=users.officer)
+    assert requested_message(version, report).endswith("maart 2026 is aangevraagd.")
+    services.report_version_generate_now(version_id=version.pk)
+    assert requested_message(version, report).endswith("maart 2026 is gemaakt.")
+
+
+def test_report_status_endpoint_says_the_newest_version_state(
+    client, world_a, users, fake_pdf
+):
+    report = make_report(world_a.region, ReportKind.PROVIDER, world_a.provider, "2026-03")
+    version, _created = services.report_version_request(report=report, user=users.officer)
+    client.force_login(users.viewer)
+    status = url("report-status", world_a.region, pk=report.pk)
+    response = client.get(status)
+    assert "no-store" in response["Cache-Control"]
+    assert response.json() == {
+        "id": report.pk,
+        "state": "queued",
+        "stateLabel": "In de wachtrij",
+        "version": 1,
+        "finished": False,
+        "percentage": 0,
+        "counts": {"done": 0, "total": 1},
+        "message": "Versie 1 staat in de wachtrij.",
+        "url": report.get_absolute_url(),
+    }
+    services.report_version_generate_now(version_id=version.pk)
+    data = client.get(status).json()
+    assert (data["state"], data["finished"], data["percentage"]) == ("ready", True, 100)
+    assert data["counts"] == {"done": 1, "total": 1}
+    assert data["message"] == "Versie 1 is klaar."
+
+
+def test_a_run_shows_how_many_of_its_reports_are_done(client, world_a, users, fake_pdf):
+    """"Nu uitvoeren" leads to the archive filtered on the run: it shows k of N done and polls
+    the run's status endpoint; a municipal user counts only the reports it may read."""
+    result = services.report_run_start(
+        region=world_a.region,
+        kind="municipality",
+        period=parse_period("quarter", "2026-K1"),
+        user=users.officer,
+    )  # the tasks are never sent here (the test's transaction does not commit)
+    assert len(result.queued) == 2
+    client.force_login(users.contract_manager)
+    status = url("run-status", world_a.region, kind="municipality", period="2026-K1")
+    data = client.get(status).json()
+    assert data["counts"] == {"done": 0, "total": 2, "ready": 0, "failed": 0, "pending": 2}
+    assert (data["finished"], data["percentage"]) == (False, 0)
+    assert data["message"] == "0 van 2 rapportages klaar; 2 worden nog gemaakt."
+    listing = url("report-list", world_a.region) + "?soort=municipality&periode=2026-K1"
+    body = client.get(listing).content.decode()
+    assert f'data-status-url="{status}"' in body and "0 van 2 rapportages klaar" in body
+
+    services.report_version_generate_now(version_id=result.queued[0])
+    data = client.get(status).json()
+    assert data["counts"]["done"] == 1 and data["percentage"] == 50
+    assert data["message"] == "1 van 2 rapportages klaar; 1 wordt nog gemaakt."
+    services.report_version_generate_now(version_id=result.queued[1])
+    data = client.get(status).json()
+    assert data["finished"] is True and data["message"] == "Alle 2 rapportages zijn klaar."
+    assert "data-status-url" not in client.get(listing).content.decode()
+
+    client.force_login(users.municipal)  # its own municipality's report only
+    assert client.get(status).json()["counts"]["total"] == 1
+    other = url("run-status", world_a.region, kind="provider", period="2026-K1")
+    assert client.get(other).status_code == 404
 
 
 def test_regenerate_adds_version_two_and_keeps_version_one(
@@ -437,13 +517,13 @@ def test_run_now_queues_one_version_per_subject(
     assert {r.municipality for r in reports} == set(municipalities)
     assert ReportVersion.objects.filter(report__in=reports).count() == 2
     assert all(v.status == "ready" for v in ReportVersion.objects.filter(report__in=reports))
-    assert "2 in de wachtrij gezet, 0 waren er al" in " ".join(messages_of(response))
+    assert "2 aangevraagd, 0 waren er al" in " ".join(messages_of(response))
 
     # again: nothing new
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = client.post(run, {field: "2026-K1"}, follow=True)
     assert callbacks == []
-    assert "0 in de wachtrij gezet, 2 waren er al" in " ".join(messages_of(response))
+    assert "0 aangevraagd, 2 waren er al" in " ".join(messages_of(response))
     # a period that does not fit the schedule's cadence
     response = client.post(run, {field: "2026-03"}, follow=True)
     assert ReportVersion.objects.count() == 2
