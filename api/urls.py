@@ -1,16 +1,12 @@
 """/api/v1: the REST API. No trailing slashes (API-48); unknown paths are problem+json 404s."""
 
 from django.urls import path, re_path
-from drf_spectacular.views import (
-    SpectacularJSONAPIView,
-    SpectacularSwaggerSplitView,
-    SpectacularYAMLAPIView,
-)
+from drf_spectacular.views import SpectacularJSONAPIView, SpectacularYAMLAPIView
 from rest_framework.routers import SimpleRouter
 
 from api.ocds_views import OcdsReleasePackageView
 from contracts.api import BudgetViewSet, ContractViewSet, TariffViewSet
-from core.api.schema import RedocView
+from core.api.schema import RedocView, SwaggerView
 from core.api.views import NotFoundView
 from monitoring.kpis.api import KpiDefinitionView, KpiValueViewSet
 from monitoring.steering.api import SignalViewSet
@@ -60,7 +56,7 @@ app_name = "api"
 urlpatterns = [
     path("openapi.json", _public(SpectacularJSONAPIView.as_view()), name="schema"),
     path("openapi.yaml", _public(SpectacularYAMLAPIView.as_view()), name="schema-yaml"),
-    path("docs", _public(SpectacularSwaggerSplitView.as_view(url_name="api:schema")), name="docs"),
+    path("docs", _public(SwaggerView.as_view(url_name="api:schema")), name="docs"),
     path("redoc", _public(RedocView.as_view(url_name="api:schema")), name="redoc"),
     path("kpis", KpiDefinitionView.as_view(), name="kpis"),
     path("regios/<slug:code>/ocds", OcdsReleasePackageView.as_view(), name="regio-ocds"),

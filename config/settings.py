@@ -284,6 +284,9 @@ SPECTACULAR_SETTINGS = {
     "SERVERS": [{"url": "/", "description": "Deze installatie"}],
     "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
     "SWAGGER_UI_FAVICON_HREF": "/static/vendor/swagger-ui/favicon-32x32.png",
+    # no deep links: Swagger UI puts them as links inside each operation's button (a nested
+    # interactive control, WCAG 4.1.2; core.api.schema.SwaggerView)
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     "REDOC_DIST": "/static/vendor/redoc",
     "CONTACT": {"name": "Jeugdinkoop", "email": "api@jeugdinkoop.nl"},
     "TAGS": [],
