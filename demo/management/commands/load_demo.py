@@ -7,7 +7,7 @@ from django.db import transaction
 
 from api.demo import load_api_clients
 from contracts.demo import load_contracts, load_effect_scenarios
-from core.demo_clock import anchored
+from core.demo_clock import anchor, anchored
 from core.notifications import notifications_produce
 from demo.portal import load_portal_tender, load_portal_users
 from demo.public import load_public_page
@@ -78,7 +78,7 @@ class Command(BaseCommand):
                 self.stdout.write(f"  API-clients: {clients['clients']} (West-Brabant Oost)")
             # the day's notifications (expiring screenings and contracts, overdue actions),
             # after everything they are about; red signals and ready reports notified already
-            made = notifications_produce()
+            made = notifications_produce(today=anchor())
             self.stdout.write(f"  Meldingen: {sum(made.values())} van vandaag")
             for region in regions:  # iJw sample messages to import on the import page
                 paths = write_samples(region)
