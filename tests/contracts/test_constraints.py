@@ -35,3 +35,24 @@ def test_thresholds_follow_the_direction(world_a):
     kpi.red_threshold = Decimal("30")
     with pytest.raises(IntegrityError), transaction.atomic():
         kpi.save()
+
+
+@pytest.mark.django_db
+def test_a_reversal_points_at_an_event_and_only_a_reversal_does(world_a):
+    from contracts.models import ContractEvent
+
+    contract, extension = world_a.con.contract, world_a.con.extension
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContractEvent.objects.create(contract=contract, kind="reversal", effective_on=date.today())
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContractEvent.objects.create(
+            contract=contract, kind="amendment", effective_on=date.today(), reverses=extension
+        )
+    ContractEvent.objects.create(
+        contract=contract, kind="reversal", effective_on=date.today(), reverses=extension
+    )
+    # one reversal per event
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ContractEvent.objects.create(
+            contract=contract, kind="reversal", effective_on=date.today(), reverses=extension
+        )
