@@ -72,12 +72,21 @@
 
     nav.addEventListener("keydown", function (event) {
       if (event.key !== "Escape" && event.key !== "Esc") { return; }
-      var open = groups.filter(function (g) { return g.button.getAttribute("aria-expanded") === "true"; })[0];
+      // the innermost open part closes: the group that holds the focus, else the menu, else
+      // any open group
+      var openGroups = groups.filter(function (g) {
+        return g.button.getAttribute("aria-expanded") === "true";
+      });
+      var focused = openGroups.filter(function (g) {
+        return g.item.contains(document.activeElement);
+      });
+      var menuOpen = menu && !menu.hidden && menu.getAttribute("aria-expanded") === "true";
+      var open = focused[0] || (menuOpen ? null : openGroups[0]);
       if (open) {
         set(open, false);
         open.button.focus();
         event.preventDefault();
-      } else if (menu && !menu.hidden && menu.getAttribute("aria-expanded") === "true") {
+      } else if (menuOpen) {
         setMenu(false);
         menu.focus();
         event.preventDefault();

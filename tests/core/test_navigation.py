@@ -116,3 +116,21 @@ def test_region_switch_goes_only_to_a_region_the_user_sees(client, world_a, worl
     assert response.url == world_a.region.get_absolute_url()
     client.force_login(users.superuser)
     assert client.get(reverse("home"), {"regio": "http://evil.example"}).status_code == 200
+
+
+def test_imports_page_sits_under_monitoring_with_its_tabs(client, world_a, users):
+    client.force_login(users.officer)
+    slug = world_a.region.slug
+    body = client.get(reverse("monitoring:import-list", kwargs={"region": slug})).content.decode()
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', body, re.S).group(0)
+    monitoring = reverse("monitoring:region", kwargs={"region": slug})
+    assert re.findall(r"<li>(?:<(?:a|span) [^>]*>)?([^<]+)", crumbs) == [
+        "Start",
+        world_a.region.name,
+        "Monitoring",
+        "Imports van productiegegevens",
+    ]
+    assert f'href="{monitoring}"' in crumbs
+    tabs = re.search(r'<nav class="tabs monitoring-nav".*?</nav>', body, re.S).group(0)
+    imports = reverse("monitoring:import-list", kwargs={"region": slug})
+    assert f'<a href="{imports}" aria-current="page">Imports</a>' in tabs
