@@ -150,9 +150,7 @@ def test_a_running_import_shows_its_counts_and_polls_its_status(client, world_a,
     assert ">Vernieuwen</a>" in html
 
 
-def test_the_status_endpoint_answers_state_counts_percentage_and_a_message(
-    client, world_a, users
-):
+def test_the_status_endpoint_answers_state_counts_percentage_and_a_message(client, world_a, users):
     batch = batch_create(
         region=world_a.region, kind="declaraties", file_format="csv", file_name="a.csv", file_size=9
     )
@@ -183,9 +181,7 @@ def test_the_status_endpoint_answers_state_counts_percentage_and_a_message(
     assert client.get(url("import-status", world_a, pk=batch.pk)).json()["percentage"] == 90
 
 
-def test_a_finished_import_says_its_counts_in_the_status_endpoint(
-    client, world_a, users, tmp_path
-):
+def test_a_finished_import_says_its_counts_in_the_status_endpoint(client, world_a, users, tmp_path):
     batch = run(world_a, "declaraties", write(tmp_path, declaration_csv(world_a, [{}, {}, {}])))
     client.force_login(users.viewer)
     data = client.get(url("import-status", world_a, pk=batch.pk)).json()
@@ -194,7 +190,7 @@ def test_a_finished_import_says_its_counts_in_the_status_endpoint(
     assert data["counts"] == {"total": 3, "read": 3, "checked": 3, "written": 3, "errors": 0}
     assert data["message"] == "Klaar: 3 van 3 regels gelezen, 3 gecontroleerd, 3 weggeschreven."
     html = client.get(url("import-detail", world_a, pk=batch.pk)).content.decode()
-    assert data["message"] in html and "data-finished=\"1\"" in html
+    assert data["message"] in html and 'data-finished="1"' in html
 
 
 def test_the_form_refuses_an_empty_or_too_large_file(client, world_a, users, settings):

@@ -177,9 +177,7 @@ def test_pending_report_refreshes_and_announces_its_status(client, world_a, user
     assert client.get(url("report-html", world_a.region, pk=report.pk)).status_code == 404
 
 
-def test_the_request_message_says_what_is_true_when_the_page_answers(
-    world_a, users, fake_pdf
-):
+def test_the_request_message_says_what_is_true_when_the_page_answers(world_a, users, fake_pdf):
     from reports.views import requested_message
 
     report = make_report(world_a.region, ReportKind.PROVIDER, world_a.provider, "2026-03")
@@ -189,9 +187,7 @@ def test_the_request_message_says_what_is_true_when_the_page_answers(
     assert requested_message(version, report).endswith("maart 2026 is gemaakt.")
 
 
-def test_report_status_endpoint_says_the_newest_version_state(
-    client, world_a, users, fake_pdf
-):
+def test_report_status_endpoint_says_the_newest_version_state(client, world_a, users, fake_pdf):
     report = make_report(world_a.region, ReportKind.PROVIDER, world_a.provider, "2026-03")
     version, _created = services.report_version_request(report=report, user=users.officer)
     client.force_login(users.viewer)
@@ -217,7 +213,7 @@ def test_report_status_endpoint_says_the_newest_version_state(
 
 
 def test_a_run_shows_how_many_of_its_reports_are_done(client, world_a, users, fake_pdf):
-    """"Nu uitvoeren" leads to the archive filtered on the run: it shows k of N done and polls
+    """ "Nu uitvoeren" leads to the archive filtered on the run: it shows k of N done and polls
     the run's status endpoint; a municipal user counts only the reports it may read."""
     result = services.report_run_start(
         region=world_a.region,
