@@ -201,7 +201,7 @@ class ProductionUploadView(PortalMixin, generic.FormView):
         except ValidationError as exc:
             add_service_errors(form, exc)
             return self.form_invalid(form)
-        batch.refresh_from_db()  # without a worker the import has already run
+        batch.refresh_from_db()  # in the tests (no broker, no thread) it has already run
         if not batch.is_finished:
             messages.success(
                 self.request,

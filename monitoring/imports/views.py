@@ -147,7 +147,7 @@ class ImportCreateView(ImportMixin, generic.FormView):
             user=self.request.user,
             run="queue",
         )
-        batch.refresh_from_db()  # without a broker the import has already run
+        batch.refresh_from_db()  # in the tests (no broker, no thread) it has already run
         if not batch.is_finished:
             messages.success(
                 self.request,

@@ -57,7 +57,9 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
 
     # the task ran in the request (no broker): the report is ready
     page.get_by_role("heading", name=w.provider.name, level=1).wait_for()
-    assert "In de wachtrij gezet" in page.locator(".messages").inner_text()
+    # the message says what is true now, never "in de wachtrij gezet" next to "Klaar"
+    said = page.locator(".messages").inner_text()
+    assert "is gemaakt" in said and "wachtrij" not in said
     status = page.get_by_role("heading", name=re.compile("^Status"))
     assert "Klaar" in status.inner_text()
     report = Report.objects.get()

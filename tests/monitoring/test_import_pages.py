@@ -313,3 +313,11 @@ def test_with_a_worker_the_upload_is_queued_first(
     batch.refresh_from_db()
     assert batch.status == ImportStatus.SUCCEEDED
     assert list(spool_dir.iterdir()) == []
+
+
+def test_the_upload_button_shows_a_busy_state(client, world_a, users):
+    """static/js/progress.js disables the button of a form[data-busy] after submit, with
+    aria-busy and the attribute's text."""
+    client.force_login(users.contract_manager)
+    html = client.get(url("import-create", world_a)).content.decode()
+    assert 'data-busy="Bezig…"' in html and "js/progress.js" in html
