@@ -174,10 +174,14 @@ def more_search_hits(w, users):
     more_municipalities(w, users)
 
 
-def more_notifications(w, users):
+def one_notification(w, users):
+    more_notifications(w, users, count=1, start=100)
+
+
+def more_notifications(w, users, count=6, start=0):
     from core.notifications import notification_create
 
-    for n in range(6):
+    for n in range(start, start + count):
         notification_create(
             user=users.officer,
             kind="report_ready",
@@ -465,15 +469,16 @@ PAGES = [
             + "?year=2026&first_month=1&last_month=3"
         ),
         more_consents,
-        20,
+        21,  # with the header's notification bell (one query)
         one_consent,
     ),
     (
         "contract page with consents",
         lambda w: region_url(w, "contracts:contract-detail", pk=w.con.contract.pk),
         more_consents,
-        # consents, development assignments and the municipality scope: one query each
-        18,
+        # consents, development assignments and the municipality scope: one query each (and
+        # the header's notification bell: one)
+        19,
         one_consent,
     ),
     (
@@ -540,7 +545,13 @@ PAGES = [
 PAGES += [
     # the header search: two queries a kind at most (the hits, and their count past 20)
     ("header search", lambda w: reverse("search:results") + "?q=e", more_search_hits, 15),
-    ("notifications", lambda w: reverse("notifications:list"), more_notifications, 10),
+    (
+        "notifications",
+        lambda w: reverse("notifications:list"),
+        more_notifications,
+        10,
+        one_notification,
+    ),
 ]
 
 
