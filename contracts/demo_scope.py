@@ -16,7 +16,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from accounts.models import User
-from core.demo_clock import demo_date
+from core.demo_clock import demo_date, demo_year
 from providers.models import Provider
 from segments.models import Municipality, Product, Segment
 
@@ -101,7 +101,8 @@ def load_zhz_scope(region) -> None:
             name="Pilot jeugdbescherming en jeugdreclassering (PxQ)",
             note="Per dag dat een maatregel loopt, tegen de regionale tarieven.",
         )
-        for year, amount in PILOT_CEILINGS.items():
+        for designed, amount in PILOT_CEILINGS.items():
+            year = demo_year(designed)
             services.budget_set(
                 contract=contract,
                 year=year,
@@ -116,7 +117,7 @@ def load_zhz_scope(region) -> None:
         segment_budget_create(
             region=region,
             segment=budget_segment,
-            year=SEGMENT_BUDGET_YEAR,
+            year=demo_year(SEGMENT_BUDGET_YEAR),
             kind=kind,
             amount=amount,
             note=note,

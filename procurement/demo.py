@@ -1402,15 +1402,17 @@ def _wbo_tender(region, strategy: Strategy, officer, assessors) -> tuple[Tender,
 
     lot = tender.lots.get()
     subs = []
-    workdays = [demo_date(2022, 7, 11) + timedelta(days=d) for d in range(19)]
-    workdays = [d for d in workdays if d.weekday() < 5]  # 11 to 29 July 2022
+    # the working days as designed (11 to 29 July 2022), so the order of receipt is the same on
+    # any day the demo is loaded; _at moves them
+    workdays = [date(2022, 7, 11) + timedelta(days=d) for d in range(19)]
+    workdays = [d for d in workdays if d.weekday() < 5]
     arrivals = []
     for i, party in enumerate(parties):
         day = workdays[min((i * 7) % len(workdays) + i // 10, len(workdays) - 1)]
         hour, minute = 8 + (i * 5) % 9, (i * 17) % 60
         if day == workdays[-1]:  # the deadline is 12:00 on the last day
             hour = 8 + (i * 5) % 4
-        arrivals.append((_on(day, hour, minute), i, party))
+        arrivals.append((_at(day.year, day.month, day.day, hour, minute), i, party))
     for at, _i, party in sorted(arrivals):  # receipt numbers follow the time of receipt
         subs.append(
             services.submission_create(
