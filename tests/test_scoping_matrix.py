@@ -1032,7 +1032,7 @@ def test_matrix_every_page_every_role(client, world_a, world_b, users):
             response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
             check(response, EXPECT[kind][ROLES.index(role)], url, role)
             problems += language_problems(response, language, f"{role} GET {url} ({language})")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 @pytest.mark.django_db

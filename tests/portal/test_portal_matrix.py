@@ -309,7 +309,7 @@ def test_every_portal_page_every_user(client, world_a, world_b, users, portal_wi
             expected = EXPECT[kind][ROLES.index(role)]
             assert status == expected, f"{role} GET {url}: {status}, wanted {expected}"
             problems += language_problems(response, language, f"{role} GET {url} ({language})")
-    assert problems == []
+    assert problems == [], "\n".join(problems)
 
 
 #: a table of each portal page that downloads (``?export=csv|xlsx&tabel=<name>``)
