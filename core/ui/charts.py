@@ -437,7 +437,7 @@ def timeline_chart(
         out.append("</svg>")
         return _safe(out)
     start = min(dates)
-    end = max([*dates, *([today] if today and start <= today else [])])
+    end = max(dates)  # today is marked only when it falls within the milestones' dates
     span = max((end - start).days, 1)
     plot_bottom = top + row * len(rows)
 
@@ -454,10 +454,10 @@ def timeline_chart(
     every = max(1, math.ceil(len(ticks) / 8))
     for i, tick in enumerate(ticks):
         x = x_of(tick)
-        out.append(
-            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
-        )
         if i % every == 0:
+            out.append(
+                f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
+            )
             out.append(
                 f'<text x="{_f(x)}" y="{plot_bottom + 14}" text-anchor="middle" '
                 f'fill="{MUTED}">{escape(short_month(tick, i == 0 or tick.month == 1))}</text>'
