@@ -589,16 +589,21 @@ def strip_chart(
             f'<line x1="{_f(x_of(min(nums)))}" y1="{_f(middle)}" x2="{_f(x_of(max(nums)))}" '
             f'y2="{_f(middle)}" stroke="{GRID}" stroke-width="2"/>'
         )
+        counts: dict[float, int] = {}
+        for num in nums:
+            counts[num] = counts.get(num, 0) + 1
+        # equal values stack vertically, centred on the row, squeezed to stay inside it
+        step = min(7.0, (row - 14) / max(max(counts.values()) - 1, 1))
         seen: dict[float, int] = {}
         for value, num in zip(values, nums, strict=True):
             n = seen.get(num, 0)
             seen[num] = n + 1
-            # equal values stack: up, down, further up, further down
-            dy = ((n + 1) // 2) * 6 * (-1 if n % 2 else 1)
+            dy = (n - (counts[num] - 1) / 2) * step
             tip = f"{label}: {format_value(value, unit)}"
+            radius = "3.5" if step < 7 else "4"
             out.append(
-                f'<circle cx="{_f(x_of(num))}" cy="{_f(middle + dy)}" r="4" fill="{SERIES}" '
-                f'fill-opacity="0.8" stroke="#ffffff" data-value="{value}">'
+                f'<circle cx="{_f(x_of(num))}" cy="{_f(middle + dy)}" r="{radius}" '
+                f'fill="{SERIES}" fill-opacity="0.8" stroke="#ffffff" data-value="{value}">'
                 f"<title>{escape(tip)}</title></circle>"
             )
         median = _median(nums)
