@@ -437,7 +437,7 @@ def timeline_chart(
         out.append("</svg>")
         return _safe(out)
     start = min(dates)
-    end = max([*dates, *([today] if today and start <= today else [])])
+    end = max(dates)  # today is marked only when it falls within the milestones' dates
     span = max((end - start).days, 1)
     plot_bottom = top + row * len(rows)
 
@@ -454,10 +454,10 @@ def timeline_chart(
     every = max(1, math.ceil(len(ticks) / 8))
     for i, tick in enumerate(ticks):
         x = x_of(tick)
-        out.append(
-            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
-        )
         if i % every == 0:
+            out.append(
+                f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
+            )
             out.append(
                 f'<text x="{_f(x)}" y="{plot_bottom + 14}" text-anchor="middle" '
                 f'fill="{MUTED}">{escape(short_month(tick, i == 0 or tick.month == 1))}</text>'
@@ -589,16 +589,21 @@ def strip_chart(
             f'<line x1="{_f(x_of(min(nums)))}" y1="{_f(middle)}" x2="{_f(x_of(max(nums)))}" '
             f'y2="{_f(middle)}" stroke="{GRID}" stroke-width="2"/>'
         )
+        counts: dict[float, int] = {}
+        for num in nums:
+            counts[num] = counts.get(num, 0) + 1
+        # equal values stack vertically, centred on the row, squeezed to stay inside it
+        step = min(7.0, (row - 14) / max(max(counts.values()) - 1, 1))
         seen: dict[float, int] = {}
         for value, num in zip(values, nums, strict=True):
             n = seen.get(num, 0)
             seen[num] = n + 1
-            # equal values stack: up, down, further up, further down
-            dy = ((n + 1) // 2) * 6 * (-1 if n % 2 else 1)
+            dy = (n - (counts[num] - 1) / 2) * step
             tip = f"{label}: {format_value(value, unit)}"
+            radius = "3.5" if step < 7 else "4"
             out.append(
-                f'<circle cx="{_f(x_of(num))}" cy="{_f(middle + dy)}" r="4" fill="{SERIES}" '
-                f'fill-opacity="0.8" stroke="#ffffff" data-value="{value}">'
+                f'<circle cx="{_f(x_of(num))}" cy="{_f(middle + dy)}" r="{radius}" '
+                f'fill="{SERIES}" fill-opacity="0.8" stroke="#ffffff" data-value="{value}">'
                 f"<title>{escape(tip)}</title></circle>"
             )
         median = _median(nums)

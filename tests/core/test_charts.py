@@ -57,19 +57,24 @@ def test_timeline_bars_end_at_their_dates():
         ("Sluiting vragenronde", date(2026, 1, 21), date(2026, 1, 31)),
         ("Sluiting inschrijving", date(2026, 3, 1), None),
     ]
-    root = parse(charts.timeline_chart(rows, title="Tijdlijn", today=date(2026, 3, 11)))
+    root = parse(charts.timeline_chart(rows, title="Tijdlijn", today=date(2026, 2, 11)))
     bars = {
         (r.get("data-kind"), r.get("data-date")): float(r.get("width"))
         for r in root.iter(f"{SVG}rect")
         if r.get("data-kind")
     }
-    # 01-01 to 11-03 is 69 days over 640 - 190 - 24 = 426 px: 20 days = 123,5 px
-    assert bars[("planned", "2026-01-21")] == pytest.approx(426 * 20 / 69, abs=0.1)
-    assert bars[("actual", "2026-01-31")] == pytest.approx(426 * 30 / 69, abs=0.1)
+    # 01-01 to 01-03 (the last date) is 59 days over 640 - 190 - 24 = 426 px
+    assert bars[("planned", "2026-01-21")] == pytest.approx(426 * 20 / 59, abs=0.1)
+    assert bars[("actual", "2026-01-31")] == pytest.approx(426 * 30 / 59, abs=0.1)
     assert ("actual", "2026-03-01") not in bars and ("planned", "2026-03-01") in bars
     text = desc(root)
     assert "Sluiting vragenronde: gepland 21-01-2026, werkelijk 31-01-2026 (10 dagen later)" in text
-    assert "Sluiting inschrijving: gepland 01-03-2026 (nog niet bereikt, later dan gepland)" in text
+    assert text.endswith("Sluiting inschrijving: gepland 01-03-2026.")
+    assert "Vandaag 11-02-2026" in [t.text for t in root.iter(f"{SVG}title")]
+    # a today long after the last date is left out: it would squash the bars
+    late = parse(charts.timeline_chart(rows, title="Tijdlijn", today=date(2030, 1, 1)))
+    assert "Vandaag" not in "".join(t.text or "" for t in late.iter(f"{SVG}text"))
+    assert "(nog niet bereikt, later dan gepland)" in desc(late)
     labels = [t.text for t in root.iter(f"{SVG}text")]
     assert labels.index("Publicatie") < labels.index("Sluiting vragenronde")
 
