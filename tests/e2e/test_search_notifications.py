@@ -51,7 +51,7 @@ def test_search_from_the_header_with_the_keyboard(live_server, page, shot, carla
     box.press("Enter")
     page.get_by_role("heading", name="Zoeken", level=1).wait_for()
     expect(page.get_by_role("heading", name=re.compile(r"Aanbieders \(2\)"))).to_be_visible()
-    expect(page.get_by_role("link", name="Zorg S Dichtbij")).to_be_visible()
+    expect(page.get_by_role("link", name="Zorg S Dichtbij", exact=True)).to_be_visible()
     shot("search-1366")
     no_violations(page)
     page.set_viewport_size({"width": 390, "height": 844})
