@@ -329,7 +329,6 @@ def _role_pages(role: str, u: dict[str, str | None]) -> list[str | None]:
             u["sas"],
             f"{wbo}/inkoop/kaders/",
             f"{wbo}/contracten/",
-            f"{wbo}/monitoring/",
             u["breda"],
             f"{wbo}/rapportages/",
             u["breda_report"],
