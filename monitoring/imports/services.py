@@ -340,7 +340,7 @@ def _rejection_message(errors: Errors) -> str:
         return _(
             "Afgewezen: %(count)s fouten (de eerste %(shown)s staan hieronder); er is niets "
             "geïmporteerd. Verbeter het bestand en lever het opnieuw aan."
-        ) % {"count": format_number(errors.count, 0), "shown": len(errors.items)}
+        ) % {"count": format_number(errors.count, 0), "shown": format_number(len(errors.items), 0)}
     faults = ngettext("%(n)s fout", "%(n)s fouten", errors.count) % {
         "n": format_number(errors.count, 0)
     }

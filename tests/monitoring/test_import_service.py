@@ -403,7 +403,7 @@ def test_only_the_first_thousand_errors_are_kept(world_a, tmp_path):
     assert batch.error_count == 1205
     assert len(batch.errors) == 1000
     assert batch.errors[-1]["row"] == 1001
-    assert "1205 fouten (de eerste 1000 staan hieronder)" in batch.message
+    assert "1.205 fouten (de eerste 1.000 staan hieronder)" in batch.message
 
 
 def test_a_failing_refresh_rolls_the_import_back(world_a, tmp_path, monkeypatch):
