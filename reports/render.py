@@ -96,16 +96,19 @@ def _charts(doc: dict) -> dict:
     return out
 
 
-def _has_figure(kpi: dict) -> bool:
-    """A KPI with a value this month (or one hidden as a small count): a row of the table; one
-    without ("0 ÷ 0") is named once under the table instead."""
+def _has_figure(kpi: dict, doc: dict) -> bool:
+    """In the board summary, a KPI with a value this month (or one hidden as a small count) is
+    a row of the table; one without ("0 ÷ 0") is named once under the table instead. The other
+    reports show every KPI with its dash, as their dashboards do."""
+    if doc.get("kind") != "board":
+        return True
     return kpi.get("value") is not None or bool(kpi.get("small"))
 
 
 def _kpis(doc: dict) -> list[dict]:
     rows = []
     for kpi in doc.get("kpis") or []:
-        if not _has_figure(kpi):
+        if not _has_figure(kpi, doc):
             continue
         trend = _pairs(kpi["trend"])
         spark = None
@@ -131,7 +134,7 @@ def page_context(snapshot: dict) -> dict:
             "doc": snapshot,
             "doc_kpis": _kpis(snapshot),
             "doc_kpis_empty": [
-                k["label"] for k in snapshot.get("kpis") or [] if not _has_figure(k)
+                k["label"] for k in snapshot.get("kpis") or [] if not _has_figure(k, snapshot)
             ],
             "doc_charts": _charts(snapshot),
             "doc_generated": generated_at,
