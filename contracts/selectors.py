@@ -25,7 +25,6 @@ from .settlement import (
     Effect,
     Period,
     ProductTerms,
-    Settlement,
     SettlementError,
     as_pxq,
     procurement_effect,
@@ -198,26 +197,33 @@ def _planned_end(contract: Contract) -> date | None:
     return state.end_date
 
 
-def settlement_for(contract: Contract, period: Period) -> Settlement:
-    """What is due under ``contract`` for ``period``, with ceilings counted from January.
-    Raises ``SettlementError`` for production that cannot be settled."""
+def _settlement_inputs(contract: Contract, period: Period):
+    """The terms and the production (January through ``period``) a settlement reads."""
     terms = contract_terms(contract, on=period.end)
     production = production_for([contract.pk], date(period.start.year, 1, 1), period.end)
     # the case director's consents for stacked profiles and switches: facts next to production
-    production = replace(production[contract.pk], consents=consent_facts(contract))
-    return settle_year_to_date(terms, production, period)
+    return terms, replace(production[contract.pk], consents=consent_facts(contract))
 
 
-def settlement_by_month(contract: Contract, period: Period) -> dict:
+def settlement_for(contract: Contract, period: Period, *, months: bool = False):
+    """What is due under ``contract`` for ``period``, with ceilings counted from January.
+    Raises ``SettlementError`` for production that cannot be settled. With ``months``:
+    ``(settlement, settlement_by_month(...))`` from the same reads of terms and production."""
+    terms, production = _settlement_inputs(contract, period)
+    settlement = settle_year_to_date(terms, production, period)
+    if months:
+        return settlement, settlement_by_month(contract, period, inputs=(terms, production))
+    return settlement
+
+
+def settlement_by_month(contract: Contract, period: Period, *, inputs=None) -> dict:
     """The payable amount of each month from January through ``period``'s last month (each
     month's ceilings counted from January, like the settlement itself) and the year's budget:
     {"months": [(month, payable)], "budget": Decimal | None, "budget_kind": str}. The budget
     is the contract's ceiling for the year, else its lumpsum; months whose production cannot be
     settled give an empty list (the page says why)."""
     year = period.end.year
-    terms = contract_terms(contract, on=period.end)
-    production = production_for([contract.pk], date(year, 1, 1), period.end)
-    production = replace(production[contract.pk], consents=consent_facts(contract))
+    terms, production = inputs or _settlement_inputs(contract, period)
     months, before = [], None
     try:
         for month in range(1, period.end.month + 1):

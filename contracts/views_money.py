@@ -417,7 +417,10 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
     def settle(self, form):
         """(settlement, errors): the settlement, or the list of what is wrong."""
         try:
-            return selectors.settlement_for(self.contract, form.period()), []
+            settlement, self.by_month = selectors.settlement_for(
+                self.contract, form.period(), months=True
+            )
+            return settlement, []
         except SettlementError as error:
             return None, error.errors
 
@@ -459,7 +462,9 @@ class ContractSettlementView(RegionMixin, generic.TemplateView):
     def monthly(self, period) -> dict:
         """The settlement per month of the year so far against the budget: a chart and the
         same figures as a table."""
-        data = selectors.settlement_by_month(self.contract, period)
+        data = getattr(self, "by_month", None) or selectors.settlement_by_month(
+            self.contract, period
+        )
         if not data["months"]:
             return {}
         running, rows = ZERO, []
