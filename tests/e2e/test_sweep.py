@@ -382,21 +382,6 @@ PORTAL_PAGES = (
 ROLES = ("inkoper", "contractmanager", "gemeente", "regiobeheerder", "beheerder", "aanbieder")
 
 
-# Failures in areas other helpers of issue 22 fix at the same time (their letter in the reason):
-# reported, not failed. The lead deletes each entry once that part is merged.
-KNOWN_ELSEWHERE = [
-    (re.compile(r"table wider than its box|page wider than the window"), "C: wide tables"),
-    (re.compile(r"month in the other language|raw translation key|\"None\""), "A: formats"),
-]
-
-
-def known_elsewhere(failure: str) -> str | None:
-    for pattern, area in KNOWN_ELSEWHERE:
-        if pattern.search(failure):
-            return area
-    return None
-
-
 def sweep_role(browser, base, role, urls) -> Sweep:
     started = time.monotonic()
     sweep = Sweep(base=base, role=role)
@@ -438,13 +423,9 @@ def test_sweep_every_role(live_server, demo_data, browser):
     """One test (one replay of the demo) for all roles; every failure of every role is
     reported together."""
     urls = demo_urls()
-    failures, known = [], []
+    failures = []
     for role in ROLES:
-        for failure in sweep_role(browser, live_server.url, role, urls).failures:
-            area = known_elsewhere(failure)
-            (known if area else failures).append(f"{failure}  [{area}]" if area else failure)
-    if known:
-        print(f"\n{len(known)} problems in other parts of issue 22:\n" + "\n".join(known))
+        failures += sweep_role(browser, live_server.url, role, urls).failures
     assert not failures, f"{len(failures)} problems:\n" + "\n".join(failures)
 
 
