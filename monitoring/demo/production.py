@@ -588,6 +588,24 @@ class ContractProduction:
             Trajectory(started_on=start, ended_on=ended, end_reason=reason, **common)
         )
         self.rows.allocations.append(Allocation(start=start, end=ended or planned_end, **common))
+        # What the provider declares for it (iJw: a declaration line per output payment): the
+        # first share in the month it starts, the second in the month it ends. Settlement pays
+        # the trajectory, not these lines (contracts.settlement); the dashboards' spending and
+        # the municipal reports read them, as for every other funding model.
+        first, second = self.shares(product, start)
+        price = first + second
+        payments = [(start, first)] + ([(ended, second)] if ended else [])
+        for day, amount in payments:
+            if amount:
+                self.rows.declarations.append(
+                    Declaration(
+                        month=date(day.year, day.month, 1),
+                        quantity=(amount / price).quantize(D("0.01")) if price else D(1),
+                        unit=product.unit,
+                        amount=amount,
+                        **common,
+                    )
+                )
 
 
 def _has_production(region: Region) -> bool:
