@@ -192,3 +192,32 @@ def test_the_imports_page_lists_the_demo_production_with_its_counts(demo_data, c
     assert batch.rows_added == declared > 0
     assert Declaration.objects.filter(region__slug="wbo", batch__isnull=True).count() == 0
     assert batch.file_name in page
+
+
+@pytest.mark.django_db
+@pytest.mark.xdist_group("demo")
+def test_amsterdam_has_production_and_its_dashboard_shows_spending(demo_data, client):
+    """Amsterdam pays per trajectory (output): its providers declare each payment, the first
+    share in the month the trajectory starts and the second in the month it ends; the region's
+    dashboard shows what was declared in its latest month."""
+    from django.db.models import Sum
+
+    from core.ui.formatting import euro
+    from monitoring.imports.models import Trajectory
+
+    ams = Declaration.objects.filter(region__slug="ams")
+    assert ams.count() > 0
+    assert Trajectory.objects.filter(region__slug="ams").count() > 0
+    # every declared payment belongs to a trajectory of the same family and product
+    families = set(
+        Trajectory.objects.filter(region__slug="ams").values_list("client_key", "product_id")
+    )
+    assert set(ams.values_list("client_key", "product_id")) <= families
+    month = ams.aggregate(last=Max("month"))["last"]
+    spent = ams.filter(month=month).aggregate(total=Sum("amount"))["total"]
+    assert spent > 0
+    client.force_login(User.objects.get(username="beheerder"))
+    response = client.get(reverse("monitoring:region", args=["ams"]), HTTP_ACCEPT_LANGUAGE="nl")
+    assert response.status_code == 200
+    assert response.context["month"] == month
+    assert euro(spent) in response.content.decode()
