@@ -10,6 +10,7 @@ its dates move.
 
 from __future__ import annotations
 
+import calendar
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 
@@ -87,6 +88,22 @@ def production_months() -> tuple[date, date]:
     """The first and last month of the demo's production (22 months, the last one two months
     before the anchor's month)."""
     return shift_months(DESIGN_FIRST_PRODUCTION), shift_months(DESIGN_LAST_PRODUCTION)
+
+
+def first_production_month() -> date:
+    """The first month of the demo's production."""
+    return production_months()[0]
+
+
+def last_production_month() -> date:
+    """The last month of the demo's production."""
+    return production_months()[1]
+
+
+def last_production_day() -> date:
+    """The last day of the demo's production: the end of its last month."""
+    last = last_production_month()
+    return last.replace(day=calendar.monthrange(last.year, last.month)[1])
 
 
 def production_years() -> tuple[int, ...]:

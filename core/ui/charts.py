@@ -182,6 +182,69 @@ def _links_for(links, months: Sequence[date]) -> list[str | None]:
     return [links[i] if i < len(links) else None for i in range(len(months))]
 
 
+def _background(width: int, height: int) -> str:
+    return f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>'
+
+
+def _x_grid(ticks: Sequence[float], x_of: Callable[[float], float], top, bottom, unit: str) -> str:
+    """Vertical grid lines from ``top`` to ``bottom``, each tick's value under its line."""
+    return "".join(
+        f'<line x1="{_f(x_of(tick))}" y1="{top}" x2="{_f(x_of(tick))}" y2="{bottom}" '
+        f'stroke="{GRID}"/>'
+        f'<text x="{_f(x_of(tick))}" y="{bottom + 14}" text-anchor="middle" fill="{MUTED}">'
+        f"{escape(format_value(tick, unit, compact=True))}</text>"
+        for tick in ticks
+    )
+
+
+def _euro_grid(ticks: Sequence[float], y_of: Callable[[float], float], left, right) -> str:
+    """Horizontal grid lines from ``left`` to ``right``, each tick's amount left of its line."""
+    return "".join(
+        f'<line x1="{left}" y1="{_f(y_of(tick))}" x2="{right}" y2="{_f(y_of(tick))}" '
+        f'stroke="{GRID}"/>'
+        f'<text x="{left - 6}" y="{_f(y_of(tick) + 4)}" text-anchor="end" fill="{MUTED}">'
+        f"{escape(format_value(tick, 'euro', compact=True))}</text>"
+        for tick in ticks
+    )
+
+
+def _month_tick(x: float, y: float, month: date, with_year: bool) -> str:
+    """A month's short name (with its year) centred under ``x``."""
+    return (
+        f'<text x="{_f(x)}" y="{_f(y)}" text-anchor="middle" fill="{MUTED}">'
+        f"{escape(short_month(month, with_year))}</text>"
+    )
+
+
+def _budget_words(spent: Decimal, budget) -> str:
+    """The budget and the share of it spent, or that there is none."""
+    if not budget:
+        return _("Geen budget of plafond voor dit jaar.")
+    return _("Budget %(budget)s; besteed %(pct)s.") % {
+        "budget": format_value(budget, "euro"),
+        "pct": format_value(spent * 100 / Decimal(str(budget)), "procent"),
+    }
+
+
+def _budget_line(budget, y: float, left, right) -> tuple[str, str, tuple[str, str]]:
+    """The budget as a labelled dash-dotted line at ``y``: (the line, its label, its legend
+    entry)."""
+    text = _("Budget %(value)s") % {"value": format_value(budget, "euro")}
+    line = (
+        f'<line x1="{left}" y1="{_f(y)}" x2="{right}" y2="{_f(y)}" stroke="{BUDGET}" '
+        f'stroke-width="2" stroke-dasharray="10 3 2 3"><title>{escape(text)}</title></line>'
+    )
+    legend = (_sample_line(BUDGET, "10 3 2 3", marker=""), _("Budget"))
+    return line, _label(left + 6, y - 5, text, BUDGET), legend
+
+
+def _row_label(label: str, left, y: float) -> str:
+    """A row's label right-aligned left of the plot at baseline ``y``, cut short to fit."""
+    room = int((left - 14) / (11 * 0.62))  # characters that fit left of the plot
+    short = label if len(label) <= room else label[: room - 1] + "…"
+    return f'<text x="{left - 8}" y="{_f(y)}" text-anchor="end">{escape(short)}</text>'
+
+
 # --- bar chart -----------------------------------------------------------------------------------
 
 
@@ -229,27 +292,13 @@ def bar_chart(
     desc = (y_label or title) + ". " + "; ".join(words) + "."
     if norm is not None:
         desc += " " + _("Norm: %(value)s.") % {"value": format_value(norm, unit)}
-    out = [_svg_open(uid, width, height, title, desc)]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out = [_svg_open(uid, width, height, title, desc), _background(width, height)]
     plot_bottom = top + row * max(len(bars), 1)
-    out.append('<g aria-hidden="true">')
-    for tick in ticks:
-        x = x_of(tick)
-        out.append(
-            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
-            f'<text x="{_f(x)}" y="{plot_bottom + 14}" text-anchor="middle" fill="{MUTED}">'
-            f"{escape(format_value(tick, unit, compact=True))}</text>"
-        )
-    out.append("</g>")
+    out.append(f'<g aria-hidden="true">{_x_grid(ticks, x_of, top, plot_bottom, unit)}</g>')
     zero = x_of(max(low, 0.0))
     for i, ((label, value), level, href) in enumerate(zip(bars, levels, links, strict=True)):
         y = top + i * row
-        room = int((label_w - 14) / (11 * 0.62))  # characters that fit left of the bars
-        short = label if len(label) <= room else label[: room - 1] + "…"
-        out.append(
-            f'<text x="{left - 8}" y="{_f(y + row / 2 + 4)}" text-anchor="end">'
-            f"{escape(short)}</text>"
-        )
+        out.append(_row_label(label, left, y + row / 2 + 4))
         text = format_value(value, unit)
         if level:
             text += f" · {level_word(level)}"
@@ -332,35 +381,16 @@ def budget_bars_chart(
                 "total": format_value(totals[-1], "euro"),
             }
         ]
-        if budget:
-            parts.append(
-                _("Budget %(budget)s; besteed %(pct)s.")
-                % {
-                    "budget": format_value(budget, "euro"),
-                    "pct": format_value(totals[-1] * 100 / Decimal(str(budget)), "procent"),
-                }
-            )
-        else:
-            parts.append(_("Geen budget of plafond voor dit jaar."))
+        parts.append(_budget_words(totals[-1], budget))
         parts.append(_("Per maand: %(values)s.") % {"values": "; ".join(words)})
     else:
         parts = [_("Geen gegevens.")]
-    out = [_svg_open(uid, width, height, title, " ".join(parts))]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out = [_svg_open(uid, width, height, title, " ".join(parts)), _background(width, height)]
     out.append('<g aria-hidden="true">')
-    for tick in ticks:
-        y = y_of(tick)
-        out.append(
-            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{_f(y + 4)}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(format_value(tick, 'euro', compact=True))}</text>"
-        )
+    out.append(_euro_grid(ticks, y_of, left, width - right))
     for i, (month, _amount) in enumerate(monthly):
-        out.append(
-            f'<text x="{_f(left + slot * (i + 0.5))}" y="{_f(top + plot_h + 16)}" '
-            f'text-anchor="middle" fill="{MUTED}">'
-            f"{escape(short_month(month, i == 0 or month.month == 1))}</text>"
-        )
+        with_year = i == 0 or month.month == 1
+        out.append(_month_tick(left + slot * (i + 0.5), top + plot_h + 16, month, with_year))
     out.append("</g>")
     zero = y_of(max(low, 0.0))
     bar_w = max(slot * 0.6, 2)
@@ -373,14 +403,9 @@ def budget_bars_chart(
         )
     legend = [(_sample_bar(SERIES), _("Afgerekend t/m de maand"))]
     if budget is not None:
-        y = y_of(float(budget))
-        text = _("Budget %(value)s") % {"value": format_value(budget, "euro")}
-        out.append(
-            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{BUDGET}" '
-            f'stroke-width="2" stroke-dasharray="10 3 2 3"><title>{escape(text)}</title></line>'
-        )
-        out.append(_label(left + 6, y - 5, text, BUDGET))
-        legend.append((_sample_line(BUDGET, "10 3 2 3", marker=""), _("Budget")))
+        line, label, entry = _budget_line(budget, y_of(float(budget)), left, width - right)
+        out.extend((line, label))
+        legend.append(entry)
     out.append(_legend(legend, left, height - 14))
     out.append("</svg>")
     return _safe(out)
@@ -431,8 +456,7 @@ def timeline_chart(
             text += " " + _("(nog niet bereikt, later dan gepland)")
         words.append(text)
     desc = "; ".join(words) + "." if rows else _("Geen gegevens.")
-    out = [_svg_open(uid, width, height, title, desc)]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out = [_svg_open(uid, width, height, title, desc), _background(width, height)]
     if not dates:
         out.append("</svg>")
         return _safe(out)
@@ -465,12 +489,7 @@ def timeline_chart(
     out.append("</g>")
     for i, (label, planned, actual) in enumerate(rows):
         y = top + i * row
-        room = int((left - 14) / (11 * 0.62))
-        short = label if len(label) <= room else label[: room - 1] + "…"
-        out.append(
-            f'<text x="{left - 8}" y="{_f(y + row / 2 + 4)}" text-anchor="end">'
-            f"{escape(short)}</text>"
-        )
+        out.append(_row_label(label, left, y + row / 2 + 4))
         for day, offset, hollow, kind in (
             (planned, 5, True, "planned"),
             (actual, 18, False, "actual"),
@@ -559,25 +578,12 @@ def strip_chart(
         + " "
         + ("; ".join(words) + "." if rows else _("Geen gegevens."))
     )
-    out = [_svg_open(uid, width, height, title, desc)]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
-    out.append('<g aria-hidden="true">')
-    for tick in ticks:
-        x = x_of(tick)
-        out.append(
-            f'<line x1="{_f(x)}" y1="{top}" x2="{_f(x)}" y2="{plot_bottom}" stroke="{GRID}"/>'
-            f'<text x="{_f(x)}" y="{plot_bottom + 14}" text-anchor="middle" fill="{MUTED}">'
-            f"{escape(format_value(tick, unit, compact=True))}</text>"
-        )
-    out.append("</g>")
+    out = [_svg_open(uid, width, height, title, desc), _background(width, height)]
+    out.append(f'<g aria-hidden="true">{_x_grid(ticks, x_of, top, plot_bottom, unit)}</g>')
     for i, (label, values) in enumerate(rows):
         y = top + i * row
         middle = y + row / 2
-        room = int((left - 14) / (11 * 0.62))
-        short = label if len(label) <= room else label[: room - 1] + "…"
-        out.append(
-            f'<text x="{left - 8}" y="{_f(middle + 4)}" text-anchor="end">{escape(short)}</text>'
-        )
+        out.append(_row_label(label, left, middle + 4))
         if not values:
             out.append(
                 f'<text x="{left + 6}" y="{_f(middle + 4)}" fill="{MUTED}">'

@@ -38,11 +38,16 @@ from core.ui.charts import (  # noqa: F401 (building blocks used here, re-export
     NORM,
     SERIES,
     UNITS,
+    _background,
+    _budget_line,
+    _budget_words,
+    _euro_grid,
     _f,
     _label,
     _legend,
     _link,
     _links_for,
+    _month_tick,
     _nice_step,
     _num,
     _points_path,
@@ -117,8 +122,7 @@ def line_chart(
         return top + plot_h * (1 - (value - low) / (high - low))
 
     desc = _line_desc(series, unit, y_label, norm, benchmark, benchmark_label, forecast)
-    out = [_svg_open(uid, width, height, title, desc)]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out = [_svg_open(uid, width, height, title, desc), _background(width, height)]
     # grid and y axis labels
     out.append('<g aria-hidden="true">')
     for tick in ticks:
@@ -139,10 +143,7 @@ def line_chart(
         if i % every and i != len(months) - 1:
             continue
         with_year = i == 0 or month.month == 1
-        out.append(
-            f'<text x="{_f(x_of(month))}" y="{_f(top + plot_h + 16)}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(short_month(month, with_year))}</text>'
-        )
+        out.append(_month_tick(x_of(month), top + plot_h + 16, month, with_year))
     out.append("</g>")
 
     legend = [(_sample_line(SERIES), series_label)]
@@ -450,16 +451,7 @@ def spend_chart(
             _("Cumulatief gedeclareerd van januari tot en met %(month)s: %(spent)s.")
             % {"month": month_label(actual[-1][0]), "spent": format_value(spent, "euro")}
         )
-        if budget:
-            parts.append(
-                _("Budget %(budget)s; besteed %(pct)s.")
-                % {
-                    "budget": format_value(budget, "euro"),
-                    "pct": format_value(spent * 100 / Decimal(str(budget)), "procent"),
-                }
-            )
-        else:
-            parts.append(_("Geen budget of plafond voor dit jaar."))
+        parts.append(_budget_words(spent, budget))
         if forecast:
             parts.append(
                 _("Prognose eind december bij het huidige tempo: %(value)s.")
@@ -481,33 +473,19 @@ def spend_chart(
         )
     else:
         parts.append(_("Nog geen declaraties dit jaar."))
-    out = [_svg_open(uid, width, height, title, " ".join(parts))]
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out = [_svg_open(uid, width, height, title, " ".join(parts)), _background(width, height)]
     out.append('<g aria-hidden="true">')
-    for tick in ticks:
-        y = y_of(tick)
-        out.append(
-            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{GRID}"/>'
-            f'<text x="{left - 6}" y="{_f(y + 4)}" text-anchor="end" fill="{MUTED}">'
-            f"{escape(format_value(tick, 'euro', compact=True))}</text>"
-        )
+    out.append(_euro_grid(ticks, y_of, left, width - right))
     for month in months:
-        out.append(
-            f'<text x="{_f(x_of(month))}" y="{_f(top + plot_h + 16)}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(short_month(month, month.month == 1))}</text>'
-        )
+        out.append(_month_tick(x_of(month), top + plot_h + 16, month, month.month == 1))
     out.append("</g>")
     legend = [(_sample_line(SERIES), _("Gedeclareerd (cumulatief)"))]
     labels = []
     if budget is not None:
-        y = y_of(float(budget))
-        text = _("Budget %(value)s") % {"value": format_value(budget, "euro")}
-        out.append(
-            f'<line x1="{left}" y1="{_f(y)}" x2="{width - right}" y2="{_f(y)}" stroke="{BUDGET}" '
-            f'stroke-width="2" stroke-dasharray="10 3 2 3"><title>{escape(text)}</title></line>'
-        )
-        labels.append(_label(left + 6, y - 5, text, BUDGET))
-        legend.append((_sample_line(BUDGET, "10 3 2 3", marker=""), _("Budget")))
+        line, label, entry = _budget_line(budget, y_of(float(budget)), left, width - right)
+        out.append(line)
+        labels.append(label)
+        legend.append(entry)
     if run_out is not None:
         x = x_of(run_out)
         text = _("Budget op: %(month)s") % {"month": month_label(run_out)}

@@ -39,7 +39,14 @@ from django.db import transaction
 from contracts.codes import ArrangementModel, BudgetKind, OutputPayment
 from contracts.demo import AMS_STACKING, ZHZ_LOW_FACILITY, ZHZ_LOW_OCCUPANCY, ZHZ_OVERRUN
 from contracts.models import Contract, TariffVersion
-from core.demo_clock import demo_date, demo_year, production_months, production_years
+from core.demo_clock import (
+    demo_date,
+    demo_year,
+    first_production_month,
+    last_production_day,
+    last_production_month,
+    production_years,
+)
 from core.ui.formatting import money
 from monitoring.demo.batches import record_batch
 from monitoring.demo.consent import load_consented_stacking
@@ -49,19 +56,6 @@ from segments.codes import ParticipationLevel, Unit
 from segments.models import Municipality, Participation, Region
 
 SEED = "jeugdinkoop-productie-2025-2026"
-
-
-def _first_month() -> date:
-    return production_months()[0]
-
-
-def _last_month() -> date:
-    return production_months()[1]
-
-
-def _last_day() -> date:
-    last = _last_month()
-    return last.replace(day=calendar.monthrange(last.year, last.month)[1])
 
 
 D = Decimal
@@ -298,7 +292,7 @@ class ContractProduction:
         pool: list[Client] = []
         started = False
         use = {}
-        for month in _months(_first_month(), _last_month()):
+        for month in _months(first_production_month(), last_production_month()):
             if not self.runs(month):
                 continue
             year = month.year
@@ -421,7 +415,7 @@ class ContractProduction:
         capacity = arrangement.places * days
         stay = 0.3 if crisis else 0.9
         desired = max(1, round(arrangement.places * rate))
-        if not residents and month == max(_first_month(), arrangement.valid_from):
+        if not residents and month == max(first_production_month(), arrangement.valid_from):
             # Places occupied from the first day (already, or as soon as they open).
             residents.extend(
                 Client(_pseudonym(rng), product, self.municipality(), 0) for _ in range(desired)
@@ -503,8 +497,8 @@ class ContractProduction:
                 self.fits(by_code[code], start, days)
                 self.trajectory(family, by_code[code], start, days, EndReason.AS_PLANNED)
         for year in production_years():
-            last = min(date(year, 12, 31), _last_day())
-            first = max(date(year, 1, 15), self.contract.start_date, _first_month())
+            last = min(date(year, 12, 31), last_production_day())
+            first = max(date(year, 1, 15), self.contract.start_date, first_production_month())
             span = (last - first).days
             if span < 0:
                 continue
@@ -555,7 +549,7 @@ class ContractProduction:
         first, second = self.shares(product, start)
         profile = product.support_profile.number
         charges = [(start.year, first)]
-        if end <= _last_day():
+        if end <= last_production_day():
             charges.append((end.year, second))
         for year, amount in charges:
             for key in ((year, None), (year, profile)):
@@ -574,7 +568,7 @@ class ContractProduction:
         ended = planned_end
         if reason != EndReason.AS_PLANNED and product.intensity.code != ACUTE:
             ended = start + timedelta(days=max(1, int(days * rng.uniform(0.3, 0.8))))
-        if ended > _last_day():
+        if ended > last_production_day():
             ended, reason = None, ""
         municipality = self.municipality()
         common = {

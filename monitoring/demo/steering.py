@@ -27,7 +27,6 @@ Repeatable: each part is skipped when the region already has it.
 
 from __future__ import annotations
 
-import calendar
 import random
 from collections import defaultdict
 from dataclasses import dataclass
@@ -39,7 +38,14 @@ from django.db.models import Max, Min
 
 from contracts.codes import Direction, Kpi
 from contracts.models import Contract
-from core.demo_clock import demo_date, demo_year, production_months, shift
+from core.demo_clock import (
+    demo_date,
+    demo_year,
+    first_production_month,
+    last_production_day,
+    last_production_month,
+    shift,
+)
 from monitoring.demo.batches import record_batch
 from monitoring.imports.models import (
     DROPOUT_REASONS,
@@ -59,19 +65,6 @@ from providers.models import AnnualAccount
 from segments.models import Product, Region, Segment
 
 SEED = "jeugdinkoop-monitoring-2025-2026"
-
-
-def _first_day() -> date:
-    return production_months()[0]
-
-
-def _last_month() -> date:
-    return production_months()[1]
-
-
-def _last_day() -> date:
-    last = _last_month()
-    return last.replace(day=calendar.monthrange(last.year, last.month)[1])
 
 
 D = Decimal
@@ -186,7 +179,7 @@ class Lines:
     # ------------------------------------------------------------------ helpers
 
     def final(self, contract: Contract) -> date:
-        return min(_last_day(), contract.end_date or _last_day())
+        return min(last_production_day(), contract.end_date or last_production_day())
 
     def level(self, product: Product) -> int:
         return care_level(product.category)
@@ -211,7 +204,7 @@ class Lines:
         end = start + timedelta(days=self.rng.randint(low, high))
         reason = ""
         if end > self.final(contract):
-            end = None if self.final(contract) == _last_day() else self.final(contract)
+            end = None if self.final(contract) == last_production_day() else self.final(contract)
         if end is not None:
             reason = self.reason(contract)
         return self.add(
@@ -244,10 +237,13 @@ class Lines:
             product = self.products[r["product_id"]]
             final = self.final(contract)
             first, last = r["first"], r["last"]
-            start = max(first + timedelta(days=rng.randint(0, _days_in(first) - 1)), _first_day())
+            start = max(
+                first + timedelta(days=rng.randint(0, _days_in(first) - 1)),
+                first_production_month(),
+            )
             start = max(start, contract.start_date)
             end, reason = None, ""
-            if last < _last_month():
+            if last < last_production_month():
                 month = last
                 if rng.random() < 0.2 and _next_month(last) <= final:
                     month = _next_month(last)  # the last declaration was not the last contact
@@ -275,7 +271,7 @@ class Lines:
             self.follow_on(line, line.contract, line.product, start)
             return
         if level == 1 and rng.random() < 0.03:
-            last = line.end or _last_day()
+            last = line.end or last_production_day()
             if (last - line.start).days > 14:
                 day = line.start + timedelta(days=rng.randint(7, (last - line.start).days))
                 crisis = self.heavier(local, day)
@@ -335,7 +331,7 @@ class Lines:
         rng = self.rng
         for line in lines:
             contract, quality = line.contract, self.quality[line.contract.pk]
-            earliest = max(_first_day(), contract.start_date)
+            earliest = max(first_production_month(), contract.start_date)
             if line.product.category == CRISIS_CATEGORY:
                 wait = rng.choice((0, 0, 0, 1, 1, 2))  # crisis: referred the same day
             else:
