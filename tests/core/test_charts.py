@@ -103,4 +103,4 @@ def test_bar_chart_draws_negative_differences_left_of_zero():
     bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     a, b = bars
     assert float(a.get("x")) + float(a.get("width")) == pytest.approx(float(b.get("x")), abs=0.1)
-    assert "A: € -63,00; B: € 216,30" in desc(root)
+    assert "A: -€ 63,00; B: € 216,30" in desc(root)
