@@ -52,10 +52,13 @@ manage: $(STAMP)
 # --dist loadgroup: the tests marked xdist_group("demo") share one worker, and with it one
 # recorded load_demo (tests/replay.py); all other tests are spread one by one.
 test: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the whole suite
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not integration"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not integration and not sweep"
+
+sweep: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the browser sweep: every tour page, each role, nl/en, 1366/390 px (~15 min)
+	$(BIN)/python -m pytest -q -p no:xdist -m sweep tests/e2e/test_sweep.py
 
 test-fast: $(STAMP)  ## the suite without browser tests
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not e2e and not integration"
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not e2e and not integration and not sweep"
 
 browsers:  ## Debian's Chromium for the Playwright browser tests
 	@test -x /usr/bin/chromium || { \
