@@ -46,10 +46,10 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
 
     # only the fields of the chosen kind are shown
     page.get_by_label("Soort rapportage").select_option("provider")
-    expect(page.get_by_label("Aanbieder")).to_be_visible()
+    expect(page.get_by_label("Aanbieder", exact=True)).to_be_visible()
     expect(page.get_by_label("Segment")).to_be_hidden()
     expect(page.get_by_label("Kwartaal")).to_be_hidden()
-    page.get_by_label("Aanbieder").select_option(label=w.provider.name)
+    page.get_by_label("Aanbieder", exact=True).select_option(label=w.provider.name)
     page.get_by_label("Maand").select_option("2026-03")
     snap(page, shot, "reports-01-create")
     with page.expect_navigation():
@@ -96,7 +96,7 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
     # a subscription to this provider's reports
     page.get_by_role("link", name="Mijn abonnementen").click()
     page.get_by_label("Soort rapportage").select_option("provider")
-    page.get_by_label("Aanbieder").select_option(label=w.provider.name)
+    page.get_by_label("Aanbieder", exact=True).select_option(label=w.provider.name)
     with page.expect_navigation():
         page.get_by_role("button", name="Abonneren").click()
     assert "Uw abonnement is toegevoegd" in page.locator(".messages").inner_text()
