@@ -67,13 +67,11 @@ class ScreeningBatchForm(forms.Form):
     )
     kind = forms.ModelChoiceField(label=_("Soort screening"), queryset=ScreeningKind.objects.none())
     status = forms.ChoiceField(label=_("Uitkomst"), choices=ScreeningStatus.choices)
-    date = forms.DateField(
-        label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
+    date = forms.DateField(label=_("Datum"), widget=DateInput())
     valid_until = forms.DateField(
         label=_("Geldig tot en met"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_(
             "Leeg bij een voldoende screening: de geldigheid van de soort screening bepaalt de "
             "einddatum."

@@ -39,7 +39,8 @@ def language_problems(response, language: str, where: str) -> list[str]:
     text = visible_text(body)
     if language == "nl" and (month := ENGLISH_MONTH.search(text)):
         problems.append(f"{where}: English month name {month.group(0)!r} on a Dutch page")
-    if none := NONE_WORD.search(text):
+    # "None" is an English word ("Support profile: None"); on a Dutch page it is Python's None
+    if language == "nl" and (none := NONE_WORD.search(text)):
         context = text[max(0, none.start() - 60) : none.end() + 40]
         problems.append(f"{where}: 'None' in the text: …{context}…")
     return problems
