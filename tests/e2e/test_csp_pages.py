@@ -49,10 +49,13 @@ def test_region_switch_and_confirmation(live_server, page, shot):
     base = live_server.url
     login(page, base, "ada")
 
-    # the region switch goes to the chosen region at once (a change handler, no button)
+    # the region switch changes nothing on choosing (WCAG 3.2.2); its Wissel button goes there
     page.goto(f"{base}/regios/{a.region.slug}/")
+    page.get_by_label("Regio", exact=True).select_option(label=b.region.name)
+    page.wait_for_timeout(300)
+    assert page.url.endswith(f"/regios/{a.region.slug}/")
     with page.expect_navigation():
-        page.get_by_label("Regio", exact=True).select_option(label=b.region.name)
+        page.get_by_role("button", name="Wissel").click()
     assert page.url.endswith(f"/regios/{b.region.slug}/")
 
     # deactivating asks first: dismissed, nothing happens; accepted, the user is deactivated
