@@ -45,7 +45,8 @@ def test_officer_walks_tree_matrix_and_provider(live_server, demo_data, page, sh
     expect(page.get_by_text("Onderdeel van")).to_be_visible()
 
     # Participation matrix: 10 municipalities × the regionally bought (sub-)segments.
-    page.get_by_role("link", name="Deelname", exact=True).click()
+    nav.get_by_role("button", name="Landschap").click()
+    nav.get_by_role("link", name="Deelname", exact=True).click()
     matrix = page.locator("table.matrix")
     expect(matrix.locator("tbody tr")).to_have_count(10)
     expect(matrix.get_by_role("rowheader", name=re.compile("Dordrecht"))).to_be_visible()
@@ -90,7 +91,9 @@ def test_municipal_user_sees_only_its_own(live_server, demo_data, page):
     login(page, live_server.url, "gemeente")
     # One region only: straight to West-Brabant Oost.
     page.get_by_role("heading", level=1, name="West-Brabant Oost").wait_for()
-    page.get_by_role("link", name="Gemeenten", exact=True).click()
+    nav = page.get_by_role("navigation", name=re.compile("Navigatie"))
+    nav.get_by_role("button", name="Landschap").click()  # the menu's groups open on a button
+    nav.get_by_role("link", name="Gemeenten", exact=True).click()
     expect(page.locator("table.data-table tbody tr")).to_have_count(1)
     expect(page.get_by_role("link", name="Breda")).to_be_visible()
     page.goto(f"{live_server.url}/regios/zhz/")

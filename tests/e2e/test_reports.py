@@ -47,7 +47,7 @@ def test_officer_generates_a_provider_report_on_demand(live_server, page, shot, 
     # only the fields of the chosen kind are shown
     page.get_by_label("Soort rapportage").select_option("provider")
     expect(page.get_by_label("Aanbieder", exact=True)).to_be_visible()
-    expect(page.get_by_label("Segment")).to_be_hidden()
+    expect(page.get_by_label("Segment", exact=True)).to_be_hidden()
     expect(page.get_by_label("Kwartaal")).to_be_hidden()
     page.get_by_label("Aanbieder", exact=True).select_option(label=w.provider.name)
     page.get_by_label("Maand").select_option("2026-03")
