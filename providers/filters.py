@@ -62,13 +62,15 @@ class ProviderPageFilterSet(ProviderFilterSet):
     """The provider list page's filters: the API's, and the providers with a screening that
     runs out soon (the region overview's panel links here)."""
 
-    screening_expiring = django_filters.TypedChoiceFilter(
+    # a ChoiceFilter: its first option is the empty one ("Alle"), so a form sent from the
+    # page does not filter on it unless chosen (a TypedChoiceFilter has no empty option, and
+    # the browser sent its first choice, 30 days, with every filter)
+    screening_expiring = django_filters.ChoiceFilter(
         choices=[
-            (30, _("binnen 30 dagen")),
-            (60, _("binnen 60 dagen")),
-            (90, _("binnen 90 dagen")),
+            ("30", _("binnen 30 dagen")),
+            ("60", _("binnen 60 dagen")),
+            ("90", _("binnen 90 dagen")),
         ],
-        coerce=int,
         label=_("Screening verloopt"),
         method="filter_screening_expiring",
     )

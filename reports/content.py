@@ -478,7 +478,7 @@ def _signal(s) -> dict:
         "level_label": _level_label(s.level),
         "period": _day(s.period),
         "period_text": str(s.period.year) if s.source == "finance" else f"{s.period:%m-%Y}",
-        "message": s.message,
+        "message": s.text,
         "provider": s.provider.name,
         "contract": s.contract.reference if s.contract_id else "",
         "status_label": str(SignalStatus(s.status).label),

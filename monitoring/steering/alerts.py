@@ -40,15 +40,16 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 
 from contracts.codes import Kpi
 from contracts.models import Budget, Contract
 from core.states import apply_transition
 from monitoring.kpis import definitions as kpis
 from monitoring.kpis import regional
-from monitoring.kpis.definitions import FINANCE_MARGIN, FINANCE_WNT, format_figure
+from monitoring.kpis.definitions import FINANCE_MARGIN, FINANCE_WNT
 from monitoring.kpis.models import Grain, KpiRollup, RegionKpiRollup
+from monitoring.steering import messages
 from monitoring.steering.models import Level, RiskWeight, Signal, SignalSource, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge
 from providers import finance
@@ -87,22 +88,16 @@ def finance_key(provider_id: int, year: int, check: str) -> str:
 # --- formatting --------------------------------------------------------------------------------
 
 
-def _kpi_message(contract, kpi: str, month: date, level: str, value, norm: Norm) -> str:
+def _kpi_message(contract, kpi: str, month: date, level: str, value, norm: Norm) -> dict:
+    """The parameters of the signal's sentence (``steering.messages``)."""
+    return messages.kpi_params(contract, kpi, month, level, value, norm)
+
+
+def set_message(signal: Signal, params: dict) -> None:
+    """The signal's parameters, and its stored message in Dutch (for the API and history)."""
+    signal.message_params = params
     with translation.override(_LANGUAGE):
-        return translation.gettext(
-            "%(level)s: %(kpi)s bij contract %(contract)s (%(provider)s) in %(month)s is "
-            "%(value)s; norm %(norm)s, oranje vanaf %(amber)s, rood vanaf %(red)s."
-        ) % {
-            "level": Level(level).label,
-            "kpi": kpis.definition(kpi).label,
-            "contract": contract.reference,
-            "provider": contract.provider.name,
-            "month": formats.date_format(month, "F Y"),
-            "value": format_figure(kpi, value, empty="–"),
-            "norm": format_figure(kpi, norm.norm, empty="–"),
-            "amber": format_figure(kpi, norm.amber, empty="–"),
-            "red": format_figure(kpi, norm.red, empty="–"),
-        }
+        signal.message = messages.render(params)
 
 
 # --- KPI signals -------------------------------------------------------------------------------
@@ -259,7 +254,7 @@ def evaluate(region_id: int, months: Iterable[date]) -> int:
                 elif not _reopen(signal, level):
                     continue  # closed by a person and not worse: stays closed
                 signal.level, signal.value, signal.norm = level, value, norm.norm
-                signal.message = _kpi_message(contract, kpi, row.month, level, value, norm)
+                set_message(signal, _kpi_message(contract, kpi, row.month, level, value, norm))
                 bad_keys.add(key)
                 dirty[key] = signal
                 unclosed[(row.contract_id, kpi)].append(signal)
@@ -292,7 +287,17 @@ def save_signals(signals) -> None:
     Signal.objects.bulk_create(new, batch_size=500)
     Signal.objects.bulk_update(
         changed,
-        ["level", "value", "norm", "message", "status", "updated_at", "handled_at", "handled_by"],
+        [
+            "level",
+            "value",
+            "norm",
+            "message",
+            "message_params",
+            "status",
+            "updated_at",
+            "handled_at",
+            "handled_by",
+        ],
         batch_size=500,
     )
     red = [s for s in signals if s.level == Level.RED and s.status != SignalStatus.CLOSED]

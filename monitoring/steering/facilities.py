@@ -28,21 +28,20 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import transaction
-from django.utils import formats, translation
 
 from contracts.codes import ArrangementModel, Direction, Kpi
 from contracts.models import Contract, FundingArrangement
 from core.states import apply_transition
-from core.ui.formatting import format_number
 from monitoring.imports.models import Occupancy
-from monitoring.kpis.definitions import days_in_month, format_figure
+from monitoring.kpis.definitions import days_in_month
+from monitoring.steering import messages
 from monitoring.steering.alerts import (
     _BAD,
-    _LANGUAGE,
     _UNCLOSED,
     FACILITY_MARK,
     _reopen,
     save_signals,
+    set_message,
 )
 from monitoring.steering.models import Level, Signal, SignalSource, SignalStatus
 from monitoring.steering.norms import Norm, contract_norms, judge
@@ -197,43 +196,6 @@ def _several_facilities(region_id: int, months: list[date]) -> set[tuple[int, da
     return {key for key, found in names.items() if len(found) > 1}
 
 
-def _message(contract, figure: FacilityMonth, level: str) -> str:
-    norm = figure.norm
-    with translation.override(_LANGUAGE):
-        values = {
-            "level": Level(level).label,
-            "facility": figure.facility,
-            "contract": contract.reference,
-            "provider": contract.provider.name,
-            "month": formats.date_format(figure.month, "F Y"),
-            "value": format_figure(Kpi.OCCUPANCY, figure.value, empty="–"),
-            "occupied": format_number(figure.occupied_days, 1),
-            "place_days": figure.place_days,
-            "norm": format_figure(Kpi.OCCUPANCY, norm.norm, empty="–"),
-            "amber": format_figure(Kpi.OCCUPANCY, norm.amber, empty="–"),
-            "red": format_figure(Kpi.OCCUPANCY, norm.red, empty="–"),
-        }
-        if norm.source == "facility":
-            return (
-                translation.gettext(
-                    "%(level)s: bezettingsgraad van voorziening %(facility)s bij contract "
-                    "%(contract)s (%(provider)s) in %(month)s is %(value)s (%(occupied)s van "
-                    "%(place_days)s plaatsdagen); onder de afgesproken drempel van %(amber)s "
-                    "is oranje, onder %(red)s rood."
-                )
-                % values
-            )
-        return (
-            translation.gettext(
-                "%(level)s: bezettingsgraad van voorziening %(facility)s bij contract "
-                "%(contract)s (%(provider)s) in %(month)s is %(value)s (%(occupied)s van "
-                "%(place_days)s plaatsdagen); norm %(norm)s, oranje vanaf %(amber)s, rood vanaf "
-                "%(red)s."
-            )
-            % values
-        )
-
-
 @transaction.atomic
 def evaluate_facilities(region_id: int, months: Iterable[date]) -> int:
     """Open, update or close the occupancy signals per facility of ``months`` (contracts with
@@ -286,7 +248,7 @@ def evaluate_facilities(region_id: int, months: Iterable[date]) -> int:
             elif not _reopen(signal, figure.level):
                 continue  # closed by a person and not worse: stays closed
             signal.level, signal.value, signal.norm = figure.level, figure.value, figure.norm.norm
-            signal.message = _message(contract, figure, figure.level)
+            set_message(signal, messages.facility_params(contract, figure, figure.level))
             bad_keys.add(key)
             dirty[key] = signal
             unclosed[group].append(signal)

@@ -139,6 +139,8 @@ class Signal(ScopedModel):
     value = models.DecimalField(_("waarde"), max_digits=14, decimal_places=2, null=True)
     norm = models.DecimalField(_("norm"), max_digits=14, decimal_places=2, null=True)
     message = models.TextField(_("melding"))
+    #: the figures of the message, to write it in the reader's language (``steering.messages``)
+    message_params = models.JSONField(_("gegevens van de melding"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=8, choices=SignalStatus.choices, default=SignalStatus.OPEN
     )
@@ -166,6 +168,13 @@ class Signal(ScopedModel):
 
     def __str__(self):
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The message in the active language (the stored Dutch one when it has no figures)."""
+        from monitoring.steering.messages import render
+
+        return render(self.message_params) or self.message
 
     @classmethod
     def scope_provider_q(cls, scope):

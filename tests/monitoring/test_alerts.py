@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.utils import translation
 
 from contracts.models import Budget, BudgetRevision, KpiAgreement
 from monitoring.models import Grain, KpiNorm, KpiRollup, RiskWeight, Signal
@@ -64,6 +65,14 @@ def test_amber_red_and_back_in_norm(kw):
         "Oranje: Wachttijd (dagen) bij contract C1 (Aanbieder 1) in maart 2025 is 40 dagen; "
         "norm 28 dagen, oranje vanaf 35 dagen, rood vanaf 42 dagen."
     )
+    # the pages write the sentence in the reader's language from the stored figures
+    with translation.override("en"):
+        assert s.text == (
+            "Amber: Waiting time (days) for contract C1 (Aanbieder 1) in March 2025 is 40 days; "
+            "norm 28 days, amber from 35 days, red from 42 days."
+        )
+    with translation.override("nl"):
+        assert s.text == s.message
     # again: the same signal, nothing new
     alerts.evaluate(kw.region.pk, [MAR])
     assert Signal.objects.count() == 1

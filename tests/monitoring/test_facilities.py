@@ -16,6 +16,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from contracts import selectors as contract_selectors
 from contracts import services
@@ -220,6 +221,10 @@ def test_a_stricter_contract_norm_is_the_facility_norm(world_a, eik, tmp_path):
     main = facility_signal(contract, world_a.con.availability, APR)
     assert (main.level, main.value, main.norm) == ("amber", D("70.0"), D("85"))
     assert main.message.endswith("norm 85%, oranje vanaf 75%, rood vanaf 65%.")
+    assert "in april 2026 is 70%" in main.message
+    with translation.override("en"):  # written in the reader's language from its figures
+        assert "in April 2026 is 70%" in main.text
+        assert main.text.endswith("norm 85%, amber from 75%, red from 65%.")
     assert facility_signal(contract, eik, APR).level == "red"
     # and the contract as a whole: 134 / 210 = 63,8% ≤ 65: its own signal, next to these
     whole = Signal.objects.get(key=f"kpi:c{contract.pk}:occupancy:2026-04")

@@ -37,3 +37,29 @@ def test_panel_links_to_every_provider_with_an_expiring_screening(client, world_
     assert names == {p.name for p in soon}
     within_90 = client.get(link.group(1).replace("=60", "=90"))
     assert {p.name for p in within_90.context["table"].data} == {p.name for p in soon} | {"Later"}
+
+
+def test_the_list_form_filters_on_expiring_screenings_only_when_chosen(client, world_a, users):
+    # the form as the browser sends it (every field, the unchosen ones empty): no screening
+    # filter, so providers without an expiring screening are listed too
+    ScreeningFactory(
+        provider=ProviderFactory(region=world_a.region, name="Binnenkort"),
+        kind="vog",
+        valid_until=date.today() + timedelta(days=5),
+    )
+    ProviderFactory(region=world_a.region, name="Zonder screening")
+    client.force_login(users.officer)
+    url = reverse("providers:provider-list", kwargs={"region": world_a.region.slug})
+
+    page = client.get(url)
+    select = re.search(
+        r'<select name="screening_expiring"[^>]*>(.*?)</select>', page.content.decode(), re.S
+    )
+    first = re.search(r"<option ([^>]*)>([^<]*)</option>", select.group(1))
+    assert first.group(1).startswith('value=""') and "selected" in first.group(1)
+
+    listed = client.get(url, {"q": "", "kind": "", "screening_expiring": ""})
+    names = {p.name for p in listed.context["table"].data}
+    assert {"Binnenkort", "Zonder screening"} <= names
+    soon = client.get(url, {"q": "", "kind": "", "screening_expiring": "30"})
+    assert "Zonder screening" not in {p.name for p in soon.context["table"].data}

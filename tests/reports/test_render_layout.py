@@ -73,3 +73,25 @@ def test_the_board_summary_names_kpis_without_data_once(monitoring_data):
     text = " ".join(layout_lines(render.render_pdf(snapshot)[0]))
     assert "0 bezette dagen ÷ 0 beschikbare" not in text
     assert f"Geen gegevens in deze maand: {', '.join(empty)}." in text
+
+
+def test_the_municipal_report_shows_no_parts_of_a_kpi_without_data(monitoring_data):
+    # every KPI is a row of the municipal report (with its dash), but a KPI without a value
+    # this month shows no "0 ÷ 0" or "— ÷ —" parts under its label
+    w = monitoring_data
+    report = services.report_ensure(
+        region=w.region,
+        kind=ReportKind.MUNICIPALITY,
+        subject=w.municipality,
+        period=parse_period("quarter", "2026-K3"),
+    )
+    snapshot = content.build_snapshot(report)
+    empty = [k for k in snapshot["kpis"] if k["value"] is None and k["numerator_text"]]
+    assert empty, [(k["label"], k["value"], k["numerator_text"]) for k in snapshot["kpis"]]
+    with_value = [k for k in snapshot["kpis"] if k["value"] is not None and k["numerator_text"]]
+    assert with_value
+    text = " ".join(layout_lines(render.render_pdf(snapshot)[0]))
+    for kpi in empty:
+        assert kpi["label"] in text
+        assert f"{kpi['numerator_text']} {kpi['numerator_label']} ÷" not in text
+    assert f"{with_value[0]['numerator_text']} {with_value[0]['numerator_label']} ÷" in text
