@@ -78,7 +78,7 @@ def test_plan_record_and_follow_up_a_performance_dialogue(live_server, page, sho
     # An action with an owner and a due date.
     due = today + timedelta(days=30)
     page.get_by_label("Afspraak").fill("Plan van aanpak wachttijd aanleveren")
-    page.get_by_label("Eigenaar").fill("Ahmed (aanbieder)")
+    page.get_by_label("Eigenaar", exact=True).fill("Ahmed (aanbieder)")
     page.get_by_label("Uiterlijk").fill(due.isoformat())
     with page.expect_navigation():
         page.get_by_role("button", name="Actie toevoegen").click()

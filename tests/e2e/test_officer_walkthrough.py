@@ -67,7 +67,8 @@ def test_officer_walks_tree_matrix_and_provider(live_server, demo_data, page, sh
     expect(page.locator("li", has_text="Alleen gezinshuizen; beschermd wonen")).to_be_visible()
 
     # Providers: filter to consortia, open one, see its members and admissibility; open a member.
-    page.get_by_role("link", name="Aanbieders", exact=True).click()
+    nav.get_by_role("button", name="Landschap").click()
+    nav.get_by_role("link", name="Aanbieders", exact=True).click()
     page.get_by_label("Soort").select_option(label="Samenwerkingsverband")
     page.get_by_role("button", name="Toepassen").click()
     shot("05-provider-list")

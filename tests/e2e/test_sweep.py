@@ -92,14 +92,15 @@ PAGE_CHECKS = r"""
   const visibleBox = (el) => el.getClientRects().length > 0;
   for (const table of document.querySelectorAll('table')) {
     if (!visibleBox(table)) continue;
-    let box = table.parentElement;
+    // its box: the nearest ancestor that lays out a block; a table in a horizontal scroll
+    // region (any ancestor up to the body, e.g. a wrapper around a library's table) is fine
+    let box = null;
     let scrolls = false;
-    while (box && box !== document.body) {
-      const overflow = getComputedStyle(box).overflowX;
-      if (overflow === 'auto' || overflow === 'scroll') { scrolls = true; break; }
-      if (overflow === 'hidden' || overflow === 'clip') break;
-      if (getComputedStyle(box).display !== 'contents' && box.clientWidth) break;
-      box = box.parentElement;
+    for (let el = table.parentElement; el && el !== document.body; el = el.parentElement) {
+      const style = getComputedStyle(el);
+      if (style.overflowX === 'auto' || style.overflowX === 'scroll') { scrolls = true; break; }
+      if (style.overflowX === 'hidden' || style.overflowX === 'clip') { box = box || el; break; }
+      if (!box && style.display !== 'contents' && el.clientWidth) box = el;
     }
     if (scrolls || !box) continue;
     if (table.scrollWidth > box.clientWidth + 1 ||
@@ -110,9 +111,34 @@ PAGE_CHECKS = r"""
                     `not a scroll region): ${name.slice(0, 80)}`);
     }
   }
+  // the page wider than the window: an element (outside any scroll or clip box, which holds
+  // its own overflow) that reaches past the window's right edge; a page that hides its
+  // overflow (overflow-x: hidden on the body) would cut that content off, so the elements are
+  // measured, not only the document's scroll width
+  const width = window.innerWidth;
   const page = document.documentElement.scrollWidth;
-  if (page > window.innerWidth + 1) {
-    problems.push(`page wider than the window (${page} > ${window.innerWidth} px)`);
+  let beyond = null;
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_ELEMENT, {
+    acceptNode(el) {
+      const style = getComputedStyle(el);
+      if (style.display === 'none' || style.visibility === 'hidden') {
+        return NodeFilter.FILTER_REJECT;
+      }
+      const rect = el.getBoundingClientRect();
+      if (rect.width > 1 && rect.right > width + 1 && !beyond) beyond = el;
+      const clips = ['auto', 'scroll', 'hidden', 'clip'].includes(style.overflowX);
+      return clips ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT;
+    },
+  });
+  while (walker.nextNode()) { /* acceptNode measures */ }
+  if (beyond || page > width + 1) {
+    const cls = beyond && beyond.className ? '.' + String(beyond.className).split(' ')[0] : '';
+    const what = beyond
+      ? `: ${beyond.tagName.toLowerCase()}${cls} ` +
+        `reaches ${Math.round(beyond.getBoundingClientRect().right)} px, ` +
+        `“${(beyond.textContent || '').trim().replace(/\s+/g, ' ').slice(0, 40)}”`
+      : '';
+    problems.push(`page wider than the window (${Math.max(page, width)} > ${width} px)${what}`);
   }
   const links = [...document.querySelectorAll('a[href]')]
     .map((a) => new URL(a.getAttribute('href'), location.href).href);
