@@ -377,12 +377,13 @@ def agreement_changed(sender, *, agreement, action: str, user=None, **kwargs):
 
 
 def _queue_recalculation(recalculation_id: int) -> None:
-    """Hand the recalculation to the worker (or, without a broker, run it now); if that fails,
-    say so on the recalculation."""
+    """Hand the recalculation to the worker (or, without a broker, to the background thread of
+    the embedded mode: ``core.tasks.start``); if that fails, say so on the recalculation."""
+    from core.tasks import start
     from monitoring.tasks import recalculate_signals
 
     try:
-        recalculate_signals.delay(recalculation_id)
+        start(recalculate_signals, recalculation_id)
     except Exception:  # noqa: BLE001 - the recalculation must not stay queued for ever
         logger.exception("Could not queue recalculation %s", recalculation_id)
         with translation.override(_LANGUAGE):

@@ -301,3 +301,19 @@ def test_bad_requests_are_refused(kw):
         services.signal_recalculation_request(region=kw.region, reason="x", kind="alles")
     assert e.value.message_dict == {"kind": ["Kies wat er herberekend moet worden."]}
     assert not SignalRecalculation.objects.exists()
+
+
+def test_the_recalculation_starts_as_every_long_job_does(
+    kw, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Through ``core.tasks.start``: to the worker, or without a broker (``make run``) in the
+    background thread, so saving a norm answers at once and the page shows the progress."""
+    from core import tasks as core_tasks
+
+    started = []
+    monkeypatch.setattr(core_tasks, "start", lambda task, *args: started.append((task, args)))
+    with django_capture_on_commit_callbacks(execute=True):
+        set_norm(kw)
+    r = SignalRecalculation.objects.get()
+    assert started == [(recalculate_signals, (r.pk,))]
+    assert r.status == "queued"
