@@ -211,7 +211,18 @@ def _same_housekeeping_rows() -> None:
     from django.core.management.color import no_style
     from django.core.management.sql import emit_post_migrate_signal
 
-    tables = [m._meta.db_table for m in apps.get_app_config(_HOUSEKEEPING_APP).get_models()]
+    models = list(apps.get_app_config(_HOUSEKEEPING_APP).get_models())
+    # the tables that refer to them (a report schedule's task) go along when empty: PostgreSQL
+    # truncates a referenced table only together with the tables that refer to it
+    referring = {
+        rel.related_model
+        for model in models
+        for rel in model._meta.related_objects
+        if rel.related_model not in models
+    }
+    if any(model._base_manager.exists() for model in referring):
+        return
+    tables = [m._meta.db_table for m in (*models, *referring)]
     statements = connection.ops.sql_flush(no_style(), tables, reset_sequences=True)
     try:
         with transaction.atomic(), connection.cursor() as cursor:
