@@ -257,6 +257,7 @@ def test_load_demo_refuses_production_without_force(settings):
         call_command("load_demo", verbosity=0)
 
 
+@pytest.mark.xdist_group("demo")  # the worker that recorded the demo replays it
 def test_demo_has_a_pilot_for_two_municipalities_and_free_and_reserved_budgets(demo_data):
     """Zuid-Holland Zuid: the pilot of segment 6 (seed 000) applies to Dordrecht and
     Zwijndrecht only, and its production stays there; segment 1 has a free and a reserved

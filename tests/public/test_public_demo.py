@@ -11,6 +11,7 @@ from segments.models import Region
 
 
 @pytest.mark.django_db
+@pytest.mark.xdist_group("demo")  # the worker that recorded the demo replays it
 def test_the_demo_publishes_amsterdam_only(client, demo_data, django_assert_max_num_queries):
     ams = Region.objects.get(slug="ams")
     assert ams.public_page_enabled and ams.public_min_cell == 10
