@@ -54,7 +54,7 @@ manage: $(STAMP)
 test: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the whole suite
 	$(BIN)/python -m pytest -n 2 --dist loadgroup -q -m "not integration and not sweep"
 
-sweep: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the browser sweep: every tour page, each role, nl/en, 1366/390 px (~15 min)
+sweep: $(STAMP) locale/en/LC_MESSAGES/django.mo browsers  ## the browser sweep: every tour page, each role, nl/en, 1366/390 px (~11 min)
 	$(BIN)/python -m pytest -q -p no:xdist -m sweep tests/e2e/test_sweep.py
 
 test-fast: $(STAMP)  ## the suite without browser tests
