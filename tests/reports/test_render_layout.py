@@ -20,15 +20,19 @@ def layout_lines(pdf: bytes) -> list[str]:
     return [re.sub(r"\s+", " ", line).strip() for line in text.splitlines()]
 
 
-def test_each_budget_label_stands_next_to_its_own_value(monitoring_data):
-    w = monitoring_data
+def municipal_snapshot(w) -> dict:
+    """The municipal report of the third quarter of 2026, as stored."""
     report = services.report_ensure(
         region=w.region,
         kind=ReportKind.MUNICIPALITY,
         subject=w.municipality,
         period=parse_period("quarter", "2026-K3"),
     )
-    snapshot = content.build_snapshot(report)
+    return content.build_snapshot(report)
+
+
+def test_each_budget_label_stands_next_to_its_own_value(monitoring_data):
+    snapshot = municipal_snapshot(monitoring_data)
     # the municipal budget block with the labels of the demo (the second wraps in the PDF)
     snapshot["budget_share"] = {
         "year": 2026,
@@ -78,14 +82,7 @@ def test_the_board_summary_names_kpis_without_data_once(monitoring_data):
 def test_the_municipal_report_shows_no_parts_of_a_kpi_without_data(monitoring_data):
     # every KPI is a row of the municipal report (with its dash), but a KPI without a value
     # this month shows no "0 ÷ 0" or "— ÷ —" parts under its label
-    w = monitoring_data
-    report = services.report_ensure(
-        region=w.region,
-        kind=ReportKind.MUNICIPALITY,
-        subject=w.municipality,
-        period=parse_period("quarter", "2026-K3"),
-    )
-    snapshot = content.build_snapshot(report)
+    snapshot = municipal_snapshot(monitoring_data)
     empty = [k for k in snapshot["kpis"] if k["value"] is None and k["numerator_text"]]
     assert empty, [(k["label"], k["value"], k["numerator_text"]) for k in snapshot["kpis"]]
     with_value = [k for k in snapshot["kpis"] if k["value"] is not None and k["numerator_text"]]
