@@ -40,7 +40,9 @@ def tender(world, procedure_type=ProcedureType.SAS, *, weights=(60, 40), deadlin
 
 
 def after_deadline(t, days=1):
-    return t.submission_deadline + timedelta(days=days)
+    """A moment after the deadline in the region's time zone, so that ``now.date()`` is the day
+    the services see (``timezone.localdate(now)``) at any hour, also 23:00–24:00 UTC."""
+    return timezone.localtime(t.submission_deadline + timedelta(days=days))
 
 
 def pass_all(sub):

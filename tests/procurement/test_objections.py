@@ -223,3 +223,18 @@ def test_the_officer_records_and_decides_on_the_register_page(in_objection, user
     assert not Objection.objects.exists()
     client.force_login(users.viewer)
     assert client.post(url, {"action": "record", "target": "0"}).status_code == 403
+
+
+def test_the_tests_clock_gives_the_regions_day_at_any_hour():
+    """CI ran at 23:13 UTC, when Amsterdam is a day further: the tests' ``now.date()`` must be the
+    day the services see (``timezone.localdate(now)``), or a receipt lies 'before' the period."""
+    from datetime import UTC, date, datetime
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from tests.procurement.factories import after_deadline
+
+    late = SimpleNamespace(submission_deadline=datetime(2026, 12, 17, 23, 13, tzinfo=UTC))
+    now = after_deadline(late)
+    assert now.date() == timezone.localdate(now) == date(2026, 12, 19)
