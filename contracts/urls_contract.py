@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import views as v
+from . import views_agreements as va
 from . import views_consent as vc
 from . import views_scope as vs
 
@@ -20,18 +21,18 @@ urlpatterns = [
         v.ContractEventReverseView.as_view(),
         name="contract-event-reverse",
     ),
-    path(C + "kpis/nieuw/", v.KpiCreateView.as_view(), name="kpi-create"),
-    path(C + "kpis/<int:kpi>/wijzigen/", v.KpiUpdateView.as_view(), name="kpi-update"),
-    path(C + "kpis/<int:kpi>/verwijderen/", v.KpiDeleteView.as_view(), name="kpi-delete"),
-    path(C + "bekostiging/nieuw/", v.ArrangementCreateView.as_view(), name="arrangement-create"),
+    path(C + "kpis/nieuw/", va.KpiCreateView.as_view(), name="kpi-create"),
+    path(C + "kpis/<int:kpi>/wijzigen/", va.KpiUpdateView.as_view(), name="kpi-update"),
+    path(C + "kpis/<int:kpi>/verwijderen/", va.KpiDeleteView.as_view(), name="kpi-delete"),
+    path(C + "bekostiging/nieuw/", va.ArrangementCreateView.as_view(), name="arrangement-create"),
     path(
         C + "bekostiging/<int:arrangement>/lumpsum/",
-        v.LumpsumPlanView.as_view(),
+        va.LumpsumPlanView.as_view(),
         name="lumpsum-plan",
     ),
-    path(C + "budgetten/nieuw/", v.BudgetCreateView.as_view(), name="budget-create"),
+    path(C + "budgetten/nieuw/", va.BudgetCreateView.as_view(), name="budget-create"),
     path(
-        C + "budgetten/<int:budget>/herijken/", v.BudgetReviseView.as_view(), name="budget-revise"
+        C + "budgetten/<int:budget>/herijken/", va.BudgetReviseView.as_view(), name="budget-revise"
     ),
     path(
         C + "instemmingen/nieuw/",

@@ -4,6 +4,7 @@ from django.urls import path
 
 from . import views_effect as e
 from . import views_money as v
+from . import views_settlement as vset
 
 urlpatterns = [
     path("tarieven/", v.TariffListView.as_view(), name="tariff-list"),
@@ -16,10 +17,10 @@ urlpatterns = [
         v.TariffIndexView.as_view(),
         name="contract-tariff-index",
     ),
-    path("<int:pk>/afrekening/", v.ContractSettlementView.as_view(), name="contract-settlement"),
+    path("<int:pk>/afrekening/", vset.ContractSettlementView.as_view(), name="contract-settlement"),
     path(
         "<int:pk>/afrekening/csv/",
-        v.ContractSettlementCsvView.as_view(),
+        vset.ContractSettlementCsvView.as_view(),
         name="contract-settlement-csv",
     ),
     path("inkoopeffect/", e.EffectView.as_view(), name="effect"),

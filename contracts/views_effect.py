@@ -32,7 +32,8 @@ from .forms_money import (
 )
 from .models import Contract, EffectScenario
 from .settlement import HUNDRED, ZERO, Period, effect_totals
-from .views_money import is_region_staff, period_defaults
+from .views_money import is_region_staff
+from .views_settlement import period_defaults
 
 # ---------------------------------------------------------------- procurement effect
 

@@ -3,10 +3,12 @@ from django.urls import path
 from core.ui.views import crud_paths
 
 from . import views as v
+from . import views_conditions as vcond
 from . import views_inbox as i
 from . import views_letters as lt
 from . import views_negotiation as n
 from . import views_objections as o
+from . import views_ranking as r
 from . import views_tender as t
 from .models import Strategy, Tender
 
@@ -20,18 +22,20 @@ def condition_paths(prefix: str, owner: str, owner_model) -> list:
     base = f"{prefix}/<int:{owner}>/voorwaarden/"
     kw = {"owner_model": owner_model, "owner_kwarg": owner}
     return [
-        path(base, v.ConditionListView.as_view(**kw), name=f"{owner}-conditions"),
+        path(base, vcond.ConditionListView.as_view(**kw), name=f"{owner}-conditions"),
         path(
-            base + "nieuw/", v.ConditionCreateView.as_view(**kw), name=f"{owner}-condition-create"
+            base + "nieuw/",
+            vcond.ConditionCreateView.as_view(**kw),
+            name=f"{owner}-condition-create",
         ),
         path(
             base + "<int:pk>/wijzigen/",
-            v.ConditionUpdateView.as_view(**kw),
+            vcond.ConditionUpdateView.as_view(**kw),
             name=f"{owner}-condition-update",
         ),
         path(
             base + "<int:pk>/verwijderen/",
-            v.ConditionDeleteView.as_view(**kw),
+            vcond.ConditionDeleteView.as_view(**kw),
             name=f"{owner}-condition-delete",
         ),
     ]
@@ -124,7 +128,7 @@ urlpatterns = [
     path(
         T + "inschrijvingen/<int:pk>/", t.SubmissionDetailView.as_view(), name="submission-detail"
     ),
-    path(T + "inschrijvingen/<int:pk>/scoren/", t.ScoreView.as_view(), name="submission-score"),
+    path(T + "inschrijvingen/<int:pk>/scoren/", r.ScoreView.as_view(), name="submission-score"),
     path(
         T + "inschrijvingen/<int:pk>/bestanden/<int:file>/",
         t.SubmissionFileView.as_view(),
@@ -132,7 +136,7 @@ urlpatterns = [
     ),
     path(
         T + "inschrijvingen/<int:pk>/consensus/",
-        t.ScoreView.as_view(consensus=True),
+        r.ScoreView.as_view(consensus=True),
         name="submission-consensus",
     ),
     path(
@@ -172,15 +176,15 @@ urlpatterns = [
         name="letter-download",
     ),
     path(T + "ondertekening/", lt.TenderSignatoryView.as_view(), name="tender-signatory"),
-    path(T + "rangschikking/", t.RankingView.as_view(), name="ranking"),
+    path(T + "rangschikking/", r.RankingView.as_view(), name="ranking"),
     path(T + "bezwaren/", o.ObjectionsView.as_view(), name="objections"),
     path(
         T + "bezwaren/<int:pk>/beslisdocument/",
         o.ObjectionDocumentView.as_view(),
         name="objection-document",
     ),
-    path(T + "dekking/", t.CoverageView.as_view(), name="coverage"),
-    path("dekking/segment/<int:pk>/", t.SegmentCoverageView.as_view(), name="segment-coverage"),
+    path(T + "dekking/", r.CoverageView.as_view(), name="coverage"),
+    path("dekking/segment/<int:pk>/", r.SegmentCoverageView.as_view(), name="segment-coverage"),
 ]
 
 # Themes, the adoption decision and market consultations (issue 21)

@@ -3,6 +3,7 @@ from django.urls import path
 from core.ui.views import crud_paths
 
 from . import views as v
+from . import views_profiles as vp
 
 app_name = "segments"
 
@@ -52,29 +53,29 @@ urlpatterns = [
     *crud_paths(
         "ondersteuningsprofielen",
         "supportprofile",
-        list_view=v.SupportProfileListView,
-        create=v.SupportProfileCreateView,
-        detail=v.SupportProfileDetailView,
-        update=v.SupportProfileUpdateView,
-        delete=v.SupportProfileDeleteView,
+        list_view=vp.SupportProfileListView,
+        create=vp.SupportProfileCreateView,
+        detail=vp.SupportProfileDetailView,
+        update=vp.SupportProfileUpdateView,
+        delete=vp.SupportProfileDeleteView,
     ),
     path(
         "ondersteuningsprofielen/<int:pk>/in-gebruik/",
-        v.SupportProfileRetireView.as_view(),
+        vp.SupportProfileRetireView.as_view(),
         name="supportprofile-retire",
     ),
     *crud_paths(
         "intensiteiten",
         "intensity",
-        list_view=v.IntensityListView,
-        create=v.IntensityCreateView,
-        detail=v.IntensityDetailView,
-        update=v.IntensityUpdateView,
-        delete=v.IntensityDeleteView,
+        list_view=vp.IntensityListView,
+        create=vp.IntensityCreateView,
+        detail=vp.IntensityDetailView,
+        update=vp.IntensityUpdateView,
+        delete=vp.IntensityDeleteView,
     ),
     path(
         "intensiteiten/<int:pk>/in-gebruik/",
-        v.IntensityRetireView.as_view(),
+        vp.IntensityRetireView.as_view(),
         name="intensity-retire",
     ),
     path("geschiedenis/<str:model>/<int:pk>/", v.HistoryView.as_view(), name="history"),

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from monitoring.dashboards import views as v
-from monitoring.dashboards import views_lines
+from monitoring.dashboards import views_lines, views_occupancy
 
 urlpatterns = [
     path("", v.RegionDashboardView.as_view(), name="region"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("gemeenten/<int:pk>/", v.MunicipalityDashboardView.as_view(), name="municipality"),
     path(
         "contracten/<int:pk>/bezetting/",
-        v.ContractOccupancyView.as_view(),
+        views_occupancy.ContractOccupancyView.as_view(),
         name="contract-occupancy",
     ),
     path("dekking/", views_lines.CoverageView.as_view(), name="coverage"),

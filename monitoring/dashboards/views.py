@@ -22,7 +22,7 @@ from django.views import generic
 
 from contracts.codes import Kpi
 from contracts.models import Contract
-from core.export import Sheet, records_sheet
+from core.export import Sheet
 from core.roles import ALL_REGION_ROLES
 from core.scoping import scope_for
 from core.ui.formatting import month_label
@@ -33,8 +33,7 @@ from monitoring.kpis import definitions as kpis
 from monitoring.kpis import regional
 from monitoring.kpis.definitions import DEFINITIONS
 from monitoring.kpis.models import KpiRollup
-from monitoring.steering import facilities
-from monitoring.steering.models import Level, Signal
+from monitoring.steering.models import Signal
 from monitoring.steering.norms import judge, segment_norms
 from providers.models import Provider
 from segments.models import Municipality, Segment
@@ -573,69 +572,5 @@ class MunicipalityDashboardView(DashboardMixin, generic.TemplateView):
                 _("Aanbieder"),
                 context["by_provider"],
                 context["table_kpis"],
-            ),
-        }
-
-
-class ContractOccupancyView(DashboardMixin, generic.TemplateView):
-    """Occupancy per facility of one contract (its availability arrangements), per month, with
-    each facility's norm (see ``monitoring.steering.facilities``) and the contract's total."""
-
-    template_name = "monitoring/contract_occupancy.html"
-
-    def setup(self, request, *args, **kwargs):
-        super().setup(request, *args, **kwargs)
-        self.contract = get_object_or_404(
-            Contract.objects.visible_to(request.user)
-            .filter(region=self.region)
-            .select_related("provider", "segment__parent__parent__parent"),
-            pk=kwargs["pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        contract = self.contract
-        context.update(
-            contract=contract,
-            title=_("Bezetting per voorziening"),
-            red_margin=facilities.FACILITY_RED_MARGIN,
-            **selectors.contract_occupancy(contract),
-        )
-        return context
-
-    def export_sheets(self, context) -> dict:
-        """Every facility's months in one sheet (a column names the facility), and the
-        contract's total."""
-
-        def level(row):
-            value = row["level"] if isinstance(row, dict) else row.level
-            return Level(value).label if value else None
-
-        months = [(table.name, m) for table in context["facilities"] for m in table.months]
-        return {
-            "voorzieningen": records_sheet(
-                f"{_('Bezetting per voorziening')} {self.contract.reference}",
-                [
-                    (_("Voorziening"), lambda row: row[0]),
-                    (_("Maand"), lambda row: row[1].month),
-                    (_("Plaatsen"), lambda row: row[1].places),
-                    (_("Bezette dagen"), lambda row: row[1].occupied_days),
-                    (_("Plaatsdagen"), lambda row: row[1].place_days),
-                    (_("Bezettingsgraad"), lambda row: row[1].value),
-                    (_("Norm"), lambda row: row[1].norm.amber if row[1].norm else None),
-                    (_("Oordeel"), lambda row: level(row[1])),
-                ],
-                months,
-            ),
-            "totaal": records_sheet(
-                f"{_('Bezetting contract totaal')} {self.contract.reference}",
-                [
-                    (_("Maand"), "month"),
-                    (_("Bezette dagen"), "occupied"),
-                    (_("Plaatsdagen"), "place_days"),
-                    (_("Bezettingsgraad"), "value"),
-                    (_("Oordeel"), level),
-                ],
-                context["totals"],
             ),
         }
