@@ -30,6 +30,7 @@ from reports.models import (
     Subscription,
 )
 from segments.models import CareForm, Municipality, Product, Region, Segment, SupportProfile
+from tests.conftest import replay_demo
 
 pytestmark = pytest.mark.django_db
 
@@ -70,9 +71,10 @@ def counts():
     return {m.__name__: m.objects.count() for m in models}
 
 
+@pytest.mark.xdist_group("demo")  # the worker that recorded the demo replays it
 def test_load_demo_is_complete_and_repeatable(settings):
     settings.DEBUG = True
-    call_command("load_demo", verbosity=0)
+    replay_demo()  # the first load: this process's recording of a real ``load_demo --force``
     first = counts()
     call_command("load_demo", verbosity=0)
     assert counts() == first  # nothing duplicated, not even an audit entry
