@@ -42,3 +42,21 @@ def test_the_tour_is_numbered_once_and_in_order():
     tour = readme.split("## A short tour", 1)[1].split("\n## ", 1)[0]
     numbers = [int(n) for n in re.findall(r"^(\d+)\. ", tour, re.MULTILINE)]
     assert numbers == list(range(1, len(numbers) + 1))
+
+
+def test_the_data_model_names_every_model_of_every_app():
+    """docs/data-model.md names each of our models as ``app_label.Model`` (in backticks)."""
+    from django.apps import apps
+
+    ours = {p.parent.name for p in ROOT.glob("*/apps.py")}
+    text = (ROOT / "docs" / "data-model.md").read_text()
+    models = [m for m in apps.get_models() if m._meta.app_label in ours]
+    assert {"core", "accounts", "procurement", "monitoring", "api"} <= {
+        m._meta.app_label for m in models
+    }
+    missing = sorted(
+        f"{m._meta.app_label}.{m.__name__}"
+        for m in models
+        if f"`{m._meta.app_label}.{m.__name__}`" not in text
+    )
+    assert not missing, f"add these to docs/data-model.md: {missing}"
