@@ -93,7 +93,7 @@ def _term_state(contract: Contract, events) -> term_rules.TermState:
     )
 
 
-def contract_recompute(contract: Contract) -> Contract:
+def contract_recompute(*, contract: Contract) -> Contract:
     """Store the end dates and extensions that follow from the start, term and the events
     that count (one rule: ``terms.derive`` over ``live_events``; a reversed event and its
     reversal do not count)."""
@@ -135,7 +135,7 @@ def contract_create(*, user=None, **fields) -> Contract:
         reason=_("Contract vastgelegd."),
         recorded_by=user,
     )
-    return contract_recompute(contract)
+    return contract_recompute(contract=contract)
 
 
 def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contract]:
@@ -168,7 +168,7 @@ def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contr
                 effective_on=contract.start_date,
                 reason=_("Gegund in %(tender)s.") % {"tender": tender.reference},
             )
-            contract_recompute(contract)
+            contract_recompute(contract=contract)
             # The negotiated budgets and agreements become the contract's (contracts.development)
             from .development import contract_take_negotiation
 
@@ -179,7 +179,7 @@ def contracts_from_award(sender, *, tender, submissions, **kwargs) -> list[Contr
 
 def _locked(contract: Contract) -> Contract:
     fresh = Contract.objects.select_for_update().get(pk=contract.pk)
-    return contract_recompute(fresh)
+    return contract_recompute(contract=fresh)
 
 
 def contract_extension_check(*, contract: Contract, years: int, decided_on: date) -> date:
@@ -224,7 +224,7 @@ def contract_extend(
         },
         recorded_by=user,
     )
-    contract_recompute(contract)
+    contract_recompute(contract=contract)
     return event
 
 
@@ -241,7 +241,7 @@ def contract_terminate(
         reason=reason.strip(),
         recorded_by=user,
     )
-    contract_recompute(contract)
+    contract_recompute(contract=contract)
     return event
 
 
@@ -383,7 +383,7 @@ def contract_event_reverse(*, event: ContractEvent, by=None, reason: str) -> Con
         reason=f"{reason.strip()}\n{text}",
         recorded_by=by,
     )
-    contract_recompute(contract)
+    contract_recompute(contract=contract)
     return reversal
 
 

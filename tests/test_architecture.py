@@ -130,6 +130,59 @@ def form_valid(self, form):
     assert [w.split(":")[0] for w in writes] == ["3", "4", "5", "6", "7", "8"]
 
 
+#: public service functions that write yet take a positional argument, and why
+POSITIONAL_WRITERS = {
+    ("api/services.py", "key_for_token"): "the authentication lookup; it only notes the key's "
+    "last use (at most once a minute), as a side effect of reading it",
+}
+
+
+def service_modules() -> list[Path]:
+    return sorted(
+        p for app in APPS for p in (ROOT / app).rglob("services.py") if "migrations" not in p.parts
+    )
+
+
+def positional_writers(source: str, rel: str) -> list[str]:
+    """Public functions in ``source`` that write to the database and take a positional
+    argument (a signal receiver's ``sender`` excepted: Django passes it so)."""
+    offenders = []
+    for node in ast.parse(source, rel).body:
+        if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+            continue
+        positional = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        if not positional or positional[0] == "sender" or (rel, node.name) in POSITIONAL_WRITERS:
+            continue
+        if model_writes(ast.unparse(node)):
+            offenders.append(f"{node.lineno}: {node.name}({', '.join(positional)}, ...)")
+    return offenders
+
+
+@pytest.mark.parametrize("path", service_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_service_that_writes_takes_its_arguments_by_keyword(path):
+    """HackSoft style: a state change is called ``thing_verb(*, ...)``."""
+    rel = str(path.relative_to(ROOT))
+    offenders = positional_writers(path.read_text(), rel)
+    assert not offenders, f"{rel}: make these keyword-only (``*,``):\n" + "\n".join(offenders)
+
+
+def test_the_keyword_check_would_find_a_positional_writer():
+    source = """
+def norm_set(norm, value):
+    norm.save()
+
+def norm_clear(*, norm):
+    norm.delete()
+
+def norm_changed(sender, instance, **kwargs):
+    Norm.objects.filter(pk=instance.pk).update(stale=True)
+
+def norm_label(norm):
+    return str(norm)
+"""
+    assert positional_writers(source, "x/services.py") == ["2: norm_set(norm, value, ...)"]
+
+
 def _views():
     def walk(patterns):
         for entry in patterns:
