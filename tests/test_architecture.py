@@ -307,3 +307,21 @@ def test_the_region_code_check_would_find_one():
     assert DEMO_REGION_CODES.search('PROFILE_REGION = "ams"')
     assert DEMO_REGION_CODES.search("href='/regios/wbo/'")
     assert not DEMO_REGION_CODES.search('"sample"')
+
+
+def test_no_views_module_over_600_lines():
+    """A page module a newcomer can read: past 600 lines a group of pages gets a module of its
+    own (``views_<group>.py``), as contracts, procurement and the dashboards did."""
+    modules = [
+        p
+        for app in (*APPS, "portal", "public")
+        for p in (ROOT / app).rglob("*.py")
+        if re.match(r"^views(_\w+)?\.py$|^\w+_views\.py$", p.name)
+    ]
+    assert len(modules) > 30
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in modules
+        if (n := len(p.read_text().splitlines())) >= 600
+    }
+    assert not long, f"split these views modules: {long}"
