@@ -32,7 +32,7 @@ from django.db import transaction
 
 from accounts.models import User
 from core.demo_clock import demo_at, demo_date, demo_year, production_years, shift
-from core.ui.formatting import money
+from core.ui.formatting import format_date, money
 from procurement import services as procurement_services
 from procurement.codes import TenderState
 from procurement.models import Tender
@@ -177,7 +177,7 @@ def _index(region, rows, user) -> None:
             region=region,
             percentage=D(pct),
             valid_from=day,
-            note=f"Jaarlijkse indexatie per {day:%d-%m-%Y}: {pct}%. Illustratief percentage "
+            note=f"Jaarlijkse indexatie per {format_date(day)}: {pct}%. Illustratief percentage "
             "(geen vastgesteld percentage van de regio).",
             user=user,
         )

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel
+from core.ui.formatting import format_date
 from procurement.codes import TenderState
 from procurement.models import Lot, Submission
 from providers.models import Provider
@@ -275,7 +276,7 @@ class ContractEvent(ContractChild):
         ]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.effective_on:%d-%m-%Y}"
+        return f"{self.get_kind_display()} {format_date(self.effective_on)}"
 
 
 class KpiAgreement(ContractChild):
@@ -363,7 +364,7 @@ class TariffIndexation(ScopedModel):
         verbose_name_plural = _("tariefindexaties")
 
     def __str__(self):
-        return f"{self.percentage}% per {self.valid_from:%d-%m-%Y}"
+        return f"{self.percentage}% per {format_date(self.valid_from)}"
 
     @classmethod
     def scope_municipal_q(cls, scope):
@@ -467,7 +468,7 @@ class TariffVersion(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.product.code} € {self.amount} ({self.valid_from:%d-%m-%Y})"
+        return f"{self.product.code} € {self.amount} ({format_date(self.valid_from)})"
 
     @classmethod
     def scope_municipal_q(cls, scope):
@@ -673,7 +674,7 @@ class BudgetRevision(ScopedModel):
         ]
 
     def __str__(self):
-        return f"€ {self.amount} per {self.effective_on:%d-%m-%Y}"
+        return f"€ {self.amount} per {format_date(self.effective_on)}"
 
     @classmethod
     def scope_municipal_q(cls, scope):
@@ -882,7 +883,7 @@ class ProfileConsent(ContractChild):
         return _("Instemming %(kind)s gezin %(family)s d.d. %(day)s") % {
             "kind": self.get_kind_display().split(" (")[0].lower(),
             "family": self.family,
-            "day": self.given_on.strftime("%d-%m-%Y"),
+            "day": format_date(self.given_on),
         }
 
     @property

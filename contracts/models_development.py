@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.scoping import ScopedModel
+from core.ui.formatting import format_date
 from procurement.models import NegotiatedAssignment, Strategy
 from segments.models import Region
 
@@ -145,7 +146,7 @@ class DevelopmentUpdate(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.on:%d-%m-%Y}: {self.percentage}%"
+        return f"{format_date(self.on)}: {self.percentage}%"
 
     @classmethod
     def scope_municipal_q(cls, scope):

@@ -38,7 +38,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from core.ui.formatting import euro, money, percent
+from core.ui.formatting import euro, format_date, money, percent
 from core.ui.formatting import format_date as _d
 from segments.codes import ParallelRule, Unit
 
@@ -94,7 +94,7 @@ class Period:
         return day is not None and self.start <= day <= self.end
 
     def label(self) -> str:
-        return f"{self.start:%d-%m-%Y} – {self.end:%d-%m-%Y}"
+        return f"{format_date(self.start)} – {format_date(self.end)}"
 
     @property
     def days(self) -> int:

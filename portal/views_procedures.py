@@ -21,6 +21,7 @@ from django.views import generic
 
 from core.export import records_sheet
 from core.files import serve
+from core.ui.formatting import format_moment
 from core.ui.forms import add_service_errors, error_messages
 from core.ui.views import PostOnlyMixin, SheetExportMixin
 from procurement import admission, documents, selectors, services
@@ -304,7 +305,7 @@ class SubmissionCreateView(SubmissionFormMixin, LotMixin, generic.FormView):
         messages.success(
             self.request,
             _("Uw inschrijving is ontvangen op %(at)s onder nummer %(n)s.")
-            % {"at": f"{timezone.localtime(sub.received_at):%d-%m-%Y %H:%M:%S}", "n": sub.number},
+            % {"at": format_moment(sub.received_at, seconds=True), "n": sub.number},
         )
         return redirect("portal:procedure-submission", provider=self.provider.pk, pk=sub.pk)
 

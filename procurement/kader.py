@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from core.ui.formatting import format_date
 from segments.models import CareForm, Municipality, Segment
 from segments.selectors import segment_subtree_ids
 
@@ -141,7 +142,7 @@ def adoption_refusal(framework: Framework, on: date) -> str | None:
         return _(
             "Het besluit om zonder alle zienswijzen door te gaan is van %(decided)s, na de "
             "vaststelling op %(on)s."
-        ) % {"decided": f"{decision.decided_on:%d-%m-%Y}", "on": f"{on:%d-%m-%Y}"}
+        ) % {"decided": format_date(decision.decided_on), "on": format_date(on)}
     return None
 
 
@@ -173,7 +174,7 @@ def adoption_decision_record(
     if framework.consultation_started_on and decided_on < framework.consultation_started_on:
         errors["decided_on"] = _(
             "Het besluit ligt voor de datum waarop zienswijzen zijn gevraagd (%(on)s)."
-        ) % {"on": f"{framework.consultation_started_on:%d-%m-%Y}"}
+        ) % {"on": format_date(framework.consultation_started_on)}
     if errors:
         raise ValidationError(errors)
     decision, _created = AdoptionDecision.objects.update_or_create(

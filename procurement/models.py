@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import get_private_storage, private_path
 from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import ScopedModel
+from core.ui.formatting import format_date
 from providers.models import Provider
 from segments.models import CareForm, Municipality, Region, Segment, public_region_q
 
@@ -832,7 +833,7 @@ class AdmissionWindow(PublicTenderPart, TenderChild):
         ]
 
     def __str__(self):
-        return _("Venster vanaf %(date)s") % {"date": f"{self.opened_on:%d-%m-%Y}"}
+        return _("Venster vanaf %(date)s") % {"date": format_date(self.opened_on)}
 
     def get_absolute_url(self):
         return self.tender.get_absolute_url() + "#windows-title"

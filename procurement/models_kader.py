@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.files import get_private_storage, private_path
 from core.roles import PROCUREMENT_EDITORS, Role
+from core.ui.formatting import format_date
 from providers.models import Provider
 from segments.models import Municipality, Region
 
@@ -175,7 +176,7 @@ class MarketConsultation(ProcurementModel):
 
     def __str__(self):
         label = self.title or self.get_kind_display()
-        return f"{label} ({self.held_on:%d-%m-%Y})" if self.held_on else str(label)
+        return f"{label} ({format_date(self.held_on)})" if self.held_on else str(label)
 
     @classmethod
     def scope_municipal_q(cls, scope):

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 from core.files import check_upload
 from core.roles import ASSESSORS
 from core.scoping import scope_for
+from core.ui.formatting import format_date, format_moment
 from providers.models import ConsortiumMembership, Provider
 from segments.models import CareForm
 
@@ -765,7 +766,7 @@ def tender_submission_refusal(*, tender: Tender, at: datetime) -> str | None:
                 )
             upcoming = admission.next_moment(tender.admission_months, day)
             return _("Aanmelden kan alleen op een toelatingsmoment; het volgende is %(date)s.") % {
-                "date": f"{upcoming:%d-%m-%Y}" if upcoming else "-"
+                "date": format_date(upcoming) if upcoming else "-"
             }
         return None
     if tender.state not in (S.PUBLISHED, S.QNA):
@@ -774,7 +775,7 @@ def tender_submission_refusal(*, tender: Tender, at: datetime) -> str | None:
         }
     if tender.submission_deadline and at >= tender.submission_deadline:
         return _("De sluitingstermijn (%(deadline)s) is verstreken.") % {
-            "deadline": f"{timezone.localtime(tender.submission_deadline):%d-%m-%Y %H:%M}"
+            "deadline": format_moment(tender.submission_deadline)
         }
     return None
 
@@ -827,7 +828,7 @@ def submission_create(
                     "De ontvangstdatum %(at)s ligt in de toekomst; een inschrijving op papier "
                     "is vandaag of eerder ontvangen."
                 )
-                % {"at": f"{timezone.localtime(at):%d-%m-%Y %H:%M}"}
+                % {"at": format_moment(at)}
             }
         )
     at = at or now
@@ -880,8 +881,8 @@ def submission_create(
                             )
                             % {
                                 "provider": provider,
-                                "refused": f"{refused.outcome_on:%d-%m-%Y}",
-                                "allowed": f"{allowed:%d-%m-%Y}",
+                                "refused": format_date(refused.outcome_on),
+                                "allowed": format_date(allowed),
                             }
                         }
                     )
@@ -932,7 +933,7 @@ def submission_change_refusal(*, submission: Submission, now: datetime | None = 
     if tender.submission_deadline and now >= tender.submission_deadline:
         return _(
             "De sluitingstermijn (%(deadline)s) is verstreken; de inschrijving is verzegeld."
-        ) % {"deadline": f"{timezone.localtime(tender.submission_deadline):%d-%m-%Y %H:%M}"}
+        ) % {"deadline": format_moment(tender.submission_deadline)}
     return None
 
 

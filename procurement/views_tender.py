@@ -16,6 +16,7 @@ from core.roles import ASSESSORS, PROCUREMENT_EDITORS
 from core.scoping import scope_for
 from core.ui.confirm import confirmation_response, is_confirmed
 from core.ui.formatting import format_date as _d
+from core.ui.formatting import format_moment
 from core.ui.forms import error_messages as _errors
 from core.ui.views import RegionMixin, SheetExportMixin
 from providers import inbox
@@ -280,7 +281,7 @@ class SubmissionCreateView(TenderChildMixin, generic.FormView):
             messages.success(
                 self.request,
                 _("Inschrijving nr. %(n)s is ontvangen en verzegeld tot %(deadline)s.")
-                % {"n": sub.number, "deadline": f"{deadline:%d-%m-%Y %H:%M}"},
+                % {"n": sub.number, "deadline": format_moment(deadline)},
             )
             return redirect(
                 "procurement:submission-list", region=self.region.slug, tender=self.tender.pk

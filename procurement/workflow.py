@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import Refused
+from core.ui.formatting import format_date, format_moment
 
 from .codes import TERMINAL_STATES, MilestoneKind, ProcedureType, TenderState
 
@@ -99,7 +100,7 @@ def deadline_passed(f: Facts):
         if timezone.is_aware(deadline):
             deadline = timezone.localtime(deadline)
         return _("De inschrijving sluit pas op %(deadline)s.") % {
-            "deadline": f"{deadline:%d-%m-%Y %H:%M}"
+            "deadline": format_moment(deadline)
         }
     return None
 
@@ -142,7 +143,7 @@ def objection_period_over(f: Facts):
         return _("De bezwaartermijn is nog niet gestart.")
     if f.today <= f.objection_ends_on:
         return _("De bezwaartermijn loopt tot en met %(date)s.") % {
-            "date": f"{f.objection_ends_on:%d-%m-%Y}"
+            "date": format_date(f.objection_ends_on)
         }
     return None
 

@@ -31,6 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.files import check_upload
+from core.ui.formatting import format_date
 
 from .models import (
     ConsortiumMembership,
@@ -266,7 +267,7 @@ def evidence_answer_submit(
     if message.due_on and today > message.due_on:
         raise ValidationError(
             _("De termijn voor dit verzoek is verstreken op %(date)s.")
-            % {"date": f"{message.due_on:%d-%m-%Y}"}
+            % {"date": format_date(message.due_on)}
         )
     if not note.strip() and not files:
         raise ValidationError({"files": _("Voeg een bestand toe of schrijf een toelichting.")})

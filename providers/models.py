@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from core.files import get_private_storage, private_path
 from core.roles import PROVIDER_EDITORS
 from core.scoping import ScopedModel, ScopedQuerySet
+from core.ui.formatting import format_date
 from segments.models import CareForm, Municipality, Region, Segment
 
 from .admissibility import (
@@ -412,7 +413,7 @@ class Screening(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.kind} {self.provider} ({self.date:%d-%m-%Y})"
+        return f"{self.kind} {self.provider} ({format_date(self.date)})"
 
     def clean(self):
         super().clean()
@@ -716,7 +717,7 @@ class EvidenceAnswer(ScopedModel):
         verbose_name_plural = _("antwoorden op verzoeken om bewijsstukken")
 
     def __str__(self):
-        return f"{self.message} – {self.answered_at:%d-%m-%Y}"
+        return f"{self.message} – {format_date(self.answered_at)}"
 
     @classmethod
     def scope_provider_q(cls, scope):

@@ -6,10 +6,10 @@ first-of-month ``date``s."""
 from __future__ import annotations
 
 import calendar
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils import dateformat
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 CENT = Decimal("0.01")
@@ -49,6 +49,16 @@ def month_range(first: date, last: date) -> list[date]:
 def format_date(day: date | None, *, empty: str = "—") -> str:
     """``dd-mm-jjjj``, the way Dutch documents write a date; ``empty`` for no date."""
     return day.strftime("%d-%m-%Y") if day else empty
+
+
+def format_moment(at: datetime | None, *, seconds: bool = False, empty: str = "—") -> str:
+    """``dd-mm-jjjj hh:mm`` (with ``:ss`` when ``seconds``) in the region's time zone (an aware
+    moment is shown in local time); ``empty`` for no moment."""
+    if at is None:
+        return empty
+    if timezone.is_aware(at):
+        at = timezone.localtime(at)
+    return at.strftime("%d-%m-%Y %H:%M:%S" if seconds else "%d-%m-%Y %H:%M")
 
 
 def month_label(month: date) -> str:

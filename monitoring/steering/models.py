@@ -14,6 +14,7 @@ from contracts.models import CONTRACT_EDITORS, Contract
 from core.files import get_private_storage, private_path
 from core.roles import Role
 from core.scoping import ScopedModel
+from core.ui.formatting import format_date
 from providers.models import Provider
 from segments.models import Region, Segment
 
@@ -335,7 +336,7 @@ class Escalation(ScopedModel):
         ]
 
     def __str__(self):
-        return f"{self.get_step_display()} {self.provider} ({self.started_on:%d-%m-%Y})"
+        return f"{self.get_step_display()} {self.provider} ({format_date(self.started_on)})"
 
 
 # --- performance dialogues ----------------------------------------------------------------------
@@ -379,7 +380,7 @@ class PerformanceDialogue(ScopedModel):
         verbose_name_plural = _("prestatiedialogen")
 
     def __str__(self):
-        return f"{self.provider} {self.scheduled_on:%d-%m-%Y}"
+        return f"{self.provider} {format_date(self.scheduled_on)}"
 
     @classmethod
     def scope_provider_q(cls, scope):

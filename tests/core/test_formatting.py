@@ -1,9 +1,9 @@
 """The one set of formatting helpers (core.ui.formatting)."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
-from core.ui.formatting import add_months, euro, format_date, month_range, percent
+from core.ui.formatting import add_months, euro, format_date, format_moment, month_range, percent
 
 
 def test_add_months_keeps_first_of_month_and_clamps_month_ends():
@@ -33,6 +33,17 @@ def test_euro_percent_and_date_in_dutch_notation():
     assert format_date(date(2026, 3, 9)) == "09-03-2026"
     assert format_date(None) == "—"
     assert format_date(None, empty="") == ""
+
+
+def test_a_moment_in_the_regions_time_zone():
+    """A deadline stored in UTC reads as Dutch local time, winter and summer; a naive moment
+    (the workflow's pure facts) as it is."""
+    assert format_moment(datetime(2026, 12, 17, 23, 13, tzinfo=UTC)) == "18-12-2026 00:13"
+    assert format_moment(datetime(2026, 7, 1, 10, 0, 5, tzinfo=UTC), seconds=True) == (
+        "01-07-2026 12:00:05"
+    )
+    assert format_moment(datetime(2026, 3, 9, 17, 0)) == "09-03-2026 17:00"
+    assert format_moment(None) == "—"
 
 
 def test_the_figure_filters_of_every_page():
