@@ -64,3 +64,18 @@ def test_the_figure_filters_of_every_page():
     assert render("{{ v|month_name }}", v=date(2026, 1, 1)) == "januari 2026"
     # the older libraries are the same functions
     assert render("{% load contract_tags %}{{ v|number }}", v=20000) == "20.000"
+
+
+def test_no_date_format_outside_the_formatting_module():
+    """One rule for how a date reads: code outside core/ui/formatting.py calls ``format_date``
+    or ``format_moment`` instead of writing ``%d-%m-%Y`` itself."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = [
+        str(p.relative_to(root))
+        for p in root.glob("*/**/*.py")
+        if p.parts[len(root.parts)] not in {".venv", "tests", "bench", "scripts"}
+        and "%d-%m-%Y" in p.read_text()
+    ]
+    assert found == ["core/ui/formatting.py"]
